@@ -1,0 +1,37 @@
+/*
+ * error.h - the engine's error domain and every input limit in one place.
+ *
+ * Expected failures the caller acts on get a code of their own; anything
+ * else is DW_ERROR_FAILED with a one-line message that names the input
+ * ("deploy/nsg.json:41: expected a port or range, got \"http\"").
+ */
+#ifndef DW_ERROR_H
+#define DW_ERROR_H
+
+#include <glib.h>
+
+#define DW_ERROR (dw_error_quark())
+GQuark dw_error_quark(void);
+
+enum dw_error_code {
+	DW_ERROR_FAILED,        /* anything else, with a message */
+	DW_ERROR_PARSE,         /* malformed input: "path:line: what" */
+	DW_ERROR_LIMIT,         /* input past one of the limits below */
+	DW_ERROR_NOT_FOUND,     /* a revision, path or rule that does not exist */
+	DW_ERROR_UNKNOWN_VALUE, /* a value that cannot be known statically */
+	DW_ERROR_GIT,           /* libgit2 failed; message from git_error_last() */
+	DW_ERROR_USAGE,         /* bad command-line use */
+};
+
+/*
+ * Limits on hostile input. A pushed commit is parsed by the pre-receive
+ * hook, so every size, depth and count is capped; past a cap the file is
+ * reported as "could not be analysed", never truncated silently.
+ */
+#define DW_LIMIT_FILE_BYTES ((size_t)8 << 20)     /* per file */
+#define DW_LIMIT_DEPTH 256u                        /* nesting of maps/lists */
+#define DW_LIMIT_NODES ((size_t)1 << 20)          /* nodes after alias expansion */
+#define DW_LIMIT_SCALAR_BYTES ((size_t)1 << 20)   /* one string */
+#define DW_LIMIT_RULES 100000u                     /* rules in one resource */
+
+#endif

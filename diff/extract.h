@@ -1,0 +1,118 @@
+/*
+ * extract.h - from a parsed configuration file to resources: the rule
+ * lists and settings that decide who can reach a service.
+ *
+ * One extractor per platform (extract_arm.c, extract_cfn.c,
+ * extract_es.c), chosen by extract_file() from the path and a cheap scan
+ * of the bytes, so a file no extractor reads is never parsed.
+ *
+ * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
+ * revisions by its logical name, not its file, so moving it to another
+ * file or renaming the file changes nothing:
+ *   azure-nsg:NAME        an ARM Microsoft.Network/networkSecurityGroups
+ *   aws-sg:LOGICAL_ID     a CloudFormation AWS::EC2::SecurityGroup
+ *   elasticsearch:DIR     an elasticsearch.yml / opensearch.yml (its directory)
+ */
+#ifndef DW_EXTRACT_H
+#define DW_EXTRACT_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "doc.h"
+#include "exposure.h"
+
+enum resource_model {
+	RESOURCE_UNION,       /* allowed = union of allow rules (AWS security group) */
+	RESOURCE_FIRST_MATCH, /* first matching rule by priority decides (Azure NSG) */
+	RESOURCE_SETTINGS,    /* no rules; service settings only (elasticsearch.yml) */
+};
+
+struct resource_rule {
+	char *name;        /* as written, or NULL; owned */
+	unsigned line;
+	bool allow;
+	int64_t priority;  /* RESOURCE_FIRST_MATCH: lower goes first; ties keep document order */
+	exposure *match;   /* what the rule matches; owned */
+};
+
+/*
+ * Normalised settings, so that flat ("xpack.security.enabled: false") and
+ * nested forms, and Elasticsearch and OpenSearch, compare equal:
+ *   "auth"  "on" | "off"                   (absent: not recorded)
+ *   "bind"  "loopback" | "all" | "specific" (absent: not recorded)
+ */
+struct resource_setting {
+	char *key;    /* owned */
+	char *value;  /* owned */
+	char *raw;    /* the setting as written, "xpack.security.enabled: false"; owned */
+	unsigned line;
+};
+
+/* A value that could not be known statically; never guessed. */
+struct resource_unknown {
+	char *what;   /* "sourceAddressPrefix is [concat(...)], not evaluated"; owned */
+	unsigned line;
+};
+
+struct resource {
+	char *identity;      /* see the top of this file; owned */
+	char *kind;          /* "Azure NSG", "AWS security group", "Elasticsearch"; static */
+	char *name;          /* display name; owned */
+	char *file;          /* path in the repository; owned */
+	unsigned line;       /* where the resource starts */
+	enum resource_model model;
+	char *service;       /* RESOURCE_SETTINGS: "elasticsearch" or "opensearch"; static */
+	/* Standalone rules (AWS::EC2::SecurityGroupIngress, an ARM
+	 * .../securityRules resource): their identity is the group's, and
+	 * resources_join() moves their rules into it. */
+	bool fragment;
+	GPtrArray *rules;    /* struct resource_rule *, owned */
+	GPtrArray *settings; /* struct resource_setting *, owned */
+	GPtrArray *unknowns; /* struct resource_unknown *, owned */
+};
+
+/* An empty resource; every array is allocated with its free function. */
+struct resource *resource_new(const char *identity, const char *kind, const char *name,
+                              const char *file, unsigned line, enum resource_model model);
+void resource_free(struct resource *r);
+void resource_add_rule(struct resource *r, const char *name, unsigned line, bool allow,
+                       int64_t priority, exposure *match /* taken */);
+void resource_add_setting(struct resource *r, const char *key, const char *value,
+                          const char *raw, unsigned line);
+void resource_add_unknown(struct resource *r, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* The setting's value, or NULL when the resource does not record it. */
+const struct resource_setting *resource_setting_get(const struct resource *r, const char *key);
+
+/* What the rules let in (empty for RESOURCE_SETTINGS). New set; caller frees. */
+exposure *resource_exposure(const struct resource *r);
+
+/*
+ * Moves the rules of every fragment into the resource with the same
+ * identity and drops the fragment; a fragment with no group stays as a
+ * resource of its own. Two non-fragment resources with one identity (two
+ * templates each defining NSG "web") keep apart: the identity of each gets
+ * "@FILE" appended.
+ */
+void resources_join(GPtrArray *resources);
+
+/* Could a file at this path hold anything an extractor reads? By name
+ * only, so the git walk can skip a blob without reading it. */
+bool extract_path_may_match(const char *path);
+
+/*
+ * Appends the resources found in one file to out (struct resource *,
+ * ownership passes to out). Returns true with nothing appended when the
+ * file is not a format we read. Returns false with DW_ERROR_PARSE or
+ * DW_ERROR_LIMIT when it is one of ours but cannot be analysed; the
+ * caller reports that as a finding, never as a pass.
+ */
+bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+
+/* The extractors, for tests; each reads an already parsed document. */
+bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+
+#endif
