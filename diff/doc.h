@@ -4,8 +4,9 @@
  *
  * YAML is read with libyaml (multi-document streams, anchors and aliases
  * with an expansion limit, tags such as CloudFormation's !Ref kept on the
- * node). JSON is read with json-glib, which accepts what libyaml cannot
- * (surrogate-pair escapes); lines come from the parser's signals.
+ * node; merge keys "<<" are not applied and stay ordinary pairs). JSON is
+ * read with json-glib, which accepts what libyaml cannot (surrogate-pair
+ * escapes); lines come from the parser's signals.
  *
  * A document owns all its nodes (an alias may make two parents share one
  * node); they die with doc_free(). Every node pointer handed out is
@@ -32,7 +33,8 @@ struct doc_pair;
 struct doc_node {
 	enum doc_kind kind;
 	unsigned line;     /* 1-based line where the node starts */
-	const char *tag;   /* explicit YAML tag ("!Ref", "!GetAtt", "!!str"), else NULL */
+	const char *tag;   /* explicit YAML tag as libyaml reports it ("!Ref", "!GetAtt",
+	                    * "tag:yaml.org,2002:str" for !!str), else NULL */
 	/* DOC_SCALAR: the value, NUL-terminated; len excludes the NUL. JSON
 	 * numbers and booleans are given as their text ("22", "true"). */
 	const char *text;

@@ -1,0 +1,163 @@
+/*
+ * doc.c - the document arena (every node and string of one parsed file,
+ * freed at once), the read-only accessors extractors use, and doc_parse(),
+ * which picks the YAML or JSON reader for a file.
+ *
+ * Define DOC_DEBUG_ARENA to give every string its own allocation instead
+ * of packing them into a GStringChunk, so that sanitizers see overruns.
+ */
+#include "doc_private.h"
+
+#include <string.h>
+
+static const struct doc_limits doc_limits_default = DOC_LIMITS_INIT;
+
+struct doc *doc_new(const char *path)
+{
+	struct doc *d = g_new0(struct doc, 1);
+
+	d->path = g_strdup(path);
+	d->roots = g_ptr_array_new();
+	d->arena_ = g_ptr_array_new_with_free_func(g_free);
+	d->strings_ = g_string_chunk_new(4096);
+	return d;
+}
+
+void doc_free(struct doc *d)
+{
+	if (d == NULL)
+		return;
+	g_ptr_array_unref(d->roots);
+	g_ptr_array_unref(d->arena_);
+	g_string_chunk_free(d->strings_);
+	g_free(d->path);
+	g_free(d);
+}
+
+void *doc_alloc_n(struct doc *d, size_t n, size_t size)
+{
+	void *p = g_malloc0_n(n ? n : 1, size);
+
+	g_ptr_array_add(d->arena_, p);
+	return p;
+}
+
+struct doc_node *doc_node_new(struct doc *d, enum doc_kind kind, unsigned line)
+{
+	struct doc_node *node = doc_alloc_n(d, 1, sizeof(*node));
+
+	node->kind = kind;
+	node->line = line;
+	return node;
+}
+
+const char *doc_strndup(struct doc *d, const char *s, size_t len)
+{
+#ifdef DOC_DEBUG_ARENA
+	char *copy = doc_alloc_n(d, len + 1, 1);
+
+	memcpy(copy, s, len);
+	return copy;
+#else
+	return g_string_chunk_insert_len(d->strings_, s, (gssize)len);
+#endif
+}
+
+const struct doc_limits *doc_limits_get(const struct doc_limits *limits)
+{
+	return limits != NULL ? limits : &doc_limits_default;
+}
+
+char *doc_format_size(size_t bytes)
+{
+	if (bytes != 0 && bytes % ((size_t)1 << 20) == 0)
+		return g_strdup_printf("%zu MiB", bytes >> 20);
+	if (bytes != 0 && bytes % ((size_t)1 << 10) == 0)
+		return g_strdup_printf("%zu KiB", bytes >> 10);
+	return g_strdup_printf("%zu bytes", bytes);
+}
+
+bool doc_check_size(const char *path, size_t len, const struct doc_limits *limits,
+                    GError **error)
+{
+	g_autofree char *max = NULL;
+
+	if (len <= limits->max_bytes)
+		return true;
+	max = doc_format_size(limits->max_bytes);
+	g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: file is larger than %s", path, max);
+	return false;
+}
+
+unsigned doc_line_at(const char *data, size_t len, size_t offset)
+{
+	unsigned line = 1;
+	const char *p = data;
+	const char *end = data + MIN(offset, len);
+
+	while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line++;
+		p++;
+	}
+	return line;
+}
+
+/* JSON by name, or by a leading '{' or '[' (after blanks and a UTF-8 BOM). */
+static bool doc_is_json(const char *path, const char *data, size_t len)
+{
+	size_t plen = path != NULL ? strlen(path) : 0;
+	size_t i = 0;
+
+	if (plen >= 5 && g_ascii_strcasecmp(path + plen - 5, ".json") == 0)
+		return true;
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+		i++;
+	return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+bool doc_parse(struct doc **out, const char *path, const char *data, size_t len,
+               const struct doc_limits *limits, GError **error)
+{
+	if (doc_is_json(path, data, len))
+		return doc_parse_json(out, path, data, len, limits, error);
+	return doc_parse_yaml(out, path, data, len, limits, error);
+}
+
+static bool doc_key_is(const struct doc_node *key, const char *name, size_t len, bool ci)
+{
+	if (key == NULL || key->kind != DOC_SCALAR || key->len != len)
+		return false;
+	return ci ? g_ascii_strncasecmp(key->text, name, len) == 0
+	          : memcmp(key->text, name, len) == 0;
+}
+
+static const struct doc_node *doc_map_find(const struct doc_node *map, const char *key, bool ci)
+{
+	size_t len;
+
+	if (map == NULL || map->kind != DOC_MAP || key == NULL)
+		return NULL;
+	len = strlen(key);
+	for (size_t i = map->n; i > 0; i--) {
+		if (doc_key_is(map->pairs[i - 1].key, key, len, ci))
+			return map->pairs[i - 1].value;
+	}
+	return NULL;
+}
+
+const struct doc_node *doc_map_get(const struct doc_node *map, const char *key)
+{
+	return doc_map_find(map, key, false);
+}
+
+const struct doc_node *doc_map_get_ci(const struct doc_node *map, const char *key)
+{
+	return doc_map_find(map, key, true);
+}
+
+const char *doc_scalar(const struct doc_node *node)
+{
+	return node != NULL && node->kind == DOC_SCALAR ? node->text : NULL;
+}
