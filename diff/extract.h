@@ -58,12 +58,12 @@ struct resource_unknown {
 
 struct resource {
 	char *identity;      /* see the top of this file; owned */
-	char *kind;          /* "Azure NSG", "AWS security group", "Elasticsearch"; static */
+	const char *kind;    /* "Azure NSG", "AWS security group", "Elasticsearch"; static */
 	char *name;          /* display name; owned */
 	char *file;          /* path in the repository; owned */
 	unsigned line;       /* where the resource starts */
 	enum resource_model model;
-	char *service;       /* RESOURCE_SETTINGS: "elasticsearch" or "opensearch"; static */
+	const char *service; /* RESOURCE_SETTINGS: "elasticsearch" or "opensearch"; static, or NULL */
 	/* Standalone rules (AWS::EC2::SecurityGroupIngress, an ARM
 	 * .../securityRules resource): their identity is the group's, and
 	 * resources_join() moves their rules into it. */
@@ -91,9 +91,10 @@ exposure *resource_exposure(const struct resource *r);
 /*
  * Moves the rules of every fragment into the resource with the same
  * identity and drops the fragment; a fragment with no group stays as a
- * resource of its own. Two non-fragment resources with one identity (two
- * templates each defining NSG "web") keep apart: the identity of each gets
- * "@FILE" appended.
+ * resource of its own. Two non-fragment resources may share an identity
+ * (two CloudFormation templates each defining "AppSG"); a fragment joins
+ * the one in its own file, and compare_resources() pairs such twins by
+ * file.
  */
 void resources_join(GPtrArray *resources);
 

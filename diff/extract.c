@@ -1,0 +1,134 @@
+/*
+ * extract.c - chooses the extractor for a file: by name first, so the git
+ * walk can skip blobs unread, then by a cheap scan of the bytes, so a file
+ * no extractor reads is never parsed.
+ */
+#include <string.h>
+
+#include "extract.h"
+
+static const char *const extract_suffixes[] = { ".json", ".yml", ".yaml", ".template" };
+
+static const char *extract_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+/* The service an elasticsearch.yml / opensearch.yml configures, else NULL. */
+static const char *extract_es_service(const char *path)
+{
+	const char *base = extract_basename(path);
+
+	if (strcmp(base, "elasticsearch.yml") == 0)
+		return "elasticsearch";
+	if (strcmp(base, "opensearch.yml") == 0)
+		return "opensearch";
+	return NULL;
+}
+
+static bool extract_has_suffix_ci(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
+}
+
+bool extract_path_may_match(const char *path)
+{
+	if (extract_es_service(path) != NULL)
+		return true;
+	for (size_t i = 0; i < G_N_ELEMENTS(extract_suffixes); i++) {
+		if (extract_has_suffix_ci(path, extract_suffixes[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Does data (len bytes, not NUL-terminated) contain needle, ignoring ASCII
+ * case? ARM resource types are case-insensitive. */
+static bool extract_contains_ci(const char *data, size_t len, const char *needle)
+{
+	size_t m = strlen(needle);
+	char first_lo = g_ascii_tolower(needle[0]), first_up = g_ascii_toupper(needle[0]);
+
+	if (m == 0 || len < m)
+		return m == 0;
+	for (size_t i = 0; i + m <= len; i++) {
+		if (data[i] != first_lo && data[i] != first_up)
+			continue;
+		if (g_ascii_strncasecmp(data + i, needle, m) == 0)
+			return true;
+	}
+	return false;
+}
+
+enum extract_format {
+	EXTRACT_NONE = 0,
+	EXTRACT_ARM = 1 << 0,
+	EXTRACT_CFN = 1 << 1,
+};
+
+/*
+ * Which extractors a file needs, from its bytes. A JSON "\/" or "\u0041"
+ * or a YAML "\x41" or escaped line break can spell a resource type without
+ * its bytes appearing, and a pushed file is hostile: a file with any
+ * backslash is parsed and given to both extractors, which find nothing in
+ * a document that is not theirs.
+ */
+static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
+{
+	unsigned formats = EXTRACT_NONE;
+
+	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups"))
+		formats |= EXTRACT_ARM;
+	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
+		formats |= EXTRACT_CFN;
+	*escaped_out = memchr(data, '\\', len) != NULL;
+	return formats;
+}
+
+/* extract_file() into found, which the caller drops on failure. */
+static bool extract_file_into(GPtrArray *found, const char *path, const char *data, size_t len,
+                              GError **error)
+{
+	const char *service = extract_es_service(path);
+	g_autoptr(doc) d = NULL;
+	g_autoptr(GError) parse_error = NULL;
+	unsigned formats;
+	bool escaped;
+
+	if (service != NULL)
+		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
+		       extract_es(found, d, service, error);
+	if (!extract_path_may_match(path))
+		return true;
+	formats = extract_sniff(data, len, &escaped);
+	if (formats == EXTRACT_NONE && !escaped)
+		return true;
+	if (!doc_parse(&d, path, data, len, NULL, &parse_error)) {
+		/* A file that might be ours only by its escapes and does not
+		 * parse could not be deployed either. */
+		if (formats == EXTRACT_NONE)
+			return true;
+		g_propagate_error(error, g_steal_pointer(&parse_error));
+		return false;
+	}
+	if (formats == EXTRACT_NONE)
+		formats = EXTRACT_ARM | EXTRACT_CFN;
+	if ((formats & EXTRACT_ARM) && !extract_arm(found, d, error))
+		return false;
+	return !(formats & EXTRACT_CFN) || extract_cfn(found, d, error);
+}
+
+bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+
+	if (!extract_file_into(found, path, data, len, error))
+		return false;
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return true;
+}

@@ -1,0 +1,1063 @@
+/*
+ * extract_arm.c - Azure Resource Manager templates: the inbound security
+ * rules of each network security group.
+ *
+ * Follows "Network security groups" and "Template syntax" in the Azure
+ * documentation:
+ * - An NSG is a first-match list: lowest priority number wins; user rules
+ *   have priorities 100..4096, the default rules sit at 65000-65500
+ *   (AllowVnetInBound, AllowAzureLoadBalancerInBound, DenyAllInBound).
+ * - Rules come inline (properties.securityRules), as nested child
+ *   resources (type "securityRules") or as standalone resources of type
+ *   Microsoft.Network/networkSecurityGroups/securityRules named
+ *   "NSG/RULE"; the latter become fragments joined by resources_join().
+ * - Property names and resource types are case-insensitive.
+ * - A string "[...]" is an expression, "[[..." a literal starting with
+ *   "[". parameters(), variables(), concat(), string(), toLower(),
+ *   toUpper() and resourceId() of known strings are evaluated; anything
+ *   else is an unknown, never a guess.
+ *
+ * The exposure of an NSG is what may reach any of the machines it
+ * protects, so destination addresses are not modelled: an allow rule counts
+ * whatever its destination, and a deny rule counts only when it covers
+ * every destination and source port (otherwise some traffic it names
+ * still gets through to a later allow).
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "extract.h"
+
+#define ARM_KIND "Azure NSG"
+#define ARM_TYPE_NSG "Microsoft.Network/networkSecurityGroups"
+#define ARM_TYPE_RULE "Microsoft.Network/networkSecurityGroups/securityRules"
+#define ARM_TYPE_DEPLOYMENT "Microsoft.Resources/deployments"
+/* Expressions referring to variables referring to ...: a bound that also
+ * stops cycles (variables('a') defined as "[variables('a')]"). */
+#define ARM_EVAL_DEPTH 8u
+#define ARM_MAX_ARGS 16u
+/* Calls nested in one expression: the parser recurses once per level. */
+#define ARM_EXPR_NEST 64u
+/* Nested deployments inside nested deployments. */
+#define ARM_TEMPLATE_DEPTH 8u
+/* Problems reported for one file before "and N more". */
+#define ARM_MAX_ERRORS 20u
+/* Expressions quoted in messages are cut to this many bytes. */
+#define ARM_QUOTE_MAX 80
+
+/* Where parameters() and variables() look. */
+struct arm_scope {
+	const struct doc_node *parameters;   /* the template's "parameters" map, or NULL */
+	const struct doc_node *variables;    /* the template's "variables" map, or NULL */
+	/* A nested deployment with inner scope: values passed in its
+	 * properties.parameters, evaluated in the outer scope. */
+	const struct doc_node *param_values;
+	const struct arm_scope *outer;
+};
+
+struct arm_ctx {
+	const struct doc *d;
+	GPtrArray *found;   /* struct resource *, owned */
+	GString *errors;    /* "path:line: what" lines */
+	unsigned n_errors;
+};
+
+/* An evaluated value: a node of the document (borrowed) or a computed string. */
+struct arm_value {
+	const struct doc_node *node;
+	char *str;          /* owned */
+};
+
+static void arm_value_clear(struct arm_value *v)
+{
+	g_clear_pointer(&v->str, g_free);
+	v->node = NULL;
+}
+
+static const char *arm_value_text(const struct arm_value *v)
+{
+	return v->str != NULL ? v->str : doc_scalar(v->node);
+}
+
+static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->n_errors++ >= ARM_MAX_ERRORS)
+		return;
+	if (c->errors->len > 0)
+		g_string_append_c(c->errors, '\n');
+	g_string_append_printf(c->errors, "%s:%u: ", c->d->path, line);
+	va_start(ap, fmt);
+	g_string_append_vprintf(c->errors, fmt, ap);
+	va_end(ap);
+}
+
+/* A value quoted in a message: cut, and without line breaks. */
+static char *arm_quote(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; text[i] != '\0'; i++) {
+		if (i == ARM_QUOTE_MAX) {
+			g_string_append(s, "...");
+			break;
+		}
+		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* ---- expressions ------------------------------------------------------ */
+
+static bool arm_eval_node(const struct arm_scope *s, const struct doc_node *n, unsigned depth,
+                          struct arm_value *out, char **why);
+
+struct arm_expr {
+	const struct arm_scope *s;
+	unsigned depth;
+	const char *p;
+	const char *end;
+	unsigned nest;      /* calls and indexes open at this point */
+	char *why;          /* why the expression is unknown; owned */
+};
+
+static bool arm_expr_fail(struct arm_expr *e, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+static bool arm_expr_fail(struct arm_expr *e, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (e->why == NULL) {
+		va_start(ap, fmt);
+		e->why = g_strdup_vprintf(fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+static void arm_expr_skip_space(struct arm_expr *e)
+{
+	while (e->p < e->end && g_ascii_isspace(*e->p))
+		e->p++;
+}
+
+static bool arm_expr_take(struct arm_expr *e, char ch)
+{
+	arm_expr_skip_space(e);
+	if (e->p < e->end && *e->p == ch) {
+		e->p++;
+		return true;
+	}
+	return false;
+}
+
+/* 'text' with '' for a quote. */
+static bool arm_expr_string(struct arm_expr *e, struct arm_value *out)
+{
+	GString *s = g_string_new(NULL);
+
+	e->p++;
+	while (e->p < e->end) {
+		if (*e->p == '\'') {
+			if (e->p + 1 < e->end && e->p[1] == '\'') {
+				g_string_append_c(s, '\'');
+				e->p += 2;
+				continue;
+			}
+			e->p++;
+			out->str = g_string_free(s, FALSE);
+			return true;
+		}
+		g_string_append_c(s, *e->p++);
+	}
+	g_string_free(s, TRUE);
+	return arm_expr_fail(e, "cannot be read (unterminated string)");
+}
+
+/* The value of a parameters()/variables() entry, itself evaluated. */
+static bool arm_expr_lookup(struct arm_expr *e, bool is_param, const char *name, struct arm_value *out)
+{
+	const struct arm_scope *s = e->s;
+	const struct doc_node *n;
+	char *why = NULL;
+	bool ok;
+
+	if (is_param) {
+		n = doc_map_get_ci(doc_map_get_ci(s->param_values, name), "value");
+		if (n != NULL && s->outer != NULL)
+			s = s->outer;
+		else if (doc_map_get_ci(s->parameters, name) == NULL)
+			return arm_expr_fail(e, "parameter %s is not declared", name);
+		else if ((n = doc_map_get_ci(doc_map_get_ci(s->parameters, name), "defaultValue")) == NULL)
+			return arm_expr_fail(e, "parameter %s has no defaultValue", name);
+	} else if ((n = doc_map_get_ci(s->variables, name)) == NULL) {
+		return arm_expr_fail(e, "variable %s is not declared", name);
+	}
+	ok = arm_eval_node(s, n, e->depth + 1, out, &why);
+	if (!ok)
+		e->why = why;
+	return ok;
+}
+
+static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *args, size_t n,
+                          struct arm_value *out)
+{
+	const char *text[ARM_MAX_ARGS];
+
+	for (size_t i = 0; i < n; i++) {
+		text[i] = arm_value_text(&args[i]);
+		if (text[i] == NULL)
+			return arm_expr_fail(e, "%s() of a list or object is not evaluated", fn);
+	}
+	if ((g_ascii_strcasecmp(fn, "parameters") == 0 || g_ascii_strcasecmp(fn, "variables") == 0) &&
+	    n == 1)
+		return arm_expr_lookup(e, g_ascii_strcasecmp(fn, "parameters") == 0, text[0], out);
+	if (g_ascii_strcasecmp(fn, "concat") == 0 || g_ascii_strcasecmp(fn, "string") == 0) {
+		GString *s = g_string_new(NULL);
+
+		for (size_t i = 0; i < n; i++)
+			g_string_append(s, text[i]);
+		out->str = g_string_free(s, FALSE);
+		return true;
+	}
+	if (g_ascii_strcasecmp(fn, "toLower") == 0 && n == 1) {
+		out->str = g_ascii_strdown(text[0], -1);
+		return true;
+	}
+	if (g_ascii_strcasecmp(fn, "toUpper") == 0 && n == 1) {
+		out->str = g_ascii_strup(text[0], -1);
+		return true;
+	}
+	/* Only what names need: "TYPE/NAME..." from the first argument that
+	 * is a type, without subscription and resource group. */
+	if (g_ascii_strcasecmp(fn, "resourceId") == 0) {
+		GString *s = NULL;
+
+		for (size_t i = 0; i < n; i++) {
+			if (s == NULL && strchr(text[i], '/') != NULL)
+				s = g_string_new(text[i]);
+			else if (s != NULL)
+				g_string_append_printf(s, "/%s", text[i]);
+		}
+		if (s != NULL) {
+			out->str = g_string_free(s, FALSE);
+			return true;
+		}
+	}
+	return arm_expr_fail(e, "%s() is not evaluated", fn);
+}
+
+static bool arm_expr_value(struct arm_expr *e, struct arm_value *out);
+
+/* NAME(args...), the name already read. */
+static bool arm_expr_call_args(struct arm_expr *e, const char *fn, struct arm_value *out)
+{
+	struct arm_value args[ARM_MAX_ARGS] = { { 0 } };
+	size_t n = 0;
+	bool ok = false;
+
+	if (!arm_expr_take(e, ')')) {
+		do {
+			if (n == ARM_MAX_ARGS) {
+				arm_expr_fail(e, "%s() has too many arguments to evaluate", fn);
+				goto out;
+			}
+			if (!arm_expr_value(e, &args[n++]))
+				goto out;
+		} while (arm_expr_take(e, ','));
+		if (!arm_expr_take(e, ')')) {
+			arm_expr_fail(e, "cannot be read (expected \")\" after the arguments of %s())", fn);
+			goto out;
+		}
+	}
+	ok = arm_expr_call(e, fn, args, n, out);
+out:
+	for (size_t i = 0; i < n; i++)
+		arm_value_clear(&args[i]);
+	return ok;
+}
+
+static bool arm_expr_primary(struct arm_expr *e, struct arm_value *out)
+{
+	const char *start;
+	g_autofree char *name = NULL;
+
+	arm_expr_skip_space(e);
+	if (e->p >= e->end)
+		return arm_expr_fail(e, "cannot be read (ends early)");
+	if (*e->p == '\'')
+		return arm_expr_string(e, out);
+	start = e->p;
+	if (*e->p == '-' || g_ascii_isdigit(*e->p)) {
+		e->p++;
+		while (e->p < e->end && g_ascii_isdigit(*e->p))
+			e->p++;
+		if (!g_ascii_isdigit(e->p[-1]))
+			return arm_expr_fail(e, "cannot be read (\"-\" without digits)");
+		out->str = g_strndup(start, (gsize)(e->p - start));
+		return true;
+	}
+	while (e->p < e->end && (g_ascii_isalnum(*e->p) || *e->p == '_' || *e->p == '.'))
+		e->p++;
+	if (e->p == start)
+		return arm_expr_fail(e, "cannot be read (unexpected \"%c\")", *e->p);
+	name = g_strndup(start, (gsize)(e->p - start));
+	if (!arm_expr_take(e, '('))
+		return arm_expr_fail(e, "cannot be read (expected \"(\" after %s)", name);
+	return arm_expr_call_args(e, name, out);
+}
+
+/* Property access and indexing on a value from the document. */
+static bool arm_expr_access(struct arm_expr *e, struct arm_value *v)
+{
+	const struct doc_node *next;
+	char *why = NULL;
+
+	for (;;) {
+		next = NULL;
+		arm_expr_skip_space(e);
+		if (e->p < e->end && *e->p == '.') {
+			const char *start = ++e->p;
+			g_autofree char *prop = NULL;
+
+			while (e->p < e->end && (g_ascii_isalnum(*e->p) || *e->p == '_'))
+				e->p++;
+			prop = g_strndup(start, (gsize)(e->p - start));
+			if (v->node == NULL || (next = doc_map_get_ci(v->node, prop)) == NULL)
+				return arm_expr_fail(e, "has no property %s to evaluate", prop);
+		} else if (e->p < e->end && *e->p == '[') {
+			struct arm_value index = { 0 };
+			const char *text;
+			guint64 i;
+
+			e->p++;
+			if (!arm_expr_value(e, &index))
+				return false;
+			text = arm_value_text(&index);
+			if (!arm_expr_take(e, ']') || text == NULL || v->node == NULL) {
+				arm_value_clear(&index);
+				return arm_expr_fail(e, "has an index that is not evaluated");
+			}
+			/* list[number] or object['property'] */
+			if (v->node->kind == DOC_LIST &&
+			    g_ascii_string_to_unsigned(text, 10, 0, G_MAXSIZE, &i, NULL) && i < v->node->n)
+				next = v->node->items[i];
+			else if (v->node->kind == DOC_MAP)
+				next = doc_map_get_ci(v->node, text);
+			arm_value_clear(&index);
+			if (next == NULL)
+				return arm_expr_fail(e, "has an index or property that does not exist");
+		} else {
+			return true;
+		}
+		arm_value_clear(v);
+		if (!arm_eval_node(e->s, next, e->depth + 1, v, &why)) {
+			e->why = why;
+			return false;
+		}
+	}
+}
+
+static bool arm_expr_value(struct arm_expr *e, struct arm_value *out)
+{
+	bool ok;
+
+	if (e->nest >= ARM_EXPR_NEST)
+		return arm_expr_fail(e, "nests calls deeper than %u", ARM_EXPR_NEST);
+	e->nest++;
+	ok = arm_expr_primary(e, out);
+	if (ok && !arm_expr_access(e, out)) {
+		arm_value_clear(out);
+		ok = false;
+	}
+	e->nest--;
+	return ok;
+}
+
+/*
+ * Evaluates node: an expression string becomes its value, anything else
+ * is itself. On false, *why says why the value is unknown.
+ */
+static bool arm_eval_node(const struct arm_scope *s, const struct doc_node *n, unsigned depth,
+                          struct arm_value *out, char **why)
+{
+	struct arm_expr e = { .s = s, .depth = depth };
+
+	out->node = NULL;
+	out->str = NULL;
+	if (n == NULL || n->kind != DOC_SCALAR || n->len < 2 || n->text[0] != '[' ||
+	    n->text[n->len - 1] != ']') {
+		out->node = n;
+		return true;
+	}
+	if (n->text[1] == '[') {
+		out->str = g_strdup(n->text + 1);
+		return true;
+	}
+	if (depth > ARM_EVAL_DEPTH) {
+		*why = g_strdup_printf("refers through more than %u expressions", ARM_EVAL_DEPTH);
+		return false;
+	}
+	e.p = n->text + 1;
+	e.end = n->text + n->len - 1;
+	if (arm_expr_value(&e, out)) {
+		arm_expr_skip_space(&e);
+		if (e.p == e.end)
+			return true;
+		arm_value_clear(out);
+		arm_expr_fail(&e, "cannot be read (text after the expression)");
+	}
+	*why = e.why != NULL ? e.why : g_strdup("not evaluated");
+	return false;
+}
+
+/* ---- fields ----------------------------------------------------------- */
+
+/* One rule being read; problems are recorded on the resource or as errors. */
+struct arm_rule {
+	struct arm_ctx *c;
+	const struct arm_scope *s;
+	struct resource *r;
+	const char *name;
+	const struct doc_node *props;
+	unsigned line;
+	bool unknown;      /* some value was not evaluated (recorded on r) */
+	bool bad;          /* some value was malformed (an error was added) */
+	bool quiet;        /* record neither unknowns nor errors */
+};
+
+static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/* "what, got \"TEXT\"" with TEXT quoted. */
+static void arm_rule_bad_value(struct arm_rule *ar, unsigned line, const char *what, const char *text)
+{
+	g_autofree char *quoted = arm_quote(text);
+
+	arm_rule_bad(ar, line, "%s, got \"%s\"", what, quoted);
+}
+
+/* A malformed value: the file cannot be analysed. */
+static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	ar->bad = true;
+	if (ar->quiet)
+		return;
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	arm_error(ar->c, line, "%s", what);
+}
+
+/*
+ * Evaluates node (the value of key, or an item of it) into out. Returns
+ * false when it is not known, after recording the unknown.
+ */
+static bool arm_rule_eval(struct arm_rule *ar, const char *key, const struct doc_node *node,
+                          struct arm_value *out)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *quoted = NULL;
+
+	if (arm_eval_node(ar->s, node, 0, out, &why))
+		return true;
+	ar->unknown = true;
+	if (ar->quiet)
+		return false;
+	quoted = arm_quote(node->text);
+	resource_add_unknown(ar->r, node->line, "security rule %s: %s is %s, %s", ar->name, key, quoted,
+	                     why);
+	return false;
+}
+
+/* The line to blame for a value: where it is written, if in the document. */
+static unsigned arm_value_line(const struct arm_value *v, const struct doc_node *field)
+{
+	return v->node != NULL ? v->node->line : field->line;
+}
+
+typedef void (*arm_item_fn)(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                            void *user_data);
+
+/*
+ * Calls fn for every string of the property key (a string) and of keys (a
+ * list of strings; may be NULL), each evaluated. Returns whether either is
+ * present.
+ */
+static bool arm_rule_strings(struct arm_rule *ar, const char *key, const char *keys, arm_item_fn fn,
+                             void *user_data)
+{
+	const char *names[2] = { key, keys };
+	bool present = false;
+
+	for (size_t k = 0; k < 2; k++) {
+		const struct doc_node *field = names[k] != NULL ? doc_map_get_ci(ar->props, names[k]) : NULL;
+		struct arm_value v = { 0 };
+
+		if (field == NULL || field->kind == DOC_NULL)
+			continue;
+		present = true;
+		if (!arm_rule_eval(ar, names[k], field, &v))
+			continue;
+		if (k == 0 && arm_value_text(&v) != NULL) {
+			fn(ar, names[k], arm_value_text(&v), arm_value_line(&v, field), user_data);
+		} else if (k == 1 && v.node != NULL && v.node->kind == DOC_LIST) {
+			for (size_t i = 0; i < v.node->n; i++) {
+				struct arm_value item = { 0 };
+
+				if (!arm_rule_eval(ar, names[k], v.node->items[i], &item))
+					continue;
+				if (arm_value_text(&item) != NULL)
+					fn(ar, names[k], arm_value_text(&item), arm_value_line(&item, v.node->items[i]),
+					   user_data);
+				else
+					arm_rule_bad(ar, arm_value_line(&item, v.node->items[i]),
+					             "expected a string in %s", names[k]);
+				arm_value_clear(&item);
+			}
+		} else {
+			arm_rule_bad(ar, arm_value_line(&v, field), "expected %s for %s",
+			             k == 0 ? "a string" : "a list", names[k]);
+		}
+		arm_value_clear(&v);
+	}
+	return present;
+}
+
+/* A required single string property, evaluated; NULL when absent,
+ * unknown or malformed (recorded). */
+static char *arm_rule_string(struct arm_rule *ar, const char *key, unsigned *line_out)
+{
+	const struct doc_node *field = doc_map_get_ci(ar->props, key);
+	struct arm_value v = { 0 };
+	char *text;
+
+	if (field == NULL || field->kind == DOC_NULL) {
+		arm_rule_bad(ar, ar->line, "security rule %s has no %s", ar->name, key);
+		return NULL;
+	}
+	if (!arm_rule_eval(ar, key, field, &v))
+		return NULL;
+	text = g_strdup(arm_value_text(&v));
+	*line_out = arm_value_line(&v, field);
+	if (text == NULL)
+		arm_rule_bad(ar, *line_out, "expected a string for %s", key);
+	arm_value_clear(&v);
+	return text;
+}
+
+/* A whole decimal number in lo..hi, digits only. */
+static bool arm_parse_uint(const char *text, unsigned lo, unsigned hi, unsigned *out)
+{
+	guint64 v;
+
+	if (text[0] == '\0' || strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
+		return false;
+	v = g_ascii_strtoull(text, NULL, 10);
+	if (v < lo || v > hi)
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+/* ---- rule values ------------------------------------------------------ */
+
+struct arm_ports {
+	GArray *ranges;    /* unsigned pairs: lo, hi */
+};
+
+static void arm_rule_port(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                          void *user_data)
+{
+	struct arm_ports *ports = user_data;
+	unsigned lo = 0, hi = EXPOSURE_PORT_MAX;
+	const char *dash = strchr(text, '-');
+
+	if (strcmp(text, "*") != 0) {
+		g_autofree char *first = g_strndup(text, dash != NULL ? (gsize)(dash - text) : strlen(text));
+
+		if (!arm_parse_uint(first, 0, EXPOSURE_PORT_MAX, &lo) ||
+		    !arm_parse_uint(dash != NULL ? dash + 1 : first, 0, EXPOSURE_PORT_MAX, &hi) ||
+		    lo > hi) {
+			arm_rule_bad_value(ar, line, "expected a port or range", text);
+			return;
+		}
+	}
+	g_array_append_val(ports->ranges, lo);
+	g_array_append_val(ports->ranges, hi);
+}
+
+/* Names of service tags that rules compare with, in Azure's spelling. */
+static const char *const arm_known_tags[] = { "VirtualNetwork", "AzureLoadBalancer" };
+
+static bool arm_is_tag(const char *text)
+{
+	if (!g_ascii_isalpha(text[0]))
+		return false;
+	for (size_t i = 1; text[i] != '\0'; i++) {
+		if (!g_ascii_isalnum(text[i]) && text[i] != '.' && text[i] != '-' && text[i] != '_')
+			return false;
+	}
+	return true;
+}
+
+static void arm_add_tag(srcset *src, const char *tag)
+{
+	g_autofree char *atom = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++) {
+		if (g_ascii_strcasecmp(tag, arm_known_tags[i]) == 0)
+			tag = arm_known_tags[i];
+	}
+	atom = g_strconcat("azure-tag:", tag, NULL);
+	srcset_add_atom(src, atom);
+}
+
+/*
+ * "*" and "Any" are every source: all addresses and the tagged sources
+ * (a "deny *" rule shadows AllowVnetInBound). "Internet" is all
+ * addresses; DESIGN.md treats it as such.
+ */
+static void arm_rule_source(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                            void *user_data)
+{
+	srcset *src = user_data;
+	g_autoptr(GError) cidr_error = NULL;
+
+	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
+		srcset_add_all_addresses(src);
+		for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++)
+			arm_add_tag(src, arm_known_tags[i]);
+	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
+		srcset_add_all_addresses(src);
+	} else if (srcset_add_cidr(src, text, &cidr_error)) {
+		return;
+	} else if (arm_is_tag(text)) {
+		arm_add_tag(src, text);
+	} else {
+		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
+	}
+}
+
+static void arm_rule_asg(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                         void *user_data)
+{
+	srcset *src = user_data;
+	const char *slash = strrchr(text, '/');
+	g_autofree char *atom = g_strconcat("azure-asg:", slash != NULL ? slash + 1 : text, NULL);
+
+	srcset_add_atom(src, atom);
+}
+
+/* sourceApplicationSecurityGroups: [{"id": ...}] -> atoms "azure-asg:NAME". */
+static bool arm_rule_asgs(struct arm_rule *ar, srcset *src)
+{
+	const struct doc_node *list = doc_map_get_ci(ar->props, "sourceApplicationSecurityGroups");
+
+	if (list == NULL || list->kind != DOC_LIST)
+		return false;
+	for (size_t i = 0; i < list->n; i++) {
+		struct arm_rule item = *ar;
+
+		item.props = list->items[i];
+		arm_rule_strings(&item, "id", NULL, arm_rule_asg, src);
+		ar->unknown |= item.unknown;
+		ar->bad |= item.bad;
+	}
+	return true;
+}
+
+/* Protocol names of securityRules (case-insensitive). */
+static bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
+{
+	static const struct {
+		const char *name;
+		unsigned proto;
+	} names[] = {
+		{ "Tcp", EXPOSURE_PROTO_TCP }, { "Udp", EXPOSURE_PROTO_UDP },
+		{ "Icmp", EXPOSURE_PROTO_ICMP }, { "Esp", 50 }, { "Ah", 51 },
+	};
+
+	if (strcmp(text, "*") == 0) {
+		*lo = 0;
+		*hi = EXPOSURE_PROTO_MAX;
+		return true;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
+			*lo = *hi = names[i].proto;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void arm_rule_wide(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                          void *user_data)
+{
+	bool *wide = user_data;
+
+	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0 ||
+	    g_ascii_strcasecmp(text, "VirtualNetwork") == 0 || strcmp(text, "0-65535") == 0)
+		*wide = true;
+}
+
+/*
+ * Does a deny rule cover every destination and source port? A value that
+ * is not known counts as narrow: the deny is then left out, which can only
+ * overstate what gets in.
+ */
+static bool arm_rule_deny_is_wide(struct arm_rule *ar)
+{
+	struct arm_rule quiet = *ar;
+	bool dst = false, sport = false;
+
+	quiet.quiet = true;
+	arm_rule_strings(&quiet, "destinationAddressPrefix", "destinationAddressPrefixes", arm_rule_wide,
+	                 &dst);
+	arm_rule_strings(&quiet, "sourcePortRange", "sourcePortRanges", arm_rule_wide, &sport);
+	return dst && sport;
+}
+
+/* ---- rules and resources ---------------------------------------------- */
+
+static exposure *arm_rule_match(unsigned proto_lo, unsigned proto_hi, const GArray *ranges,
+                                const srcset *src)
+{
+	size_t n = ranges->len / 2;
+	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	for (size_t i = 0; i < n; i++) {
+		g_ptr_array_add(boxes, exposure_new_box(proto_lo, proto_hi, g_array_index(ranges, unsigned, 2 * i),
+		                                        g_array_index(ranges, unsigned, 2 * i + 1), src));
+	}
+	return exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
+}
+
+/* Reads the values of a rule; false when it is left out. */
+static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, unsigned *proto_lo,
+                          unsigned *proto_hi, GArray *ranges, srcset *src)
+{
+	g_autofree char *direction = NULL, *access = NULL, *prio = NULL, *proto = NULL;
+	unsigned line = ar->line, prio_line = ar->line, proto_line = ar->line;
+	struct arm_ports ports = { ranges };
+	bool has_source;
+
+	direction = arm_rule_string(ar, "direction", &line);
+	if (direction != NULL && g_ascii_strcasecmp(direction, "Outbound") == 0)
+		return false;
+	if (direction != NULL && g_ascii_strcasecmp(direction, "Inbound") != 0)
+		arm_rule_bad_value(ar, line, "expected Inbound or Outbound", direction);
+	access = arm_rule_string(ar, "access", &line);
+	if (access != NULL && g_ascii_strcasecmp(access, "Allow") != 0 &&
+	    g_ascii_strcasecmp(access, "Deny") != 0)
+		arm_rule_bad_value(ar, line, "expected Allow or Deny", access);
+	*allow = access != NULL && g_ascii_strcasecmp(access, "Allow") == 0;
+	prio = arm_rule_string(ar, "priority", &prio_line);
+	if (prio != NULL && !arm_parse_uint(prio, 100, 4096, priority))
+		arm_rule_bad_value(ar, prio_line, "expected a priority 100..4096", prio);
+	proto = arm_rule_string(ar, "protocol", &proto_line);
+	if (proto != NULL && !arm_parse_protocol(proto, proto_lo, proto_hi))
+		arm_rule_bad_value(ar, proto_line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
+	has_source = arm_rule_strings(ar, "sourceAddressPrefix", "sourceAddressPrefixes", arm_rule_source,
+	                              src);
+	has_source |= arm_rule_asgs(ar, src);
+	if (!has_source)
+		arm_rule_bad(ar, ar->line, "security rule %s has no sourceAddressPrefix", ar->name);
+	if (!arm_rule_strings(ar, "destinationPortRange", "destinationPortRanges", arm_rule_port, &ports))
+		arm_rule_bad(ar, ar->line, "security rule %s has no destinationPortRange", ar->name);
+	return direction != NULL && access != NULL && prio != NULL && proto != NULL;
+}
+
+/*
+ * One security rule (props = its "properties") into r. A value that is
+ * not known leaves the rule out, with the unknown recorded: an allow rule
+ * whose source or port is unknown might let in anything or nothing, and
+ * guessing either way would make a finding up or hide one.
+ */
+static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                         const char *name, const struct doc_node *props, unsigned line)
+{
+	struct arm_rule ar = { .c = c, .s = s, .r = r, .name = name, .props = props, .line = line };
+	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	g_autoptr(srcset) src = srcset_new();
+	unsigned priority = 0, proto_lo = 0, proto_hi = 0;
+	bool allow = false;
+
+	if (props == NULL || props->kind != DOC_MAP) {
+		arm_error(c, line, "security rule %s has no properties", name);
+		return;
+	}
+	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, src))
+		return;
+	if (ar.bad || ar.unknown)
+		return;
+	/* A deny that spares some destinations or source ports lets the rest
+	 * of its traffic on to later rules: as a whole it denies nothing. */
+	if (!allow && !arm_rule_deny_is_wide(&ar))
+		return;
+	resource_add_rule(r, name, line, allow, priority, arm_rule_match(proto_lo, proto_hi, ranges, src));
+}
+
+/* A name or other string of a resource, evaluated; NULL (with *why set)
+ * when not known. */
+static char *arm_resource_string(const struct arm_scope *s, const struct doc_node *n, char **why)
+{
+	struct arm_value v = { 0 };
+	char *text;
+
+	if (!arm_eval_node(s, n, 0, &v, why))
+		return NULL;
+	text = g_strdup(arm_value_text(&v));
+	arm_value_clear(&v);
+	if (text == NULL)
+		*why = g_strdup("not a string");
+	return text;
+}
+
+/* An NSG's name, or its expression as written when that is not known
+ * (recorded on the resource once it exists). */
+static char *arm_name(const struct arm_scope *s, const struct doc_node *n, char **why)
+{
+	char *name = arm_resource_string(s, n, why);
+
+	if (name == NULL)
+		name = g_strdup(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
+	return name;
+}
+
+/* Azure's default inbound rules, in every NSG. */
+static void arm_add_default_rules(struct resource *r)
+{
+	g_autoptr(srcset) vnet = srcset_new();
+	g_autoptr(srcset) lb = srcset_new();
+	g_autoptr(srcset) all = srcset_new();
+
+	srcset_add_atom(vnet, "azure-tag:VirtualNetwork");
+	srcset_add_atom(lb, "azure-tag:AzureLoadBalancer");
+	srcset_add_all_addresses(all);
+	srcset_add_atom(all, "azure-tag:VirtualNetwork");
+	srcset_add_atom(all, "azure-tag:AzureLoadBalancer");
+	resource_add_rule(r, "AllowVnetInBound", r->line, true, 65000,
+	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, vnet));
+	resource_add_rule(r, "AllowAzureLoadBalancerInBound", r->line, true, 65001,
+	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, lb));
+	resource_add_rule(r, "DenyAllInBound", r->line, false, 65500,
+	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, all));
+}
+
+/* Records an unknown name on r, now that r exists. */
+static void arm_name_unknown(struct resource *r, const struct doc_node *n, const char *why)
+{
+	g_autofree char *quoted = NULL;
+
+	if (why == NULL)
+		return;
+	quoted = arm_quote(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
+	resource_add_unknown(r, n != NULL ? n->line : r->line, "name is %s, %s", quoted, why);
+}
+
+static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                    const char *name, const char *name_why)
+{
+	const struct doc_node *props = doc_map_get_ci(res, "properties");
+	const struct doc_node *rules = doc_map_get_ci(props, "securityRules");
+	g_autofree char *identity = g_strconcat("azure-nsg:", name, NULL);
+	struct resource *r = resource_new(identity, ARM_KIND, name, c->d->path, res->line,
+	                                  RESOURCE_FIRST_MATCH);
+	struct arm_value v = { 0 };
+	g_autofree char *why = NULL;
+
+	g_ptr_array_add(c->found, r);
+	arm_name_unknown(r, doc_map_get_ci(res, "name"), name_why);
+	if (doc_map_get_ci(props, "copy") != NULL)
+		resource_add_unknown(r, doc_map_get_ci(props, "copy")->line,
+		                     "securityRules built by a copy loop, not evaluated");
+	if (rules != NULL && !arm_eval_node(s, rules, 0, &v, &why)) {
+		g_autofree char *quoted = arm_quote(rules->text);
+
+		resource_add_unknown(r, rules->line, "securityRules is %s, %s", quoted, why);
+	} else if (v.node != NULL && v.node->kind == DOC_LIST) {
+		for (size_t i = 0; i < v.node->n; i++) {
+			const struct doc_node *rule = v.node->items[i];
+			g_autofree char *rule_why = NULL;
+			g_autofree char *rule_name = arm_name(s, doc_map_get_ci(rule, "name"), &rule_why);
+
+			arm_name_unknown(r, doc_map_get_ci(rule, "name"), rule_why);
+			arm_rule_add(c, s, r, rule_name, doc_map_get_ci(rule, "properties"), rule->line);
+		}
+	} else if (rules != NULL && rules->kind != DOC_NULL) {
+		arm_error(c, rules->line, "expected a list for securityRules");
+	}
+	arm_value_clear(&v);
+	arm_add_default_rules(r);
+}
+
+/* A standalone rule resource: a fragment of its NSG. */
+static void arm_rule_resource(struct arm_ctx *c, const struct arm_scope *s,
+                              const struct doc_node *res, const char *parent)
+{
+	const struct doc_node *name_node = doc_map_get_ci(res, "name");
+	g_autofree char *why = NULL;
+	g_autofree char *full = arm_name(s, name_node, &why);
+	g_autofree char *identity = NULL;
+	const char *slash = strchr(full, '/');
+	g_autofree char *nsg = NULL;
+	const char *rule = full;
+	struct resource *r;
+
+	if (slash != NULL && why == NULL) {
+		nsg = g_strndup(full, (gsize)(slash - full));
+		rule = slash + 1;
+	} else if (parent != NULL) {
+		nsg = g_strdup(parent);
+	} else {
+		/* Not "NSG/RULE": the group is not known. */
+		nsg = g_strdup(full);
+	}
+	identity = g_strconcat("azure-nsg:", nsg, NULL);
+	r = resource_new(identity, ARM_KIND, nsg, c->d->path, res->line, RESOURCE_FIRST_MATCH);
+	r->fragment = true;
+	g_ptr_array_add(c->found, r);
+	arm_name_unknown(r, name_node, why);
+	if (why == NULL && slash == NULL && parent == NULL) {
+		g_autofree char *quoted = arm_quote(full);
+
+		arm_error(c, res->line, "expected a name NSG/RULE for a security rule, got \"%s\"", quoted);
+	}
+	arm_rule_add(c, s, r, rule, doc_map_get_ci(res, "properties"), res->line);
+}
+
+static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *list,
+                          const char *parent, unsigned depth);
+
+/*
+ * A nested deployment with an inline template. Its expressions are
+ * evaluated in the parent's scope unless expressionEvaluationOptions.scope
+ * is "inner"; then the template's own parameters apply, with the values
+ * the deployment passes.
+ */
+static void arm_deployment(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                           unsigned depth)
+{
+	const struct doc_node *props = doc_map_get_ci(res, "properties");
+	const struct doc_node *tmpl = doc_map_get_ci(props, "template");
+	const char *scope = doc_scalar(doc_map_get_ci(doc_map_get_ci(props, "expressionEvaluationOptions"),
+	                                              "scope"));
+	struct arm_scope inner = { 0 };
+
+	if (tmpl == NULL || tmpl->kind != DOC_MAP)
+		return;
+	if (depth >= ARM_TEMPLATE_DEPTH) {
+		arm_error(c, res->line, "deployments nested deeper than %u", ARM_TEMPLATE_DEPTH);
+		return;
+	}
+	if (scope != NULL && g_ascii_strcasecmp(scope, "inner") == 0) {
+		inner.parameters = doc_map_get_ci(tmpl, "parameters");
+		inner.variables = doc_map_get_ci(tmpl, "variables");
+		inner.param_values = doc_map_get_ci(props, "parameters");
+		inner.outer = s;
+		s = &inner;
+	}
+	arm_resources(c, s, doc_map_get_ci(tmpl, "resources"), NULL, depth + 1);
+}
+
+/* A resource whose condition is known to be false is not deployed. An
+ * unknown condition counts as deployed: leaving it out could hide rules. */
+static bool arm_deployed(const struct arm_scope *s, const struct doc_node *res)
+{
+	const struct doc_node *cond = doc_map_get_ci(res, "condition");
+	g_autofree char *why = NULL;
+	g_autofree char *text = NULL;
+
+	if (cond == NULL)
+		return true;
+	text = arm_resource_string(s, cond, &why);
+	return text == NULL || g_ascii_strcasecmp(text, "false") != 0;
+}
+
+static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                         const char *parent, unsigned depth)
+{
+	const char *type = doc_scalar(doc_map_get_ci(res, "type"));
+	g_autofree char *why = NULL;
+	g_autofree char *name = NULL;
+	const char *child_parent = NULL;
+
+	if (type == NULL || !arm_deployed(s, res))
+		return;
+	if (doc_map_get_ci(res, "name") == NULL &&
+	    (g_ascii_strcasecmp(type, ARM_TYPE_NSG) == 0 || g_ascii_strcasecmp(type, ARM_TYPE_RULE) == 0 ||
+	     (parent != NULL && g_ascii_strcasecmp(type, "securityRules") == 0))) {
+		arm_error(c, res->line, "resource of type %s has no name", type);
+		return;
+	}
+	if (g_ascii_strcasecmp(type, ARM_TYPE_NSG) == 0) {
+		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+		arm_nsg(c, s, res, name, why);
+		child_parent = name;
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_RULE) == 0 ||
+	           (parent != NULL && g_ascii_strcasecmp(type, "securityRules") == 0)) {
+		arm_rule_resource(c, s, res, parent);
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_DEPLOYMENT) == 0) {
+		arm_deployment(c, s, res, depth);
+	}
+	arm_resources(c, s, doc_map_get_ci(res, "resources"), child_parent, depth);
+}
+
+/* "resources": a list, or (languageVersion 2.0) a map of symbolic names. */
+static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *list,
+                          const char *parent, unsigned depth)
+{
+	if (list == NULL)
+		return;
+	if (list->kind == DOC_LIST) {
+		for (size_t i = 0; i < list->n; i++)
+			arm_resource(c, s, list->items[i], parent, depth);
+	} else if (list->kind == DOC_MAP) {
+		for (size_t i = 0; i < list->n; i++)
+			arm_resource(c, s, list->pairs[i].value, parent, depth);
+	}
+}
+
+bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GString) errors = g_string_new(NULL);
+	struct arm_ctx c = { .d = d, .found = found, .errors = errors };
+
+	for (guint i = 0; i < d->roots->len; i++) {
+		const struct doc_node *root = g_ptr_array_index(d->roots, i);
+		struct arm_scope s = {
+			.parameters = doc_map_get_ci(root, "parameters"),
+			.variables = doc_map_get_ci(root, "variables"),
+		};
+
+		if (root->kind == DOC_MAP)
+			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
+	}
+	if (c.n_errors > ARM_MAX_ERRORS)
+		g_string_append_printf(errors, "\n%s: and %u more problems", d->path,
+		                       c.n_errors - ARM_MAX_ERRORS);
+	if (c.n_errors > 0) {
+		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, errors->str);
+		return false;
+	}
+	for (guint i = 0; i < found->len; i++) {
+		const struct resource *r = g_ptr_array_index(found, i);
+
+		if (r->rules->len > DW_LIMIT_RULES) {
+			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in NSG %s",
+			            d->path, r->line, DW_LIMIT_RULES, r->name);
+			return false;
+		}
+	}
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return true;
+}

@@ -1,0 +1,581 @@
+/*
+ * extract_cfn.c - CloudFormation templates (YAML or JSON): the ingress
+ * rules of each AWS::EC2::SecurityGroup.
+ *
+ * Follows "AWS::EC2::SecurityGroup" and "AWS::EC2::SecurityGroupIngress"
+ * in the CloudFormation User Guide:
+ * - A security group allows the union of its rules; there are no denies.
+ * - Rules come inline (Properties.SecurityGroupIngress) or as standalone
+ *   AWS::EC2::SecurityGroupIngress resources naming their group in
+ *   GroupId; the latter become fragments joined by resources_join().
+ * - IpProtocol "-1" is every protocol and port; for protocols other than
+ *   tcp and udp the ports are ignored (for icmp FromPort is the ICMP type,
+ *   which is not modelled: the whole protocol counts).
+ * - Intrinsics: Ref to a parameter uses its Default, Ref / Fn::GetAtt
+ *   GroupId of a group in the template name that group. Anything else
+ *   (Fn::Sub, Fn::If, Fn::ImportValue ...) is an unknown, never a guess.
+ * - Conditions on resources are not evaluated: every resource counts as
+ *   created, which can only overstate what gets in.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "extract.h"
+
+#define CFN_KIND "AWS security group"
+#define CFN_TYPE_SG "AWS::EC2::SecurityGroup"
+#define CFN_TYPE_INGRESS "AWS::EC2::SecurityGroupIngress"
+#define CFN_MAX_ERRORS 20u
+#define CFN_QUOTE_MAX 80
+
+struct cfn_ctx {
+	const struct doc *d;
+	const struct doc_node *parameters; /* the template's "Parameters", or NULL */
+	const struct doc_node *resources;  /* the template's "Resources" */
+	GPtrArray *found;                  /* struct resource *, owned */
+	GString *errors;                   /* "path:line: what" lines */
+	unsigned n_errors;
+};
+
+enum cfn_kind {
+	CFN_LITERAL,  /* text */
+	CFN_RESOURCE, /* Ref to a resource: text is its logical id */
+	CFN_GETATT,   /* text is the logical id, attr the attribute */
+	CFN_UNKNOWN,  /* why says why */
+	CFN_BAD,      /* malformed; an error was added */
+};
+
+struct cfn_value {
+	enum cfn_kind kind;
+	char *text;   /* owned */
+	char *attr;   /* owned */
+	char *why;    /* owned */
+	unsigned line;
+};
+
+static void cfn_value_clear(struct cfn_value *v)
+{
+	g_clear_pointer(&v->text, g_free);
+	g_clear_pointer(&v->attr, g_free);
+	g_clear_pointer(&v->why, g_free);
+}
+
+static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (c->n_errors++ >= CFN_MAX_ERRORS)
+		return;
+	if (c->errors->len > 0)
+		g_string_append_c(c->errors, '\n');
+	g_string_append_printf(c->errors, "%s:%u: ", c->d->path, line);
+	va_start(ap, fmt);
+	g_string_append_vprintf(c->errors, fmt, ap);
+	va_end(ap);
+}
+
+/* A value quoted in a message: cut, and without line breaks. */
+static char *cfn_quote(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; text[i] != '\0'; i++) {
+		if (i == CFN_QUOTE_MAX) {
+			g_string_append(s, "...");
+			break;
+		}
+		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * The intrinsic function a node calls, in short form ("!Ref X", tag kept
+ * by the YAML reader) or long form ({"Ref": X}, {"Fn::GetAtt": [...]});
+ * its argument in *arg. NULL for a plain value.
+ */
+static const char *cfn_intrinsic(const struct doc_node *n, const struct doc_node **arg)
+{
+	const char *key;
+
+	if (n == NULL)
+		return NULL;
+	if (n->tag != NULL && n->tag[0] == '!' && n->tag[1] != '!' && n->tag[1] != '\0') {
+		*arg = n;
+		return n->tag + 1;
+	}
+	if (n->kind != DOC_MAP || n->n != 1 || (key = doc_scalar(n->pairs[0].key)) == NULL)
+		return NULL;
+	if (strcmp(key, "Ref") == 0 || strcmp(key, "Condition") == 0) {
+		*arg = n->pairs[0].value;
+		return key;
+	}
+	if (g_str_has_prefix(key, "Fn::") && key[4] != '\0') {
+		*arg = n->pairs[0].value;
+		return key + 4;
+	}
+	return NULL;
+}
+
+/* How a value is written, for a message: "!Sub '${Cidr}'", "!If [...]". */
+static char *cfn_describe(const struct doc_node *n)
+{
+	const struct doc_node *arg = NULL;
+	const char *fn = cfn_intrinsic(n, &arg);
+	g_autofree char *text = NULL;
+
+	if (doc_scalar(arg != NULL ? arg : n) != NULL)
+		text = cfn_quote(doc_scalar(arg != NULL ? arg : n));
+	else
+		text = g_strdup((arg != NULL ? arg : n)->kind == DOC_LIST ? "[...]" : "{...}");
+	if (fn == NULL)
+		return g_steal_pointer(&text);
+	return g_strdup_printf("!%s %s", fn, text);
+}
+
+/* A scalar that is not an intrinsic. */
+static const char *cfn_plain(const struct doc_node *n)
+{
+	const struct doc_node *arg;
+
+	return cfn_intrinsic(n, &arg) == NULL ? doc_scalar(n) : NULL;
+}
+
+static void cfn_set(struct cfn_value *out, enum cfn_kind kind, const char *text, unsigned line)
+{
+	out->kind = kind;
+	out->text = g_strdup(text);
+	out->line = line;
+}
+
+static void cfn_unknown(struct cfn_value *out, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+static void cfn_unknown(struct cfn_value *out, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	out->kind = CFN_UNKNOWN;
+	out->line = line;
+	va_start(ap, fmt);
+	out->why = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* Ref NAME: a parameter's Default, a resource, or a pseudo parameter. */
+static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, struct cfn_value *out)
+{
+	const struct doc_node *param = doc_map_get(c->parameters, name);
+	const struct doc_node *def = doc_map_get(param, "Default");
+
+	if (param != NULL && def != NULL && cfn_plain(def) != NULL)
+		cfn_set(out, CFN_LITERAL, cfn_plain(def), def->line);
+	else if (param != NULL && def != NULL)
+		cfn_unknown(out, line, "the Default of parameter %s is not a single value", name);
+	else if (param != NULL)
+		cfn_unknown(out, line, "parameter %s has no Default", name);
+	else if (g_str_has_prefix(name, "AWS::"))
+		cfn_unknown(out, line, "%s is a pseudo parameter", name);
+	else if (doc_map_get(c->resources, name) != NULL)
+		cfn_set(out, CFN_RESOURCE, name, line);
+	else {
+		g_autofree char *quoted = cfn_quote(name);
+
+		cfn_error(c, line, "Ref to \"%s\", which the template does not declare", quoted);
+		out->kind = CFN_BAD;
+	}
+}
+
+/* Fn::GetAtt: "X.Attr" or [X, Attr]. */
+static void cfn_resolve_getatt(struct cfn_ctx *c, const struct doc_node *arg, struct cfn_value *out)
+{
+	const char *text = doc_scalar(arg);
+	const char *dot;
+
+	if (text != NULL && (dot = strchr(text, '.')) != NULL) {
+		out->kind = CFN_GETATT;
+		out->text = g_strndup(text, (gsize)(dot - text));
+		out->attr = g_strdup(dot + 1);
+		out->line = arg->line;
+	} else if (arg->kind == DOC_LIST && arg->n == 2 && cfn_plain(arg->items[0]) != NULL &&
+	           cfn_plain(arg->items[1]) != NULL) {
+		out->kind = CFN_GETATT;
+		out->text = g_strdup(cfn_plain(arg->items[0]));
+		out->attr = g_strdup(cfn_plain(arg->items[1]));
+		out->line = arg->line;
+	} else if (arg->kind == DOC_LIST && arg->n == 2) {
+		cfn_unknown(out, arg->line, "its attribute is not evaluated");
+	} else {
+		cfn_error(c, arg->line, "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
+		out->kind = CFN_BAD;
+	}
+}
+
+static void cfn_resolve(struct cfn_ctx *c, const struct doc_node *n, struct cfn_value *out)
+{
+	const struct doc_node *arg = NULL;
+	const char *fn = cfn_intrinsic(n, &arg);
+
+	memset(out, 0, sizeof(*out));
+	out->line = n->line;
+	if (fn == NULL && doc_scalar(n) != NULL) {
+		cfn_set(out, CFN_LITERAL, doc_scalar(n), n->line);
+	} else if (fn == NULL) {
+		cfn_error(c, n->line, "expected a single value, got a %s", n->kind == DOC_LIST ? "list" : "map");
+		out->kind = CFN_BAD;
+	} else if (strcmp(fn, "Ref") == 0 && doc_scalar(arg) != NULL) {
+		cfn_resolve_ref(c, doc_scalar(arg), n->line, out);
+	} else if (strcmp(fn, "GetAtt") == 0) {
+		cfn_resolve_getatt(c, arg, out);
+	} else if (strcmp(fn, "Sub") == 0 && doc_scalar(arg) != NULL && strstr(doc_scalar(arg), "${") == NULL) {
+		cfn_set(out, CFN_LITERAL, doc_scalar(arg), n->line);
+	} else {
+		cfn_unknown(out, n->line, "not evaluated");
+	}
+}
+
+/* ---- rules ------------------------------------------------------------ */
+
+/* One ingress rule being read. */
+struct cfn_rule {
+	struct cfn_ctx *c;
+	struct resource *r;
+	const struct doc_node *props;
+	const char *group;  /* for messages */
+	unsigned line;
+	bool unknown;       /* some value was not evaluated (recorded on r) */
+	bool bad;           /* some value was malformed (an error was added) */
+};
+
+static void cfn_rule_bad(struct cfn_rule *cr, unsigned line, const char *what, const char *text)
+{
+	g_autofree char *quoted = cfn_quote(text);
+
+	cfn_error(cr->c, line, "%s, got \"%s\"", what, quoted);
+	cr->bad = true;
+}
+
+/*
+ * The value of key, resolved; NULL when absent. Unknown values are
+ * recorded on the resource and given as CFN_UNKNOWN.
+ */
+static bool cfn_rule_get(struct cfn_rule *cr, const char *key, struct cfn_value *out)
+{
+	const struct doc_node *n = doc_map_get(cr->props, key);
+
+	if (n == NULL || n->kind == DOC_NULL)
+		return false;
+	cfn_resolve(cr->c, n, out);
+	if (out->kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		resource_add_unknown(cr->r, out->line, "security group %s: %s is %s, %s", cr->group, key, desc,
+		                     out->why);
+		cr->unknown = true;
+	} else if (out->kind == CFN_BAD) {
+		cr->bad = true;
+	}
+	return true;
+}
+
+/* A whole decimal number in lo..hi, with an optional "-" (for -1). */
+static bool cfn_parse_int(const char *text, gint64 lo, gint64 hi, gint64 *out)
+{
+	return g_ascii_string_to_signed(text, 10, lo, hi, out, NULL) && !g_ascii_isspace(text[0]) &&
+	       text[0] != '+';
+}
+
+static bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
+{
+	static const struct {
+		const char *name;
+		unsigned proto;
+	} names[] = {
+		{ "tcp", EXPOSURE_PROTO_TCP }, { "udp", EXPOSURE_PROTO_UDP },
+		{ "icmp", EXPOSURE_PROTO_ICMP }, { "icmpv6", EXPOSURE_PROTO_ICMPV6 },
+	};
+	gint64 n;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
+			*lo = *hi = names[i].proto;
+			return true;
+		}
+	}
+	if (!cfn_parse_int(text, -1, EXPOSURE_PROTO_MAX, &n))
+		return false;
+	*lo = n < 0 ? 0 : (unsigned)n;
+	*hi = n < 0 ? EXPOSURE_PROTO_MAX : (unsigned)n;
+	return true;
+}
+
+/* FromPort or ToPort: 0..65535, or -1 for all. */
+static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
+{
+	struct cfn_value v = { 0 };
+	bool ok = false;
+
+	if (!cfn_rule_get(cr, key, &v)) {
+		cfn_error(cr->c, cr->line, "security group %s: ingress rule has no %s", cr->group, key);
+		cr->bad = true;
+	} else if (v.kind == CFN_LITERAL && !cfn_parse_int(v.text, -1, EXPOSURE_PORT_MAX, out)) {
+		cfn_rule_bad(cr, v.line, "expected a port or -1", v.text);
+	} else if (v.kind == CFN_RESOURCE || v.kind == CFN_GETATT) {
+		cfn_rule_bad(cr, v.line, "expected a port or -1", v.text);
+	} else {
+		ok = v.kind == CFN_LITERAL;
+	}
+	cfn_value_clear(&v);
+	return ok;
+}
+
+/* An atom for a group or prefix list named by a literal, a Ref or GetAtt. */
+static void cfn_rule_atom(struct cfn_rule *cr, const char *prefix, const char *attr,
+                          const struct cfn_value *v, srcset *src)
+{
+	g_autofree char *atom = NULL;
+
+	if (v->kind == CFN_GETATT && strcmp(v->attr, attr) != 0) {
+		g_autofree char *what = g_strdup_printf("expected Fn::GetAtt %s.%s", v->text, attr);
+
+		cfn_rule_bad(cr, v->line, what, v->attr);
+		return;
+	}
+	if (v->kind != CFN_LITERAL && v->kind != CFN_RESOURCE && v->kind != CFN_GETATT)
+		return;
+	atom = g_strconcat(prefix, v->text, NULL);
+	srcset_add_atom(src, atom);
+}
+
+static void cfn_rule_cidr(struct cfn_rule *cr, const struct cfn_value *v, bool v6, srcset *src)
+{
+	g_autoptr(GError) cidr_error = NULL;
+
+	if (v->kind == CFN_UNKNOWN || v->kind == CFN_BAD)
+		return;
+	if (v->kind != CFN_LITERAL || (strchr(v->text, ':') != NULL) != v6 ||
+	    !srcset_add_cidr(src, v->text, &cidr_error))
+		cfn_rule_bad(cr, v->line, v6 ? "expected an IPv6 CIDR" : "expected an IPv4 CIDR", v->text);
+}
+
+/* The sources of a rule; false when it names none. */
+static bool cfn_rule_sources(struct cfn_rule *cr, srcset *src)
+{
+	static const char *const keys[] = {
+		"CidrIp", "CidrIpv6", "SourceSecurityGroupId", "SourceSecurityGroupName", "SourcePrefixListId",
+	};
+	bool any = false;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		struct cfn_value v = { 0 };
+
+		if (!cfn_rule_get(cr, keys[i], &v))
+			continue;
+		any = true;
+		if (i < 2)
+			cfn_rule_cidr(cr, &v, i == 1, src);
+		else if (i == 2)
+			cfn_rule_atom(cr, "aws-sg:", "GroupId", &v, src);
+		else if (i == 3)
+			cfn_rule_atom(cr, v.kind == CFN_LITERAL ? "aws-sg-name:" : "aws-sg:", "GroupId", &v, src);
+		else
+			cfn_rule_atom(cr, "aws-pl:", "PrefixListId", &v, src);
+		cfn_value_clear(&v);
+	}
+	return any;
+}
+
+/*
+ * One ingress rule (props: the rule's map) into r. A value that is not
+ * known leaves the rule out, with the unknown recorded: guessing either
+ * way would make a finding up or hide one.
+ */
+static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
+                         const struct doc_node *props, unsigned line)
+{
+	struct cfn_rule cr = { .c = c, .r = r, .props = props, .group = group, .line = line };
+	struct cfn_value proto = { 0 };
+	g_autoptr(srcset) src = srcset_new();
+	unsigned proto_lo = 0, proto_hi = 0, port_lo = 0, port_hi = EXPOSURE_PORT_MAX;
+	gint64 from = -1, to = -1;
+
+	if (!cfn_rule_get(&cr, "IpProtocol", &proto)) {
+		cfn_error(c, line, "security group %s: ingress rule has no IpProtocol", group);
+		cr.bad = true;
+	} else if (proto.kind == CFN_LITERAL && !cfn_parse_protocol(proto.text, &proto_lo, &proto_hi)) {
+		cfn_rule_bad(&cr, proto.line, "expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255)",
+		             proto.text);
+	} else if (proto.kind == CFN_RESOURCE || proto.kind == CFN_GETATT) {
+		cfn_rule_bad(&cr, proto.line, "expected a protocol", proto.text);
+	}
+	if (proto.kind == CFN_LITERAL && proto_lo == proto_hi && exposure_proto_has_ports(proto_lo) &&
+	    proto_lo != EXPOSURE_PROTO_SCTP) {
+		/* Both are read, so that both get reported when wrong. */
+		bool from_ok = cfn_rule_port(&cr, "FromPort", &from);
+		bool to_ok = cfn_rule_port(&cr, "ToPort", &to);
+
+		if (from_ok && to_ok && from >= 0 && to >= 0 && from > to) {
+			g_autofree char *range = g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, from, to);
+
+			cfn_rule_bad(&cr, line, "expected FromPort <= ToPort", range);
+		} else if (from >= 0 && to >= 0) {
+			port_lo = (unsigned)from;
+			port_hi = (unsigned)to;
+		}
+	}
+	cfn_value_clear(&proto);
+	if (!cfn_rule_sources(&cr, src)) {
+		cfn_error(c, line, "security group %s: ingress rule has no source (CidrIp, CidrIpv6, "
+		          "SourceSecurityGroupId, SourcePrefixListId)", group);
+		cr.bad = true;
+	}
+	if (cr.bad || cr.unknown)
+		return;
+	resource_add_rule(r, name, line, true, 0, exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
+}
+
+/* ---- resources -------------------------------------------------------- */
+
+static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                               const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const struct doc_node *rules = doc_map_get(props, "SecurityGroupIngress");
+	g_autofree char *identity = g_strconcat("aws-sg:", id, NULL);
+	struct resource *r = resource_new(identity, CFN_KIND, id, c->d->path, key->line, RESOURCE_UNION);
+	const struct doc_node *arg;
+
+	g_ptr_array_add(c->found, r);
+	if (rules == NULL || rules->kind == DOC_NULL)
+		return;
+	if (cfn_intrinsic(rules, &arg) != NULL || rules->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(rules);
+
+		if (cfn_intrinsic(rules, &arg) == NULL)
+			cfn_error(c, rules->line, "security group %s: expected a list for SecurityGroupIngress", id);
+		else
+			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress is %s, "
+			                     "not evaluated", id, desc);
+		return;
+	}
+	for (size_t i = 0; i < rules->n; i++) {
+		const struct doc_node *rule = rules->items[i];
+
+		if (cfn_intrinsic(rule, &arg) != NULL) {
+			g_autofree char *desc = cfn_describe(rule);
+
+			resource_add_unknown(r, rule->line, "security group %s: ingress rule is %s, not evaluated",
+			                     id, desc);
+		} else if (rule->kind != DOC_MAP) {
+			cfn_error(c, rule->line, "security group %s: expected a map for an ingress rule", id);
+		} else {
+			cfn_rule_add(c, r, id, cfn_plain(doc_map_get(rule, "Description")), rule, rule->line);
+		}
+	}
+}
+
+/*
+ * The group a standalone ingress belongs to, as "aws-sg:X": a group of
+ * this template (Ref, GetAtt GroupId), a literal id ("sg-0abc"), a
+ * parameter's Default; else the value as written, with an unknown.
+ */
+static char *cfn_ingress_group(struct cfn_ctx *c, const struct doc_node *props, unsigned line,
+                               char **why_out)
+{
+	const struct doc_node *n = doc_map_get(props, "GroupId");
+	struct cfn_value v = { 0 };
+	char *group = NULL;
+
+	if (n == NULL)
+		n = doc_map_get(props, "GroupName");
+	if (n == NULL || n->kind == DOC_NULL) {
+		cfn_error(c, line, "security group ingress has no GroupId");
+		return NULL;
+	}
+	cfn_resolve(c, n, &v);
+	if (v.kind == CFN_GETATT && strcmp(v.attr, "GroupId") != 0) {
+		cfn_error(c, v.line, "expected Fn::GetAtt %s.GroupId for GroupId, got %s.%s", v.text, v.text,
+		          v.attr);
+	} else if (v.kind == CFN_LITERAL || v.kind == CFN_RESOURCE || v.kind == CFN_GETATT) {
+		group = g_strdup(v.text);
+	} else if (v.kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		*why_out = g_strdup_printf("GroupId is %s, %s", desc, v.why);
+		group = g_steal_pointer(&desc);
+	}
+	cfn_value_clear(&v);
+	return group;
+}
+
+static void cfn_ingress(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                        const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	g_autofree char *why = NULL;
+	g_autofree char *group = cfn_ingress_group(c, props, key->line, &why);
+	g_autofree char *identity = NULL;
+	struct resource *r;
+
+	if (group == NULL)
+		return;
+	identity = g_strconcat("aws-sg:", group, NULL);
+	r = resource_new(identity, CFN_KIND, group, c->d->path, key->line, RESOURCE_UNION);
+	r->fragment = true;
+	g_ptr_array_add(c->found, r);
+	if (why != NULL)
+		resource_add_unknown(r, key->line, "security group ingress %s: %s", id, why);
+	cfn_rule_add(c, r, group, id, props, key->line);
+}
+
+static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
+{
+	if (root == NULL || root->kind != DOC_MAP)
+		return;
+	c->parameters = doc_map_get(root, "Parameters");
+	c->resources = doc_map_get(root, "Resources");
+	if (c->resources == NULL || c->resources->kind != DOC_MAP)
+		return;
+	for (size_t i = 0; i < c->resources->n; i++) {
+		const struct doc_pair *p = &c->resources->pairs[i];
+		const char *id = doc_scalar(p->key);
+		const char *type = doc_scalar(doc_map_get(p->value, "Type"));
+
+		if (id == NULL || type == NULL)
+			continue;
+		if (strcmp(type, CFN_TYPE_SG) == 0)
+			cfn_security_group(c, id, p->key, p->value);
+		else if (strcmp(type, CFN_TYPE_INGRESS) == 0)
+			cfn_ingress(c, id, p->key, p->value);
+	}
+}
+
+bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GString) errors = g_string_new(NULL);
+	struct cfn_ctx c = { .d = d, .found = found, .errors = errors };
+
+	for (guint i = 0; i < d->roots->len; i++)
+		cfn_template(&c, g_ptr_array_index(d->roots, i));
+	if (c.n_errors > CFN_MAX_ERRORS)
+		g_string_append_printf(errors, "\n%s: and %u more problems", d->path,
+		                       c.n_errors - CFN_MAX_ERRORS);
+	if (c.n_errors > 0) {
+		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, errors->str);
+		return false;
+	}
+	for (guint i = 0; i < found->len; i++) {
+		const struct resource *r = g_ptr_array_index(found, i);
+
+		if (r->rules->len > DW_LIMIT_RULES) {
+			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in security group %s",
+			            d->path, r->line, DW_LIMIT_RULES, r->name);
+			return false;
+		}
+	}
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return true;
+}

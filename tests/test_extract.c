@@ -1,0 +1,798 @@
+/*
+ * test_extract.c - the extractors (ARM, CloudFormation, elasticsearch.yml)
+ * on the fixtures in tests/data/{arm,cfn,es}, the choice of extractor by
+ * path and bytes, and resources: evaluation order and joining.
+ *
+ * Exposures are compared as canonical text (exposure.h); for Azure the
+ * address part is compared on its own where the default rules' service
+ * tags would only repeat in every entry.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "error.h"
+#include "extract.h"
+
+/* ---- helpers ---------------------------------------------------------- */
+
+static char *data_path(const char *rel)
+{
+	const char *dir = g_getenv("DW_TEST_DATA");
+
+	if (dir == NULL)
+		fail_msg("DW_TEST_DATA is not set");
+	return g_build_filename(dir, rel, NULL);
+}
+
+/* Extracts from the bytes given, as if at path; NULL with *error on failure. */
+static GPtrArray *extract_text(const char *path, const char *data, size_t len, GError **error)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+
+	if (!extract_file(out, path, data, len, error))
+		return NULL;
+	resources_join(out);
+	return g_steal_pointer(&out);
+}
+
+static GPtrArray *extract_fixture_error(const char *rel, GError **error)
+{
+	g_autofree char *path = data_path(rel);
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	g_autoptr(GError) read_error = NULL;
+
+	if (!g_file_get_contents(path, &data, &len, &read_error))
+		fail_msg("%s", read_error->message);
+	return extract_text(rel, data, len, error);
+}
+
+/* The resources of one fixture, joined; the test fails when it fails. */
+static GPtrArray *extract_fixture(const char *rel)
+{
+	g_autoptr(GError) error = NULL;
+	GPtrArray *out = extract_fixture_error(rel, &error);
+
+	if (out == NULL)
+		fail_msg("%s: %s", rel, error->message);
+	return out;
+}
+
+/* The error message of a fixture that must fail with code. */
+static char *extract_fixture_fails(const char *rel, int code)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = extract_fixture_error(rel, &error);
+
+	if (out != NULL)
+		fail_msg("%s: extracted %u resources, expected an error", rel, out->len);
+	assert_true(g_error_matches(error, DW_ERROR, code));
+	return g_strdup(error->message);
+}
+
+static struct resource *find(GPtrArray *resources, const char *identity)
+{
+	for (guint i = 0; i < resources->len; i++) {
+		struct resource *r = g_ptr_array_index(resources, i);
+
+		if (strcmp(r->identity, identity) == 0)
+			return r;
+	}
+	fail_msg("no resource %s", identity);
+	return NULL;
+}
+
+static void assert_exposure(const struct resource *r, const char *expected)
+{
+	g_autoptr(exposure) e = resource_exposure(r);
+	g_autofree char *text = exposure_to_string(e);
+
+	assert_string_equal(text, expected);
+}
+
+/* The part of r's exposure whose sources are addresses, not tags. */
+static void assert_address_exposure(const struct resource *r, const char *expected)
+{
+	g_autoptr(exposure) e = resource_exposure(r);
+	g_autoptr(srcset) all = srcset_new();
+	g_autoptr(exposure) part = NULL;
+	g_autofree char *text = NULL;
+
+	srcset_add_all_addresses(all);
+	part = exposure_restrict_sources(e, all);
+	text = exposure_to_string(part);
+	assert_string_equal(text, expected);
+}
+
+static void assert_unknowns(const struct resource *r, const char *const *expected)
+{
+	size_t n = 0;
+
+	for (; expected[n] != NULL; n++) {
+		const struct resource_unknown *u;
+
+		if (n >= r->unknowns->len)
+			fail_msg("missing unknown \"%s\"", expected[n]);
+		u = g_ptr_array_index(r->unknowns, n);
+		assert_string_equal(u->what, expected[n]);
+	}
+	assert_int_equal(r->unknowns->len, n);
+}
+
+static void assert_setting(const struct resource *r, const char *key, const char *value,
+                           const char *raw, unsigned line)
+{
+	const struct resource_setting *s = resource_setting_get(r, key);
+
+	if (value == NULL) {
+		assert_null(s);
+		return;
+	}
+	if (s == NULL)
+		fail_msg("no setting %s", key);
+	assert_string_equal(s->value, value);
+	assert_string_equal(s->raw, raw);
+	assert_int_equal(s->line, line);
+}
+
+/* "nsg" with one inbound allow rule whose destinationPortRange is port. */
+static char *arm_one_rule(const char *port)
+{
+	return g_strdup_printf(
+		"{\"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"nsg\",\n"
+		"\"properties\": {\"securityRules\": [{\"name\": \"r\", \"properties\": {\n"
+		"\"priority\": 100, \"direction\": \"Inbound\", \"access\": \"Allow\", \"protocol\": \"Tcp\",\n"
+		"\"sourceAddressPrefix\": \"*\",\n"
+		"\"destinationPortRange\": \"%s\"}}]}}]}\n",
+		port);
+}
+
+/* ---- choosing the extractor ------------------------------------------- */
+
+static void test_extract__path_may_match(void **state)
+{
+	assert_true(extract_path_may_match("deploy/nsg.json"));
+	assert_true(extract_path_may_match("stack.yml"));
+	assert_true(extract_path_may_match("a/b/stack.YAML"));
+	assert_true(extract_path_may_match("cfn/web.template"));
+	assert_true(extract_path_may_match("config/elasticsearch.yml"));
+	assert_true(extract_path_may_match("opensearch.yml"));
+	assert_false(extract_path_may_match("main.tf"));
+	assert_false(extract_path_may_match("README.md"));
+	assert_false(extract_path_may_match("json"));
+	assert_false(extract_path_may_match("config/elasticsearch.yml.bak"));
+}
+
+static void test_extract__other_files_yield_nothing(void **state)
+{
+	static const char pkg[] = "{\"name\": \"web\", \"version\": \"1.0.0\"}";
+	static const char broken[] = "{\"name\": ";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) a = extract_text("package.json", pkg, strlen(pkg), &error);
+	g_autoptr(GPtrArray) b = extract_text("broken.json", broken, strlen(broken), &error);
+	g_autoptr(GPtrArray) c = extract_text("main.tf", pkg, strlen(pkg), &error);
+
+	assert_non_null(a);
+	assert_int_equal(a->len, 0);
+	assert_non_null(b);
+	assert_int_equal(b->len, 0);
+	assert_non_null(c);
+	assert_int_equal(c->len, 0);
+}
+
+/* JSON "\/" hides the type from a byte scan; the file is parsed anyway. */
+static void test_extract__escaped_type_is_found(void **state)
+{
+	static const char text[] =
+		"{\"resources\": [{\"type\": \"Microsoft.Network\\/networkSecurityGroups\", \"name\": \"x\"}]}";
+	static const char unparsable[] = "{\"a\": \"\\/\", ";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = extract_text("t.json", text, strlen(text), &error);
+	g_autoptr(GPtrArray) none = extract_text("u.json", unparsable, strlen(unparsable), &error);
+
+	assert_non_null(out);
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct resource *)g_ptr_array_index(out, 0))->identity, "azure-nsg:x");
+	assert_non_null(none);
+	assert_int_equal(none->len, 0);
+}
+
+static void test_extract__parse_error_of_ours_fails(void **state)
+{
+	static const char text[] = "{\"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\",";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = extract_text("deploy/nsg.json", text, strlen(text), &error);
+
+	assert_null(out);
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_PARSE));
+	assert_true(g_str_has_prefix(error->message, "deploy/nsg.json:"));
+}
+
+/* ---- resources -------------------------------------------------------- */
+
+static exposure *box_text(const char *text)
+{
+	g_autoptr(GError) error = NULL;
+	exposure *e = exposure_parse(text, &error);
+
+	if (e == NULL)
+		fail_msg("%s", error->message);
+	return e;
+}
+
+static void test_resource__first_match_ties_keep_document_order(void **state)
+{
+	struct resource *r = resource_new("azure-nsg:t", "Azure NSG", "t", "t.json", 1, RESOURCE_FIRST_MATCH);
+
+	resource_add_rule(r, "allow-late", 3, true, 300, box_text("tcp/1-100 from 0.0.0.0/0"));
+	resource_add_rule(r, "deny", 1, false, 200, box_text("tcp/22 from 0.0.0.0/0"));
+	resource_add_rule(r, "allow", 2, true, 200, box_text("tcp/22-23 from 0.0.0.0/0"));
+	assert_exposure(r, "tcp/1-21,23-100 from 0.0.0.0/0");
+	resource_free(r);
+}
+
+static void test_resource__union_counts_allows_only(void **state)
+{
+	struct resource *r = resource_new("aws-sg:t", "AWS security group", "t", "t.yaml", 1, RESOURCE_UNION);
+	struct resource *s = resource_new("elasticsearch:.", "Elasticsearch", "e", "e", 1, RESOURCE_SETTINGS);
+
+	resource_add_rule(r, NULL, 1, true, 0, box_text("tcp/22 from 10.0.0.0/8"));
+	resource_add_rule(r, NULL, 2, false, 0, box_text("tcp/22 from 10.0.0.0/8"));
+	resource_add_rule(r, NULL, 3, true, 0, box_text("udp/53 from 10.0.0.0/8"));
+	assert_exposure(r, "tcp/22 from 10.0.0.0/8; udp/53 from 10.0.0.0/8");
+	resource_add_setting(s, "auth", "on", "xpack.security.enabled: true", 1);
+	resource_add_setting(s, "auth", "off", "xpack.security.enabled: false", 2);
+	assert_exposure(s, "nothing");
+	assert_string_equal(resource_setting_get(s, "auth")->value, "off");
+	assert_null(resource_setting_get(s, "bind"));
+	resource_free(r);
+	resource_free(s);
+}
+
+static void test_resource__join_moves_fragments(void **state)
+{
+	g_autoptr(GPtrArray) rs = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct resource *frag = resource_new("aws-sg:Web", "AWS security group", "Web", "b.yaml", 9, RESOURCE_UNION);
+	struct resource *orphan1 = resource_new("aws-sg:sg-1", "AWS security group", "sg-1", "a.yaml", 3,
+	                                        RESOURCE_UNION);
+	struct resource *orphan2 = resource_new("aws-sg:sg-1", "AWS security group", "sg-1", "b.yaml", 4,
+	                                        RESOURCE_UNION);
+
+	frag->fragment = orphan1->fragment = orphan2->fragment = true;
+	resource_add_rule(frag, "extra", 9, true, 0, box_text("tcp/443 from 0.0.0.0/0"));
+	resource_add_unknown(frag, 10, "CidrIp is !Sub x, not evaluated");
+	resource_add_rule(orphan1, NULL, 3, true, 0, box_text("tcp/1 from 10.0.0.0/8"));
+	resource_add_rule(orphan2, NULL, 4, true, 0, box_text("tcp/2 from 10.0.0.0/8"));
+	g_ptr_array_add(rs, frag);
+	g_ptr_array_add(rs, orphan1);
+	g_ptr_array_add(rs, resource_new("aws-sg:Web", "AWS security group", "Web", "a.yaml", 1, RESOURCE_UNION));
+	g_ptr_array_add(rs, orphan2);
+	resources_join(rs);
+	assert_int_equal(rs->len, 2);
+	assert_false(find(rs, "aws-sg:Web")->fragment);
+	assert_int_equal(find(rs, "aws-sg:Web")->rules->len, 1);
+	assert_int_equal(find(rs, "aws-sg:Web")->unknowns->len, 1);
+	assert_true(find(rs, "aws-sg:sg-1")->fragment);
+	assert_exposure(find(rs, "aws-sg:sg-1"), "tcp/1-2 from 10.0.0.0/8");
+}
+
+/* Twins (one identity in two files) stay apart for compare_resources()
+ * to pair by file; a fragment joins the twin in its own file. */
+static void test_resource__join_keeps_twins_apart(void **state)
+{
+	g_autoptr(GPtrArray) rs = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct resource *frag = resource_new("azure-nsg:web", "Azure NSG", "web", "b.json", 5,
+	                                     RESOURCE_FIRST_MATCH);
+	struct resource *lost = resource_new("azure-nsg:web", "Azure NSG", "web", "c.json", 5,
+	                                     RESOURCE_FIRST_MATCH);
+	struct resource *a, *b;
+
+	frag->fragment = lost->fragment = true;
+	resource_add_rule(frag, "r", 5, true, 100, box_text("tcp/80 from 0.0.0.0/0"));
+	resource_add_rule(lost, "s", 5, true, 100, box_text("tcp/81 from 0.0.0.0/0"));
+	g_ptr_array_add(rs, a = resource_new("azure-nsg:web", "Azure NSG", "web", "a.json", 1,
+	                                     RESOURCE_FIRST_MATCH));
+	g_ptr_array_add(rs, b = resource_new("azure-nsg:web", "Azure NSG", "web", "b.json", 1,
+	                                     RESOURCE_FIRST_MATCH));
+	g_ptr_array_add(rs, frag);
+	g_ptr_array_add(rs, lost);
+	resources_join(rs);
+	/* The fragment in c.json cannot tell a.json's group from b.json's. */
+	assert_int_equal(rs->len, 3);
+	assert_ptr_equal(g_ptr_array_index(rs, 0), a);
+	assert_ptr_equal(g_ptr_array_index(rs, 1), b);
+	assert_ptr_equal(g_ptr_array_index(rs, 2), lost);
+	assert_string_equal(a->identity, "azure-nsg:web");
+	assert_int_equal(a->rules->len, 0);
+	assert_int_equal(b->rules->len, 1);
+	assert_true(lost->fragment);
+}
+
+/* ---- ARM -------------------------------------------------------------- */
+
+static void test_arm__exposing(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/exposing.json");
+	struct resource *r;
+
+	assert_int_equal(rs->len, 1);
+	r = find(rs, "azure-nsg:es-nsg");
+	assert_string_equal(r->kind, "Azure NSG");
+	assert_string_equal(r->name, "es-nsg");
+	assert_string_equal(r->file, "arm/exposing.json");
+	assert_int_equal(r->line, 6);
+	assert_int_equal(r->model, RESOURCE_FIRST_MATCH);
+	assert_false(r->fragment);
+	/* Three user rules (the Outbound one is not read) and three defaults. */
+	assert_int_equal(r->rules->len, 6);
+	assert_address_exposure(r, "icmp from 0.0.0.0/0; "
+	                           "tcp/22 from 10.0.0.0/8, 192.168.1.0/24; "
+	                           "tcp/9200 from 0.0.0.0/0, ::/0");
+	assert_int_equal(r->unknowns->len, 0);
+}
+
+static void test_arm__safe(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/safe.json");
+
+	assert_address_exposure(find(rs, "azure-nsg:es-nsg"), "tcp/9200,9300 from 10.0.0.0/8");
+}
+
+static void test_arm__priority_order(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/priority.json");
+	struct resource *r = find(rs, "azure-nsg:search-nsg");
+
+	/* DenyOneHost names one destination: left out. */
+	assert_int_equal(r->rules->len, 3 + 3);
+	assert_address_exposure(r, "tcp/9000-9199,9201-9300 from 0.0.0.0/0, ::/0");
+	/* DenyVnet shadows AllowVnetInBound; the load balancer tag stays,
+	 * except where DenyElasticsearch (source "*") comes first. */
+	assert_exposure(r, "0-5 from azure-tag:AzureLoadBalancer; "
+	                   "tcp/0-8999,9301-65535 from azure-tag:AzureLoadBalancer; "
+	                   "tcp/9000-9199,9201-9300 from 0.0.0.0/0, ::/0, azure-tag:AzureLoadBalancer; "
+	                   "7-16 from azure-tag:AzureLoadBalancer; "
+	                   "udp/0-9199,9201-65535 from azure-tag:AzureLoadBalancer; "
+	                   "18-131 from azure-tag:AzureLoadBalancer; "
+	                   "sctp/0-9199,9201-65535 from azure-tag:AzureLoadBalancer; "
+	                   "133-255 from azure-tag:AzureLoadBalancer");
+}
+
+static void test_arm__defaults(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/defaults.json");
+	struct resource *r = find(rs, "azure-nsg:empty-nsg");
+	const struct resource_rule *deny;
+
+	assert_int_equal(r->rules->len, 3);
+	deny = g_ptr_array_index(r->rules, 2);
+	assert_string_equal(deny->name, "DenyAllInBound");
+	assert_int_equal(deny->priority, 65500);
+	assert_false(deny->allow);
+	assert_exposure(r, "any from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+}
+
+static void test_arm__parameters_and_variables(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/params.json");
+	struct resource *r = find(rs, "azure-nsg:app-nsg");
+	const struct resource_rule *admin = g_ptr_array_index(r->rules, 0);
+
+	assert_string_equal(admin->name, "[admin]");
+	assert_int_equal(r->unknowns->len, 0);
+	assert_int_equal(r->rules->len, 2 + 3);
+	assert_exposure(r, "0-5 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	                   "tcp/0-21,23-79,81-442,444-65535 from azure-tag:AzureLoadBalancer, "
+	                   "azure-tag:VirtualNetwork; "
+	                   "tcp/22 from 203.0.113.0/24, azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	                   "tcp/80,443 from 198.51.100.0/24, azure-tag:AzureLoadBalancer, "
+	                   "azure-tag:Storage.WestEurope, azure-tag:VirtualNetwork; "
+	                   "7-255 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+}
+
+static void test_arm__unknown_expression_recorded(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/unknown.json");
+	struct resource *r = find(rs, "azure-nsg:ops-nsg");
+	static const char *const unknowns[] = {
+		"security rule AllowOffice: sourceAddressPrefix is [concat(parameters('officeIp'), '/32')], "
+		"parameter officeIp has no defaultValue",
+		"security rule AllowTaggedPort: destinationPortRange is [resourceGroup().tags.port], "
+		"resourceGroup() is not evaluated",
+		"security rule AllowLoop: sourceAddressPrefix is [variables('loop')], "
+		"refers through more than 8 expressions",
+		NULL,
+	};
+
+	assert_unknowns(r, unknowns);
+	assert_int_equal(((const struct resource_unknown *)g_ptr_array_index(r->unknowns, 0))->line, 22);
+	/* Only AllowHttps and the defaults. */
+	assert_int_equal(r->rules->len, 1 + 3);
+	assert_address_exposure(r, "tcp/443 from 0.0.0.0/0, ::/0");
+}
+
+static void test_arm__standalone_rules_joined(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/standalone.json");
+	struct resource *web = find(rs, "azure-nsg:web-nsg");
+	struct resource *shared = find(rs, "azure-nsg:shared-nsg");
+
+	assert_int_equal(rs->len, 2);
+	assert_false(web->fragment);
+	assert_int_equal(web->rules->len, 2 + 3);
+	assert_address_exposure(web, "tcp/80,443 from 0.0.0.0/0, ::/0");
+	/* Its NSG is in another template: a fragment on its own, without
+	 * default rules. */
+	assert_true(shared->fragment);
+	assert_exposure(shared, "tcp/3389 from 198.51.100.7/32");
+}
+
+static void test_arm__nested_deployment(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/nested.json");
+
+	assert_address_exposure(find(rs, "azure-nsg:kibana-nsg"), "tcp/5601 from 0.0.0.0/0, ::/0");
+}
+
+static void test_arm__malformed_values_fail(void **state)
+{
+	g_autofree char *message = extract_fixture_fails("arm/malformed.json", DW_ERROR_PARSE);
+
+	assert_string_equal(message,
+	                    "arm/malformed.json:17: expected a port or range, got \"http\"\n"
+	                    "arm/malformed.json:23: expected a priority 100..4096, got \"5000\"\n"
+	                    "arm/malformed.json:24: expected an address prefix or service tag, got \"10.0.0.0/33\"");
+}
+
+static void test_arm__bad_port_ranges_fail(void **state)
+{
+	static const char *const bad[] = { "http", "22-", "-22", "65536", "30-20", "1-2-3", " 22", "", "0x16" };
+	static const char *const good[][2] = {
+		{ "0-65535", "tcp/0-65535 from 0.0.0.0/0, ::/0" },
+		{ "*", "tcp/0-65535 from 0.0.0.0/0, ::/0" },
+		{ "007", "tcp/7 from 0.0.0.0/0, ::/0" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *text = arm_one_rule(bad[i]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) out = extract_text("nsg.json", text, strlen(text), &error);
+		g_autofree char *expected = g_strdup_printf("nsg.json:5: expected a port or range, got \"%s\"", bad[i]);
+
+		if (out != NULL)
+			fail_msg("port \"%s\" was accepted", bad[i]);
+		assert_string_equal(error->message, expected);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
+		g_autofree char *text = arm_one_rule(good[i][0]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) out = extract_text("nsg.json", text, strlen(text), &error);
+
+		if (out == NULL)
+			fail_msg("port \"%s\": %s", good[i][0], error->message);
+		assert_address_exposure(g_ptr_array_index(out, 0), good[i][1]);
+	}
+}
+
+/* An NSG whose one rule has sourceAddressPrefix src (JSON-escaped already). */
+static char *arm_source_rule(const char *src)
+{
+	return g_strdup_printf(
+		"{\"variables\": {\"v\": \"[variables('w')]\", \"w\": \"[variables('v')]\",\n"
+		"\"o\": {\"a\": [\"192.0.2.1\"]}},\n"
+		"\"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"nsg\",\n"
+		"\"properties\": {\"securityRules\": [{\"name\": \"r\", \"properties\": {\n"
+		"\"priority\": 100, \"direction\": \"Inbound\", \"access\": \"Allow\", \"protocol\": \"Tcp\",\n"
+		"\"destinationPortRange\": \"22\",\n"
+		"\"sourceAddressPrefix\": \"%s\"}}]}}]}\n",
+		src);
+}
+
+/* Expressions: evaluated where they can be, else an unknown that says why. */
+static void test_arm__expressions(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "[variables('o').a[0]]", NULL },
+		{ "[variables('o')['a'][0]]", NULL },
+		{ "[concat('192.0.2.', string(1))]", NULL },
+		{ "[toLower(' 192.0.2.1 ')]", "expected" },
+		{ "[variables('o').a[9]]", "has an index or property that does not exist" },
+		{ "[variables('o').b]", "has no property b to evaluate" },
+		{ "[variables('v')]", "refers through more than 8 expressions" },
+		{ "[parameters('nope')]", "parameter nope is not declared" },
+		{ "[parameters()]", "parameters() is not evaluated" },
+		{ "[]", "cannot be read (ends early)" },
+		{ "[-]", "cannot be read (\"-\" without digits)" },
+		{ "[concat('a') x]", "cannot be read (text after the expression)" },
+		{ "[concat('a']", "cannot be read (expected \")\" after the arguments of concat())" },
+		{ "[concat('a)]", "cannot be read (unterminated string)" },
+		{ "[uniqueString(resourceGroup().id)]", "resourceGroup() is not evaluated" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = arm_source_rule(cases[i][0]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) out = extract_text("nsg.json", text, strlen(text), &error);
+		const struct resource *r;
+		const struct resource_unknown *u;
+
+		if (cases[i][1] != NULL && strcmp(cases[i][1], "expected") == 0) {
+			/* Evaluates to " 192.0.2.1 ": not an address, an error. */
+			assert_null(out);
+			continue;
+		}
+		if (out == NULL)
+			fail_msg("%s: %s", cases[i][0], error->message);
+		r = g_ptr_array_index(out, 0);
+		if (cases[i][1] == NULL) {
+			assert_int_equal(r->unknowns->len, 0);
+			assert_address_exposure(r, "tcp/22 from 192.0.2.1/32");
+			continue;
+		}
+		assert_int_equal(r->unknowns->len, 1);
+		u = g_ptr_array_index(r->unknowns, 0);
+		if (!g_str_has_suffix(u->what, cases[i][1]))
+			fail_msg("%s: got \"%s\"", cases[i][0], u->what);
+		assert_exposure(r, "any from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+	}
+}
+
+/* ---- CloudFormation --------------------------------------------------- */
+
+static void test_cfn__short_tags(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/exposing.yaml");
+	struct resource *search = find(rs, "aws-sg:SearchSG");
+	struct resource *app = find(rs, "aws-sg:AppSG");
+
+	assert_int_equal(rs->len, 2);
+	assert_string_equal(search->kind, "AWS security group");
+	assert_int_equal(search->model, RESOURCE_UNION);
+	assert_int_equal(search->line, 11);
+	assert_int_equal(search->rules->len, 4);
+	assert_exposure(search, "icmp from 192.168.0.0/16; tcp/9200 from 0.0.0.0/0, ::/0; udp/53 from 10.0.0.0/8");
+	/* IpProtocol -1: every protocol and port. */
+	assert_exposure(app, "any from aws-sg:SearchSG");
+}
+
+static void test_cfn__json_form(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/exposing.json");
+
+	assert_int_equal(rs->len, 2);
+	assert_exposure(find(rs, "aws-sg:SearchSG"),
+	                "icmp from 192.168.0.0/16; tcp/9200 from 0.0.0.0/0, ::/0; udp/53 from 10.0.0.0/8");
+	assert_exposure(find(rs, "aws-sg:AppSG"),
+	                "0-5 from aws-sg:SearchSG; tcp/0-442,444-65535 from aws-sg:SearchSG; "
+	                "tcp/443 from aws-pl:pl-0abc1234, aws-sg:SearchSG; 7-255 from aws-sg:SearchSG");
+}
+
+static void test_cfn__safe(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/safe.yaml");
+
+	assert_exposure(find(rs, "aws-sg:SearchSG"), "tcp/9200-9300 from 10.0.0.0/16");
+}
+
+static void test_cfn__standalone_ingress_joined(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/standalone.yaml");
+	struct resource *db = find(rs, "aws-sg:DbSG");
+	struct resource *shared = find(rs, "aws-sg:sg-0123abcd");
+	const struct resource_rule *rule;
+
+	assert_int_equal(rs->len, 2);
+	assert_false(db->fragment);
+	assert_int_equal(db->rules->len, 3);
+	rule = g_ptr_array_index(db->rules, 1);
+	assert_string_equal(rule->name, "DbFromPartner");
+	assert_int_equal(rule->line, 14);
+	assert_exposure(db, "tcp/22 from 203.0.113.10/32; tcp/5432 from 10.0.0.0/8, 172.16.0.0/12");
+	assert_true(shared->fragment);
+	assert_exposure(shared, "tcp/443 from 0.0.0.0/0");
+}
+
+static void test_cfn__unknown_values_recorded(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/unknown.yaml");
+	struct resource *r = find(rs, "aws-sg:OpsSG");
+	static const char *const unknowns[] = {
+		"security group OpsSG: CidrIp is !Sub ${OfficeIp}/32, not evaluated",
+		"security group OpsSG: CidrIp is !Ref OfficeIp, parameter OfficeIp has no Default",
+		"security group OpsSG: FromPort is !ImportValue shared-port, not evaluated",
+		"security group OpsSG: ingress rule is !If [...], not evaluated",
+		NULL,
+	};
+
+	assert_unknowns(r, unknowns);
+	assert_exposure(r, "tcp/443 from 0.0.0.0/0");
+}
+
+static void test_cfn__malformed_values_fail(void **state)
+{
+	g_autofree char *message = extract_fixture_fails("cfn/malformed.yaml", DW_ERROR_PARSE);
+
+	assert_string_equal(message,
+	                    "cfn/malformed.yaml:11: expected a port or -1, got \"http\"\n"
+	                    "cfn/malformed.yaml:14: expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255), "
+	                    "got \"tcpp\"\n"
+	                    "cfn/malformed.yaml:21: expected an IPv4 CIDR, got \"10.0.0.0/33\"\n"
+	                    "cfn/malformed.yaml:22: security group BadSG: ingress rule has no source (CidrIp, "
+	                    "CidrIpv6, SourceSecurityGroupId, SourcePrefixListId)");
+}
+
+/* ---- elasticsearch.yml ------------------------------------------------ */
+
+static void test_es__flat(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/flat/elasticsearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/flat");
+
+	assert_string_equal(r->kind, "Elasticsearch");
+	assert_string_equal(r->service, "elasticsearch");
+	assert_int_equal(r->model, RESOURCE_SETTINGS);
+	assert_setting(r, "auth", "off", "xpack.security.enabled: false", 4);
+	assert_setting(r, "bind", "all", "network.host: 0.0.0.0", 5);
+	assert_exposure(r, "nothing");
+}
+
+static void test_es__nested(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/nested/elasticsearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/nested");
+
+	assert_setting(r, "auth", "off", "xpack.security.enabled: false", 6);
+	assert_setting(r, "bind", "loopback", "network.host: _local_", 8);
+}
+
+static void test_es__mixed_takes_wider_bind(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/mixed/elasticsearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/mixed");
+
+	assert_setting(r, "auth", "on", "xpack.security.enabled: true", 4);
+	assert_setting(r, "bind", "all", "http.host: [_site_, _local_]", 7);
+}
+
+static void test_es__opensearch(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/opensearch/opensearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/opensearch");
+
+	assert_string_equal(r->kind, "OpenSearch");
+	assert_string_equal(r->service, "opensearch");
+	assert_setting(r, "auth", "off", "plugins.security.disabled: true", 4);
+	assert_setting(r, "bind", "specific", "network.host: 10.1.2.3", 5);
+}
+
+static void test_es__safe(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/safe/elasticsearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/safe");
+
+	assert_setting(r, "auth", "on", "xpack.security.enabled: true", 2);
+	assert_setting(r, "bind", "loopback", "network.host: _local_", 3);
+}
+
+static void test_es__environment_is_unknown(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("es/env/elasticsearch.yml");
+	struct resource *r = find(rs, "elasticsearch:es/env");
+	static const char *const unknowns[] = {
+		"network.host is ${ES_HOST}, set from the environment",
+		NULL,
+	};
+
+	assert_setting(r, "bind", NULL, NULL, 0);
+	assert_unknowns(r, unknowns);
+}
+
+static void test_es__malformed_fails(void **state)
+{
+	g_autofree char *message = extract_fixture_fails("es/malformed/elasticsearch.yml", DW_ERROR_PARSE);
+
+	assert_string_equal(message,
+	                    "es/malformed/elasticsearch.yml:6: network.host is set twice (also on line 4)\n"
+	                    "es/malformed/elasticsearch.yml:3: xpack.security.enabled: expected true or false, "
+	                    "got \"maybe\"");
+}
+
+static void test_es__bind_values(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "_local_", "loopback" },
+		{ "_local:ipv4_", "loopback" },
+		{ "localhost", "loopback" },
+		{ "127.0.0.1", "loopback" },
+		{ "127.1.2.3", "loopback" },
+		{ "\"::1\"", "loopback" },
+		{ "\"[::1]\"", "loopback" },
+		{ "0.0.0.0", "all" },
+		{ "\"::\"", "all" },
+		{ "\"0\"", "all" },
+		{ "_site_", "all" },
+		{ "_global:ipv6_", "all" },
+		{ "[_local_, _site_]", "all" },
+		{ "\"_local_,_global_\"", "all" },
+		{ "10.0.0.5", "specific" },
+		{ "es1.internal", "specific" },
+		{ "_eth0_", "specific" },
+		{ "[_local_, 10.0.0.5]", "specific" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf("network.host: %s\n", cases[i][0]);
+		g_autoptr(GError) error = NULL;
+		g_autoptr(GPtrArray) out = extract_text("elasticsearch.yml", text, strlen(text), &error);
+		const struct resource_setting *s;
+
+		if (out == NULL)
+			fail_msg("%s: %s", cases[i][0], error->message);
+		assert_string_equal(((struct resource *)g_ptr_array_index(out, 0))->identity, "elasticsearch:.");
+		s = resource_setting_get(g_ptr_array_index(out, 0), "bind");
+		if (s == NULL || strcmp(s->value, cases[i][1]) != 0)
+			fail_msg("network.host: %s gave %s, expected %s", cases[i][0], s ? s->value : "nothing",
+			         cases[i][1]);
+	}
+}
+
+static void test_es__empty_file_has_no_settings(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = extract_text("conf/elasticsearch.yml", "", 0, &error);
+	struct resource *r;
+
+	assert_non_null(out);
+	assert_int_equal(out->len, 1);
+	r = g_ptr_array_index(out, 0);
+	assert_string_equal(r->identity, "elasticsearch:conf");
+	assert_int_equal(r->settings->len, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_extract__path_may_match),
+		cmocka_unit_test(test_extract__other_files_yield_nothing),
+		cmocka_unit_test(test_extract__escaped_type_is_found),
+		cmocka_unit_test(test_extract__parse_error_of_ours_fails),
+		cmocka_unit_test(test_resource__first_match_ties_keep_document_order),
+		cmocka_unit_test(test_resource__union_counts_allows_only),
+		cmocka_unit_test(test_resource__join_moves_fragments),
+		cmocka_unit_test(test_resource__join_keeps_twins_apart),
+		cmocka_unit_test(test_arm__exposing),
+		cmocka_unit_test(test_arm__safe),
+		cmocka_unit_test(test_arm__priority_order),
+		cmocka_unit_test(test_arm__defaults),
+		cmocka_unit_test(test_arm__parameters_and_variables),
+		cmocka_unit_test(test_arm__unknown_expression_recorded),
+		cmocka_unit_test(test_arm__standalone_rules_joined),
+		cmocka_unit_test(test_arm__nested_deployment),
+		cmocka_unit_test(test_arm__malformed_values_fail),
+		cmocka_unit_test(test_arm__bad_port_ranges_fail),
+		cmocka_unit_test(test_arm__expressions),
+		cmocka_unit_test(test_cfn__short_tags),
+		cmocka_unit_test(test_cfn__json_form),
+		cmocka_unit_test(test_cfn__safe),
+		cmocka_unit_test(test_cfn__standalone_ingress_joined),
+		cmocka_unit_test(test_cfn__unknown_values_recorded),
+		cmocka_unit_test(test_cfn__malformed_values_fail),
+		cmocka_unit_test(test_es__flat),
+		cmocka_unit_test(test_es__nested),
+		cmocka_unit_test(test_es__mixed_takes_wider_bind),
+		cmocka_unit_test(test_es__opensearch),
+		cmocka_unit_test(test_es__safe),
+		cmocka_unit_test(test_es__environment_is_unknown),
+		cmocka_unit_test(test_es__malformed_fails),
+		cmocka_unit_test(test_es__bind_values),
+		cmocka_unit_test(test_es__empty_file_has_no_settings),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
