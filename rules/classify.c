@@ -1,0 +1,411 @@
+/*
+ * classify.c - from a compared resource to findings with a severity.
+ *
+ * A widened set is split into the part reachable from the Internet and
+ * the part reachable only from private sources (and atoms). The Internet
+ * part is then split by port: all ports, sensitive service ports, public
+ * web ports, port-less protocols, the rest; each non-empty part is one
+ * finding whose region is exactly that part, printed canonically.
+ */
+#include "rulepack.h"
+
+#include <string.h>
+
+void finding_free(struct finding *f)
+{
+	if (!f)
+		return;
+	g_free(f->id);
+	g_free(f->resource);
+	g_free(f->kind);
+	g_free(f->name);
+	g_free(f->file);
+	g_free(f->widened);
+	g_free(f->before);
+	g_free(f->after);
+	g_free(f->message);
+	g_free(f->commit);
+	g_free(f->author);
+	g_free(f->date);
+	g_free(f->subject);
+	g_free(f);
+}
+
+/* Stable short id: rule + identity + region, so approvals survive reruns. */
+static char *classify_finding_id(const char *rule, const char *identity, const char *region)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(sum, (const guchar *)rule, -1);
+	g_checksum_update(sum, (const guchar *)"\n", 1);
+	g_checksum_update(sum, (const guchar *)identity, -1);
+	g_checksum_update(sum, (const guchar *)"\n", 1);
+	g_checksum_update(sum, (const guchar *)region, -1);
+	return g_strndup(g_checksum_get_string(sum), 12);
+}
+
+static const struct resource *classify_resource(const struct compare_change *c)
+{
+	return c->new_r ? c->new_r : c->old_r;
+}
+
+static struct finding *classify_finding(const struct rulepack *p, const char *rule_id,
+                                        const struct compare_change *c, const char *region,
+                                        const char *before, unsigned line, char *message)
+{
+	const struct resource *r = classify_resource(c);
+	struct finding *f = g_new0(struct finding, 1);
+
+	f->rule = rulepack_rule(p, rule_id);
+	g_assert(f->rule); /* rulepack_load refuses a pack without it */
+	f->severity = f->rule->severity;
+	f->id = classify_finding_id(rule_id, c->identity, region);
+	f->resource = g_strdup(c->identity);
+	f->kind = g_strdup(r->kind);
+	f->name = g_strdup(r->name);
+	f->file = g_strdup(r->file);
+	f->line = line ? line : r->line;
+	f->widened = g_strdup(region);
+	f->before = g_strdup(before);
+	f->message = message;
+	return f;
+}
+
+/* Line of the first allow rule of r that admits part of region. */
+static unsigned classify_rule_line(const struct resource *r, const exposure *region)
+{
+	for (guint i = 0; r && i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+		g_autoptr(exposure) both = NULL;
+
+		if (!rule->allow)
+			continue;
+		both = exposure_intersect(rule->match, region);
+		if (!exposure_is_empty(both))
+			return rule->line;
+	}
+	return 0;
+}
+
+static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                                     unsigned port_hi, const srcset *src, void *user_data)
+{
+	srcset **acc = user_data;
+	srcset *u = srcset_union(*acc, src);
+
+	srcset_free(*acc);
+	*acc = u;
+}
+
+struct classify_footprint {
+	GPtrArray *boxes;
+	const srcset *sources;
+};
+
+static void classify_collect_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                                 unsigned port_hi, const srcset *src, void *user_data)
+{
+	struct classify_footprint *fp = user_data;
+
+	g_ptr_array_add(fp->boxes, exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, fp->sources));
+}
+
+/* What set lets in on the protocols and ports of region, from any source. */
+static exposure *classify_on_ports(const exposure *set, const exposure *region)
+{
+	srcset *sources = srcset_new();
+	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+	struct classify_footprint fp = { boxes, NULL };
+	g_autoptr(exposure) footprint = NULL;
+
+	srcset_add_all_addresses(sources);
+	exposure_foreach(set, classify_collect_sources, &sources);
+	fp.sources = sources;
+	exposure_foreach(region, classify_collect_box, &fp);
+	footprint = exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
+	srcset_free(sources);
+	return exposure_intersect(set, footprint);
+}
+
+static void classify_find_all_ports(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                                    unsigned port_hi, const srcset *src, void *user_data)
+{
+	bool *all = user_data;
+
+	if (port_lo == 0 && port_hi == EXPOSURE_PORT_MAX &&
+	    ((proto_lo <= EXPOSURE_PROTO_TCP && EXPOSURE_PROTO_TCP <= proto_hi) ||
+	     (proto_lo <= EXPOSURE_PROTO_UDP && EXPOSURE_PROTO_UDP <= proto_hi)))
+		*all = true;
+}
+
+/* The settings resource of a data store governing region, if it has auth off. */
+static const struct resource *classify_auth_off(const struct rulepack *p, const exposure *region,
+                                                const struct classify_context *ctx)
+{
+	for (guint i = 0; ctx && ctx->settings_resources && i < p->sensitive->len; i++) {
+		const struct sensitive_port *s = p->sensitive->pdata[i];
+		g_autoptr(exposure) hit = exposure_intersect(region, s->ports);
+
+		if (exposure_is_empty(hit))
+			continue;
+		for (guint j = 0; j < ctx->settings_resources->len; j++) {
+			const struct resource *r = ctx->settings_resources->pdata[j];
+			const struct resource_setting *auth = resource_setting_get(r, "auth");
+
+			if (r->service && auth && strcmp(auth->value, "off") == 0 &&
+			    g_ptr_array_find_with_equal_func(s->settings, r->service, g_str_equal, NULL))
+				return r;
+		}
+	}
+	return NULL;
+}
+
+/* "Elasticsearch (tcp/9200,9300), Redis (tcp/6379)" for the services region touches. */
+static char *classify_services(const struct rulepack *p, const exposure *region)
+{
+	GString *out = g_string_new(NULL);
+
+	for (guint i = 0; i < p->sensitive->len; i++) {
+		const struct sensitive_port *s = p->sensitive->pdata[i];
+		g_autoptr(exposure) hit = exposure_intersect(region, s->ports);
+
+		if (exposure_is_empty(hit))
+			continue;
+		g_string_append_printf(out, "%s%s", out->len ? ", " : "", s->service);
+	}
+	return g_string_free(out, FALSE);
+}
+
+static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *rule_id,
+                          const struct compare_change *c, const exposure *region, const char *where,
+                          const struct classify_context *ctx)
+{
+	const struct resource *r = classify_resource(c);
+	g_autofree char *text = exposure_to_string(region);
+	g_autoptr(exposure) before = classify_on_ports(c->before, region);
+	g_autofree char *before_text = exposure_to_string(before);
+	g_autoptr(exposure) after = classify_on_ports(c->after, region);
+	g_autofree char *after_text = exposure_to_string(after);
+	GString *msg = g_string_new(NULL);
+	const struct resource *auth_off;
+	struct finding *f;
+
+	if (strcmp(rule_id, "DW-NET-001") == 0) {
+		g_autofree char *services = classify_services(p, region);
+
+		g_string_append_printf(msg, "%s newly reachable %s: now %s", services, where, after_text);
+	} else {
+		g_string_append_printf(msg, "newly reachable %s: now %s", where, after_text);
+	}
+	g_string_append_printf(msg, " (%s %s); before: %s", r->kind, r->name, before_text);
+	auth_off = classify_auth_off(p, region, ctx);
+	if (auth_off) {
+		const struct resource_setting *s = resource_setting_get(auth_off, "auth");
+
+		g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
+		                       auth_off->file, s->line, s->raw);
+	}
+	f = classify_finding(p, rule_id, c, text, before_text, classify_rule_line(c->new_r, region),
+	                     g_string_free(msg, FALSE));
+	f->after = g_steal_pointer(&after_text);
+	g_ptr_array_add(out, f);
+}
+
+static void classify_emit_part(GPtrArray *out, const struct rulepack *p, const char *rule_id,
+                               const struct compare_change *c, const exposure *part,
+                               const char *where, const struct classify_context *ctx)
+{
+	if (!exposure_is_empty(part))
+		classify_emit(out, p, rule_id, c, part, where, ctx);
+}
+
+static void classify_internet(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                              const exposure *inet, const struct classify_context *ctx)
+{
+	bool all = false;
+	g_autoptr(exposure) sensitive = NULL, rest = NULL, web = NULL, rest2 = NULL;
+	g_autoptr(exposure) portless = NULL, other = NULL;
+	const char *where = "from the Internet";
+
+	exposure_foreach(inet, classify_find_all_ports, &all);
+	if (all) {
+		classify_emit(out, p, "DW-NET-002", c, inet, where, ctx);
+		return;
+	}
+	sensitive = exposure_intersect(inet, p->sensitive_all);
+	rest = exposure_subtract(inet, p->sensitive_all);
+	web = exposure_intersect(rest, p->web);
+	rest2 = exposure_subtract(rest, p->web);
+	portless = exposure_intersect(rest2, p->portless);
+	other = exposure_subtract(rest2, p->portless);
+	classify_emit_part(out, p, "DW-NET-001", c, sensitive, where, ctx);
+	classify_emit_part(out, p, "DW-NET-003", c, other, where, ctx);
+	classify_emit_part(out, p, "DW-NET-004", c, web, where, ctx);
+	classify_emit_part(out, p, "DW-NET-005", c, portless, where, ctx);
+}
+
+static void classify_private(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                             const exposure *priv)
+{
+	g_autoptr(exposure) sensitive = exposure_intersect(priv, p->sensitive_all);
+	g_autoptr(exposure) rest = exposure_subtract(priv, p->sensitive_all);
+	const char *where = "from private sources";
+
+	classify_emit_part(out, p, "DW-NET-010", c, sensitive, where, NULL);
+	classify_emit_part(out, p, "DW-NET-011", c, rest, where, NULL);
+}
+
+static void classify_narrowed(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
+{
+	g_autofree char *text = exposure_to_string(c->narrowed);
+	const struct resource *r = classify_resource(c);
+	char *msg = g_strdup_printf("no longer reachable: %s (%s %s)", text, r->kind, r->name);
+
+	g_ptr_array_add(out, classify_finding(p, "DW-NET-900", c, text, text, 0, msg));
+}
+
+/* Appends how the Internet reaches the service of settings resource r. */
+static void classify_setting_reach(GString *msg, const struct rulepack *p, const struct resource *r,
+                                   const exposure *surface)
+{
+	for (guint i = 0; i < p->sensitive->len; i++) {
+		const struct sensitive_port *sp = p->sensitive->pdata[i];
+		g_autoptr(exposure) on_ports = NULL, inet = NULL;
+		g_autofree char *text = NULL;
+
+		if (!r->service ||
+		    !g_ptr_array_find_with_equal_func(sp->settings, r->service, g_str_equal, NULL))
+			continue;
+		on_ports = exposure_intersect(surface, sp->ports);
+		inet = exposure_restrict_sources(on_ports, p->internet);
+		if (exposure_is_empty(inet))
+			continue;
+		text = exposure_to_string(on_ports);
+		g_string_append_printf(msg, "; and the network rules let the Internet reach it: %s", text);
+		return;
+	}
+}
+
+static void classify_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                             const struct compare_setting *s, const struct classify_context *ctx)
+{
+	const struct resource *r = c->new_r;
+	const struct resource_setting *auth = r ? resource_setting_get(r, "auth") : NULL;
+	bool auth_off = auth && strcmp(auth->value, "off") == 0;
+	const char *rule = NULL;
+	GString *msg;
+	g_autofree char *region = NULL;
+
+	if (!s->new_value || !s->setting)
+		return;
+	if (strcmp(s->key, "auth") == 0 && strcmp(s->new_value, "off") == 0)
+		rule = "DW-SET-001";
+	else if (strcmp(s->key, "bind") == 0 && strcmp(s->new_value, "all") == 0 &&
+	         g_strcmp0(s->old_value, "all") != 0)
+		rule = auth_off ? "DW-SET-002" : "DW-SET-003";
+	if (!rule)
+		return;
+	msg = g_string_new(NULL);
+	region = g_strdup_printf("%s: %s", s->key, s->new_value);
+	if (strcmp(s->key, "auth") == 0)
+		g_string_append_printf(msg, "%s security turned off (%s)", r->kind, s->setting->raw);
+	else
+		g_string_append_printf(msg, "%s now listens on all interfaces (%s)", r->kind,
+		                       s->setting->raw);
+	if (ctx && ctx->surface)
+		classify_setting_reach(msg, p, r, ctx->surface);
+	g_ptr_array_add(out, classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset",
+	                                      s->setting->line, g_string_free(msg, FALSE)));
+}
+
+static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
+{
+	for (guint i = 0; i < c->new_unknowns->len; i++) {
+		const struct resource_unknown *u = c->new_unknowns->pdata[i];
+		char *msg = g_strdup_printf("could not be evaluated: %s", u->what);
+
+		g_ptr_array_add(out, classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg));
+	}
+}
+
+void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                       const struct classify_context *ctx)
+{
+	if (!c->new_r && c->old_r->model == RESOURCE_FIRST_MATCH) {
+		char *msg = g_strdup_printf("%s %s removed; its deny rules no longer apply",
+		                            c->old_r->kind, c->old_r->name);
+
+		g_ptr_array_add(out, classify_finding(p, "DW-NET-012", c, "removed", "", 0, msg));
+	}
+	if (c->widened && !exposure_is_empty(c->widened)) {
+		g_autoptr(exposure) inet = exposure_restrict_sources(c->widened, p->internet);
+		g_autoptr(exposure) priv = exposure_subtract(c->widened, inet);
+
+		/* Ports already reported open to the Internet are not also
+		 * reported as widened within private space. */
+		g_autoptr(exposure) overlap = classify_on_ports(priv, inet);
+		g_autoptr(exposure) priv_only = exposure_subtract(priv, overlap);
+
+		classify_internet(out, p, c, inet, ctx);
+		classify_private(out, p, c, priv_only);
+	}
+	if (c->narrowed && !exposure_is_empty(c->narrowed) && c->new_r)
+		classify_narrowed(out, p, c);
+	for (guint i = 0; i < c->settings->len; i++)
+		classify_setting(out, p, c, &g_array_index(c->settings, struct compare_setting, i), ctx);
+	classify_unknowns(out, p, c);
+}
+
+bool rulepack_needs_context(const struct rulepack *p, const struct compare_change *c)
+{
+	for (guint i = 0; i < c->settings->len; i++) {
+		const struct compare_setting *s = &g_array_index(c->settings, struct compare_setting, i);
+
+		if (s->new_value && (strcmp(s->key, "auth") == 0 || strcmp(s->key, "bind") == 0))
+			return true;
+	}
+	for (guint i = 0; c->widened && i < p->sensitive->len; i++) {
+		const struct sensitive_port *s = p->sensitive->pdata[i];
+		g_autoptr(exposure) hit = NULL;
+
+		if (s->settings->len == 0)
+			continue;
+		hit = exposure_intersect(c->widened, s->ports);
+		if (!exposure_is_empty(hit))
+			return true;
+	}
+	return false;
+}
+
+/* The line of a "file:LINE: message" error about file, or 0. */
+static unsigned classify_error_line(const char *message, const char *file)
+{
+	size_t n = strlen(file);
+	guint64 line = 0;
+	const char *p = message + n + 1;
+
+	if (strncmp(message, file, n) != 0 || message[n] != ':' || !g_ascii_isdigit(*p))
+		return 0;
+	while (g_ascii_isdigit(*p) && line < G_MAXUINT)
+		line = line * 10 + (guint64)(*p++ - '0');
+	return *p == ':' && line <= G_MAXUINT ? (unsigned)line : 0;
+}
+
+struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
+                                       const char *file)
+{
+	struct finding *f = g_new0(struct finding, 1);
+
+	f->rule = rulepack_rule(p, "DW-PARSE-001");
+	f->severity = f->rule->severity;
+	f->id = classify_finding_id(f->rule->id, file, error->message);
+	f->resource = g_strdup(file);
+	f->kind = g_strdup("file");
+	f->name = g_strdup(file);
+	f->file = g_strdup(file);
+	f->line = classify_error_line(error->message, file);
+	f->widened = g_strdup("");
+	f->before = g_strdup("");
+	f->message = g_strdup_printf("could not be analysed: %s", error->message);
+	return f;
+}

@@ -1,0 +1,331 @@
+/*
+ * rulepack.c - load the rule pack (rules/pack.yml) and check it.
+ *
+ * Every problem in the file is collected and reported together, each as
+ * "path:line: what", so a user editing a pack fixes it in one pass.
+ */
+#include "rulepack.h"
+
+#include <string.h>
+
+#include "doc.h"
+#include "error.h"
+
+/* Rule ids the classifier emits; a pack without one of them is refused. */
+static const char *const rulepack_required[] = {
+	"DW-NET-001", "DW-NET-002", "DW-NET-003", "DW-NET-004", "DW-NET-005",
+	"DW-NET-010", "DW-NET-011", "DW-NET-012", "DW-NET-900", "DW-SET-001",
+	"DW-SET-002", "DW-SET-003", "DW-EVAL-001", "DW-PARSE-001",
+};
+
+static const char *const severity_names[] = {
+	[SEVERITY_INFO] = "info",         [SEVERITY_LOW] = "low",
+	[SEVERITY_MEDIUM] = "medium",     [SEVERITY_HIGH] = "high",
+	[SEVERITY_CRITICAL] = "critical",
+};
+
+bool severity_parse(enum severity *out, const char *text)
+{
+	for (size_t i = 0; text && i < G_N_ELEMENTS(severity_names); i++) {
+		if (g_ascii_strcasecmp(text, severity_names[i]) == 0) {
+			*out = (enum severity)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *severity_name(enum severity s)
+{
+	g_assert((size_t)s < G_N_ELEMENTS(severity_names));
+	return severity_names[s];
+}
+
+static void rulepack_rule_free(struct rule *r)
+{
+	g_free(r->id);
+	g_free(r->title);
+	g_free(r->rationale);
+	g_free(r->remediation);
+	g_ptr_array_unref(r->references);
+	g_free(r);
+}
+
+static void rulepack_sensitive_free(struct sensitive_port *s)
+{
+	g_free(s->service);
+	g_free(s->kind);
+	exposure_free(s->ports);
+	g_ptr_array_unref(s->settings);
+	g_free(s);
+}
+
+void rulepack_free(struct rulepack *p)
+{
+	if (!p)
+		return;
+	g_free(p->path);
+	g_ptr_array_unref(p->rules);
+	g_ptr_array_unref(p->sensitive);
+	srcset_free(p->internet);
+	exposure_free(p->sensitive_all);
+	exposure_free(p->web);
+	exposure_free(p->portless);
+	g_free(p);
+}
+
+const struct rule *rulepack_rule(const struct rulepack *p, const char *id)
+{
+	for (guint i = 0; i < p->rules->len; i++) {
+		const struct rule *r = p->rules->pdata[i];
+
+		if (strcmp(r->id, id) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/* A loader's state: the pack being built and every problem found. */
+struct rulepack_loader {
+	struct rulepack *p;
+	GString *problems;
+};
+
+static void rulepack_problem(struct rulepack_loader *l, unsigned line, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
+
+static void rulepack_problem(struct rulepack_loader *l, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (l->problems->len)
+		g_string_append_c(l->problems, '\n');
+	g_string_append_printf(l->problems, "%s:%u: ", l->p->path, line);
+	va_start(ap, fmt);
+	g_string_append_vprintf(l->problems, fmt, ap);
+	va_end(ap);
+}
+
+static const char *rulepack_text(struct rulepack_loader *l, const struct doc_node *map,
+                                 const char *key)
+{
+	const char *s = doc_scalar(doc_map_get(map, key));
+
+	if (!s)
+		rulepack_problem(l, map->line, "missing \"%s\"", key);
+	return s;
+}
+
+/* "tcp/9200,9300" -> those ports from every address. */
+static exposure *rulepack_ports(struct rulepack_loader *l, const struct doc_node *n)
+{
+	const char *spec = doc_scalar(n);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) error = NULL;
+	exposure *e;
+
+	if (!spec) {
+		rulepack_problem(l, n ? n->line : 0, "expected ports such as \"tcp/9200,9300\"");
+		return NULL;
+	}
+	text = g_strdup_printf("%s from 0.0.0.0/0, ::/0", spec);
+	e = exposure_parse(text, &error);
+	if (!e)
+		rulepack_problem(l, n->line, "bad ports \"%s\": %s", spec, error->message);
+	return e;
+}
+
+static void rulepack_load_internet(struct rulepack_loader *l, const struct doc_node *root)
+{
+	const struct doc_node *not = doc_map_get(doc_map_get(root, "internet"), "not");
+	g_autoptr(srcset) all = srcset_new();
+	g_autoptr(srcset) excluded = srcset_new();
+
+	srcset_add_all_addresses(all);
+	if (!not || not->kind != DOC_LIST) {
+		rulepack_problem(l, root->line, "missing \"internet: not:\" list");
+		return;
+	}
+	for (size_t i = 0; i < not->n; i++) {
+		g_autoptr(GError) error = NULL;
+		const char *cidr = doc_scalar(not->items[i]);
+
+		if (!cidr || !srcset_add_cidr(excluded, cidr, &error))
+			rulepack_problem(l, not->items[i]->line, "expected a CIDR, got \"%s\"",
+			                 cidr ? cidr : "(not a scalar)");
+	}
+	l->p->internet = srcset_subtract(all, excluded);
+}
+
+static GPtrArray *rulepack_strings(const struct doc_node *list)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+
+	for (size_t i = 0; list && list->kind == DOC_LIST && i < list->n; i++) {
+		const char *s = doc_scalar(list->items[i]);
+
+		if (s)
+			g_ptr_array_add(out, g_strdup(s));
+	}
+	return out;
+}
+
+static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_node *root)
+{
+	const struct doc_node *list = doc_map_get(root, "sensitive");
+	g_autoptr(GPtrArray) sets = g_ptr_array_new();
+
+	if (!list || list->kind != DOC_LIST) {
+		rulepack_problem(l, root->line, "missing \"sensitive:\" list");
+		return;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		const struct doc_node *m = list->items[i];
+		const char *service = rulepack_text(l, m, "service");
+		exposure *ports = rulepack_ports(l, doc_map_get(m, "ports"));
+		struct sensitive_port *s;
+
+		if (!service || !ports) {
+			exposure_free(ports);
+			continue;
+		}
+		s = g_new0(struct sensitive_port, 1);
+		s->service = g_strdup(service);
+		s->kind = g_strdup(doc_scalar(doc_map_get(m, "kind")));
+		s->ports = ports;
+		s->settings = rulepack_strings(doc_map_get(m, "settings"));
+		g_ptr_array_add(l->p->sensitive, s);
+		g_ptr_array_add(sets, s->ports);
+	}
+	l->p->sensitive_all = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+}
+
+static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node *m)
+{
+	const char *id = rulepack_text(l, m, "id");
+	const char *sev = rulepack_text(l, m, "severity");
+	const char *title = rulepack_text(l, m, "title");
+	struct rule *r;
+	enum severity s = SEVERITY_INFO;
+
+	if (!id || !sev || !title)
+		return;
+	if (!severity_parse(&s, sev)) {
+		rulepack_problem(l, doc_map_get(m, "severity")->line,
+		                 "unknown severity \"%s\" (critical, high, medium, low, info)", sev);
+		return;
+	}
+	if (rulepack_rule(l->p, id)) {
+		rulepack_problem(l, m->line, "rule %s defined twice", id);
+		return;
+	}
+	r = g_new0(struct rule, 1);
+	r->id = g_strdup(id);
+	r->severity = s;
+	r->title = g_strdup(title);
+	r->rationale = g_strdup(doc_scalar(doc_map_get(m, "rationale")));
+	r->remediation = g_strdup(doc_scalar(doc_map_get(m, "remediation")));
+	r->references = rulepack_strings(doc_map_get(m, "references"));
+	r->line = m->line;
+	g_ptr_array_add(l->p->rules, r);
+}
+
+static void rulepack_load_rules(struct rulepack_loader *l, const struct doc_node *root)
+{
+	const struct doc_node *list = doc_map_get(root, "rules");
+
+	if (!list || list->kind != DOC_LIST) {
+		rulepack_problem(l, root->line, "missing \"rules:\" list");
+		return;
+	}
+	for (size_t i = 0; i < list->n; i++)
+		rulepack_load_rule(l, list->items[i]);
+	for (size_t i = 0; i < G_N_ELEMENTS(rulepack_required); i++) {
+		if (!rulepack_rule(l->p, rulepack_required[i]))
+			rulepack_problem(l, list->line, "rule %s is missing; driftwatch emits it",
+			                 rulepack_required[i]);
+	}
+}
+
+/* Every protocol without ports, from every address. */
+static exposure *rulepack_portless(void)
+{
+	static const unsigned runs[][2] = { { 0, 5 }, { 7, 16 }, { 18, 131 }, { 133, 255 } };
+	g_autoptr(srcset) all = srcset_new();
+	exposure *boxes[G_N_ELEMENTS(runs)];
+	exposure *out;
+
+	srcset_add_all_addresses(all);
+	for (size_t i = 0; i < G_N_ELEMENTS(runs); i++)
+		boxes[i] = exposure_new_box(runs[i][0], runs[i][1], 0, EXPOSURE_PORT_MAX, all);
+	out = exposure_union_all((const exposure *const *)boxes, G_N_ELEMENTS(boxes));
+	for (size_t i = 0; i < G_N_ELEMENTS(runs); i++)
+		exposure_free(boxes[i]);
+	return out;
+}
+
+static struct rulepack *rulepack_new(const char *path)
+{
+	struct rulepack *p = g_new0(struct rulepack, 1);
+
+	p->path = g_strdup(path);
+	p->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_rule_free);
+	p->sensitive = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_sensitive_free);
+	p->portless = rulepack_portless();
+	return p;
+}
+
+bool rulepack_load(struct rulepack **out, const char *path, GError **error)
+{
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	g_autoptr(doc) d = NULL;
+	g_autoptr(rulepack) p = NULL;
+	const struct doc_node *root;
+	struct rulepack_loader l;
+
+	if (!g_file_get_contents(path, &data, &len, error)) {
+		g_prefix_error(error, "rule pack: ");
+		return false;
+	}
+	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+		return false;
+	root = d->roots->len ? d->roots->pdata[0] : NULL;
+	if (!root || root->kind != DOC_MAP) {
+		g_set_error(error, DW_ERROR, DW_ERROR_PARSE, "%s:1: expected a map", path);
+		return false;
+	}
+	p = rulepack_new(path);
+	l.p = p;
+	l.problems = g_string_new(NULL);
+	rulepack_load_internet(&l, root);
+	rulepack_load_sensitive(&l, root);
+	p->web = rulepack_ports(&l, doc_map_get(root, "web"));
+	rulepack_load_rules(&l, root);
+	if (l.problems->len) {
+		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
+		g_string_free(l.problems, TRUE);
+		return false;
+	}
+	g_string_free(l.problems, TRUE);
+	*out = g_steal_pointer(&p);
+	return true;
+}
+
+char *rulepack_default_path(const char *exe_path)
+{
+	const char *env = g_getenv("DRIFTWATCH_RULES");
+	g_autofree char *dir = NULL;
+	g_autofree char *beside = NULL;
+
+	if (env && *env)
+		return g_strdup(env);
+	/* Run from a build tree: meson copies the pack to BUILD/rules/. */
+	if (exe_path) {
+		dir = g_path_get_dirname(exe_path);
+		beside = g_build_filename(dir, "..", "rules", "pack.yml", NULL);
+		if (g_file_test(beside, G_FILE_TEST_IS_REGULAR))
+			return g_steal_pointer(&beside);
+	}
+	return g_build_filename(DW_DATADIR, "rules", "pack.yml", NULL);
+}

@@ -1,0 +1,125 @@
+/*
+ * rulepack.h - the rule pack (rules/pack.yml, data) and the classifier
+ * that turns compared resources into findings with a severity.
+ *
+ * Which address space is the Internet, which ports are sensitive, and the
+ * id, severity and texts of every rule are data; only the conditions a
+ * rule id stands for are code.
+ */
+#ifndef DW_RULEPACK_H
+#define DW_RULEPACK_H
+
+#include <glib.h>
+#include <stdbool.h>
+
+#include "compare.h"
+#include "exposure.h"
+
+enum severity {
+	SEVERITY_INFO,
+	SEVERITY_LOW,
+	SEVERITY_MEDIUM,
+	SEVERITY_HIGH,
+	SEVERITY_CRITICAL,
+};
+
+/* "critical" -> SEVERITY_CRITICAL; false for any other word. */
+bool severity_parse(enum severity *out, const char *text);
+const char *severity_name(enum severity s);
+
+struct rule {
+	char *id;            /* "DW-NET-001" */
+	enum severity severity;
+	char *title;
+	char *rationale;
+	char *remediation;
+	GPtrArray *references; /* char * */
+	unsigned line;       /* in the pack file */
+};
+
+struct sensitive_port {
+	char *service;       /* "Elasticsearch" */
+	char *kind;          /* "datastore", "admin" */
+	exposure *ports;     /* those ports from every address */
+	GPtrArray *settings; /* char *: services whose settings files govern it */
+};
+
+struct rulepack {
+	char *path;
+	GPtrArray *rules;      /* struct rule * */
+	GPtrArray *sensitive;  /* struct sensitive_port * */
+	srcset *internet;      /* every address minus the pack's "not" list */
+	exposure *sensitive_all; /* union of the sensitive ports, every address */
+	exposure *web;         /* public web ports, every address */
+	exposure *portless;    /* every protocol without ports, every address */
+};
+
+/*
+ * Loads a pack file. Every problem is reported with path:line, all of
+ * them in one error (one per line).
+ */
+bool rulepack_load(struct rulepack **out, const char *path, GError **error);
+void rulepack_free(struct rulepack *p);
+typedef struct rulepack rulepack;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(rulepack, rulepack_free)
+
+/* The rule with this id, or NULL. Borrowed from the pack. */
+const struct rule *rulepack_rule(const struct rulepack *p, const char *id);
+
+/*
+ * The default pack: $DRIFTWATCH_RULES if set, else rules/pack.yml beside
+ * the source tree when run from a build directory (exe_dir/../rules or
+ * the source dir meson recorded), else the installed data dir.
+ */
+char *rulepack_default_path(const char *exe_path);
+
+/* A finding (DESIGN.md, "Findings"). All strings owned. */
+struct finding {
+	char *id;          /* stable short id: hash of rule + identity + region */
+	const struct rule *rule; /* borrowed from the pack */
+	enum severity severity;
+	char *resource;    /* identity */
+	char *kind;        /* "Azure NSG" */
+	char *name;        /* display name of the resource */
+	char *file;
+	unsigned line;
+	char *widened;     /* canonical set, or the setting as written */
+	char *before;      /* what was let in before, on the same protocols and ports */
+	char *after;       /* what is let in now on them (network findings), or NULL */
+	char *message;     /* one line: what is newly allowed, and what was before */
+	char *commit;      /* when the finding comes from a commit, else NULL */
+	char *author;
+	char *date;        /* ISO 8601 */
+	char *subject;
+};
+
+void finding_free(struct finding *f);
+
+/*
+ * Context the classifier cannot see in a single change: for correlating a
+ * network exposure with a data store's settings across the repository.
+ */
+struct classify_context {
+	/* Resources of the whole repository at the new revision with service
+	 * settings (elasticsearch.yml...), or NULL when not loaded. */
+	GPtrArray *settings_resources;
+	/* The exposure of the whole repository at the new revision (union
+	 * of every resource), or NULL when not loaded. */
+	const exposure *surface;
+};
+
+/*
+ * Appends findings (struct finding *) for one change. ctx may be NULL.
+ * Findings with severity info are produced too; the caller filters.
+ */
+void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                       const struct classify_context *ctx);
+
+/* A finding for a file that could not be analysed (DW-PARSE-001). */
+struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
+                                       const char *file);
+
+/* Does this change need the repository-wide context to be classified? */
+bool rulepack_needs_context(const struct rulepack *p, const struct compare_change *c);
+
+#endif
