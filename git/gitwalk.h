@@ -1,0 +1,68 @@
+/*
+ * gitwalk.h - the git plumbing driftwatch needs, on libgit2: which config
+ * paths differ between two trees, their blobs, and the work tree.
+ *
+ * Nothing here checks out files or writes to the repository; blobs are
+ * read straight from the object database, so the pre-receive hook can run
+ * inside git's object quarantine.
+ */
+#ifndef DW_GITWALK_H
+#define DW_GITWALK_H
+
+#include <git2.h>
+#include <glib.h>
+#include <stdbool.h>
+
+/* A config file present at one side of a comparison. */
+struct gitwalk_file {
+	char *path;      /* repository-relative, '/'-separated; owned */
+	git_oid id;      /* blob id; zero when read from the work tree */
+	GBytes *data;    /* work-tree contents when id is zero, else NULL; owned */
+};
+
+/* One path that differs between two sides; old or new may be NULL. */
+struct gitwalk_change {
+	struct gitwalk_file *old_file; /* owned, NULL when added */
+	struct gitwalk_file *new_file; /* owned, NULL when deleted */
+};
+
+typedef bool (*gitwalk_filter_fn)(const char *path);
+
+/* Turns the last libgit2 error into DW_ERROR_GIT, prefixed with what failed. */
+void gitwalk_set_error(GError **error, const char *what);
+
+/*
+ * Appends to out (struct gitwalk_change *, freed by the array) every path
+ * that filter accepts whose blob or mode differs between old_tree and
+ * new_tree (either may be NULL for the empty tree). Walks both trees in
+ * git's order and skips any subtree whose id is equal on both sides, so
+ * an unchanged directory costs one comparison. Submodule entries are
+ * never looked up.
+ */
+bool gitwalk_tree_changes(GPtrArray *out, git_repository *repo, git_tree *old_tree,
+                          git_tree *new_tree, gitwalk_filter_fn filter, GError **error);
+
+/* Every file of tree that filter accepts (struct gitwalk_file *). */
+bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
+                        gitwalk_filter_fn filter, GError **error);
+
+/*
+ * The work tree (tracked and untracked, ignored files excluded) against
+ * HEAD: every filtered path that differs, with the new side read from
+ * disk. A repository with no commit yet compares against the empty tree.
+ */
+bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
+                             GError **error);
+
+/* The contents of a file: its blob, or its work-tree bytes. New GBytes. */
+bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_file *file,
+                       size_t max_bytes, GError **error);
+
+void gitwalk_file_free(struct gitwalk_file *f);
+void gitwalk_change_free(struct gitwalk_change *c);
+
+/* The tree of a revision ("HEAD~2", a branch, an id). */
+bool gitwalk_rev_tree(git_tree **out, git_commit **commit_out, git_repository *repo,
+                      const char *rev, GError **error);
+
+#endif

@@ -1,0 +1,367 @@
+/*
+ * scan.c - one comparison through the whole pipeline.
+ *
+ * A side of a comparison is a base tree plus the changed files laid over
+ * it. Normally only the changed paths are read (the scope of the change);
+ * when a standalone rule's group is defined in a file the change did not
+ * touch, both whole sides are read, since a first-match rule list cannot
+ * be judged from part of it.
+ */
+#include "scan.h"
+
+#include <string.h>
+
+#include "compare.h"
+#include "error.h"
+#include "extract.h"
+
+/* Parsed blobs kept; past this the cache is emptied (a walk needs only
+ * the last commit's blobs again). */
+#define SCAN_CACHE_MAX 8192
+
+struct scan_cached {
+	GPtrArray *resources; /* struct resource *, never handed out: callers get copies */
+	GError *error;        /* the file could not be analysed */
+};
+
+struct scan {
+	git_repository *repo;
+	const struct rulepack *pack;
+	GHashTable *cache; /* "blob-id:path" -> struct scan_cached */
+};
+
+static void scan_cached_free(struct scan_cached *c)
+{
+	if (c->resources)
+		g_ptr_array_unref(c->resources);
+	g_clear_error(&c->error);
+	g_free(c);
+}
+
+struct scan *scan_new(git_repository *repo, const struct rulepack *pack)
+{
+	struct scan *s = g_new0(struct scan, 1);
+
+	s->repo = repo;
+	s->pack = pack;
+	s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                 (GDestroyNotify)scan_cached_free);
+	return s;
+}
+
+void scan_free(struct scan *s)
+{
+	if (!s)
+		return;
+	g_hash_table_unref(s->cache);
+	g_free(s);
+}
+
+static char *scan_cache_key(const struct gitwalk_file *f)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (f->data)
+		return g_strdup_printf("data:%p:%s", (void *)f->data, f->path);
+	git_oid_tostr(hex, sizeof(hex), &f->id);
+	return g_strdup_printf("%s:%s", hex, f->path);
+}
+
+/* The resources of one file, parsed once. Fails only when git fails. */
+static bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
+                         GError **error)
+{
+	char *key = scan_cache_key(f);
+	struct scan_cached *c = g_hash_table_lookup(s->cache, key);
+	g_autoptr(GBytes) data = NULL;
+	GError *local = NULL;
+
+	if (c) {
+		g_free(key);
+		*out = c;
+		return true;
+	}
+	if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local) &&
+	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
+		g_free(key);
+		g_propagate_error(error, local);
+		return false;
+	}
+	c = g_new0(struct scan_cached, 1);
+	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	if (local)
+		c->error = local;
+	else
+		extract_file(c->resources, f->path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
+		             &c->error);
+	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
+		g_hash_table_remove_all(s->cache);
+	g_hash_table_insert(s->cache, key, c);
+	*out = c;
+	return true;
+}
+
+static struct resource *scan_resource_copy(const struct resource *r)
+{
+	struct resource *c = resource_new(r->identity, r->kind, r->name, r->file, r->line, r->model);
+
+	c->service = r->service;
+	c->fragment = r->fragment;
+	for (guint i = 0; i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+
+		resource_add_rule(c, rule->name, rule->line, rule->allow, rule->priority,
+		                  exposure_copy(rule->match));
+	}
+	for (guint i = 0; i < r->settings->len; i++) {
+		const struct resource_setting *st = r->settings->pdata[i];
+
+		resource_add_setting(c, st->key, st->value, st->raw, st->line);
+	}
+	for (guint i = 0; i < r->unknowns->len; i++) {
+		const struct resource_unknown *u = r->unknowns->pdata[i];
+
+		resource_add_unknown(c, u->line, "%s", u->what);
+	}
+	return c;
+}
+
+/* One side: the files to read, by path (struct gitwalk_file *, borrowed). */
+struct scan_side {
+	GPtrArray *resources;  /* struct resource *, owned */
+	GPtrArray *failures;   /* struct finding *: files that could not be analysed */
+};
+
+static void scan_side_clear(struct scan_side *side)
+{
+	g_clear_pointer(&side->resources, g_ptr_array_unref);
+	g_clear_pointer(&side->failures, g_ptr_array_unref);
+}
+
+static void scan_side_init(struct scan_side *side)
+{
+	side->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	side->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+}
+
+static bool scan_side_add(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                          GError **error)
+{
+	const struct scan_cached *c;
+
+	if (!scan_extract(&c, s, f, error))
+		return false;
+	if (c->error) {
+		g_ptr_array_add(side->failures, rulepack_parse_failure(s->pack, c->error, f->path));
+		return true;
+	}
+	for (guint i = 0; i < c->resources->len; i++)
+		g_ptr_array_add(side->resources, scan_resource_copy(c->resources->pdata[i]));
+	return true;
+}
+
+static bool scan_is_config(const char *path)
+{
+	return extract_path_may_match(path);
+}
+
+/*
+ * Fills side with every file of base, except that a path named in
+ * changes takes the change's file on that side (or is gone).
+ */
+static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *base,
+                           GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GHashTable) changed = g_hash_table_new(g_str_hash, g_str_equal);
+
+	if (base && !gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+		return false;
+	for (guint i = 0; i < changes->len; i++) {
+		struct gitwalk_change *c = changes->pdata[i];
+		struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
+		const char *path = c->new_file ? c->new_file->path : c->old_file->path;
+
+		g_hash_table_add(changed, (gpointer)path);
+		if (f && !scan_side_add(s, side, f, error))
+			return false;
+	}
+	for (guint i = 0; i < files->len; i++) {
+		struct gitwalk_file *f = files->pdata[i];
+
+		if (!g_hash_table_contains(changed, f->path) && !scan_side_add(s, side, f, error))
+			return false;
+	}
+	resources_join(side->resources);
+	return true;
+}
+
+static bool scan_side_scoped(struct scan *s, struct scan_side *side, GPtrArray *changes,
+                             bool new_side, GError **error)
+{
+	for (guint i = 0; i < changes->len; i++) {
+		struct gitwalk_change *c = changes->pdata[i];
+		struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
+
+		if (f && !scan_side_add(s, side, f, error))
+			return false;
+	}
+	resources_join(side->resources);
+	return true;
+}
+
+static bool scan_has_fragment(GPtrArray *resources)
+{
+	for (guint i = 0; i < resources->len; i++) {
+		if (((struct resource *)resources->pdata[i])->fragment)
+			return true;
+	}
+	return false;
+}
+
+/* Old resources from a file that cannot be read now cannot be compared. */
+static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures)
+{
+	for (guint i = 0; i < failures->len; i++) {
+		const struct finding *f = failures->pdata[i];
+
+		for (guint j = old_resources->len; j-- > 0;) {
+			const struct resource *r = old_resources->pdata[j];
+
+			if (strcmp(r->file, f->file) == 0)
+				g_ptr_array_remove_index(old_resources, j);
+		}
+	}
+}
+
+/* Repository-wide context at the new side, for correlating findings. */
+struct scan_context {
+	struct scan_side side;
+	exposure *surface;
+	GPtrArray *settings; /* struct resource *, borrowed from side */
+	struct classify_context ctx;
+};
+
+static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray *changes,
+                              git_tree *new_base, GError **error)
+{
+	g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	scan_side_init(&sc->side);
+	if (!scan_side_full(s, &sc->side, new_base, changes, true, error))
+		return false;
+	sc->settings = g_ptr_array_new();
+	for (guint i = 0; i < sc->side.resources->len; i++) {
+		struct resource *r = sc->side.resources->pdata[i];
+
+		if (r->model == RESOURCE_SETTINGS)
+			g_ptr_array_add(sc->settings, r);
+		else
+			g_ptr_array_add(sets, resource_exposure(r));
+	}
+	sc->surface = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+	sc->ctx.settings_resources = sc->settings;
+	sc->ctx.surface = sc->surface;
+	return true;
+}
+
+static void scan_context_clear(struct scan_context *sc)
+{
+	scan_side_clear(&sc->side);
+	g_clear_pointer(&sc->settings, g_ptr_array_unref);
+	g_clear_pointer(&sc->surface, exposure_free);
+}
+
+static bool scan_load_sides(struct scan *s, struct scan_side *old_side, struct scan_side *new_side,
+                            GPtrArray *changes, git_tree *old_base, git_tree *new_base,
+                            GError **error)
+{
+	if (!scan_side_scoped(s, old_side, changes, false, error) ||
+	    !scan_side_scoped(s, new_side, changes, true, error))
+		return false;
+	if (!scan_has_fragment(old_side->resources) && !scan_has_fragment(new_side->resources))
+		return true;
+	/* A standalone rule whose group is elsewhere: read both whole sides. */
+	scan_side_clear(old_side);
+	scan_side_clear(new_side);
+	scan_side_init(old_side);
+	scan_side_init(new_side);
+	return scan_side_full(s, old_side, old_base, changes, false, error) &&
+	       scan_side_full(s, new_side, new_base, changes, true, error);
+}
+
+bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
+                  git_tree *new_base, GError **error)
+{
+	struct scan_side old_side, new_side;
+	struct scan_context sc = { 0 };
+	g_autoptr(GPtrArray) diffs = g_ptr_array_new_with_free_func((GDestroyNotify)compare_change_free);
+	bool need_context = false, ok = false;
+
+	if (changes->len == 0)
+		return true;
+	scan_side_init(&old_side);
+	scan_side_init(&new_side);
+	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
+		goto out;
+	scan_drop_failed(old_side.resources, new_side.failures);
+	compare_resources(diffs, old_side.resources, new_side.resources);
+	for (guint i = 0; i < diffs->len && !need_context; i++)
+		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
+	if (need_context && !scan_context_load(s, &sc, changes, new_base, error))
+		goto out;
+	for (guint i = 0; i < diffs->len; i++)
+		rulepack_classify(out, s->pack, diffs->pdata[i], need_context ? &sc.ctx : NULL);
+	while (new_side.failures->len)
+		g_ptr_array_add(out, g_ptr_array_steal_index(new_side.failures, 0));
+	ok = true;
+out:
+	scan_context_clear(&sc);
+	scan_side_clear(&old_side);
+	scan_side_clear(&new_side);
+	return ok;
+}
+
+bool scan_trees(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
+                GError **error)
+{
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+
+	if (!gitwalk_tree_changes(changes, s->repo, old_tree, new_tree, scan_is_config, error))
+		return false;
+	return scan_changes(s, out, changes, old_tree, new_tree, error);
+}
+
+bool scan_workdir(struct scan *s, GPtrArray *out, GError **error)
+{
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	git_tree *head = NULL;
+	bool ok;
+
+	if (!gitwalk_workdir_changes(changes, s->repo, scan_is_config, error))
+		return false;
+	if (!git_repository_head_unborn(s->repo) && !gitwalk_rev_tree(&head, NULL, s->repo, "HEAD", error))
+		return false;
+	ok = scan_changes(s, out, changes, head, head, error);
+	git_tree_free(head);
+	return ok;
+}
+
+bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures, git_tree *tree,
+                  GError **error)
+{
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	struct scan_side side;
+
+	scan_side_init(&side);
+	if (!scan_side_full(s, &side, tree, none, true, error)) {
+		scan_side_clear(&side);
+		return false;
+	}
+	while (side.resources->len)
+		g_ptr_array_add(resources_out, g_ptr_array_steal_index(side.resources, 0));
+	while (side.failures->len)
+		g_ptr_array_add(failures, g_ptr_array_steal_index(side.failures, 0));
+	scan_side_clear(&side);
+	return true;
+}

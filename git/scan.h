@@ -1,0 +1,60 @@
+/*
+ * scan.h - the pipeline end to end for one comparison: changed paths
+ * (gitwalk) -> blobs -> documents -> resources -> compare -> findings.
+ *
+ * Front-ends (the CLI, the hooks, the watcher) call this and decide how
+ * to show the result; nothing here prints.
+ */
+#ifndef DW_SCAN_H
+#define DW_SCAN_H
+
+#include <git2.h>
+#include <glib.h>
+#include <stdbool.h>
+
+#include "gitwalk.h"
+#include "rulepack.h"
+
+struct scan;
+
+/*
+ * A scanner over repo (borrowed) with pack (borrowed). It caches the
+ * resources extracted from each blob, so walking history parses every
+ * blob once.
+ */
+struct scan *scan_new(git_repository *repo, const struct rulepack *pack);
+void scan_free(struct scan *s);
+typedef struct scan scan;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(scan, scan_free)
+
+/*
+ * Findings (struct finding *) of the change from old_tree to new_tree
+ * (either NULL for the empty tree), appended to out, info included. A
+ * file that cannot be analysed at the new side is a DW-PARSE-001 finding,
+ * not an error. Fails only when git itself fails (a missing object).
+ */
+bool scan_trees(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
+                GError **error);
+
+/* The same for the work tree (tracked and untracked files) against HEAD. */
+bool scan_workdir(struct scan *s, GPtrArray *out, GError **error);
+
+/*
+ * The same for a list of changes (struct gitwalk_change *) built by the
+ * caller (--files mode, a hook's own pairing). old_base and new_base (or
+ * NULL) hold the rest of each side: the files the changes leave alone,
+ * read when a standalone rule's group lies outside the changed files and
+ * to correlate a data store's settings with the network rules.
+ */
+bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
+                  git_tree *new_base, GError **error);
+
+/*
+ * Every resource at one revision, joined (struct resource *, owned by
+ * resources_out), and a DW-PARSE-001 finding per file that cannot be
+ * analysed appended to failures.
+ */
+bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures, git_tree *tree,
+                  GError **error);
+
+#endif
