@@ -1,0 +1,85 @@
+/*
+ * cli.h - what the subcommands share: the command table, common options,
+ * opening the repository and the rule pack, and reporting.
+ */
+#ifndef DW_CLI_H
+#define DW_CLI_H
+
+#include <git2.h>
+#include <glib.h>
+#include <stdbool.h>
+
+#include "rulepack.h"
+
+/* Exit statuses; stable, documented in driftwatch(1). */
+enum cli_exit {
+	CLI_EXIT_OK = 0,        /* nothing at or above the threshold */
+	CLI_EXIT_FINDINGS = 1,  /* findings at or above the threshold */
+	CLI_EXIT_ERROR = 2,     /* usage or internal error, message on stderr */
+};
+
+enum cli_format {
+	CLI_FORMAT_TEXT,
+	CLI_FORMAT_JSON,
+};
+
+/* Options every analysing subcommand takes. */
+struct cli_common {
+	char *repo_dir;       /* -C */
+	char *format_name;    /* --format */
+	char *fail_on_name;   /* --fail-on */
+	char *rules_path;     /* --rules */
+	char *color_name;     /* --color */
+	gboolean quiet;       /* -q */
+	gboolean verbose;     /* -v: show info findings (narrowing) too */
+	/* resolved by cli_common_finish() */
+	enum cli_format format;
+	enum severity fail_on;
+	bool color;
+	const char *exe_path;
+	struct rulepack *pack; /* loaded by cli_load_pack(); findings borrow its rules */
+};
+
+/* Adds the common options to a subcommand's context. */
+void cli_common_add(GOptionContext *ctx, struct cli_common *c);
+/* Checks and resolves them after parsing. */
+bool cli_common_finish(struct cli_common *c, GError **error);
+void cli_common_clear(struct cli_common *c);
+
+bool cli_open_repo(git_repository **out, const struct cli_common *c, GError **error);
+/* Loads the rule pack into c->pack; it lives until cli_common_clear(). */
+bool cli_load_pack(struct cli_common *c, GError **error);
+
+/*
+ * Prints findings (struct finding *) as the common options ask and
+ * returns the exit status they give. Info findings are shown only with -v
+ * (text) and always in JSON.
+ */
+int cli_report(const struct cli_common *c, GPtrArray *findings);
+
+/* Escapes control characters and non-UTF-8 bytes from a repository. */
+char *cli_escape(const char *s);
+
+/* Fills the commit fields of every finding from index start on. */
+void cli_findings_set_commit(GPtrArray *findings, guint start, git_commit *commit);
+
+/* One subcommand. */
+struct cli_command {
+	const char *name;
+	const char *args;     /* "[OLD [NEW]]" */
+	const char *summary;  /* one line, for `driftwatch help` */
+	int (*run)(int argc, char **argv, const char *exe_path);
+};
+
+int cmd_diff(int argc, char **argv, const char *exe_path);
+int cmd_audit(int argc, char **argv, const char *exe_path);
+int cmd_surface(int argc, char **argv, const char *exe_path);
+int cmd_rules(int argc, char **argv, const char *exe_path);
+int cmd_explain(int argc, char **argv, const char *exe_path);
+
+/* Parses a subcommand's options; prints usage errors; returns false to exit 2. */
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *command);
+/* Prints an error as "driftwatch: message" and returns CLI_EXIT_ERROR. */
+int cli_fail(const GError *error);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * common.c - options and setup shared by the analysing subcommands.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "gitwalk.h"
+
+void cli_common_add(GOptionContext *ctx, struct cli_common *c)
+{
+	GOptionEntry entries[] = {
+		{ "repo", 'C', 0, G_OPTION_ARG_FILENAME, &c->repo_dir,
+		  "Repository to read (default: the one containing the current directory)", "DIR" },
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->format_name,
+		  "Output format: text (default) or json", "FORMAT" },
+		{ "fail-on", 0, 0, G_OPTION_ARG_STRING, &c->fail_on_name,
+		  "Exit 1 when a finding is at least this severe: critical, high (default), medium, low, info",
+		  "SEVERITY" },
+		{ "rules", 0, 0, G_OPTION_ARG_FILENAME, &c->rules_path,
+		  "Rule pack to use instead of the installed one", "FILE" },
+		{ "color", 0, 0, G_OPTION_ARG_STRING, &c->color_name,
+		  "Colour text output: auto (default, only on a terminal), always, never", "WHEN" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Print nothing; exit status only", NULL },
+		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose,
+		  "Also show info findings (narrowed exposure)", NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+	GOptionGroup *group = g_option_group_new("common", "Output and policy options:",
+	                                         "Show output and policy options", NULL, NULL);
+
+	g_option_group_add_entries(group, entries);
+	g_option_context_add_group(ctx, group);
+}
+
+bool cli_common_finish(struct cli_common *c, GError **error)
+{
+	const char *fmt = c->format_name ? c->format_name : "text";
+	const char *color = c->color_name ? c->color_name : "auto";
+
+	if (strcmp(fmt, "text") == 0) {
+		c->format = CLI_FORMAT_TEXT;
+	} else if (strcmp(fmt, "json") == 0) {
+		c->format = CLI_FORMAT_JSON;
+	} else {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "unknown format '%s' (text, json)", fmt);
+		return false;
+	}
+	c->fail_on = SEVERITY_HIGH;
+	if (c->fail_on_name && !severity_parse(&c->fail_on, c->fail_on_name)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "unknown severity '%s' (critical, high, medium, low, info)", c->fail_on_name);
+		return false;
+	}
+	if (strcmp(color, "always") == 0) {
+		c->color = true;
+	} else if (strcmp(color, "never") == 0) {
+		c->color = false;
+	} else if (strcmp(color, "auto") == 0) {
+		const char *term = g_getenv("TERM");
+
+		c->color = isatty(STDOUT_FILENO) && !g_getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0;
+	} else {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "unknown --color '%s' (auto, always, never)",
+		            color);
+		return false;
+	}
+	return true;
+}
+
+void cli_common_clear(struct cli_common *c)
+{
+	g_clear_pointer(&c->repo_dir, g_free);
+	g_clear_pointer(&c->format_name, g_free);
+	g_clear_pointer(&c->fail_on_name, g_free);
+	g_clear_pointer(&c->rules_path, g_free);
+	g_clear_pointer(&c->color_name, g_free);
+	g_clear_pointer(&c->pack, rulepack_free);
+}
+
+bool cli_open_repo(git_repository **out, const struct cli_common *c, GError **error)
+{
+	const char *dir = c->repo_dir ? c->repo_dir : ".";
+
+	if (git_repository_open_ext(out, dir, 0, NULL) < 0) {
+		g_autofree char *what = g_strdup_printf("opening a git repository at %s", dir);
+
+		gitwalk_set_error(error, what);
+		return false;
+	}
+	return true;
+}
+
+bool cli_load_pack(struct cli_common *c, GError **error)
+{
+	g_autofree char *path = c->rules_path ? g_strdup(c->rules_path)
+	                                      : rulepack_default_path(c->exe_path);
+
+	return rulepack_load(&c->pack, path, error);
+}
+
+char *cli_escape(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = s ? s : "";
+
+	while (*p) {
+		gunichar ch = g_utf8_get_char_validated(p, -1);
+
+		if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", (unsigned char)*p);
+			p++;
+			continue;
+		}
+		if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0))
+			g_string_append_printf(out, "\\x%02x", (unsigned)ch);
+		else
+			g_string_append_unichar(out, ch);
+		p = g_utf8_next_char(p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+void cli_findings_set_commit(GPtrArray *findings, guint start, git_commit *commit)
+{
+	const git_signature *author = git_commit_author(commit);
+	char hex[GIT_OID_HEXSZ + 1];
+	g_autoptr(GDateTime) when = NULL;
+	g_autoptr(GTimeZone) tz = NULL;
+	g_autofree char *date = NULL;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	tz = g_time_zone_new_offset(author->when.offset * 60);
+	when = g_date_time_new_from_unix_utc(author->when.time);
+	if (when && tz) {
+		g_autoptr(GDateTime) local = g_date_time_to_timezone(when, tz);
+
+		date = g_date_time_format_iso8601(local);
+	}
+	for (guint i = start; i < findings->len; i++) {
+		struct finding *f = findings->pdata[i];
+
+		f->commit = g_strdup(hex);
+		f->author = g_strdup_printf("%s <%s>", author->name, author->email);
+		f->date = g_strdup(date);
+		f->subject = g_strdup(git_commit_summary(commit));
+	}
+}
+
+bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *command)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!g_option_context_parse(ctx, argc, argv, &error)) {
+		fprintf(stderr, "driftwatch %s: %s\nTry 'driftwatch %s --help'.\n", command, error->message,
+		        command);
+		return false;
+	}
+	return true;
+}
+
+int cli_fail(const GError *error)
+{
+	fprintf(stderr, "driftwatch: %s\n", error->message);
+	return CLI_EXIT_ERROR;
+}

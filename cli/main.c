@@ -1,0 +1,60 @@
+/*
+ * main.c - the driftwatch command: one table of subcommands, each in its
+ * own cmd_*.c file.
+ */
+#include <git2.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct cli_command main_commands[] = {
+	{ "diff", "[OLD [NEW]] | --files OLD_FILE NEW_FILE",
+	  "Exposure widened between two revisions, a commit, or the work tree", cmd_diff },
+	{ "audit", "[REV-RANGE]", "Every past commit that widened exposure, oldest first", cmd_audit },
+	{ "surface", "[REV]", "The exposure of every resource at one revision", cmd_surface },
+	{ "rules", "", "List the rules of the rule pack", cmd_rules },
+	{ "explain", "RULE-ID", "Print one rule in full", cmd_explain },
+};
+
+static void main_usage(FILE *out)
+{
+	fprintf(out, "usage: driftwatch COMMAND [OPTIONS] [ARGS]\n\n"
+	             "driftwatch tells, for every change to a repository of firewall rules,\n"
+	             "security groups and service configs, whether it widens exposure.\n\n"
+	             "Commands:\n");
+	for (size_t i = 0; i < G_N_ELEMENTS(main_commands); i++)
+		fprintf(out, "  %-8s %-44s %s\n", main_commands[i].name, main_commands[i].args,
+		        main_commands[i].summary);
+	fprintf(out, "\nRun 'driftwatch COMMAND --help' for a command's options.\n"
+	             "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal error.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+	int status = CLI_EXIT_ERROR;
+	g_autofree char *exe = g_file_read_link("/proc/self/exe", NULL);
+
+	setlocale(LC_ALL, "");
+	if (!name || strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		main_usage(name ? stdout : stderr);
+		return name ? CLI_EXIT_OK : CLI_EXIT_ERROR;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("driftwatch %s\n", DW_VERSION);
+		return CLI_EXIT_OK;
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(main_commands); i++) {
+		if (strcmp(name, main_commands[i].name) != 0)
+			continue;
+		git_libgit2_init();
+		status = main_commands[i].run(argc - 1, argv + 1, exe ? exe : argv[0]);
+		git_libgit2_shutdown();
+		return status;
+	}
+	fprintf(stderr, "driftwatch: unknown command '%s'\n\n", name);
+	main_usage(stderr);
+	return CLI_EXIT_ERROR;
+}

@@ -1,0 +1,177 @@
+/*
+ * report.c - findings as text for people and as JSON for scripts.
+ *
+ * JSON schema (version 1, stable; see driftwatch(1)):
+ *   {"version": 1,
+ *    "findings": [{"id", "rule", "severity", "title", "resource", "kind",
+ *                  "file", "line", "widened", "before", "after", "message",
+ *                  "commit", "author", "date", "subject"}],
+ *    "errors": [{"file", "line", "message"}]}
+ * commit/author/date/subject are present when the finding comes from a
+ * commit. Files that could not be analysed are findings (DW-PARSE-001)
+ * and are listed under "errors" as well.
+ */
+#include "cli.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const report_colors[] = {
+	[SEVERITY_INFO] = "\033[2m",      [SEVERITY_LOW] = "\033[36m",
+	[SEVERITY_MEDIUM] = "\033[33m",   [SEVERITY_HIGH] = "\033[1;31m",
+	[SEVERITY_CRITICAL] = "\033[1;97;41m",
+};
+
+static bool report_is_parse_failure(const struct finding *f)
+{
+	return strcmp(f->rule->id, "DW-PARSE-001") == 0;
+}
+
+static void report_member(JsonBuilder *b, const char *name, const char *value)
+{
+	if (!value)
+		return;
+	json_builder_set_member_name(b, name);
+	json_builder_add_string_value(b, value);
+}
+
+static void report_json_finding(JsonBuilder *b, const struct finding *f)
+{
+	json_builder_begin_object(b);
+	report_member(b, "id", f->id);
+	report_member(b, "rule", f->rule->id);
+	report_member(b, "severity", severity_name(f->severity));
+	report_member(b, "title", f->rule->title);
+	report_member(b, "resource", f->resource);
+	report_member(b, "kind", f->kind);
+	report_member(b, "file", f->file);
+	json_builder_set_member_name(b, "line");
+	json_builder_add_int_value(b, f->line);
+	report_member(b, "widened", f->widened);
+	report_member(b, "before", f->before);
+	report_member(b, "after", f->after);
+	report_member(b, "message", f->message);
+	report_member(b, "commit", f->commit);
+	report_member(b, "author", f->author);
+	report_member(b, "date", f->date);
+	report_member(b, "subject", f->subject);
+	json_builder_end_object(b);
+}
+
+static void report_json(GPtrArray *findings)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = NULL;
+	g_autofree char *text = NULL;
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, 1);
+	json_builder_set_member_name(b, "findings");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < findings->len; i++)
+		report_json_finding(b, findings->pdata[i]);
+	json_builder_end_array(b);
+	json_builder_set_member_name(b, "errors");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!report_is_parse_failure(f))
+			continue;
+		json_builder_begin_object(b);
+		report_member(b, "file", f->file);
+		json_builder_set_member_name(b, "line");
+		json_builder_add_int_value(b, f->line);
+		report_member(b, "message", f->message);
+		report_member(b, "commit", f->commit);
+		json_builder_end_object(b);
+	}
+	json_builder_end_array(b);
+	json_builder_end_object(b);
+	root = json_builder_get_root(b);
+	json_generator_set_root(gen, root);
+	json_generator_set_pretty(gen, TRUE);
+	text = json_generator_to_data(gen, NULL);
+	printf("%s\n", text);
+}
+
+static void report_text_commit(const struct finding *f)
+{
+	g_autofree char *subject = cli_escape(f->subject);
+	g_autofree char *author = cli_escape(f->author);
+
+	printf("commit %.12s %s\n", f->commit, subject);
+	printf("  by %s, %s\n", author, f->date ? f->date : "");
+}
+
+static void report_text_finding(const struct cli_common *c, const struct finding *f)
+{
+	g_autofree char *message = cli_escape(f->message);
+	const char *on = c->color ? report_colors[f->severity] : "";
+	const char *off = c->color ? "\033[0m" : "";
+	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
+
+	printf("    %s%s%s %s %s  [%s]\n", on, sev, off, f->rule->id, f->rule->title, f->id);
+	if (f->widened && *f->widened && !report_is_parse_failure(f) &&
+	    strncmp(f->rule->id, "DW-NET", 6) == 0) {
+		printf("      now allowed: %s\n", f->after ? f->after : f->widened);
+		printf("      before:      %s\n", f->before && *f->before ? f->before : "nothing");
+	}
+	printf("      %s\n", message);
+}
+
+static void report_text(const struct cli_common *c, GPtrArray *findings)
+{
+	const char *commit = NULL, *resource = NULL;
+	guint shown = 0;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+		g_autofree char *file = NULL;
+		g_autofree char *res = NULL;
+
+		if (f->severity == SEVERITY_INFO && !c->verbose)
+			continue;
+		if (g_strcmp0(commit, f->commit) != 0 || (shown == 0 && f->commit)) {
+			if (shown)
+				printf("\n");
+			if (f->commit)
+				report_text_commit(f);
+			commit = f->commit;
+			resource = NULL;
+		}
+		if (g_strcmp0(resource, f->resource) != 0) {
+			file = cli_escape(f->file);
+			res = cli_escape(f->resource);
+			printf("  %s  %s:%u\n", res, file, f->line);
+			resource = f->resource;
+		}
+		report_text_finding(c, f);
+		shown++;
+	}
+	if (shown == 0)
+		printf("no exposure widened\n");
+}
+
+int cli_report(const struct cli_common *c, GPtrArray *findings)
+{
+	int status = CLI_EXIT_OK;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (f->severity >= c->fail_on)
+			status = CLI_EXIT_FINDINGS;
+	}
+	if (c->quiet)
+		return status;
+	if (c->format == CLI_FORMAT_JSON)
+		report_json(findings);
+	else
+		report_text(c, findings);
+	fflush(stdout);
+	return status;
+}
