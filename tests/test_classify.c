@@ -1,0 +1,319 @@
+/*
+ * test_classify.c - compare and the classifier, on resources built by
+ * hand: which rule, which severity, which region, and no finding where
+ * nothing changed in effect. Also the rule pack loader's errors.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <glib.h>
+
+#include "compare.h"
+#include "rulepack.h"
+
+static struct rulepack *pack;
+
+static int setup_pack(void **state)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!rulepack_load(&pack, g_getenv("DW_RULE_PACK"), &error)) {
+		fprintf(stderr, "rule pack: %s\n", error->message);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown_pack(void **state)
+{
+	g_clear_pointer(&pack, rulepack_free);
+	return 0;
+}
+
+/* An AWS-style group (union of allows) whose rules are canonical sets. */
+static struct resource *sg(const char *name, const char *const *rules)
+{
+	g_autofree char *id = g_strdup_printf("aws-sg:%s", name);
+	struct resource *r = resource_new(id, "AWS security group", name, "sg.yaml", 1, RESOURCE_UNION);
+
+	for (unsigned i = 0; rules[i]; i++) {
+		g_autoptr(GError) error = NULL;
+		exposure *e = exposure_parse(rules[i], &error);
+
+		assert_non_null(e);
+		resource_add_rule(r, NULL, 10 + i, true, 0, e);
+	}
+	return r;
+}
+
+static struct resource *es(const char *auth, const char *bind)
+{
+	struct resource *r = resource_new("elasticsearch:config", "Elasticsearch", "config",
+	                                  "config/elasticsearch.yml", 1, RESOURCE_SETTINGS);
+
+	r->service = "elasticsearch";
+	if (auth)
+		resource_add_setting(r, "auth", auth, "xpack.security.enabled: x", 3);
+	if (bind)
+		resource_add_setting(r, "bind", bind, "network.host: x", 4);
+	return r;
+}
+
+/* Classifies old -> new (either NULL) and returns the findings. */
+static GPtrArray *classify(struct resource *old_r, struct resource *new_r,
+                           const struct classify_context *ctx)
+{
+	g_autoptr(GPtrArray) olds = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GPtrArray) news = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)compare_change_free);
+	GPtrArray *findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+
+	if (old_r)
+		g_ptr_array_add(olds, old_r);
+	if (new_r)
+		g_ptr_array_add(news, new_r);
+	compare_resources(changes, olds, news);
+	for (guint i = 0; i < changes->len; i++)
+		rulepack_classify(findings, pack, changes->pdata[i], ctx);
+	return findings;
+}
+
+static const struct finding *find_rule(GPtrArray *findings, const char *rule)
+{
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (strcmp(f->rule->id, rule) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+#define RULES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static void test_classify__elasticsearch_to_internet_is_critical(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("db", RULES("tcp/9200 from 10.0.0.0/8")),
+	                                  sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
+	const struct finding *x = find_rule(f, "DW-NET-001");
+
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_CRITICAL);
+	assert_true(g_str_has_prefix(x->widened, "tcp/9200 from 0.0.0.0/5, 8.0.0.0/7, 11.0.0.0/8"));
+	assert_string_equal(x->before, "tcp/9200 from 10.0.0.0/8");
+	assert_non_null(strstr(x->message, "Elasticsearch"));
+	assert_int_equal(x->line, 10);
+}
+
+static void test_classify__ipv6_any_is_the_internet(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("db", RULES("tcp/6379 from 10.0.0.0/8")),
+	                                  sg("db", RULES("tcp/6379 from 10.0.0.0/8, ::/0")), NULL);
+	const struct finding *x = find_rule(f, "DW-NET-001");
+
+	assert_non_null(x);
+	assert_int_equal(f->len, 1);
+	assert_non_null(strstr(x->widened, "8000::/1"));
+	assert_null(strstr(x->widened, "::1/128"));
+	assert_string_equal(x->after, "tcp/6379 from 10.0.0.0/8, ::/0");
+	assert_string_equal(x->before, "tcp/6379 from 10.0.0.0/8");
+	assert_non_null(strstr(x->message, "Redis"));
+}
+
+static void test_classify__all_ports_is_critical(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(NULL, sg("any", RULES("any from 0.0.0.0/0")), NULL);
+	const struct finding *x = find_rule(f, "DW-NET-002");
+
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_CRITICAL);
+	assert_null(find_rule(f, "DW-NET-001"));
+}
+
+static void test_classify__ssh_is_high_and_web_is_low(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("web", RULES("tcp/22 from 10.0.0.0/8")),
+	                                  sg("web", RULES("tcp/22,443 from 0.0.0.0/0")), NULL);
+	const struct finding *ssh = find_rule(f, "DW-NET-003");
+	const struct finding *web = find_rule(f, "DW-NET-004");
+
+	assert_non_null(ssh);
+	assert_int_equal(ssh->severity, SEVERITY_HIGH);
+	assert_true(g_str_has_prefix(ssh->widened, "tcp/22 from 0.0.0.0/5"));
+	assert_non_null(web);
+	assert_int_equal(web->severity, SEVERITY_LOW);
+	assert_true(g_str_has_prefix(web->widened, "tcp/443 from 0.0.0.0/5"));
+}
+
+static void test_classify__icmp_from_internet_is_low(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(NULL, sg("x", RULES("icmp from 0.0.0.0/0")), NULL);
+	const struct finding *x = find_rule(f, "DW-NET-005");
+
+	assert_non_null(x);
+	assert_int_equal(f->len, 1);
+}
+
+static void test_classify__private_widening_is_medium_or_low(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("db", RULES("tcp/5432,8080 from 10.1.0.0/16")),
+	                                  sg("db", RULES("tcp/5432,8080 from 10.0.0.0/8")), NULL);
+	const struct finding *db = find_rule(f, "DW-NET-010");
+	const struct finding *other = find_rule(f, "DW-NET-011");
+
+	assert_non_null(db);
+	assert_int_equal(db->severity, SEVERITY_MEDIUM);
+	assert_non_null(other);
+	assert_int_equal(other->severity, SEVERITY_LOW);
+	assert_null(find_rule(f, "DW-NET-001"));
+}
+
+static void test_classify__narrowing_is_info_only(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("db", RULES("tcp/9200 from 0.0.0.0/0")),
+	                                  sg("db", RULES("tcp/9200 from 10.0.0.0/8")), NULL);
+
+	assert_int_equal(f->len, 1);
+	assert_string_equal(((struct finding *)f->pdata[0])->rule->id, "DW-NET-900");
+	assert_int_equal(((struct finding *)f->pdata[0])->severity, SEVERITY_INFO);
+}
+
+static void test_classify__same_effect_is_no_change(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(
+		sg("db", RULES("tcp/22 from 10.0.0.0/8", "tcp/443 from 0.0.0.0/0")),
+		sg("db", RULES("tcp/443 from 0.0.0.0/1, 128.0.0.0/1", "tcp/22 from 10.0.0.0/9, 10.128.0.0/9")),
+		NULL);
+
+	assert_int_equal(f->len, 0);
+}
+
+static void test_classify__auth_off_is_critical(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(es("on", "all"), es("off", "all"), NULL);
+	const struct finding *x = find_rule(f, "DW-SET-001");
+
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_CRITICAL);
+	assert_int_equal(x->line, 3);
+}
+
+static void test_classify__bind_all_without_auth_is_high(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(es("off", "loopback"), es("off", "all"), NULL);
+	const struct finding *x = find_rule(f, "DW-SET-002");
+
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_HIGH);
+	assert_null(find_rule(f, "DW-SET-001"));
+}
+
+static void test_classify__bind_all_with_auth_is_medium(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(es("on", "loopback"), es("on", "all"), NULL);
+
+	assert_non_null(find_rule(f, "DW-SET-003"));
+	assert_null(find_rule(f, "DW-SET-002"));
+}
+
+static void test_classify__network_finding_names_auth_off(void **state)
+{
+	g_autoptr(GPtrArray) settings = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct classify_context ctx = { settings, NULL };
+	g_autoptr(GPtrArray) f = NULL;
+	const struct finding *x;
+
+	g_ptr_array_add(settings, es("off", "all"));
+	f = classify(NULL, sg("db", RULES("tcp/9200 from 0.0.0.0/0")), &ctx);
+	x = find_rule(f, "DW-NET-001");
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "security is off in config/elasticsearch.yml:3"));
+}
+
+static void test_classify__auth_off_names_open_port(void **state)
+{
+	g_autoptr(exposure) surface = exposure_parse("tcp/9200 from 0.0.0.0/0", NULL);
+	struct classify_context ctx = { NULL, surface };
+	g_autoptr(GPtrArray) f = classify(es("on", "all"), es("off", "all"), &ctx);
+	const struct finding *x = find_rule(f, "DW-SET-001");
+
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "the Internet reach it: tcp/9200 from 0.0.0.0/0"));
+}
+
+static void test_classify__finding_id_is_stable_and_region_specific(void **state)
+{
+	g_autoptr(GPtrArray) a = classify(NULL, sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
+	g_autoptr(GPtrArray) b = classify(NULL, sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
+	g_autoptr(GPtrArray) c = classify(NULL, sg("db", RULES("tcp/9300 from 0.0.0.0/0")), NULL);
+	const struct finding *fa = find_rule(a, "DW-NET-001"), *fb = find_rule(b, "DW-NET-001");
+	const struct finding *fc = find_rule(c, "DW-NET-001");
+
+	assert_int_equal(strlen(fa->id), 12);
+	assert_string_equal(fa->id, fb->id);
+	assert_string_not_equal(fa->id, fc->id);
+}
+
+static void test_classify__removed_nsg_is_reported(void **state)
+{
+	struct resource *r = resource_new("azure-nsg:web", "Azure NSG", "web", "nsg.json", 1,
+	                                  RESOURCE_FIRST_MATCH);
+	g_autoptr(GPtrArray) f = NULL;
+
+	resource_add_rule(r, "deny", 5, false, 100, exposure_parse("tcp/22 from 0.0.0.0/0", NULL));
+	f = classify(r, NULL, NULL);
+	assert_non_null(find_rule(f, "DW-NET-012"));
+}
+
+static void test_rulepack__bad_pack_reports_every_problem_with_lines(void **state)
+{
+	g_autofree char *path = g_build_filename(g_get_tmp_dir(), "dw-bad-pack-XXXXXX.yml", NULL);
+	const char *text = "version: 1\n"
+	                   "internet:\n  not:\n    - 10.0.0.0/33\n"
+	                   "sensitive:\n  - {service: X, ports: \"tcp/http\"}\n"
+	                   "web: \"tcp/80\"\n"
+	                   "rules:\n  - {id: DW-NET-001, severity: dire, title: t}\n";
+	g_autoptr(GError) error = NULL;
+	struct rulepack *p = NULL;
+	int fd = g_mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	assert_false(rulepack_load(&p, path, &error));
+	assert_null(p);
+	unlink(path);
+	assert_non_null(strstr(error->message, ":4: expected a CIDR"));
+	assert_non_null(strstr(error->message, ":6: bad ports"));
+	assert_non_null(strstr(error->message, ":9: unknown severity \"dire\""));
+	assert_non_null(strstr(error->message, "rule DW-PARSE-001 is missing"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify__elasticsearch_to_internet_is_critical),
+		cmocka_unit_test(test_classify__ipv6_any_is_the_internet),
+		cmocka_unit_test(test_classify__all_ports_is_critical),
+		cmocka_unit_test(test_classify__ssh_is_high_and_web_is_low),
+		cmocka_unit_test(test_classify__icmp_from_internet_is_low),
+		cmocka_unit_test(test_classify__private_widening_is_medium_or_low),
+		cmocka_unit_test(test_classify__narrowing_is_info_only),
+		cmocka_unit_test(test_classify__same_effect_is_no_change),
+		cmocka_unit_test(test_classify__auth_off_is_critical),
+		cmocka_unit_test(test_classify__bind_all_without_auth_is_high),
+		cmocka_unit_test(test_classify__bind_all_with_auth_is_medium),
+		cmocka_unit_test(test_classify__network_finding_names_auth_off),
+		cmocka_unit_test(test_classify__auth_off_names_open_port),
+		cmocka_unit_test(test_classify__finding_id_is_stable_and_region_specific),
+		cmocka_unit_test(test_classify__removed_nsg_is_reported),
+		cmocka_unit_test(test_rulepack__bad_pack_reports_every_problem_with_lines),
+	};
+
+	return cmocka_run_group_tests(tests, setup_pack, teardown_pack);
+}
