@@ -1,0 +1,26 @@
+#!/usr/bin/env python3
+"""Count test cases from meson's testlog.json files.
+
+Every test here speaks TAP, so a case is an "ok" / "not ok" line in a
+test's output; a test that crashed or printed no TAP counts as one
+failure, so nothing passes silently. Prints "N passed, N failed".
+"""
+import json
+import re
+import sys
+
+passed = failed = 0
+for path in sys.argv[1:]:
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.strip():
+                continue
+            t = json.loads(line)
+            out = t.get("stdout") or ""
+            ok = len(re.findall(r"^ok\b", out, re.M))
+            not_ok = len(re.findall(r"^not ok\b", out, re.M))
+            if t.get("result") not in ("OK", "EXPECTEDFAIL", "SKIP") and not_ok == 0:
+                not_ok = 1
+            passed += ok
+            failed += not_ok
+print(f"{passed} passed, {failed} failed")

@@ -1,0 +1,12 @@
+#!/bin/sh
+# install-deps.sh - the Debian (bookworm) packages driftwatch builds and
+# tests with. Used by the README's first command and by .ci/run, so the
+# list lives in one place.
+set -eu
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends \
+	ca-certificates gcc clang libclang-rt-14-dev meson ninja-build pkg-config git python3 \
+	libglib2.0-dev libgit2-dev libyaml-dev libjson-glib-dev libcmocka-dev
