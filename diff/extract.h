@@ -71,6 +71,9 @@ struct resource {
 	GPtrArray *rules;    /* struct resource_rule *, owned */
 	GPtrArray *settings; /* struct resource_setting *, owned */
 	GPtrArray *unknowns; /* struct resource_unknown *, owned */
+	/* private: resource_exposure()'s result, computed on first use and
+	 * dropped whenever the rules change; owned */
+	exposure *exposure_;
 };
 
 /* An empty resource; every array is allocated with its free function. */
@@ -85,8 +88,16 @@ void resource_add_unknown(struct resource *r, unsigned line, const char *fmt, ..
 /* The setting's value, or NULL when the resource does not record it. */
 const struct resource_setting *resource_setting_get(const struct resource *r, const char *key);
 
-/* What the rules let in (empty for RESOURCE_SETTINGS). New set; caller frees. */
+/*
+ * What the rules let in (empty for RESOURCE_SETTINGS). New set; caller
+ * frees. Computed once per resource and kept (a walk through history
+ * compares each parsed blob twice: as the new side, then as the old), so
+ * a resource must not be shared between threads while this runs.
+ */
 exposure *resource_exposure(const struct resource *r);
+
+/* A deep copy, cached exposure included. */
+struct resource *resource_copy(const struct resource *r);
 
 /*
  * Moves the rules of every fragment into the resource with the same

@@ -63,6 +63,7 @@ void resource_free(struct resource *r)
 	g_ptr_array_unref(r->rules);
 	g_ptr_array_unref(r->settings);
 	g_ptr_array_unref(r->unknowns);
+	exposure_free(r->exposure_);
 	g_free(r);
 }
 
@@ -78,6 +79,7 @@ void resource_add_rule(struct resource *r, const char *name, unsigned line, bool
 	rule->priority = priority;
 	rule->match = match;
 	g_ptr_array_add(r->rules, rule);
+	g_clear_pointer(&r->exposure_, exposure_free);
 }
 
 void resource_add_setting(struct resource *r, const char *key, const char *value,
@@ -164,7 +166,7 @@ static exposure *resource_exposure_first_match(const struct resource *r)
 	return exposure_first_match(rules, n);
 }
 
-exposure *resource_exposure(const struct resource *r)
+static exposure *resource_exposure_compute(const struct resource *r)
 {
 	switch (r->model) {
 	case RESOURCE_UNION:
@@ -177,6 +179,44 @@ exposure *resource_exposure(const struct resource *r)
 	return exposure_new();
 }
 
+exposure *resource_exposure(const struct resource *r)
+{
+	/* The cache is not part of the resource's value: filling it through
+	 * a const pointer changes nothing a caller can observe. */
+	struct resource *mutable_r = (struct resource *)r;
+
+	if (!r->exposure_)
+		mutable_r->exposure_ = resource_exposure_compute(r);
+	return exposure_copy(r->exposure_);
+}
+
+struct resource *resource_copy(const struct resource *r)
+{
+	struct resource *c = resource_new(r->identity, r->kind, r->name, r->file, r->line, r->model);
+
+	c->service = r->service;
+	c->fragment = r->fragment;
+	for (guint i = 0; i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+
+		resource_add_rule(c, rule->name, rule->line, rule->allow, rule->priority,
+		                  exposure_copy(rule->match));
+	}
+	for (guint i = 0; i < r->settings->len; i++) {
+		const struct resource_setting *st = r->settings->pdata[i];
+
+		resource_add_setting(c, st->key, st->value, st->raw, st->line);
+	}
+	for (guint i = 0; i < r->unknowns->len; i++) {
+		const struct resource_unknown *u = r->unknowns->pdata[i];
+
+		resource_add_unknown(c, u->line, "%s", u->what);
+	}
+	if (r->exposure_)
+		c->exposure_ = exposure_copy(r->exposure_);
+	return c;
+}
+
 /* Moves every item of src to the end of dst; src is left empty. */
 static void resource_move_items(GPtrArray *dst, GPtrArray *src)
 {
@@ -187,6 +227,7 @@ static void resource_move_items(GPtrArray *dst, GPtrArray *src)
 
 static void resource_merge(struct resource *dst, struct resource *src)
 {
+	g_clear_pointer(&dst->exposure_, exposure_free);
 	resource_move_items(dst->rules, src->rules);
 	resource_move_items(dst->settings, src->settings);
 	resource_move_items(dst->unknowns, src->unknowns);

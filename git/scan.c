@@ -94,54 +94,51 @@ static bool scan_extract(const struct scan_cached **out, struct scan *s, const s
 	else
 		extract_file(c->resources, f->path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
 		             &c->error);
-	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
-		g_hash_table_remove_all(s->cache);
 	g_hash_table_insert(s->cache, key, c);
 	*out = c;
 	return true;
 }
 
-static struct resource *scan_resource_copy(const struct resource *r)
-{
-	struct resource *c = resource_new(r->identity, r->kind, r->name, r->file, r->line, r->model);
-
-	c->service = r->service;
-	c->fragment = r->fragment;
-	for (guint i = 0; i < r->rules->len; i++) {
-		const struct resource_rule *rule = r->rules->pdata[i];
-
-		resource_add_rule(c, rule->name, rule->line, rule->allow, rule->priority,
-		                  exposure_copy(rule->match));
-	}
-	for (guint i = 0; i < r->settings->len; i++) {
-		const struct resource_setting *st = r->settings->pdata[i];
-
-		resource_add_setting(c, st->key, st->value, st->raw, st->line);
-	}
-	for (guint i = 0; i < r->unknowns->len; i++) {
-		const struct resource_unknown *u = r->unknowns->pdata[i];
-
-		resource_add_unknown(c, u->line, "%s", u->what);
-	}
-	return c;
-}
-
-/* One side: the files to read, by path (struct gitwalk_file *, borrowed). */
+/*
+ * One side of a comparison. Resources are borrowed from the cache, which
+ * is trimmed only between comparisons; only when standalone rules must be
+ * joined to their groups are they copied (resources_join moves rules).
+ */
 struct scan_side {
-	GPtrArray *resources;  /* struct resource *, owned */
+	GPtrArray *resources;  /* struct resource *, borrowed from the cache or from owned */
+	GPtrArray *owned;      /* struct resource *: joined copies, when needed */
 	GPtrArray *failures;   /* struct finding *: files that could not be analysed */
 };
 
 static void scan_side_clear(struct scan_side *side)
 {
 	g_clear_pointer(&side->resources, g_ptr_array_unref);
+	g_clear_pointer(&side->owned, g_ptr_array_unref);
 	g_clear_pointer(&side->failures, g_ptr_array_unref);
 }
 
 static void scan_side_init(struct scan_side *side)
 {
-	side->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	side->resources = g_ptr_array_new();
+	side->owned = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	side->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+}
+
+/* Joins standalone rules to their groups, on copies, if there are any. */
+static void scan_side_join(struct scan_side *side)
+{
+	bool fragments = false;
+
+	for (guint i = 0; i < side->resources->len && !fragments; i++)
+		fragments = ((struct resource *)side->resources->pdata[i])->fragment;
+	if (!fragments)
+		return;
+	for (guint i = 0; i < side->resources->len; i++)
+		g_ptr_array_add(side->owned, resource_copy(side->resources->pdata[i]));
+	resources_join(side->owned);
+	g_ptr_array_set_size(side->resources, 0);
+	for (guint i = 0; i < side->owned->len; i++)
+		g_ptr_array_add(side->resources, side->owned->pdata[i]);
 }
 
 static bool scan_side_add(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
@@ -156,7 +153,7 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 		return true;
 	}
 	for (guint i = 0; i < c->resources->len; i++)
-		g_ptr_array_add(side->resources, scan_resource_copy(c->resources->pdata[i]));
+		g_ptr_array_add(side->resources, c->resources->pdata[i]);
 	return true;
 }
 
@@ -192,7 +189,7 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 		if (!g_hash_table_contains(changed, f->path) && !scan_side_add(s, side, f, error))
 			return false;
 	}
-	resources_join(side->resources);
+	scan_side_join(side);
 	return true;
 }
 
@@ -206,7 +203,7 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, GPtrArray *
 		if (f && !scan_side_add(s, side, f, error))
 			return false;
 	}
-	resources_join(side->resources);
+	scan_side_join(side);
 	return true;
 }
 
@@ -300,6 +297,9 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 
 	if (changes->len == 0)
 		return true;
+	/* Sides borrow from the cache: trim it only between comparisons. */
+	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
+		g_hash_table_remove_all(s->cache);
 	scan_side_init(&old_side);
 	scan_side_init(&new_side);
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
@@ -358,8 +358,8 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 		scan_side_clear(&side);
 		return false;
 	}
-	while (side.resources->len)
-		g_ptr_array_add(resources_out, g_ptr_array_steal_index(side.resources, 0));
+	for (guint i = 0; i < side.resources->len; i++)
+		g_ptr_array_add(resources_out, resource_copy(side.resources->pdata[i]));
 	while (side.failures->len)
 		g_ptr_array_add(failures, g_ptr_array_steal_index(side.failures, 0));
 	scan_side_clear(&side);
