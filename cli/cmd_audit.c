@@ -30,6 +30,7 @@ struct cmd_audit {
 	git_revwalk *walk;
 	scan *scan;
 	gboolean first_parent;
+	int jobs;
 	bool progress;
 	size_t commits;
 };
@@ -59,74 +60,178 @@ static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **erro
 	return true;
 }
 
-static bool cmd_audit_commit(struct cmd_audit *a, GPtrArray *findings, git_commit *commit,
-                             GError **error)
-{
-	git_commit *parent = NULL;
-	git_tree *tree = NULL, *parent_tree = NULL;
-	guint start = findings->len;
-	bool ok = false;
+/* One commit to judge: its trees and the config paths it changed. */
+struct cmd_audit_item {
+	git_commit *commit;
+	git_tree *tree;
+	git_tree *parent_tree; /* NULL for a root commit */
+	GPtrArray *changes;    /* struct gitwalk_change * */
+};
 
+static void cmd_audit_item_free(struct cmd_audit_item *item)
+{
+	git_commit_free(item->commit);
+	git_tree_free(item->tree);
+	git_tree_free(item->parent_tree);
+	g_ptr_array_unref(item->changes);
+	g_free(item);
+}
+
+/* Commits are walked in batches; workers parse one batch while the
+ * main thread compares the one before. */
+#define CMD_AUDIT_BATCH 256
+
+struct cmd_audit_batch {
+	GPtrArray *items; /* struct cmd_audit_item * */
+	struct scan_ticket *ticket;
+};
+
+static void cmd_audit_batch_free(struct cmd_audit_batch *b)
+{
+	if (!b)
+		return;
+	scan_prefetch_wait(b->ticket);
+	g_ptr_array_unref(b->items);
+	g_free(b);
+}
+
+/* The item for one commit, or NULL (with no error) when it has nothing to judge. */
+static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git_commit *commit,
+                           GError **error)
+{
+	struct cmd_audit_item *item;
+	git_commit *parent = NULL;
+
+	*out = NULL;
 	if (git_commit_parentcount(commit) > 1 && !a->first_parent)
 		return true;
-	if (git_commit_tree(&tree, commit) < 0) {
+	item = g_new0(struct cmd_audit_item, 1);
+	item->commit = commit;
+	item->changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	if (git_commit_tree(&item->tree, commit) < 0) {
 		gitwalk_set_error(error, "reading a commit's tree");
-		return false;
+		goto fail;
 	}
 	if (git_commit_parentcount(commit) > 0 &&
-	    (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0)) {
+	    (git_commit_parent(&parent, commit, 0) < 0 ||
+	     git_commit_tree(&item->parent_tree, parent) < 0)) {
 		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
 		                             ? "a shallow clone cannot be walked past its boundary "
 		                               "(libgit2 1.5); fetch with --unshallow"
 		                             : "reading a parent commit");
-		goto out;
+		goto fail;
 	}
-	if (!scan_trees(a->scan, findings, parent_tree, tree, error))
-		goto out;
-	cli_findings_set_commit(findings, start, commit);
-	ok = true;
-out:
-	git_tree_free(tree);
-	git_tree_free(parent_tree);
 	git_commit_free(parent);
-	return ok;
+	if (!scan_tree_changes(a->scan, item->changes, item->parent_tree, item->tree, error))
+		goto fail;
+	if (item->changes->len == 0) {
+		item->commit = NULL; /* the caller still owns it */
+		cmd_audit_item_free(item);
+		return true;
+	}
+	*out = item;
+	return true;
+fail:
+	git_commit_free(parent);
+	item->commit = NULL;
+	cmd_audit_item_free(item);
+	return false;
 }
 
-static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **error)
+/* Walks up to one batch of commits and hands their files to the workers. */
+static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bool *done,
+                           GError **error)
 {
+	struct cmd_audit_batch *b = g_new0(struct cmd_audit_batch, 1);
+	g_autoptr(GPtrArray) all = g_ptr_array_new();
 	git_oid id;
-	int rc;
+	int rc = 0;
 
-	while ((rc = git_revwalk_next(&id, a->walk)) == 0) {
+	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)cmd_audit_item_free);
+	while (b->items->len < CMD_AUDIT_BATCH && (rc = git_revwalk_next(&id, a->walk)) == 0) {
 		git_commit *commit = NULL;
-		bool ok;
+		struct cmd_audit_item *item = NULL;
 
 		if (git_commit_lookup(&commit, a->repo, &id) < 0) {
 			gitwalk_set_error(error, "reading a commit");
-			return false;
+			goto fail;
 		}
-		ok = cmd_audit_commit(a, findings, commit, error);
-		git_commit_free(commit);
-		if (!ok)
-			return false;
+		if (!cmd_audit_item(&item, a, commit, error)) {
+			git_commit_free(commit);
+			goto fail;
+		}
+		if (!item)
+			git_commit_free(commit);
+		else
+			g_ptr_array_add(b->items, item);
 		if (a->progress && ++a->commits % 500 == 0)
 			fprintf(stderr, "\rdriftwatch audit: %zu commits", a->commits);
 	}
-	if (a->progress && a->commits >= 500)
-		fprintf(stderr, "\rdriftwatch audit: %zu commits\n", a->commits);
-	if (rc != GIT_ITEROVER) {
+	if (rc != 0 && rc != GIT_ITEROVER) {
 		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
 		                             ? "walking history (a shallow clone ends at its boundary)"
 		                             : "walking history");
-		return false;
+		goto fail;
+	}
+	*done = rc == GIT_ITEROVER;
+	for (guint i = 0; i < b->items->len; i++) {
+		GPtrArray *changes = ((struct cmd_audit_item *)b->items->pdata[i])->changes;
+
+		for (guint j = 0; j < changes->len; j++)
+			g_ptr_array_add(all, changes->pdata[j]);
+	}
+	b->ticket = scan_prefetch(a->scan, all);
+	*out = b;
+	return true;
+fail:
+	cmd_audit_batch_free(b);
+	return false;
+}
+
+static bool cmd_audit_judge(struct cmd_audit *a, GPtrArray *findings, struct cmd_audit_batch *b,
+                            GError **error)
+{
+	scan_prefetch_wait(b->ticket);
+	b->ticket = NULL;
+	for (guint i = 0; i < b->items->len; i++) {
+		struct cmd_audit_item *item = b->items->pdata[i];
+		guint start = findings->len;
+
+		if (!scan_changes(a->scan, findings, item->changes, item->parent_tree, item->tree, error))
+			return false;
+		cli_findings_set_commit(findings, start, item->commit);
 	}
 	return true;
 }
 
-static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
-                          int argc, char **argv, GError **error)
+/* Fills one batch while the previous one is parsed, then judges it. */
+static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **error)
 {
-	struct cmd_audit a = { .first_parent = first_parent };
+	struct cmd_audit_batch *prev = NULL, *cur = NULL;
+	bool done = false, ok = true;
+
+	while (ok && !done) {
+		ok = cmd_audit_fill(&cur, a, &done, error);
+		if (ok && prev)
+			ok = cmd_audit_judge(a, findings, prev, error);
+		cmd_audit_batch_free(prev);
+		prev = ok ? cur : NULL;
+		if (!ok)
+			cmd_audit_batch_free(cur);
+		cur = NULL;
+	}
+	if (ok && prev)
+		ok = cmd_audit_judge(a, findings, prev, error);
+	cmd_audit_batch_free(prev);
+	if (a->progress && a->commits >= 500)
+		fprintf(stderr, "\rdriftwatch audit: %zu commits\n", a->commits);
+	return ok;
+}
+
+static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
+                          int jobs, int argc, char **argv, GError **error)
+{
+	struct cmd_audit a = { .first_parent = first_parent, .jobs = jobs };
 	bool ok = false;
 
 	if (argc > 2) {
@@ -139,6 +244,10 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	a.progress = !common->quiet && isatty(STDERR_FILENO);
 	a.scan = scan_new(a.repo, common->pack);
+	if (jobs < 0)
+		jobs = MAX((int)g_get_num_processors() - 1, 1);
+	if (!scan_threads(a.scan, (unsigned)jobs, error))
+		goto out;
 	if (git_revwalk_new(&a.walk, a.repo) < 0) {
 		gitwalk_set_error(error, "starting a history walk");
 		goto out;
@@ -158,9 +267,12 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 {
 	struct cli_common common = { .exe_path = exe_path };
 	gboolean first_parent = FALSE;
+	int jobs = -1;
 	GOptionEntry entries[] = {
 		{ "first-parent", 0, 0, G_OPTION_ARG_NONE, &first_parent,
 		  "Follow only the first parent; compare merges with it", NULL },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+		  "Threads that parse ahead of the walk (default: processors - 1; 0: none)", "N" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE]");
@@ -175,7 +287,7 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	if (!cli_parse(ctx, &argc, &argv, "audit"))
 		return CLI_EXIT_ERROR;
 	if (!cli_common_finish(&common, &error) ||
-	    !cmd_audit_run(findings, &common, first_parent, argc, argv, &error))
+	    !cmd_audit_run(findings, &common, first_parent, jobs, argc, argv, &error))
 		status = cli_fail(error);
 	else
 		status = cli_report(&common, findings);

@@ -6,6 +6,13 @@
  * when a standalone rule's group is defined in a file the change did not
  * touch, both whole sides are read, since a first-match rule list cannot
  * be judged from part of it.
+ *
+ * With scan_threads(), files are read and parsed ahead by worker threads
+ * (each with its own git_repository, as libgit2 wants), so that an audit
+ * parses the next commits while the main thread compares this one. The
+ * cache is the only shared state and is guarded by one mutex; workers
+ * only ever add an entry that is absent, so a pointer the main thread
+ * borrowed stays valid until the main thread trims the cache.
  */
 #include "scan.h"
 
@@ -27,8 +34,27 @@ struct scan_cached {
 struct scan {
 	git_repository *repo;
 	const struct rulepack *pack;
-	GHashTable *cache; /* "blob-id:path" -> struct scan_cached */
+	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
+	GMutex lock;
+	GThreadPool *pool; /* prefetch workers, or NULL */
+	char *repo_path;   /* for the workers' own repositories */
 };
+
+/* A batch of prefetched files; scan_prefetch_wait() blocks until all are parsed. */
+struct scan_ticket {
+	GMutex lock;
+	GCond done;
+	unsigned pending;
+};
+
+struct scan_job {
+	struct scan *s;
+	struct gitwalk_file *file; /* owned copy */
+	struct scan_ticket *ticket;
+};
+
+/* Each worker thread's own repository, freed when the thread ends. */
+static GPrivate scan_thread_repo = G_PRIVATE_INIT((GDestroyNotify)git_repository_free);
 
 static void scan_cached_free(struct scan_cached *c)
 {
@@ -46,6 +72,7 @@ struct scan *scan_new(git_repository *repo, const struct rulepack *pack)
 	s->pack = pack;
 	s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                 (GDestroyNotify)scan_cached_free);
+	g_mutex_init(&s->lock);
 	return s;
 }
 
@@ -53,8 +80,17 @@ void scan_free(struct scan *s)
 {
 	if (!s)
 		return;
+	if (s->pool)
+		g_thread_pool_free(s->pool, TRUE, TRUE);
 	g_hash_table_unref(s->cache);
+	g_mutex_clear(&s->lock);
+	g_free(s->repo_path);
 	g_free(s);
+}
+
+static bool scan_is_config(const char *path)
+{
+	return extract_path_may_match(path);
 }
 
 static char *scan_cache_key(const struct gitwalk_file *f)
@@ -67,23 +103,50 @@ static char *scan_cache_key(const struct gitwalk_file *f)
 	return g_strdup_printf("%s:%s", hex, f->path);
 }
 
-/* The resources of one file, parsed once. Fails only when git fails. */
-static bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
-                         GError **error)
+static struct scan_cached *scan_cache_lookup(struct scan *s, const char *key)
 {
-	char *key = scan_cache_key(f);
-	struct scan_cached *c = g_hash_table_lookup(s->cache, key);
+	struct scan_cached *c;
+
+	g_mutex_lock(&s->lock);
+	c = g_hash_table_lookup(s->cache, key);
+	g_mutex_unlock(&s->lock);
+	return c;
+}
+
+/* Adds c under key unless another thread was first; returns the entry kept. */
+static struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c)
+{
+	struct scan_cached *kept;
+
+	g_mutex_lock(&s->lock);
+	kept = g_hash_table_lookup(s->cache, key);
+	if (!kept) {
+		g_hash_table_insert(s->cache, key, c);
+		kept = c;
+		key = NULL;
+		c = NULL;
+	}
+	g_mutex_unlock(&s->lock);
+	g_free(key);
+	if (c)
+		scan_cached_free(c);
+	return kept;
+}
+
+/*
+ * Reads and extracts one file outside the cache. The exposures are
+ * evaluated here too, so that a worker thread does that work as well.
+ * Fails only when git fails.
+ */
+static bool scan_parse(struct scan_cached **out, git_repository *repo, const struct gitwalk_file *f,
+                       GError **error)
+{
 	g_autoptr(GBytes) data = NULL;
 	GError *local = NULL;
+	struct scan_cached *c;
 
-	if (c) {
-		g_free(key);
-		*out = c;
-		return true;
-	}
-	if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local) &&
+	if (!gitwalk_file_read(&data, repo, f, DW_LIMIT_FILE_BYTES, &local) &&
 	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
-		g_free(key);
 		g_propagate_error(error, local);
 		return false;
 	}
@@ -94,9 +157,116 @@ static bool scan_extract(const struct scan_cached **out, struct scan *s, const s
 	else
 		extract_file(c->resources, f->path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
 		             &c->error);
-	g_hash_table_insert(s->cache, key, c);
+	for (guint i = 0; i < c->resources->len; i++)
+		exposure_free(resource_exposure(c->resources->pdata[i]));
 	*out = c;
 	return true;
+}
+
+/* The resources of one file, parsed once. Fails only when git fails. */
+static bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
+                         GError **error)
+{
+	char *key = scan_cache_key(f);
+	struct scan_cached *c = scan_cache_lookup(s, key);
+
+	if (c) {
+		g_free(key);
+		*out = c;
+		return true;
+	}
+	if (!scan_parse(&c, s->repo, f, error)) {
+		g_free(key);
+		return false;
+	}
+	*out = scan_cache_add(s, key, c);
+	return true;
+}
+
+static void scan_ticket_done(struct scan_ticket *t)
+{
+	g_mutex_lock(&t->lock);
+	t->pending--;
+	g_cond_signal(&t->done);
+	g_mutex_unlock(&t->lock);
+}
+
+static void scan_worker(gpointer data, gpointer user_data)
+{
+	struct scan_job *job = data;
+	git_repository *repo = g_private_get(&scan_thread_repo);
+	char *key = scan_cache_key(job->file);
+	struct scan_cached *c = NULL;
+
+	if (!repo && git_repository_open(&repo, job->s->repo_path) == 0)
+		g_private_set(&scan_thread_repo, repo);
+	/* A failure here is left for the main thread, which reports it. */
+	if (repo && !scan_cache_lookup(job->s, key) && scan_parse(&c, repo, job->file, NULL))
+		scan_cache_add(job->s, g_steal_pointer(&key), c);
+	g_free(key);
+	scan_ticket_done(job->ticket);
+	gitwalk_file_free(job->file);
+	g_free(job);
+}
+
+bool scan_threads(struct scan *s, unsigned n, GError **error)
+{
+	/* An exclusive pool: its threads end with it, and their repositories
+	 * with them, before libgit2 shuts down. */
+	if (n == 0 || !s->repo)
+		return true;
+	s->repo_path = g_strdup(git_repository_path(s->repo));
+	s->pool = g_thread_pool_new(scan_worker, NULL, (gint)n, TRUE, error);
+	return s->pool != NULL;
+}
+
+struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
+{
+	struct scan_ticket *t = g_new0(struct scan_ticket, 1);
+
+	g_mutex_init(&t->lock);
+	g_cond_init(&t->done);
+	for (guint i = 0; s->pool && i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const struct gitwalk_file *files[] = { c->old_file, c->new_file };
+
+		for (size_t j = 0; j < G_N_ELEMENTS(files); j++) {
+			struct scan_job *job;
+
+			if (!files[j] || files[j]->data)
+				continue;
+			job = g_new0(struct scan_job, 1);
+			job->s = s;
+			job->file = g_new0(struct gitwalk_file, 1);
+			job->file->path = g_strdup(files[j]->path);
+			git_oid_cpy(&job->file->id, &files[j]->id);
+			job->ticket = t;
+			g_mutex_lock(&t->lock);
+			t->pending++;
+			g_mutex_unlock(&t->lock);
+			g_thread_pool_push(s->pool, job, NULL);
+		}
+	}
+	return t;
+}
+
+void scan_prefetch_wait(struct scan_ticket *t)
+{
+	if (!t)
+		return;
+	g_mutex_lock(&t->lock);
+	while (t->pending)
+		g_cond_wait(&t->done, &t->lock);
+	g_mutex_unlock(&t->lock);
+	g_mutex_clear(&t->lock);
+	g_cond_clear(&t->done);
+	g_free(t);
+}
+
+bool scan_tree_changes(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
+                       GError **error)
+{
+	return gitwalk_tree_changes(out, s->repo, old_tree, new_tree, scan_is_config, error);
 }
 
 /*
@@ -157,10 +327,6 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 	return true;
 }
 
-static bool scan_is_config(const char *path)
-{
-	return extract_path_may_match(path);
-}
 
 /*
  * Fills side with every file of base, except that a path named in
@@ -298,8 +464,10 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	if (changes->len == 0)
 		return true;
 	/* Sides borrow from the cache: trim it only between comparisons. */
+	g_mutex_lock(&s->lock);
 	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
 		g_hash_table_remove_all(s->cache);
+	g_mutex_unlock(&s->lock);
 	scan_side_init(&old_side);
 	scan_side_init(&new_side);
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))

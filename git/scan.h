@@ -57,4 +57,21 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures, git_tree *tree,
                   GError **error);
 
+/*
+ * Parallel audit. scan_threads() starts n worker threads (0: none);
+ * scan_prefetch() hands them the files of a list of changes (struct
+ * gitwalk_change *, copied) to read and parse into the cache, and
+ * scan_prefetch_wait() blocks until that batch is parsed and frees the
+ * ticket. Results are the same with or without threads; a file a worker
+ * could not read is read again, and its error reported, by the caller.
+ */
+struct scan_ticket;
+bool scan_threads(struct scan *s, unsigned n, GError **error);
+struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes);
+void scan_prefetch_wait(struct scan_ticket *t);
+
+/* The config paths that differ between two trees (gitwalk_tree_changes). */
+bool scan_tree_changes(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
+                       GError **error);
+
 #endif

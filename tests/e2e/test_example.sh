@@ -39,6 +39,15 @@ case "$OUT" in
 *) not_ok "text output says what is newly allowed and what was before" "$OUT" ;;
 esac
 
+dw audit -C "$repo" --format json -j 0
+serial=$OUT
+dw audit -C "$repo" --format json -j 3
+if [ "$serial" = "$OUT" ] && [ -n "$OUT" ]; then
+	ok "audit with parsing threads reports exactly what the serial audit does"
+else
+	not_ok "audit with parsing threads reports exactly what the serial audit does" "$serial" "$OUT"
+fi
+
 dw audit -C "$repo" -q
 status_is "-q keeps the exit status" 1
 [ -z "$OUT" ] && ok "-q prints nothing" || not_ok "-q prints nothing" "$OUT"
