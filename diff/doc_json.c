@@ -10,7 +10,8 @@
  *    escapes that would cut a string short; it also
  *    finds data after the top-level value, which json-glib 1.6 accepts
  *    when it is another object ("{}\n{}");
- *  - the parser's signals record lines: "object-start"/"array-start" give
+ *  - the parser's signals, taken in the class handlers of a JsonParser
+ *    subclass, record lines: "object-start"/"array-start" give
  *    the line of a container's opening bracket, "object-member" and
  *    "array-element" the line of a scalar value (json_parser_get_current_line
  *    then reports the line of the value's last token). A key gets its
@@ -30,25 +31,66 @@ struct doc_json_scan {
 	unsigned trailing_line;  /* line of data after the top-level container, or 0 */
 };
 
-/* Lines recorded for one object or array while json-glib parses. */
-struct doc_json_container {
+/*
+ * Lines recorded while json-glib parses, in flat arrays rather than per
+ * container tables. Each container gets a box when it opens; each member
+ * or element gets a slot when json-glib has stored it. A container's slots
+ * are collected on a stack while it is open and moved, in order, to the
+ * end of `slots` when it closes, so the conversion reads them by index.
+ */
+#define DOC_JSON_NO_BOX G_MAXUINT
+
+struct doc_json_box {
 	unsigned start;         /* line of the '{' or '[' */
-	GHashTable *members;    /* object: member name -> GUINT_TO_POINTER(line) */
-	GArray *elements;       /* array: unsigned line per index */
-	JsonObject *object;     /* a reference, so no later container reuses the address */
-	JsonArray *array;
+	unsigned first;         /* its slots are slots[first .. first + n) */
+	unsigned n;
+	bool object;
+};
+
+struct doc_json_slot {
+	unsigned line;          /* line json-glib reported for the member or element */
+	unsigned box;           /* the value's box when it is a container, else DOC_JSON_NO_BOX */
+};
+
+struct doc_json_open {
+	unsigned box;
+	unsigned base;          /* its slots so far are pending[base ..] */
 };
 
 struct doc_json_lines {
-	GHashTable *containers; /* JsonObject * or JsonArray * -> struct doc_json_container * */
-	GArray *starts;         /* unsigned: lines of the containers still open */
+	GArray *boxes;          /* struct doc_json_box, in the order containers open */
+	GArray *slots;          /* struct doc_json_slot of closed containers */
+	GArray *pending;        /* struct doc_json_slot of open containers, innermost last */
+	GArray *open;           /* struct doc_json_open, innermost last */
+	unsigned closed;        /* box of the container that closed last, until its
+	                         * parent (or the caller, for the root) takes it */
 };
+
+/*
+ * A JsonParser that records lines in its class handlers: g_signal_emit
+ * calls these without the handler lookup and closure of g_signal_connect.
+ * G_DEFINE_TYPE needs the typedefs.
+ */
+typedef struct {
+	JsonParser parent;
+	struct doc_json_lines *lines;
+} DocJsonParser;
+
+typedef struct {
+	JsonParserClass parent_class;
+} DocJsonParserClass;
+
+static GType doc_json_parser_get_type(void);
+G_DEFINE_TYPE(DocJsonParser, doc_json_parser, JSON_TYPE_PARSER)
 
 struct doc_json_convert {
 	struct doc *d;
 	const struct doc_limits *limits;
-	struct doc_json_lines *lines;
+	const struct doc_json_lines *lines;
 	size_t count;           /* nodes built so far */
+	struct doc_node *spare; /* nodes allocated but not used yet */
+	size_t nspare;
+	size_t block;           /* nodes to allocate when spare runs out */
 };
 
 static bool doc_json_is_word(char c)
@@ -203,99 +245,157 @@ static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const 
 	return true;
 }
 
-static void doc_json_container_free(void *p)
+static void doc_json_lines_init(struct doc_json_lines *l)
 {
-	struct doc_json_container *c = p;
-
-	if (c->members != NULL)
-		g_hash_table_unref(c->members);
-	if (c->elements != NULL)
-		g_array_unref(c->elements);
-	if (c->object != NULL)
-		json_object_unref(c->object);
-	if (c->array != NULL)
-		json_array_unref(c->array);
-	g_free(c);
+	l->boxes = g_array_new(false, false, sizeof(struct doc_json_box));
+	l->slots = g_array_new(false, false, sizeof(struct doc_json_slot));
+	l->pending = g_array_new(false, false, sizeof(struct doc_json_slot));
+	l->open = g_array_new(false, false, sizeof(struct doc_json_open));
+	l->closed = DOC_JSON_NO_BOX;
 }
 
-static struct doc_json_container *doc_json_object_lines(struct doc_json_lines *l, JsonObject *o)
+static void doc_json_lines_clear(struct doc_json_lines *l)
 {
-	struct doc_json_container *c = g_hash_table_lookup(l->containers, o);
+	g_array_unref(l->boxes);
+	g_array_unref(l->slots);
+	g_array_unref(l->pending);
+	g_array_unref(l->open);
+}
 
-	if (c == NULL) {
-		c = g_new0(struct doc_json_container, 1);
-		c->members = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-		c->object = json_object_ref(o);
-		g_hash_table_insert(l->containers, o, c);
+static void doc_json_lines_start(struct doc_json_lines *l, unsigned line, bool object)
+{
+	struct doc_json_box box = { .start = line, .object = object };
+	struct doc_json_open open = { .box = l->boxes->len, .base = l->pending->len };
+
+	g_array_append_val(l->boxes, box);
+	g_array_append_val(l->open, open);
+}
+
+static void doc_json_lines_end(struct doc_json_lines *l)
+{
+	struct doc_json_open *open;
+	struct doc_json_box *box;
+
+	g_assert(l->open->len > 0);
+	open = &g_array_index(l->open, struct doc_json_open, l->open->len - 1);
+	box = &g_array_index(l->boxes, struct doc_json_box, open->box);
+	box->first = l->slots->len;
+	box->n = l->pending->len - open->base;
+	g_array_append_vals(l->slots, &g_array_index(l->pending, struct doc_json_slot, open->base),
+	                    box->n);
+	g_array_set_size(l->pending, open->base);
+	l->closed = open->box;
+	g_array_set_size(l->open, l->open->len - 1);
+}
+
+/*
+ * The slot of the member or element json-glib has just stored; its value
+ * is the container that closed last, if one closed since the last slot.
+ */
+static struct doc_json_slot doc_json_lines_slot(struct doc_json_lines *l, JsonParser *parser)
+{
+	struct doc_json_slot slot = { json_parser_get_current_line(parser), l->closed };
+
+	l->closed = DOC_JSON_NO_BOX;
+	return slot;
+}
+
+/* Where json-glib iterates name in o: the order of first appearance. */
+static unsigned doc_json_member_index(JsonObject *o, const char *name)
+{
+	JsonObjectIter iter;
+	const char *member;
+	unsigned i = 0;
+
+	json_object_iter_init_ordered(&iter, o);
+	while (json_object_iter_next_ordered(&iter, &member, NULL) && strcmp(member, name) != 0)
+		i++;
+	return i;
+}
+
+static void doc_json_parser_object_start(JsonParser *parser)
+{
+	doc_json_lines_start(((DocJsonParser *)parser)->lines,
+	                     json_parser_get_current_line(parser), true);
+}
+
+static void doc_json_parser_array_start(JsonParser *parser)
+{
+	doc_json_lines_start(((DocJsonParser *)parser)->lines,
+	                     json_parser_get_current_line(parser), false);
+}
+
+static void doc_json_parser_object_end(JsonParser *parser, JsonObject *object)
+{
+	doc_json_lines_end(((DocJsonParser *)parser)->lines);
+}
+
+static void doc_json_parser_array_end(JsonParser *parser, JsonArray *array)
+{
+	doc_json_lines_end(((DocJsonParser *)parser)->lines);
+}
+
+/*
+ * json-glib keeps a duplicate key where it first appeared, with the last
+ * value; its slot replaces the earlier one, so the slots stay in the
+ * order json_object_iter_next_ordered() gives.
+ */
+static void doc_json_parser_object_member(JsonParser *parser, JsonObject *object,
+                                          const char *name)
+{
+	struct doc_json_lines *l = ((DocJsonParser *)parser)->lines;
+	struct doc_json_slot slot = doc_json_lines_slot(l, parser);
+	unsigned base;
+
+	g_assert(l->open->len > 0);
+	base = g_array_index(l->open, struct doc_json_open, l->open->len - 1).base;
+	if (json_object_get_size(object) > l->pending->len - base)
+		g_array_append_val(l->pending, slot);
+	else
+		g_array_index(l->pending, struct doc_json_slot,
+		              base + doc_json_member_index(object, name)) = slot;
+}
+
+static void doc_json_parser_array_element(JsonParser *parser, JsonArray *array, int index)
+{
+	struct doc_json_lines *l = ((DocJsonParser *)parser)->lines;
+	struct doc_json_slot slot = doc_json_lines_slot(l, parser);
+
+	g_array_append_val(l->pending, slot);
+}
+
+static void doc_json_parser_init(DocJsonParser *parser)
+{
+}
+
+static void doc_json_parser_class_init(DocJsonParserClass *klass)
+{
+	JsonParserClass *parser_class = JSON_PARSER_CLASS(klass);
+
+	parser_class->object_start = doc_json_parser_object_start;
+	parser_class->object_member = doc_json_parser_object_member;
+	parser_class->object_end = doc_json_parser_object_end;
+	parser_class->array_start = doc_json_parser_array_start;
+	parser_class->array_element = doc_json_parser_array_element;
+	parser_class->array_end = doc_json_parser_array_end;
+}
+
+/* g_utf8_validate_len(), skipping plain ASCII eight bytes at a time first. */
+static bool doc_json_utf8_validate(const char *data, size_t len, const char **bad)
+{
+	size_t i = 0;
+
+	while (len - i >= 8) {
+		guint64 w;
+
+		memcpy(&w, data + i, sizeof(w));
+		/* A byte is 0 or has its top bit set. */
+		if (((w - G_GUINT64_CONSTANT(0x0101010101010101)) | w) &
+		    G_GUINT64_CONSTANT(0x8080808080808080))
+			break;
+		i += 8;
 	}
-	return c;
-}
-
-static struct doc_json_container *doc_json_array_lines(struct doc_json_lines *l, JsonArray *a)
-{
-	struct doc_json_container *c = g_hash_table_lookup(l->containers, a);
-
-	if (c == NULL) {
-		c = g_new0(struct doc_json_container, 1);
-		c->elements = g_array_new(false, true, sizeof(unsigned));
-		c->array = json_array_ref(a);
-		g_hash_table_insert(l->containers, a, c);
-	}
-	return c;
-}
-
-static unsigned doc_json_pop_start(struct doc_json_lines *l)
-{
-	unsigned line;
-
-	if (l->starts->len == 0)
-		return 0;
-	line = g_array_index(l->starts, unsigned, l->starts->len - 1);
-	g_array_set_size(l->starts, l->starts->len - 1);
-	return line;
-}
-
-static void doc_json_on_start(JsonParser *parser, void *user_data)
-{
-	struct doc_json_lines *l = user_data;
-	unsigned line = json_parser_get_current_line(parser);
-
-	g_array_append_val(l->starts, line);
-}
-
-static void doc_json_on_object_end(JsonParser *parser, JsonObject *object, void *user_data)
-{
-	struct doc_json_lines *l = user_data;
-
-	doc_json_object_lines(l, object)->start = doc_json_pop_start(l);
-}
-
-static void doc_json_on_array_end(JsonParser *parser, JsonArray *array, void *user_data)
-{
-	struct doc_json_lines *l = user_data;
-
-	doc_json_array_lines(l, array)->start = doc_json_pop_start(l);
-}
-
-static void doc_json_on_member(JsonParser *parser, JsonObject *object, const char *name,
-                               void *user_data)
-{
-	struct doc_json_container *c = doc_json_object_lines(user_data, object);
-
-	g_hash_table_replace(c->members, g_strdup(name),
-	                     GUINT_TO_POINTER(json_parser_get_current_line(parser)));
-}
-
-static void doc_json_on_element(JsonParser *parser, JsonArray *array, int index, void *user_data)
-{
-	struct doc_json_container *c = doc_json_array_lines(user_data, array);
-	unsigned line = json_parser_get_current_line(parser);
-
-	if (index < 0)
-		return;
-	if ((guint)index >= c->elements->len)
-		g_array_set_size(c->elements, (guint)index + 1);
-	g_array_index(c->elements, unsigned, index) = line;
+	return g_utf8_validate_len(data + i, len - i, bad);
 }
 
 /* json-glib's "<data>:4:1: Parse error: ..." as "path:4: Parse error: ...". */
@@ -333,8 +433,82 @@ static void doc_json_format_double(char *buf, size_t size, double v)
 		g_ascii_formatd(buf, (int)size, "%.17g", v);
 }
 
+/* v in decimal, as "%" G_GINT64_FORMAT gives it, without printf. */
+static void doc_json_format_int(char *buf, size_t size, gint64 v)
+{
+	char digits[24];
+	guint64 u = v < 0 ? -(guint64)v : (guint64)v;
+	size_t n = 0, i = 0;
+
+	do {
+		digits[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	g_assert(n + 2 <= size);
+	if (v < 0)
+		buf[i++] = '-';
+	while (n > 0)
+		buf[i++] = digits[--n];
+	buf[i] = '\0';
+}
+
+/*
+ * A zeroed node, like doc_node_new(), but carved from blocks of the arena
+ * sized by what the parse recorded; DOC_DEBUG_ARENA gives each node its own
+ * allocation so that sanitizers see overruns.
+ */
+static struct doc_node *doc_json_node_new(struct doc_json_convert *cv, unsigned line)
+{
+	struct doc_node *node;
+
+#ifdef DOC_DEBUG_ARENA
+	return doc_node_new(cv->d, DOC_NULL, line);
+#endif
+	if (cv->nspare == 0) {
+		cv->nspare = cv->block;
+		cv->spare = doc_alloc_n(cv->d, cv->nspare, sizeof(*cv->spare));
+		cv->block = 64;
+	}
+	node = cv->spare++;
+	cv->nspare--;
+	node->kind = DOC_NULL;
+	node->line = line;
+	return node;
+}
+
+/* The nodes a conversion of what l recorded builds at most. */
+static size_t doc_json_lines_nodes(const struct doc_json_lines *l)
+{
+	size_t n = 1;
+
+	for (guint i = 0; i < l->boxes->len; i++) {
+		const struct doc_json_box *b = &g_array_index(l->boxes, struct doc_json_box, i);
+
+		n += b->object ? 2 * (size_t)b->n : b->n;
+	}
+	return n;
+}
+
+/* The box recorded for a container of n members or elements, or NULL. */
+static const struct doc_json_box *doc_json_box_get(const struct doc_json_convert *cv,
+                                                   unsigned box, bool object, size_t n)
+{
+	const struct doc_json_box *b;
+
+	if (box >= cv->lines->boxes->len)
+		return NULL;
+	b = &g_array_index(cv->lines->boxes, struct doc_json_box, box);
+	return b->object == object && b->n == n ? b : NULL;
+}
+
+static const struct doc_json_slot *doc_json_slot_get(const struct doc_json_convert *cv,
+                                                     const struct doc_json_box *b, size_t i)
+{
+	return &g_array_index(cv->lines->slots, struct doc_json_slot, b->first + i);
+}
+
 static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn, unsigned line,
-                                      GError **error);
+                                      unsigned box, GError **error);
 
 static bool doc_json_value(struct doc_json_convert *cv, struct doc_node *node, JsonNode *jn,
                            GError **error)
@@ -348,7 +522,7 @@ static bool doc_json_value(struct doc_json_convert *cv, struct doc_node *node, J
 		text = json_node_get_string(jn);
 		node->quoted = true;
 	} else if (type == G_TYPE_INT64) {
-		g_snprintf(buf, sizeof(buf), "%" G_GINT64_FORMAT, json_node_get_int(jn));
+		doc_json_format_int(buf, sizeof(buf), json_node_get_int(jn));
 	} else if (type == G_TYPE_DOUBLE) {
 		doc_json_format_double(buf, sizeof(buf), json_node_get_double(jn));
 	} else if (type == G_TYPE_BOOLEAN) {
@@ -370,35 +544,37 @@ static bool doc_json_value(struct doc_json_convert *cv, struct doc_node *node, J
 	return true;
 }
 
+/* Members come in the order json_object_iter_next_ordered() gives, as the slots do. */
 static bool doc_json_object(struct doc_json_convert *cv, struct doc_node *node, JsonObject *o,
-                            GError **error)
+                            unsigned box, GError **error)
 {
-	struct doc_json_container *c = g_hash_table_lookup(cv->lines->containers, o);
+	const struct doc_json_box *c;
 	JsonObjectIter iter;
 	const char *name;
 	JsonNode *member;
 	size_t i = 0;
 
+	node->n = json_object_get_size(o);
+	c = doc_json_box_get(cv, box, true, node->n);
 	if (c != NULL && c->start != 0)
 		node->line = c->start;
-	node->n = json_object_get_size(o);
 	node->pairs = doc_alloc_n(cv->d, node->n, sizeof(*node->pairs));
 	json_object_iter_init_ordered(&iter, o);
 	while (i < node->n && json_object_iter_next_ordered(&iter, &name, &member)) {
-		unsigned line = node->line;
-		void *recorded;
+		const struct doc_json_slot *slot = c != NULL ? doc_json_slot_get(cv, c, i) : NULL;
+		unsigned line = slot != NULL ? slot->line : node->line;
 		struct doc_node *key;
 
-		if (c != NULL && g_hash_table_lookup_extended(c->members, name, NULL, &recorded))
-			line = GPOINTER_TO_UINT(recorded);
 		if (!doc_json_count(cv->d->path, &cv->count, cv->limits, line, error))
 			return false;
-		key = doc_node_new(cv->d, DOC_SCALAR, line);
+		key = doc_json_node_new(cv, line);
+		key->kind = DOC_SCALAR;
 		key->len = strlen(name);
 		key->text = doc_strndup(cv->d, name, key->len);
 		key->quoted = true;
 		node->pairs[i].key = key;
-		node->pairs[i].value = doc_json_node(cv, member, line, error);
+		node->pairs[i].value = doc_json_node(cv, member, line,
+		                                     slot != NULL ? slot->box : DOC_JSON_NO_BOX, error);
 		if (node->pairs[i].value == NULL)
 			return false;
 		/* A member's recorded line is where its value ends; a container
@@ -411,44 +587,48 @@ static bool doc_json_object(struct doc_json_convert *cv, struct doc_node *node, 
 }
 
 static bool doc_json_array(struct doc_json_convert *cv, struct doc_node *node, JsonArray *a,
-                           GError **error)
+                           unsigned box, GError **error)
 {
-	struct doc_json_container *c = g_hash_table_lookup(cv->lines->containers, a);
+	const struct doc_json_box *c;
 
+	node->n = json_array_get_length(a);
+	c = doc_json_box_get(cv, box, false, node->n);
 	if (c != NULL && c->start != 0)
 		node->line = c->start;
-	node->n = json_array_get_length(a);
 	node->items = doc_alloc_n(cv->d, node->n, sizeof(*node->items));
 	for (guint i = 0; i < node->n; i++) {
-		unsigned line = node->line;
+		const struct doc_json_slot *slot = c != NULL ? doc_json_slot_get(cv, c, i) : NULL;
+		unsigned line = slot != NULL && slot->line != 0 ? slot->line : node->line;
 
-		if (c != NULL && i < c->elements->len && g_array_index(c->elements, unsigned, i) != 0)
-			line = g_array_index(c->elements, unsigned, i);
-		node->items[i] = doc_json_node(cv, json_array_get_element(a, i), line, error);
+		node->items[i] = doc_json_node(cv, json_array_get_element(a, i), line,
+		                               slot != NULL ? slot->box : DOC_JSON_NO_BOX, error);
 		if (node->items[i] == NULL)
 			return false;
 	}
 	return true;
 }
 
-/* jn as a doc node; line is where it was seen (containers use their bracket's). */
+/*
+ * jn as a doc node; line is where it was seen (containers use their
+ * bracket's), box what was recorded for it if it is a container.
+ */
 static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn, unsigned line,
-                                      GError **error)
+                                      unsigned box, GError **error)
 {
 	struct doc_node *node;
 	bool ok = true;
 
 	if (!doc_json_count(cv->d->path, &cv->count, cv->limits, line, error))
 		return NULL;
-	node = doc_node_new(cv->d, DOC_NULL, line);
+	node = doc_json_node_new(cv, line);
 	switch (json_node_get_node_type(jn)) {
 	case JSON_NODE_OBJECT:
 		node->kind = DOC_MAP;
-		ok = doc_json_object(cv, node, json_node_get_object(jn), error);
+		ok = doc_json_object(cv, node, json_node_get_object(jn), box, error);
 		break;
 	case JSON_NODE_ARRAY:
 		node->kind = DOC_LIST;
-		ok = doc_json_array(cv, node, json_node_get_array(jn), error);
+		ok = doc_json_array(cv, node, json_node_get_array(jn), box, error);
 		break;
 	case JSON_NODE_VALUE:
 		ok = doc_json_value(cv, node, jn, error);
@@ -457,19 +637,6 @@ static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn,
 		break;
 	}
 	return ok ? node : NULL;
-}
-
-static JsonParser *doc_json_parser_new(struct doc_json_lines *l)
-{
-	JsonParser *parser = json_parser_new();
-
-	g_signal_connect(parser, "object-start", G_CALLBACK(doc_json_on_start), l);
-	g_signal_connect(parser, "array-start", G_CALLBACK(doc_json_on_start), l);
-	g_signal_connect(parser, "object-end", G_CALLBACK(doc_json_on_object_end), l);
-	g_signal_connect(parser, "array-end", G_CALLBACK(doc_json_on_array_end), l);
-	g_signal_connect(parser, "object-member", G_CALLBACK(doc_json_on_member), l);
-	g_signal_connect(parser, "array-element", G_CALLBACK(doc_json_on_element), l);
-	return parser;
 }
 
 /* Run json-glib over data and check what it accepted; the root stays owned by parser. */
@@ -519,7 +686,7 @@ bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t
 	if (data == NULL)
 		data = "";
 	/* json-glib refuses these too, but without saying where. */
-	if (!g_utf8_validate_len(data, len, &bad)) {
+	if (!doc_json_utf8_validate(data, len, &bad)) {
 		g_set_error(error, DW_ERROR, DW_ERROR_PARSE, "%s:%u: not valid UTF-8 (or a NUL byte)",
 		            path, doc_line_at(data, len, (size_t)(bad - data)));
 		return false;
@@ -527,20 +694,21 @@ bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t
 	if (!doc_json_prescan(&scan, path, data, len, limits, error))
 		return false;
 
-	lines.containers = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-	                                         doc_json_container_free);
-	lines.starts = g_array_new(false, false, sizeof(unsigned));
-	parser = doc_json_parser_new(&lines);
+	doc_json_lines_init(&lines);
+	parser = g_object_new(doc_json_parser_get_type(), NULL);
+	((DocJsonParser *)parser)->lines = &lines;
 	root = doc_json_load(parser, path, data, len, &scan, error);
 	if (root != NULL) {
 		cv.d = doc_new(path);
 		cv.limits = limits;
 		cv.lines = &lines;
-		node = doc_json_node(&cv, root, scan.root_line != 0 ? scan.root_line : 1, error);
+		cv.block = doc_json_lines_nodes(&lines);
+		/* The root, when a container, is the one that closed last. */
+		node = doc_json_node(&cv, root, scan.root_line != 0 ? scan.root_line : 1, lines.closed,
+		                     error);
 	}
 	g_object_unref(parser);
-	g_hash_table_unref(lines.containers);
-	g_array_unref(lines.starts);
+	doc_json_lines_clear(&lines);
 	if (node == NULL) {
 		doc_free(cv.d);
 		return false;
