@@ -32,6 +32,10 @@ enum dw_error_code {
 #define DW_LIMIT_DEPTH 256u                        /* nesting of maps/lists */
 #define DW_LIMIT_NODES ((size_t)1 << 20)          /* nodes after alias expansion */
 #define DW_LIMIT_SCALAR_BYTES ((size_t)1 << 20)   /* one string */
-#define DW_LIMIT_RULES 100000u                     /* rules in one resource */
+/* Rules in one resource: Azure allows 1000 per NSG, AWS 60 per security
+ * group (1000 with a quota increase); a set's size can grow with the
+ * product of its rules' boundaries, so more is refused as hostile. */
+#define DW_LIMIT_RULES 1024u  /* 1000 plus Azure's default rules */
+#define DW_LIMIT_FILE_RULES 4096u                  /* rules in one file */
 
 #endif

@@ -122,11 +122,34 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	return !(formats & EXTRACT_CFN) || extract_cfn(found, d, error);
 }
 
+/*
+ * The size of an evaluated set can grow with the product of a resource's
+ * port boundaries and source ranges, so a pushed file with thousands of
+ * crafted rules could hold the pre-receive hook for minutes. Past the
+ * platforms' own limits the file is not analysed (and says so).
+ */
+static bool extract_check_limits(GPtrArray *found, const char *path, GError **error)
+{
+	size_t total = 0;
+
+	/* Each extractor caps one resource at DW_LIMIT_RULES; this caps the file. */
+	for (guint i = 0; i < found->len; i++)
+		total += ((const struct resource *)found->pdata[i])->rules->len;
+	if (total > DW_LIMIT_FILE_RULES) {
+		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT,
+		            "%s: %zu rules in one file, more than the %u driftwatch analyses", path, total,
+		            DW_LIMIT_FILE_RULES);
+		return false;
+	}
+	return true;
+}
+
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 
-	if (!extract_file_into(found, path, data, len, error))
+	if (!extract_file_into(found, path, data, len, error) ||
+	    !extract_check_limits(found, path, error))
 		return false;
 	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
