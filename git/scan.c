@@ -223,6 +223,9 @@ bool scan_threads(struct scan *s, unsigned n, GError **error)
 struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 {
 	struct scan_ticket *t = g_new0(struct scan_ticket, 1);
+	/* A commit's old file is usually the last commit's new one: queue each
+	 * blob once, so two workers never parse the same one. */
+	g_autoptr(GHashTable) queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	g_mutex_init(&t->lock);
 	g_cond_init(&t->done);
@@ -232,8 +235,12 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 
 		for (size_t j = 0; j < G_N_ELEMENTS(files); j++) {
 			struct scan_job *job;
+			char *key;
 
 			if (!files[j] || files[j]->data)
+				continue;
+			key = scan_cache_key(files[j]);
+			if (!g_hash_table_add(queued, key))
 				continue;
 			job = g_new0(struct scan_job, 1);
 			job->s = s;

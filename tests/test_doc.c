@@ -456,6 +456,8 @@ static void test_doc__json_surrogate_pair_parses(void **state)
 	assert_int_equal(n->len, 4);
 	/* A lone high surrogate is an error, not a crash. */
 	g_autoptr(GError) e = json_fails("[\"\\ud83d\"]", NULL, DW_ERROR_PARSE);
+
+	assert_non_null(e);
 }
 
 static void test_doc__json_trailing_garbage_fails(void **state)
