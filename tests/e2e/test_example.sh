@@ -63,5 +63,9 @@ dw diff -C "$repo" "$opened~1" "$secoff" --format json
 status_is "diff over two revisions exits 1" 1
 json_check "two-revision diff has both the network and the settings finding" \
 	"{'DW-NET-001','DW-SET-001'} <= {x['rule'] for x in f} and all('commit' not in x for x in f)"
+json_check "opening 9200 and switching security off together: the network finding says both" \
+	"any(x['rule']=='DW-NET-001' and 'security is off in config/elasticsearch/elasticsearch.yml:10' in x['message'] for x in f)"
+json_check "opening 9200 and switching security off together: the settings finding says both" \
+	"any(x['rule']=='DW-SET-001' and 'let the Internet reach it: tcp/9200,9300 from 0.0.0.0/0, ::/0' in x['message'] for x in f)"
 
 done_testing
