@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_private.h"
 
 static const char *const extract_suffixes[] = { ".json", ".yml", ".yaml", ".template" };
 
@@ -132,9 +133,16 @@ static bool extract_check_limits(GPtrArray *found, const char *path, GError **er
 {
 	size_t total = 0;
 
-	/* Each extractor caps one resource at DW_LIMIT_RULES; this caps the file. */
-	for (guint i = 0; i < found->len; i++)
-		total += ((const struct resource *)found->pdata[i])->rules->len;
+	for (guint i = 0; i < found->len; i++) {
+		const struct resource *r = found->pdata[i];
+
+		total += r->rules->len;
+		if (r->rules->len > DW_LIMIT_RULES) {
+			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in %s %s",
+			            path, r->line, DW_LIMIT_RULES, r->kind, r->name);
+			return false;
+		}
+	}
 	if (total > DW_LIMIT_FILE_RULES) {
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT,
 		            "%s: %zu rules in one file, more than the %u driftwatch analyses", path, total,
@@ -154,4 +162,53 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
 	return true;
+}
+
+void extract_problems_init(struct extract_problems *p, const char *path)
+{
+	p->path = path;
+	p->text = g_string_new(NULL);
+	p->count = 0;
+}
+
+void extract_problems_clear(struct extract_problems *p)
+{
+	if (p->text)
+		g_string_free(p->text, TRUE);
+	p->text = NULL;
+}
+
+void extract_problems_vadd(struct extract_problems *p, unsigned line, const char *fmt, va_list ap)
+{
+	if (p->count++ >= EXTRACT_MAX_PROBLEMS)
+		return;
+	if (p->text->len > 0)
+		g_string_append_c(p->text, '\n');
+	g_string_append_printf(p->text, "%s:%u: ", p->path, line);
+	g_string_append_vprintf(p->text, fmt, ap);
+}
+
+bool extract_problems_check(struct extract_problems *p, GError **error)
+{
+	if (p->count == 0)
+		return true;
+	if (p->count > EXTRACT_MAX_PROBLEMS)
+		g_string_append_printf(p->text, "\n%s: and %u more problems", p->path,
+		                       p->count - EXTRACT_MAX_PROBLEMS);
+	g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, p->text->str);
+	return false;
+}
+
+char *extract_quote(const char *text)
+{
+	GString *s = g_string_new(NULL);
+
+	for (size_t i = 0; text[i] != '\0'; i++) {
+		if (i == EXTRACT_QUOTE_MAX) {
+			g_string_append(s, "...");
+			break;
+		}
+		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+	}
+	return g_string_free(s, FALSE);
 }

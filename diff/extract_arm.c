@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_private.h"
 
 #define ARM_KIND "Azure NSG"
 #define ARM_TYPE_NSG "Microsoft.Network/networkSecurityGroups"
@@ -41,9 +42,7 @@
 /* Nested deployments inside nested deployments. */
 #define ARM_TEMPLATE_DEPTH 8u
 /* Problems reported for one file before "and N more". */
-#define ARM_MAX_ERRORS 20u
 /* Expressions quoted in messages are cut to this many bytes. */
-#define ARM_QUOTE_MAX 80
 
 /* Where parameters() and variables() look. */
 struct arm_scope {
@@ -58,8 +57,7 @@ struct arm_scope {
 struct arm_ctx {
 	const struct doc *d;
 	GPtrArray *found;   /* struct resource *, owned */
-	GString *errors;    /* "path:line: what" lines */
-	unsigned n_errors;
+	struct extract_problems problems;
 };
 
 /* An evaluated value: a node of the document (borrowed) or a computed string. */
@@ -85,30 +83,11 @@ static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->n_errors++ >= ARM_MAX_ERRORS)
-		return;
-	if (c->errors->len > 0)
-		g_string_append_c(c->errors, '\n');
-	g_string_append_printf(c->errors, "%s:%u: ", c->d->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(c->errors, fmt, ap);
+	extract_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
-/* A value quoted in a message: cut, and without line breaks. */
-static char *arm_quote(const char *text)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; text[i] != '\0'; i++) {
-		if (i == ARM_QUOTE_MAX) {
-			g_string_append(s, "...");
-			break;
-		}
-		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
-	}
-	return g_string_free(s, FALSE);
-}
 
 /* ---- expressions ------------------------------------------------------ */
 
@@ -434,7 +413,7 @@ static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ..
 /* "what, got \"TEXT\"" with TEXT quoted. */
 static void arm_rule_bad_value(struct arm_rule *ar, unsigned line, const char *what, const char *text)
 {
-	g_autofree char *quoted = arm_quote(text);
+	g_autofree char *quoted = extract_quote(text);
 
 	arm_rule_bad(ar, line, "%s, got \"%s\"", what, quoted);
 }
@@ -469,7 +448,7 @@ static bool arm_rule_eval(struct arm_rule *ar, const char *key, const struct doc
 	ar->unknown = true;
 	if (ar->quiet)
 		return false;
-	quoted = arm_quote(node->text);
+	quoted = extract_quote(node->text);
 	resource_add_unknown(ar->r, node->line, "security rule %s: %s is %s, %s", ar->name, key, quoted,
 	                     why);
 	return false;
@@ -858,7 +837,7 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 
 	if (why == NULL)
 		return;
-	quoted = arm_quote(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
+	quoted = extract_quote(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
 	resource_add_unknown(r, n != NULL ? n->line : r->line, "name is %s, %s", quoted, why);
 }
 
@@ -879,7 +858,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 		resource_add_unknown(r, doc_map_get_ci(props, "copy")->line,
 		                     "securityRules built by a copy loop, not evaluated");
 	if (rules != NULL && !arm_eval_node(s, rules, 0, &v, &why)) {
-		g_autofree char *quoted = arm_quote(rules->text);
+		g_autofree char *quoted = extract_quote(rules->text);
 
 		resource_add_unknown(r, rules->line, "securityRules is %s, %s", quoted, why);
 	} else if (v.node != NULL && v.node->kind == DOC_LIST) {
@@ -926,7 +905,7 @@ static void arm_rule_resource(struct arm_ctx *c, const struct arm_scope *s,
 	g_ptr_array_add(c->found, r);
 	arm_name_unknown(r, name_node, why);
 	if (why == NULL && slash == NULL && parent == NULL) {
-		g_autofree char *quoted = arm_quote(full);
+		g_autofree char *quoted = extract_quote(full);
 
 		arm_error(c, res->line, "expected a name NSG/RULE for a security rule, got \"%s\"", quoted);
 	}
@@ -1028,8 +1007,10 @@ static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const st
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
-	g_autoptr(GString) errors = g_string_new(NULL);
-	struct arm_ctx c = { .d = d, .found = found, .errors = errors };
+	struct arm_ctx c = { .d = d, .found = found };
+	bool ok;
+
+	extract_problems_init(&c.problems, d->path);
 
 	for (guint i = 0; i < d->roots->len; i++) {
 		const struct doc_node *root = g_ptr_array_index(d->roots, i);
@@ -1041,22 +1022,10 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		if (root->kind == DOC_MAP)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
-	if (c.n_errors > ARM_MAX_ERRORS)
-		g_string_append_printf(errors, "\n%s: and %u more problems", d->path,
-		                       c.n_errors - ARM_MAX_ERRORS);
-	if (c.n_errors > 0) {
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, errors->str);
+	ok = extract_problems_check(&c.problems, error);
+	extract_problems_clear(&c.problems);
+	if (!ok)
 		return false;
-	}
-	for (guint i = 0; i < found->len; i++) {
-		const struct resource *r = g_ptr_array_index(found, i);
-
-		if (r->rules->len > DW_LIMIT_RULES) {
-			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in NSG %s",
-			            d->path, r->line, DW_LIMIT_RULES, r->name);
-			return false;
-		}
-	}
 	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
 	return true;

@@ -21,20 +21,18 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_private.h"
 
 #define CFN_KIND "AWS security group"
 #define CFN_TYPE_SG "AWS::EC2::SecurityGroup"
 #define CFN_TYPE_INGRESS "AWS::EC2::SecurityGroupIngress"
-#define CFN_MAX_ERRORS 20u
-#define CFN_QUOTE_MAX 80
 
 struct cfn_ctx {
 	const struct doc *d;
 	const struct doc_node *parameters; /* the template's "Parameters", or NULL */
 	const struct doc_node *resources;  /* the template's "Resources" */
 	GPtrArray *found;                  /* struct resource *, owned */
-	GString *errors;                   /* "path:line: what" lines */
-	unsigned n_errors;
+	struct extract_problems problems;
 };
 
 enum cfn_kind {
@@ -66,30 +64,11 @@ static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->n_errors++ >= CFN_MAX_ERRORS)
-		return;
-	if (c->errors->len > 0)
-		g_string_append_c(c->errors, '\n');
-	g_string_append_printf(c->errors, "%s:%u: ", c->d->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(c->errors, fmt, ap);
+	extract_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
-/* A value quoted in a message: cut, and without line breaks. */
-static char *cfn_quote(const char *text)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; text[i] != '\0'; i++) {
-		if (i == CFN_QUOTE_MAX) {
-			g_string_append(s, "...");
-			break;
-		}
-		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
-	}
-	return g_string_free(s, FALSE);
-}
 
 /*
  * The intrinsic function a node calls, in short form ("!Ref X", tag kept
@@ -127,7 +106,7 @@ static char *cfn_describe(const struct doc_node *n)
 	g_autofree char *text = NULL;
 
 	if (doc_scalar(arg != NULL ? arg : n) != NULL)
-		text = cfn_quote(doc_scalar(arg != NULL ? arg : n));
+		text = extract_quote(doc_scalar(arg != NULL ? arg : n));
 	else
 		text = g_strdup((arg != NULL ? arg : n)->kind == DOC_LIST ? "[...]" : "{...}");
 	if (fn == NULL)
@@ -180,7 +159,7 @@ static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, 
 	else if (doc_map_get(c->resources, name) != NULL)
 		cfn_set(out, CFN_RESOURCE, name, line);
 	else {
-		g_autofree char *quoted = cfn_quote(name);
+		g_autofree char *quoted = extract_quote(name);
 
 		cfn_error(c, line, "Ref to \"%s\", which the template does not declare", quoted);
 		out->kind = CFN_BAD;
@@ -250,7 +229,7 @@ struct cfn_rule {
 
 static void cfn_rule_bad(struct cfn_rule *cr, unsigned line, const char *what, const char *text)
 {
-	g_autofree char *quoted = cfn_quote(text);
+	g_autofree char *quoted = extract_quote(text);
 
 	cfn_error(cr->c, line, "%s, got \"%s\"", what, quoted);
 	cr->bad = true;
@@ -554,27 +533,17 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
-	g_autoptr(GString) errors = g_string_new(NULL);
-	struct cfn_ctx c = { .d = d, .found = found, .errors = errors };
+	struct cfn_ctx c = { .d = d, .found = found };
+	bool ok;
+
+	extract_problems_init(&c.problems, d->path);
 
 	for (guint i = 0; i < d->roots->len; i++)
 		cfn_template(&c, g_ptr_array_index(d->roots, i));
-	if (c.n_errors > CFN_MAX_ERRORS)
-		g_string_append_printf(errors, "\n%s: and %u more problems", d->path,
-		                       c.n_errors - CFN_MAX_ERRORS);
-	if (c.n_errors > 0) {
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, errors->str);
+	ok = extract_problems_check(&c.problems, error);
+	extract_problems_clear(&c.problems);
+	if (!ok)
 		return false;
-	}
-	for (guint i = 0; i < found->len; i++) {
-		const struct resource *r = g_ptr_array_index(found, i);
-
-		if (r->rules->len > DW_LIMIT_RULES) {
-			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in security group %s",
-			            d->path, r->line, DW_LIMIT_RULES, r->name);
-			return false;
-		}
-	}
 	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
 	return true;

@@ -24,9 +24,8 @@
 #include <string.h>
 
 #include "extract.h"
+#include "extract_private.h"
 
-#define ES_MAX_ERRORS 20u
-#define ES_QUOTE_MAX 80
 
 /* One setting after flattening. */
 struct es_leaf {
@@ -39,8 +38,7 @@ struct es_ctx {
 	const struct doc *d;
 	struct resource *r;
 	GHashTable *leaves;  /* dotted key -> struct es_leaf *, owned */
-	GString *errors;
-	unsigned n_errors;
+	struct extract_problems problems;
 };
 
 static void es_leaf_free(void *p)
@@ -57,29 +55,11 @@ static void es_error(struct es_ctx *c, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (c->n_errors++ >= ES_MAX_ERRORS)
-		return;
-	if (c->errors->len > 0)
-		g_string_append_c(c->errors, '\n');
-	g_string_append_printf(c->errors, "%s:%u: ", c->d->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(c->errors, fmt, ap);
+	extract_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
-static char *es_quote(const char *text)
-{
-	GString *s = g_string_new(NULL);
-
-	for (size_t i = 0; text[i] != '\0'; i++) {
-		if (i == ES_QUOTE_MAX) {
-			g_string_append(s, "...");
-			break;
-		}
-		g_string_append_c(s, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
-	}
-	return g_string_free(s, FALSE);
-}
 
 /* Flattens map into dotted keys under prefix (NULL at the top). */
 static void es_flatten(struct es_ctx *c, const struct doc_node *map, const char *prefix)
@@ -101,7 +81,7 @@ static void es_flatten(struct es_ctx *c, const struct doc_node *map, const char 
 		}
 		old = g_hash_table_lookup(c->leaves, key);
 		if (old != NULL) {
-			g_autofree char *quoted = es_quote(key);
+			g_autofree char *quoted = extract_quote(key);
 
 			es_error(c, p->key->line, "%s is set twice (also on line %u)", quoted, old->keynode->line);
 			continue;
@@ -141,7 +121,7 @@ static bool es_from_env(struct es_ctx *c, const struct es_leaf *leaf, const char
 
 	if (strstr(text, "${") == NULL)
 		return false;
-	quoted = es_quote(text);
+	quoted = extract_quote(text);
 	resource_add_unknown(c->r, leaf->keynode->line, "%s is %s, set from the environment", leaf->key,
 	                     quoted);
 	return true;
@@ -166,7 +146,7 @@ static int es_bool(struct es_ctx *c, const struct es_leaf *leaf)
 		         leaf->value->kind == DOC_LIST ? "list" : "null");
 		return -1;
 	}
-	quoted = es_quote(text);
+	quoted = extract_quote(text);
 	es_error(c, leaf->value->line, "%s: expected true or false, got \"%s\"", leaf->key, quoted);
 	return -1;
 }
@@ -327,13 +307,14 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	g_autofree char *dir = g_path_get_dirname(d->path);
 	g_autofree char *identity = g_strconcat("elasticsearch:", dir, NULL);
 	g_autoptr(GHashTable) leaves = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, es_leaf_free);
-	g_autoptr(GString) errors = g_string_new(NULL);
-	struct es_ctx c = { .d = d, .leaves = leaves, .errors = errors };
+	struct es_ctx c = { .d = d, .leaves = leaves };
+	bool ok;
 
 	g_return_val_if_fail(opensearch || strcmp(service, "elasticsearch") == 0, false);
 	c.r = resource_new(identity, opensearch ? "OpenSearch" : "Elasticsearch", d->path, d->path, 1,
 	                   RESOURCE_SETTINGS);
 	c.r->service = opensearch ? "opensearch" : "elasticsearch";
+	extract_problems_init(&c.problems, d->path);
 	for (guint i = 0; i < d->roots->len; i++) {
 		const struct doc_node *root = g_ptr_array_index(d->roots, i);
 
@@ -344,11 +325,10 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	}
 	es_auth(&c, c.r->service);
 	es_bind(&c);
-	if (c.n_errors > ES_MAX_ERRORS)
-		g_string_append_printf(errors, "\n%s: and %u more problems", d->path, c.n_errors - ES_MAX_ERRORS);
-	if (c.n_errors > 0) {
+	ok = extract_problems_check(&c.problems, error);
+	extract_problems_clear(&c.problems);
+	if (!ok) {
 		resource_free(c.r);
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, errors->str);
 		return false;
 	}
 	g_ptr_array_add(out, c.r);
