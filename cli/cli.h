@@ -7,6 +7,7 @@
 
 #include <git2.h>
 #include <glib.h>
+#include <json-glib/json-glib.h>
 #include <stdbool.h>
 
 #include "rulepack.h"
@@ -56,6 +57,11 @@ bool cli_load_pack(struct cli_common *c, GError **error);
  * (text) and always in JSON.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
+
+/* Adds the "errors" member: the files among findings that could not be analysed. */
+void cli_json_errors(JsonBuilder *b, GPtrArray *findings);
+/* Prints the document built in b, pretty, with a final newline. */
+void cli_json_print(JsonBuilder *b);
 
 /* Escapes control characters and non-UTF-8 bytes from a repository. */
 char *cli_escape(const char *s);

@@ -2,7 +2,6 @@
  * cmd_surface.c - driftwatch surface: the exposure of every resource at
  * one revision, canonically printed.
  */
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -78,9 +77,6 @@ static void cmd_surface_json_resource(JsonBuilder *b, const struct resource *r)
 static void cmd_surface_json(GPtrArray *resources, GPtrArray *failures)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "version");
@@ -90,27 +86,9 @@ static void cmd_surface_json(GPtrArray *resources, GPtrArray *failures)
 	for (guint i = 0; i < resources->len; i++)
 		cmd_surface_json_resource(b, resources->pdata[i]);
 	json_builder_end_array(b);
-	json_builder_set_member_name(b, "errors");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < failures->len; i++) {
-		const struct finding *f = failures->pdata[i];
-
-		json_builder_begin_object(b);
-		json_builder_set_member_name(b, "file");
-		json_builder_add_string_value(b, f->file);
-		json_builder_set_member_name(b, "line");
-		json_builder_add_int_value(b, f->line);
-		json_builder_set_member_name(b, "message");
-		json_builder_add_string_value(b, f->message);
-		json_builder_end_object(b);
-	}
-	json_builder_end_array(b);
+	cli_json_errors(b, failures);
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	json_generator_set_root(gen, root);
-	json_generator_set_pretty(gen, TRUE);
-	text = json_generator_to_data(gen, NULL);
-	printf("%s\n", text);
+	cli_json_print(b);
 }
 
 static gint cmd_surface_cmp(gconstpointer a, gconstpointer b)

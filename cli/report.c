@@ -13,7 +13,6 @@
  */
 #include "cli.h"
 
-#include <json-glib/json-glib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -59,21 +58,8 @@ static void report_json_finding(JsonBuilder *b, const struct finding *f)
 	json_builder_end_object(b);
 }
 
-static void report_json(GPtrArray *findings)
+void cli_json_errors(JsonBuilder *b, GPtrArray *findings)
 {
-	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonGenerator) gen = json_generator_new();
-	g_autoptr(JsonNode) root = NULL;
-	g_autofree char *text = NULL;
-
-	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "version");
-	json_builder_add_int_value(b, 1);
-	json_builder_set_member_name(b, "findings");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < findings->len; i++)
-		report_json_finding(b, findings->pdata[i]);
-	json_builder_end_array(b);
 	json_builder_set_member_name(b, "errors");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < findings->len; i++) {
@@ -90,12 +76,35 @@ static void report_json(GPtrArray *findings)
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
-	json_builder_end_object(b);
-	root = json_builder_get_root(b);
+}
+
+void cli_json_print(JsonBuilder *b)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autoptr(JsonNode) root = json_builder_get_root(b);
+	g_autofree char *text = NULL;
+
 	json_generator_set_root(gen, root);
 	json_generator_set_pretty(gen, TRUE);
 	text = json_generator_to_data(gen, NULL);
 	printf("%s\n", text);
+}
+
+static void report_json(GPtrArray *findings)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+
+	json_builder_begin_object(b);
+	json_builder_set_member_name(b, "version");
+	json_builder_add_int_value(b, 1);
+	json_builder_set_member_name(b, "findings");
+	json_builder_begin_array(b);
+	for (guint i = 0; i < findings->len; i++)
+		report_json_finding(b, findings->pdata[i]);
+	json_builder_end_array(b);
+	cli_json_errors(b, findings);
+	json_builder_end_object(b);
+	cli_json_print(b);
 }
 
 static void report_text_commit(const struct finding *f)
