@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Count test cases from meson's testlog.json files.
 
-Every test here speaks TAP, so a case is an "ok" / "not ok" line in a
+Every test here speaks TAP (and files ending in .tap are read as TAP), so a case is an "ok" / "not ok" line in a
 test's output; a test that crashed or printed no TAP counts as one
 failure, so nothing passes silently. Prints "N passed, N failed".
 """
@@ -11,6 +11,13 @@ import sys
 
 passed = failed = 0
 for path in sys.argv[1:]:
+    if path.endswith(".tap"):
+        # A TAP file written by a script (the fuzz runs).
+        with open(path, encoding="utf-8") as f:
+            out = f.read()
+        passed += len(re.findall(r"^ok\b", out, re.M))
+        failed += len(re.findall(r"^not ok\b", out, re.M))
+        continue
     with open(path, encoding="utf-8") as f:
         for line in f:
             if not line.strip():
