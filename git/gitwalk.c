@@ -60,11 +60,30 @@ static struct gitwalk_file *gitwalk_file_new(const char *path, const git_oid *id
 	return f;
 }
 
+/* Anything but a tree: a file, a symlink or a submodule entry. */
 static bool gitwalk_is_blob(const git_tree_entry *e)
 {
-	git_filemode_t mode = git_tree_entry_filemode(e);
+	return git_tree_entry_filemode(e) != GIT_FILEMODE_TREE;
+}
 
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+static enum gitwalk_special gitwalk_special_of(const git_tree_entry *e)
+{
+	switch (git_tree_entry_filemode(e)) {
+	case GIT_FILEMODE_LINK:
+		return GITWALK_SYMLINK;
+	case GIT_FILEMODE_COMMIT:
+		return GITWALK_SUBMODULE;
+	default:
+		return GITWALK_REGULAR;
+	}
+}
+
+static struct gitwalk_file *gitwalk_file_of_entry(const char *path, const git_tree_entry *e)
+{
+	struct gitwalk_file *f = gitwalk_file_new(path, git_tree_entry_id(e), NULL);
+
+	f->special = gitwalk_special_of(e);
+	return f;
 }
 
 static bool gitwalk_is_tree(const git_tree_entry *e)
@@ -123,9 +142,9 @@ static void gitwalk_blob(struct gitwalk *w, const git_tree_entry *ea, const git_
 	if (w->filter(w->path->str)) {
 		c = g_new0(struct gitwalk_change, 1);
 		if (ea)
-			c->old_file = gitwalk_file_new(w->path->str, git_tree_entry_id(ea), NULL);
+			c->old_file = gitwalk_file_of_entry(w->path->str, ea);
 		if (eb)
-			c->new_file = gitwalk_file_new(w->path->str, git_tree_entry_id(eb), NULL);
+			c->new_file = gitwalk_file_of_entry(w->path->str, eb);
 		g_ptr_array_add(w->out, c);
 	}
 	g_string_truncate(w->path, len);
@@ -214,6 +233,13 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
 	return true;
 }
 
+static bool gitwalk_workdir_is_symlink(git_repository *repo, const char *path)
+{
+	g_autofree char *full = g_build_filename(git_repository_workdir(repo), path, NULL);
+
+	return g_file_test(full, G_FILE_TEST_IS_SYMLINK);
+}
+
 static bool gitwalk_workdir_read(GBytes **out, git_repository *repo, const char *path)
 {
 	g_autofree char *full = g_build_filename(git_repository_workdir(repo), path, NULL);
@@ -239,10 +265,14 @@ static void gitwalk_workdir_entry(GPtrArray *out, git_repository *repo, git_tree
 		return;
 	c = g_new0(struct gitwalk_change, 1);
 	if (head && git_tree_entry_bypath(&te, head, path) == 0 && gitwalk_is_blob(te))
-		c->old_file = gitwalk_file_new(path, git_tree_entry_id(te), NULL);
+		c->old_file = gitwalk_file_of_entry(path, te);
 	git_tree_entry_free(te);
-	if (gitwalk_workdir_read(&data, repo, path))
+	if (gitwalk_workdir_is_symlink(repo, path)) {
+		c->new_file = gitwalk_file_new(path, NULL, NULL);
+		c->new_file->special = GITWALK_SYMLINK;
+	} else if (gitwalk_workdir_read(&data, repo, path)) {
 		c->new_file = gitwalk_file_new(path, NULL, data);
+	}
 	if (!c->old_file && !c->new_file)
 		gitwalk_change_free(c);
 	else
@@ -298,6 +328,7 @@ bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_
 	git_object_t type;
 	int rc;
 
+	g_assert(file->special == GITWALK_REGULAR);
 	if (file->data) {
 		len = g_bytes_get_size(file->data);
 		if (len > max_bytes)

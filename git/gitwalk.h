@@ -13,9 +13,17 @@
 #include <glib.h>
 #include <stdbool.h>
 
+/* What stands at a config path when it is not a regular file. */
+enum gitwalk_special {
+	GITWALK_REGULAR,
+	GITWALK_SYMLINK,   /* never followed: it may point outside the repository */
+	GITWALK_SUBMODULE, /* a commit of another repository; never looked up */
+};
+
 /* A config file present at one side of a comparison. */
 struct gitwalk_file {
 	char *path;      /* repository-relative, '/'-separated; owned */
+	enum gitwalk_special special;
 	git_oid id;      /* blob id; zero when read from the work tree */
 	GBytes *data;    /* work-tree contents when id is zero, else NULL; owned */
 };

@@ -237,7 +237,7 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 			struct scan_job *job;
 			char *key;
 
-			if (!files[j] || files[j]->data)
+			if (!files[j] || files[j]->data || files[j]->special != GITWALK_REGULAR)
 				continue;
 			key = scan_cache_key(files[j]);
 			if (!g_hash_table_add(queued, key))
@@ -323,6 +323,11 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 {
 	const struct scan_cached *c;
 
+	if (f->special != GITWALK_REGULAR) {
+		g_ptr_array_add(side->failures, rulepack_not_followed(s->pack, f->path,
+		                                                      f->special == GITWALK_SYMLINK));
+		return true;
+	}
 	if (!scan_extract(&c, s, f, error))
 		return false;
 	if (c->error) {

@@ -409,3 +409,21 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 	f->message = g_strdup_printf("could not be analysed: %s", error->message);
 	return f;
 }
+
+struct finding *rulepack_not_followed(const struct rulepack *p, const char *file, bool symlink)
+{
+	struct finding *f = g_new0(struct finding, 1);
+
+	f->rule = rulepack_rule(p, "DW-PARSE-002");
+	f->severity = f->rule->severity;
+	f->id = classify_finding_id(f->rule->id, file, symlink ? "symlink" : "submodule");
+	f->resource = g_strdup(file);
+	f->kind = g_strdup("file");
+	f->name = g_strdup(file);
+	f->file = g_strdup(file);
+	f->widened = g_strdup("");
+	f->before = g_strdup("");
+	f->message = g_strdup_printf("%s is a %s; driftwatch does not follow it", file,
+	                             symlink ? "symbolic link" : "submodule");
+	return f;
+}

@@ -119,6 +119,9 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
                                        const char *file);
 
+/* A finding for a config path holding a symlink or a submodule (DW-PARSE-002). */
+struct finding *rulepack_not_followed(const struct rulepack *p, const char *file, bool symlink);
+
 /* Does this change need the repository-wide context to be classified? */
 bool rulepack_needs_context(const struct rulepack *p, const struct compare_change *c);
 

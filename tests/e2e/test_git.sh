@@ -44,13 +44,21 @@ git -C "$repo" update-index --add --cacheinfo "160000,$sub,vendor/sub.json"
 git -C "$repo" commit -q -m "a submodule entry named like a config file"
 dw diff -C "$repo" HEAD --format json
 status_is "a submodule entry is never read as a blob: exit 0" 0
+json_check "a submodule at a config path is reported (DW-PARSE-002), not followed" \
+	"[x['rule'] for x in f] == ['DW-PARSE-002'] and 'submodule' in f[0]['message'] and f[0]['severity']=='low'"
 
 ln -s /etc/passwd "$repo/evil.json"
 commit "$repo" "a symlink named like a config file"
-dw diff -C "$repo" HEAD -q
+dw diff -C "$repo" HEAD --format json
 status_is "a symlink is not followed or parsed: exit 0" 0
-dw diff -C "$repo" -q
+json_check "a symlink at a config path is reported (DW-PARSE-002)" \
+	"[x['rule'] for x in f] == ['DW-PARSE-002'] and 'symbolic link' in f[0]['message']"
+ln -s /etc/hostname "$repo/evil2.yaml"
+dw diff -C "$repo" --format json
 status_is "work tree: the symlink is not read either: exit 0" 0
+json_check "work tree: an untracked symlink is reported too" \
+	"any(x['rule']=='DW-PARSE-002' and x['file']=='evil2.yaml' for x in f)"
+rm "$repo/evil2.yaml"
 
 python3 -c "
 import sys
