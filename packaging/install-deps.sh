@@ -9,4 +9,5 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc clang libclang-rt-14-dev meson ninja-build pkg-config git python3 \
-	libglib2.0-dev libgit2-dev libyaml-dev libjson-glib-dev libcmocka-dev
+	libglib2.0-dev libgit2-dev libyaml-dev libjson-glib-dev libcmocka-dev \
+	time
