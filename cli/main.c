@@ -3,7 +3,9 @@
  * own cmd_*.c file.
  */
 #include <git2.h>
+#include <json-glib/json-glib.h>
 #include <locale.h>
+#include <yaml.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,6 +19,19 @@ static const struct cli_command main_commands[] = {
 	{ "rules", "", "List the rules of the rule pack", cmd_rules },
 	{ "explain", "RULE-ID", "Print one rule in full", cmd_explain },
 };
+
+/* The version, and those of the libraries it runs with (json-glib has no
+ * run-time query: its version is the one built against). */
+static void main_version(void)
+{
+	int major = 0, minor = 0, rev = 0;
+
+	git_libgit2_version(&major, &minor, &rev);
+	printf("driftwatch %s\n", DW_VERSION);
+	printf("libgit2 %d.%d.%d, libyaml %s, json-glib %s, GLib %u.%u.%u\n", major, minor, rev,
+	       yaml_get_version_string(), JSON_VERSION_S, glib_major_version, glib_minor_version,
+	       glib_micro_version);
+}
 
 static void main_usage(FILE *out)
 {
@@ -43,7 +58,7 @@ int main(int argc, char **argv)
 		return name ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	}
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-		printf("driftwatch %s\n", DW_VERSION);
+		main_version();
 		return CLI_EXIT_OK;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(main_commands); i++) {

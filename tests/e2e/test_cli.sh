@@ -111,6 +111,8 @@ status_is "unknown command: exit 2" 2
 dw diff --help
 status_is "--help: exit 0" 0
 case "$OUT" in *"Exit status"*) ok "--help teaches the exit statuses" ;; *) not_ok "--help teaches the exit statuses" "$OUT" ;; esac
+dw --version
+case "$OUT" in "driftwatch 0."*"libgit2 1."*"libyaml 0."*"json-glib 1."*"GLib 2."*) ok "--version names the libraries it runs with" ;; *) not_ok "--version names the libraries it runs with" "$OUT" ;; esac
 dw rules
 case "$OUT" in *"DW-NET-001"*critical*) ok "rules lists the pack" ;; *) not_ok "rules lists the pack" "$OUT" ;; esac
 dw explain DW-SET-001
