@@ -4,7 +4,8 @@
 # Debian's tools want debian/ at the top of the source tree; ours lives in
 # packaging/debian/ so that the source root stays the project's. This
 # copies the committed tree (git archive HEAD; with --worktree, the work
-# tree's tracked and untracked, non-ignored files instead) to a temporary
+# tree's tracked and untracked, non-ignored files instead; outside a git
+# repository, the whole tree but build*/ and dist/) to a temporary
 # directory, puts packaging/debian there as debian/, runs
 # `dpkg-buildpackage -us -uc -b`, and copies driftwatch_*.deb to OUTDIR
 # (default: dist/ at the top of the repository), replacing any
@@ -37,7 +38,13 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 src=$tmp/driftwatch-$version
 mkdir "$src"
 
-if [ "$worktree" -eq 1 ]; then
+if ! git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+	# A tree without its repository (an unpacked archive): all of it but
+	# build directories and the output.
+	echo "build-deb.sh: $root is not a git work tree; copying it whole" >&2
+	(cd "$root" && tar --exclude='./build*' --exclude=./dist --exclude=./debian -cf - .) |
+		tar -xf - -C "$src"
+elif [ "$worktree" -eq 1 ]; then
 	# Tracked files deleted in the work tree are left out.
 	# shellcheck disable=SC2016 # "$f" is the inner sh's
 	(cd "$root" && git ls-files -z --cached --others --exclude-standard |
