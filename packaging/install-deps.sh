@@ -10,4 +10,4 @@ $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends \
 	ca-certificates gcc clang libclang-rt-14-dev meson ninja-build pkg-config git python3 \
 	libglib2.0-dev libgit2-dev libyaml-dev libjson-glib-dev libcmocka-dev \
-	time debhelper dpkg-dev bash-completion man-db
+	time debhelper dpkg-dev bash-completion man-db valgrind

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# valgrind.sh - runs the end-to-end tests with every driftwatch call under
+# valgrind --leak-check=full; a definite leak or a memory error fails the
+# call (exit 99), and so the test. Prints the tests' TAP.
+#
+# usage: tests/valgrind.sh [BUILD-DIR]   (default: build; not a sanitizer build)
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+builddir=$(cd "${1:-$root/build}" && pwd)
+wrapper=$(mktemp -d)/driftwatch
+trap 'rm -rf "$(dirname "$wrapper")"' EXIT
+
+cat >"$wrapper" <<WRAP
+#!/bin/sh
+exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \\
+	--suppressions="$root/tests/valgrind.supp" "$builddir/cli/driftwatch" "\$@"
+WRAP
+chmod +x "$wrapper"
+
+status=0
+for t in example nofinding cli git limits; do
+	echo "# e2e_$t under valgrind"
+	DRIFTWATCH=$wrapper SRCDIR=$root "$root/tests/e2e/test_$t.sh" || status=1
+done
+exit $status
