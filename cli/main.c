@@ -18,6 +18,8 @@ static const struct cli_command main_commands[] = {
 	{ "surface", "[REV]", "The exposure of every resource at one revision", cmd_surface },
 	{ "rules", "", "List the rules of the rule pack", cmd_rules },
 	{ "explain", "RULE-ID", "Print one rule in full", cmd_explain },
+	{ "watch", "[REPO...]", "Watch repositories; notify commits that widen exposure", cmd_watch },
+	{ "history", "[--repo DIR] [--since DATE]", "The alerts the watcher found", cmd_history },
 };
 
 /* The version, and those of the libraries it runs with (json-glib has no

@@ -1,0 +1,406 @@
+/*
+ * watch_repo.c - one watched repository: file monitors on its refs,
+ * debounced analysis of each followed branch, the optional periodic
+ * `git fetch`, and handing new alerts to the notifier.
+ *
+ * git updates a ref by writing NAME.lock and renaming it over NAME, so
+ * only events naming a final file count. inotify is not recursive: each
+ * directory under refs/heads and refs/remotes gets its own monitor, and
+ * the set is brought up to date at every check.
+ */
+#include "monitor_private.h"
+
+#include <gio/gio.h>
+#include <string.h>
+
+#include "error.h"
+
+/* A burst of ref events ends after opts->debounce_ms of quiet, or at the latest after this. */
+#define WATCH_REPO_DEBOUNCE_MAX_MS 3000
+
+static void watch_repo_on_quiet(void *user_data)
+{
+	watch_repo_check(user_data);
+}
+
+/* Is this event (in a git dir itself, or under refs/) about a ref? */
+static bool watch_repo_event_relevant(GFileMonitor *m, GFile *file, GFile *other,
+                                      GFileMonitorEvent event)
+{
+	GFile *target = event == G_FILE_MONITOR_EVENT_RENAMED && other ? other : file;
+	g_autofree char *name = g_file_get_basename(target);
+	bool root = g_object_get_data(G_OBJECT(m), "driftwatch-root") != NULL;
+
+	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED)
+		return false;
+	if (root)
+		return strcmp(name, "HEAD") == 0 || strcmp(name, "packed-refs") == 0 ||
+		       strcmp(name, "FETCH_HEAD") == 0;
+	return debounce_name_relevant(name);
+}
+
+static void watch_repo_on_event(GFileMonitor *m, GFile *file, GFile *other,
+                                GFileMonitorEvent event, gpointer user_data)
+{
+	struct watch_repo *r = user_data;
+
+	if (watch_repo_event_relevant(m, file, other, event))
+		debounce_poke(r->debounce);
+}
+
+static void watch_repo_monitor(struct watch_repo *r, GHashTable *wanted, const char *dir, bool root)
+{
+	g_autoptr(GFile) file = NULL;
+	g_autoptr(GError) error = NULL;
+	GFileMonitor *m;
+
+	g_hash_table_add(wanted, g_strdup(dir));
+	if (g_hash_table_contains(r->monitors, dir))
+		return;
+	file = g_file_new_for_path(dir);
+	m = g_file_monitor_directory(file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+	if (!m) {
+		watch_log("%s: cannot monitor %s: %s", r->name, dir, error->message);
+		return;
+	}
+	if (root)
+		g_object_set_data(G_OBJECT(m), "driftwatch-root", GINT_TO_POINTER(1));
+	g_object_set_data(G_OBJECT(m), "driftwatch-repo", r);
+	g_signal_connect(m, "changed", G_CALLBACK(watch_repo_on_event), r);
+	g_hash_table_insert(r->monitors, g_strdup(dir), m);
+}
+
+/* Monitors dir and every directory below it. */
+static void watch_repo_monitor_tree(struct watch_repo *r, GHashTable *wanted, const char *dir)
+{
+	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const char *name;
+
+	if (!d)
+		return;
+	watch_repo_monitor(r, wanted, dir, false);
+	while ((name = g_dir_read_name(d))) {
+		g_autofree char *sub = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(sub, G_FILE_TEST_IS_DIR) && !g_file_test(sub, G_FILE_TEST_IS_SYMLINK))
+			watch_repo_monitor_tree(r, wanted, sub);
+	}
+}
+
+/* Brings the set of monitors up to date with the directories that exist now. */
+static void watch_repo_monitors_sync(struct watch_repo *r)
+{
+	g_autoptr(GHashTable) wanted = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	const char *common = git_repository_commondir(r->repo);
+	g_autofree char *heads = g_build_filename(common, "refs", "heads", NULL);
+	g_autofree char *remotes = g_build_filename(common, "refs", "remotes", NULL);
+	g_autofree char *refs = g_build_filename(common, "refs", NULL);
+	GHashTableIter it;
+	gpointer key;
+
+	watch_repo_monitor(r, wanted, git_repository_path(r->repo), true);
+	watch_repo_monitor(r, wanted, common, true);
+	/* refs/ itself: refs/remotes appears there on the first fetch. */
+	watch_repo_monitor(r, wanted, refs, false);
+	watch_repo_monitor_tree(r, wanted, heads);
+	watch_repo_monitor_tree(r, wanted, remotes);
+	g_hash_table_iter_init(&it, r->monitors);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if (!g_hash_table_contains(wanted, key))
+			g_hash_table_iter_remove(&it);
+}
+
+static void watch_repo_monitor_free(gpointer p)
+{
+	GFileMonitor *m = p;
+
+	g_signal_handlers_disconnect_by_data(m, g_object_get_data(G_OBJECT(m), "driftwatch-repo"));
+	g_file_monitor_cancel(m);
+	g_object_unref(m);
+}
+
+static void watch_repo_on_fetched(GObject *source, GAsyncResult *res, gpointer user_data)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *err_text = NULL;
+	struct watch_repo *r;
+
+	if (!g_subprocess_communicate_utf8_finish(G_SUBPROCESS(source), res, NULL, &err_text, &error) &&
+	    g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		return; /* the repository is gone */
+	r = user_data;
+	if (!error && !g_subprocess_get_successful(r->fetch))
+		g_set_error(&error, DW_ERROR, DW_ERROR_FAILED, "%s",
+		            err_text && *err_text ? g_strstrip(err_text) : "git fetch failed");
+	if (error && !r->fetch_failing)
+		watch_log("%s: git fetch failed (reported once until it works again): %s", r->name,
+		          error->message);
+	else if (!error && r->fetch_failing)
+		watch_log("%s: git fetch works again", r->name);
+	r->fetch_failing = error != NULL;
+	g_clear_object(&r->fetch);
+	if (!error)
+		debounce_poke(r->debounce);
+}
+
+/* Runs the user's own `git fetch`, so that their keys, helpers and proxies apply. */
+static gboolean watch_repo_fetch(gpointer user_data)
+{
+	struct watch_repo *r = user_data;
+	g_autoptr(GSubprocessLauncher) l = NULL;
+	g_autoptr(GError) error = NULL;
+
+	if (r->fetch)
+		return G_SOURCE_CONTINUE;
+	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+	/* Never wait for a password nobody will type. */
+	g_subprocess_launcher_setenv(l, "GIT_TERMINAL_PROMPT", "0", TRUE);
+	g_subprocess_launcher_setenv(l, "GIT_SSH_COMMAND", "ssh -o BatchMode=yes", FALSE);
+	r->fetch = g_subprocess_launcher_spawn(l, &error, "git", "-C", r->path, "fetch", "--quiet", NULL);
+	if (!r->fetch) {
+		if (!r->fetch_failing)
+			watch_log("%s: cannot run git fetch: %s", r->name, error->message);
+		r->fetch_failing = true;
+		return G_SOURCE_CONTINUE;
+	}
+	g_subprocess_communicate_utf8_async(r->fetch, NULL, r->cancel, watch_repo_on_fetched, r);
+	return G_SOURCE_CONTINUE;
+}
+
+static char *watch_repo_strip(const char *path)
+{
+	char *p = g_strdup(path);
+	size_t n = strlen(p);
+
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	return p;
+}
+
+bool watch_repo_open(struct watch_repo **out, struct watcher *w, const char *path,
+                     char **branches, guint fetch_interval, GError **error)
+{
+	struct watch_repo *r = g_new0(struct watch_repo, 1);
+
+	r->w = w;
+	if (git_repository_open_ext(&r->repo, path, 0, NULL) < 0) {
+		g_autofree char *what = g_strdup_printf("opening a git repository at %s", path);
+
+		gitwalk_set_error(error, what);
+		g_free(r);
+		return false;
+	}
+	r->path = watch_repo_strip(git_repository_workdir(r->repo) ? git_repository_workdir(r->repo)
+	                                                           : git_repository_path(r->repo));
+	r->name = g_path_get_basename(r->path);
+	r->scan = scan_new(r->repo, w->pack);
+	r->branches = g_strdupv(branches);
+	r->monitors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, watch_repo_monitor_free);
+	r->debounce = debounce_new(w->opts->debounce_ms, WATCH_REPO_DEBOUNCE_MAX_MS,
+	                           watch_repo_on_quiet, r);
+	r->cancel = g_cancellable_new();
+	r->fetch_interval = fetch_interval;
+	if (fetch_interval)
+		r->fetch_source = g_timeout_add_seconds(fetch_interval, watch_repo_fetch, r);
+	watch_repo_monitors_sync(r);
+	*out = r;
+	return true;
+}
+
+void watch_repo_free(struct watch_repo *r)
+{
+	if (!r)
+		return;
+	g_cancellable_cancel(r->cancel);
+	if (r->fetch)
+		g_subprocess_force_exit(r->fetch);
+	g_clear_object(&r->fetch);
+	g_clear_object(&r->cancel);
+	g_clear_handle_id(&r->fetch_source, g_source_remove);
+	g_hash_table_unref(r->monitors);
+	debounce_free(r->debounce);
+	scan_free(r->scan);
+	git_repository_free(r->repo);
+	g_strfreev(r->branches);
+	g_free(r->name);
+	g_free(r->path);
+	g_free(r);
+}
+
+/* "main" -> refs/heads/main, "origin/main" -> refs/remotes/origin/main. */
+static char *watch_repo_ref_name(struct watch_repo *r, const char *branch)
+{
+	git_reference *ref = NULL;
+	char *name;
+
+	if (g_str_has_prefix(branch, "refs/") || strcmp(branch, "HEAD") == 0)
+		return g_strdup(branch);
+	if (git_branch_lookup(&ref, r->repo, branch, GIT_BRANCH_LOCAL) == 0 ||
+	    git_branch_lookup(&ref, r->repo, branch, GIT_BRANCH_REMOTE) == 0) {
+		name = g_strdup(git_reference_name(ref));
+		git_reference_free(ref);
+		return name;
+	}
+	return g_strconcat("refs/heads/", branch, NULL);
+}
+
+/* The refs to follow: the configured ones, or the current branch and its upstream. */
+static GPtrArray *watch_repo_refs(struct watch_repo *r)
+{
+	GPtrArray *refs = g_ptr_array_new_with_free_func(g_free);
+	git_reference *head = NULL;
+	git_buf upstream = { 0 };
+
+	if (r->branches) {
+		for (char **b = r->branches; *b; b++)
+			g_ptr_array_add(refs, watch_repo_ref_name(r, *b));
+		return refs;
+	}
+	if (git_reference_lookup(&head, r->repo, "HEAD") < 0)
+		return refs;
+	if (git_reference_type(head) != GIT_REFERENCE_SYMBOLIC) {
+		g_ptr_array_add(refs, g_strdup("HEAD"));
+	} else {
+		g_ptr_array_add(refs, g_strdup(git_reference_symbolic_target(head)));
+		if (git_branch_upstream_name(&upstream, r->repo, git_reference_symbolic_target(head)) == 0)
+			g_ptr_array_add(refs, g_strdup(upstream.ptr));
+		git_buf_dispose(&upstream);
+	}
+	git_reference_free(head);
+	return refs;
+}
+
+static void watch_repo_log_finding(struct watch_repo *r, const char *ref, const struct finding *f,
+                                   const char *what)
+{
+	watch_log("%s %s: %s: %s %s %s (%s:%u) commit %.12s by %s: %s", r->name, ref, what,
+	          severity_name(f->severity), f->rule ? f->rule->id : "", f->resource, f->file, f->line,
+	          f->commit ? f->commit : "", f->author ? f->author : "", f->message);
+}
+
+/* Stores what base..tip brought to ref (alerts at or above the threshold) and the new tip. */
+static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_oid *base,
+                              const git_oid *tip, GError **error)
+{
+	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), tip);
+	if (base && !analyse_range(findings, r->scan, r->repo, base, tip, error))
+		return false;
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (f->severity >= r->w->threshold)
+			g_ptr_array_add(alerts, state_alert_from_finding(f, r->path, ref));
+		else if (f->severity > SEVERITY_INFO)
+			watch_repo_log_finding(r, ref, f, "below the threshold");
+	}
+	if (!state_record(r->w->state, r->path, ref, hex, alerts, error))
+		return false;
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (f->severity >= r->w->threshold)
+			watch_repo_log_finding(r, ref, f, "alert");
+	}
+	return true;
+}
+
+/* Where to start for a branch that moved from stored to tip; *have false: nothing to analyse. */
+static bool watch_repo_base(git_oid *out, bool *have, struct watch_repo *r, const char *ref,
+                            const git_oid *stored, const git_oid *tip, GError **error)
+{
+	bool found = false;
+
+	*have = false;
+	if (git_graph_descendant_of(r->repo, tip, stored) == 1) {
+		*out = *stored;
+		*have = true;
+		return true;
+	}
+	if (!analyse_base(out, &found, r->repo, stored, tip, error))
+		return false;
+	if (!found) {
+		watch_log("%s %s: rewritten with no history in common; following from the new tip",
+		          r->name, ref);
+		return true;
+	}
+	if (git_oid_equal(out, tip))
+		return true; /* moved back: nothing new */
+	watch_log("%s %s: rewritten (force-push?); analysing from the merge base %.12s", r->name, ref,
+	          git_oid_tostr_s(out));
+	*have = true;
+	return true;
+}
+
+static bool watch_repo_branch(struct watch_repo *r, const char *ref, GError **error)
+{
+	g_autofree char *stored_hex = NULL;
+	git_commit *old = NULL;
+	git_oid tip, stored, base;
+	bool have_base = false;
+
+	if (git_reference_name_to_id(&tip, r->repo, ref) < 0)
+		return true; /* not there (yet) */
+	if (!state_branch_get(&stored_hex, r->w->state, r->path, ref, error))
+		return false;
+	if (!stored_hex) {
+		watch_log("%s %s: following from %.12s", r->name, ref, git_oid_tostr_s(&tip));
+		return watch_repo_record(r, ref, NULL, &tip, error);
+	}
+	if (git_oid_fromstr(&stored, stored_hex) < 0 || git_oid_equal(&stored, &tip))
+		return true;
+	if (git_commit_lookup(&old, r->repo, &stored) < 0) {
+		watch_log("%s %s: the last analysed commit %.12s is gone; following from %.12s", r->name,
+		          ref, stored_hex, git_oid_tostr_s(&tip));
+		return watch_repo_record(r, ref, NULL, &tip, error);
+	}
+	git_commit_free(old);
+	if (!watch_repo_base(&base, &have_base, r, ref, &stored, &tip, error))
+		return false;
+	return watch_repo_record(r, ref, have_base ? &base : NULL, &tip, error);
+}
+
+void watch_repo_flush(struct watch_repo *r)
+{
+	g_autoptr(GPtrArray) pending = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autoptr(GError) error = NULL;
+
+	if (!state_pending(pending, r->w->state, r->path, &error)) {
+		watch_log("%s: %s", r->name, error->message);
+		return;
+	}
+	if (pending->len == 0)
+		return;
+	if (!notifier_show(r->w->notifier, r->name, pending, &error)) {
+		if (!r->notify_failing)
+			watch_log("%s: no notification server (%s); %u alert(s) logged above, kept to notify "
+			          "when one appears",
+			          r->name, error->message, pending->len);
+		r->notify_failing = true;
+		return;
+	}
+	r->notify_failing = false;
+	watch_log("%s: notified %u alert(s)", r->name, pending->len);
+	g_clear_error(&error);
+	if (!state_mark_notified(r->w->state, pending, &error))
+		watch_log("%s: %s", r->name, error->message);
+}
+
+void watch_repo_check(struct watch_repo *r)
+{
+	g_autoptr(GPtrArray) refs = NULL;
+
+	debounce_cancel(r->debounce);
+	watch_repo_monitors_sync(r);
+	refs = watch_repo_refs(r);
+	for (guint i = 0; i < refs->len; i++) {
+		g_autoptr(GError) error = NULL;
+
+		if (!watch_repo_branch(r, refs->pdata[i], &error))
+			watch_log("%s %s: %s", r->name, (char *)refs->pdata[i], error->message);
+	}
+	watch_repo_flush(r);
+}
