@@ -130,14 +130,19 @@ static bool cmd_history_run(const char *repo_dir, const char *since_text, bool j
 	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
 	g_autofree char *path = state_default_path();
 	g_autofree char *repo = NULL;
-	g_autoptr(state) s = NULL;
+	struct state *s = NULL;
 	gint64 since = 0;
+	bool ok;
 
 	if (since_text && !cmd_history_since(&since, since_text, error))
 		return false;
 	if (repo_dir && !cmd_history_repo(&repo, repo_dir, error))
 		return false;
-	if (!state_open(&s, path, error) || !state_alerts(alerts, s, repo, since, error))
+	if (!state_open(&s, path, error))
+		return false;
+	ok = state_alerts(alerts, s, repo, since, error);
+	state_free(s);
+	if (!ok)
 		return false;
 	if (json)
 		cmd_history_json(alerts);

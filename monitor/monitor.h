@@ -53,8 +53,6 @@ char *state_default_path(void);
  */
 bool state_open(struct state **out, const char *path, GError **error);
 void state_free(struct state *s);
-typedef struct state state;
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(state, state_free)
 
 /* The last commit analysed on (repo, branch), newly allocated, or NULL in *out. */
 bool state_branch_get(char **out, struct state *s, const char *repo, const char *branch,

@@ -140,8 +140,11 @@ static void notifier_body_alert(GString *out, const struct state_alert *a, bool 
 static char *notifier_body_markup(GPtrArray *alerts, bool markup)
 {
 	GString *out = g_string_new(NULL);
-	g_autoptr(GPtrArray) sorted = g_ptr_array_copy(alerts, NULL, NULL);
+	/* A borrowing copy: g_ptr_array_copy() would keep the free function. */
+	g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(alerts->len);
 
+	for (guint i = 0; i < alerts->len; i++)
+		g_ptr_array_add(sorted, alerts->pdata[i]);
 	/* Worst first; a stable order otherwise (the order of the commits). */
 	for (guint i = 1; i < sorted->len; i++)
 		for (guint j = i; j > 0 && ((struct state_alert *)sorted->pdata[j])->severity >

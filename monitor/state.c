@@ -217,9 +217,10 @@ static bool state_record_steps(struct state *s, const char *repo, const char *br
 	bool ok = true;
 
 	if (sqlite3_prepare_v2(s->db,
-	                       "INSERT OR IGNORE INTO alerts (repo, branch, commit_id, finding_id, rule,"
+	                       "INSERT INTO alerts (repo, branch, commit_id, finding_id, rule,"
 	                       " severity, resource, file, line, message, author, date, subject, found_at)"
-	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                       " ON CONFLICT (repo, commit_id, finding_id) DO NOTHING",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return state_fail(s, error, "storing alerts");
 	for (guint i = 0; ok && alerts && i < alerts->len; i++)
