@@ -33,6 +33,10 @@ struct cmd_audit {
 	int jobs;
 	bool progress;
 	size_t commits;
+	/* The last commit judged and its tree: in a linear history it is the
+	 * next commit's parent, whose tree then needs no lookup. */
+	git_oid last_id;
+	git_tree *last_tree;
 };
 
 static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **error)
@@ -112,9 +116,12 @@ static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git
 		gitwalk_set_error(error, "reading a commit's tree");
 		goto fail;
 	}
-	if (git_commit_parentcount(commit) > 0 &&
-	    (git_commit_parent(&parent, commit, 0) < 0 ||
-	     git_commit_tree(&item->parent_tree, parent) < 0)) {
+	if (git_commit_parentcount(commit) > 0 && a->last_tree &&
+	    git_oid_equal(git_commit_parent_id(commit, 0), &a->last_id))
+		git_tree_dup(&item->parent_tree, a->last_tree);
+	else if (git_commit_parentcount(commit) > 0 &&
+	         (git_commit_parent(&parent, commit, 0) < 0 ||
+	          git_commit_tree(&item->parent_tree, parent) < 0)) {
 		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
 		                             ? "a shallow clone cannot be walked past its boundary "
 		                               "(libgit2 1.5); fetch with --unshallow"
@@ -122,6 +129,9 @@ static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git
 		goto fail;
 	}
 	git_commit_free(parent);
+	git_oid_cpy(&a->last_id, git_commit_id(commit));
+	git_tree_free(a->last_tree);
+	git_tree_dup(&a->last_tree, item->tree);
 	if (!scan_tree_changes(a->scan, item->changes, item->parent_tree, item->tree, error))
 		goto fail;
 	if (item->changes->len == 0) {
@@ -258,6 +268,7 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	ok = cmd_audit_push(&a, argc == 2 ? argv[1] : NULL, error) && cmd_audit_walk(&a, findings, error);
 out:
 	git_revwalk_free(a.walk);
+	git_tree_free(a.last_tree);
 	scan_free(a.scan);
 	git_repository_free(a.repo);
 	return ok;

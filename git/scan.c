@@ -429,10 +429,15 @@ static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray
 	for (guint i = 0; i < sc->side.resources->len; i++) {
 		struct resource *r = sc->side.resources->pdata[i];
 
-		if (r->model == RESOURCE_SETTINGS)
+		g_autoptr(exposure) e = NULL;
+
+		if (r->model == RESOURCE_SETTINGS) {
 			g_ptr_array_add(sc->settings, r);
-		else
-			g_ptr_array_add(sets, resource_exposure(r));
+			continue;
+		}
+		/* Only the ports whose services have settings are ever asked about. */
+		e = resource_exposure(r);
+		g_ptr_array_add(sets, exposure_intersect(e, s->pack->settings_ports));
 	}
 	sc->surface = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
 	sc->ctx.settings_resources = sc->settings;

@@ -71,6 +71,7 @@ void rulepack_free(struct rulepack *p)
 	exposure_free(p->sensitive_all);
 	exposure_free(p->web);
 	exposure_free(p->portless);
+	exposure_free(p->settings_ports);
 	g_free(p);
 }
 
@@ -174,6 +175,7 @@ static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_
 {
 	const struct doc_node *list = doc_map_get(root, "sensitive");
 	g_autoptr(GPtrArray) sets = g_ptr_array_new();
+	g_autoptr(GPtrArray) with_settings = g_ptr_array_new();
 
 	if (!list || list->kind != DOC_LIST) {
 		rulepack_problem(l, root->line, "missing \"sensitive:\" list");
@@ -196,8 +198,12 @@ static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_
 		s->settings = rulepack_strings(doc_map_get(m, "settings"));
 		g_ptr_array_add(l->p->sensitive, s);
 		g_ptr_array_add(sets, s->ports);
+		if (s->settings->len)
+			g_ptr_array_add(with_settings, s->ports);
 	}
 	l->p->sensitive_all = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+	l->p->settings_ports = exposure_union_all((const exposure *const *)with_settings->pdata,
+	                                          with_settings->len);
 }
 
 static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node *m)

@@ -52,6 +52,7 @@ struct rulepack {
 	exposure *sensitive_all; /* union of the sensitive ports, every address */
 	exposure *web;         /* public web ports, every address */
 	exposure *portless;    /* every protocol without ports, every address */
+	exposure *settings_ports; /* the sensitive ports of services with settings files */
 };
 
 /*
@@ -104,7 +105,8 @@ struct classify_context {
 	 * settings (elasticsearch.yml...), or NULL when not loaded. */
 	GPtrArray *settings_resources;
 	/* The exposure of the whole repository at the new revision (union
-	 * of every resource), or NULL when not loaded. */
+	 * of every resource) on the pack's settings_ports, or NULL when not
+	 * loaded. */
 	const exposure *surface;
 };
 
