@@ -244,12 +244,65 @@ static char *watch_repo_ref_name(struct watch_repo *r, const char *branch)
 	return g_strconcat("refs/heads/", branch, NULL);
 }
 
+struct watch_repo_refspec_match {
+	const char *merge; /* the upstream's name on the remote */
+	char *out;         /* its remote-tracking ref, once found */
+};
+
+static int watch_repo_refspec_cb(const git_config_entry *entry, void *payload)
+{
+	struct watch_repo_refspec_match *m = payload;
+	git_refspec *spec = NULL;
+	git_buf dst = { 0 };
+
+	if (!m->out && git_refspec_parse(&spec, entry->value, true) == 0 &&
+	    git_refspec_src_matches(spec, m->merge) && git_refspec_transform(&dst, spec, m->merge) == 0)
+		m->out = g_strdup(dst.ptr);
+	git_buf_dispose(&dst);
+	git_refspec_free(spec);
+	return 0;
+}
+
+/*
+ * The remote-tracking ref branch follows (branch.NAME.remote and .merge
+ * through the remote's fetch refspecs), or NULL. Read from the config
+ * directly: git_branch_upstream_name() goes through git_remote_lookup(),
+ * whose regex matching in libgit2 1.5 leaks PCRE2 match data on every
+ * call, which a daemon checking every minute cannot afford.
+ */
+static char *watch_repo_upstream(struct watch_repo *r, const char *branch)
+{
+	const char *name = branch + strlen("refs/heads/");
+	g_autofree char *remote_key = g_strdup_printf("branch.%s.remote", name);
+	g_autofree char *merge_key = g_strdup_printf("branch.%s.merge", name);
+	git_config *cfg = NULL;
+	git_buf remote = { 0 }, merge = { 0 };
+	struct watch_repo_refspec_match m = { NULL, NULL };
+
+	if (!g_str_has_prefix(branch, "refs/heads/") || git_repository_config_snapshot(&cfg, r->repo) < 0)
+		return NULL;
+	if (git_config_get_string_buf(&remote, cfg, remote_key) == 0 &&
+	    git_config_get_string_buf(&merge, cfg, merge_key) == 0) {
+		g_autofree char *fetch_key = g_strdup_printf("remote.%s.fetch", remote.ptr);
+
+		m.merge = merge.ptr;
+		if (strcmp(remote.ptr, ".") == 0)
+			m.out = g_strdup(merge.ptr);
+		else
+			git_config_get_multivar_foreach(cfg, fetch_key, NULL, watch_repo_refspec_cb, &m);
+	}
+	git_buf_dispose(&remote);
+	git_buf_dispose(&merge);
+	git_config_free(cfg);
+	return m.out;
+}
+
 /* The refs to follow: the configured ones, or the current branch and its upstream. */
 static GPtrArray *watch_repo_refs(struct watch_repo *r)
 {
 	GPtrArray *refs = g_ptr_array_new_with_free_func(g_free);
 	git_reference *head = NULL;
-	git_buf upstream = { 0 };
+	char *upstream;
 
 	if (r->branches) {
 		for (char **b = r->branches; *b; b++)
@@ -262,9 +315,9 @@ static GPtrArray *watch_repo_refs(struct watch_repo *r)
 		g_ptr_array_add(refs, g_strdup("HEAD"));
 	} else {
 		g_ptr_array_add(refs, g_strdup(git_reference_symbolic_target(head)));
-		if (git_branch_upstream_name(&upstream, r->repo, git_reference_symbolic_target(head)) == 0)
-			g_ptr_array_add(refs, g_strdup(upstream.ptr));
-		git_buf_dispose(&upstream);
+		upstream = watch_repo_upstream(r, git_reference_symbolic_target(head));
+		if (upstream)
+			g_ptr_array_add(refs, upstream);
 	}
 	git_reference_free(head);
 	return refs;
@@ -299,6 +352,10 @@ static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_o
 	}
 	if (!state_record(r->w->state, r->path, ref, hex, alerts, error))
 		return false;
+	if (base)
+		watch_log("%s %s: analysed %.12s..%.12s: %u finding(s), %u at or above %s", r->name, ref,
+		          git_oid_tostr_s(base), hex, findings->len, alerts->len,
+		          severity_name(r->w->threshold));
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
