@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# test_watch.sh - driftwatch watch end to end with real components: Xvfb,
+# a private D-Bus session bus, the dunst notification server read back
+# with dunstctl, git repositories, a bare "remote" and the state store.
+#
+# Cases: no server (logged, kept, notified when dunst appears); an
+# exposing commit (summary, body, urgency; the latency is printed); a
+# benign commit (nothing); 30 commits pulled at once (one notification);
+# SIGKILL, two exposing commits, restart (both once); a commit pushed to
+# the remote by another clone and fetched by --fetch-interval; history;
+# SIGTERM (exit 0, which under LeakSanitizer also means no leak).
+#
+# Xvfb, dunst and dbus-run-session are required: their absence fails.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${DW_WATCH_IN_SESSION:-}" ]; then
+	for tool in Xvfb dunst dunstctl dbus-run-session; do
+		if ! command -v "$tool" >/dev/null; then
+			echo "not ok 1 - $tool is installed (packaging/install-deps.sh installs it)"
+			echo "1..1"
+			exit 1
+		fi
+	done
+	DW_WATCH_IN_SESSION=1 exec timeout -k 5 100 \
+		dbus-run-session --config-file="$here/dbus-session.conf" -- "$0" "$@"
+fi
+. "$here/lib.sh"
+
+LOG=$WORK/watch.log
+export XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config XDG_RUNTIME_DIR=$WORK/run
+mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+WATCH_PID= DUNST_PID= XVFB_PID=
+
+cleanup() {
+	for pid in $WATCH_PID $DUNST_PID $XVFB_PID; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# now_ms: milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# wait_for SECONDS COMMAND...: polls every 50 ms until the command succeeds.
+wait_for() {
+	local deadline=$(($(now_ms) + $1 * 1000))
+	shift
+	until "$@"; do
+		[ "$(now_ms)" -lt "$deadline" ] || return 1
+		sleep 0.05
+	done
+}
+
+# The log from line MARK on (set MARK=$(log_mark) before acting).
+log_mark() { wc -l <"$LOG"; }
+log_since() { tail -n +"$((MARK + 1))" "$LOG"; }
+log_has() { log_since | grep -q -- "$1"; }
+
+# Every notification dunst has seen: shown, waiting and closed.
+notif_total() {
+	local n=0 k
+	for k in displayed waiting history; do
+		n=$((n + $(dunstctl count "$k" 2>/dev/null || echo 0)))
+	done
+	echo "$n"
+}
+notif_more_than() { [ "$(notif_total)" -gt "$1" ]; }
+
+# Closes what is shown and prints the newest notification as
+# "summary<TAB>body<TAB>urgency" (urgency from the dunstrc format below).
+notif_newest() {
+	dunstctl close-all
+	wait_for 5 sh -c '[ "$(dunstctl count displayed)" -eq 0 ]'
+	dunstctl history | python3 -c '
+import json, sys
+d = json.load(sys.stdin)["data"][0]
+n = max(d, key=lambda x: x["id"]["data"])
+print("\t".join([n["summary"]["data"], n["body"]["data"].replace("\n", "|"),
+                 n["message"]["data"].split("\n")[0]]))'
+}
+
+start_watch() {
+	"$DRIFTWATCH" watch --debounce 200 --rescan-interval 1h "$@" "$REPO" 2>>"$LOG" &
+	WATCH_PID=$!
+}
+
+start_dunst() {
+	cat >"$WORK/dunstrc" <<'RC'
+[global]
+    format = "%s\n%b"
+[urgency_low]
+    format = "urgency=low\n%s\n%b"
+[urgency_normal]
+    format = "urgency=normal\n%s\n%b"
+[urgency_critical]
+    format = "urgency=critical\n%s\n%b"
+RC
+	dunst -config "$WORK/dunstrc" >"$WORK/dunst.log" 2>&1 &
+	DUNST_PID=$!
+	wait_for 10 dunstctl is-paused >/dev/null 2>&1
+}
+
+sg() { # sg NAME PORT CIDR: a CloudFormation security group admitting tcp/PORT from CIDR
+	cat <<YAML
+AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  $1:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: $1
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: $2
+          ToPort: $2
+          CidrIp: $3
+YAML
+}
+
+# An X server on a free display (Xvfb picks it and tells on fd 3).
+Xvfb -displayfd 3 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
+XVFB_PID=$!
+if wait_for 15 test -s "$WORK/display"; then
+	export DISPLAY=":$(cat "$WORK/display")"
+	ok "Xvfb runs on $DISPLAY"
+else
+	not_ok "Xvfb starts" "$(cat "$WORK/xvfb.log")"
+fi
+
+REPO=$(new_repo infra)
+sg AppSG 22 10.0.0.0/8 >"$REPO/app.yaml"
+commit "$REPO" "app: ssh from the office"
+REMOTE=$WORK/remote.git
+git clone -q --bare "$REPO" "$REMOTE"
+git -C "$REPO" remote add origin "$REMOTE"
+git -C "$REPO" fetch -q origin
+git -C "$REPO" branch -q --set-upstream-to=origin/main main
+
+# --- no notification server: logged, kept running, notified when one appears
+MARK=0
+: >"$LOG"
+start_watch
+wait_for 20 log_has "refs/heads/main: following from" || not_ok "watcher starts" "$(cat "$LOG")"
+MARK=$(log_mark)
+sg CacheSG 6379 0.0.0.0/0 >"$REPO/cache.yaml"
+commit "$REPO" "cache: open redis for the migration"
+if wait_for 20 log_has "no notification server"; then
+	ok "no notification server: the failure is logged"
+else
+	not_ok "no notification server: the failure is logged" "$(log_since)"
+fi
+if log_since | grep -q "alert: critical DW-NET-001 aws-sg:CacheSG"; then
+	ok "no notification server: the finding is logged"
+else
+	not_ok "no notification server: the finding is logged" "$(log_since)"
+fi
+if kill -0 "$WATCH_PID" 2>/dev/null; then ok "no notification server: still running"
+else not_ok "no notification server: still running" "$(log_since)"; fi
+
+start_dunst
+if wait_for 20 notif_more_than 0; then
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	case "$summary" in
+	"infra: Redis newly reachable from the Internet: tcp/6379") ok "a server appears: the kept alert is notified" ;;
+	*) not_ok "a server appears: the kept alert is notified" "summary: $summary" ;;
+	esac
+else
+	not_ok "a server appears: the kept alert is notified" "$(log_since)" "$(cat "$WORK/dunst.log")"
+fi
+
+# --- an exposing commit: one notification, its summary, body and urgency
+MARK=$(log_mark)
+before=$(notif_total)
+sg SearchSG 9200 0.0.0.0/0 >"$REPO/search.yaml"
+t0=$(now_ms)
+commit "$REPO" "search: open elasticsearch to everyone"
+if wait_for 20 notif_more_than "$before"; then
+	t1=$(now_ms)
+	echo "# commit-to-notification latency: $((t1 - t0)) ms (debounce 200 ms)"
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	head=$(git -C "$REPO" rev-parse --short=12 HEAD)
+	[ "$summary" = "infra: Elasticsearch newly reachable from the Internet: tcp/9200" ] &&
+		ok "exposing commit: summary names the repository and the finding" ||
+		not_ok "exposing commit: summary names the repository and the finding" "summary: $summary"
+	case "$body" in
+	"CRITICAL DW-NET-001 "*"aws-sg:SearchSG (search.yaml:"*"commit $head by Test Author &lt;author@example.com&gt;: search: open elasticsearch to everyone"*)
+		ok "exposing commit: body names rule, resource, commit and author" ;;
+	*) not_ok "exposing commit: body names rule, resource, commit and author" "body: $body" ;;
+	esac
+	[ "$urgency" = "urgency=critical" ] && ok "exposing commit: urgency critical" ||
+		not_ok "exposing commit: urgency critical" "$urgency"
+else
+	not_ok "exposing commit: notified within 20 s" "$(log_since)"
+fi
+
+# --- a benign commit: analysed, no notification
+MARK=$(log_mark)
+before=$(notif_total)
+echo "# readme" >"$REPO/README.md"
+commit "$REPO" "docs: a readme"
+if wait_for 20 log_has "analysed .*: 0 finding(s)"; then
+	sleep 0.3
+	[ "$(notif_total)" -eq "$before" ] && ok "benign commit: no notification" ||
+		not_ok "benign commit: no notification" "$(notif_newest)"
+else
+	not_ok "benign commit: analysed" "$(log_since)"
+fi
+
+# --- 30 commits pulled at once: one notification with the count
+DEV=$WORK/dev
+git clone -q "$REPO" "$DEV"
+for i in $(seq 1 30); do
+	case $i in
+	10) sg PgSG 5432 0.0.0.0/0 >"$DEV/pg.yaml" ;;
+	20) sg MongoSG 27017 0.0.0.0/0 >"$DEV/mongo.yaml" ;;
+	30) sg AdminSG 3389 0.0.0.0/0 >"$DEV/admin.yaml" ;;
+	*) echo "$i" >"$DEV/notes.txt" ;;
+	esac
+	commit "$DEV" "change $i"
+done
+MARK=$(log_mark)
+before=$(notif_total)
+git -C "$REPO" pull -q --ff-only "$DEV" main
+if wait_for 20 notif_more_than "$before"; then
+	sleep 1
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	[ "$(notif_total)" -eq $((before + 1)) ] && ok "30 commits at once: one notification" ||
+		not_ok "30 commits at once: one notification" "$(notif_total) after $before" "$(log_since)"
+	case "$summary" in
+	"infra: 3 findings; worst: "*) ok "30 commits at once: the notification counts 3 findings" ;;
+	*) not_ok "30 commits at once: the notification counts 3 findings" "$summary" ;;
+	esac
+	[ "$(log_since | grep -c 'analysed')" -eq 1 ] && ok "30 commits at once: analysed once" ||
+		not_ok "30 commits at once: analysed once" "$(log_since)"
+else
+	not_ok "30 commits at once: notified" "$(log_since)"
+fi
+
+# --- SIGKILL, two exposing commits, restart: both notified, once
+kill -KILL "$WATCH_PID"
+wait "$WATCH_PID" 2>/dev/null
+sg RabbitSG 5672 0.0.0.0/0 >"$REPO/rabbit.yaml"
+commit "$REPO" "rabbit: open amqp"
+c1=$(git -C "$REPO" rev-parse HEAD)
+sg MemcacheSG 11211 0.0.0.0/0 >"$REPO/memcache.yaml"
+commit "$REPO" "memcache: open it"
+c2=$(git -C "$REPO" rev-parse HEAD)
+MARK=$(log_mark)
+before=$(notif_total)
+start_watch --fetch-interval 1s
+if wait_for 20 notif_more_than "$before"; then
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	case "$body" in
+	*"commit ${c1:0:12} "*"commit ${c2:0:12} "* | *"commit ${c2:0:12} "*"commit ${c1:0:12} "*)
+		ok "after SIGKILL: both commits are reported on restart" ;;
+	*) not_ok "after SIGKILL: both commits are reported on restart" "$body" ;;
+	esac
+else
+	not_ok "after SIGKILL: notified on restart" "$(log_since)"
+fi
+kill -TERM "$WATCH_PID"
+wait "$WATCH_PID"
+before=$(notif_total)
+MARK=$(log_mark)
+start_watch --fetch-interval 1s
+wait_for 20 log_has "watching 1 repository"
+sleep 1
+[ "$(notif_total)" -eq "$before" ] && ok "restarted again: nothing notified twice" ||
+	not_ok "restarted again: nothing notified twice" "$(notif_newest)"
+
+# --- a commit pushed to the remote by another clone, seen through --fetch-interval
+OTHER=$WORK/other
+git clone -q "$REMOTE" "$OTHER"
+git -C "$OTHER" pull -q --ff-only "$REPO" main
+sg LdapSG 389 0.0.0.0/0 >"$OTHER/ldap.yaml"
+commit "$OTHER" "ldap: open to everyone"
+MARK=$(log_mark)
+before=$(notif_total)
+git -C "$OTHER" push -q origin main
+if wait_for 20 notif_more_than "$before"; then
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	case "$body" in
+	*"aws-sg:LdapSG"*"ldap: open to everyone"*) ok "fetched commit: notified through --fetch-interval" ;;
+	*) not_ok "fetched commit: notified through --fetch-interval" "$summary" "$body" ;;
+	esac
+	log_has "refs/remotes/origin/main: analysed" && ok "fetched commit: found on the upstream branch" ||
+		not_ok "fetched commit: found on the upstream branch" "$(log_since)"
+else
+	not_ok "fetched commit: notified through --fetch-interval" "$(log_since)"
+fi
+
+# --- history lists what was notified
+dw history
+status_is "history exits 0" 0
+for r in CacheSG SearchSG PgSG MongoSG AdminSG RabbitSG MemcacheSG LdapSG; do
+	n=$(printf '%s\n' "$OUT" | grep -c "aws-sg:$r ")
+	[ "$n" -eq 1 ] && ok "history lists $r once" || not_ok "history lists $r once" "$OUT"
+done
+dw history --format json --repo "$REPO"
+json_check "history --format json: 8 alerts, all notified" \
+	"len(d['alerts'])==8 and all(a['notified'] for a in d['alerts']) and d['alerts'][0]['rule']=='DW-NET-001'"
+dw history --since 2999-01-01
+[ -z "$OUT" ] && ok "history --since the future: nothing" || not_ok "history --since the future: nothing" "$OUT"
+
+# --- SIGTERM: a clean stop
+kill -TERM "$WATCH_PID"
+wstatus=0
+wait "$WATCH_PID" || wstatus=$?
+WATCH_PID=
+[ "$wstatus" -eq 0 ] && ok "SIGTERM: exit 0 (no leak under LeakSanitizer)" ||
+	not_ok "SIGTERM: exit 0" "status $wstatus" "$(tail -n 40 "$LOG")"
+
+done_testing
