@@ -8,12 +8,13 @@
 # benign commit (nothing); 30 commits pulled at once (one notification);
 # SIGKILL, two exposing commits, restart (both once); a commit pushed to
 # the remote by another clone and fetched by --fetch-interval; history;
-# SIGTERM (exit 0, which under LeakSanitizer also means no leak).
+# SIGTERM (exit 0, which under LeakSanitizer also means no leak); the
+# systemd user unit passes systemd-analyze verify.
 #
 # Xvfb, dunst and dbus-run-session are required: their absence fails.
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${DW_WATCH_IN_SESSION:-}" ]; then
-	for tool in Xvfb dunst dunstctl dbus-run-session; do
+	for tool in Xvfb dunst dunstctl dbus-run-session systemd-analyze; do
 		if ! command -v "$tool" >/dev/null; then
 			echo "not ok 1 - $tool is installed (packaging/install-deps.sh installs it)"
 			echo "1..1"
@@ -117,6 +118,16 @@ Resources:
           CidrIp: $3
 YAML
 }
+
+# The systemd user unit, pointed at this build: systemd-analyze only warns
+# about bad values, so any output fails too.
+sed "s|@bindir@|$(dirname "$DRIFTWATCH")|" "$SRCDIR/packaging/driftwatch-watch.service.in" \
+	>"$WORK/driftwatch-watch.service"
+if out=$(systemd-analyze --user --man=no verify "$WORK/driftwatch-watch.service" 2>&1) && [ -z "$out" ]; then
+	ok "driftwatch-watch.service passes systemd-analyze verify"
+else
+	not_ok "driftwatch-watch.service passes systemd-analyze verify" "$out"
+fi
 
 # An X server on a free display (Xvfb picks it and tells on fd 3).
 Xvfb -displayfd 3 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
