@@ -10,12 +10,20 @@
  *    escapes that would cut a string short; it also
  *    finds data after the top-level value, which json-glib 1.6 accepts
  *    when it is another object ("{}\n{}");
- *  - the parser's signals, taken in the class handlers of a JsonParser
- *    subclass, record lines: "object-start"/"array-start" give
- *    the line of a container's opening bracket, "object-member" and
- *    "array-element" the line of a scalar value (json_parser_get_current_line
- *    then reports the line of the value's last token). A key gets its
- *    value's line.
+ *  - lines: a container starts on its '{' or '['; a scalar gets the line
+ *    json_parser_get_current_line gives when json-glib reports it, which is
+ *    the line of the ',' after it if there is one, else of its token; a key
+ *    gets its value's line. For plain JSON the pre-scan
+ *    records these lines ("marks"), one per value in document order, and
+ *    the conversion takes them in turn while it walks json-glib's tree,
+ *    which is in document order too unless an object repeats a key.
+ *    Otherwise (a repeated key, or input outside the plain-JSON tokens the
+ *    marks understand) the document is parsed again with a JsonParser
+ *    subclass whose class handlers record the same lines from the
+ *    parser's signals: "object-start"/"array-start" for the brackets,
+ *    "object-member"/"array-element" for the values. Those signals go
+ *    through libffi, about 2,500 instructions a member, which is why they
+ *    are only the fallback.
  * json-glib keeps only the last of duplicate keys, so a JSON map has none.
  * It also accepts a few non-JSON forms ('single quotes', block comments,
  * hex numbers); the pre-scan skips over them so they cannot hide brackets.
@@ -24,6 +32,42 @@
 
 #include <json-glib/json-glib.h>
 #include <string.h>
+
+/*
+ * The line of one value, recorded by the pre-scan in document order: what
+ * the signals would report for it.
+ */
+enum doc_json_mark_kind {
+	DOC_JSON_MARK_OBJECT,
+	DOC_JSON_MARK_ARRAY,
+	DOC_JSON_MARK_STRING,
+	DOC_JSON_MARK_NUMBER,
+	DOC_JSON_MARK_BOOLEAN,
+	DOC_JSON_MARK_NULL,
+	DOC_JSON_MARK_OTHER,    /* never recorded: a value the marks do not model */
+};
+
+struct doc_json_mark {
+	unsigned line;          /* a container's '{' or '[' */
+	unsigned end;           /* where "object-member"/"array-element" report the value:
+	                         * the ',' after it, else the line its last token ends on */
+	unsigned n;             /* a container's members or elements */
+	enum doc_json_mark_kind kind;
+};
+
+/*
+ * Plain arrays rather than GArray: g_array_append_val() is a call and a
+ * memcpy per value, which showed in the profile.
+ */
+struct doc_json_marker {
+	struct doc_json_mark *marks; /* in document order; NULL once the input left plain JSON */
+	size_t n, cap;          /* marks used and allocated */
+	unsigned *open;         /* the marks of open containers, innermost last */
+	size_t depth, open_cap;
+	size_t keys;            /* members of all objects */
+	unsigned last;          /* the value that ended last, until a ',' or bracket */
+	bool key;               /* the innermost open container waits for a key */
+};
 
 /* What the pre-scan learnt about the input. */
 struct doc_json_scan {
@@ -86,7 +130,11 @@ G_DEFINE_TYPE(DocJsonParser, doc_json_parser, JSON_TYPE_PARSER)
 struct doc_json_convert {
 	struct doc *d;
 	const struct doc_limits *limits;
-	const struct doc_json_lines *lines;
+	const struct doc_json_lines *lines; /* the signals' lines, when marks is NULL */
+	const struct doc_json_mark *marks; /* from the pre-scan, or NULL */
+	size_t nmarks;
+	unsigned next;          /* the mark of the next node built */
+	bool mismatch;          /* the tree and the marks disagree: use the signals */
 	size_t count;           /* nodes built so far */
 	struct doc_node *spare; /* nodes allocated but not used yet */
 	size_t nspare;
@@ -134,6 +182,18 @@ static size_t doc_json_skip_comment(const char *data, size_t len, size_t i, unsi
 	return len;
 }
 
+/*
+ * Whether json-glib 1.6 ends the block comment data[start .. end) where
+ * the pre-scan does. Its scanner ends a comment at the first '/' after the
+ * opening slash-star, star or not, so a comment holding a '/' (or a lone
+ * slash-star-slash) ends early there; an unterminated one ends at a later '/'.
+ */
+static bool doc_json_comment_plain(const char *data, size_t start, size_t end)
+{
+	return end - start >= 4 && data[end - 2] == '*' && data[end - 1] == '/' &&
+	       memchr(data + start + 2, '/', end - start - 3) == NULL;
+}
+
 /* Integers json-glib would wrap are a parse error here instead. */
 static bool doc_json_check_word(const char *path, const char *word, size_t wlen, unsigned line,
                                 GError **error)
@@ -166,13 +226,168 @@ static bool doc_json_count(const char *path, size_t *count, const struct doc_lim
 	return true;
 }
 
+static void doc_json_marker_init(struct doc_json_marker *m)
+{
+	*m = (struct doc_json_marker){ .cap = 64, .last = DOC_JSON_NO_BOX };
+	m->marks = g_new(struct doc_json_mark, m->cap);
+}
+
+static void doc_json_marker_clear(struct doc_json_marker *m)
+{
+	g_clear_pointer(&m->marks, g_free);
+	g_clear_pointer(&m->open, g_free);
+}
+
+/* Whether word is a number in RFC 8259's grammar (section 6), nothing looser. */
+static bool doc_json_is_number(const char *word, size_t wlen)
+{
+	size_t i = word[0] == '-' ? 1 : 0;
+
+	if (i < wlen && word[i] == '0')
+		i++;
+	else if (i < wlen && word[i] >= '1' && word[i] <= '9')
+		while (i < wlen && g_ascii_isdigit(word[i]))
+			i++;
+	else
+		return false;
+	if (i < wlen && word[i] == '.') {
+		if (++i == wlen || !g_ascii_isdigit(word[i]))
+			return false;
+		while (i < wlen && g_ascii_isdigit(word[i]))
+			i++;
+	}
+	if (i < wlen && (word[i] == 'e' || word[i] == 'E')) {
+		i++;
+		if (i < wlen && (word[i] == '+' || word[i] == '-'))
+			i++;
+		if (i == wlen || !g_ascii_isdigit(word[i]))
+			return false;
+		while (i < wlen && g_ascii_isdigit(word[i]))
+			i++;
+	}
+	return i == wlen;
+}
+
+/* The kind of the scalar word, or DOC_JSON_MARK_OTHER. */
+static enum doc_json_mark_kind doc_json_word_kind(const char *word, size_t wlen)
+{
+	if ((wlen == 4 && memcmp(word, "true", 4) == 0) ||
+	    (wlen == 5 && memcmp(word, "false", 5) == 0))
+		return DOC_JSON_MARK_BOOLEAN;
+	if (wlen == 4 && memcmp(word, "null", 4) == 0)
+		return DOC_JSON_MARK_NULL;
+	return doc_json_is_number(word, wlen) ? DOC_JSON_MARK_NUMBER : DOC_JSON_MARK_OTHER;
+}
+
+/* The innermost open container, or NULL at the top level. */
+static struct doc_json_mark *doc_json_marker_top(struct doc_json_marker *m)
+{
+	return m->depth > 0 ? &m->marks[m->open[m->depth - 1]] : NULL;
+}
+
+/* Stop marking: the input is not plain JSON, or not as the marks model it. */
+static void doc_json_marker_off(struct doc_json_marker *m)
+{
+	g_clear_pointer(&m->marks, g_free);
+}
+
+/* A value of kind starts; line is what the signals would report for it. */
+static void doc_json_marker_value(struct doc_json_marker *m, enum doc_json_mark_kind kind,
+                                  unsigned line)
+{
+	struct doc_json_mark mark = { .line = line, .end = line, .kind = kind };
+	struct doc_json_mark *top = doc_json_marker_top(m);
+
+	/* A second top-level value, a value where a key belongs, or a word
+	 * that is not plain JSON. */
+	if ((top == NULL && m->n > 0) || m->key || kind == DOC_JSON_MARK_OTHER) {
+		doc_json_marker_off(m);
+		return;
+	}
+	if (top != NULL) {
+		top->n++;
+		m->keys += top->kind == DOC_JSON_MARK_OBJECT;
+	}
+	if (m->n == m->cap) {
+		m->cap *= 2;
+		m->marks = g_renew(struct doc_json_mark, m->marks, m->cap);
+	}
+	m->last = (unsigned)m->n;
+	m->marks[m->n++] = mark;
+}
+
+/*
+ * Mark the token data[start .. end), which begins on line at and ends on
+ * line; a key is skipped, a bracket opens or closes its container.
+ */
+static void doc_json_marker_token(struct doc_json_marker *m, const char *data, size_t start,
+                                  size_t end, unsigned at, unsigned line)
+{
+	struct doc_json_mark *top = doc_json_marker_top(m);
+	char c = data[start];
+	bool object = c == '{' || c == '}';
+
+	switch (c) {
+	case '{':
+	case '[':
+		doc_json_marker_value(m, object ? DOC_JSON_MARK_OBJECT : DOC_JSON_MARK_ARRAY, at);
+		if (m->marks == NULL)
+			return;
+		if (m->depth == m->open_cap) {
+			m->open_cap = m->open_cap > 0 ? 2 * m->open_cap : 16;
+			m->open = g_renew(unsigned, m->open, m->open_cap);
+		}
+		m->open[m->depth++] = (unsigned)m->n - 1;
+		m->last = DOC_JSON_NO_BOX;
+		m->key = object;
+		return;
+	case '}':
+	case ']':
+		if (top == NULL || top->kind != (object ? DOC_JSON_MARK_OBJECT : DOC_JSON_MARK_ARRAY)) {
+			doc_json_marker_off(m);
+			return;
+		}
+		top->end = at;
+		m->last = m->open[--m->depth];
+		m->key = false;
+		return;
+	case ':':
+		if (top == NULL || top->kind != DOC_JSON_MARK_OBJECT)
+			doc_json_marker_off(m);
+		else
+			m->key = false;
+		return;
+	case ',':
+		/* json-glib takes the ',' before it reports the value before it:
+		 * see json_parse_array() and json_parse_object(). */
+		if (top == NULL || m->last == DOC_JSON_NO_BOX) {
+			doc_json_marker_off(m);
+			return;
+		}
+		m->marks[m->last].end = at;
+		m->last = DOC_JSON_NO_BOX;
+		m->key = top->kind == DOC_JSON_MARK_OBJECT;
+		return;
+	case '"':
+		/* json-glib reads a key while it waits for one; see json_parse_object(). */
+		if (!m->key)
+			doc_json_marker_value(m, DOC_JSON_MARK_STRING, line);
+		return;
+	default:
+		doc_json_marker_value(m, doc_json_word_kind(data + start, end - start), at);
+		return;
+	}
+}
+
 /*
  * Walk the input once before json-glib does. Nodes are counted exactly for
  * valid JSON: the root, the first element of each non-empty container, then
  * one per ',' (next element or key) and one per ':' (a member's value).
+ * m, when it still has marks, gets every token.
  */
-static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const char *data,
-                             size_t len, const struct doc_limits *limits, GError **error)
+static bool doc_json_prescan(struct doc_json_scan *out, struct doc_json_marker *m,
+                             const char *path, const char *data, size_t len,
+                             const struct doc_limits *limits, GError **error)
 {
 	struct doc_json_scan scan = { 0 };
 	unsigned line = 1, depth = 0;
@@ -182,6 +397,7 @@ static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const 
 	while (i < len && scan.trailing_line == 0) {
 		char c = data[i];
 		unsigned at = line;
+		size_t start = i;
 
 		if (c == '\n' || c == ' ' || c == '\t' || c == '\r') {
 			line += c == '\n';
@@ -189,7 +405,11 @@ static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const 
 			continue;
 		}
 		if (c == '/' && i + 1 < len && data[i + 1] == '*') {
-			i = doc_json_skip_comment(data, len, i, &line);
+			size_t end = doc_json_skip_comment(data, len, i, &line);
+
+			if (m->marks != NULL && !doc_json_comment_plain(data, i, end))
+				doc_json_marker_off(m);
+			i = end;
 			continue;
 		}
 		if (closed) {
@@ -231,8 +451,6 @@ static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const 
 				return false;
 			i++;
 		} else if (doc_json_is_word(c)) {
-			size_t start = i;
-
 			while (i < len && doc_json_is_word(data[i]))
 				i++;
 			if (!doc_json_check_word(path, data + start, i - start, at, error))
@@ -240,6 +458,8 @@ static bool doc_json_prescan(struct doc_json_scan *out, const char *path, const 
 		} else {
 			i++;
 		}
+		if (m->marks != NULL)
+			doc_json_marker_token(m, data, start, i, at, line);
 	}
 	*out = scan;
 	return true;
@@ -507,6 +727,97 @@ static const struct doc_json_slot *doc_json_slot_get(const struct doc_json_conve
 	return &g_array_index(cv->lines->slots, struct doc_json_slot, b->first + i);
 }
 
+static enum doc_json_mark_kind doc_json_mark_kind(JsonNode *jn)
+{
+	GType type;
+
+	switch (json_node_get_node_type(jn)) {
+	case JSON_NODE_OBJECT:
+		return DOC_JSON_MARK_OBJECT;
+	case JSON_NODE_ARRAY:
+		return DOC_JSON_MARK_ARRAY;
+	case JSON_NODE_NULL:
+		return DOC_JSON_MARK_NULL;
+	case JSON_NODE_VALUE:
+		break;
+	}
+	type = json_node_get_value_type(jn);
+	if (type == G_TYPE_STRING)
+		return DOC_JSON_MARK_STRING;
+	if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+		return DOC_JSON_MARK_NUMBER;
+	return type == G_TYPE_BOOLEAN ? DOC_JSON_MARK_BOOLEAN : DOC_JSON_MARK_OTHER;
+}
+
+/*
+ * The mark of jn, the next node to build; NULL, with cv->mismatch set, when
+ * the marks and the tree disagree (a repeated key), so that nothing is built
+ * from a wrong line.
+ */
+static const struct doc_json_mark *doc_json_mark_peek(struct doc_json_convert *cv, JsonNode *jn)
+{
+	const struct doc_json_mark *m;
+
+	if (cv->next < cv->nmarks) {
+		m = &cv->marks[cv->next];
+		if (m->kind == doc_json_mark_kind(jn))
+			return m;
+	}
+	cv->mismatch = true;
+	return NULL;
+}
+
+/*
+ * The line and box of member or element i of a container recorded as c
+ * (the signals) or of the next node jn (the marks); false on a mismatch.
+ */
+static bool doc_json_child(struct doc_json_convert *cv, const struct doc_json_box *c, size_t i,
+                           JsonNode *jn, unsigned *line, unsigned *box)
+{
+	const struct doc_json_slot *slot;
+	const struct doc_json_mark *m;
+
+	if (cv->marks != NULL) {
+		m = doc_json_mark_peek(cv, jn);
+		if (m == NULL)
+			return false;
+		*line = m->end;
+		return true;
+	}
+	if (c == NULL)
+		return true;
+	slot = doc_json_slot_get(cv, c, i);
+	if (slot->line != 0)
+		*line = slot->line;
+	*box = slot->box;
+	return true;
+}
+
+/*
+ * The line of a container of n members or elements: its opening bracket,
+ * or line when nothing was recorded. *c is its box (signals only).
+ */
+static bool doc_json_container(struct doc_json_convert *cv, const struct doc_json_box **c,
+                               unsigned box, bool object, size_t n, unsigned *line)
+{
+	const struct doc_json_mark *m;
+
+	*c = NULL;
+	if (cv->marks != NULL) {
+		m = &cv->marks[box];
+		if (m->n != n) {
+			cv->mismatch = true;
+			return false;
+		}
+		*line = m->line;
+		return true;
+	}
+	*c = doc_json_box_get(cv, box, object, n);
+	if (*c != NULL && (*c)->start != 0)
+		*line = (*c)->start;
+	return true;
+}
+
 static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn, unsigned line,
                                       unsigned box, GError **error);
 
@@ -544,7 +855,10 @@ static bool doc_json_value(struct doc_json_convert *cv, struct doc_node *node, J
 	return true;
 }
 
-/* Members come in the order json_object_iter_next_ordered() gives, as the slots do. */
+/*
+ * Members come in the order json_object_iter_next_ordered() gives, as the
+ * slots do; the marks have document order, the same without repeated keys.
+ */
 static bool doc_json_object(struct doc_json_convert *cv, struct doc_node *node, JsonObject *o,
                             unsigned box, GError **error)
 {
@@ -555,16 +869,16 @@ static bool doc_json_object(struct doc_json_convert *cv, struct doc_node *node, 
 	size_t i = 0;
 
 	node->n = json_object_get_size(o);
-	c = doc_json_box_get(cv, box, true, node->n);
-	if (c != NULL && c->start != 0)
-		node->line = c->start;
+	if (!doc_json_container(cv, &c, box, true, node->n, &node->line))
+		return false;
 	node->pairs = doc_alloc_n(cv->d, node->n, sizeof(*node->pairs));
 	json_object_iter_init_ordered(&iter, o);
 	while (i < node->n && json_object_iter_next_ordered(&iter, &name, &member)) {
-		const struct doc_json_slot *slot = c != NULL ? doc_json_slot_get(cv, c, i) : NULL;
-		unsigned line = slot != NULL ? slot->line : node->line;
+		unsigned line = node->line, vbox = DOC_JSON_NO_BOX;
 		struct doc_node *key;
 
+		if (!doc_json_child(cv, c, i, member, &line, &vbox))
+			return false;
 		if (!doc_json_count(cv->d->path, &cv->count, cv->limits, line, error))
 			return false;
 		key = doc_json_node_new(cv, line);
@@ -573,8 +887,7 @@ static bool doc_json_object(struct doc_json_convert *cv, struct doc_node *node, 
 		key->text = doc_strndup(cv->d, name, key->len);
 		key->quoted = true;
 		node->pairs[i].key = key;
-		node->pairs[i].value = doc_json_node(cv, member, line,
-		                                     slot != NULL ? slot->box : DOC_JSON_NO_BOX, error);
+		node->pairs[i].value = doc_json_node(cv, member, line, vbox, error);
 		if (node->pairs[i].value == NULL)
 			return false;
 		/* A member's recorded line is where its value ends; a container
@@ -592,16 +905,16 @@ static bool doc_json_array(struct doc_json_convert *cv, struct doc_node *node, J
 	const struct doc_json_box *c;
 
 	node->n = json_array_get_length(a);
-	c = doc_json_box_get(cv, box, false, node->n);
-	if (c != NULL && c->start != 0)
-		node->line = c->start;
+	if (!doc_json_container(cv, &c, box, false, node->n, &node->line))
+		return false;
 	node->items = doc_alloc_n(cv->d, node->n, sizeof(*node->items));
 	for (guint i = 0; i < node->n; i++) {
-		const struct doc_json_slot *slot = c != NULL ? doc_json_slot_get(cv, c, i) : NULL;
-		unsigned line = slot != NULL && slot->line != 0 ? slot->line : node->line;
+		JsonNode *element = json_array_get_element(a, i);
+		unsigned line = node->line, ebox = DOC_JSON_NO_BOX;
 
-		node->items[i] = doc_json_node(cv, json_array_get_element(a, i), line,
-		                               slot != NULL ? slot->box : DOC_JSON_NO_BOX, error);
+		if (!doc_json_child(cv, c, i, element, &line, &ebox))
+			return false;
+		node->items[i] = doc_json_node(cv, element, line, ebox, error);
 		if (node->items[i] == NULL)
 			return false;
 	}
@@ -610,7 +923,8 @@ static bool doc_json_array(struct doc_json_convert *cv, struct doc_node *node, J
 
 /*
  * jn as a doc node; line is where it was seen (containers use their
- * bracket's), box what was recorded for it if it is a container.
+ * bracket's), box what the signals recorded for it if it is a container
+ * (with marks, the next mark is jn's).
  */
 static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn, unsigned line,
                                       unsigned box, GError **error)
@@ -618,6 +932,9 @@ static struct doc_node *doc_json_node(struct doc_json_convert *cv, JsonNode *jn,
 	struct doc_node *node;
 	bool ok = true;
 
+	/* The caller has checked that the next mark is jn's. */
+	if (cv->marks != NULL)
+		box = cv->next++;
 	if (!doc_json_count(cv->d->path, &cv->count, cv->limits, line, error))
 		return NULL;
 	node = doc_json_node_new(cv, line);
@@ -668,20 +985,75 @@ static JsonNode *doc_json_load(JsonParser *parser, const char *path, const char 
 	return root;
 }
 
-bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t len,
-                    const struct doc_limits *limits, GError **error)
+/*
+ * The root of data as parsed by a plain JsonParser, its lines from the
+ * marks m, built in a new document cv->d. NULL with error set on failure,
+ * or with cv->mismatch set (and no error) when the marks do not fit.
+ */
+static struct doc_node *doc_json_parse_marked(struct doc_json_convert *cv, const char *path,
+                                              const char *data, size_t len,
+                                              const struct doc_json_scan *scan,
+                                              const struct doc_json_marker *m, GError **error)
 {
-	struct doc_json_scan scan;
+	JsonParser *parser = json_parser_new();
+	JsonNode *root = doc_json_load(parser, path, data, len, scan, error);
+	struct doc_node *node = NULL;
+
+	if (root != NULL) {
+		cv->d = doc_new(path);
+		cv->marks = m->marks;
+		cv->nmarks = m->n;
+		cv->block = m->n + m->keys;
+		if (doc_json_mark_peek(cv, root) != NULL)
+			node = doc_json_node(cv, root, scan->root_line != 0 ? scan->root_line : 1, 0,
+			                     error);
+		if (node != NULL && cv->next != m->n) {
+			cv->mismatch = true;
+			node = NULL;
+		}
+	}
+	g_object_unref(parser);
+	return node;
+}
+
+/* The same with lines from the parser's signals, for any input. */
+static struct doc_node *doc_json_parse_signals(struct doc_json_convert *cv, const char *path,
+                                               const char *data, size_t len,
+                                               const struct doc_json_scan *scan, GError **error)
+{
 	struct doc_json_lines lines;
-	struct doc_json_convert cv = { 0 };
-	const char *bad = NULL;
 	JsonParser *parser;
 	JsonNode *root;
 	struct doc_node *node = NULL;
 
+	doc_json_lines_init(&lines);
+	parser = g_object_new(doc_json_parser_get_type(), NULL);
+	((DocJsonParser *)parser)->lines = &lines;
+	root = doc_json_load(parser, path, data, len, scan, error);
+	if (root != NULL) {
+		cv->d = doc_new(path);
+		cv->lines = &lines;
+		cv->block = doc_json_lines_nodes(&lines);
+		/* The root, when a container, is the one that closed last. */
+		node = doc_json_node(cv, root, scan->root_line != 0 ? scan->root_line : 1,
+		                     lines.closed, error);
+	}
+	g_object_unref(parser);
+	doc_json_lines_clear(&lines);
+	return node;
+}
+
+bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t len,
+                    const struct doc_limits *limits, GError **error)
+{
+	struct doc_json_scan scan;
+	struct doc_json_marker marker;
+	struct doc_json_convert cv = { .limits = doc_limits_get(limits) };
+	const char *bad = NULL;
+	struct doc_node *node = NULL;
+
 	g_return_val_if_fail(out != NULL && path != NULL && (data != NULL || len == 0), false);
-	limits = doc_limits_get(limits);
-	if (!doc_check_size(path, len, limits, error))
+	if (!doc_check_size(path, len, cv.limits, error))
 		return false;
 	if (data == NULL)
 		data = "";
@@ -691,24 +1063,19 @@ bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t
 		            path, doc_line_at(data, len, (size_t)(bad - data)));
 		return false;
 	}
-	if (!doc_json_prescan(&scan, path, data, len, limits, error))
+	doc_json_marker_init(&marker);
+	if (!doc_json_prescan(&scan, &marker, path, data, len, cv.limits, error)) {
+		doc_json_marker_clear(&marker);
 		return false;
-
-	doc_json_lines_init(&lines);
-	parser = g_object_new(doc_json_parser_get_type(), NULL);
-	((DocJsonParser *)parser)->lines = &lines;
-	root = doc_json_load(parser, path, data, len, &scan, error);
-	if (root != NULL) {
-		cv.d = doc_new(path);
-		cv.limits = limits;
-		cv.lines = &lines;
-		cv.block = doc_json_lines_nodes(&lines);
-		/* The root, when a container, is the one that closed last. */
-		node = doc_json_node(&cv, root, scan.root_line != 0 ? scan.root_line : 1, lines.closed,
-		                     error);
 	}
-	g_object_unref(parser);
-	doc_json_lines_clear(&lines);
+	if (marker.marks != NULL && marker.depth == 0)
+		node = doc_json_parse_marked(&cv, path, data, len, &scan, &marker, error);
+	if (marker.marks == NULL || marker.depth != 0 || cv.mismatch) {
+		doc_free(cv.d);
+		cv = (struct doc_json_convert){ .limits = cv.limits };
+		node = doc_json_parse_signals(&cv, path, data, len, &scan, error);
+	}
+	doc_json_marker_clear(&marker);
 	if (node == NULL) {
 		doc_free(cv.d);
 		return false;
