@@ -86,6 +86,8 @@ bool analyse_base(git_oid *out, bool *found, git_repository *repo, const git_oid
 struct notifier;
 struct notifier *notifier_new(const char *details_command, const char *report_dir);
 void notifier_free(struct notifier *n);
+/* The command "Show details" runs (NULL: xdg-open), for a reloaded config. */
+void notifier_set_details_command(struct notifier *n, const char *command);
 /*
  * One notification for the alerts (struct state_alert *) of one update
  * of repository name: worst first, with a count. False (and error) when

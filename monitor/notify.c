@@ -48,6 +48,12 @@ void notifier_free(struct notifier *n)
 		notify_uninit();
 }
 
+void notifier_set_details_command(struct notifier *n, const char *command)
+{
+	g_free(n->details_command);
+	n->details_command = g_strdup(command ? command : "xdg-open");
+}
+
 /* Text from a repository, made safe for a notification: no control characters. */
 static void notifier_append_clean(GString *out, const char *s, bool markup)
 {

@@ -125,6 +125,7 @@ static gboolean watch_on_reload(gpointer user_data)
 		watch_log("reload failed, keeping the running setup: %s", error->message);
 		return G_SOURCE_CONTINUE;
 	}
+	notifier_set_details_command(w->notifier, w->config->details_command);
 	watch_check_all(w);
 	return G_SOURCE_CONTINUE;
 }

@@ -7,7 +7,8 @@
 # exposing commit (summary, body, urgency; the latency is printed); a
 # benign commit (nothing); 30 commits pulled at once (one notification);
 # SIGKILL, two exposing commits, restart (both once); a commit pushed to
-# the remote by another clone and fetched by --fetch-interval; history;
+# the remote by another clone and fetched by --fetch-interval; SIGHUP;
+# a force-push (analysed from the merge base); history;
 # SIGTERM (exit 0, which under LeakSanitizer also means no leak); the
 # systemd user unit passes systemd-analyze verify.
 #
@@ -301,16 +302,49 @@ else
 	not_ok "fetched commit: notified through --fetch-interval" "$(log_since)"
 fi
 
+# --- SIGHUP reloads; then a force-push is analysed from the merge base
+MARK=$(log_mark)
+kill -HUP "$WATCH_PID"
+if wait_for 10 log_has "reloading the configuration" && kill -0 "$WATCH_PID"; then
+	ok "SIGHUP: reloads and keeps running"
+else
+	not_ok "SIGHUP: reloads and keeps running" "$(log_since)"
+fi
+REWRITE=$WORK/rewrite
+git clone -q "$REPO" "$REWRITE"
+git -C "$REWRITE" reset -q --hard HEAD~1
+sg VncSG 5900 0.0.0.0/0 >"$REWRITE/vnc.yaml"
+commit "$REWRITE" "vnc: open it (replaces the memcache commit)"
+git -C "$REPO" fetch -q "$REWRITE" main
+MARK=$(log_mark)
+before=$(notif_total)
+git -C "$REPO" reset -q --hard FETCH_HEAD
+if wait_for 20 notif_more_than "$before"; then
+	IFS=$'\t' read -r summary body urgency <<<"$(notif_newest)"
+	case "$body" in
+	*"aws-sg:VncSG"*) case "$body" in
+		*MemcacheSG*) not_ok "force-push: only the new commit is reported" "$body" ;;
+		*) ok "force-push: only the new commit is reported" ;;
+		esac ;;
+	*) not_ok "force-push: only the new commit is reported" "$body" ;;
+	esac
+	log_has "refs/heads/main: rewritten (force-push?); analysing from the merge base ${c1:0:12}" &&
+		ok "force-push: analysed from the merge base" ||
+		not_ok "force-push: analysed from the merge base" "$(log_since)"
+else
+	not_ok "force-push: notified" "$(log_since)"
+fi
+
 # --- history lists what was notified
 dw history
 status_is "history exits 0" 0
-for r in CacheSG SearchSG PgSG MongoSG AdminSG RabbitSG MemcacheSG LdapSG; do
+for r in CacheSG SearchSG PgSG MongoSG AdminSG RabbitSG MemcacheSG LdapSG VncSG; do
 	n=$(printf '%s\n' "$OUT" | grep -c "aws-sg:$r ")
 	[ "$n" -eq 1 ] && ok "history lists $r once" || not_ok "history lists $r once" "$OUT"
 done
 dw history --format json --repo "$REPO"
-json_check "history --format json: 8 alerts, all notified" \
-	"len(d['alerts'])==8 and all(a['notified'] for a in d['alerts']) and d['alerts'][0]['rule']=='DW-NET-001'"
+json_check "history --format json: 9 alerts, all notified" \
+	"len(d['alerts'])==9 and all(a['notified'] for a in d['alerts']) and d['alerts'][0]['rule']=='DW-NET-001'"
 dw history --since 2999-01-01
 [ -z "$OUT" ] && ok "history --since the future: nothing" || not_ok "history --since the future: nothing" "$OUT"
 
