@@ -86,7 +86,7 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 		formats |= EXTRACT_ARM;
 	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
 		formats |= EXTRACT_CFN;
-	*escaped_out = memchr(data, '\\', len) != NULL;
+	*escaped_out = len > 0 && memchr(data, '\\', len) != NULL;
 	return formats;
 }
 
@@ -156,6 +156,9 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 
+	/* An empty GBytes gives NULL data; the parsers expect a buffer. */
+	if (!data)
+		data = "";
 	if (!extract_file_into(found, path, data, len, error) ||
 	    !extract_check_limits(found, path, error))
 		return false;

@@ -187,6 +187,17 @@ static void test_extract__other_files_yield_nothing(void **state)
 }
 
 /* JSON "\/" hides the type from a byte scan; the file is parsed anyway. */
+/* An empty blob arrives as NULL data of length 0 (an empty GBytes). */
+static void test_extract__empty_file_with_null_data_yields_nothing(void **state)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+
+	assert_true(extract_file(out, "infra/nsg.json", NULL, 0, &error));
+	assert_null(error);
+	assert_int_equal(out->len, 0);
+}
+
 static void test_extract__escaped_type_is_found(void **state)
 {
 	static const char text[] =
@@ -759,6 +770,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract__path_may_match),
+		cmocka_unit_test(test_extract__empty_file_with_null_data_yields_nothing),
 		cmocka_unit_test(test_extract__other_files_yield_nothing),
 		cmocka_unit_test(test_extract__escaped_type_is_found),
 		cmocka_unit_test(test_extract__parse_error_of_ours_fails),
