@@ -7,12 +7,14 @@
  * touch, both whole sides are read, since a first-match rule list cannot
  * be judged from part of it.
  *
- * With scan_threads(), files are read and parsed ahead by worker threads
- * (each with its own git_repository, as libgit2 wants), so that an audit
- * parses the next commits while the main thread compares this one. The
- * cache is the only shared state and is guarded by one mutex; workers
- * only ever add an entry that is absent, so a pointer the main thread
- * borrowed stays valid until the main thread trims the cache.
+ * With scan_threads(), files are parsed ahead by worker threads, so that
+ * an audit parses the next commits while the main thread compares this
+ * one. The main thread reads the blobs itself and hands the workers bytes:
+ * libgit2 1.5 serialises pack reads of all repositories on one global
+ * mutex, so workers reading objects slowed the walk by a third. The cache
+ * is the only shared state and is guarded by one mutex; workers only ever
+ * add an entry that is absent, so a pointer the main thread borrowed stays
+ * valid until the main thread trims the cache.
  */
 #include "scan.h"
 
@@ -37,7 +39,6 @@ struct scan {
 	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
-	char *repo_path;   /* for the workers' own repositories */
 };
 
 /* A batch of prefetched files; scan_prefetch_wait() blocks until all are parsed. */
@@ -49,12 +50,11 @@ struct scan_ticket {
 
 struct scan_job {
 	struct scan *s;
-	struct gitwalk_file *file; /* owned copy */
+	char *path;    /* owned */
+	char *key;     /* cache key; owned */
+	GBytes *data;  /* the blob, read by the main thread; owned */
 	struct scan_ticket *ticket;
 };
-
-/* Each worker thread's own repository, freed when the thread ends. */
-static GPrivate scan_thread_repo = G_PRIVATE_INIT((GDestroyNotify)git_repository_free);
 
 static void scan_cached_free(struct scan_cached *c)
 {
@@ -84,7 +84,6 @@ void scan_free(struct scan *s)
 		g_thread_pool_free(s->pool, TRUE, TRUE);
 	g_hash_table_unref(s->cache);
 	g_mutex_clear(&s->lock);
-	g_free(s->repo_path);
 	g_free(s);
 }
 
@@ -134,32 +133,38 @@ static struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan
 }
 
 /*
- * Reads and extracts one file outside the cache. The exposures are
- * evaluated here too, so that a worker thread does that work as well.
- * Fails only when git fails.
+ * Extracts one file's bytes, or records read_error (taken) when it could
+ * not be read within the limits. The exposures are evaluated here too, so
+ * that a worker thread does that work as well.
  */
+static struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *read_error)
+{
+	struct scan_cached *c = g_new0(struct scan_cached, 1);
+
+	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	if (read_error)
+		c->error = read_error;
+	else
+		extract_file(c->resources, path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
+		             &c->error);
+	for (guint i = 0; i < c->resources->len; i++)
+		exposure_free(resource_exposure(c->resources->pdata[i]));
+	return c;
+}
+
+/* Reads and extracts one file outside the cache. Fails only when git fails. */
 static bool scan_parse(struct scan_cached **out, git_repository *repo, const struct gitwalk_file *f,
                        GError **error)
 {
 	g_autoptr(GBytes) data = NULL;
 	GError *local = NULL;
-	struct scan_cached *c;
 
 	if (!gitwalk_file_read(&data, repo, f, DW_LIMIT_FILE_BYTES, &local) &&
 	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
 		g_propagate_error(error, local);
 		return false;
 	}
-	c = g_new0(struct scan_cached, 1);
-	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
-	if (local)
-		c->error = local;
-	else
-		extract_file(c->resources, f->path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
-		             &c->error);
-	for (guint i = 0; i < c->resources->len; i++)
-		exposure_free(resource_exposure(c->resources->pdata[i]));
-	*out = c;
+	*out = scan_parse_bytes(f->path, data, local);
 	return true;
 }
 
@@ -194,37 +199,44 @@ static void scan_ticket_done(struct scan_ticket *t)
 static void scan_worker(gpointer data, gpointer user_data)
 {
 	struct scan_job *job = data;
-	git_repository *repo = g_private_get(&scan_thread_repo);
-	char *key = scan_cache_key(job->file);
-	struct scan_cached *c = NULL;
 
-	if (!repo && git_repository_open(&repo, job->s->repo_path) == 0)
-		g_private_set(&scan_thread_repo, repo);
-	/* A failure here is left for the main thread, which reports it. */
-	if (repo && !scan_cache_lookup(job->s, key) && scan_parse(&c, repo, job->file, NULL))
-		scan_cache_add(job->s, g_steal_pointer(&key), c);
-	g_free(key);
+	if (!scan_cache_lookup(job->s, job->key))
+		scan_cache_add(job->s, g_steal_pointer(&job->key), scan_parse_bytes(job->path, job->data, NULL));
 	scan_ticket_done(job->ticket);
-	gitwalk_file_free(job->file);
+	g_free(job->key);
+	g_free(job->path);
+	g_bytes_unref(job->data);
 	g_free(job);
 }
 
 bool scan_threads(struct scan *s, unsigned n, GError **error)
 {
-	/* An exclusive pool: its threads end with it, and their repositories
-	 * with them, before libgit2 shuts down. */
+	/* An exclusive pool: its threads end with it. */
 	if (n == 0 || !s->repo)
 		return true;
-	s->repo_path = g_strdup(git_repository_path(s->repo));
 	s->pool = g_thread_pool_new(scan_worker, NULL, (gint)n, TRUE, error);
 	return s->pool != NULL;
+}
+
+/* Reads one file for the workers; false when it is cached, queued or unreadable. */
+static bool scan_prefetch_read(GBytes **out, struct scan *s, GHashTable *queued,
+                               const struct gitwalk_file *f, char *key)
+{
+	if (g_hash_table_contains(queued, key) || scan_cache_lookup(s, key)) {
+		g_free(key);
+		return false;
+	}
+	g_hash_table_add(queued, key);
+	/* A file that cannot be read is left to the main thread, which reports it. */
+	return gitwalk_file_read(out, s->repo, f, DW_LIMIT_FILE_BYTES, NULL);
 }
 
 struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 {
 	struct scan_ticket *t = g_new0(struct scan_ticket, 1);
 	/* A commit's old file is usually the last commit's new one: queue each
-	 * blob once, so two workers never parse the same one. */
+	 * blob once and only when not cached, so two workers never parse the
+	 * same one. */
 	g_autoptr(GHashTable) queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	g_mutex_init(&t->lock);
@@ -235,18 +247,16 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 
 		for (size_t j = 0; j < G_N_ELEMENTS(files); j++) {
 			struct scan_job *job;
-			char *key;
+			GBytes *data = NULL;
 
-			if (!files[j] || files[j]->data || files[j]->special != GITWALK_REGULAR)
-				continue;
-			key = scan_cache_key(files[j]);
-			if (!g_hash_table_add(queued, key))
+			if (!files[j] || files[j]->data || files[j]->special != GITWALK_REGULAR ||
+			    !scan_prefetch_read(&data, s, queued, files[j], scan_cache_key(files[j])))
 				continue;
 			job = g_new0(struct scan_job, 1);
 			job->s = s;
-			job->file = g_new0(struct gitwalk_file, 1);
-			job->file->path = g_strdup(files[j]->path);
-			git_oid_cpy(&job->file->id, &files[j]->id);
+			job->path = g_strdup(files[j]->path);
+			job->key = scan_cache_key(files[j]);
+			job->data = data;
 			job->ticket = t;
 			g_mutex_lock(&t->lock);
 			t->pending++;
