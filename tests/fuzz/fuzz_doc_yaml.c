@@ -1,53 +1,12 @@
 /*
- * fuzz_doc_yaml.c - libFuzzer harness for doc_parse_yaml(): parse with
- * small limits, then walk every node (aliases included) so the node limit
- * is what bounds the walk. The corpus replays as a test; by hand, e.g.:
- *   clang -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L \
- *     -Idiff tests/fuzz/fuzz_doc_yaml.c diff/doc*.c diff/error.c \
- *     $(pkg-config --cflags --libs glib-2.0 json-glib-1.0 yaml-0.1)
+ * fuzz_doc_yaml.c - libFuzzer harness for doc_parse_yaml() (see fuzz_doc.h).
+ * The corpus replays as a test; tests/fuzz/run.sh runs it under libFuzzer.
  */
-#include <stddef.h>
-#include <stdint.h>
-
-#include "doc.h"
+#include "fuzz_doc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static size_t fuzz_doc_yaml_walk(const struct doc_node *node, unsigned depth)
-{
-	size_t seen = 1;
-
-	if (depth > 64)
-		__builtin_trap();
-	if (node->kind == DOC_SCALAR && node->text[node->len] != '\0')
-		__builtin_trap();
-	for (size_t i = 0; node->kind == DOC_LIST && i < node->n; i++)
-		seen += fuzz_doc_yaml_walk(node->items[i], depth + 1);
-	for (size_t i = 0; node->kind == DOC_MAP && i < node->n; i++) {
-		seen += fuzz_doc_yaml_walk(node->pairs[i].key, depth + 1);
-		seen += fuzz_doc_yaml_walk(node->pairs[i].value, depth + 1);
-		(void)doc_map_get(node, "Type");
-		(void)doc_map_get_ci(node, "properties");
-	}
-	return seen;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct doc_limits limits = { 1 << 16, 32, 4096, 1024 };
-	g_autoptr(GError) error = NULL;
-	struct doc *d = NULL;
-	size_t seen = 0;
-
-	if (!doc_parse_yaml(&d, "fuzz.yaml", (const char *)data, size, &limits, &error)) {
-		if (error == NULL || error->domain != DW_ERROR || error->message[0] == '\0')
-			__builtin_trap();
-		return 0;
-	}
-	for (guint i = 0; i < d->roots->len; i++)
-		seen += fuzz_doc_yaml_walk(g_ptr_array_index(d->roots, i), 1);
-	if (seen > limits.max_nodes)
-		__builtin_trap();
-	doc_free(d);
-	return 0;
+	return fuzz_doc_check(doc_parse_yaml, "fuzz.yaml", data, size);
 }
