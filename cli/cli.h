@@ -22,6 +22,8 @@ enum cli_exit {
 enum cli_format {
 	CLI_FORMAT_TEXT,
 	CLI_FORMAT_JSON,
+	CLI_FORMAT_SARIF,
+	CLI_FORMAT_MARKDOWN,
 };
 
 /* Options every analysing subcommand takes. */
@@ -54,9 +56,13 @@ bool cli_load_pack(struct cli_common *c, GError **error);
 /*
  * Prints findings (struct finding *) as the common options ask and
  * returns the exit status they give. Info findings are shown only with -v
- * (text) and always in JSON.
+ * (text, SARIF, Markdown) and always in JSON.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
+/* SARIF 2.1.0 (report_sarif.c); tool.driver.rules is c->pack, which must be loaded. */
+void cli_report_sarif(const struct cli_common *c, GPtrArray *findings);
+/* A Markdown table for a merge-request comment (report_markdown.c). */
+void cli_report_markdown(const struct cli_common *c, GPtrArray *findings);
 
 /* Adds the "errors" member: the files among findings that could not be analysed. */
 void cli_json_errors(JsonBuilder *b, GPtrArray *findings);

@@ -16,7 +16,7 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 		{ "repo", 'C', 0, G_OPTION_ARG_FILENAME, &c->repo_dir,
 		  "Repository to read (default: the one containing the current directory)", "DIR" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->format_name,
-		  "Output format: text (default) or json", "FORMAT" },
+		  "Output format: text (default), json, sarif (SARIF 2.1.0) or markdown (a table)", "FORMAT" },
 		{ "fail-on", 0, 0, G_OPTION_ARG_STRING, &c->fail_on_name,
 		  "Exit 1 when a finding is at least this severe: critical, high (default), medium, low, info",
 		  "SEVERITY" },
@@ -45,8 +45,13 @@ bool cli_common_finish(struct cli_common *c, GError **error)
 		c->format = CLI_FORMAT_TEXT;
 	} else if (strcmp(fmt, "json") == 0) {
 		c->format = CLI_FORMAT_JSON;
+	} else if (strcmp(fmt, "sarif") == 0) {
+		c->format = CLI_FORMAT_SARIF;
+	} else if (strcmp(fmt, "markdown") == 0) {
+		c->format = CLI_FORMAT_MARKDOWN;
 	} else {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "unknown format '%s' (text, json)", fmt);
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "unknown format '%s' (text, json, sarif, markdown)", fmt);
 		return false;
 	}
 	c->fail_on = SEVERITY_HIGH;

@@ -1,5 +1,6 @@
 /*
- * report.c - findings as text for people and as JSON for scripts.
+ * report.c - findings as text for people and as JSON for scripts; SARIF
+ * and Markdown are in report_sarif.c and report_markdown.c.
  *
  * JSON schema (version 1, stable; see driftwatch(1)):
  *   {"version": 1,
@@ -179,6 +180,10 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 		return status;
 	if (c->format == CLI_FORMAT_JSON)
 		report_json(findings);
+	else if (c->format == CLI_FORMAT_SARIF)
+		cli_report_sarif(c, findings);
+	else if (c->format == CLI_FORMAT_MARKDOWN)
+		cli_report_markdown(c, findings);
 	else
 		report_text(c, findings);
 	fflush(stdout);

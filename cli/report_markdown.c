@@ -1,0 +1,144 @@
+/*
+ * report_markdown.c - findings as a Markdown table for a merge-request
+ * comment (GitHub Flavored Markdown, which GitLab renders alike).
+ *
+ * Every cell comes from a repository and so is hostile: control
+ * characters and newlines are escaped first (cli_escape), then "|" becomes
+ * "\|" everywhere (GFM splits table rows on bare pipes, even inside code
+ * spans), and plain text has its Markdown and HTML punctuation
+ * backslash-escaped so that a resource name cannot add links, images,
+ * HTML or @mentions to the comment. Sets go in code spans.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Plain text: backslash-escape what could start markup. */
+static void report_markdown_text(GString *out, const char *s)
+{
+	g_autofree char *esc = cli_escape(s);
+
+	for (const char *p = esc; *p; p++) {
+		if (strchr("\\`*_[]<>|~&@!#", *p))
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+}
+
+/* A code span with a fence longer than any backtick run inside. */
+static void report_markdown_code(GString *out, const char *s)
+{
+	g_autofree char *esc = cli_escape(s);
+	guint run = 0, longest = 0;
+	bool pad;
+
+	for (const char *p = esc; *p; p++) {
+		run = *p == '`' ? run + 1 : 0;
+		longest = MAX(longest, run);
+	}
+	pad = esc[0] == '`' || (*esc && esc[strlen(esc) - 1] == '`');
+	for (guint i = 0; i <= longest; i++)
+		g_string_append_c(out, '`');
+	if (pad)
+		g_string_append_c(out, ' ');
+	for (const char *p = esc; *p; p++) {
+		if (*p == '|')
+			g_string_append_c(out, '\\');
+		g_string_append_c(out, *p);
+	}
+	if (pad)
+		g_string_append_c(out, ' ');
+	for (guint i = 0; i <= longest; i++)
+		g_string_append_c(out, '`');
+}
+
+static bool report_markdown_is_network(const struct finding *f)
+{
+	return strncmp(f->rule->id, "DW-NET", 6) == 0 && f->widened && *f->widened;
+}
+
+/*
+ * | Severity | Rule | Resource | File:line | Newly allowed | Before | Commit |
+ * Network findings show the sets as the text output does (now allowed, and
+ * before); other findings show their message and the setting before.
+ */
+static void report_markdown_row(GString *out, const struct finding *f)
+{
+	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
+	g_autofree char *where = f->line ? g_strdup_printf("%s:%u", f->file ? f->file : "", f->line)
+	                                 : g_strdup(f->file ? f->file : "");
+
+	g_string_append_printf(out, "| %s%s%s | ", f->severity >= SEVERITY_HIGH ? "**" : "", sev,
+	                       f->severity >= SEVERITY_HIGH ? "**" : "");
+	report_markdown_code(out, f->rule->id);
+	g_string_append_c(out, ' ');
+	report_markdown_text(out, f->rule->title);
+	g_string_append(out, " | ");
+	report_markdown_code(out, f->resource);
+	g_string_append(out, " | ");
+	report_markdown_code(out, where);
+	g_string_append(out, " | ");
+	if (report_markdown_is_network(f)) {
+		report_markdown_code(out, f->after ? f->after : f->widened);
+		g_string_append(out, " | ");
+		if (f->before && *f->before)
+			report_markdown_code(out, f->before);
+		else
+			g_string_append(out, "nothing");
+	} else {
+		report_markdown_text(out, f->message);
+		g_string_append(out, " | ");
+		if (f->before && *f->before)
+			report_markdown_code(out, f->before);
+	}
+	g_string_append(out, " | ");
+	if (f->commit) {
+		g_autofree char *short_id = g_strndup(f->commit, 12);
+
+		report_markdown_code(out, short_id);
+	}
+	g_string_append(out, " |\n");
+}
+
+/* "### driftwatch: 2 critical, 1 medium" in severity order, zeros left out. */
+static void report_markdown_heading(GString *out, const guint counts[])
+{
+	bool first = true;
+
+	g_string_append(out, "### driftwatch:");
+	for (int s = SEVERITY_CRITICAL; s >= SEVERITY_INFO; s--) {
+		if (!counts[s])
+			continue;
+		g_string_append_printf(out, "%s %u %s", first ? "" : ",", counts[s], severity_name(s));
+		first = false;
+	}
+	g_string_append(out, "\n\n");
+}
+
+void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
+{
+	g_autoptr(GString) rows = g_string_new(NULL);
+	g_autoptr(GString) out = g_string_new(NULL);
+	guint counts[SEVERITY_CRITICAL + 1] = { 0 };
+	guint shown = 0;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (f->severity == SEVERITY_INFO && !c->verbose)
+			continue;
+		counts[f->severity]++;
+		shown++;
+		report_markdown_row(rows, f);
+	}
+	if (shown == 0) {
+		printf("### driftwatch\n\nNo exposure widened.\n");
+		return;
+	}
+	report_markdown_heading(out, counts);
+	g_string_append(out, "| Severity | Rule | Resource | File:line | Newly allowed | Before | Commit |\n");
+	g_string_append(out, "| --- | --- | --- | --- | --- | --- | --- |\n");
+	g_string_append(out, rows->str);
+	fputs(out->str, stdout);
+}
