@@ -50,7 +50,7 @@ completes "driftwatch diff --fi<TAB>" "driftwatch diff --fi" "--files"
 completes "driftwatch audit --f<TAB>" "driftwatch audit --f" "--fail-on --first-parent --format"
 completes "driftwatch surface has no --files" "driftwatch surface --fi" ""
 completes "driftwatch rules --<TAB>" "driftwatch rules --" "--help --rules"
-completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json text"
+completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json markdown sarif text"
 completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "critical"
 completes "driftwatch surface --color a<TAB>" "driftwatch surface --color a" "always auto"
 completes "driftwatch explain DW-SET<TAB>" "driftwatch explain DW-SET" \
