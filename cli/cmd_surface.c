@@ -111,6 +111,11 @@ static bool cmd_surface_run(GPtrArray *resources, GPtrArray *failures, struct cl
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "at most one revision");
 		return false;
 	}
+	/* SARIF and Markdown describe findings; a surface has none. */
+	if (common->format != CLI_FORMAT_TEXT && common->format != CLI_FORMAT_JSON) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "surface prints text or json");
+		return false;
+	}
 	if (!cli_load_pack(common, error) || !cli_open_repo(&repo, common, error))
 		return false;
 	if (!gitwalk_rev_tree(&tree, NULL, repo, argc == 2 ? argv[1] : "HEAD", error))

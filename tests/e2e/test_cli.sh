@@ -102,6 +102,8 @@ status_is "unknown revision: exit 2" 2
 case "$ERR" in *"no-such-rev"*) ok "unknown revision: stderr names it" ;; *) not_ok "unknown revision: stderr names it" "$ERR" ;; esac
 dw diff -C "$repo" --format xml
 status_is "unknown format: exit 2" 2
+dw surface -C "$repo" --format sarif
+status_is "surface --format sarif (findings only): exit 2" 2
 dw diff -C "$repo" --no-such-option
 status_is "unknown option: exit 2" 2
 dw audit -C "$WORK/not-a-repo"
