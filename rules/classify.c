@@ -28,6 +28,9 @@ void finding_free(struct finding *f)
 	g_free(f->author);
 	g_free(f->date);
 	g_free(f->subject);
+	g_free(f->approval_reason);
+	g_free(f->approved_by);
+	g_free(f->approval_expires);
 	g_free(f);
 }
 
@@ -42,6 +45,33 @@ static char *classify_finding_id(const char *rule, const char *identity, const c
 	g_checksum_update(sum, (const guchar *)"\n", 1);
 	g_checksum_update(sum, (const guchar *)region, -1);
 	return g_strndup(g_checksum_get_string(sum), 12);
+}
+
+struct finding *rulepack_finding_new(const struct rulepack *p, const char *rule_id,
+                                     const char *resource, const char *file, unsigned line,
+                                     const char *region, char *message)
+{
+	struct finding *f = g_new0(struct finding, 1);
+
+	f->rule = rulepack_rule(p, rule_id);
+	g_assert(f->rule); /* rulepack_load refuses a pack without it */
+	f->severity = f->rule->severity;
+	f->id = classify_finding_id(rule_id, resource, region);
+	f->resource = g_strdup(resource);
+	f->kind = g_strdup("policy");
+	f->name = g_strdup(file);
+	f->file = g_strdup(file);
+	f->line = line;
+	f->widened = g_strdup(region);
+	f->before = g_strdup("");
+	f->message = message;
+	return f;
+}
+
+/* The Internet of this comparison. */
+static const srcset *classify_internet_of(const struct rulepack *p, const struct classify_context *ctx)
+{
+	return ctx && ctx->internet ? ctx->internet : p->internet;
 }
 
 static const struct resource *classify_resource(const struct compare_change *c)
@@ -266,7 +296,7 @@ static void classify_narrowed(GPtrArray *out, const struct rulepack *p, const st
 
 /* Appends how the Internet reaches the service of settings resource r. */
 static void classify_setting_reach(GString *msg, const struct rulepack *p, const struct resource *r,
-                                   const exposure *surface)
+                                   const exposure *surface, const srcset *internet)
 {
 	for (guint i = 0; i < p->sensitive->len; i++) {
 		const struct sensitive_port *sp = p->sensitive->pdata[i];
@@ -277,7 +307,7 @@ static void classify_setting_reach(GString *msg, const struct rulepack *p, const
 		    !g_ptr_array_find_with_equal_func(sp->settings, r->service, g_str_equal, NULL))
 			continue;
 		on_ports = exposure_intersect(surface, sp->ports);
-		inet = exposure_restrict_sources(on_ports, p->internet);
+		inet = exposure_restrict_sources(on_ports, internet);
 		if (exposure_is_empty(inet))
 			continue;
 		text = exposure_to_string(on_ports);
@@ -313,7 +343,7 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 		g_string_append_printf(msg, "%s now listens on all interfaces (%s)", r->kind,
 		                       s->setting->raw);
 	if (ctx && ctx->surface)
-		classify_setting_reach(msg, p, r, ctx->surface);
+		classify_setting_reach(msg, p, r, ctx->surface, classify_internet_of(p, ctx));
 	g_ptr_array_add(out, classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset",
 	                                      s->setting->line, g_string_free(msg, FALSE)));
 }
@@ -338,7 +368,8 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 		g_ptr_array_add(out, classify_finding(p, "DW-NET-012", c, "removed", "", 0, msg));
 	}
 	if (c->widened && !exposure_is_empty(c->widened)) {
-		g_autoptr(exposure) inet = exposure_restrict_sources(c->widened, p->internet);
+		g_autoptr(exposure) inet = exposure_restrict_sources(c->widened,
+		                                                     classify_internet_of(p, ctx));
 		g_autoptr(exposure) priv = exposure_subtract(c->widened, inet);
 
 		/* Ports already reported open to the Internet are not also

@@ -92,9 +92,25 @@ struct finding {
 	char *author;
 	char *date;        /* ISO 8601 */
 	char *subject;
+	/* Set from the repository policy (policy.h) by the scan. */
+	bool suppressed;   /* an unexpired approval covers it: shown, never counted */
+	char *approval_reason;  /* when suppressed */
+	char *approved_by;
+	char *approval_expires; /* YYYY-MM-DD, the last day the approval holds */
+	bool has_policy_fail_on; /* the policy it was found under sets fail_on */
+	enum severity policy_fail_on;
 };
 
 void finding_free(struct finding *f);
+
+/*
+ * A finding of rule_id about resource at file:line, whose stable id
+ * hashes rule, resource and region; message is taken. For findings that
+ * come from no compared resource (the repository policy).
+ */
+struct finding *rulepack_finding_new(const struct rulepack *p, const char *rule_id,
+                                     const char *resource, const char *file, unsigned line,
+                                     const char *region, char *message);
 
 /*
  * Context the classifier cannot see in a single change: for correlating a
@@ -108,6 +124,9 @@ struct classify_context {
 	 * of every resource) on the pack's settings_ports, or NULL when not
 	 * loaded. */
 	const exposure *surface;
+	/* The Internet for this comparison (the pack's minus the repository's
+	 * trusted networks), or NULL for the pack's. */
+	const srcset *internet;
 };
 
 /*
