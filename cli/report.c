@@ -9,8 +9,10 @@
  *                  "commit", "author", "date", "subject"}],
  *    "errors": [{"file", "line", "message"}]}
  * commit/author/date/subject are present when the finding comes from a
- * commit. Files that could not be analysed are findings (DW-PARSE-001)
- * and are listed under "errors" as well.
+ * commit. A finding an approval in .driftwatch.yml covers has
+ * "suppressed": true and "approval": {"reason", "approved_by", "expires"}.
+ * Files that could not be analysed are findings (DW-PARSE-001) and are
+ * listed under "errors" as well.
  */
 #include "cli.h"
 
@@ -56,6 +58,16 @@ static void report_json_finding(JsonBuilder *b, const struct finding *f)
 	report_member(b, "author", f->author);
 	report_member(b, "date", f->date);
 	report_member(b, "subject", f->subject);
+	if (f->suppressed) {
+		json_builder_set_member_name(b, "suppressed");
+		json_builder_add_boolean_value(b, TRUE);
+		json_builder_set_member_name(b, "approval");
+		json_builder_begin_object(b);
+		report_member(b, "reason", f->approval_reason);
+		report_member(b, "approved_by", f->approved_by);
+		report_member(b, "expires", f->approval_expires);
+		json_builder_end_object(b);
+	}
 	json_builder_end_object(b);
 }
 
@@ -131,6 +143,13 @@ static void report_text_finding(const struct cli_common *c, const struct finding
 		printf("      before:      %s\n", f->before && *f->before ? f->before : "nothing");
 	}
 	printf("      %s\n", message);
+	if (f->suppressed) {
+		g_autofree char *by = cli_escape(f->approved_by);
+		g_autofree char *until = cli_escape(f->approval_expires);
+		g_autofree char *reason = cli_escape(f->approval_reason);
+
+		printf("      approved by %s until %s: %s\n", by, until, reason);
+	}
 }
 
 static void report_text(const struct cli_common *c, GPtrArray *findings)
@@ -166,6 +185,17 @@ static void report_text(const struct cli_common *c, GPtrArray *findings)
 		printf("no exposure widened\n");
 }
 
+/*
+ * The threshold for f: --fail-on when given (the command line wins), else
+ * the fail_on of the policy f was found under, else the default.
+ */
+static enum severity report_threshold(const struct cli_common *c, const struct finding *f)
+{
+	if (!c->fail_on_name && f->has_policy_fail_on)
+		return f->policy_fail_on;
+	return c->fail_on;
+}
+
 int cli_report(const struct cli_common *c, GPtrArray *findings)
 {
 	int status = CLI_EXIT_OK;
@@ -173,7 +203,8 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (f->severity >= c->fail_on)
+		/* An approved finding is shown and never counted. */
+		if (!f->suppressed && f->severity >= report_threshold(c, f))
 			status = CLI_EXIT_FINDINGS;
 	}
 	if (c->quiet)

@@ -168,6 +168,18 @@ static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, con
 	json_builder_begin_array(b);
 	report_sarif_location(b, f);
 	json_builder_end_array(b);
+	if (f->suppressed) {
+		g_autofree char *why = g_strdup_printf("approved by %s until %s: %s", f->approved_by,
+		                                       f->approval_expires, f->approval_reason);
+
+		json_builder_set_member_name(b, "suppressions");
+		json_builder_begin_array(b);
+		json_builder_begin_object(b);
+		report_sarif_member(b, "kind", "external");
+		report_sarif_member(b, "justification", why);
+		json_builder_end_object(b);
+		json_builder_end_array(b);
+	}
 	json_builder_set_member_name(b, "partialFingerprints");
 	json_builder_begin_object(b);
 	report_sarif_member(b, "driftwatch/v1", f->id);

@@ -15,6 +15,11 @@
  * is the only shared state and is guarded by one mutex; workers only ever
  * add an entry that is absent, so a pointer the main thread borrowed stays
  * valid until the main thread trims the cache.
+ *
+ * The repository policy (.driftwatch.yml, policy.h) is read at the new
+ * side of each comparison: from the change when the comparison changes
+ * it (the work tree's bytes in work-tree mode), else from the new base
+ * tree; never with no repository (--files).
  */
 #include "scan.h"
 
@@ -23,6 +28,7 @@
 #include "compare.h"
 #include "error.h"
 #include "extract.h"
+#include "policy.h"
 
 /* Parsed blobs kept; past this the cache is emptied (a walk needs only
  * the last commit's blobs again). */
@@ -39,6 +45,7 @@ struct scan {
 	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
+	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
 };
 
 /* A batch of prefetched files; scan_prefetch_wait() blocks until all are parsed. */
@@ -89,7 +96,13 @@ void scan_free(struct scan *s)
 
 static bool scan_is_config(const char *path)
 {
-	return extract_path_may_match(path);
+	return strcmp(path, POLICY_PATH) == 0 || extract_path_may_match(path);
+}
+
+/* The policy file and ignored paths are not analysed as configuration. */
+static bool scan_skips(const struct scan *s, const char *path)
+{
+	return strcmp(path, POLICY_PATH) == 0 || policy_ignores(s->policy, path);
 }
 
 static char *scan_cache_key(const struct gitwalk_file *f)
@@ -374,7 +387,8 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 	for (guint i = 0; i < files->len; i++) {
 		struct gitwalk_file *f = files->pdata[i];
 
-		if (!g_hash_table_contains(changed, f->path) && !scan_side_add(s, side, f, error))
+		if (!g_hash_table_contains(changed, f->path) && !scan_skips(s, f->path) &&
+		    !scan_side_add(s, side, f, error))
 			return false;
 	}
 	scan_side_join(side);
@@ -480,21 +494,145 @@ static bool scan_load_sides(struct scan *s, struct scan_side *old_side, struct s
 	       scan_side_full(s, new_side, new_base, changes, true, error);
 }
 
-bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
-                  git_tree *new_base, GError **error)
+/* Reads the policy in f, or at POLICY_PATH in base; *out stays NULL when there is none. */
+static bool scan_policy_read(struct scan *s, struct policy **out, GError **parse_error,
+                             const struct gitwalk_file *f, git_tree *base, GError **error)
+{
+	struct gitwalk_file at_base = { .path = (char *)POLICY_PATH, .special = GITWALK_REGULAR };
+	git_tree_entry *entry = NULL;
+	g_autoptr(GBytes) data = NULL;
+	GError *local = NULL;
+
+	if (!f && base) {
+		int rc = git_tree_entry_bypath(&entry, base, POLICY_PATH);
+
+		if (rc == GIT_ENOTFOUND)
+			return true;
+		if (rc < 0) {
+			gitwalk_set_error(error, "reading " POLICY_PATH);
+			return false;
+		}
+		at_base.id = *git_tree_entry_id(entry);
+		if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+		    git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK)
+			at_base.special = GITWALK_SYMLINK;
+		git_tree_entry_free(entry);
+		f = &at_base;
+	}
+	if (!f)
+		return true;
+	if (f->special != GITWALK_REGULAR) {
+		g_set_error(parse_error, DW_ERROR, DW_ERROR_PARSE, "%s:1: not a regular file", POLICY_PATH);
+		return true;
+	}
+	if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local)) {
+		if (!g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
+			g_propagate_error(error, local);
+			return false;
+		}
+		g_propagate_error(parse_error, local);
+		return true;
+	}
+	policy_parse(out, POLICY_PATH, g_bytes_get_data(data, NULL), g_bytes_get_size(data), s->pack,
+	             parse_error);
+	return true;
+}
+
+/* The policy of a comparison: before and after, and whether it changed. */
+struct scan_policy {
+	struct policy *old_p;   /* when changed, else NULL */
+	struct policy *new_p;   /* NULL: none, or malformed */
+	struct finding *failure; /* DW-PARSE-001 for a malformed new policy */
+	bool changed;
+	srcset *internet;       /* the pack's minus the trusted networks, or NULL */
+};
+
+static void scan_policy_clear(struct scan_policy *sp)
+{
+	g_clear_pointer(&sp->old_p, policy_free);
+	g_clear_pointer(&sp->new_p, policy_free);
+	g_clear_pointer(&sp->failure, finding_free);
+	g_clear_pointer(&sp->internet, srcset_free);
+}
+
+static bool scan_policy_load(struct scan *s, struct scan_policy *sp, GPtrArray *changes,
+                             git_tree *new_base, GError **error)
+{
+	const struct gitwalk_change *pc = NULL;
+	g_autoptr(GError) parse_error = NULL;
+	g_autoptr(GError) old_error = NULL;
+
+	if (!s->repo)
+		return true;
+	for (guint i = 0; i < changes->len && !pc; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const char *path = c->new_file ? c->new_file->path : c->old_file->path;
+
+		if (strcmp(path, POLICY_PATH) == 0)
+			pc = c;
+	}
+	sp->changed = pc != NULL;
+	if (pc) {
+		/* A malformed old policy counts as none: everything in the new one is new. */
+		if (!scan_policy_read(s, &sp->old_p, &old_error, pc->old_file, NULL, error) ||
+		    !scan_policy_read(s, &sp->new_p, &parse_error, pc->new_file, NULL, error))
+			return false;
+	} else if (!scan_policy_read(s, &sp->new_p, &parse_error, NULL, new_base, error)) {
+		return false;
+	}
+	if (parse_error) {
+		/* One line per problem in the error; one line in a finding. */
+		g_autofree char *flat = g_strdelimit(g_strdup(parse_error->message), "\n", ';');
+		g_autoptr(GError) one = g_error_new_literal(DW_ERROR, DW_ERROR_PARSE, flat);
+
+		sp->failure = rulepack_parse_failure(s->pack, one, POLICY_PATH);
+	}
+	if (sp->new_p && !srcset_is_empty(sp->new_p->trusted))
+		sp->internet = srcset_subtract(s->pack->internet, sp->new_p->trusted);
+	return true;
+}
+
+/* The changes left to analyse: neither the policy nor an ignored path. */
+static GPtrArray *scan_policy_filter(struct scan *s, GPtrArray *changes)
+{
+	GPtrArray *kept = g_ptr_array_new();
+
+	for (guint i = 0; i < changes->len; i++) {
+		struct gitwalk_change *c = changes->pdata[i];
+		const char *path = c->new_file ? c->new_file->path : c->old_file->path;
+
+		if (!scan_skips(s, path))
+			g_ptr_array_add(kept, c);
+	}
+	return kept;
+}
+
+/* Applies the policy to found and adds what the policy itself says. */
+static bool scan_policy_finish(struct scan *s, struct scan_policy *sp, GPtrArray *found,
+                               GError **error)
+{
+	GDate today;
+
+	g_date_clear(&today, 1);
+	if (sp->new_p && sp->new_p->approvals->len && !policy_today(&today, error))
+		return false;
+	policy_apply(sp->new_p, s->pack, found, &today);
+	if (sp->changed)
+		policy_loosening(found, s->pack, sp->old_p, sp->new_p);
+	if (sp->failure)
+		g_ptr_array_add(found, g_steal_pointer(&sp->failure));
+	return true;
+}
+
+static bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, git_tree *old_base,
+                          git_tree *new_base, const srcset *internet, GError **error)
 {
 	struct scan_side old_side, new_side;
 	struct scan_context sc = { 0 };
+	struct classify_context plain = { .internet = internet };
 	g_autoptr(GPtrArray) diffs = g_ptr_array_new_with_free_func((GDestroyNotify)compare_change_free);
 	bool need_context = false, ok = false;
 
-	if (changes->len == 0)
-		return true;
-	/* Sides borrow from the cache: trim it only between comparisons. */
-	g_mutex_lock(&s->lock);
-	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
-		g_hash_table_remove_all(s->cache);
-	g_mutex_unlock(&s->lock);
 	scan_side_init(&old_side);
 	scan_side_init(&new_side);
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
@@ -505,15 +643,48 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
 	if (need_context && !scan_context_load(s, &sc, changes, new_base, error))
 		goto out;
+	sc.ctx.internet = internet;
 	for (guint i = 0; i < diffs->len; i++)
-		rulepack_classify(out, s->pack, diffs->pdata[i], need_context ? &sc.ctx : NULL);
+		rulepack_classify(found, s->pack, diffs->pdata[i], need_context ? &sc.ctx : &plain);
 	while (new_side.failures->len)
-		g_ptr_array_add(out, g_ptr_array_steal_index(new_side.failures, 0));
+		g_ptr_array_add(found, g_ptr_array_steal_index(new_side.failures, 0));
 	ok = true;
 out:
 	scan_context_clear(&sc);
 	scan_side_clear(&old_side);
 	scan_side_clear(&new_side);
+	return ok;
+}
+
+bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
+                  git_tree *new_base, GError **error)
+{
+	struct scan_policy sp = { 0 };
+	g_autoptr(GPtrArray) kept = NULL;
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	bool ok = false;
+
+	if (changes->len == 0)
+		return true;
+	/* Sides borrow from the cache: trim it only between comparisons. */
+	g_mutex_lock(&s->lock);
+	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
+		g_hash_table_remove_all(s->cache);
+	g_mutex_unlock(&s->lock);
+	if (!scan_policy_load(s, &sp, changes, new_base, error))
+		goto out;
+	s->policy = sp.new_p;
+	kept = scan_policy_filter(s, changes);
+	if (kept->len && !scan_classify(s, found, kept, old_base, new_base, sp.internet, error))
+		goto out;
+	if (!scan_policy_finish(s, &sp, found, error))
+		goto out;
+	while (found->len)
+		g_ptr_array_add(out, g_ptr_array_steal_index(found, 0));
+	ok = true;
+out:
+	s->policy = NULL;
+	scan_policy_clear(&sp);
 	return ok;
 }
 

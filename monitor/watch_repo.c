@@ -345,7 +345,10 @@ static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_o
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (f->severity >= r->w->threshold)
+		/* Approved in the repository's .driftwatch.yml: logged, never an alert. */
+		if (f->suppressed)
+			watch_repo_log_finding(r, ref, f, "approved");
+		else if (f->severity >= r->w->threshold)
 			g_ptr_array_add(alerts, state_alert_from_finding(f, r->path, ref));
 		else if (f->severity > SEVERITY_INFO)
 			watch_repo_log_finding(r, ref, f, "below the threshold");
@@ -359,7 +362,7 @@ static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_o
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (f->severity >= r->w->threshold)
+		if (!f->suppressed && f->severity >= r->w->threshold)
 			watch_repo_log_finding(r, ref, f, "alert");
 	}
 	return true;
