@@ -69,11 +69,19 @@ static void report_markdown_row(GString *out, const struct finding *f)
 	g_autofree char *where = f->line ? g_strdup_printf("%s:%u", f->file ? f->file : "", f->line)
 	                                 : g_strdup(f->file ? f->file : "");
 
-	g_string_append_printf(out, "| %s%s%s | ", f->severity >= SEVERITY_HIGH ? "**" : "", sev,
-	                       f->severity >= SEVERITY_HIGH ? "**" : "");
+	bool strong = f->severity >= SEVERITY_HIGH && !f->suppressed;
+
+	g_string_append_printf(out, "| %s%s%s%s | ", strong ? "**" : "", sev, strong ? "**" : "",
+	                       f->suppressed ? " (approved)" : "");
 	report_markdown_code(out, f->rule->id);
 	g_string_append_c(out, ' ');
 	report_markdown_text(out, f->rule->title);
+	if (f->suppressed) {
+		g_autofree char *why = g_strdup_printf("; approved by %s until %s: %s", f->approved_by,
+		                                       f->approval_expires, f->approval_reason);
+
+		report_markdown_text(out, why);
+	}
 	g_string_append(out, " | ");
 	report_markdown_code(out, f->resource);
 	g_string_append(out, " | ");
@@ -101,8 +109,11 @@ static void report_markdown_row(GString *out, const struct finding *f)
 	g_string_append(out, " |\n");
 }
 
-/* "### driftwatch: 2 critical, 1 medium" in severity order, zeros left out. */
-static void report_markdown_heading(GString *out, const guint counts[])
+/*
+ * "### driftwatch: 2 critical, 1 medium, 1 approved" in severity order,
+ * zeros left out; approved findings are counted apart.
+ */
+static void report_markdown_heading(GString *out, const guint counts[], guint approved)
 {
 	bool first = true;
 
@@ -113,6 +124,8 @@ static void report_markdown_heading(GString *out, const guint counts[])
 		g_string_append_printf(out, "%s %u %s", first ? "" : ",", counts[s], severity_name(s));
 		first = false;
 	}
+	if (approved)
+		g_string_append_printf(out, "%s %u approved", first ? "" : ",", approved);
 	g_string_append(out, "\n\n");
 }
 
@@ -121,14 +134,17 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 	g_autoptr(GString) rows = g_string_new(NULL);
 	g_autoptr(GString) out = g_string_new(NULL);
 	guint counts[SEVERITY_CRITICAL + 1] = { 0 };
-	guint shown = 0;
+	guint shown = 0, approved = 0;
 
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
 		if (f->severity == SEVERITY_INFO && !c->verbose)
 			continue;
-		counts[f->severity]++;
+		if (f->suppressed)
+			approved++;
+		else
+			counts[f->severity]++;
 		shown++;
 		report_markdown_row(rows, f);
 	}
@@ -136,7 +152,7 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 		printf("### driftwatch\n\nNo exposure widened.\n");
 		return;
 	}
-	report_markdown_heading(out, counts);
+	report_markdown_heading(out, counts, approved);
 	g_string_append(out, "| Severity | Rule | Resource | File:line | Newly allowed | Before | Commit |\n");
 	g_string_append(out, "| --- | --- | --- | --- | --- | --- | --- |\n");
 	g_string_append(out, rows->str);

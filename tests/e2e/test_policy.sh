@@ -110,6 +110,11 @@ check "approved finding: text says who approved it until when" \
 dw diff -C "$repo" HEAD --format sarif
 json_check "approved finding: SARIF suppression" \
 	"d['runs'][0]['results'][0]['suppressions']==[{'kind':'external','justification':'approved by Ana Admin until 2026-06-01: bastion migration, ticket OPS-12'}]"
+dw diff -C "$repo" HEAD --format markdown
+check "approved finding: Markdown marks it approved, with who and until when" \
+	grep -q "^### driftwatch: 1 approved\$" <<<"$OUT"
+check "approved finding: Markdown row" \
+	grep -q "HIGH (approved) | .*approved by Ana Admin until 2026-06-01" <<<"$OUT"
 DRIFTWATCH_TODAY=2026-06-02 dw diff -C "$repo" HEAD --format json
 status_is "approval expired the day after: exit 1" 1
 json_check "approval expired: the finding is back, unsuppressed" \
