@@ -9,6 +9,7 @@
 
 #include "error.h"
 #include "gitwalk.h"
+#include "scan.h"
 
 void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 {
@@ -153,6 +154,7 @@ void cli_findings_set_commit(GPtrArray *findings, guint start, git_commit *commi
 		f->date = g_strdup(date);
 		f->subject = g_strdup(git_commit_summary(commit));
 	}
+	scan_commit_approvals(findings, start, commit);
 }
 
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *command)

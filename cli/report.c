@@ -144,11 +144,10 @@ static void report_text_finding(const struct cli_common *c, const struct finding
 	}
 	printf("      %s\n", message);
 	if (f->suppressed) {
-		g_autofree char *by = cli_escape(f->approved_by);
-		g_autofree char *until = cli_escape(f->approval_expires);
-		g_autofree char *reason = cli_escape(f->approval_reason);
+		g_autofree char *raw = finding_approval_text(f);
+		g_autofree char *text = cli_escape(raw);
 
-		printf("      approved by %s until %s: %s\n", by, until, reason);
+		printf("      %s\n", text);
 	}
 }
 

@@ -77,9 +77,9 @@ static void report_markdown_row(GString *out, const struct finding *f)
 	g_string_append_c(out, ' ');
 	report_markdown_text(out, f->rule->title);
 	if (f->suppressed) {
-		g_autofree char *why = g_strdup_printf("; approved by %s until %s: %s", f->approved_by,
-		                                       f->approval_expires, f->approval_reason);
+		g_autofree char *why = finding_approval_text(f);
 
+		report_markdown_text(out, "; ");
 		report_markdown_text(out, why);
 	}
 	g_string_append(out, " | ");

@@ -169,8 +169,7 @@ static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, con
 	report_sarif_location(b, f);
 	json_builder_end_array(b);
 	if (f->suppressed) {
-		g_autofree char *why = g_strdup_printf("approved by %s until %s: %s", f->approved_by,
-		                                       f->approval_expires, f->approval_reason);
+		g_autofree char *why = finding_approval_text(f);
 
 		json_builder_set_member_name(b, "suppressions");
 		json_builder_begin_array(b);

@@ -688,6 +688,30 @@ out:
 	return ok;
 }
 
+void scan_commit_approvals(GPtrArray *findings, guint start, git_commit *commit)
+{
+	git_message_trailer_array trailers = { 0 };
+	const git_signature *author = git_commit_author(commit);
+	g_autofree char *by = g_strdup_printf("%s <%s>", author->name, author->email);
+
+	if (start >= findings->len || git_message_trailers(&trailers, git_commit_message(commit)) < 0)
+		return;
+	for (size_t i = 0; i < trailers.count; i++) {
+		const char *value = trailers.trailers[i].value;
+		const char *space = strchr(value, ' ');
+		g_autofree char *id = NULL;
+		g_autofree char *reason = NULL;
+
+		if (g_ascii_strcasecmp(trailers.trailers[i].key, "Exposure-Approved") != 0 || !space)
+			continue;
+		id = g_strndup(value, (gsize)(space - value));
+		reason = g_strstrip(g_strdup(space));
+		if (*reason)
+			policy_approve_finding(findings, start, id, reason, by);
+	}
+	git_message_trailer_array_free(&trailers);
+}
+
 bool scan_trees(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
                 GError **error)
 {

@@ -70,6 +70,15 @@ bool scan_threads(struct scan *s, unsigned n, GError **error);
 struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes);
 void scan_prefetch_wait(struct scan_ticket *t);
 
+/*
+ * Applies commit's "Exposure-Approved: FINDING-ID REASON" trailers (git's
+ * trailer rules: the message's last paragraph) to findings from index
+ * start on, the findings of that commit: each suppresses that finding,
+ * approved by the commit's author. A trailer naming no finding of the
+ * commit, or with no reason, is ignored.
+ */
+void scan_commit_approvals(GPtrArray *findings, guint start, git_commit *commit);
+
 /* The config paths that differ between two trees (gitwalk_tree_changes). */
 bool scan_tree_changes(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *new_tree,
                        GError **error);

@@ -81,8 +81,10 @@ static bool analyse_commit(GPtrArray *out, struct scan *s, git_commit *commit, G
 		goto out;
 	}
 	ok = scan_trees(s, out, parent_tree, tree, error);
-	if (ok)
+	if (ok) {
 		analyse_set_commit(out, start, commit);
+		scan_commit_approvals(out, start, commit);
+	}
 out:
 	git_tree_free(parent_tree);
 	git_tree_free(tree);

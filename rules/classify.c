@@ -34,6 +34,16 @@ void finding_free(struct finding *f)
 	g_free(f);
 }
 
+char *finding_approval_text(const struct finding *f)
+{
+	if (!f->suppressed)
+		return NULL;
+	if (f->approval_expires)
+		return g_strdup_printf("approved by %s until %s: %s", f->approved_by, f->approval_expires,
+		                       f->approval_reason);
+	return g_strdup_printf("approved by %s in this commit: %s", f->approved_by, f->approval_reason);
+}
+
 /* Stable short id: rule + identity + region, so approvals survive reruns. */
 static char *classify_finding_id(const char *rule, const char *identity, const char *region)
 {

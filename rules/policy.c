@@ -646,6 +646,24 @@ void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray
 		g_ptr_array_add(findings, added->pdata[i]);
 }
 
+bool policy_approve_finding(GPtrArray *findings, guint start, const char *finding_id,
+                            const char *reason, const char *approved_by)
+{
+	bool matched = false;
+
+	for (guint i = start; i < findings->len; i++) {
+		struct finding *f = findings->pdata[i];
+
+		if (policy_is_own(f) || f->suppressed || g_ascii_strcasecmp(f->id, finding_id) != 0)
+			continue;
+		f->suppressed = true;
+		f->approval_reason = g_strdup(reason);
+		f->approved_by = g_strdup(approved_by);
+		matched = true;
+	}
+	return matched;
+}
+
 static bool policy_has_item(const GPtrArray *items, const char *text)
 {
 	for (guint i = 0; items && i < items->len; i++) {

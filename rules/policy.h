@@ -98,6 +98,15 @@ void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray
                   const GDate *today);
 
 /*
+ * Suppresses the finding whose id is finding_id among findings from index
+ * start on, approved by approved_by for reason, with no expiry: an
+ * Exposure-Approved commit trailer, which holds for its commit only.
+ * Findings of DW-POLICY rules are left alone. Returns whether one matched.
+ */
+bool policy_approve_finding(GPtrArray *findings, guint start, const char *finding_id,
+                            const char *reason, const char *approved_by);
+
+/*
  * Appends a finding for each way new_p loosens old_p (either may be
  * NULL, an absent policy): a trusted network added that was part of the
  * pack's Internet (DW-POLICY-001); a

@@ -104,6 +104,13 @@ struct finding {
 void finding_free(struct finding *f);
 
 /*
+ * "approved by NAME until DATE: REASON" for a suppressed finding ("in
+ * this commit" instead of a date for a commit trailer's approval). New
+ * string, or NULL when f is not suppressed.
+ */
+char *finding_approval_text(const struct finding *f);
+
+/*
  * A finding of rule_id about resource at file:line, whose stable id
  * hashes rule, resource and region; message is taken. For findings that
  * come from no compared resource (the repository policy).

@@ -256,6 +256,26 @@ static void test_policy__approval_by_finding_id(void **state)
 	assert_true(((struct finding *)f->pdata[1])->suppressed);
 }
 
+static void test_policy__trailer_approves_by_id_from_start(void **state)
+{
+	g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	struct finding *a = finding("DW-NET-003", "aws-sg:A");
+	struct finding *b = finding("DW-NET-003", "aws-sg:A");
+	g_autofree char *id = g_ascii_strup(a->id, -1);
+	g_autofree char *text = NULL;
+
+	g_ptr_array_add(f, a);
+	g_ptr_array_add(f, b);
+	/* Index 0 is an earlier commit's finding: out of reach. */
+	assert_true(policy_approve_finding(f, 1, id, "vendor", "Ana <a@x>"));
+	assert_false(a->suppressed);
+	assert_true(b->suppressed);
+	assert_null(b->approval_expires);
+	text = finding_approval_text(b);
+	assert_string_equal(text, "approved by Ana <a@x> in this commit: vendor");
+	assert_false(policy_approve_finding(f, 0, "000000000000", "r", "x"));
+}
+
 static void test_policy__rule_overrides(void **state)
 {
 	g_autoptr(GPtrArray) f = apply("rules:\n  DW-NET-003: off\n  DW-NET-001: low\nfail_on: medium\n",
@@ -337,6 +357,7 @@ int main(void)
 		cmocka_unit_test(test_policy__approval_suppresses_until_its_last_day),
 		cmocka_unit_test(test_policy__expired_approval_is_reported),
 		cmocka_unit_test(test_policy__approval_by_finding_id),
+		cmocka_unit_test(test_policy__trailer_approves_by_id_from_start),
 		cmocka_unit_test(test_policy__rule_overrides),
 		cmocka_unit_test(test_policy__bad_today_fails),
 		cmocka_unit_test(test_policy__loosening),
