@@ -66,6 +66,7 @@ static void report_json_finding(JsonBuilder *b, const struct finding *f)
 		report_member(b, "reason", f->approval_reason);
 		report_member(b, "approved_by", f->approved_by);
 		report_member(b, "expires", f->approval_expires);
+		report_member(b, "comment", f->approval_comment);
 		json_builder_end_object(b);
 	}
 	json_builder_end_object(b);

@@ -607,6 +607,101 @@ static GPtrArray *scan_policy_filter(struct scan *s, GPtrArray *changes)
 	return kept;
 }
 
+/* Line n (1-based) of data, or NULL; *len_out its length. */
+static const char *scan_line(const char *data, size_t len, unsigned n, size_t *len_out)
+{
+	const char *p = data, *end = data + len, *nl;
+
+	for (unsigned i = 1; i < n && p < end; i++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return NULL;
+		p = nl + 1;
+	}
+	if (p >= end)
+		return NULL;
+	nl = memchr(p, '\n', (size_t)(end - p));
+	*len_out = (size_t)((nl ? nl : end) - p);
+	return p;
+}
+
+/*
+ * "# driftwatch:allow RULE REASON" (or after "//") on line: the reason if
+ * RULE is rule, else NULL. New string.
+ */
+static char *scan_allow_comment(const char *line, size_t len, const char *rule)
+{
+	static const char marker[] = "driftwatch:allow ";
+	g_autofree char *text = g_strndup(line, MIN(len, (size_t)4096));
+	char *at = strstr(text, marker);
+	char *hash = strchr(text, '#');
+	char *slashes = strstr(text, "//");
+	g_auto(GStrv) words = NULL;
+
+	if (!at || !((hash && hash < at) || (slashes && slashes < at)))
+		return NULL;
+	words = g_strsplit(g_strstrip(at + strlen(marker)), " ", 2);
+	if (!words[0] || !words[1] || strcmp(words[0], rule) != 0)
+		return NULL;
+	g_strstrip(words[1]);
+	return *words[1] ? g_strdup(words[1]) : NULL;
+}
+
+/* The new side's bytes of path: from the changes, else from base. */
+static GBytes *scan_new_bytes(struct scan *s, GPtrArray *changes, git_tree *base, const char *path)
+{
+	struct gitwalk_file at_base = { .path = (char *)path, .special = GITWALK_REGULAR };
+	const struct gitwalk_file *f = NULL;
+	git_tree_entry *entry = NULL;
+	GBytes *data = NULL;
+
+	for (guint i = 0; i < changes->len && !f; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+
+		if (c->new_file && strcmp(c->new_file->path, path) == 0)
+			f = c->new_file;
+	}
+	if (!f && base && s->repo && git_tree_entry_bypath(&entry, base, path) == 0) {
+		at_base.id = *git_tree_entry_id(entry);
+		if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
+		    git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK)
+			f = &at_base;
+		git_tree_entry_free(entry);
+	}
+	if (f && f->special == GITWALK_REGULAR)
+		gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, NULL);
+	return data;
+}
+
+/*
+ * An inline "driftwatch:allow RULE REASON" comment on the line a finding
+ * points at (the rule that lets the region in, or the setting) suppresses
+ * that rule's finding there. Files are read again only for findings.
+ */
+static void scan_inline_approvals(struct scan *s, GPtrArray *found, GPtrArray *changes,
+                                  git_tree *new_base)
+{
+	for (guint i = 0; i < found->len; i++) {
+		struct finding *f = found->pdata[i];
+		g_autoptr(GBytes) data = NULL;
+		const char *line;
+		size_t len = 0;
+		char *reason;
+
+		if (f->suppressed || !f->line || !f->file || g_str_has_prefix(f->rule->id, "DW-P"))
+			continue;
+		data = scan_new_bytes(s, changes, new_base, f->file);
+		line = data ? scan_line(g_bytes_get_data(data, NULL), g_bytes_get_size(data), f->line, &len)
+		            : NULL;
+		reason = line ? scan_allow_comment(line, len, f->rule->id) : NULL;
+		if (!reason)
+			continue;
+		f->suppressed = true;
+		f->approval_reason = reason;
+		f->approval_comment = g_strdup_printf("%s:%u", f->file, f->line);
+	}
+}
+
 /* Applies the policy to found and adds what the policy itself says. */
 static bool scan_policy_finish(struct scan *s, struct scan_policy *sp, GPtrArray *found,
                                GError **error)
@@ -677,6 +772,7 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	kept = scan_policy_filter(s, changes);
 	if (kept->len && !scan_classify(s, found, kept, old_base, new_base, sp.internet, error))
 		goto out;
+	scan_inline_approvals(s, found, kept, new_base);
 	if (!scan_policy_finish(s, &sp, found, error))
 		goto out;
 	while (found->len)

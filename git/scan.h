@@ -45,6 +45,11 @@ bool scan_workdir(struct scan *s, GPtrArray *out, GError **error);
  * NULL) hold the rest of each side: the files the changes leave alone,
  * read when a standalone rule's group lies outside the changed files and
  * to correlate a data store's settings with the network rules.
+ *
+ * With a repository, the policy (.driftwatch.yml, policy.h) of the new
+ * side applies: from its change, else from new_base. The findings carry
+ * its overrides and approvals, and inline "driftwatch:allow" comments
+ * are honoured (also without a repository).
  */
 bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
                   git_tree *new_base, GError **error);

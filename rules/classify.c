@@ -31,6 +31,7 @@ void finding_free(struct finding *f)
 	g_free(f->approval_reason);
 	g_free(f->approved_by);
 	g_free(f->approval_expires);
+	g_free(f->approval_comment);
 	g_free(f);
 }
 
@@ -38,6 +39,9 @@ char *finding_approval_text(const struct finding *f)
 {
 	if (!f->suppressed)
 		return NULL;
+	if (f->approval_comment)
+		return g_strdup_printf("approved by a comment at %s: %s", f->approval_comment,
+		                       f->approval_reason);
 	if (f->approval_expires)
 		return g_strdup_printf("approved by %s until %s: %s", f->approved_by, f->approval_expires,
 		                       f->approval_reason);

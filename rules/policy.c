@@ -638,7 +638,8 @@ void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray
 			f->has_policy_fail_on = true;
 			f->policy_fail_on = p->fail_on;
 		}
-		expired = policy_approve(p, f, today);
+		/* Already approved by a comment on its line: that approval stands. */
+		expired = f->suppressed ? NULL : policy_approve(p, f, today);
 		if (expired && g_hash_table_add(reported, (gpointer)expired))
 			g_ptr_array_add(added, policy_expired_finding(pack, p, expired, f));
 	}

@@ -97,6 +97,7 @@ struct finding {
 	char *approval_reason;  /* when suppressed */
 	char *approved_by;
 	char *approval_expires; /* YYYY-MM-DD, the last day the approval holds */
+	char *approval_comment; /* "file:line" of an inline driftwatch:allow comment */
 	bool has_policy_fail_on; /* the policy it was found under sets fail_on */
 	enum severity policy_fail_on;
 };
@@ -105,8 +106,9 @@ void finding_free(struct finding *f);
 
 /*
  * "approved by NAME until DATE: REASON" for a suppressed finding ("in
- * this commit" instead of a date for a commit trailer's approval). New
- * string, or NULL when f is not suppressed.
+ * this commit" instead of a date for a commit trailer's approval, "by a
+ * comment at FILE:LINE" for an inline one). New string, or NULL when f
+ * is not suppressed.
  */
 char *finding_approval_text(const struct finding *f);
 

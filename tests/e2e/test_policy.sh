@@ -206,6 +206,24 @@ status_is "trailer in another commit: no approval (exit 1)" 1
 json_check "trailer in another commit: the rdp finding is not suppressed" \
 	"any(x['subject']=='rdp, unapproved' and not x.get('suppressed') for x in f)"
 
+# An inline comment on the rule's line approves that rule's finding there.
+repo=$(policy_repo inline "")
+sg 0.0.0.0/0 22 | sed '8s/$/   # driftwatch:allow DW-NET-003 bastion, reviewed by Sec/' > "$repo/sg.yaml"
+dw diff -C "$repo" --format json
+status_is "inline comment: exit 0" 0
+json_check "inline comment: suppressed, the comment named" \
+	"len(f)==1 and f[0]['suppressed'] and f[0]['approval']=={'reason':'bastion, reviewed by Sec','comment':'sg.yaml:8'}"
+sg 0.0.0.0/0 22 | sed '8s/$/   # driftwatch:allow DW-NET-001 wrong rule/' > "$repo/sg.yaml"
+dw diff -C "$repo" -q
+status_is "inline comment for another rule: no approval" 1
+sg 0.0.0.0/0 22 | sed '8s/$/   # driftwatch:allow DW-NET-003/' > "$repo/sg.yaml"
+dw diff -C "$repo" -q
+status_is "inline comment without a reason: no approval" 1
+sg 0.0.0.0/0 22 | sed '8s/$/   # driftwatch:allow DW-NET-003 reason/' > "$WORK/inline.yaml"
+sg 10.0.0.0/8 22 > "$WORK/inline-old.yaml"
+dw diff --files "$WORK/inline-old.yaml" "$WORK/inline.yaml" --format json
+json_check "inline comment: honoured with --files too" "len(f)==1 and f[0]['suppressed']"
+
 # Malformed policies: DW-PARSE-001, and the comparison goes on with no policy.
 repo=$(policy_repo malformed "")
 cat > "$repo/.driftwatch.yml" <<'YAML'
