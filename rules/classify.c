@@ -263,6 +263,31 @@ static void classify_emit_part(GPtrArray *out, const struct rulepack *p, const c
 		classify_emit(out, p, rule_id, c, part, where, ctx);
 }
 
+/* Ports per protocol of a region, counted over its canonical boxes. */
+static void classify_count_ports(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                                 unsigned port_hi, const srcset *src, void *user_data)
+{
+	unsigned *counts = user_data;
+
+	for (unsigned proto = proto_lo; proto <= proto_hi && proto <= EXPOSURE_PROTO_MAX; proto++) {
+		if (exposure_proto_has_ports(proto))
+			counts[proto] += port_hi - port_lo + 1;
+	}
+}
+
+/* Does region cover at least the pack's wide_range ports of one protocol? */
+static bool classify_is_wide(const struct rulepack *p, const exposure *region)
+{
+	unsigned counts[EXPOSURE_PROTO_MAX + 1] = { 0 };
+
+	exposure_foreach(region, classify_count_ports, counts);
+	for (unsigned proto = 0; proto <= EXPOSURE_PROTO_MAX; proto++) {
+		if (p->wide_range && counts[proto] >= p->wide_range)
+			return true;
+	}
+	return false;
+}
+
 static void classify_internet(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                               const exposure *inet, const struct classify_context *ctx)
 {
@@ -283,7 +308,8 @@ static void classify_internet(GPtrArray *out, const struct rulepack *p, const st
 	portless = exposure_intersect(rest2, p->portless);
 	other = exposure_subtract(rest2, p->portless);
 	classify_emit_part(out, p, "DW-NET-001", c, sensitive, where, ctx);
-	classify_emit_part(out, p, "DW-NET-003", c, other, where, ctx);
+	classify_emit_part(out, p, classify_is_wide(p, other) ? "DW-NET-006" : "DW-NET-003", c, other,
+	                   where, ctx);
 	classify_emit_part(out, p, "DW-NET-004", c, web, where, ctx);
 	classify_emit_part(out, p, "DW-NET-005", c, portless, where, ctx);
 }

@@ -14,7 +14,7 @@
 /* Rule ids the classifier emits; a pack without one of them is refused. */
 static const char *const rulepack_required[] = {
 	"DW-NET-001", "DW-NET-002", "DW-NET-003", "DW-NET-004", "DW-NET-005",
-	"DW-NET-010", "DW-NET-011", "DW-NET-012", "DW-NET-900", "DW-SET-001",
+	"DW-NET-006", "DW-NET-010", "DW-NET-011", "DW-NET-012", "DW-NET-900", "DW-SET-001",
 	"DW-SET-002", "DW-SET-003", "DW-EVAL-001", "DW-PARSE-001", "DW-PARSE-002",
 	"DW-POLICY-001", "DW-POLICY-002", "DW-POLICY-003", "DW-POLICY-004",
 };
@@ -90,6 +90,7 @@ const struct rule *rulepack_rule(const struct rulepack *p, const char *id)
 /* A loader's state: the pack being built and every problem found. */
 struct rulepack_loader {
 	struct rulepack *p;
+	const char *path; /* the file being read: the pack's or an overlay's */
 	GString *problems;
 };
 
@@ -102,7 +103,7 @@ static void rulepack_problem(struct rulepack_loader *l, unsigned line, const cha
 
 	if (l->problems->len)
 		g_string_append_c(l->problems, '\n');
-	g_string_append_printf(l->problems, "%s:%u: ", l->p->path, line);
+	g_string_append_printf(l->problems, "%s:%u: ", l->path, line);
 	va_start(ap, fmt);
 	g_string_append_vprintf(l->problems, fmt, ap);
 	va_end(ap);
@@ -137,17 +138,11 @@ static exposure *rulepack_ports(struct rulepack_loader *l, const struct doc_node
 	return e;
 }
 
-static void rulepack_load_internet(struct rulepack_loader *l, const struct doc_node *root)
+/* The CIDRs of an "internet: not:" list. */
+static srcset *rulepack_excluded(struct rulepack_loader *l, const struct doc_node *not)
 {
-	const struct doc_node *not = doc_map_get(doc_map_get(root, "internet"), "not");
-	g_autoptr(srcset) all = srcset_new();
-	g_autoptr(srcset) excluded = srcset_new();
+	srcset *excluded = srcset_new();
 
-	srcset_add_all_addresses(all);
-	if (!not || not->kind != DOC_LIST) {
-		rulepack_problem(l, root->line, "missing \"internet: not:\" list");
-		return;
-	}
 	for (size_t i = 0; i < not->n; i++) {
 		g_autoptr(GError) error = NULL;
 		const char *cidr = doc_scalar(not->items[i]);
@@ -156,6 +151,21 @@ static void rulepack_load_internet(struct rulepack_loader *l, const struct doc_n
 			rulepack_problem(l, not->items[i]->line, "expected a CIDR, got \"%s\"",
 			                 cidr ? cidr : "(not a scalar)");
 	}
+	return excluded;
+}
+
+static void rulepack_load_internet(struct rulepack_loader *l, const struct doc_node *root)
+{
+	const struct doc_node *not = doc_map_get(doc_map_get(root, "internet"), "not");
+	g_autoptr(srcset) all = srcset_new();
+	g_autoptr(srcset) excluded = NULL;
+
+	srcset_add_all_addresses(all);
+	if (!not || not->kind != DOC_LIST) {
+		rulepack_problem(l, root->line, "missing \"internet: not:\" list");
+		return;
+	}
+	excluded = rulepack_excluded(l, not);
 	l->p->internet = srcset_subtract(all, excluded);
 }
 
@@ -172,22 +182,22 @@ static GPtrArray *rulepack_strings(const struct doc_node *list)
 	return out;
 }
 
-static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_node *root)
+/* Appends the entries of a "sensitive:" list to into. */
+static void rulepack_sensitive_list(struct rulepack_loader *l, const struct doc_node *list,
+                                    GPtrArray *into)
 {
-	const struct doc_node *list = doc_map_get(root, "sensitive");
-	g_autoptr(GPtrArray) sets = g_ptr_array_new();
-	g_autoptr(GPtrArray) with_settings = g_ptr_array_new();
-
-	if (!list || list->kind != DOC_LIST) {
-		rulepack_problem(l, root->line, "missing \"sensitive:\" list");
-		return;
-	}
 	for (size_t i = 0; i < list->n; i++) {
 		const struct doc_node *m = list->items[i];
-		const char *service = rulepack_text(l, m, "service");
-		exposure *ports = rulepack_ports(l, doc_map_get(m, "ports"));
+		const char *service;
+		exposure *ports;
 		struct sensitive_port *s;
 
+		if (m->kind != DOC_MAP) {
+			rulepack_problem(l, m->line, "expected {service: ..., ports: ...}");
+			continue;
+		}
+		service = rulepack_text(l, m, "service");
+		ports = rulepack_ports(l, doc_map_get(m, "ports"));
 		if (!service || !ports) {
 			exposure_free(ports);
 			continue;
@@ -197,14 +207,54 @@ static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_
 		s->kind = g_strdup(doc_scalar(doc_map_get(m, "kind")));
 		s->ports = ports;
 		s->settings = rulepack_strings(doc_map_get(m, "settings"));
-		g_ptr_array_add(l->p->sensitive, s);
+		g_ptr_array_add(into, s);
+	}
+}
+
+/* The unions over p->sensitive. */
+static void rulepack_sensitive_sets(struct rulepack *p)
+{
+	g_autoptr(GPtrArray) sets = g_ptr_array_new();
+	g_autoptr(GPtrArray) with_settings = g_ptr_array_new();
+
+	for (guint i = 0; i < p->sensitive->len; i++) {
+		const struct sensitive_port *s = p->sensitive->pdata[i];
+
 		g_ptr_array_add(sets, s->ports);
 		if (s->settings->len)
 			g_ptr_array_add(with_settings, s->ports);
 	}
-	l->p->sensitive_all = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
-	l->p->settings_ports = exposure_union_all((const exposure *const *)with_settings->pdata,
-	                                          with_settings->len);
+	exposure_free(p->sensitive_all);
+	exposure_free(p->settings_ports);
+	p->sensitive_all = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+	p->settings_ports = exposure_union_all((const exposure *const *)with_settings->pdata,
+	                                       with_settings->len);
+}
+
+static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_node *root)
+{
+	const struct doc_node *list = doc_map_get(root, "sensitive");
+
+	if (!list || list->kind != DOC_LIST) {
+		rulepack_problem(l, root->line, "missing \"sensitive:\" list");
+		return;
+	}
+	rulepack_sensitive_list(l, list, l->p->sensitive);
+	rulepack_sensitive_sets(l->p);
+}
+
+/* wide_range: a positive number of ports; 0 after a problem. */
+static unsigned rulepack_wide_range(struct rulepack_loader *l, const struct doc_node *n)
+{
+	const char *text = doc_scalar(n);
+	guint64 v = 0;
+
+	if (!text || !g_ascii_string_to_unsigned(text, 10, 1, EXPOSURE_PORT_MAX + 1u, &v, NULL)) {
+		rulepack_problem(l, n->line, "wide_range: expected a number of ports from 1 to %u, got \"%s\"",
+		                 EXPOSURE_PORT_MAX + 1u, text ? text : "(not a scalar)");
+		return 0;
+	}
+	return (unsigned)v;
 }
 
 static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node *m)
@@ -304,10 +354,15 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	}
 	p = rulepack_new(path);
 	l.p = p;
+	l.path = path;
 	l.problems = g_string_new(NULL);
 	rulepack_load_internet(&l, root);
 	rulepack_load_sensitive(&l, root);
 	p->web = rulepack_ports(&l, doc_map_get(root, "web"));
+	if (doc_map_get(root, "wide_range"))
+		p->wide_range = rulepack_wide_range(&l, doc_map_get(root, "wide_range"));
+	else
+		rulepack_problem(&l, root->line, "missing \"wide_range:\" (ports from which a range is wide)");
 	rulepack_load_rules(&l, root);
 	if (l.problems->len) {
 		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
@@ -316,6 +371,150 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	}
 	g_string_free(l.problems, TRUE);
 	*out = g_steal_pointer(&p);
+	return true;
+}
+
+static void rulepack_set_text(char **dst, const char *text)
+{
+	if (text) {
+		g_free(*dst);
+		*dst = g_strdup(text);
+	}
+}
+
+/* Checks one overlay rule entry; with apply, changes the pack's rule. */
+static void rulepack_overlay_rule(struct rulepack_loader *l, const struct doc_node *m, bool apply)
+{
+	static const char *const known[] = { "id", "severity", "title", "rationale",
+		                             "remediation", "references" };
+	const char *id;
+	struct rule *r;
+	const char *sev;
+	enum severity s = SEVERITY_INFO;
+
+	if (m->kind != DOC_MAP) {
+		rulepack_problem(l, m->line, "expected {id: ..., severity: ...}");
+		return;
+	}
+	id = rulepack_text(l, m, "id");
+	if (!id)
+		return;
+	r = (struct rule *)rulepack_rule(l->p, id);
+	if (!r) {
+		rulepack_problem(l, m->line,
+		                 "unknown rule %s: a rule's condition is code; only severities and texts can change",
+		                 id);
+		return;
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		const char *key = doc_scalar(m->pairs[i].key);
+		bool ok = false;
+
+		for (size_t k = 0; key && k < G_N_ELEMENTS(known); k++)
+			ok = ok || strcmp(key, known[k]) == 0;
+		if (!ok)
+			rulepack_problem(l, m->pairs[i].key->line,
+			                 "rule %s: \"%s\" cannot change; only severity, title, rationale, "
+			                 "remediation and references", id, key ? key : "(not a scalar)");
+	}
+	sev = doc_scalar(doc_map_get(m, "severity"));
+	if (doc_map_get(m, "severity") && !severity_parse(&s, sev)) {
+		rulepack_problem(l, doc_map_get(m, "severity")->line,
+		                 "unknown severity \"%s\" (critical, high, medium, low, info)",
+		                 sev ? sev : "(not a scalar)");
+		return;
+	}
+	if (!apply)
+		return;
+	if (sev)
+		r->severity = s;
+	rulepack_set_text(&r->title, doc_scalar(doc_map_get(m, "title")));
+	rulepack_set_text(&r->rationale, doc_scalar(doc_map_get(m, "rationale")));
+	rulepack_set_text(&r->remediation, doc_scalar(doc_map_get(m, "remediation")));
+	if (doc_map_get(m, "references")) {
+		g_ptr_array_unref(r->references);
+		r->references = rulepack_strings(doc_map_get(m, "references"));
+	}
+}
+
+bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
+{
+	static const char *const known[] = { "version", "internet", "sensitive", "wide_range", "rules" };
+	g_autofree char *data = NULL;
+	gsize len = 0;
+	g_autoptr(doc) d = NULL;
+	g_autoptr(srcset) excluded = NULL;
+	g_autoptr(GPtrArray) sensitive = g_ptr_array_new_with_free_func(
+		(GDestroyNotify)rulepack_sensitive_free);
+	const struct doc_node *root, *not, *list, *rules;
+	struct rulepack_loader l = { p, path, NULL };
+	unsigned wide_range = 0;
+
+	if (!g_file_get_contents(path, &data, &len, error)) {
+		g_prefix_error(error, "rule file: ");
+		return false;
+	}
+	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+		return false;
+	root = d->roots->len ? d->roots->pdata[0] : NULL;
+	if (!root || root->kind != DOC_MAP) {
+		g_set_error(error, DW_ERROR, DW_ERROR_PARSE, "%s:%u: expected a map", path,
+		            root ? root->line : 1);
+		return false;
+	}
+	l.problems = g_string_new(NULL);
+	for (size_t i = 0; i < root->n; i++) {
+		const char *key = doc_scalar(root->pairs[i].key);
+		bool ok = false;
+
+		for (size_t k = 0; key && k < G_N_ELEMENTS(known); k++)
+			ok = ok || strcmp(key, known[k]) == 0;
+		if (!ok)
+			rulepack_problem(&l, root->pairs[i].key->line,
+			                 "unknown key \"%s\" (internet, sensitive, wide_range, rules)",
+			                 key ? key : "(not a scalar)");
+	}
+	not = doc_map_get(doc_map_get(root, "internet"), "not");
+	if (doc_map_get(root, "internet") && (!not || not->kind != DOC_LIST))
+		rulepack_problem(&l, doc_map_get(root, "internet")->line,
+		                 "expected \"internet: not:\" and a list of CIDRs");
+	else if (not)
+		excluded = rulepack_excluded(&l, not);
+	list = doc_map_get(root, "sensitive");
+	if (list && list->kind != DOC_LIST)
+		rulepack_problem(&l, list->line, "expected a list under \"sensitive:\"");
+	else if (list)
+		rulepack_sensitive_list(&l, list, sensitive);
+	if (doc_map_get(root, "wide_range"))
+		wide_range = rulepack_wide_range(&l, doc_map_get(root, "wide_range"));
+	rules = doc_map_get(root, "rules");
+	if (rules && rules->kind != DOC_LIST)
+		rulepack_problem(&l, rules->line, "expected a list under \"rules:\"");
+	for (size_t i = 0; rules && rules->kind == DOC_LIST && i < rules->n; i++)
+		rulepack_overlay_rule(&l, rules->items[i], false);
+	if (l.problems->len) {
+		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
+		g_string_free(l.problems, TRUE);
+		return false;
+	}
+	g_string_free(l.problems, TRUE);
+	/* Every entry checked: apply them all. */
+	for (size_t i = 0; rules && i < rules->n; i++)
+		rulepack_overlay_rule(&l, rules->items[i], true);
+	if (excluded) {
+		srcset *internet = srcset_subtract(p->internet, excluded);
+
+		srcset_free(p->internet);
+		p->internet = internet;
+	}
+	if (sensitive->len) {
+		for (guint i = 0; i < sensitive->len; i++)
+			g_ptr_array_add(p->sensitive, sensitive->pdata[i]);
+		g_ptr_array_set_free_func(sensitive, NULL);
+		rulepack_sensitive_sets(p);
+	}
+	if (wide_range)
+		p->wide_range = wide_range;
 	return true;
 }
 

@@ -53,6 +53,7 @@ struct rulepack {
 	exposure *web;         /* public web ports, every address */
 	exposure *portless;    /* every protocol without ports, every address */
 	exposure *settings_ports; /* the sensitive ports of services with settings files */
+	unsigned wide_range;   /* ports of one protocol from which a range is wide (DW-NET-006) */
 };
 
 /*
@@ -61,6 +62,17 @@ struct rulepack {
  */
 bool rulepack_load(struct rulepack **out, const char *path, GError **error);
 void rulepack_free(struct rulepack *p);
+
+/*
+ * Layers a user's rule file (same schema, every part optional) on p:
+ * "sensitive:" entries are appended, "internet: not:" entries excluded
+ * too, and a rule of p may change its severity and texts. A rule id p
+ * does not have is an error: a rule's condition is code. Every problem
+ * is reported with path:line, all of them in one error; p is unchanged
+ * on error.
+ */
+bool rulepack_overlay(struct rulepack *p, const char *path, GError **error);
+
 typedef struct rulepack rulepack;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(rulepack, rulepack_free)
 

@@ -294,6 +294,127 @@ static void test_rulepack__bad_pack_reports_every_problem_with_lines(void **stat
 	assert_non_null(strstr(error->message, "rule DW-PARSE-001 is missing"));
 }
 
+static void test_classify__wide_range_is_high_and_its_own_rule(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(NULL, sg("wide", RULES("tcp/1000-5000 from 0.0.0.0/0")), NULL);
+	g_autoptr(GPtrArray) g = classify(NULL, sg("ssh", RULES("tcp/22 from 0.0.0.0/0")), NULL);
+	g_autoptr(GPtrArray) h = classify(NULL, sg("few", RULES("udp/2000-2100 from 0.0.0.0/0")), NULL);
+	const struct finding *x = find_rule(f, "DW-NET-006");
+
+	assert_int_equal(pack->wide_range, 1024);
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_HIGH);
+	/* The sensitive ports inside the range stay DW-NET-001. */
+	assert_non_null(find_rule(f, "DW-NET-001"));
+	assert_null(find_rule(f, "DW-NET-003"));
+	assert_non_null(find_rule(g, "DW-NET-003"));
+	assert_null(find_rule(g, "DW-NET-006"));
+	assert_non_null(find_rule(h, "DW-NET-003"));
+	assert_null(find_rule(h, "DW-NET-006"));
+}
+
+/* Writes text to a new temporary file; returns its path. */
+static char *write_temp(const char *text)
+{
+	char *path = g_build_filename(g_get_tmp_dir(), "dw-rules-XXXXXX.yml", NULL);
+	int fd = g_mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+static struct rulepack *own_pack(void)
+{
+	g_autoptr(GError) error = NULL;
+	struct rulepack *p = NULL;
+
+	assert_true(rulepack_load(&p, g_getenv("DW_RULE_PACK"), &error));
+	return p;
+}
+
+static GPtrArray *classify_with(struct rulepack *p, struct resource *old_r, struct resource *new_r)
+{
+	struct rulepack *saved = pack;
+	GPtrArray *f;
+
+	pack = p;
+	f = classify(old_r, new_r, NULL);
+	pack = saved;
+	return f;
+}
+
+static void test_rulepack__overlay_adds_a_sensitive_port(void **state)
+{
+	g_autofree char *path = write_temp("sensitive:\n"
+	                                   "  - {service: Grafana, ports: \"tcp/3000\", kind: admin}\n"
+	                                   "internet:\n  not: [203.0.113.0/24]\n");
+	g_autoptr(rulepack) p = own_pack();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) f = NULL, trusted = NULL;
+	const struct finding *x;
+
+	assert_true(rulepack_overlay(p, path, &error));
+	unlink(path);
+	f = classify_with(p, NULL, sg("graf", RULES("tcp/3000 from 0.0.0.0/0")));
+	x = find_rule(f, "DW-NET-001");
+	assert_non_null(x);
+	assert_int_equal(f->len, 1);
+	assert_non_null(strstr(x->message, "Grafana"));
+	/* The pack's own sensitive ports are still there. */
+	g_ptr_array_unref(f);
+	f = classify_with(p, NULL, sg("es", RULES("tcp/9200 from 0.0.0.0/0")));
+	assert_non_null(find_rule(f, "DW-NET-001"));
+	/* The excluded range is no longer the Internet. */
+	trusted = classify_with(p, NULL, sg("t", RULES("tcp/22 from 203.0.113.0/24")));
+	assert_null(find_rule(trusted, "DW-NET-003"));
+	assert_non_null(find_rule(trusted, "DW-NET-011"));
+}
+
+static void test_rulepack__overlay_changes_severity_and_texts(void **state)
+{
+	g_autofree char *path = write_temp("rules:\n"
+	                                   "  - id: DW-NET-003\n"
+	                                   "    severity: medium\n"
+	                                   "    remediation: Ask the network team.\n");
+	g_autoptr(rulepack) p = own_pack();
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) f = NULL;
+	const struct finding *x;
+
+	assert_true(rulepack_overlay(p, path, &error));
+	unlink(path);
+	f = classify_with(p, NULL, sg("ssh", RULES("tcp/22 from 0.0.0.0/0")));
+	x = find_rule(f, "DW-NET-003");
+	assert_non_null(x);
+	assert_int_equal(x->severity, SEVERITY_MEDIUM);
+	assert_string_equal(x->rule->remediation, "Ask the network team.");
+	assert_string_equal(x->rule->title, "Port newly reachable from the Internet");
+}
+
+static void test_rulepack__overlay_refuses_new_rules_with_lines(void **state)
+{
+	g_autofree char *path = write_temp("rules:\n"
+	                                   "  - {id: DW-NET-003, severity: low}\n"
+	                                   "  - {id: MY-001, severity: high, title: mine}\n"
+	                                   "  - {id: DW-NET-001, severity: dire}\n"
+	                                   "sensitive:\n  - {service: X, ports: \"tcp/http\"}\n"
+	                                   "wide_range: 0\n");
+	g_autoptr(rulepack) p = own_pack();
+	g_autoptr(GError) error = NULL;
+
+	assert_false(rulepack_overlay(p, path, &error));
+	unlink(path);
+	assert_non_null(strstr(error->message, ":3: unknown rule MY-001: a rule's condition is code"));
+	assert_non_null(strstr(error->message, ":4: unknown severity \"dire\""));
+	assert_non_null(strstr(error->message, ":6: bad ports"));
+	assert_non_null(strstr(error->message, ":7: wide_range"));
+	assert_true(g_str_has_prefix(error->message, path));
+	/* Nothing applied. */
+	assert_int_equal(rulepack_rule(p, "DW-NET-003")->severity, SEVERITY_HIGH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -313,6 +434,10 @@ int main(void)
 		cmocka_unit_test(test_classify__finding_id_is_stable_and_region_specific),
 		cmocka_unit_test(test_classify__removed_nsg_is_reported),
 		cmocka_unit_test(test_rulepack__bad_pack_reports_every_problem_with_lines),
+		cmocka_unit_test(test_classify__wide_range_is_high_and_its_own_rule),
+		cmocka_unit_test(test_rulepack__overlay_adds_a_sensitive_port),
+		cmocka_unit_test(test_rulepack__overlay_changes_severity_and_texts),
+		cmocka_unit_test(test_rulepack__overlay_refuses_new_rules_with_lines),
 	};
 
 	return cmocka_run_group_tests(tests, setup_pack, teardown_pack);

@@ -85,7 +85,7 @@ json.dump({"resources": [{"type": "Microsoft.Network/networkSecurityGroups", "na
 PY
 measure "$WORK/crafted.json"
 dw diff --files "$empty" "$WORK/crafted.json" --format json
-json_check "1000 crafted rules inside the limits are analysed" "any(x['rule']=='DW-NET-003' for x in f)"
+json_check "1000 crafted rules inside the limits are analysed" "any(x['rule']=='DW-NET-006' for x in f)"
 
 printf 'Microsoft.Network/networkSecurityGroups\000\001\002\377' > "$WORK/binary.json"
 limit_case "binary content at a config path is refused" "$WORK/binary.json" "not valid UTF-8"
