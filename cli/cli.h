@@ -32,6 +32,7 @@ struct cli_common {
 	char *format_name;    /* --format */
 	char *fail_on_name;   /* --fail-on */
 	char *rules_path;     /* --rules */
+	char **extra_rules;   /* --extra-rules, repeatable: rule files layered on the pack */
 	char *color_name;     /* --color */
 	gboolean quiet;       /* -q */
 	gboolean verbose;     /* -v: show info findings (narrowing) too */
@@ -50,7 +51,11 @@ bool cli_common_finish(struct cli_common *c, GError **error);
 void cli_common_clear(struct cli_common *c);
 
 bool cli_open_repo(git_repository **out, const struct cli_common *c, GError **error);
-/* Loads the rule pack into c->pack; it lives until cli_common_clear(). */
+/*
+ * Loads the rule pack into c->pack, then layers on it the user's rule file
+ * ($XDG_CONFIG_HOME/driftwatch/rules.yml, when it exists) and every
+ * --extra-rules file, in that order; it lives until cli_common_clear().
+ */
 bool cli_load_pack(struct cli_common *c, GError **error);
 
 /*

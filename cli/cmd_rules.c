@@ -14,6 +14,8 @@ static bool cmd_rules_load(struct cli_common *common, int *argc,
 	GOptionEntry entries[] = {
 		{ "rules", 0, 0, G_OPTION_ARG_FILENAME, &common->rules_path,
 		  "Rule pack to use instead of the installed one", "FILE" },
+		{ "extra-rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &common->extra_rules,
+		  "Rule file layered on the pack (repeatable)", "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GError) error = NULL;

@@ -23,6 +23,9 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 		  "SEVERITY" },
 		{ "rules", 0, 0, G_OPTION_ARG_FILENAME, &c->rules_path,
 		  "Rule pack to use instead of the installed one", "FILE" },
+		{ "extra-rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->extra_rules,
+		  "Rule file layered on the pack: sensitive ports, Internet exclusions, severities and "
+		  "texts (repeatable)", "FILE" },
 		{ "color", 0, 0, G_OPTION_ARG_STRING, &c->color_name,
 		  "Colour text output: auto (default, only on a terminal), always, never", "WHEN" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Print nothing; exit status only", NULL },
@@ -83,6 +86,7 @@ void cli_common_clear(struct cli_common *c)
 	g_clear_pointer(&c->format_name, g_free);
 	g_clear_pointer(&c->fail_on_name, g_free);
 	g_clear_pointer(&c->rules_path, g_free);
+	g_clear_pointer(&c->extra_rules, g_strfreev);
 	g_clear_pointer(&c->color_name, g_free);
 	g_clear_pointer(&c->pack, rulepack_free);
 }
@@ -105,7 +109,17 @@ bool cli_load_pack(struct cli_common *c, GError **error)
 	g_autofree char *path = c->rules_path ? g_strdup(c->rules_path)
 	                                      : rulepack_default_path(c->exe_path);
 
-	return rulepack_load(&c->pack, path, error);
+	g_autofree char *user = g_build_filename(g_get_user_config_dir(), "driftwatch", "rules.yml", NULL);
+
+	if (!rulepack_load(&c->pack, path, error))
+		return false;
+	if (g_file_test(user, G_FILE_TEST_EXISTS) && !rulepack_overlay(c->pack, user, error))
+		return false;
+	for (char **extra = c->extra_rules; extra && *extra; extra++) {
+		if (!rulepack_overlay(c->pack, *extra, error))
+			return false;
+	}
+	return true;
 }
 
 char *cli_escape(const char *s)

@@ -138,8 +138,16 @@ static bool watch_setup(struct watcher *w, GError **error)
 	                                                  : state_default_path();
 	g_autofree char *state_dir = g_path_get_dirname(state_path);
 	g_autofree char *reports = g_build_filename(state_dir, "reports", NULL);
+	g_autofree char *user_rules = g_build_filename(g_get_user_config_dir(), "driftwatch",
+	                                               "rules.yml", NULL);
 
-	if (!rulepack_load(&w->pack, pack_path, error) || !state_open(&w->state, state_path, error) ||
+	if (!rulepack_load(&w->pack, pack_path, error))
+		return false;
+	/* The user's own rule file, as the other commands read it. */
+	if (g_file_test(user_rules, G_FILE_TEST_EXISTS) &&
+	    !rulepack_overlay(w->pack, user_rules, error))
+		return false;
+	if (!state_open(&w->state, state_path, error) ||
 	    !watch_load_config(w, error))
 		return false;
 	w->notifier = notifier_new(w->config->details_command, reports);

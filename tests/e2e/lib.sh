@@ -20,6 +20,8 @@ TAP_N=0
 TAP_FAILED=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dw-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+# No user rule file ($XDG_CONFIG_HOME/driftwatch/rules.yml) unless a test writes one.
+export XDG_CONFIG_HOME="$WORK/config"
 
 ok() {
 	TAP_N=$((TAP_N + 1))

@@ -122,4 +122,33 @@ status_is "explain a rule: exit 0" 0
 DRIFTWATCH_RULES="$WORK/missing.yml" dw rules
 status_is "missing rule pack: exit 2" 2
 
+# The user's own rule file, layered on the pack.
+mkdir -p "$XDG_CONFIG_HOME/driftwatch"
+cat > "$XDG_CONFIG_HOME/driftwatch/rules.yml" <<'YAML'
+sensitive:
+  - {service: Internal admin, ports: "tcp/8022", kind: admin}
+rules:
+  - id: DW-NET-003
+    severity: medium
+YAML
+sg 0.0.0.0/0 8022 > "$WORK/admin.yaml"
+dw diff --files "$WORK/old.yaml" "$WORK/admin.yaml" --format json
+json_check "user rule file: its port is sensitive (DW-NET-001)" \
+	"any(x['rule']=='DW-NET-001' and 'Internal admin' in x['message'] for x in f)"
+sg 0.0.0.0/0 22 > "$WORK/ssh.yaml"
+dw diff --files "$WORK/old.yaml" "$WORK/ssh.yaml" --format json
+json_check "user rule file: DW-NET-003 lowered to medium" \
+	"any(x['rule']=='DW-NET-003' and x['severity']=='medium' for x in f)"
+status_is "user rule file: a medium finding exits 0" 0
+dw rules
+case "$OUT" in *"DW-NET-003   medium"*) ok "rules shows the user's severity" ;; *) not_ok "rules shows the user's severity" "$OUT" ;; esac
+printf 'rules:\n  - {id: DW-NET-002, severity: low}\n' > "$WORK/extra.yml"
+dw rules --extra-rules "$WORK/extra.yml"
+case "$OUT" in *"DW-NET-002   low"*) ok "--extra-rules layers a file on the pack" ;; *) not_ok "--extra-rules layers a file on the pack" "$OUT" ;; esac
+printf 'rules:\n  - {id: DW-NET-003, severity: low}\n  - {id: MY-RULE, severity: high}\n' > "$XDG_CONFIG_HOME/driftwatch/rules.yml"
+dw diff --files "$WORK/old.yaml" "$WORK/ssh.yaml"
+status_is "user rule file with a new rule id: exit 2" 2
+case "$ERR" in *"driftwatch/rules.yml:3: unknown rule MY-RULE"*) ok "new rule id: path:line error" ;; *) not_ok "new rule id: path:line error" "$ERR" ;; esac
+rm -r "$XDG_CONFIG_HOME/driftwatch"
+
 done_testing
