@@ -80,6 +80,13 @@ char *cli_escape(const char *s);
 /* Fills the commit fields of every finding from index start on. */
 void cli_findings_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 
+/*
+ * The findings of `driftwatch audit RANGE` (NULL: HEAD) in the repository
+ * of common (-C), with the same walk; loads common->pack unless loaded.
+ */
+bool cli_audit_history(GPtrArray *findings, struct cli_common *common, const char *range,
+                       GError **error);
+
 /* One subcommand. */
 struct cli_command {
 	const char *name;

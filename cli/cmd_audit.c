@@ -248,7 +248,7 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "at most one revision range");
 		return false;
 	}
-	if (!cli_load_pack(common, error) || !cli_open_repo(&a.repo, common, error))
+	if ((!common->pack && !cli_load_pack(common, error)) || !cli_open_repo(&a.repo, common, error))
 		return false;
 	/* Auditing a local repository: objects were verified when they arrived. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
@@ -272,6 +272,14 @@ out:
 	scan_free(a.scan);
 	git_repository_free(a.repo);
 	return ok;
+}
+
+bool cli_audit_history(GPtrArray *findings, struct cli_common *common, const char *range,
+                       GError **error)
+{
+	char *argv[] = { (char *)"audit", (char *)range, NULL };
+
+	return cmd_audit_run(findings, common, FALSE, -1, range ? 2 : 1, argv, error);
 }
 
 int cmd_audit(int argc, char **argv, const char *exe_path)

@@ -68,4 +68,31 @@ json_check "opening 9200 and switching security off together: the network findin
 json_check "opening 9200 and switching security off together: the settings finding says both" \
 	"any(x['rule']=='DW-SET-001' and 'let the Internet reach it: tcp/9200,9300 from 0.0.0.0/0, ::/0' in x['message'] for x in f)"
 
+# explain FINDING-ID: the critical finding of the rule change, from a
+# saved report and from the history itself.
+dw audit -C "$repo" --format json
+echo "$OUT" > "$WORK/report.json"
+fid=$(python3 -c 'import json,sys; print([x["id"] for x in json.load(open(sys.argv[1]))["findings"] if x["rule"]=="DW-NET-001"][0])' "$WORK/report.json")
+after=$(python3 -c 'import json,sys; print([x["after"] for x in json.load(open(sys.argv[1]))["findings"] if x["rule"]=="DW-NET-001"][0])' "$WORK/report.json")
+before=$(python3 -c 'import json,sys; print([x["before"] for x in json.load(open(sys.argv[1]))["findings"] if x["rule"]=="DW-NET-001"][0])' "$WORK/report.json")
+explained() { # explained NAME: OUT names the finding, its sets and its rule in full
+	case "$OUT" in
+	*"finding $fid: DW-NET-001 critical"*"now allowed:  $after"*"before:       $before"*"Data store or admin port newly reachable"*"remediation:"*)
+		ok "$1" ;;
+	*) not_ok "$1" "$OUT" "$ERR" ;;
+	esac
+}
+dw explain --report "$WORK/report.json" "$fid"
+status_is "explain FINDING-ID --report: exit 0" 0
+explained "explain FINDING-ID --report: the finding, before/after and the rule"
+dw explain -C "$repo" "$fid"
+status_is "explain FINDING-ID from the history: exit 0" 0
+explained "explain FINDING-ID from the history: the finding, before/after and the rule"
+case "$OUT" in *"commit:       "*"Open ES"*) ok "explain FINDING-ID names the commit" ;; *) not_ok "explain FINDING-ID names the commit" "$OUT" ;; esac
+dw explain -C "$repo" 0123456789ab
+status_is "explain an unknown finding id: exit 2" 2
+case "$ERR" in *"no finding 0123456789ab"*) ok "unknown finding id: stderr says so" ;; *) not_ok "unknown finding id: stderr says so" "$ERR" ;; esac
+dw explain --report "$WORK/report.json" 0123456789ab
+status_is "explain an id not in the report: exit 2" 2
+
 done_testing
