@@ -9,6 +9,8 @@
 #define DW_ERROR_H
 
 #include <glib.h>
+#include <stdarg.h>
+#include <stdbool.h>
 
 #define DW_ERROR (dw_error_quark())
 GQuark dw_error_quark(void);
@@ -22,6 +24,25 @@ enum dw_error_code {
 	DW_ERROR_GIT,           /* libgit2 failed; message from git_error_last() */
 	DW_ERROR_USAGE,         /* bad command-line use */
 };
+
+/*
+ * The problems of one input, reported together (STYLE.md: report all
+ * problems of one input in one run), one "path:line: what" per line; past
+ * max (0: no cap) they are counted and summed up as "and N more problems".
+ */
+struct dw_problems {
+	const char *path; /* borrowed */
+	GString *text;
+	unsigned count;
+	unsigned max;
+};
+
+void dw_problems_init(struct dw_problems *p, const char *path, unsigned max);
+void dw_problems_clear(struct dw_problems *p);
+void dw_problems_vadd(struct dw_problems *p, unsigned line, const char *fmt, va_list ap)
+	G_GNUC_PRINTF(3, 0);
+/* False with DW_ERROR_PARSE listing them all when there were any. */
+bool dw_problems_check(struct dw_problems *p, GError **error);
 
 /*
  * Limits on hostile input. A pushed commit is parsed by the pre-receive

@@ -167,41 +167,6 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 	return true;
 }
 
-void extract_problems_init(struct extract_problems *p, const char *path)
-{
-	p->path = path;
-	p->text = g_string_new(NULL);
-	p->count = 0;
-}
-
-void extract_problems_clear(struct extract_problems *p)
-{
-	if (p->text)
-		g_string_free(p->text, TRUE);
-	p->text = NULL;
-}
-
-void extract_problems_vadd(struct extract_problems *p, unsigned line, const char *fmt, va_list ap)
-{
-	if (p->count++ >= EXTRACT_MAX_PROBLEMS)
-		return;
-	if (p->text->len > 0)
-		g_string_append_c(p->text, '\n');
-	g_string_append_printf(p->text, "%s:%u: ", p->path, line);
-	g_string_append_vprintf(p->text, fmt, ap);
-}
-
-bool extract_problems_check(struct extract_problems *p, GError **error)
-{
-	if (p->count == 0)
-		return true;
-	if (p->count > EXTRACT_MAX_PROBLEMS)
-		g_string_append_printf(p->text, "\n%s: and %u more problems", p->path,
-		                       p->count - EXTRACT_MAX_PROBLEMS);
-	g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, p->text->str);
-	return false;
-}
-
 char *extract_quote(const char *text)
 {
 	GString *s = g_string_new(NULL);

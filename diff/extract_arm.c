@@ -57,7 +57,7 @@ struct arm_scope {
 struct arm_ctx {
 	const struct doc *d;
 	GPtrArray *found;   /* struct resource *, owned */
-	struct extract_problems problems;
+	struct dw_problems problems;
 };
 
 /* An evaluated value: a node of the document (borrowed) or a computed string. */
@@ -84,7 +84,7 @@ static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	extract_problems_vadd(&c->problems, line, fmt, ap);
+	dw_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -1010,7 +1010,7 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 	struct arm_ctx c = { .d = d, .found = found };
 	bool ok;
 
-	extract_problems_init(&c.problems, d->path);
+	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
 	for (guint i = 0; i < d->roots->len; i++) {
 		const struct doc_node *root = g_ptr_array_index(d->roots, i);
@@ -1022,8 +1022,8 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		if (root->kind == DOC_MAP)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
-	ok = extract_problems_check(&c.problems, error);
-	extract_problems_clear(&c.problems);
+	ok = dw_problems_check(&c.problems, error);
+	dw_problems_clear(&c.problems);
 	if (!ok)
 		return false;
 	for (guint i = 0; i < found->len; i++)

@@ -32,7 +32,7 @@ struct cfn_ctx {
 	const struct doc_node *parameters; /* the template's "Parameters", or NULL */
 	const struct doc_node *resources;  /* the template's "Resources" */
 	GPtrArray *found;                  /* struct resource *, owned */
-	struct extract_problems problems;
+	struct dw_problems problems;
 };
 
 enum cfn_kind {
@@ -65,7 +65,7 @@ static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	extract_problems_vadd(&c->problems, line, fmt, ap);
+	dw_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -536,12 +536,12 @@ bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error)
 	struct cfn_ctx c = { .d = d, .found = found };
 	bool ok;
 
-	extract_problems_init(&c.problems, d->path);
+	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
 	for (guint i = 0; i < d->roots->len; i++)
 		cfn_template(&c, g_ptr_array_index(d->roots, i));
-	ok = extract_problems_check(&c.problems, error);
-	extract_problems_clear(&c.problems);
+	ok = dw_problems_check(&c.problems, error);
+	dw_problems_clear(&c.problems);
 	if (!ok)
 		return false;
 	for (guint i = 0; i < found->len; i++)

@@ -38,7 +38,7 @@ struct es_ctx {
 	const struct doc *d;
 	struct resource *r;
 	GHashTable *leaves;  /* dotted key -> struct es_leaf *, owned */
-	struct extract_problems problems;
+	struct dw_problems problems;
 };
 
 static void es_leaf_free(void *p)
@@ -56,7 +56,7 @@ static void es_error(struct es_ctx *c, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	extract_problems_vadd(&c->problems, line, fmt, ap);
+	dw_problems_vadd(&c->problems, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -314,7 +314,7 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	c.r = resource_new(identity, opensearch ? "OpenSearch" : "Elasticsearch", d->path, d->path, 1,
 	                   RESOURCE_SETTINGS);
 	c.r->service = opensearch ? "opensearch" : "elasticsearch";
-	extract_problems_init(&c.problems, d->path);
+	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 	for (guint i = 0; i < d->roots->len; i++) {
 		const struct doc_node *root = g_ptr_array_index(d->roots, i);
 
@@ -325,8 +325,8 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	}
 	es_auth(&c, c.r->service);
 	es_bind(&c);
-	ok = extract_problems_check(&c.problems, error);
-	extract_problems_clear(&c.problems);
+	ok = dw_problems_check(&c.problems, error);
+	dw_problems_clear(&c.problems);
 	if (!ok) {
 		resource_free(c.r);
 		return false;

@@ -66,7 +66,7 @@ void policy_free(struct policy *p)
 struct policy_loader {
 	struct policy *p;
 	const struct rulepack *pack;
-	GString *problems;
+	struct dw_problems problems;
 };
 
 static void policy_problem(struct policy_loader *l, unsigned line, const char *fmt, ...)
@@ -76,11 +76,8 @@ static void policy_problem(struct policy_loader *l, unsigned line, const char *f
 {
 	va_list ap;
 
-	if (l->problems->len)
-		g_string_append_c(l->problems, '\n');
-	g_string_append_printf(l->problems, "%s:%u: ", l->p->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(l->problems, fmt, ap);
+	dw_problems_vadd(&l->problems, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -326,7 +323,7 @@ static void policy_load_approval(struct policy_loader *l, const struct doc_node 
 	struct policy_approval *a;
 	const struct doc_node *target = doc_map_get(m, "finding");
 	const char *expires;
-	size_t before = l->problems->len;
+	unsigned before = l->problems.count;
 
 	if (m->kind != DOC_MAP) {
 		policy_problem(l, m->line, "an approval must be a map (finding, reason, approved_by, expires)");
@@ -346,7 +343,7 @@ static void policy_load_approval(struct policy_loader *l, const struct doc_node 
 		policy_problem(l, doc_map_get(m, "expires")->line, "expires: expected YYYY-MM-DD, got \"%s\"",
 		               expires);
 	a->expires = g_strdup(expires);
-	if (l->problems->len != before) {
+	if (l->problems.count != before) {
 		policy_approval_free(a);
 		return;
 	}
@@ -404,7 +401,8 @@ bool policy_parse(struct policy **out, const char *path, const char *data, size_
 	g_autoptr(doc) d = NULL;
 	g_autoptr(policy) p = policy_new(path);
 	const struct doc_node *root;
-	struct policy_loader l = { p, pack, NULL };
+	struct policy_loader l = { .p = p, .pack = pack };
+	bool ok;
 
 	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
 		return false;
@@ -418,15 +416,13 @@ bool policy_parse(struct policy **out, const char *path, const char *data, size_
 		g_set_error(error, DW_ERROR, DW_ERROR_PARSE, "%s:%u: expected a map", path, root->line);
 		return false;
 	}
-	l.problems = g_string_new(NULL);
+	dw_problems_init(&l.problems, p->path, 0);
 	if (root && root->kind == DOC_MAP)
 		policy_load(&l, root);
-	if (l.problems->len) {
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
-		g_string_free(l.problems, TRUE);
+	ok = dw_problems_check(&l.problems, error);
+	dw_problems_clear(&l.problems);
+	if (!ok)
 		return false;
-	}
-	g_string_free(l.problems, TRUE);
 	*out = g_steal_pointer(&p);
 	return true;
 }

@@ -91,7 +91,7 @@ const struct rule *rulepack_rule(const struct rulepack *p, const char *id)
 struct rulepack_loader {
 	struct rulepack *p;
 	const char *path; /* the file being read: the pack's or an overlay's */
-	GString *problems;
+	struct dw_problems problems;
 };
 
 static void rulepack_problem(struct rulepack_loader *l, unsigned line, const char *fmt, ...)
@@ -101,11 +101,8 @@ static void rulepack_problem(struct rulepack_loader *l, unsigned line, const cha
 {
 	va_list ap;
 
-	if (l->problems->len)
-		g_string_append_c(l->problems, '\n');
-	g_string_append_printf(l->problems, "%s:%u: ", l->path, line);
 	va_start(ap, fmt);
-	g_string_append_vprintf(l->problems, fmt, ap);
+	dw_problems_vadd(&l->problems, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -340,6 +337,7 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	g_autoptr(rulepack) p = NULL;
 	const struct doc_node *root;
 	struct rulepack_loader l;
+	bool ok;
 
 	if (!g_file_get_contents(path, &data, &len, error)) {
 		g_prefix_error(error, "rule pack: ");
@@ -355,7 +353,7 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	p = rulepack_new(path);
 	l.p = p;
 	l.path = path;
-	l.problems = g_string_new(NULL);
+	dw_problems_init(&l.problems, path, 0);
 	rulepack_load_internet(&l, root);
 	rulepack_load_sensitive(&l, root);
 	p->web = rulepack_ports(&l, doc_map_get(root, "web"));
@@ -364,12 +362,10 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	else
 		rulepack_problem(&l, root->line, "missing \"wide_range:\" (ports from which a range is wide)");
 	rulepack_load_rules(&l, root);
-	if (l.problems->len) {
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
-		g_string_free(l.problems, TRUE);
+	ok = dw_problems_check(&l.problems, error);
+	dw_problems_clear(&l.problems);
+	if (!ok)
 		return false;
-	}
-	g_string_free(l.problems, TRUE);
 	*out = g_steal_pointer(&p);
 	return true;
 }
@@ -447,7 +443,8 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 	g_autoptr(GPtrArray) sensitive = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)rulepack_sensitive_free);
 	const struct doc_node *root, *not, *list, *rules;
-	struct rulepack_loader l = { p, path, NULL };
+	struct rulepack_loader l = { .p = p, .path = path };
+	bool ok;
 	unsigned wide_range = 0;
 
 	if (!g_file_get_contents(path, &data, &len, error)) {
@@ -462,14 +459,14 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		            root ? root->line : 1);
 		return false;
 	}
-	l.problems = g_string_new(NULL);
+	dw_problems_init(&l.problems, path, 0);
 	for (size_t i = 0; i < root->n; i++) {
 		const char *key = doc_scalar(root->pairs[i].key);
-		bool ok = false;
+		bool is_known = false;
 
 		for (size_t k = 0; key && k < G_N_ELEMENTS(known); k++)
-			ok = ok || strcmp(key, known[k]) == 0;
-		if (!ok)
+			is_known = is_known || strcmp(key, known[k]) == 0;
+		if (!is_known)
 			rulepack_problem(&l, root->pairs[i].key->line,
 			                 "unknown key \"%s\" (internet, sensitive, wide_range, rules)",
 			                 key ? key : "(not a scalar)");
@@ -492,12 +489,10 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		rulepack_problem(&l, rules->line, "expected a list under \"rules:\"");
 	for (size_t i = 0; rules && rules->kind == DOC_LIST && i < rules->n; i++)
 		rulepack_overlay_rule(&l, rules->items[i], false);
-	if (l.problems->len) {
-		g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, l.problems->str);
-		g_string_free(l.problems, TRUE);
+	ok = dw_problems_check(&l.problems, error);
+	dw_problems_clear(&l.problems);
+	if (!ok)
 		return false;
-	}
-	g_string_free(l.problems, TRUE);
 	/* Every entry checked: apply them all. */
 	for (size_t i = 0; rules && i < rules->n; i++)
 		rulepack_overlay_rule(&l, rules->items[i], true);
