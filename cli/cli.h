@@ -69,6 +69,12 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings);
 /* A Markdown table for a merge-request comment (report_markdown.c). */
 void cli_report_markdown(const struct cli_common *c, GPtrArray *findings);
 
+/* Adds a string member (skipped when value is NULL), made valid UTF-8:
+ * JSON strings must be, and bytes from a repository need not be. */
+void cli_json_member(JsonBuilder *b, const char *name, const char *value);
+/* Is this finding a file that could not be analysed (DW-PARSE-001)? */
+bool cli_finding_is_parse_failure(const struct finding *f);
+
 /* Adds the "errors" member: the files among findings that could not be analysed. */
 void cli_json_errors(JsonBuilder *b, GPtrArray *findings);
 /* Prints the document built in b, pretty, with a final newline. */

@@ -47,23 +47,18 @@ static void cmd_surface_json_resource(JsonBuilder *b, const struct resource *r)
 	g_autofree char *set = exposure_to_string(e);
 
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "resource");
-	json_builder_add_string_value(b, r->identity);
-	json_builder_set_member_name(b, "kind");
-	json_builder_add_string_value(b, r->kind);
-	json_builder_set_member_name(b, "file");
-	json_builder_add_string_value(b, r->file);
+	cli_json_member(b, "resource", r->identity);
+	cli_json_member(b, "kind", r->kind);
+	cli_json_member(b, "file", r->file);
 	json_builder_set_member_name(b, "line");
 	json_builder_add_int_value(b, r->line);
-	json_builder_set_member_name(b, "allows");
-	json_builder_add_string_value(b, set);
+	cli_json_member(b, "allows", set);
 	json_builder_set_member_name(b, "settings");
 	json_builder_begin_object(b);
 	for (guint i = 0; i < r->settings->len; i++) {
 		const struct resource_setting *s = r->settings->pdata[i];
 
-		json_builder_set_member_name(b, s->key);
-		json_builder_add_string_value(b, s->value);
+		cli_json_member(b, s->key, s->value);
 	}
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "unknowns");

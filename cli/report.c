@@ -25,48 +25,51 @@ static const char *const report_colors[] = {
 	[SEVERITY_CRITICAL] = "\033[1;97;41m",
 };
 
-static bool report_is_parse_failure(const struct finding *f)
+bool cli_finding_is_parse_failure(const struct finding *f)
 {
 	return strcmp(f->rule->id, "DW-PARSE-001") == 0;
 }
 
-static void report_member(JsonBuilder *b, const char *name, const char *value)
+void cli_json_member(JsonBuilder *b, const char *name, const char *value)
 {
+	g_autofree char *valid = NULL;
+
 	if (!value)
 		return;
+	valid = g_utf8_make_valid(value, -1);
 	json_builder_set_member_name(b, name);
-	json_builder_add_string_value(b, value);
+	json_builder_add_string_value(b, valid);
 }
 
 static void report_json_finding(JsonBuilder *b, const struct finding *f)
 {
 	json_builder_begin_object(b);
-	report_member(b, "id", f->id);
-	report_member(b, "rule", f->rule->id);
-	report_member(b, "severity", severity_name(f->severity));
-	report_member(b, "title", f->rule->title);
-	report_member(b, "resource", f->resource);
-	report_member(b, "kind", f->kind);
-	report_member(b, "file", f->file);
+	cli_json_member(b, "id", f->id);
+	cli_json_member(b, "rule", f->rule->id);
+	cli_json_member(b, "severity", severity_name(f->severity));
+	cli_json_member(b, "title", f->rule->title);
+	cli_json_member(b, "resource", f->resource);
+	cli_json_member(b, "kind", f->kind);
+	cli_json_member(b, "file", f->file);
 	json_builder_set_member_name(b, "line");
 	json_builder_add_int_value(b, f->line);
-	report_member(b, "widened", f->widened);
-	report_member(b, "before", f->before);
-	report_member(b, "after", f->after);
-	report_member(b, "message", f->message);
-	report_member(b, "commit", f->commit);
-	report_member(b, "author", f->author);
-	report_member(b, "date", f->date);
-	report_member(b, "subject", f->subject);
+	cli_json_member(b, "widened", f->widened);
+	cli_json_member(b, "before", f->before);
+	cli_json_member(b, "after", f->after);
+	cli_json_member(b, "message", f->message);
+	cli_json_member(b, "commit", f->commit);
+	cli_json_member(b, "author", f->author);
+	cli_json_member(b, "date", f->date);
+	cli_json_member(b, "subject", f->subject);
 	if (f->suppressed) {
 		json_builder_set_member_name(b, "suppressed");
 		json_builder_add_boolean_value(b, TRUE);
 		json_builder_set_member_name(b, "approval");
 		json_builder_begin_object(b);
-		report_member(b, "reason", f->approval_reason);
-		report_member(b, "approved_by", f->approved_by);
-		report_member(b, "expires", f->approval_expires);
-		report_member(b, "comment", f->approval_comment);
+		cli_json_member(b, "reason", f->approval_reason);
+		cli_json_member(b, "approved_by", f->approved_by);
+		cli_json_member(b, "expires", f->approval_expires);
+		cli_json_member(b, "comment", f->approval_comment);
 		json_builder_end_object(b);
 	}
 	json_builder_end_object(b);
@@ -79,14 +82,14 @@ void cli_json_errors(JsonBuilder *b, GPtrArray *findings)
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!report_is_parse_failure(f))
+		if (!cli_finding_is_parse_failure(f))
 			continue;
 		json_builder_begin_object(b);
-		report_member(b, "file", f->file);
+		cli_json_member(b, "file", f->file);
 		json_builder_set_member_name(b, "line");
 		json_builder_add_int_value(b, f->line);
-		report_member(b, "message", f->message);
-		report_member(b, "commit", f->commit);
+		cli_json_member(b, "message", f->message);
+		cli_json_member(b, "commit", f->commit);
 		json_builder_end_object(b);
 	}
 	json_builder_end_array(b);
@@ -138,7 +141,7 @@ static void report_text_finding(const struct cli_common *c, const struct finding
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
 
 	printf("    %s%s%s %s %s  [%s]\n", on, sev, off, f->rule->id, f->rule->title, f->id);
-	if (f->widened && *f->widened && !report_is_parse_failure(f) &&
+	if (f->widened && *f->widened && !cli_finding_is_parse_failure(f) &&
 	    strncmp(f->rule->id, "DW-NET", 6) == 0) {
 		printf("      now allowed: %s\n", f->after ? f->after : f->widened);
 		printf("      before:      %s\n", f->before && *f->before ? f->before : "nothing");

@@ -29,29 +29,12 @@ static const char *const report_sarif_security_severity[] = {
 	[SEVERITY_CRITICAL] = "9.5",
 };
 
-static bool report_sarif_is_parse_failure(const struct finding *f)
-{
-	return strcmp(f->rule->id, "DW-PARSE-001") == 0;
-}
-
-/* JSON strings must be UTF-8; bytes from a repository need not be. */
-static void report_sarif_member(JsonBuilder *b, const char *name, const char *value)
-{
-	g_autofree char *valid = NULL;
-
-	if (!value)
-		return;
-	valid = g_utf8_make_valid(value, -1);
-	json_builder_set_member_name(b, name);
-	json_builder_add_string_value(b, valid);
-}
-
 /* {"text": value} under name. */
 static void report_sarif_text(JsonBuilder *b, const char *name, const char *value)
 {
 	json_builder_set_member_name(b, name);
 	json_builder_begin_object(b);
-	report_sarif_member(b, "text", value ? value : "");
+	cli_json_member(b, "text", value ? value : "");
 	json_builder_end_object(b);
 }
 
@@ -78,21 +61,21 @@ static void report_sarif_rule(JsonBuilder *b, const struct rule *r)
 	const char *ref = r->references && r->references->len ? r->references->pdata[0] : NULL;
 
 	json_builder_begin_object(b);
-	report_sarif_member(b, "id", r->id);
-	report_sarif_member(b, "name", name);
+	cli_json_member(b, "id", r->id);
+	cli_json_member(b, "name", name);
 	report_sarif_text(b, "shortDescription", r->title);
 	report_sarif_text(b, "fullDescription", r->rationale);
 	report_sarif_text(b, "help", r->remediation);
 	/* helpUri must be an absolute URI; references are web addresses. */
 	if (ref && (g_str_has_prefix(ref, "https://") || g_str_has_prefix(ref, "http://")))
-		report_sarif_member(b, "helpUri", ref);
+		cli_json_member(b, "helpUri", ref);
 	json_builder_set_member_name(b, "defaultConfiguration");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "level", report_sarif_levels[r->severity]);
+	cli_json_member(b, "level", report_sarif_levels[r->severity]);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "properties");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "security-severity", report_sarif_security_severity[r->severity]);
+	cli_json_member(b, "security-severity", report_sarif_security_severity[r->severity]);
 	json_builder_set_member_name(b, "tags");
 	json_builder_begin_array(b);
 	json_builder_add_string_value(b, "security");
@@ -107,8 +90,8 @@ static void report_sarif_driver(JsonBuilder *b, const struct rulepack *pack)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "driver");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "name", "driftwatch");
-	report_sarif_member(b, "version", DW_VERSION);
+	cli_json_member(b, "name", "driftwatch");
+	cli_json_member(b, "version", DW_VERSION);
 	json_builder_set_member_name(b, "rules");
 	json_builder_begin_array(b);
 	for (guint i = 0; pack && i < pack->rules->len; i++)
@@ -128,8 +111,8 @@ static void report_sarif_location(JsonBuilder *b, const struct finding *f)
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "artifactLocation");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "uri", uri);
-	report_sarif_member(b, "uriBaseId", "%SRCROOT%");
+	cli_json_member(b, "uri", uri);
+	cli_json_member(b, "uriBaseId", "%SRCROOT%");
 	json_builder_end_object(b);
 	if (f->line > 0) {
 		json_builder_set_member_name(b, "region");
@@ -154,15 +137,15 @@ static gint64 report_sarif_rule_index(const struct rulepack *pack, const struct 
 static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, const struct finding *f)
 {
 	gint64 index = report_sarif_rule_index(pack, f->rule);
-	const char *level = report_sarif_is_parse_failure(f) ? "error" : report_sarif_levels[f->severity];
+	const char *level = cli_finding_is_parse_failure(f) ? "error" : report_sarif_levels[f->severity];
 
 	json_builder_begin_object(b);
-	report_sarif_member(b, "ruleId", f->rule->id);
+	cli_json_member(b, "ruleId", f->rule->id);
 	if (index >= 0) {
 		json_builder_set_member_name(b, "ruleIndex");
 		json_builder_add_int_value(b, index);
 	}
-	report_sarif_member(b, "level", level);
+	cli_json_member(b, "level", level);
 	report_sarif_text(b, "message", f->message ? f->message : f->rule->title);
 	json_builder_set_member_name(b, "locations");
 	json_builder_begin_array(b);
@@ -174,25 +157,25 @@ static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, con
 		json_builder_set_member_name(b, "suppressions");
 		json_builder_begin_array(b);
 		json_builder_begin_object(b);
-		report_sarif_member(b, "kind", "external");
-		report_sarif_member(b, "justification", why);
+		cli_json_member(b, "kind", "external");
+		cli_json_member(b, "justification", why);
 		json_builder_end_object(b);
 		json_builder_end_array(b);
 	}
 	json_builder_set_member_name(b, "partialFingerprints");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "driftwatch/v1", f->id);
+	cli_json_member(b, "driftwatch/v1", f->id);
 	json_builder_end_object(b);
 	json_builder_set_member_name(b, "properties");
 	json_builder_begin_object(b);
-	report_sarif_member(b, "severity", severity_name(f->severity));
-	report_sarif_member(b, "resource", f->resource);
-	report_sarif_member(b, "widened", f->widened);
-	report_sarif_member(b, "before", f->before);
-	report_sarif_member(b, "after", f->after);
-	report_sarif_member(b, "commit", f->commit);
-	report_sarif_member(b, "author", f->author);
-	report_sarif_member(b, "date", f->date);
+	cli_json_member(b, "severity", severity_name(f->severity));
+	cli_json_member(b, "resource", f->resource);
+	cli_json_member(b, "widened", f->widened);
+	cli_json_member(b, "before", f->before);
+	cli_json_member(b, "after", f->after);
+	cli_json_member(b, "commit", f->commit);
+	cli_json_member(b, "author", f->author);
+	cli_json_member(b, "date", f->date);
 	json_builder_end_object(b);
 	json_builder_end_object(b);
 }
@@ -213,10 +196,10 @@ static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings)
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!report_sarif_is_parse_failure(f))
+		if (!cli_finding_is_parse_failure(f))
 			continue;
 		json_builder_begin_object(b);
-		report_sarif_member(b, "level", "error");
+		cli_json_member(b, "level", "error");
 		report_sarif_text(b, "message", f->message ? f->message : f->rule->title);
 		json_builder_set_member_name(b, "locations");
 		json_builder_begin_array(b);
@@ -234,8 +217,8 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
 	json_builder_begin_object(b);
-	report_sarif_member(b, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-	report_sarif_member(b, "version", "2.1.0");
+	cli_json_member(b, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+	cli_json_member(b, "version", "2.1.0");
 	json_builder_set_member_name(b, "runs");
 	json_builder_begin_array(b);
 	json_builder_begin_object(b);
