@@ -1,5 +1,6 @@
 /*
- * error.c - the engine's GError domain.
+ * error.c - the engine's GError domain, its problem lists, and escaping
+ * repository text for printing.
  */
 #include "error.h"
 
@@ -41,4 +42,25 @@ bool dw_problems_check(struct dw_problems *p, GError **error)
 		g_string_append_printf(p->text, "\n%s: and %u more problems", p->path, p->count - p->max);
 	g_set_error_literal(error, DW_ERROR, DW_ERROR_PARSE, p->text->str);
 	return false;
+}
+
+char *dw_escape(const char *s)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = s ? s : "";
+
+	while (*p) {
+		gunichar ch = g_utf8_get_char_validated(p, -1);
+
+		if (ch == (gunichar)-1 || ch == (gunichar)-2) {
+			g_string_append_printf(out, "\\x%02x", (unsigned char)*p++);
+			continue;
+		}
+		if (ch < 0x20 || ch == 0x7f || (ch >= 0x80 && ch < 0xa0))
+			g_string_append_printf(out, "\\x%02x", (unsigned)ch);
+		else
+			g_string_append_unichar(out, ch);
+		p = g_utf8_next_char(p);
+	}
+	return g_string_free(out, FALSE);
 }

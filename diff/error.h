@@ -45,6 +45,13 @@ void dw_problems_vadd(struct dw_problems *p, unsigned line, const char *fmt, va_
 bool dw_problems_check(struct dw_problems *p, GError **error);
 
 /*
+ * Text from a repository made safe to print on a terminal or behind a
+ * "remote: " line: control characters and bytes that are not UTF-8
+ * become \xNN. New string.
+ */
+char *dw_escape(const char *s);
+
+/*
  * Limits on hostile input. A pushed commit is parsed by the pre-receive
  * hook, so every size, depth and count is capped; past a cap the file is
  * reported as "could not be analysed", never truncated silently.
