@@ -66,9 +66,9 @@ static bool gitwalk_is_blob(const git_tree_entry *e)
 	return git_tree_entry_filemode(e) != GIT_FILEMODE_TREE;
 }
 
-static enum gitwalk_special gitwalk_special_of(const git_tree_entry *e)
+static enum gitwalk_special gitwalk_special_of_mode(git_filemode_t mode)
 {
-	switch (git_tree_entry_filemode(e)) {
+	switch (mode) {
 	case GIT_FILEMODE_LINK:
 		return GITWALK_SYMLINK;
 	case GIT_FILEMODE_COMMIT:
@@ -76,6 +76,11 @@ static enum gitwalk_special gitwalk_special_of(const git_tree_entry *e)
 	default:
 		return GITWALK_REGULAR;
 	}
+}
+
+static enum gitwalk_special gitwalk_special_of(const git_tree_entry *e)
+{
+	return gitwalk_special_of_mode(git_tree_entry_filemode(e));
 }
 
 static struct gitwalk_file *gitwalk_file_of_entry(const char *path, const git_tree_entry *e)
@@ -315,6 +320,55 @@ bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filte
 	ok = true;
 out:
 	git_status_list_free(list);
+	git_tree_free(head);
+	return ok;
+}
+
+/* One side of an index delta as a gitwalk_file, or NULL when absent. */
+static struct gitwalk_file *gitwalk_file_of_diff(const git_diff_file *df)
+{
+	struct gitwalk_file *f;
+
+	if (!(df->flags & GIT_DIFF_FLAG_EXISTS))
+		return NULL;
+	f = gitwalk_file_new(df->path, &df->id, NULL);
+	f->special = gitwalk_special_of_mode((git_filemode_t)df->mode);
+	return f;
+}
+
+bool gitwalk_index_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
+                           GError **error)
+{
+	git_diff_options opts;
+	git_index *index = NULL;
+	git_tree *head = NULL;
+	git_diff *diff = NULL;
+	bool ok = false;
+
+	if (!git_repository_head_unborn(repo) && !gitwalk_rev_tree(&head, NULL, repo, "HEAD", error))
+		return false;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_IGNORE_SUBMODULES;
+	if (git_repository_index(&index, repo) < 0 ||
+	    git_diff_tree_to_index(&diff, repo, head, index, &opts) < 0) {
+		gitwalk_set_error(error, "comparing the index with HEAD");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		struct gitwalk_change *c;
+
+		if (!filter(d->old_file.path) && !filter(d->new_file.path))
+			continue;
+		c = g_new0(struct gitwalk_change, 1);
+		c->old_file = gitwalk_file_of_diff(&d->old_file);
+		c->new_file = gitwalk_file_of_diff(&d->new_file);
+		g_ptr_array_add(out, c);
+	}
+	ok = true;
+out:
+	git_diff_free(diff);
+	git_index_free(index);
 	git_tree_free(head);
 	return ok;
 }

@@ -62,6 +62,14 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
 bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
                              GError **error);
 
+/*
+ * The index (what is staged) against HEAD: every filtered path that
+ * differs, both sides as blob ids (staged blobs are in the object
+ * database already), so nothing is read from the work tree.
+ */
+bool gitwalk_index_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
+                           GError **error);
+
 /* The contents of a file: its blob, or its work-tree bytes. New GBytes. */
 bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_file *file,
                        size_t max_bytes, GError **error);

@@ -46,6 +46,7 @@ struct scan {
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
+	struct scan_options options; /* pinned_policy owned (a copy) */
 };
 
 /* A batch of prefetched files; scan_prefetch_wait() blocks until all are parsed. */
@@ -91,7 +92,18 @@ void scan_free(struct scan *s)
 		g_thread_pool_free(s->pool, TRUE, TRUE);
 	g_hash_table_unref(s->cache);
 	g_mutex_clear(&s->lock);
+	g_bytes_unref(s->options.pinned_policy);
 	g_free(s);
+}
+
+void scan_set_options(struct scan *s, const struct scan_options *options)
+{
+	GBytes *old = s->options.pinned_policy;
+
+	s->options = *options;
+	if (options->pinned_policy)
+		g_bytes_ref(options->pinned_policy);
+	g_bytes_unref(old);
 }
 
 static bool scan_is_config(const char *path)
@@ -555,8 +567,9 @@ static void scan_policy_clear(struct scan_policy *sp)
 	g_clear_pointer(&sp->internet, srcset_free);
 }
 
-static bool scan_policy_load(struct scan *s, struct scan_policy *sp, GPtrArray *changes,
-                             git_tree *new_base, GError **error)
+/* The policy of the tree: from the change when it changes it, else from new_base. */
+static bool scan_policy_of_tree(struct scan *s, struct scan_policy *sp, GPtrArray *changes,
+                                git_tree *new_base, GError **error)
 {
 	const struct gitwalk_change *pc = NULL;
 	g_autoptr(GError) parse_error = NULL;
@@ -586,6 +599,27 @@ static bool scan_policy_load(struct scan *s, struct scan_policy *sp, GPtrArray *
 		g_autoptr(GError) one = g_error_new_literal(DW_ERROR, DW_ERROR_PARSE, flat);
 
 		sp->failure = rulepack_parse_failure(s->pack, one, POLICY_PATH);
+	}
+	return true;
+}
+
+static bool scan_policy_load(struct scan *s, struct scan_policy *sp, GPtrArray *changes,
+                             git_tree *new_base, GError **error)
+{
+	GBytes *pinned = s->options.pinned_policy;
+
+	/* A server's own copy: what the change says about policy has no say. */
+	if (pinned ? !policy_parse(&sp->new_p, s->options.pinned_policy_path,
+	                           g_bytes_get_data(pinned, NULL), g_bytes_get_size(pinned), s->pack,
+	                           error)
+	           : !scan_policy_of_tree(s, sp, changes, new_base, error))
+		return false;
+	/* Approvals the caller does not trust neither suppress nor count as added. */
+	if (s->options.no_policy_approvals) {
+		if (sp->old_p)
+			g_ptr_array_set_size(sp->old_p->approvals, 0);
+		if (sp->new_p)
+			g_ptr_array_set_size(sp->new_p->approvals, 0);
 	}
 	if (sp->new_p && !srcset_is_empty(sp->new_p->trusted))
 		sp->internet = srcset_subtract(s->pack->internet, sp->new_p->trusted);
@@ -772,7 +806,8 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	kept = scan_policy_filter(s, changes);
 	if (kept->len && !scan_classify(s, found, kept, old_base, new_base, sp.internet, error))
 		goto out;
-	scan_inline_approvals(s, found, kept, new_base);
+	if (!s->options.no_inline_approvals)
+		scan_inline_approvals(s, found, kept, new_base);
 	if (!scan_policy_finish(s, &sp, found, error))
 		goto out;
 	while (found->len)
@@ -825,6 +860,21 @@ bool scan_workdir(struct scan *s, GPtrArray *out, GError **error)
 	bool ok;
 
 	if (!gitwalk_workdir_changes(changes, s->repo, scan_is_config, error))
+		return false;
+	if (!git_repository_head_unborn(s->repo) && !gitwalk_rev_tree(&head, NULL, s->repo, "HEAD", error))
+		return false;
+	ok = scan_changes(s, out, changes, head, head, error);
+	git_tree_free(head);
+	return ok;
+}
+
+bool scan_index(struct scan *s, GPtrArray *out, GError **error)
+{
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	git_tree *head = NULL;
+	bool ok;
+
+	if (!gitwalk_index_changes(changes, s->repo, scan_is_config, error))
 		return false;
 	if (!git_repository_head_unborn(s->repo) && !gitwalk_rev_tree(&head, NULL, s->repo, "HEAD", error))
 		return false;

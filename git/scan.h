@@ -28,6 +28,22 @@ typedef struct scan scan;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(scan, scan_free)
 
 /*
+ * What a server imposes on every comparison of a scanner, whatever the
+ * pushed tree says (a pushed .driftwatch.yml must not be able to switch
+ * off the gate that judges it).
+ */
+struct scan_options {
+	/* The policy used instead of the tree's .driftwatch.yml, or NULL;
+	 * parsed for each comparison, its errors are errors (not findings). */
+	GBytes *pinned_policy;
+	const char *pinned_policy_path; /* for messages; borrowed, must outlive s */
+	bool no_policy_approvals; /* ignore "approvals:" of the policy in force */
+	bool no_inline_approvals; /* ignore "driftwatch:allow" comments */
+};
+/* Copies options (taking a reference on pinned_policy) into s. */
+void scan_set_options(struct scan *s, const struct scan_options *options);
+
+/*
  * Findings (struct finding *) of the change from old_tree to new_tree
  * (either NULL for the empty tree), appended to out, info included. A
  * file that cannot be analysed at the new side is a DW-PARSE-001 finding,
@@ -38,6 +54,9 @@ bool scan_trees(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *ne
 
 /* The same for the work tree (tracked and untracked files) against HEAD. */
 bool scan_workdir(struct scan *s, GPtrArray *out, GError **error);
+
+/* The same for the index (what is staged) against HEAD: a pre-commit hook. */
+bool scan_index(struct scan *s, GPtrArray *out, GError **error);
 
 /*
  * The same for a list of changes (struct gitwalk_change *) built by the

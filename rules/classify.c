@@ -42,6 +42,9 @@ char *finding_approval_text(const struct finding *f)
 	if (f->approval_comment)
 		return g_strdup_printf("approved by a comment at %s: %s", f->approval_comment,
 		                       f->approval_reason);
+	if (f->approval_at_push)
+		return g_strdup_printf("approved by %s at push time: %s", f->approved_by,
+		                       f->approval_reason);
 	if (f->approval_expires)
 		return g_strdup_printf("approved by %s until %s: %s", f->approved_by, f->approval_expires,
 		                       f->approval_reason);

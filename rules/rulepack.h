@@ -110,6 +110,7 @@ struct finding {
 	char *approved_by;
 	char *approval_expires; /* YYYY-MM-DD, the last day the approval holds */
 	char *approval_comment; /* "file:line" of an inline driftwatch:allow comment */
+	bool approval_at_push;  /* approved by a server approver's push option */
 	bool has_policy_fail_on; /* the policy it was found under sets fail_on */
 	enum severity policy_fail_on;
 };
