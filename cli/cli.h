@@ -108,6 +108,8 @@ int cmd_rules(int argc, char **argv, const char *exe_path);
 int cmd_explain(int argc, char **argv, const char *exe_path);
 int cmd_watch(int argc, char **argv, const char *exe_path);
 int cmd_history(int argc, char **argv, const char *exe_path);
+int cmd_hook(int argc, char **argv, const char *exe_path);
+int cmd_install_hook(int argc, char **argv, const char *exe_path);
 
 /* Parses a subcommand's options; prints usage errors; returns false to exit 2. */
 bool cli_parse(GOptionContext *ctx, int *argc, char ***argv, const char *command);

@@ -20,6 +20,8 @@ static const struct cli_command main_commands[] = {
 	{ "explain", "RULE-ID", "Print one rule in full", cmd_explain },
 	{ "watch", "[REPO...]", "Watch repositories; notify commits that widen exposure", cmd_watch },
 	{ "history", "[--repo DIR] [--since DATE]", "The alerts the watcher found", cmd_history },
+	{ "hook", "pre-receive | pre-commit | pre-push", "Run as a git hook (the push gate)", cmd_hook },
+	{ "install-hook", "[--server|--client] [--repo PATH]", "Install the git hooks", cmd_install_hook },
 };
 
 /* The version, and those of the libraries it runs with (json-glib has no
@@ -42,7 +44,7 @@ static void main_usage(FILE *out)
 	             "security groups and service configs, whether it widens exposure.\n\n"
 	             "Commands:\n");
 	for (size_t i = 0; i < G_N_ELEMENTS(main_commands); i++)
-		fprintf(out, "  %-8s %-44s %s\n", main_commands[i].name, main_commands[i].args,
+		fprintf(out, "  %-12s %-40s %s\n", main_commands[i].name, main_commands[i].args,
 		        main_commands[i].summary);
 	fprintf(out, "\nRun 'driftwatch COMMAND --help' for a command's options.\n"
 	             "Exit status: 0 nothing at or above --fail-on, 1 findings, 2 usage or internal error.\n");

@@ -1,0 +1,225 @@
+/*
+ * hook_config.c - a server's driftwatch.* settings, read from git config
+ * (the bare repository's own, then a file named by --config).
+ *
+ * Every key is checked: an unknown driftwatch.* key or a bad value fails
+ * the load, and the hook rejects the push, because a misspelt setting
+ * must not quietly leave the gate open.
+ */
+#include <fnmatch.h>
+#include <string.h>
+
+#include "error.h"
+#include "gitwalk.h"
+#include "hook.h"
+
+#define HOOK_DEFAULT_GUARD "refs/heads/*"
+
+static void hook_config_init(struct hook_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->guard = g_ptr_array_new_with_free_func(g_free);
+	c->approvers = g_ptr_array_new_with_free_func(g_free);
+	c->trust = HOOK_TRUST_ALL;
+}
+
+void hook_config_clear(struct hook_config *c)
+{
+	g_clear_pointer(&c->guard, g_ptr_array_unref);
+	g_clear_pointer(&c->approvers, g_ptr_array_unref);
+	g_clear_pointer(&c->policy, g_free);
+	g_clear_pointer(&c->log, g_free);
+	g_clear_pointer(&c->rules, g_free);
+}
+
+/* "push-option, trailer" -> bits; false on an unknown word. */
+static bool hook_config_trust(unsigned *out, const char *value)
+{
+	static const struct {
+		const char *name;
+		unsigned bits;
+	} words[] = {
+		{ "push-option", HOOK_TRUST_PUSH_OPTION }, { "policy", HOOK_TRUST_POLICY },
+		{ "trailer", HOOK_TRUST_TRAILER },         { "comment", HOOK_TRUST_COMMENT },
+		{ "all", HOOK_TRUST_ALL },                 { "none", 0 },
+	};
+	g_auto(GStrv) parts = g_strsplit_set(value, ", ", -1);
+	unsigned bits = 0;
+
+	for (char **p = parts; *p; p++) {
+		size_t i;
+
+		if (!**p)
+			continue;
+		for (i = 0; i < G_N_ELEMENTS(words) && strcmp(*p, words[i].name) != 0; i++)
+			;
+		if (i == G_N_ELEMENTS(words))
+			return false;
+		bits |= words[i].bits;
+	}
+	*out = bits;
+	return true;
+}
+
+/* A path from config: relative ones are taken from the git directory. */
+static char *hook_config_path(git_repository *repo, const char *value)
+{
+	if (g_path_is_absolute(value) || strcmp(value, "syslog") == 0)
+		return g_strdup(value);
+	return g_build_filename(git_repository_path(repo), value, NULL);
+}
+
+/* One driftwatch.* entry; a problem is appended to problems. */
+static void hook_config_entry(struct hook_config *c, git_repository *repo, const char *origin,
+                              const git_config_entry *e, GString *problems)
+{
+	const char *key = e->name + strlen("driftwatch.");
+	const char *value = e->value ? e->value : "";
+	const char *bad = NULL;
+
+	/* libgit2 gives the variable name in lower case. */
+	if (strcmp(key, "guard") == 0) {
+		g_ptr_array_add(c->guard, g_strdup(value));
+	} else if (strcmp(key, "approver") == 0) {
+		g_ptr_array_add(c->approvers, g_strdup(value));
+	} else if (strcmp(key, "failon") == 0) {
+		c->has_fail_on = severity_parse(&c->fail_on, value);
+		if (!c->has_fail_on)
+			bad = "critical, high, medium, low or info";
+	} else if (strcmp(key, "trust") == 0) {
+		if (!hook_config_trust(&c->trust, value))
+			bad = "a list of push-option, policy, trailer, comment, or all or none";
+	} else if (strcmp(key, "onerror") == 0) {
+		c->fail_open = strcmp(value, "accept") == 0;
+		if (!c->fail_open && strcmp(value, "reject") != 0)
+			bad = "reject or accept";
+	} else if (strcmp(key, "policy") == 0) {
+		g_free(c->policy);
+		c->policy = hook_config_path(repo, value);
+	} else if (strcmp(key, "log") == 0) {
+		g_free(c->log);
+		c->log = hook_config_path(repo, value);
+	} else if (strcmp(key, "rules") == 0) {
+		g_free(c->rules);
+		c->rules = hook_config_path(repo, value);
+	} else {
+		g_string_append_printf(problems, "%s%s: unknown setting %s (guard, failOn, approver, "
+		                       "trust, onError, policy, log, rules)",
+		                       problems->len ? "\n" : "", origin, e->name);
+		return;
+	}
+	if (bad)
+		g_string_append_printf(problems, "%s%s: %s = \"%s\": expected %s",
+		                       problems->len ? "\n" : "", origin, e->name, value, bad);
+}
+
+static bool hook_config_read(struct hook_config *c, git_repository *repo, git_config *cfg,
+                             const char *origin, GString *problems, GError **error)
+{
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+	int rc;
+
+	/* Not git_config_iterator_glob_new(): libgit2 1.5 leaks its PCRE2 match data. */
+	if (git_config_iterator_new(&it, cfg) < 0) {
+		gitwalk_set_error(error, "reading git config");
+		return false;
+	}
+	while ((rc = git_config_next(&e, it)) == 0) {
+		if (g_str_has_prefix(e->name, "driftwatch."))
+			hook_config_entry(c, repo, origin, e, problems);
+	}
+	git_config_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		gitwalk_set_error(error, "reading git config");
+		return false;
+	}
+	return true;
+}
+
+bool hook_config_load(struct hook_config *c, git_repository *repo, const char *file,
+                      GError **error)
+{
+	struct hook_config tmp;
+	g_autoptr(GString) problems = g_string_new(NULL);
+	git_config *cfg = NULL;
+	bool ok = false;
+
+	hook_config_init(&tmp);
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		gitwalk_set_error(error, "reading the repository's git config");
+		goto out;
+	}
+	if (!hook_config_read(&tmp, repo, cfg, "git config", problems, error))
+		goto out;
+	git_config_free(cfg);
+	cfg = NULL;
+	if (file && git_config_open_ondisk(&cfg, file) < 0) {
+		g_autofree char *what = g_strdup_printf("reading %s", file);
+
+		gitwalk_set_error(error, what);
+		goto out;
+	}
+	if (cfg && !hook_config_read(&tmp, repo, cfg, file, problems, error))
+		goto out;
+	if (problems->len) {
+		g_set_error_literal(error, DW_ERROR, DW_ERROR_USAGE, problems->str);
+		goto out;
+	}
+	if (tmp.guard->len == 0)
+		g_ptr_array_add(tmp.guard, g_strdup(HOOK_DEFAULT_GUARD));
+	*c = tmp;
+	memset(&tmp, 0, sizeof(tmp));
+	ok = true;
+out:
+	git_config_free(cfg);
+	hook_config_clear(&tmp);
+	return ok;
+}
+
+bool hook_config_guards(const struct hook_config *c, const char *ref)
+{
+	for (guint i = 0; i < c->guard->len; i++) {
+		if (fnmatch(c->guard->pdata[i], ref, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+bool hook_config_is_approver(const struct hook_config *c, const char *name)
+{
+	return name && *name &&
+	       g_ptr_array_find_with_equal_func(c->approvers, name, g_str_equal, NULL);
+}
+
+bool hook_config_apply(const struct hook_config *c, struct scan *s, GError **error)
+{
+	struct scan_options o = {
+		.pinned_policy_path = c->policy,
+		.no_policy_approvals = !(c->trust & HOOK_TRUST_POLICY),
+		.no_inline_approvals = !(c->trust & HOOK_TRUST_COMMENT),
+	};
+	g_autoptr(GBytes) pinned = NULL;
+
+	if (c->policy) {
+		g_autoptr(GMappedFile) map = g_mapped_file_new(c->policy, FALSE, error);
+
+		if (!map) {
+			g_prefix_error(error, "driftwatch.policy: ");
+			return false;
+		}
+		pinned = g_mapped_file_get_bytes(map);
+		o.pinned_policy = pinned;
+	}
+	scan_set_options(s, &o);
+	return true;
+}
+
+enum severity hook_threshold(const struct hook_config *c, const struct finding *f)
+{
+	if (c && c->has_fail_on)
+		return c->fail_on;
+	if (f->has_policy_fail_on)
+		return f->policy_fail_on;
+	return SEVERITY_HIGH;
+}

@@ -1,0 +1,161 @@
+/*
+ * hook_install.c - driftwatch install-hook: writes the hook scripts where
+ * the repository's host looks for them and sets the config they need.
+ *
+ * Where hooks live:
+ *   plain git   GIT_DIR/hooks/pre-receive (or core.hooksPath)
+ *   Gitea       GIT_DIR/hooks/pre-receive.d/ (Gitea's own pre-receive runs them)
+ *   GitLab      GIT_DIR/custom_hooks/pre-receive.d/ (server hooks, run by Gitaly)
+ * A hook that driftwatch did not write is never replaced without --force.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "gitwalk.h"
+#include "hook.h"
+#include "hook_private.h"
+
+/* Every script we write carries this line, so a reinstall may replace it. */
+#define HOOK_MARK "# written by driftwatch install-hook"
+
+/* 'text' for sh: single quotes, with each ' written as '\''. New string. */
+static char *hook_install_quote(const char *text)
+{
+	GString *out = g_string_new("'");
+
+	for (const char *p = text; *p; p++) {
+		if (*p == '\'')
+			g_string_append(out, "'\\''");
+		else
+			g_string_append_c(out, *p);
+	}
+	g_string_append_c(out, '\'');
+	return g_string_free(out, FALSE);
+}
+
+/* The directory hooks go to: core.hooksPath when set, else GIT_DIR/hooks. */
+static char *hook_install_hooks_dir(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_buf path = GIT_BUF_INIT;
+	char *dir = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) == 0 &&
+	    git_config_get_path(&path, cfg, "core.hooksPath") == 0) {
+		dir = g_path_is_absolute(path.ptr)
+		          ? g_strdup(path.ptr)
+		          : g_build_filename(git_repository_is_bare(repo) ? git_repository_path(repo)
+		                                                          : git_repository_workdir(repo),
+		                             path.ptr, NULL);
+	}
+	git_buf_dispose(&path);
+	git_config_free(cfg);
+	return dir ? dir : g_build_filename(git_repository_path(repo), "hooks", NULL);
+}
+
+/* Where the server hook goes, by host or by the layout already there. */
+static char *hook_install_server_path(git_repository *repo, enum hook_install_host host)
+{
+	g_autofree char *hooks = hook_install_hooks_dir(repo);
+	g_autofree char *gitea_dir = g_build_filename(hooks, "pre-receive.d", NULL);
+	g_autofree char *gitlab_dir =
+		g_build_filename(git_repository_path(repo), "custom_hooks", "pre-receive.d", NULL);
+
+	if (host == HOOK_HOST_GITLAB ||
+	    (host == HOOK_HOST_AUTO && g_file_test(gitlab_dir, G_FILE_TEST_IS_DIR)))
+		return g_build_filename(gitlab_dir, "driftwatch", NULL);
+	if (host == HOOK_HOST_GITEA ||
+	    (host == HOOK_HOST_AUTO && g_file_test(gitea_dir, G_FILE_TEST_IS_DIR)))
+		return g_build_filename(gitea_dir, "driftwatch", NULL);
+	return g_build_filename(hooks, "pre-receive", NULL);
+}
+
+/* Writes one script running `driftwatch hook NAME`, unless a foreign one is there. */
+static bool hook_install_script(const char *path, const char *exe, const char *name, bool force,
+                                FILE *out, GError **error)
+{
+	g_autofree char *dir = g_path_get_dirname(path);
+	g_autofree char *old = NULL;
+	g_autofree char *quoted = hook_install_quote(exe);
+	g_autofree char *script = g_strdup_printf(
+		"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
+		"exec %s hook %s \"$@\"\n", quoted, name);
+
+	if (g_file_get_contents(path, &old, NULL, NULL) && !strstr(old, HOOK_MARK) && !force) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "%s exists and was not written by driftwatch; move it into a %s.d/ directory "
+		            "or use --force to replace it", path, name);
+		return false;
+	}
+	if (g_mkdir_with_parents(dir, 0755) < 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_FAILED, "%s: %s", dir, g_strerror(errno));
+		return false;
+	}
+	if (!g_file_set_contents(path, script, -1, error))
+		return false;
+	if (chmod(path, 0755) < 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
+		return false;
+	}
+	fprintf(out, "driftwatch: %s %s\n", old ? "replaced" : "wrote", path);
+	return true;
+}
+
+static bool hook_install_server(git_repository *repo, const struct hook_install_options *o,
+                                FILE *out, GError **error)
+{
+	g_autofree char *path = hook_install_server_path(repo, o->host);
+	git_config *cfg = NULL;
+	bool ok;
+
+	if (!hook_install_script(path, o->exe, "pre-receive", o->force, out, error))
+		return false;
+	/* -o driftwatch.approve=ID reaches the hook only when pushes may carry options. */
+	ok = git_repository_config(&cfg, repo) == 0 &&
+	     git_config_set_bool(cfg, "receive.advertisePushOptions", 1) == 0;
+	git_config_free(cfg);
+	if (!ok) {
+		gitwalk_set_error(error, "setting receive.advertisePushOptions");
+		return false;
+	}
+	fprintf(out, "driftwatch: set receive.advertisePushOptions=true in %sconfig\n",
+	        git_repository_path(repo));
+	fprintf(out, "driftwatch: pushes to refs/heads/* are now judged; settings (approvers, "
+	             "threshold, pinned policy) are git config driftwatch.*, see driftwatch(1)\n");
+	return true;
+}
+
+static bool hook_install_client(git_repository *repo, const struct hook_install_options *o,
+                                FILE *out, GError **error)
+{
+	g_autofree char *hooks = hook_install_hooks_dir(repo);
+	g_autofree char *pre_commit = g_build_filename(hooks, "pre-commit", NULL);
+	g_autofree char *pre_push = g_build_filename(hooks, "pre-push", NULL);
+
+	if (!hook_install_script(pre_commit, o->exe, "pre-commit", o->force, out, error) ||
+	    !hook_install_script(pre_push, o->exe, "pre-push", o->force, out, error))
+		return false;
+	fprintf(out, "driftwatch: commits and pushes from this clone are now checked "
+	             "(git commit/push --no-verify skips the check)\n");
+	return true;
+}
+
+bool hook_install(const struct hook_install_options *o, FILE *out, GError **error)
+{
+	git_repository *repo = NULL;
+	bool ok;
+
+	if (git_repository_open_ext(&repo, o->repo ? o->repo : ".", 0, NULL) < 0) {
+		g_autofree char *what = g_strdup_printf("opening a git repository at %s",
+		                                        o->repo ? o->repo : ".");
+
+		gitwalk_set_error(error, what);
+		return false;
+	}
+	ok = o->kind == HOOK_INSTALL_SERVER ? hook_install_server(repo, o, out, error)
+	                                    : hook_install_client(repo, o, out, error);
+	git_repository_free(repo);
+	return ok;
+}

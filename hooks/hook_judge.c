@@ -1,0 +1,227 @@
+/*
+ * hook_judge.c - the net effect of one ref update, and which commit of
+ * the update brought each finding in.
+ *
+ * The verdict comes from one comparison, old tip against new tip, so a
+ * push that opens a port in one commit and closes it in the next passes
+ * and its cost does not grow with the number of commits. Only when that
+ * comparison finds something are the update's commits compared one by
+ * one, to name the commit that introduced each widened region.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "exposure.h"
+#include "gitwalk.h"
+#include "hook.h"
+
+/* Commits of an update examined to attribute findings; past this, the
+ * findings still count but name no commit. */
+#define HOOK_ATTRIBUTE_MAX 100000
+
+static bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error)
+{
+	git_object *obj = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int rc;
+
+	if (!id) {
+		*out = NULL;
+		return true;
+	}
+	rc = git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY);
+	if (rc == 0)
+		rc = git_object_peel((git_object **)out, obj, GIT_OBJECT_TREE);
+	git_object_free(obj);
+	if (rc < 0) {
+		g_autofree char *what = g_strdup_printf("reading %s", git_oid_tostr(hex, sizeof(hex), id));
+
+		gitwalk_set_error(error, what);
+		return false;
+	}
+	return true;
+}
+
+/* The commit an object peels to, or NULL (a tag of a tree). */
+static git_commit *hook_commit_of(git_repository *repo, const git_oid *id)
+{
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (!id || git_object_lookup(&obj, repo, id, GIT_OBJECT_ANY) < 0)
+		return NULL;
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
+		peeled = NULL;
+	git_object_free(obj);
+	return (git_commit *)peeled;
+}
+
+bool hook_new_ref_base(git_oid *out, bool *found_out, git_repository *repo, const git_oid *target,
+                       const char *default_ref, GError **error)
+{
+	git_commit *tip = hook_commit_of(repo, target);
+	git_object *def = NULL, *def_commit = NULL;
+	bool ok = true;
+	int rc;
+
+	*found_out = false;
+	/* An unborn HEAD or a missing default branch: judged against nothing. */
+	if (tip && git_revparse_single(&def, repo, default_ref) == 0 &&
+	    git_object_peel(&def_commit, def, GIT_OBJECT_COMMIT) == 0) {
+		rc = git_merge_base(out, repo, git_commit_id(tip), git_object_id(def_commit));
+		*found_out = rc == 0;
+		if (rc < 0 && rc != GIT_ENOTFOUND) {
+			gitwalk_set_error(error, "finding the merge base with the default branch");
+			ok = false;
+		}
+	}
+	git_object_free(def_commit);
+	git_object_free(def);
+	git_commit_free(tip);
+	return ok;
+}
+
+/* Did commit finding c widen the same thing as net finding f? */
+static bool hook_same_widening(const struct finding *f, const struct finding *c)
+{
+	g_autoptr(GError) ignored = NULL;
+	exposure *a = NULL, *b = NULL, *both = NULL;
+	bool same;
+
+	if (strcmp(f->rule->id, c->rule->id) != 0 || g_strcmp0(f->resource, c->resource) != 0)
+		return false;
+	if (strncmp(f->rule->id, "DW-NET-", 7) != 0 || !f->widened || !c->widened)
+		return true;
+	/* Network findings: the regions must overlap, so that two commits
+	 * opening different ports of one group are told apart. */
+	a = exposure_parse(f->widened, &ignored);
+	b = a ? exposure_parse(c->widened, NULL) : NULL;
+	if (!a || !b) {
+		same = g_strcmp0(f->widened, c->widened) == 0;
+	} else {
+		both = exposure_intersect(a, b);
+		same = !exposure_is_empty(both);
+	}
+	exposure_free(a);
+	exposure_free(b);
+	exposure_free(both);
+	return same;
+}
+
+static void hook_attribute_to(struct finding *f, git_commit *commit)
+{
+	const git_signature *author = git_commit_author(commit);
+	char hex[GIT_OID_HEXSZ + 1];
+
+	f->commit = g_strdup(git_oid_tostr(hex, sizeof(hex), git_commit_id(commit)));
+	f->author = g_strdup_printf("%s <%s>", author->name, author->email);
+	f->subject = g_strdup(git_commit_summary(commit));
+}
+
+/* Compares commit with its first parent and attributes what matches. */
+static bool hook_attribute_commit(struct scan *s, GPtrArray *net, git_commit *commit,
+                                  GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	git_tree *tree = NULL, *parent_tree = NULL;
+	git_commit *parent = NULL;
+	bool ok = false;
+
+	if (git_commit_tree(&tree, commit) < 0 ||
+	    (git_commit_parentcount(commit) > 0 &&
+	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
+		gitwalk_set_error(error, "reading a pushed commit");
+		goto out;
+	}
+	if (!scan_trees(s, found, parent_tree, tree, error))
+		goto out;
+	for (guint i = 0; i < net->len; i++) {
+		struct finding *f = net->pdata[i];
+
+		for (guint j = 0; j < found->len && !f->commit; j++) {
+			if (hook_same_widening(f, found->pdata[j]))
+				hook_attribute_to(f, commit);
+		}
+	}
+	ok = true;
+out:
+	git_tree_free(tree);
+	git_tree_free(parent_tree);
+	git_commit_free(parent);
+	return ok;
+}
+
+/* Walks the update's commits, oldest first: attribution and trailers. */
+static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *repo,
+                             const git_oid *base, const git_oid *target, unsigned trust,
+                             GError **error)
+{
+	git_commit *tip = hook_commit_of(repo, target);
+	git_commit *from = hook_commit_of(repo, base);
+	git_revwalk *walk = NULL;
+	git_oid id;
+	bool ok = false;
+	unsigned n = 0;
+	int rc = 0;
+
+	if (!tip) {
+		ok = true;
+		goto out;
+	}
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, git_commit_id(tip)) < 0 ||
+	    (from && git_revwalk_hide(walk, git_commit_id(from)) < 0)) {
+		gitwalk_set_error(error, "walking the pushed commits");
+		goto out;
+	}
+	while (n < HOOK_ATTRIBUTE_MAX && (rc = git_revwalk_next(&id, walk)) == 0) {
+		git_commit *commit = NULL;
+		bool step;
+
+		if (git_commit_lookup(&commit, repo, &id) < 0) {
+			gitwalk_set_error(error, "reading a pushed commit");
+			goto out;
+		}
+		step = hook_attribute_commit(s, net, commit, error);
+		if (step && (trust & HOOK_TRUST_TRAILER))
+			scan_commit_approvals(net, 0, commit);
+		git_commit_free(commit);
+		if (!step)
+			goto out;
+		n++;
+	}
+	if (rc < 0 && rc != GIT_ITEROVER) {
+		gitwalk_set_error(error, "walking the pushed commits");
+		goto out;
+	}
+	ok = true;
+out:
+	git_revwalk_free(walk);
+	git_commit_free(tip);
+	git_commit_free(from);
+	return ok;
+}
+
+bool hook_judge(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *base,
+                const git_oid *target, unsigned trust, GError **error)
+{
+	g_autoptr(GPtrArray) net = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	git_tree *old_tree = NULL, *new_tree = NULL;
+	bool ok = false, any = false;
+
+	if (!hook_tree_of(&old_tree, repo, base, error) || !hook_tree_of(&new_tree, repo, target, error))
+		goto out;
+	if (!scan_trees(s, net, old_tree, new_tree, error))
+		goto out;
+	for (guint i = 0; i < net->len && !any; i++)
+		any = ((struct finding *)net->pdata[i])->severity > SEVERITY_INFO;
+	if (any && !hook_walk_update(s, net, repo, base, target, trust, error))
+		goto out;
+	while (net->len)
+		g_ptr_array_add(out, g_ptr_array_steal_index(net, 0));
+	ok = true;
+out:
+	git_tree_free(old_tree);
+	git_tree_free(new_tree);
+	return ok;
+}

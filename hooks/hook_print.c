@@ -1,0 +1,104 @@
+/*
+ * hook_print.c - findings as a hook shows them: plain short lines on
+ * stderr, no colour (git relays them behind "remote: " to a terminal the
+ * server cannot see), every string from the repository escaped.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "hook.h"
+#include "hook_private.h"
+
+/* A finding that counts: what, where, the message, and who brought it in. */
+static void hook_print_full(FILE *out, const char *prefix, const struct finding *f)
+{
+	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
+	g_autofree char *resource = dw_escape(f->resource);
+	g_autofree char *file = dw_escape(f->file);
+	g_autofree char *message = dw_escape(f->message);
+
+	fprintf(out, "%s\n%s  %s %s %s  [%s]\n", prefix, prefix, sev, f->rule->id, f->rule->title,
+	        f->id);
+	fprintf(out, "%s    %s  %s:%u\n", prefix, resource, file, f->line);
+	fprintf(out, "%s    %s\n", prefix, message);
+	if (f->commit) {
+		g_autofree char *subject = dw_escape(f->subject);
+		g_autofree char *author = dw_escape(f->author);
+
+		fprintf(out, "%s    introduced by %.12s \"%s\" (%s)\n", prefix, f->commit, subject, author);
+	}
+}
+
+/* One that does not count (approved, or below the threshold): one line. */
+static void hook_print_short(FILE *out, const char *prefix, const struct finding *f)
+{
+	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
+	g_autofree char *resource = dw_escape(f->resource);
+	g_autofree char *file = dw_escape(f->file);
+	g_autofree char *raw = finding_approval_text(f);
+	g_autofree char *approval = dw_escape(raw);
+
+	fprintf(out, "%s  %s %s %s %s:%u [%s]%s%s\n", prefix, sev, f->rule->id, resource, file,
+	        f->line, f->id, raw ? ": " : "", raw ? approval : "");
+}
+
+void hook_print_findings(FILE *out, const char *prefix, GPtrArray *findings,
+                         const struct hook_config *c)
+{
+	bool others = false;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!f->suppressed && f->severity >= hook_threshold(c, f))
+			hook_print_full(out, prefix, f);
+		else
+			others |= f->severity > SEVERITY_INFO;
+	}
+	if (!others)
+		return;
+	fprintf(out, "%s  Approved, or below the threshold:\n", prefix);
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (f->severity > SEVERITY_INFO && (f->suppressed || f->severity < hook_threshold(c, f)))
+			hook_print_short(out, prefix, f);
+	}
+}
+
+unsigned hook_count_blocking(GPtrArray *findings, const struct hook_config *c)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!f->suppressed && f->severity >= hook_threshold(c, f))
+			n++;
+	}
+	return n;
+}
+
+unsigned hook_count_shown(GPtrArray *findings)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < findings->len; i++)
+		n += ((const struct finding *)findings->pdata[i])->severity > SEVERITY_INFO;
+	return n;
+}
+
+/* "ID1,ID2" of the findings that block. New string. */
+char *hook_blocking_ids(GPtrArray *findings, const struct hook_config *c)
+{
+	GString *ids = g_string_new(NULL);
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!f->suppressed && f->severity >= hook_threshold(c, f) &&
+		    !strstr(ids->str, f->id))
+			g_string_append_printf(ids, "%s%s", ids->len ? "," : "", f->id);
+	}
+	return g_string_free(ids, FALSE);
+}
