@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# test_hook.sh - the server gate with real pushes: a bare repository with
+# the hook installed by `driftwatch install-hook`, a clone, and the real
+# `git push` over file:// (and once through git daemon on 127.0.0.1),
+# checking what the pusher reads and whether the ref moved.
+. "$(dirname "$0")/lib.sh"
+
+EX=$SRCDIR/examples/incident
+unset GL_ID GL_USERNAME GITEA_PUSHER_NAME
+export USER=dev
+
+# server NAME: a bare repository $WORK/NAME.git with the hook, and a clone $WORK/NAME.
+server() {
+	git init -q --bare -b main "$WORK/$1.git"
+	"$DRIFTWATCH" install-hook --server --repo "$WORK/$1.git" >"$WORK/$1.install" 2>&1
+	git clone -q "$WORK/$1.git" "$WORK/$1" 2>/dev/null
+}
+
+# put DIR STAGE: the files of an incident stage into DIR.
+put() {
+	cp "$EX/$2"/* "$1"/
+}
+
+# push DIR ARGS...: git push; sets PSTATUS and PERR (what the pusher reads).
+push() {
+	local dir=$1
+	shift
+	PSTATUS=0
+	git -C "$dir" push "$@" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
+	PERR=$(cat "$WORK/.push.err")
+}
+
+# rev GITDIR REF: the id a ref holds on the server, or "none".
+rev() {
+	git --git-dir="$1" rev-parse -q --verify "$2" 2>/dev/null || echo none
+}
+
+# expect NAME STATUS PATTERN...: the last push exited so (0 or non-zero)
+# and its stderr matches every extended regular expression.
+expect() {
+	local name=$1 want=$2 pat
+	shift 2
+	if [ "$want" = 0 ] && [ "$PSTATUS" -ne 0 ] || [ "$want" != 0 ] && [ "$PSTATUS" -eq 0 ]; then
+		not_ok "$name" "push exit status $PSTATUS, expected $want" "$PERR"
+		return
+	fi
+	for pat in "$@"; do
+		if ! grep -Eq -- "$pat" <<<"$PERR"; then
+			not_ok "$name" "stderr lacks /$pat/" "$PERR"
+			return
+		fi
+	done
+	ok "$name"
+}
+
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got $2, expected $3"; fi
+}
+
+# --- install-hook ------------------------------------------------------
+server s
+W=$WORK/s S=$WORK/s.git
+check "install-hook writes an executable pre-receive" test -x "$S/hooks/pre-receive"
+check "install-hook says what it did" grep -q "wrote $S/hooks/pre-receive" "$WORK/s.install"
+same "install-hook turns on push options" "$(git --git-dir="$S" config receive.advertisePushOptions)" true
+printf '#!/bin/sh\nexit 0\n' >"$WORK/foreign"
+mkdir -p "$WORK/f.git" && git init -q --bare "$WORK/f.git" && cp "$WORK/foreign" "$WORK/f.git/hooks/pre-receive"
+dw install-hook --server --repo "$WORK/f.git"
+status_is "install-hook keeps a hook it did not write" 2
+check "... and says how to go on" grep -q -- "--force" <<<"$ERR"
+check "... leaving it as it was" cmp -s "$WORK/foreign" "$WORK/f.git/hooks/pre-receive"
+dw install-hook --server --force --repo "$WORK/f.git"
+check "install-hook --force replaces it" grep -q "driftwatch" "$WORK/f.git/hooks/pre-receive"
+git init -q --bare "$WORK/gitea.git" && mkdir -p "$WORK/gitea.git/hooks/pre-receive.d"
+dw install-hook --repo "$WORK/gitea.git"
+check "a Gitea layout gets hooks/pre-receive.d/driftwatch" test -x "$WORK/gitea.git/hooks/pre-receive.d/driftwatch"
+git init -q --bare "$WORK/gitlab.git"
+dw install-hook --gitlab --repo "$WORK/gitlab.git"
+check "--gitlab writes custom_hooks/pre-receive.d/driftwatch" \
+	test -x "$WORK/gitlab.git/custom_hooks/pre-receive.d/driftwatch"
+
+# --- the incident, pushed ----------------------------------------------
+put "$W" 1-initial && commit "$W" "Initial support cluster"
+push "$W" origin main
+expect "the first push to an empty repository is judged and accepted" 0 "driftwatch: accepted refs/heads/main"
+put "$W" 2-refactor && commit "$W" "Nested settings, no change in meaning"
+push "$W" origin main
+expect "a benign push is accepted" 0 "accepted refs/heads/main: no exposure widened"
+same "... and the ref moved" "$(rev "$S" main)" "$(git -C "$W" rev-parse HEAD)"
+before=$(rev "$S" main)
+put "$W" 3-open-9200 && commit "$W" "Open 9200 for the support tool"
+open_commit=$(git -C "$W" rev-parse HEAD)
+push "$W" origin main
+expect "a push that opens 9200 to the Internet is rejected" 1 \
+	"^remote: driftwatch: REJECTED refs/heads/main: 1 finding widens exposure" \
+	"CRITICAL DW-NET-001" "es-nsg.json:24" \
+	"introduced by ${open_commit:0:12} \"Open 9200 for the support tool\" \(Test Author" \
+	"git push -o driftwatch.approve=[0-9a-f]{12}" "pre-receive hook declined"
+same "... and the ref did not move" "$(rev "$S" main)" "$before"
+first_line=$(grep -m1 '^remote: ' <<<"$PERR")
+check "... with the verdict on the first line" grep -q "REJECTED" <<<"$first_line"
+check "... and no colour" bash -c '! grep -q $'"'"'\033'"'"' "$1"' _ "$WORK/.push.err"
+finding=$(grep -oE 'driftwatch.approve=[0-9a-f]{12}' <<<"$PERR" | head -1 | cut -d= -f2)
+
+# --- approvals ---------------------------------------------------------
+git --git-dir="$S" config driftwatch.approver alice
+git --git-dir="$S" config driftwatch.log driftwatch.log
+USER=mallory push "$W" -o "driftwatch.approve=$finding" origin main
+expect "a push option from a non-approver is refused" 1 "mallory is not an approver" "REJECTED"
+USER=alice push "$W" -o "driftwatch.approve=$finding" origin main
+expect "a push option from an approver is accepted" 0 "accepted refs/heads/main" \
+	"approved by alice at push time"
+same "... and the ref moved" "$(rev "$S" main)" "$open_commit"
+check "every decision is logged, with the approval used" \
+	grep -q "pusher=alice verdict=accepted findings=$finding/DW-NET-001/critical approvals=$finding/push-option/alice" "$S/driftwatch.log"
+check "... and the refusal before it" grep -q "pusher=mallory verdict=rejected" "$S/driftwatch.log"
+echo "# a comment" >>"$W/elasticsearch.yml" && commit "$W" "A comment"
+USER=alice push "$W" -o "driftwatch.approve=abcdefabcdef" origin main
+expect "an approval that matches nothing is said" 0 "driftwatch.approve=abcdefabcdef matches no finding"
+
+# --- net effect --------------------------------------------------------
+put "$W" 4-security-off && commit "$W" "Turn security off for a test"
+put "$W" 3-open-9200 && commit "$W" "Turn it back on"
+push "$W" origin main
+expect "off then on again in one push is accepted (net effect)" 0 "accepted refs/heads/main"
+put "$W" 5-fix && commit "$W" "Close 9200 again"
+push "$W" origin main
+expect "a narrowing push is accepted" 0 "accepted refs/heads/main: no exposure widened"
+put "$W" 3-open-9200 && commit "$W" "Open 9200 again"
+put "$W" 5-fix && commit "$W" "Close it in the next commit"
+push "$W" origin main
+expect "open then close in one push is accepted" 0 "accepted refs/heads/main"
+
+# --- branches, force, deletion, tags -----------------------------------
+fixed=$(git -C "$W" rev-parse HEAD)
+git -C "$W" checkout -q -b feature
+put "$W" 3-open-9200 && commit "$W" "Feature: open 9200"
+push "$W" origin feature
+expect "a new branch with an exposure is rejected (against its merge base)" 1 \
+	"REJECTED refs/heads/feature" "DW-NET-001" "introduced by .*Feature: open 9200"
+same "... and not created" "$(rev "$S" feature)" none
+push "$W" origin "$before:refs/heads/old"
+expect "a new branch from an old commit with nothing new is accepted" 0 \
+	"accepted refs/heads/old: no exposure widened"
+push "$W" origin --delete old
+expect "a deletion is accepted" 0 "accepted refs/heads/old: deleted"
+same "... and the branch is gone" "$(rev "$S" old)" none
+git -C "$W" checkout -q main
+git -C "$W" reset -q --hard "$before"
+put "$W" 4-security-off && commit "$W" "Rewrite: security off"
+push "$W" --force origin main
+expect "a force push that widens is rejected" 1 "REJECTED refs/heads/main" "DW-SET-001"
+same "... and main is unchanged" "$(rev "$S" main)" "$fixed"
+git -C "$W" reset -q --hard "$before"
+push "$W" --force origin main
+expect "a force push back to an older, narrower tip is accepted" 0 "accepted refs/heads/main"
+git -C "$W" tag -a v-open -m "annotated tag of an exposing commit" "$open_commit"
+push "$W" origin v-open
+expect "a tag is not judged by default" 0
+git --git-dir="$S" config --add driftwatch.guard 'refs/heads/*'
+git --git-dir="$S" config --add driftwatch.guard 'refs/tags/*'
+git -C "$W" tag -a v-open2 -m "annotated tag of an exposing commit" "$open_commit"
+push "$W" origin v-open2
+expect "an annotated tag is judged when tags are guarded" 1 "REJECTED refs/tags/v-open2" "DW-NET-001"
+same "... and not created" "$(rev "$S" refs/tags/v-open2)" none
+
+# --- a merge -----------------------------------------------------------
+git --git-dir="$S" config --replace-all driftwatch.guard refs/heads/main
+git -C "$W" checkout -q -b topic
+put "$W" 3-open-9200 && commit "$W" "Topic: open 9200"
+push "$W" origin topic
+expect "an unguarded branch is not judged" 0
+git -C "$W" checkout -q main
+git -C "$W" merge -q --no-ff -m "Merge topic" topic
+push "$W" origin main
+expect "a merge that brings in an exposure is rejected" 1 "REJECTED refs/heads/main" "DW-NET-001" \
+	"introduced by .*Topic: open 9200"
+git -C "$W" reset -q --hard "$before"
+
+# --- trailers and trust ------------------------------------------------
+put "$W" 3-open-9200 && git -C "$W" add -A
+git -C "$W" commit -q -m "Open 9200 for the migration" -m "Exposure-Approved: $finding migration window, ticket OPS-12"
+push "$W" origin main
+expect "an Exposure-Approved trailer approves the finding" 0 "accepted refs/heads/main" \
+	"approved by Test Author <author@example.com> in this commit: migration window"
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
+git --git-dir="$S" config driftwatch.trust push-option,policy
+put "$W" 3-open-9200 && git -C "$W" add -A && git -C "$W" commit -q -m "Open 9200" -m "Exposure-Approved: $finding please"
+push "$W" origin main
+expect "a server that does not trust trailers ignores them" 1 "REJECTED refs/heads/main" \
+	"an approver pushes again"
+if grep -q "a trailer in the commit" <<<"$PERR"; then
+	not_ok "... and does not offer them" "$PERR"
+else
+	ok "... and does not offer them"
+fi
+git --git-dir="$S" config --unset driftwatch.trust
+git -C "$W" reset -q --hard "$before"
+
+# --- the policy cannot open its own gate -------------------------------
+printf 'trusted_networks:\n  - 0.0.0.0/0\n' >"$W/.driftwatch.yml"
+put "$W" 3-open-9200 && commit "$W" "Trust the whole Internet"
+push "$W" origin main
+expect "a pushed .driftwatch.yml that trusts 0.0.0.0/0 is rejected" 1 "REJECTED" "DW-POLICY-001"
+printf 'trusted_networks: [10.0.0.0/8\n' >"$W/.driftwatch.yml"
+put "$W" 1-initial && commit "$W" "Broken policy"
+push "$W" origin main
+expect "a malformed pushed policy is reported with file:line, not crashed" 1 "DW-PARSE-001" \
+	"\.driftwatch\.yml:[0-9]+"
+git -C "$W" reset -q --hard "$before"
+head -c 300 "$EX/3-open-9200/es-nsg.json" >"$W/es-nsg.json"
+commit "$W" "Truncated template"
+push "$W" origin main
+expect "a malformed template is rejected as not analysable" 1 "DW-PARSE-001" "es-nsg.json:[0-9]+: Parse error"
+git -C "$W" reset -q --hard "$before"
+printf 'trusted_networks:\n  - 0.0.0.0/0\n  - ::/0\n' >"$WORK/server-policy.yml"
+git --git-dir="$S" config driftwatch.policy "$WORK/server-policy.yml"
+printf 'trusted_networks: []\n' >"$W/.driftwatch.yml"
+put "$W" 3-open-9200 && commit "$W" "Open 9200, the server pins a policy that trusts everything"
+push "$W" origin main
+expect "a pinned server policy is used instead of the pushed one" 0 "accepted refs/heads/main"
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
+printf 'trusted_networks: [\n' >"$WORK/server-policy.yml"
+put "$W" 3-open-9200 && commit "$W" "Open 9200 under a broken server policy"
+push "$W" origin main
+expect "an internal error rejects by default" 2 "REJECTED refs/heads/main: it could not be checked" \
+	"server-policy.yml"
+git --git-dir="$S" config driftwatch.onError accept
+push "$W" origin main
+expect "driftwatch.onError=accept accepts, loudly" 0 "WARNING: refs/heads/main NOT CHECKED"
+git --git-dir="$S" config --unset driftwatch.onError
+git --git-dir="$S" config --unset driftwatch.policy
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
+git --git-dir="$S" config driftwatch.failon urgent
+put "$W" 3-open-9200 && commit "$W" "Open 9200 under a misspelt threshold"
+push "$W" origin main
+expect "a bad server setting rejects, naming it" 1 "could not be checked" "driftwatch.failon = \"urgent\""
+git --git-dir="$S" config --unset driftwatch.failon
+git --git-dir="$S" config driftwatch.fialOn low
+push "$W" origin main
+expect "an unknown driftwatch.* key rejects, naming it" 1 "unknown setting driftwatch.fialon"
+git --git-dir="$S" config --unset driftwatch.fialOn
+
+# --- GitLab ------------------------------------------------------------
+GL_ID=user-1 GL_USERNAME=dev push "$W" origin main
+expect "on GitLab, rejection lines carry GL-HOOK-ERR:" 1 "^remote: GL-HOOK-ERR: driftwatch: REJECTED" \
+	"GL-HOOK-ERR:   CRITICAL DW-NET-001"
+git --git-dir="$S" config driftwatch.approver gl-alice
+GL_ID=user-2 GL_USERNAME=gl-alice USER=nobody push "$W" -o "driftwatch.approve=$finding" origin main
+expect "on GitLab, the approver is GL_USERNAME" 0 "approved by gl-alice at push time"
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
+
+# --- two pushes at once ------------------------------------------------
+git clone -q "$S" "$WORK/s2" 2>/dev/null
+git -C "$WORK/s2" checkout -q -b calm
+echo "# a comment only" >>"$WORK/s2/elasticsearch.yml" && commit "$WORK/s2" "Comment"
+git -C "$W" checkout -q -b risky
+put "$W" 3-open-9200 && commit "$W" "Risky: open 9200"
+git --git-dir="$S" config --replace-all driftwatch.guard 'refs/heads/*'
+(git -C "$W" push origin risky >"$WORK/p1.out" 2>&1; echo $? >"$WORK/p1.rc") &
+(git -C "$WORK/s2" push origin calm >"$WORK/p2.out" 2>&1; echo $? >"$WORK/p2.rc") &
+wait
+if [ "$(cat "$WORK/p1.rc")" != 0 ] && grep -q "REJECTED refs/heads/risky" "$WORK/p1.out" &&
+	[ "$(cat "$WORK/p2.rc")" = 0 ] && grep -q "accepted refs/heads/calm" "$WORK/p2.out" &&
+	[ "$(rev "$S" risky)" = none ] && [ "$(rev "$S" calm)" = "$(git -C "$WORK/s2" rev-parse HEAD)" ]; then
+	ok "two pushes at once are each judged on their own"
+else
+	not_ok "two pushes at once are each judged on their own" "$(cat "$WORK/p1.out" "$WORK/p2.out")"
+fi
+git -C "$W" checkout -q main
+
+# --- through git daemon ------------------------------------------------
+port=$((20000 + RANDOM % 20000))
+touch "$S/git-daemon-export-ok"
+git daemon --reuseaddr --listen=127.0.0.1 --port=$port --base-path="$WORK" --enable=receive-pack \
+	--pid-file="$WORK/daemon.pid" --detach "$WORK" 2>"$WORK/daemon.err"
+for _ in $(seq 50); do git ls-remote "git://127.0.0.1:$port/s.git" >/dev/null 2>&1 && break; sleep 0.1; done
+git -C "$W" checkout -q -b over-daemon
+put "$W" 3-open-9200 && commit "$W" "Open 9200 over git://"
+push "$W" "git://127.0.0.1:$port/s.git" over-daemon
+expect "over git daemon, an exposing push is rejected" 1 "REJECTED refs/heads/over-daemon" "DW-NET-001"
+git -C "$W" checkout -q main
+push "$W" "git://127.0.0.1:$port/s.git" main:refs/heads/daemon-calm
+expect "over git daemon, a benign push is accepted" 0 "accepted refs/heads/daemon-calm"
+[ -f "$WORK/daemon.pid" ] && kill "$(cat "$WORK/daemon.pid")" 2>/dev/null
+
+# --- client hooks ------------------------------------------------------
+C=$WORK/client
+git clone -q "$S" "$C" 2>/dev/null
+dw install-hook --client --repo "$C"
+status_is "install-hook --client succeeds" 0
+check "... writing pre-commit and pre-push" test -x "$C/.git/hooks/pre-commit" -a -x "$C/.git/hooks/pre-push"
+put "$C" 3-open-9200 && git -C "$C" add -A
+PSTATUS=0
+git -C "$C" commit -q -m "Open 9200 locally" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
+PERR=$(cat "$WORK/.push.err")
+expect "pre-commit refuses a staged widening" 1 "commit refused" "DW-NET-001" "--no-verify"
+same "... and no commit was made" "$(git -C "$C" rev-parse HEAD)" "$before"
+git -C "$C" commit -q --no-verify -m "Open 9200 locally"
+push "$C" origin main
+expect "pre-push refuses what would widen the remote" 1 "push refused: refs/heads/main would widen" \
+	"introduced by .*Open 9200 locally"
+same "... before anything reached the server" "$(rev "$S" main)" "$before"
+git -C "$C" reset -q --hard "$before"
+echo "# note" >>"$C/elasticsearch.yml" && git -C "$C" add -A
+PSTATUS=0
+git -C "$C" commit -q -m "A comment" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
+PERR=$(cat "$WORK/.push.err")
+expect "pre-commit lets a benign change through" 0
+
+done_testing
