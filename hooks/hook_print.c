@@ -79,6 +79,15 @@ unsigned hook_count_blocking(GPtrArray *findings, const struct hook_config *c)
 	return n;
 }
 
+unsigned hook_count_approved(GPtrArray *findings)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < findings->len; i++)
+		n += ((const struct finding *)findings->pdata[i])->suppressed;
+	return n;
+}
+
 unsigned hook_count_shown(GPtrArray *findings)
 {
 	unsigned n = 0;

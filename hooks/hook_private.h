@@ -12,6 +12,8 @@
 
 /* Findings that are not approved and reach their threshold. */
 unsigned hook_count_blocking(GPtrArray *findings, const struct hook_config *c);
+/* Findings an approval suppressed. */
+unsigned hook_count_approved(GPtrArray *findings);
 /* Findings above info (the ones hook_print_findings() shows). */
 unsigned hook_count_shown(GPtrArray *findings);
 /* "ID1,ID2": the ids of the blocking findings. New string. */

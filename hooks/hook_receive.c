@@ -143,7 +143,7 @@ static void hook_apply_push_approvals(struct hook_push *p, GPtrArray *findings)
 			f->suppressed = true;
 			f->approval_at_push = true;
 			f->approved_by = g_strdup(p->pusher);
-			f->approval_reason = g_strdup("push option " HOOK_APPROVE_OPTION);
+			f->approval_reason = g_strdup("git push -o " HOOK_APPROVE_OPTION "ID");
 			g_hash_table_add(p->used_ids, g_strdup(id));
 		}
 	}
@@ -255,8 +255,14 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 		blocking = hook_count_blocking(findings, &p->config);
 		shown = hook_count_shown(findings);
 		if (blocking == 0) {
-			fprintf(err, "driftwatch: accepted %s: %s\n", ref,
-			        shown ? "nothing at or above the threshold" : "no exposure widened");
+			unsigned approved = hook_count_approved(findings);
+
+			if (approved)
+				fprintf(err, "driftwatch: accepted %s: %u finding%s approved\n", ref, approved,
+				        approved == 1 ? "" : "s");
+			else
+				fprintf(err, "driftwatch: accepted %s: %s\n", ref,
+				        shown ? "nothing at or above the threshold" : "no exposure widened");
 			hook_print_findings(err, "", findings, &p->config);
 			hook_log(p, err, u, "accepted", findings);
 			return true;

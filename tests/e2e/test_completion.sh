@@ -44,8 +44,12 @@ check "the file registers _driftwatch for driftwatch" \
 
 completes "driftwatch au<TAB>" "driftwatch au" "audit"
 completes "driftwatch <TAB> lists the command table" "driftwatch " \
-	"audit diff explain help rules surface"
+	"audit diff explain help history hook install-hook rules surface watch"
 completes "driftwatch diff --fo<TAB>" "driftwatch diff --fo" "--format"
+completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
+completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab"
+completes "driftwatch history --format <TAB>" "driftwatch history --format " "json text"
+completes "driftwatch watch --th<TAB> value" "driftwatch watch --threshold h" "high"
 completes "driftwatch diff --fi<TAB>" "driftwatch diff --fi" "--files"
 completes "driftwatch audit --f<TAB>" "driftwatch audit --f" "--fail-on --first-parent --format"
 completes "driftwatch surface has no --files" "driftwatch surface --fi" ""

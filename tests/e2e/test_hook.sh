@@ -108,7 +108,7 @@ git --git-dir="$S" config driftwatch.log driftwatch.log
 USER=mallory push "$W" -o "driftwatch.approve=$finding" origin main
 expect "a push option from a non-approver is refused" 1 "mallory is not an approver" "REJECTED"
 USER=alice push "$W" -o "driftwatch.approve=$finding" origin main
-expect "a push option from an approver is accepted" 0 "accepted refs/heads/main" \
+expect "a push option from an approver is accepted" 0 "accepted refs/heads/main: 1 finding approved" \
 	"approved by alice at push time"
 same "... and the ref moved" "$(rev "$S" main)" "$open_commit"
 check "every decision is logged, with the approval used" \
@@ -283,6 +283,20 @@ git -C "$W" checkout -q main
 push "$W" "git://127.0.0.1:$port/s.git" main:refs/heads/daemon-calm
 expect "over git daemon, a benign push is accepted" 0 "accepted refs/heads/daemon-calm"
 [ -f "$WORK/daemon.pid" ] && kill "$(cat "$WORK/daemon.pid")" 2>/dev/null
+
+# --- what git gives the hook -----------------------------------------
+PSTATUS=0
+PERR=$(cd "$S" && printf 'not a ref update\n' | GIT_DIR=. "$DRIFTWATCH" hook pre-receive 2>&1) || PSTATUS=$?
+expect "malformed hook input is refused with its line" 2 \
+	'REJECTED: the push could not be checked: stdin:1: expected "<old-id> <new-id> <ref>"'
+PSTATUS=0
+PERR=$(cd "$S" && head -c 100000 /dev/zero | tr '\0' x | GIT_DIR=. "$DRIFTWATCH" hook pre-receive 2>&1) ||
+	PSTATUS=$?
+expect "an endless line is refused" 2 "stdin:1: line longer than 4096 bytes"
+PSTATUS=0
+PERR=$(cd "$S" && printf '%s %s refs/heads/main\n' "$(rev "$S" main)" 1111111111111111111111111111111111111111 |
+	GIT_DIR=. "$DRIFTWATCH" hook pre-receive 2>&1) || PSTATUS=$?
+expect "an object that cannot be read rejects, never passes" 2 "REJECTED refs/heads/main: it could not be checked"
 
 # --- client hooks ------------------------------------------------------
 C=$WORK/client
