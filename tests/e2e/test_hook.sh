@@ -284,6 +284,21 @@ push "$W" "git://127.0.0.1:$port/s.git" main:refs/heads/daemon-calm
 expect "over git daemon, a benign push is accepted" 0 "accepted refs/heads/daemon-calm"
 [ -f "$WORK/daemon.pid" ] && kill "$(cat "$WORK/daemon.pid")" 2>/dev/null
 
+# --- hostile pushes ---------------------------------------------------
+mkdir -p "$W/laughs"
+python3 - "$W/laughs/elasticsearch.yml" <<'PY'
+import sys
+lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+lines += ['a%d: &a%d [%s]' % (i, i, ", ".join(["*a%d" % (i - 1)] * 10)) for i in range(1, 10)]
+open(sys.argv[1], "w").write("\n".join(lines) + "\nxpack.security.enabled: false\n")
+PY
+python3 -c "import sys; sys.stdout.write('{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"pad\": \"' + 'x' * (9 << 20) + '\"}')" >"$W/huge.json"
+commit "$W" "Hostile files"
+push "$W" origin main
+expect "a hostile push (billion laughs, 9 MiB) is rejected, each file named" 1 \
+	"laughs/elasticsearch.yml:[0-9]+: .*alias" "huge.json.*larger than 8 MiB"
+git -C "$W" reset -q --hard "$before"
+
 # --- what git gives the hook -----------------------------------------
 PSTATUS=0
 PERR=$(cd "$S" && printf 'not a ref update\n' | GIT_DIR=. "$DRIFTWATCH" hook pre-receive 2>&1) || PSTATUS=$?
