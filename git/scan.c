@@ -853,13 +853,17 @@ bool scan_trees(struct scan *s, GPtrArray *out, git_tree *old_tree, git_tree *ne
 	return scan_changes(s, out, changes, old_tree, new_tree, error);
 }
 
-bool scan_workdir(struct scan *s, GPtrArray *out, GError **error)
+typedef bool (*scan_changes_fn)(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
+                                GError **error);
+
+/* The changes lister gives against HEAD, with HEAD as both bases. */
+static bool scan_against_head(struct scan *s, GPtrArray *out, scan_changes_fn list, GError **error)
 {
 	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
 	git_tree *head = NULL;
 	bool ok;
 
-	if (!gitwalk_workdir_changes(changes, s->repo, scan_is_config, error))
+	if (!list(changes, s->repo, scan_is_config, error))
 		return false;
 	if (!git_repository_head_unborn(s->repo) && !gitwalk_rev_tree(&head, NULL, s->repo, "HEAD", error))
 		return false;
@@ -868,19 +872,14 @@ bool scan_workdir(struct scan *s, GPtrArray *out, GError **error)
 	return ok;
 }
 
+bool scan_workdir(struct scan *s, GPtrArray *out, GError **error)
+{
+	return scan_against_head(s, out, gitwalk_workdir_changes, error);
+}
+
 bool scan_index(struct scan *s, GPtrArray *out, GError **error)
 {
-	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
-	git_tree *head = NULL;
-	bool ok;
-
-	if (!gitwalk_index_changes(changes, s->repo, scan_is_config, error))
-		return false;
-	if (!git_repository_head_unborn(s->repo) && !gitwalk_rev_tree(&head, NULL, s->repo, "HEAD", error))
-		return false;
-	ok = scan_changes(s, out, changes, head, head, error);
-	git_tree_free(head);
-	return ok;
+	return scan_against_head(s, out, gitwalk_index_changes, error);
 }
 
 bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures, git_tree *tree,

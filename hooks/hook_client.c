@@ -11,55 +11,6 @@
 #include "hook.h"
 #include "hook_private.h"
 
-bool hook_open_repo(git_repository **out, GError **error)
-{
-	/* GIT_WORK_TREE and GIT_COMMON_DIR would point libgit2 at a work tree
-	 * the server has not got (githooks(5) leaves them to the hook). */
-	g_unsetenv("GIT_WORK_TREE");
-	g_unsetenv("GIT_COMMON_DIR");
-	if (git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV, NULL) < 0) {
-		gitwalk_set_error(error, "opening the repository the hook runs in");
-		return false;
-	}
-	return true;
-}
-
-bool hook_load_pack(struct rulepack **out, const char *pack_path, const char *rules,
-                    GError **error)
-{
-	g_autoptr(rulepack) pack = NULL;
-
-	if (!rulepack_load(&pack, pack_path, error) || (rules && !rulepack_overlay(pack, rules, error)))
-		return false;
-	*out = g_steal_pointer(&pack);
-	return true;
-}
-
-/* What the client hooks share: the repository, settings, pack and scanner. */
-struct hook_client {
-	git_repository *repo;
-	struct hook_config config;
-	struct rulepack *pack;
-	struct scan *scan;
-};
-
-static bool hook_client_init(struct hook_client *c, const char *rules_path, GError **error)
-{
-	if (!hook_open_repo(&c->repo, error) || !hook_config_load(&c->config, c->repo, NULL, error) ||
-	    !hook_load_pack(&c->pack, rules_path, c->config.rules, error))
-		return false;
-	c->scan = scan_new(c->repo, c->pack);
-	return hook_config_apply(&c->config, c->scan, error);
-}
-
-static void hook_client_clear(struct hook_client *c)
-{
-	scan_free(c->scan);
-	rulepack_free(c->pack);
-	hook_config_clear(&c->config);
-	git_repository_free(c->repo);
-}
-
 static int hook_client_fail(FILE *err, const GError *error)
 {
 	g_autofree char *message = dw_escape(error->message);
@@ -72,11 +23,11 @@ int hook_pre_commit(FILE *err, const char *rules_path)
 {
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
-	struct hook_client c = { 0 };
+	struct hook_session c = { 0 };
 	unsigned blocking;
 	int status;
 
-	if (!hook_client_init(&c, rules_path, &error) || !scan_index(c.scan, findings, &error)) {
+	if (!hook_session_open(&c, rules_path, NULL, &error) || !scan_index(c.scan, findings, &error)) {
 		status = hook_client_fail(err, error);
 		goto out;
 	}
@@ -95,13 +46,13 @@ int hook_pre_commit(FILE *err, const char *rules_path)
 	             "git commit --no-verify skips this check; the server may still refuse the push.\n");
 	status = 1;
 out:
-	hook_client_clear(&c);
+	hook_session_clear(&c);
 	return status;
 }
 
 /* The base of a push to remote: the remote's tip when known here, else
  * the merge base with the remote's default branch. */
-static bool hook_push_base(git_oid *out, bool *found_out, struct hook_client *c,
+static bool hook_push_base(git_oid *out, bool *found_out, struct hook_session *c,
                            const char *remote, const git_oid *local, const git_oid *remote_id,
                            GError **error)
 {
@@ -121,7 +72,7 @@ static bool hook_push_base(git_oid *out, bool *found_out, struct hook_client *c,
 }
 
 /* One "<local ref> <local id> <remote ref> <remote id>" line; false to refuse. */
-static bool hook_pre_push_line(struct hook_client *c, FILE *err, const char *remote,
+static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *remote,
                                const char *line, bool *failed)
 {
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
@@ -164,12 +115,12 @@ static bool hook_pre_push_line(struct hook_client *c, FILE *err, const char *rem
 int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remote)
 {
 	g_autoptr(GError) error = NULL;
-	struct hook_client c = { 0 };
+	struct hook_session c = { 0 };
 	char line[4096];
 	bool refused = false, failed = false;
 
-	if (!hook_client_init(&c, rules_path, &error)) {
-		hook_client_clear(&c);
+	if (!hook_session_open(&c, rules_path, NULL, &error)) {
+		hook_session_clear(&c);
 		return hook_client_fail(err, error);
 	}
 	while (fgets(line, sizeof(line), in)) {
@@ -181,6 +132,6 @@ int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remot
 		fprintf(err, "\nFix the change, or have it approved: an approver can push with\n"
 		             "  git push --no-verify -o driftwatch.approve=ID\n"
 		             "or add a trailer to the commit: Exposure-Approved: ID <reason>\n");
-	hook_client_clear(&c);
+	hook_session_clear(&c);
 	return failed ? 2 : refused ? 1 : 0;
 }

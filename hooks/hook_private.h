@@ -26,8 +26,22 @@ char *hook_blocking_ids(GPtrArray *findings, const struct hook_config *c);
  */
 bool hook_open_repo(git_repository **out, GError **error);
 
-/* The rule pack, with rules (may be NULL) layered on it. */
-bool hook_load_pack(struct rulepack **out, const char *pack_path, const char *rules,
-                    GError **error);
+/* What every hook opens: the repository, its settings, the pack, a scanner. */
+struct hook_session {
+	git_repository *repo;
+	struct hook_config config;
+	struct rulepack *pack;
+	struct scan *scan;
+};
+
+/*
+ * Opens the repository from the environment, reads its driftwatch.*
+ * settings (and config_file's, may be NULL), loads the pack at pack_path
+ * with driftwatch.rules on it, and makes a scanner with the settings
+ * applied. hook_session_clear() undoes what was done, on failure too.
+ */
+bool hook_session_open(struct hook_session *h, const char *pack_path, const char *config_file,
+                       GError **error);
+void hook_session_clear(struct hook_session *h);
 
 #endif

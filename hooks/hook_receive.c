@@ -33,10 +33,7 @@ struct hook_update {
 
 /* One push: its settings and what every ref came to. */
 struct hook_push {
-	struct hook_config config;
-	struct rulepack *pack;
-	git_repository *repo;
-	struct scan *scan;
+	struct hook_session h;
 	const char *pusher;      /* borrowed from the environment, or NULL */
 	GPtrArray *approve_ids;  /* char *: driftwatch.approve push options */
 	GHashTable *used_ids;    /* ids an approval matched */
@@ -129,8 +126,8 @@ static const char *hook_pusher(void)
 /* An approver's push options approve the findings they name, DW-POLICY ones included. */
 static void hook_apply_push_approvals(struct hook_push *p, GPtrArray *findings)
 {
-	if (!(p->config.trust & HOOK_TRUST_PUSH_OPTION) ||
-	    !hook_config_is_approver(&p->config, p->pusher))
+	if (!(p->h.config.trust & HOOK_TRUST_PUSH_OPTION) ||
+	    !hook_config_is_approver(&p->h.config, p->pusher))
 		return;
 	for (guint i = 0; i < p->approve_ids->len; i++) {
 		const char *id = p->approve_ids->pdata[i];
@@ -161,7 +158,7 @@ static void hook_log(struct hook_push *p, FILE *err, const struct hook_update *u
 	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
 	const char *sep = "";
 
-	if (!p->config.log)
+	if (!p->h.config.log)
 		return;
 	g_string_append_printf(line, "%s ref=%s old=%s new=%s pusher=%s verdict=%s findings=", when, ref,
 	                       git_oid_tostr(old_hex, sizeof(old_hex), &u->old_id),
@@ -191,7 +188,7 @@ static void hook_log(struct hook_push *p, FILE *err, const struct hook_update *u
 		                       : f->approval_expires ? "policy" : "trailer", by);
 		sep = ",";
 	}
-	if (strcmp(p->config.log, "syslog") == 0) {
+	if (strcmp(p->h.config.log, "syslog") == 0) {
 		openlog("driftwatch", LOG_PID, LOG_USER);
 		syslog(strcmp(verdict, "accepted") == 0 ? LOG_INFO : LOG_WARNING, "%s", line->str);
 		closelog();
@@ -200,10 +197,10 @@ static void hook_log(struct hook_push *p, FILE *err, const struct hook_update *u
 	g_string_append_c(line, '\n');
 	{
 		/* One write of one line with O_APPEND: concurrent pushes do not interleave. */
-		int fd = open(p->config.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+		int fd = open(p->h.config.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 
 		if (fd < 0 || write(fd, line->str, line->len) != (ssize_t)line->len)
-			fprintf(err, "driftwatch: warning: cannot write the log %s: %s\n", p->config.log,
+			fprintf(err, "driftwatch: warning: cannot write the log %s: %s\n", p->h.config.log,
 			        g_strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -212,9 +209,9 @@ static void hook_log(struct hook_push *p, FILE *err, const struct hook_update *u
 
 static void hook_print_ways(struct hook_push *p, FILE *err, GPtrArray *findings)
 {
-	g_autofree char *ids = hook_blocking_ids(findings, &p->config);
+	g_autofree char *ids = hook_blocking_ids(findings, &p->h.config);
 	const char *pre = p->prefix;
-	unsigned trust = p->config.trust;
+	unsigned trust = p->h.config.trust;
 
 	fprintf(err, "%s\n%sTo go ahead, fix the change, or approve each finding by its id:\n", pre, pre);
 	if (trust & HOOK_TRUST_PUSH_OPTION)
@@ -239,7 +236,7 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 	bool has_base = !git_oid_is_zero(&u->old_id);
 	unsigned blocking, shown;
 
-	if (!hook_config_guards(&p->config, u->ref))
+	if (!hook_config_guards(&p->h.config, u->ref))
 		return true;
 	if (git_oid_is_zero(&u->new_id)) {
 		fprintf(err, "driftwatch: accepted %s: deleted\n", ref);
@@ -248,11 +245,11 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 	}
 	if (has_base)
 		base = u->old_id;
-	if ((has_base || hook_new_ref_base(&base, &has_base, p->repo, &u->new_id, "HEAD", &error)) &&
-	    hook_judge(findings, p->scan, p->repo, has_base ? &base : NULL, &u->new_id, p->config.trust,
+	if ((has_base || hook_new_ref_base(&base, &has_base, p->h.repo, &u->new_id, "HEAD", &error)) &&
+	    hook_judge(findings, p->h.scan, p->h.repo, has_base ? &base : NULL, &u->new_id, p->h.config.trust,
 	               &error)) {
 		hook_apply_push_approvals(p, findings);
-		blocking = hook_count_blocking(findings, &p->config);
+		blocking = hook_count_blocking(findings, &p->h.config);
 		shown = hook_count_shown(findings);
 		if (blocking == 0) {
 			unsigned approved = hook_count_approved(findings);
@@ -263,13 +260,13 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 			else
 				fprintf(err, "driftwatch: accepted %s: %s\n", ref,
 				        shown ? "nothing at or above the threshold" : "no exposure widened");
-			hook_print_findings(err, "", findings, &p->config);
+			hook_print_findings(err, "", findings, &p->h.config);
 			hook_log(p, err, u, "accepted", findings);
 			return true;
 		}
 		fprintf(err, "%sdriftwatch: REJECTED %s: %u finding%s widen%s exposure\n", p->prefix, ref,
 		        blocking, blocking == 1 ? "" : "s", blocking == 1 ? "s" : "");
-		hook_print_findings(err, p->prefix, findings, &p->config);
+		hook_print_findings(err, p->prefix, findings, &p->h.config);
 		hook_print_ways(p, err, findings);
 		hook_log(p, err, u, "rejected", findings);
 		return false;
@@ -278,7 +275,7 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 	{
 		g_autofree char *message = dw_escape(error->message);
 
-		if (p->config.fail_open) {
+		if (p->h.config.fail_open) {
 			fprintf(err, "driftwatch: WARNING: %s NOT CHECKED, accepted because driftwatch.onError "
 			             "is accept: %s\n", ref, message);
 			hook_log(p, err, u, "accepted-unchecked", NULL);
@@ -296,12 +293,12 @@ static void hook_report_unused(struct hook_push *p, FILE *err)
 {
 	if (!p->approve_ids->len)
 		return;
-	if (!(p->config.trust & HOOK_TRUST_PUSH_OPTION)) {
+	if (!(p->h.config.trust & HOOK_TRUST_PUSH_OPTION)) {
 		fprintf(err, "driftwatch: %s ignored: this server does not trust push options\n",
 		        HOOK_APPROVE_OPTION "ID");
 		return;
 	}
-	if (!hook_config_is_approver(&p->config, p->pusher)) {
+	if (!hook_config_is_approver(&p->h.config, p->pusher)) {
 		g_autofree char *who = dw_escape(p->pusher ? p->pusher : "an unknown user");
 
 		fprintf(err, "driftwatch: %s ignored: %s is not an approver (git config driftwatch.approver)\n",
@@ -324,22 +321,14 @@ static bool hook_push_init(struct hook_push *p, const char *rules_path, const ch
 	p->approve_ids = hook_push_approvals();
 	p->used_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	p->prefix = g_getenv("GL_ID") ? "GL-HOOK-ERR: " : "";
-	if (!hook_open_repo(&p->repo, error) ||
-	    !hook_config_load(&p->config, p->repo, config, error) ||
-	    !hook_load_pack(&p->pack, rules_path, p->config.rules, error))
-		return false;
-	p->scan = scan_new(p->repo, p->pack);
-	return hook_config_apply(&p->config, p->scan, error);
+	return hook_session_open(&p->h, rules_path, config, error);
 }
 
 static void hook_push_clear(struct hook_push *p)
 {
-	scan_free(p->scan);
-	rulepack_free(p->pack);
-	git_repository_free(p->repo);
-	hook_config_clear(&p->config);
-	g_ptr_array_unref(p->approve_ids);
-	g_hash_table_unref(p->used_ids);
+	hook_session_clear(&p->h);
+	g_clear_pointer(&p->approve_ids, g_ptr_array_unref);
+	g_clear_pointer(&p->used_ids, g_hash_table_unref);
 }
 
 int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *config)
@@ -355,8 +344,7 @@ int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *co
 		/* The settings could not be read, so fail-open is unknown: reject. */
 		fprintf(err, "%sdriftwatch: REJECTED: the push could not be checked: %s\n",
 		        g_getenv("GL_ID") ? "GL-HOOK-ERR: " : "", message);
-		if (p.approve_ids)
-			hook_push_clear(&p);
+		hook_push_clear(&p);
 		return 2;
 	}
 	for (guint i = 0; i < updates->len; i++)
