@@ -108,6 +108,7 @@ int cmd_rules(int argc, char **argv, const char *exe_path);
 int cmd_explain(int argc, char **argv, const char *exe_path);
 int cmd_watch(int argc, char **argv, const char *exe_path);
 int cmd_history(int argc, char **argv, const char *exe_path);
+int cmd_formats(int argc, char **argv, const char *exe_path);
 int cmd_hook(int argc, char **argv, const char *exe_path);
 int cmd_install_hook(int argc, char **argv, const char *exe_path);
 

@@ -18,6 +18,7 @@ static const struct cli_command main_commands[] = {
 	{ "surface", "[REV]", "The exposure of every resource at one revision", cmd_surface },
 	{ "rules", "", "List the rules of the rule pack", cmd_rules },
 	{ "explain", "RULE-ID", "Print one rule in full", cmd_explain },
+	{ "formats", "", "The formats driftwatch reads, and how it recognises them", cmd_formats },
 	{ "watch", "[REPO...]", "Watch repositories; notify commits that widen exposure", cmd_watch },
 	{ "history", "[--repo DIR] [--since DATE]", "The alerts the watcher found", cmd_history },
 	{ "hook", "pre-receive | pre-commit | pre-push", "Run as a git hook (the push gate)", cmd_hook },

@@ -109,6 +109,18 @@ struct resource *resource_copy(const struct resource *r);
  */
 void resources_join(GPtrArray *resources);
 
+/* One format driftwatch reads, described for `driftwatch formats`. */
+struct extract_format_info {
+	const char *name;      /* "Azure ARM template" */
+	const char *files;     /* which paths are read: "*.json, *.template" */
+	const char *detection; /* how such a file is told to be one of ours */
+	const char *reads;     /* the resources and settings taken from it */
+	const char *identity;  /* "azure-nsg:NAME" */
+};
+
+/* The table of formats (static; *n_out rows). */
+const struct extract_format_info *extract_formats(size_t *n_out);
+
 /* Could a file at this path hold anything an extractor reads? By name
  * only, so the git walk can skip a blob without reading it. */
 bool extract_path_may_match(const char *path);

@@ -151,4 +151,14 @@ status_is "user rule file with a new rule id: exit 2" 2
 case "$ERR" in *"driftwatch/rules.yml:3: unknown rule MY-RULE"*) ok "new rule id: path:line error" ;; *) not_ok "new rule id: path:line error" "$ERR" ;; esac
 rm -r "$XDG_CONFIG_HOME/driftwatch"
 
+# formats: the table of what is read, one block per format.
+dw formats
+status_is "formats exits 0" 0
+for name in "Azure ARM template" "AWS CloudFormation" "Elasticsearch / OpenSearch"; do
+	check "formats lists $name" grep -qx "$name" <<<"$OUT"
+done
+check "formats names each identity" grep -q "identity:  azure-nsg:NAME" <<<"$OUT"
+dw formats extra
+status_is "formats takes no argument" 2
+
 done_testing

@@ -44,7 +44,7 @@ check "the file registers _driftwatch for driftwatch" \
 
 completes "driftwatch au<TAB>" "driftwatch au" "audit"
 completes "driftwatch <TAB> lists the command table" "driftwatch " \
-	"audit diff explain help history hook install-hook rules surface watch"
+	"audit diff explain formats help history hook install-hook rules surface watch"
 completes "driftwatch diff --fo<TAB>" "driftwatch diff --fo" "--format"
 completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
 completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab"
