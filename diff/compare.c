@@ -156,6 +156,42 @@ static void compare_identity(GPtrArray *out, GPtrArray *olds, GPtrArray *news)
 		compare_one(out, olds->pdata[i], NULL, ambiguous);
 }
 
+/* What stood for r on the side of index, where r is missing
+ * (resource.fallbacks): a new array borrowing the resources, or NULL. */
+static GPtrArray *compare_stand_in(GHashTable *index, const struct resource *r)
+{
+	for (guint i = 0; r->fallbacks && i < r->fallbacks->len; i++) {
+		GPtrArray *list = g_hash_table_lookup(index, r->fallbacks->pdata[i]);
+
+		if (list)
+			return g_ptr_array_copy(list, NULL, NULL);
+	}
+	return NULL;
+}
+
+/* Compares the resources of r's identity, or r with its stand-in. */
+static void compare_identity_of(GPtrArray *out, GHashTable *old_index, GHashTable *new_index,
+                                const struct resource *r)
+{
+	GPtrArray *olds = g_hash_table_lookup(old_index, r->identity);
+	GPtrArray *news = g_hash_table_lookup(new_index, r->identity);
+	g_autoptr(GPtrArray) stand_in = NULL;
+	guint first = out->len;
+
+	if (!olds && news)
+		olds = stand_in = compare_stand_in(old_index, r);
+	else if (olds && !news)
+		news = stand_in = compare_stand_in(new_index, r);
+	compare_identity(out, olds, news);
+	/* The change is about r, whichever side stood in. */
+	for (guint i = first; stand_in && i < out->len; i++) {
+		struct compare_change *c = out->pdata[i];
+
+		g_free(c->identity);
+		c->identity = g_strdup(r->identity);
+	}
+}
+
 void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources)
 {
 	g_autoptr(GHashTable) old_index = compare_index(old_resources);
@@ -171,8 +207,7 @@ void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_
 			if (g_hash_table_contains(done, r->identity))
 				continue;
 			g_hash_table_add(done, r->identity);
-			compare_identity(out, g_hash_table_lookup(old_index, r->identity),
-			                 g_hash_table_lookup(new_index, r->identity));
+			compare_identity_of(out, old_index, new_index, r);
 		}
 	}
 }
