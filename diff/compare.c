@@ -156,21 +156,30 @@ static void compare_identity(GPtrArray *out, GPtrArray *olds, GPtrArray *news)
 		compare_one(out, olds->pdata[i], NULL, ambiguous);
 }
 
-/* What stood for r on the side of index, where r is missing
- * (resource.fallbacks): a new array borrowing the resources, or NULL. */
-static GPtrArray *compare_stand_in(GHashTable *index, const struct resource *r)
+/* What stood for r on a side where r is missing (resource.fallbacks):
+ * a new array borrowing from side, or NULL. Searched in the side itself,
+ * not its index, whose lists compare_identity() empties as it pairs. */
+static GPtrArray *compare_stand_in(GPtrArray *side, const struct resource *r)
 {
-	for (guint i = 0; r->fallbacks && i < r->fallbacks->len; i++) {
-		GPtrArray *list = g_hash_table_lookup(index, r->fallbacks->pdata[i]);
+	for (guint i = 0; r->fallbacks && side && i < r->fallbacks->len; i++) {
+		GPtrArray *list = g_ptr_array_new();
 
-		if (list)
-			return g_ptr_array_copy(list, NULL, NULL);
+		for (guint j = 0; j < side->len; j++) {
+			struct resource *o = side->pdata[j];
+
+			if (strcmp(o->identity, r->fallbacks->pdata[i]) == 0)
+				g_ptr_array_add(list, o);
+		}
+		if (list->len)
+			return list;
+		g_ptr_array_unref(list);
 	}
 	return NULL;
 }
 
 /* Compares the resources of r's identity, or r with its stand-in. */
 static void compare_identity_of(GPtrArray *out, GHashTable *old_index, GHashTable *new_index,
+                                GPtrArray *old_resources, GPtrArray *new_resources,
                                 const struct resource *r)
 {
 	GPtrArray *olds = g_hash_table_lookup(old_index, r->identity);
@@ -179,9 +188,9 @@ static void compare_identity_of(GPtrArray *out, GHashTable *old_index, GHashTabl
 	guint first = out->len;
 
 	if (!olds && news)
-		olds = stand_in = compare_stand_in(old_index, r);
+		olds = stand_in = compare_stand_in(old_resources, r);
 	else if (olds && !news)
-		news = stand_in = compare_stand_in(new_index, r);
+		news = stand_in = compare_stand_in(new_resources, r);
 	compare_identity(out, olds, news);
 	/* The change is about r, whichever side stood in. */
 	for (guint i = first; stand_in && i < out->len; i++) {
@@ -207,7 +216,7 @@ void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_
 			if (g_hash_table_contains(done, r->identity))
 				continue;
 			g_hash_table_add(done, r->identity);
-			compare_identity_of(out, old_index, new_index, r);
+			compare_identity_of(out, old_index, new_index, old_resources, new_resources, r);
 		}
 	}
 }
