@@ -3,7 +3,7 @@
  * lists and settings that decide who can reach a service.
  *
  * One extractor per platform (extract_arm.c, extract_cfn.c,
- * extract_es.c, extract_svc.c, extract_hba.c), chosen by extract_file() from the path and a cheap scan
+ * extract_es.c, extract_svc.c, extract_hba.c, extract_svcyaml.c), chosen by extract_file() from the path and a cheap scan
  * of the bytes, so a file no extractor reads is never parsed.
  *
  * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
@@ -15,6 +15,8 @@
  *   redis:DIR             a redis.conf
  *   sshd:DIR              an sshd_config
  *   postgresql:DIR        a postgresql.conf
+ *   mongodb:DIR           a mongod.conf
+ *   kibana:DIR            a kibana.yml
  *   pg_hba:DIR:DB/USER    who may connect to database DB as user USER by a
  *                         pg_hba.conf; "*" for any database (user) the file
  *                         does not name (extract_hba.c)
@@ -51,6 +53,8 @@ struct resource_rule {
  *           | "none" (postgresql.conf listen_addresses = '': sockets only)
  * The line-based service configs (extract_svc.c, extract_hba.c) record
  * every key with its effective value, the default when not written:
+ * and so do mongod.conf and kibana.yml (extract_svcyaml.c), except
+ * Kibana's auth, recorded only when written:
  *   "auth"  Redis: "off" when a remote client needs no password (no
  *           requirepass and protected mode inactive); pg_hba: "off" when
  *           "trust" admits some client other than the server itself
@@ -79,7 +83,7 @@ struct resource {
 	unsigned line;       /* where the resource starts */
 	enum resource_model model;
 	/* The data store whose settings it records ("elasticsearch",
-	 * "opensearch", "redis", "postgresql", "sshd"), matched against a
+	 * "opensearch", "redis", "postgresql", "sshd", "mongodb", "kibana"), matched against a
 	 * sensitive port's "settings:" in the rule pack; static, or NULL.
 	 * A resource with a service is not a network rule: its exposure
 	 * (pg_hba.conf) is not part of the repository's network surface. */
@@ -154,5 +158,7 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
  * sshd_config, postgresql.conf (extract_svc.c) and pg_hba.conf. */
 bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+/* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
+bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
 
 #endif

@@ -246,8 +246,13 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 	if (auth_off) {
 		const struct resource_setting *s = resource_setting_get(auth_off, "auth");
 
-		g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
-		                       auth_off->file, s->line, s->raw);
+		/* Line 0: the program's default, not written in the file. */
+		if (s->line)
+			g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
+			                       auth_off->file, s->line, s->raw);
+		else
+			g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
+			                       auth_off->file, s->raw);
 	}
 	f = classify_finding(p, rule_id, c, text, before_text, classify_rule_line(c->new_r, region),
 	                     g_string_free(msg, FALSE));
