@@ -1,6 +1,7 @@
 /*
- * test_svc.c - the line-based service configs: lineconf's four dialects,
- * the settings read from redis.conf, sshd_config and postgresql.conf,
+ * test_svc.c - the service configs: lineconf's four dialects, the
+ * settings read from redis.conf, sshd_config, postgresql.conf, mongod.conf
+ * and kibana.yml,
  * pg_hba.conf's per database/user rule lists, and their comparison
  * (equivalent spellings equal, a newly named user against its stand-in).
  * Inputs are written inline: each is a few lines, read best beside the
@@ -510,6 +511,65 @@ static void test_hba__removed_user_compares_with_any_user(void **state)
 	assert_false(exposure_is_empty(bob->narrowed));
 }
 
+/* ---- mongod.conf and kibana.yml -------------------------------------------------- */
+
+static void test_mongo__defaults_and_values(void **state)
+{
+	g_autoptr(GPtrArray) a = svc("m/mongod.conf", "net:\n  port: 27017\n");
+	g_autoptr(GPtrArray) b = svc("m/mongod.conf", "net.bindIp: localhost,10.0.0.5\nsecurity:\n  authorization: enabled\n");
+	g_autoptr(GPtrArray) c = svc("m/mongod.conf", "net:\n  bindIp: 127.0.0.1\n  bindIpAll: true\n");
+	g_autoptr(GPtrArray) d = svc("m/mongod.conf", "security:\n  keyFile: /etc/mongo/key\n");
+
+	assert_string_equal(setting(a, "mongodb:m", "bind"), "loopback");
+	assert_string_equal(setting(a, "mongodb:m", "auth"), "off");
+	assert_int_equal(setting_line(a, "mongodb:m", "auth"), 0);
+	assert_string_equal(setting(b, "mongodb:m", "bind"), "specific");
+	assert_string_equal(setting(b, "mongodb:m", "auth"), "on");
+	assert_string_equal(setting(c, "mongodb:m", "bind"), "all");
+	assert_int_equal(setting_line(c, "mongodb:m", "bind"), 3);
+	assert_string_equal(setting(d, "mongodb:m", "auth"), "on");
+}
+
+static void test_mongo__flat_and_nested_equal(void **state)
+{
+	assert_no_change("m/mongod.conf", "net:\n  bindIp: 0.0.0.0\nsecurity:\n  authorization: disabled\n",
+	                 "# same\nsecurity.authorization: disabled\nnet.bindIp: \"::,0.0.0.0\"\n");
+}
+
+static void test_mongo__expansion_and_twice_are_unknown(void **state)
+{
+	g_autoptr(GPtrArray) r = svc("m/mongod.conf", "net:\n  bindIp:\n    __exec: \"hostname -i\"\n"
+	                                              "security:\n  authorization: enabled\n"
+	                                              "security.authorization: disabled\n");
+	const struct resource *m = find(r, "mongodb:m");
+
+	assert_null(resource_setting_get(m, "bind"));
+	assert_int_equal(m->unknowns->len, 2);
+}
+
+static void test_mongo__malformed_fails(void **state)
+{
+	g_autofree char *m = svc_fails("m/mongod.conf", "net:\n  bindIpAll: maybe\nsecurity:\n  authorization: on\n");
+
+	assert_string_equal(m, "m/mongod.conf:2: net.bindIpAll: expected true or false, got \"maybe\"\n"
+	                       "m/mongod.conf:4: security.authorization: expected enabled or disabled, got \"on\"");
+}
+
+static void test_kibana__host_and_security(void **state)
+{
+	g_autoptr(GPtrArray) a = svc("k/kibana.yml", "server.port: 5601\n");
+	g_autoptr(GPtrArray) b = svc("k/kibana.yml", "server:\n  host: \"0.0.0.0\"\nxpack.security.enabled: false\n");
+	g_autoptr(GPtrArray) c = svc("k/kibana.yml", "server.host: ${KIBANA_HOST}\n");
+	g_autofree char *m = svc_fails("k/kibana.yml", "server.host: a\nserver:\n  host: b\n");
+
+	assert_string_equal(setting(a, "kibana:k", "bind"), "loopback");
+	assert_null(resource_setting_get(find(a, "kibana:k"), "auth"));
+	assert_string_equal(setting(b, "kibana:k", "bind"), "all");
+	assert_string_equal(setting(b, "kibana:k", "auth"), "off");
+	assert_int_equal(find(c, "kibana:k")->unknowns->len, 1);
+	assert_string_equal(m, "k/kibana.yml:3: server.host is set twice (also on line 1)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +603,11 @@ int main(void)
 		cmocka_unit_test(test_hba__refactor_is_no_change),
 		cmocka_unit_test(test_hba__new_user_compares_with_any_user),
 		cmocka_unit_test(test_hba__removed_user_compares_with_any_user),
+		cmocka_unit_test(test_mongo__defaults_and_values),
+		cmocka_unit_test(test_mongo__flat_and_nested_equal),
+		cmocka_unit_test(test_mongo__expansion_and_twice_are_unknown),
+		cmocka_unit_test(test_mongo__malformed_fails),
+		cmocka_unit_test(test_kibana__host_and_security),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

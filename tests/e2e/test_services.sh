@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# test_services.sh - redis.conf, sshd_config, postgresql.conf and
-# pg_hba.conf through the real git path: for each, a commit that exposes,
+# test_services.sh - redis.conf, sshd_config, postgresql.conf,
+# pg_hba.conf, mongod.conf and kibana.yml through the real git path: for each, a commit that exposes,
 # one that is safe, one that only refactors (reordering, comments,
 # equivalent spellings), and a malformed one named by file:line; and the
 # correlation: Redis protected mode switched off while a CloudFormation
@@ -266,6 +266,66 @@ commit "$repo" "hba: malformed"
 dw diff -C "$repo" HEAD --format json
 json_check "pg_hba malformed: every bad line is named, line 2 first" \
 	"any(x['rule']=='DW-PARSE-001' and x['file']=='db/pg_hba.conf' and x['line']==2 and 'invalid IP mask' in x['message'] and 'db/pg_hba.conf:3: invalid authentication method' in x['message'] for x in f)"
+
+# ---- mongod.conf and kibana.yml ---------------------------------------------------
+mkdir -p "$repo/mongo" "$repo/kibana"
+write mongo/mongod.conf <<'EOF'
+net:
+  port: 27017
+security:
+  authorization: enabled
+EOF
+write kibana/kibana.yml <<'EOF'
+server.port: 5601
+EOF
+write cfn/mongo-sg.yaml <<'EOF'
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  MongoSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: mongo
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 27017, ToPort: 27017, CidrIp: 0.0.0.0/0}
+EOF
+commit "$repo" "mongo and kibana"
+
+write mongo/mongod.conf <<'EOF'
+# the same, flat
+security.authorization: "enabled"
+net.port: 27017
+EOF
+write kibana/kibana.yml <<'EOF'
+server:
+  port: 5601
+  host: localhost
+EOF
+commit "$repo" "mongo and kibana: refactor"
+dw diff -C "$repo" HEAD --format json
+json_check "mongod.conf and kibana.yml refactor (flat, nested, default spelled out): no finding" "f == []"
+
+write mongo/mongod.conf <<'EOF'
+net.port: 27017
+EOF
+commit "$repo" "mongo: drop the security section"
+dw diff -C "$repo" HEAD --format json
+json_check "mongod.conf: authorization removed moves to its default (disabled): critical DW-SET-001 naming MongoSG" \
+	"any(x['rule']=='DW-SET-001' and x['severity']=='critical' and x['resource']=='mongodb:mongo' and 'cfn/mongo-sg.yaml:8' in x['message'] for x in f)"
+
+write kibana/kibana.yml <<'EOF'
+server.port: 5601
+server.host: "0.0.0.0"
+EOF
+commit "$repo" "kibana: listen everywhere"
+dw diff -C "$repo" HEAD --format json
+json_check "kibana.yml: server.host 0.0.0.0 is DW-SET-003 at line 2" \
+	"any(x['rule']=='DW-SET-003' and x['file']=='kibana/kibana.yml' and x['line']==2 for x in f)"
+
+printf 'server.host: a\nserver:\n  host: b\n' > "$repo/kibana/kibana.yml"
+commit "$repo" "kibana: malformed"
+dw diff -C "$repo" HEAD --format json
+json_check "kibana.yml set twice: DW-PARSE-001 at kibana/kibana.yml:3" \
+	"any(x['rule']=='DW-PARSE-001' and x['file']=='kibana/kibana.yml' and x['line']==3 and 'set twice' in x['message'] for x in f)"
 
 # ---- audit over the whole history ---------------------------------------------
 dw audit -C "$repo" --format json
