@@ -511,6 +511,33 @@ static void test_hba__removed_user_compares_with_any_user(void **state)
 	assert_false(exposure_is_empty(bob->narrowed));
 }
 
+static void test_hba__too_many_pairs_is_a_limit(void **state)
+{
+	g_autoptr(GString) text = g_string_new(NULL);
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+
+	for (unsigned i = 0; i < 20; i++)
+		g_string_append_printf(text, "host db%u user%u 10.0.0.0/8 md5\n", i, i);
+	assert_false(extract_file(out, "db/pg_hba.conf", text->str, text->len, &error));
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_LIMIT));
+	assert_string_equal(error->message,
+	                    "db/pg_hba.conf: 21 databases x 21 users, more than the 256 pairs driftwatch analyses");
+}
+
+static void test_lineconf__too_many_words_is_a_limit(void **state)
+{
+	g_autoptr(GString) text = g_string_new("bind");
+	GPtrArray *lines = NULL;
+	g_autoptr(GError) error = NULL;
+
+	for (unsigned i = 0; i < DW_LIMIT_CONF_WORDS + 1; i++)
+		g_string_append(text, " 10.0.0.1");
+	assert_false(lineconf_parse(&lines, "t.conf", text->str, text->len, LINECONF_REDIS, &error));
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_LIMIT));
+	assert_string_equal(error->message, "t.conf:1: more than 1024 words on one line");
+}
+
 /* ---- mongod.conf and kibana.yml -------------------------------------------------- */
 
 static void test_mongo__defaults_and_values(void **state)
@@ -603,6 +630,8 @@ int main(void)
 		cmocka_unit_test(test_hba__refactor_is_no_change),
 		cmocka_unit_test(test_hba__new_user_compares_with_any_user),
 		cmocka_unit_test(test_hba__removed_user_compares_with_any_user),
+		cmocka_unit_test(test_hba__too_many_pairs_is_a_limit),
+		cmocka_unit_test(test_lineconf__too_many_words_is_a_limit),
 		cmocka_unit_test(test_mongo__defaults_and_values),
 		cmocka_unit_test(test_mongo__flat_and_nested_equal),
 		cmocka_unit_test(test_mongo__expansion_and_twice_are_unknown),
