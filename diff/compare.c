@@ -156,6 +156,51 @@ static void compare_identity(GPtrArray *out, GPtrArray *olds, GPtrArray *news)
 		compare_one(out, olds->pdata[i], NULL, ambiguous);
 }
 
+/* What stood for r on a side where r is missing (resource.fallbacks):
+ * a new array borrowing from side, or NULL. Searched in the side itself,
+ * not its index, whose lists compare_identity() empties as it pairs. */
+static GPtrArray *compare_stand_in(GPtrArray *side, const struct resource *r)
+{
+	for (guint i = 0; r->fallbacks && side && i < r->fallbacks->len; i++) {
+		GPtrArray *list = g_ptr_array_new();
+
+		for (guint j = 0; j < side->len; j++) {
+			struct resource *o = side->pdata[j];
+
+			if (strcmp(o->identity, r->fallbacks->pdata[i]) == 0)
+				g_ptr_array_add(list, o);
+		}
+		if (list->len)
+			return list;
+		g_ptr_array_unref(list);
+	}
+	return NULL;
+}
+
+/* Compares the resources of r's identity, or r with its stand-in. */
+static void compare_identity_of(GPtrArray *out, GHashTable *old_index, GHashTable *new_index,
+                                GPtrArray *old_resources, GPtrArray *new_resources,
+                                const struct resource *r)
+{
+	GPtrArray *olds = g_hash_table_lookup(old_index, r->identity);
+	GPtrArray *news = g_hash_table_lookup(new_index, r->identity);
+	g_autoptr(GPtrArray) stand_in = NULL;
+	guint first = out->len;
+
+	if (!olds && news)
+		olds = stand_in = compare_stand_in(old_resources, r);
+	else if (olds && !news)
+		news = stand_in = compare_stand_in(new_resources, r);
+	compare_identity(out, olds, news);
+	/* The change is about r, whichever side stood in. */
+	for (guint i = first; stand_in && i < out->len; i++) {
+		struct compare_change *c = out->pdata[i];
+
+		g_free(c->identity);
+		c->identity = g_strdup(r->identity);
+	}
+}
+
 void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources)
 {
 	g_autoptr(GHashTable) old_index = compare_index(old_resources);
@@ -171,8 +216,7 @@ void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_
 			if (g_hash_table_contains(done, r->identity))
 				continue;
 			g_hash_table_add(done, r->identity);
-			compare_identity(out, g_hash_table_lookup(old_index, r->identity),
-			                 g_hash_table_lookup(new_index, r->identity));
+			compare_identity_of(out, old_index, new_index, old_resources, new_resources, r);
 		}
 	}
 }

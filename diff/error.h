@@ -65,5 +65,10 @@ char *dw_escape(const char *s);
  * product of its rules' boundaries, so more is refused as hostile. */
 #define DW_LIMIT_RULES 1024u  /* 1000 plus Azure's default rules */
 #define DW_LIMIT_FILE_RULES 4096u                  /* rules in one file */
+/* Line-based service configs (lineconf.h): words on one line; and the
+ * database x user pairs a pg_hba.conf is evaluated for, each one a rule
+ * list of its own. */
+#define DW_LIMIT_CONF_WORDS 1024u
+#define DW_LIMIT_HBA_KEYS 256u
 
 #endif

@@ -29,6 +29,18 @@ static const char *extract_es_service(const char *path)
 	return NULL;
 }
 
+/* The service a mongod.conf / kibana.yml configures, else NULL. */
+static const char *extract_svc_yaml_service(const char *path)
+{
+	const char *base = extract_basename(path);
+
+	if (strcmp(base, "mongod.conf") == 0)
+		return "mongodb";
+	if (strcmp(base, "kibana.yml") == 0)
+		return "kibana";
+	return NULL;
+}
+
 static bool extract_has_suffix_ci(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -38,7 +50,8 @@ static bool extract_has_suffix_ci(const char *s, const char *suffix)
 
 bool extract_path_may_match(const char *path)
 {
-	if (extract_es_service(path) != NULL)
+	if (extract_es_service(path) != NULL || extract_svc_path(path) ||
+	    extract_svc_yaml_service(path) != NULL)
 		return true;
 	for (size_t i = 0; i < G_N_ELEMENTS(extract_suffixes); i++) {
 		if (extract_has_suffix_ci(path, extract_suffixes[i]))
@@ -103,6 +116,11 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	if (service != NULL)
 		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
 		       extract_es(found, d, service, error);
+	if (extract_svc_path(path))
+		return extract_svc(found, path, data, len, error);
+	if (extract_svc_yaml_service(path) != NULL)
+		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
+		       extract_svc_yaml(found, d, extract_svc_yaml_service(path), error);
 	if (!extract_path_may_match(path))
 		return true;
 	formats = extract_sniff(data, len, &escaped);

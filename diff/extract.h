@@ -3,7 +3,7 @@
  * lists and settings that decide who can reach a service.
  *
  * One extractor per platform (extract_arm.c, extract_cfn.c,
- * extract_es.c), chosen by extract_file() from the path and a cheap scan
+ * extract_es.c, extract_svc.c, extract_hba.c, extract_svcyaml.c), chosen by extract_file() from the path and a cheap scan
  * of the bytes, so a file no extractor reads is never parsed.
  *
  * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
@@ -12,6 +12,14 @@
  *   azure-nsg:NAME        an ARM Microsoft.Network/networkSecurityGroups
  *   aws-sg:LOGICAL_ID     a CloudFormation AWS::EC2::SecurityGroup
  *   elasticsearch:DIR     an elasticsearch.yml / opensearch.yml (its directory)
+ *   redis:DIR             a redis.conf
+ *   sshd:DIR              an sshd_config
+ *   postgresql:DIR        a postgresql.conf
+ *   mongodb:DIR           a mongod.conf
+ *   kibana:DIR            a kibana.yml
+ *   pg_hba:DIR:DB/USER    who may connect to database DB as user USER by a
+ *                         pg_hba.conf; "*" for any database (user) the file
+ *                         does not name (extract_hba.c)
  */
 #ifndef DW_EXTRACT_H
 #define DW_EXTRACT_H
@@ -42,6 +50,17 @@ struct resource_rule {
  * nested forms, and Elasticsearch and OpenSearch, compare equal:
  *   "auth"  "on" | "off"                   (absent: not recorded)
  *   "bind"  "loopback" | "all" | "specific" (absent: not recorded)
+ *           | "none" (postgresql.conf listen_addresses = '': sockets only)
+ * The line-based service configs (extract_svc.c, extract_hba.c) record
+ * every key with its effective value, the default when not written:
+ * and so do mongod.conf and kibana.yml (extract_svcyaml.c), except
+ * Kibana's auth, recorded only when written:
+ *   "auth"  Redis: "off" when a remote client needs no password (no
+ *           requirepass and protected mode inactive); pg_hba: "off" when
+ *           "trust" admits some client other than the server itself
+ *   "password-login"  sshd PasswordAuthentication: "yes" | "no"
+ *   "root-login"      sshd PermitRootLogin: "no" | "forced-commands-only"
+ *                     | "prohibit-password" | "yes"
  */
 struct resource_setting {
 	char *key;    /* owned */
@@ -63,7 +82,16 @@ struct resource {
 	char *file;          /* path in the repository; owned */
 	unsigned line;       /* where the resource starts */
 	enum resource_model model;
-	const char *service; /* RESOURCE_SETTINGS: "elasticsearch" or "opensearch"; static, or NULL */
+	/* The data store whose settings it records ("elasticsearch",
+	 * "opensearch", "redis", "postgresql", "sshd", "mongodb", "kibana"), matched against a
+	 * sensitive port's "settings:" in the rule pack; static, or NULL.
+	 * A resource with a service is not a network rule: its exposure
+	 * (pg_hba.conf) is not part of the repository's network surface. */
+	const char *service;
+	/* Identities that stand for this resource in a revision without it,
+	 * tried in order (a pg_hba.conf user named for the first time was
+	 * "any other user" before); char *, owned, or NULL. */
+	GPtrArray *fallbacks;
 	/* Standalone rules (AWS::EC2::SecurityGroupIngress, an ARM
 	 * .../securityRules resource): their identity is the group's, and
 	 * resources_join() moves their rules into it. */
@@ -138,5 +166,11 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+/* Line-based service configs, from the file's bytes: redis.conf,
+ * sshd_config, postgresql.conf (extract_svc.c) and pg_hba.conf. */
+bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+/* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
+bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
 
 #endif

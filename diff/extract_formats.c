@@ -19,6 +19,21 @@ static const struct extract_format_info extract_format_table[] = {
 	  "aws-sg:LOGICAL-ID" },
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
+	{ "Redis", "redis.conf", "by name",
+	  "bind, protected-mode, requirepass (Redis's own quoting); ACLs are unknowns",
+	  "redis:DIR" },
+	{ "MongoDB", "mongod.conf (YAML)", "by name",
+	  "net.bindIp / net.bindIpAll, security.authorization (keyFile turns it on)", "mongodb:DIR" },
+	{ "PostgreSQL", "postgresql.conf", "by name", "listen_addresses", "postgresql:DIR" },
+	{ "PostgreSQL client authentication", "pg_hba.conf", "by name",
+	  "host lines as a first-match rule list over tcp/5432 per database and user; trust as "
+	  "authentication off; include and @file are unknowns",
+	  "pg_hba:DIR:DB/USER" },
+	{ "OpenSSH server", "sshd_config", "by name",
+	  "PasswordAuthentication, PermitRootLogin, ListenAddress (first value wins; Match blocks)",
+	  "sshd:DIR" },
+	{ "Kibana", "kibana.yml", "by name", "server.host, and the Elasticsearch settings",
+	  "kibana:DIR" },
 };
 
 const struct extract_format_info *extract_formats(size_t *n_out)

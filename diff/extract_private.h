@@ -15,6 +15,10 @@
 /* Characters of a value quoted in a message. */
 #define EXTRACT_QUOTE_MAX 80
 
+/* Is path a service config extract_svc() reads (by its name)? */
+bool extract_svc_path(const char *path);
+bool extract_hba_path(const char *path);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

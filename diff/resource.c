@@ -63,6 +63,8 @@ void resource_free(struct resource *r)
 	g_ptr_array_unref(r->rules);
 	g_ptr_array_unref(r->settings);
 	g_ptr_array_unref(r->unknowns);
+	if (r->fallbacks)
+		g_ptr_array_unref(r->fallbacks);
 	exposure_free(r->exposure_);
 	g_free(r);
 }
@@ -190,12 +192,21 @@ exposure *resource_exposure(const struct resource *r)
 	return exposure_copy(r->exposure_);
 }
 
+static gpointer resource_strdup(gconstpointer src, gpointer user_data)
+{
+	return g_strdup(src);
+}
+
 struct resource *resource_copy(const struct resource *r)
 {
 	struct resource *c = resource_new(r->identity, r->kind, r->name, r->file, r->line, r->model);
 
 	c->service = r->service;
 	c->fragment = r->fragment;
+	if (r->fallbacks) {
+		c->fallbacks = g_ptr_array_copy(r->fallbacks, resource_strdup, NULL);
+		g_ptr_array_set_free_func(c->fallbacks, g_free);
+	}
 	for (guint i = 0; i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
 

@@ -450,6 +450,7 @@ struct scan_context {
 	struct scan_side side;
 	exposure *surface;
 	GPtrArray *settings; /* struct resource *, borrowed from side */
+	GPtrArray *network;  /* struct resource *, borrowed from side */
 	struct classify_context ctx;
 };
 
@@ -462,21 +463,26 @@ static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray
 	if (!scan_side_full(s, &sc->side, new_base, changes, true, error))
 		return false;
 	sc->settings = g_ptr_array_new();
+	sc->network = g_ptr_array_new();
 	for (guint i = 0; i < sc->side.resources->len; i++) {
 		struct resource *r = sc->side.resources->pdata[i];
 
 		g_autoptr(exposure) e = NULL;
 
-		if (r->model == RESOURCE_SETTINGS) {
+		/* A service's own access list (pg_hba.conf) is a setting of
+		 * the service, not a network rule. */
+		if (r->model == RESOURCE_SETTINGS || r->service) {
 			g_ptr_array_add(sc->settings, r);
 			continue;
 		}
+		g_ptr_array_add(sc->network, r);
 		/* Only the ports whose services have settings are ever asked about. */
 		e = resource_exposure(r);
 		g_ptr_array_add(sets, exposure_intersect(e, s->pack->settings_ports));
 	}
 	sc->surface = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
 	sc->ctx.settings_resources = sc->settings;
+	sc->ctx.network_resources = sc->network;
 	sc->ctx.surface = sc->surface;
 	return true;
 }
@@ -485,6 +491,7 @@ static void scan_context_clear(struct scan_context *sc)
 {
 	scan_side_clear(&sc->side);
 	g_clear_pointer(&sc->settings, g_ptr_array_unref);
+	g_clear_pointer(&sc->network, g_ptr_array_unref);
 	g_clear_pointer(&sc->surface, exposure_free);
 }
 

@@ -249,8 +249,13 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 	if (auth_off) {
 		const struct resource_setting *s = resource_setting_get(auth_off, "auth");
 
-		g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
-		                       auth_off->file, s->line, s->raw);
+		/* Line 0: the program's default, not written in the file. */
+		if (s->line)
+			g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
+			                       auth_off->file, s->line, s->raw);
+		else
+			g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
+			                       auth_off->file, s->raw);
 	}
 	f = classify_finding(p, rule_id, c, text, before_text, classify_rule_line(c->new_r, region),
 	                     g_string_free(msg, FALSE));
@@ -337,14 +342,36 @@ static void classify_narrowed(GPtrArray *out, const struct rulepack *p, const st
 	g_ptr_array_add(out, classify_finding(p, "DW-NET-900", c, text, text, 0, msg));
 }
 
+/* " (AWS security group RedisSG at cfn/sg.yaml:12)": the first network
+ * resource letting internet reach ports, or "" when not known. */
+static char *classify_network_place(const struct classify_context *ctx, const exposure *ports,
+                                    const srcset *internet)
+{
+	for (guint i = 0; ctx->network_resources && i < ctx->network_resources->len; i++) {
+		const struct resource *r = ctx->network_resources->pdata[i];
+		g_autoptr(exposure) e = resource_exposure(r);
+		g_autoptr(exposure) on = exposure_intersect(e, ports);
+		g_autoptr(exposure) inet = exposure_restrict_sources(on, internet);
+		unsigned line;
+
+		if (exposure_is_empty(inet))
+			continue;
+		line = classify_rule_line(r, inet);
+		return g_strdup_printf(" (%s %s at %s:%u)", r->kind, r->name, r->file, line ? line : r->line);
+	}
+	return g_strdup("");
+}
+
 /* Appends how the Internet reaches the service of settings resource r. */
 static void classify_setting_reach(GString *msg, const struct rulepack *p, const struct resource *r,
-                                   const exposure *surface, const srcset *internet)
+                                   const struct classify_context *ctx, const srcset *internet)
 {
+	const exposure *surface = ctx->surface;
+
 	for (guint i = 0; i < p->sensitive->len; i++) {
 		const struct sensitive_port *sp = p->sensitive->pdata[i];
 		g_autoptr(exposure) on_ports = NULL, inet = NULL;
-		g_autofree char *text = NULL;
+		g_autofree char *text = NULL, *place = NULL;
 
 		if (!r->service ||
 		    !g_ptr_array_find_with_equal_func(sp->settings, r->service, g_str_equal, NULL))
@@ -354,9 +381,34 @@ static void classify_setting_reach(GString *msg, const struct rulepack *p, const
 		if (exposure_is_empty(inet))
 			continue;
 		text = exposure_to_string(on_ports);
-		g_string_append_printf(msg, "; and the network rules let the Internet reach it: %s", text);
+		place = classify_network_place(ctx, sp->ports, internet);
+		g_string_append_printf(msg, "; and the network rules let the Internet reach it: %s%s", text,
+		                       place);
 		return;
 	}
+}
+
+/* sshd: PermitRootLogin, safest first; an unset value is the default. */
+static int classify_root_rank(const char *value)
+{
+	static const char *const ranks[] = { "no", "forced-commands-only", "prohibit-password", "yes" };
+
+	for (int i = 0; value && i < (int)G_N_ELEMENTS(ranks); i++) {
+		if (strcmp(value, ranks[i]) == 0)
+			return i;
+	}
+	return 2;
+}
+
+/* DW-SET-020..022 for the sshd keys, or NULL. */
+static const char *classify_ssh_rule(const struct compare_setting *s)
+{
+	if (strcmp(s->key, "password-login") == 0)
+		return strcmp(s->new_value, "yes") == 0 ? "DW-SET-020" : NULL;
+	if (strcmp(s->key, "root-login") != 0 ||
+	    classify_root_rank(s->new_value) <= classify_root_rank(s->old_value))
+		return NULL;
+	return strcmp(s->new_value, "yes") == 0 ? "DW-SET-021" : "DW-SET-022";
 }
 
 static void classify_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
@@ -371,22 +423,34 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 
 	if (!s->new_value || !s->setting)
 		return;
+	/* A setting a new file leaves unwritten (line 0) is the program's
+	 * default, in force before the file existed too. */
+	if (!s->old_value && s->setting->line == 0)
+		return;
 	if (strcmp(s->key, "auth") == 0 && strcmp(s->new_value, "off") == 0)
 		rule = "DW-SET-001";
 	else if (strcmp(s->key, "bind") == 0 && strcmp(s->new_value, "all") == 0 &&
 	         g_strcmp0(s->old_value, "all") != 0)
 		rule = auth_off ? "DW-SET-002" : "DW-SET-003";
+	else
+		rule = classify_ssh_rule(s);
 	if (!rule)
 		return;
 	msg = g_string_new(NULL);
 	region = g_strdup_printf("%s: %s", s->key, s->new_value);
 	if (strcmp(s->key, "auth") == 0)
 		g_string_append_printf(msg, "%s security turned off (%s)", r->kind, s->setting->raw);
-	else
+	else if (strcmp(s->key, "bind") == 0)
 		g_string_append_printf(msg, "%s now listens on all interfaces (%s)", r->kind,
 		                       s->setting->raw);
+	else if (strcmp(s->key, "password-login") == 0)
+		g_string_append_printf(msg, "%s now accepts passwords (%s)", r->kind, s->setting->raw);
+	else
+		g_string_append_printf(msg, "%s now lets root log in %s (%s)", r->kind,
+		                       strcmp(s->new_value, "yes") == 0 ? "with a password" : "with a key",
+		                       s->setting->raw);
 	if (ctx && ctx->surface)
-		classify_setting_reach(msg, p, r, ctx->surface, classify_internet_of(p, ctx));
+		classify_setting_reach(msg, p, r, ctx, classify_internet_of(p, ctx));
 	g_ptr_array_add(out, classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset",
 	                                      s->setting->line, g_string_free(msg, FALSE)));
 }

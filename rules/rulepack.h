@@ -149,6 +149,10 @@ struct classify_context {
 	/* The Internet for this comparison (the pack's minus the repository's
 	 * trusted networks), or NULL for the pack's. */
 	const srcset *internet;
+	/* The network rule lists of the whole repository at the new revision
+	 * (every other resource), to name the one that exposes a service
+	 * whose settings changed; NULL when not loaded. */
+	GPtrArray *network_resources;
 };
 
 /*

@@ -224,7 +224,7 @@ static void test_classify__bind_all_with_auth_is_medium(void **state)
 static void test_classify__network_finding_names_auth_off(void **state)
 {
 	g_autoptr(GPtrArray) settings = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
-	struct classify_context ctx = { settings, NULL, NULL };
+	struct classify_context ctx = { .settings_resources = settings };
 	g_autoptr(GPtrArray) f = NULL;
 	const struct finding *x;
 
@@ -238,7 +238,7 @@ static void test_classify__network_finding_names_auth_off(void **state)
 static void test_classify__auth_off_names_open_port(void **state)
 {
 	g_autoptr(exposure) surface = exposure_parse("tcp/9200 from 0.0.0.0/0", NULL);
-	struct classify_context ctx = { NULL, surface, NULL };
+	struct classify_context ctx = { .surface = surface };
 	g_autoptr(GPtrArray) f = classify(es("on", "all"), es("off", "all"), &ctx);
 	const struct finding *x = find_rule(f, "DW-SET-001");
 

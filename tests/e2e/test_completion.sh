@@ -58,7 +58,7 @@ completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --rep
 completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json markdown sarif text"
 completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "critical"
 completes "driftwatch surface --color a<TAB>" "driftwatch surface --color a" "always auto"
-completes "driftwatch explain DW-SET<TAB>" "driftwatch explain DW-SET" \
+completes "driftwatch explain DW-SET-00<TAB>" "driftwatch explain DW-SET-00" \
 	"DW-SET-001 DW-SET-002 DW-SET-003"
 
 repo=$(new_repo refs)
