@@ -10,7 +10,8 @@
  *                      repository does not say whether nodes are public)
  *   k8s:internal-lb    a cloud load balancer marked internal
  *   k8s-pod:NS/SEL     pods of namespace NS matching selector SEL
- *   k8s-pod:*|ns(NSSEL)/SEL, k8s-ns:NSSEL   selectors across namespaces
+ *   k8s-pod:all/SEL, k8s-pod:ns(NSSEL)/SEL, k8s-ns:NSSEL
+ *                      selectors across namespaces ("all": the empty selector)
  *
  * - Service: ClusterIP gives k8s:cluster on each port; NodePort adds
  *   k8s:node-network on the nodePort (30000-32767, the default
@@ -164,8 +165,8 @@ static int k8s_strcmp(const void *a, const void *b)
 
 /*
  * A label selector as canonical text: matchLabels as k=v and
- * matchExpressions as "k In (a|b)", sorted, joined by ","; "*" for the
- * empty selector, which selects everything.
+ * matchExpressions as "k In (a|b)", sorted, joined by ","; "all" for the
+ * empty selector, which selects everything (no label is written "all").
  */
 static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 {
@@ -205,7 +206,7 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		g_ptr_array_add(parts, g_strdup_printf("%s %s (%s)", k, op, joined));
 	}
 	if (parts->len == 0)
-		return g_strdup("*");
+		return g_strdup("all");
 	g_ptr_array_sort(parts, k8s_strcmp);
 	s = g_string_new(NULL);
 	for (guint i = 0; i < parts->len; i++)
@@ -395,12 +396,12 @@ static srcset *k8s_np_peer(struct k8s_ctx *c, const struct k8s_obj *o, const str
 	ns_sel = nss != NULL ? k8s_selector(c, nss) : NULL;
 	if (ns_sel == NULL)
 		atom = g_strdup_printf("k8s-pod:%s/%s", o->ns, pod_sel);
-	else if (pod_sel == NULL && strcmp(ns_sel, "*") == 0)
+	else if (pod_sel == NULL && strcmp(ns_sel, "all") == 0)
 		atom = g_strdup(K8S_ATOM_CLUSTER);
 	else if (pod_sel == NULL)
 		atom = g_strdup_printf("k8s-ns:%s", ns_sel);
-	else if (strcmp(ns_sel, "*") == 0)
-		atom = g_strdup_printf("k8s-pod:*/%s", pod_sel);
+	else if (strcmp(ns_sel, "all") == 0)
+		atom = g_strdup_printf("k8s-pod:all/%s", pod_sel);
 	else
 		atom = g_strdup_printf("k8s-pod:ns(%s)/%s", ns_sel, pod_sel);
 	src = srcset_new();
@@ -499,9 +500,11 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 		return;
 	}
 	ports = k8s_list(c, doc_map_get(rule, "ports"), "ports");
+	/* A malformed peer fails the file; the ports are still checked so
+	 * that all problems are reported at once. */
 	src = k8s_np_from(c, o, rule);
 	if (src == NULL)
-		return;
+		src = srcset_new();
 	if (ports == NULL || ports->n == 0) {
 		resource_add_rule(r, NULL, rule->line, true, 0,
 		                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, src));
