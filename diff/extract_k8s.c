@@ -459,7 +459,7 @@ static void k8s_np_port(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 	}
 	if (!k8s_protocol(c, doc_map_get(p, "protocol"), &proto))
 		return;
-	if (port != NULL && port->kind == DOC_SCALAR && !g_ascii_isdigit(port->text[0])) {
+	if (port != NULL && port->kind == DOC_SCALAR && port->len > 0 && !g_ascii_isdigit(port->text[0])) {
 		g_autofree char *quoted = extract_quote(port->text);
 
 		resource_add_unknown(r, port->line, "NetworkPolicy %s/%s: port \"%s\" is a named port of "
@@ -594,7 +594,12 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 	const char *port_name = svc != NULL ? doc_scalar(doc_map_get(port, "name")) : NULL;
 	unsigned p = 0;
 
-	if (b == NULL || b->kind != DOC_MAP || doc_map_get(b, "resource") != NULL)
+	if (b->kind != DOC_MAP) {
+		k8s_bad(c, b, "expected a map for an Ingress backend");
+		return;
+	}
+	/* A resource backend (an object store bucket) is not a Service. */
+	if (doc_map_get(b, "resource") != NULL)
 		return;
 	if (name == NULL || port == NULL) {
 		k8s_error(c, b->line, "Ingress backend has no service name and port");

@@ -390,8 +390,8 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 	} else if (strcmp(s->key, "selects") == 0 && s->old_value) {
 		rule = "DW-NET-021";
 		msg = g_strdup_printf("%s %s now selects %s, before %s: pods it no longer selects "
-		                      "lose its ingress isolation", r->kind, r->name, s->new_value,
-		                      s->old_value);
+		                      "lose its ingress isolation, pods it newly selects are open to "
+		                      "its rules", r->kind, r->name, s->new_value, s->old_value);
 	} else if (strcmp(s->key, "service-type") == 0 && s->old_value &&
 	           classify_service_rank(s->new_value) > classify_service_rank(s->old_value)) {
 		rule = "DW-SET-030";
