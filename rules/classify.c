@@ -392,14 +392,18 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 		msg = g_strdup_printf("%s %s now selects %s, before %s: pods it no longer selects "
 		                      "lose its ingress isolation, pods it newly selects are open to "
 		                      "its rules", r->kind, r->name, s->new_value, s->old_value);
-	} else if (strcmp(s->key, "service-type") == 0 && s->old_value &&
-	           classify_service_rank(s->new_value) > classify_service_rank(s->old_value)) {
+	} else if (strcmp(s->key, "service-type") == 0 &&
+	           classify_service_rank(s->new_value) > classify_service_rank(s->old_value ? s->old_value
+	                                                                                    : "ClusterIP")) {
+		g_autoptr(exposure) e = resource_exposure(r);
+		g_autofree char *ports = exposure_to_string(e);
+
 		rule = "DW-SET-030";
-		msg = g_strdup_printf("%s %s type %s, before %s: its ports are now reachable %s",
-		                      r->kind, r->name, s->new_value, s->old_value,
+		msg = g_strdup_printf("%s %s type %s, before %s: its ports are now reachable %s (%s)",
+		                      r->kind, r->name, s->new_value, s->old_value ? s->old_value : "none",
 		                      strcmp(s->new_value, "LoadBalancer") == 0
 		                              ? "through a cloud load balancer"
-		                              : "on every node's address");
+		                              : "on every node's address", ports);
 	} else if (strcmp(s->key, "host-network") == 0 && strcmp(s->new_value, "on") == 0) {
 		rule = "DW-SET-031";
 		msg = g_strdup_printf("%s %s uses the node's network (%s): every port its containers "

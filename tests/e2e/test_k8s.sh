@@ -163,6 +163,12 @@ dw diff -C "$repo" HEAD --format json
 json_check "hostNetwork is DW-SET-031 (high) at its line" \
 	"any(x['rule']=='DW-SET-031' and x['severity']=='high' and x['file']=='deploy/es.yaml' and x['line']==9 for x in f)"
 
+printf 'apiVersion: v1\nkind: Service\nmetadata: {name: es-nodes, namespace: data}\nspec:\n  type: NodePort\n  ports:\n    - {port: 9200, nodePort: 30920}\n' > "$repo/deploy/nodeport.yaml"
+commit "$repo" "a new NodePort Service for es"
+dw diff -C "$repo" HEAD --format json
+json_check "a new NodePort Service is DW-SET-030 (high) naming its ports" \
+	"any(x['rule']=='DW-SET-030' and x['severity']=='high' and x['file']=='deploy/nodeport.yaml' and x['line']==5 and 'tcp/30920 from k8s:node-network' in x['message'] for x in f)"
+
 # --- malformed, Helm ----------------------------------------------------
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports:\n    - port: http\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "a Service with a port name for its port"
