@@ -1,9 +1,12 @@
 /*
  * test_k8s.c - the Kubernetes and docker-compose extractors: what each
  * object exposes, as canonical text (exposure.h), the settings they
- * record, unknowns, and one failure per way a manifest can be wrong.
+ * record, unknowns, and one failure per way a manifest can be wrong; then
+ * the rules those settings feed (DW-NET-020/021, DW-SET-030/031,
+ * DW-PARSE-003) on old -> new pairs.
  */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,8 +15,10 @@
 
 #include <cmocka.h>
 
+#include "compare.h"
 #include "error.h"
 #include "extract.h"
+#include "rulepack.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -313,6 +318,98 @@ static void test_compose__malformed_fails(void **state)
 	assert_fails("compose.yml", "services: [a]\n", DW_ERROR_PARSE, "compose.yml:1: expected a map for services", NULL);
 }
 
+/* ---- classification ----------------------------------------------------- */
+
+static struct rulepack *pack;
+
+static int k8s_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int k8s_setup_pack(void **state)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (!rulepack_load(&pack, g_getenv("DW_RULE_PACK"), &error)) {
+		fprintf(stderr, "rule pack: %s\n", error->message);
+		return -1;
+	}
+	return 0;
+}
+
+static int k8s_teardown_pack(void **state)
+{
+	g_clear_pointer(&pack, rulepack_free);
+	return 0;
+}
+
+/* The rule ids found for old -> new (either may be ""), space-separated, sorted. */
+static char *k8s_classify(const char *old_text, const char *new_text)
+{
+	g_autoptr(GPtrArray) olds = k8s_ok("k.yaml", old_text);
+	g_autoptr(GPtrArray) news = k8s_ok("k.yaml", new_text);
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)compare_change_free);
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+
+	compare_resources(changes, olds, news);
+	for (guint i = 0; i < changes->len; i++)
+		rulepack_classify(found, pack, changes->pdata[i], NULL);
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(ids, ((struct finding *)found->pdata[i])->rule->id);
+	g_ptr_array_sort(ids, k8s_strcmp);
+	g_ptr_array_add(ids, NULL);
+	return g_strjoinv(" ", (char **)ids->pdata);
+}
+
+#define K8S_NP "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
+#define K8S_SVC "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports: [{port: 9200, nodePort: 30920}]\n"
+#define K8S_POD "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c}]\n"
+
+static void assert_classified(const char *old_text, const char *new_text, const char *expected)
+{
+	g_autofree char *ids = k8s_classify(old_text, new_text);
+
+	assert_string_equal(ids, expected);
+}
+
+static void test_k8s__network_policy_rules(void **state)
+{
+	const char *np = K8S_NP "  podSelector: {matchLabels: {app: es}}\n  ingress: [{from: [{podSelector: {}}]}]\n";
+
+	assert_classified(np, K8S_NP "  podSelector: {matchLabels: {app: es}}\n  policyTypes: [Egress]\n",
+	                  "DW-NET-020 DW-NET-900");
+	assert_classified(np, "", "DW-NET-020");
+	assert_classified(K8S_NP "  podSelector: {}\n  policyTypes: [Egress]\n", "", "");
+	assert_classified("", np, "DW-NET-011");
+	assert_classified(np, K8S_NP "  podSelector: {matchLabels: {app: es, tier: hot}}\n"
+	                  "  ingress: [{from: [{podSelector: {}}]}]\n", "DW-NET-021");
+}
+
+static void test_k8s__service_and_pod_settings(void **state)
+{
+	assert_classified(K8S_SVC, K8S_SVC "  type: NodePort\n", "DW-NET-011 DW-SET-030");
+	assert_classified(K8S_SVC "  type: NodePort\n", K8S_SVC, "DW-NET-900");
+	assert_classified(K8S_SVC "  type: LoadBalancer\n", K8S_SVC "  type: NodePort\n", "DW-NET-900");
+	assert_classified("", K8S_SVC, "DW-NET-011");
+	assert_classified(K8S_POD, K8S_POD "  hostNetwork: true\n", "DW-SET-031");
+	assert_classified(K8S_POD "  hostNetwork: true\n", K8S_POD, "");
+}
+
+static void test_k8s__template_is_parse_003(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = k8s_extract("templates/s.yaml", "apiVersion: v1\nkind: Service\n# {{ x }}\n", &error);
+	struct finding *f;
+
+	assert_null(out);
+	f = rulepack_parse_failure(pack, error, "templates/s.yaml");
+	assert_string_equal(f->rule->id, "DW-PARSE-003");
+	assert_int_equal(f->line, 3);
+	finding_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,7 +427,10 @@ int main(void)
 		cmocka_unit_test(test_compose__file_names),
 		cmocka_unit_test(test_compose__environment_is_unknown),
 		cmocka_unit_test(test_compose__malformed_fails),
+		cmocka_unit_test(test_k8s__network_policy_rules),
+		cmocka_unit_test(test_k8s__service_and_pod_settings),
+		cmocka_unit_test(test_k8s__template_is_parse_003),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, k8s_setup_pack, k8s_teardown_pack);
 }
