@@ -37,6 +37,7 @@ struct compose_ctx {
 	const struct doc *d;
 	struct resource *r;      /* the service being read; borrowed from found */
 	const char *service;
+	size_t rules;            /* rules added, for the file limit */
 	struct dw_problems problems;
 };
 
@@ -128,6 +129,9 @@ static void compose_add(struct compose_ctx *c, const struct compose_port *p, uns
 		compose_bad(c, line, "expected an IP address for the host", p->host_ip);
 		return;
 	}
+	/* Past the limits extract_file() refuses the file; build no more. */
+	if (c->r->rules->len > DW_LIMIT_RULES || c->rules++ > DW_LIMIT_FILE_RULES)
+		return;
 	resource_add_rule(c->r, text, line, true, 0, exposure_new_box(p->proto, p->proto, p->lo, p->hi, src));
 }
 

@@ -51,6 +51,7 @@
 struct k8s_ctx {
 	const struct doc *d;
 	GPtrArray *found;        /* struct resource *, owned */
+	size_t rules;            /* rules added to found, for the file limit */
 	GHashTable *services;    /* "NS/NAME" -> Service spec node (borrowed from d) */
 	struct dw_problems problems;
 };
@@ -83,7 +84,8 @@ static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *wha
 	if (quoted != NULL)
 		k8s_error(c, n->line, "%s, got \"%s\"", what, quoted);
 	else
-		k8s_error(c, n->line, "%s, got a %s", what, n->kind == DOC_LIST ? "list" : n->kind == DOC_MAP ? "map" : "null");
+		k8s_error(c, n->line, "%s, got a %s", what,
+		          n->kind == DOC_LIST ? "list" : n->kind == DOC_MAP ? "map" : "null");
 }
 
 static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o, const char *label)
@@ -96,7 +98,21 @@ static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o,
 	return r;
 }
 
-/* A port 1..65535 (0 allowed with allow_zero). */
+/*
+ * Adds one rule: protocols proto_lo..proto_hi, ports lo..hi, from src.
+ * Past the limits of error.h nothing more is built (a hostile file could
+ * multiply peers by ports); extract_file() then refuses the file.
+ */
+static void k8s_add(struct k8s_ctx *c, struct resource *r, const char *name, unsigned line,
+                    unsigned proto_lo, unsigned proto_hi, unsigned lo, unsigned hi, const srcset *src)
+{
+	if (r->rules->len > DW_LIMIT_RULES || c->rules > DW_LIMIT_FILE_RULES)
+		return;
+	c->rules++;
+	resource_add_rule(r, name, line, true, 0, exposure_new_box(proto_lo, proto_hi, lo, hi, src));
+}
+
+/* A port, 1..65535, written as a whole decimal number. */
 static bool k8s_port(struct k8s_ctx *c, const struct doc_node *n, const char *what, unsigned *out)
 {
 	const char *text = doc_scalar(n);
@@ -311,15 +327,13 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 	}
 	if (!ok)
 		return;
-	resource_add_rule(r, name, p->line, true, 0, exposure_new_box(proto, proto, port, port, s->cluster));
+	k8s_add(c, r, name, p->line, proto, proto, port, port, s->cluster);
 	if (s->nodes != NULL)
-		resource_add_rule(r, name, p->line, true, 0,
-		                  exposure_new_box(proto, proto, node_lo, node_hi, s->nodes));
+		k8s_add(c, r, name, p->line, proto, proto, node_lo, node_hi, s->nodes);
 	if (s->lb != NULL)
-		resource_add_rule(r, name, p->line, true, 0, exposure_new_box(proto, proto, port, port, s->lb));
+		k8s_add(c, r, name, p->line, proto, proto, port, port, s->lb);
 	if (s->external != NULL)
-		resource_add_rule(r, name, p->line, true, 0,
-		                  exposure_new_box(proto, proto, port, port, s->external));
+		k8s_add(c, r, name, p->line, proto, proto, port, port, s->external);
 }
 
 static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
@@ -428,6 +442,10 @@ static srcset *k8s_np_from(struct k8s_ctx *c, const struct k8s_obj *o, const str
 
 	if (from == NULL || from->n == 0)
 		return k8s_everyone();
+	if (from->n > DW_LIMIT_RULES) {
+		k8s_error(c, from->line, "more than %u peers in one from list", DW_LIMIT_RULES);
+		return NULL;
+	}
 	acc = srcset_new();
 	for (size_t i = 0; i < from->n; i++) {
 		g_autoptr(srcset) peer = k8s_np_peer(c, o, from->items[i]);
@@ -479,7 +497,7 @@ static void k8s_np_port(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 			}
 		}
 	}
-	resource_add_rule(r, NULL, p->line, true, 0, exposure_new_box(proto, proto, lo, hi, src));
+	k8s_add(c, r, NULL, p->line, proto, proto, lo, hi, src);
 }
 
 static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resource *r,
@@ -491,8 +509,7 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 	if (rule->kind == DOC_NULL) {
 		g_autoptr(srcset) all = k8s_everyone();
 
-		resource_add_rule(r, NULL, rule->line, true, 0,
-		                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, all));
+		k8s_add(c, r, NULL, rule->line, 0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, all);
 		return;
 	}
 	if (rule->kind != DOC_MAP) {
@@ -506,8 +523,7 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 	if (src == NULL)
 		src = srcset_new();
 	if (ports == NULL || ports->n == 0) {
-		resource_add_rule(r, NULL, rule->line, true, 0,
-		                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, src));
+		k8s_add(c, r, NULL, rule->line, 0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, src);
 		return;
 	}
 	for (size_t i = 0; i < ports->n; i++)
@@ -588,7 +604,7 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
                                 const struct doc_node *b, const srcset *src)
 {
 	const struct doc_node *svc = doc_map_get(b, "service");
-	const char *name = svc != NULL ? doc_scalar(doc_map_get(svc, "name")) : doc_scalar(doc_map_get(b, "serviceName"));
+	const char *name = doc_scalar(svc != NULL ? doc_map_get(svc, "name") : doc_map_get(b, "serviceName"));
 	const struct doc_node *port = svc != NULL ? doc_map_get(svc, "port") : doc_map_get(b, "servicePort");
 	const struct doc_node *num = svc != NULL ? doc_map_get(port, "number") : port;
 	const char *port_name = svc != NULL ? doc_scalar(doc_map_get(port, "name")) : NULL;
@@ -621,8 +637,7 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 			k8s_error(c, b->line, "Ingress backend has no port number or name");
 		return;
 	}
-	resource_add_rule(r, name, b->line, true, 0,
-	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, p, p, src));
+	k8s_add(c, r, name, b->line, EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, p, p, src);
 }
 
 static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
@@ -677,7 +692,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 		if (cp == NULL)
 			k8s_error(c, p->line, "container port has no containerPort");
 		else if (k8s_port(c, cp, "a containerPort", &port))
-			resource_add_rule(r, name, p->line, true, 0, exposure_new_box(proto, proto, port, port, nodes));
+			k8s_add(c, r, name, p->line, proto, proto, port, port, nodes);
 		return;
 	}
 	if (hp == NULL || hp->kind == DOC_NULL || !k8s_port(c, hp, "a hostPort", &port))
@@ -689,8 +704,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 			return;
 		}
 	}
-	resource_add_rule(r, name, p->line, true, 0,
-	                  exposure_new_box(proto, proto, port, port, loop != NULL ? loop : nodes));
+	k8s_add(c, r, name, p->line, proto, proto, port, port, loop != NULL ? loop : nodes);
 }
 
 static void k8s_pod_spec(struct k8s_ctx *c, struct resource *r, const struct doc_node *spec)

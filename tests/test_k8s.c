@@ -22,6 +22,8 @@
 
 /* ---- helpers ---------------------------------------------------------- */
 
+#define K8S_NP_HEAD "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
+
 static GPtrArray *k8s_extract(const char *path, const char *text, GError **error)
 {
 	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
@@ -251,6 +253,21 @@ static void test_k8s__malformed_fails(void **state)
 	assert_fails("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a\n", DW_ERROR_PARSE, "svc.yaml:", NULL);
 }
 
+static void test_k8s__past_the_rule_limits_fails(void **state)
+{
+	GString *np = g_string_new(K8S_NP_HEAD "  podSelector: {}\n  ingress:\n    - ports:\n");
+	GString *compose = g_string_new("services:\n  a:\n    ports:\n");
+
+	for (unsigned i = 1; i <= DW_LIMIT_RULES + 1; i++) {
+		g_string_append_printf(np, "        - {port: %u}\n", i);
+		g_string_append_printf(compose, "      - \"%u:%u\"\n", i, i);
+	}
+	assert_fails("np.yaml", np->str, DW_ERROR_LIMIT, "more than 1024 rules", NULL);
+	assert_fails("compose.yml", compose->str, DW_ERROR_LIMIT, "more than 1024 rules", NULL);
+	g_string_free(np, TRUE);
+	g_string_free(compose, TRUE);
+}
+
 /* ---- compose ---------------------------------------------------------- */
 
 static void test_compose__short_and_long_syntax(void **state)
@@ -423,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__helm_template_is_not_analysable),
 		cmocka_unit_test(test_k8s__malformed_fails),
+		cmocka_unit_test(test_k8s__past_the_rule_limits_fails),
 		cmocka_unit_test(test_compose__short_and_long_syntax),
 		cmocka_unit_test(test_compose__file_names),
 		cmocka_unit_test(test_compose__environment_is_unknown),
