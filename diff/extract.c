@@ -76,6 +76,21 @@ static bool extract_contains_ci(const char *data, size_t len, const char *needle
 	return false;
 }
 
+/* Does data (len bytes) contain needle exactly? Kubernetes keys are case-sensitive. */
+static bool extract_contains(const char *data, size_t len, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (const char *p = data, *end = data + len; m > 0 && (size_t)(end - p) >= m; p++) {
+		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+		if (p == NULL)
+			return false;
+		if (memcmp(p, needle, m) == 0)
+			return true;
+	}
+	return m == 0;
+}
+
 enum extract_format {
 	EXTRACT_NONE = 0,
 	EXTRACT_ARM = 1 << 0,
@@ -98,7 +113,7 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 		formats |= EXTRACT_ARM;
 	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
 		formats |= EXTRACT_CFN;
-	if (extract_contains_ci(data, len, "apiVersion") && extract_contains_ci(data, len, "kind"))
+	if (extract_contains(data, len, "apiVersion") && extract_contains(data, len, "kind"))
 		formats |= EXTRACT_K8S;
 	*escaped_out = len > 0 && memchr(data, '\\', len) != NULL;
 	return formats;

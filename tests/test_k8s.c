@@ -221,6 +221,15 @@ static void test_k8s__other_documents_yield_nothing(void **state)
 	assert_int_equal(rs->len, 0);
 }
 
+static void test_k8s__no_keys_no_parse(void **state)
+{
+	/* Not YAML at all, but with neither key spelled exactly: never parsed. */
+	g_autoptr(GPtrArray) rs = k8s_ok("notes.yaml", "apiversion and Kind: [unclosed\n");
+
+	assert_int_equal(rs->len, 0);
+	assert_fails("notes.yaml", "apiVersion and kind: [unclosed\n", DW_ERROR_PARSE, "notes.yaml:", NULL);
+}
+
 /* ---- Helm, malformed -------------------------------------------------- */
 
 static void test_k8s__helm_template_is_not_analysable(void **state)
@@ -438,6 +447,7 @@ int main(void)
 		cmocka_unit_test(test_k8s__ingress_resolves_named_service_port),
 		cmocka_unit_test(test_k8s__host_ports_and_host_network),
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
+		cmocka_unit_test(test_k8s__no_keys_no_parse),
 		cmocka_unit_test(test_k8s__helm_template_is_not_analysable),
 		cmocka_unit_test(test_k8s__malformed_fails),
 		cmocka_unit_test(test_k8s__past_the_rule_limits_fails),
