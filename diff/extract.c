@@ -48,6 +48,17 @@ static bool extract_has_suffix_ci(const char *s, const char *suffix)
 	return n >= m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
 }
 
+/* compose.y(a)ml, docker-compose*.y(a)ml (the names docker compose reads). */
+static bool extract_is_compose(const char *path)
+{
+	const char *base = extract_basename(path);
+
+	if (strcmp(base, "compose.yml") == 0 || strcmp(base, "compose.yaml") == 0)
+		return true;
+	return g_str_has_prefix(base, "docker-compose") &&
+	       (g_str_has_suffix(base, ".yml") || g_str_has_suffix(base, ".yaml"));
+}
+
 bool extract_path_may_match(const char *path)
 {
 	if (extract_es_service(path) != NULL || extract_svc_path(path) ||
@@ -78,10 +89,26 @@ static bool extract_contains_ci(const char *data, size_t len, const char *needle
 	return false;
 }
 
+/* Does data (len bytes) contain needle exactly? Kubernetes keys are case-sensitive. */
+static bool extract_contains(const char *data, size_t len, const char *needle)
+{
+	size_t m = strlen(needle);
+
+	for (const char *p = data, *end = data + len; m > 0 && (size_t)(end - p) >= m; p++) {
+		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+		if (p == NULL)
+			return false;
+		if (memcmp(p, needle, m) == 0)
+			return true;
+	}
+	return m == 0;
+}
+
 enum extract_format {
 	EXTRACT_NONE = 0,
 	EXTRACT_ARM = 1 << 0,
 	EXTRACT_CFN = 1 << 1,
+	EXTRACT_K8S = 1 << 2,
 };
 
 /*
@@ -99,6 +126,8 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 		formats |= EXTRACT_ARM;
 	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
 		formats |= EXTRACT_CFN;
+	if (extract_contains(data, len, "apiVersion") && extract_contains(data, len, "kind"))
+		formats |= EXTRACT_K8S;
 	*escaped_out = len > 0 && memchr(data, '\\', len) != NULL;
 	return formats;
 }
@@ -110,12 +139,14 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	const char *service = extract_es_service(path);
 	g_autoptr(doc) d = NULL;
 	g_autoptr(GError) parse_error = NULL;
-	unsigned formats;
+	unsigned formats, line;
 	bool escaped;
 
 	if (service != NULL)
 		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
 		       extract_es(found, d, service, error);
+	if (extract_is_compose(path))
+		return doc_parse_yaml(&d, path, data, len, NULL, error) && extract_compose(found, d, error);
 	if (extract_svc_path(path))
 		return extract_svc(found, path, data, len, error);
 	if (extract_svc_yaml_service(path) != NULL)
@@ -126,6 +157,12 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	formats = extract_sniff(data, len, &escaped);
 	if (formats == EXTRACT_NONE && !escaped)
 		return true;
+	if (formats == EXTRACT_K8S && (line = extract_k8s_template_line(path, data, len)) > 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE,
+		            "%s:%u: a Helm template ({{ ... }}); templates are not rendered, so the "
+		            "file is not analysed", path, line);
+		return false;
+	}
 	if (!doc_parse(&d, path, data, len, NULL, &parse_error)) {
 		/* A file that might be ours only by its escapes and does not
 		 * parse could not be deployed either. */
@@ -135,8 +172,10 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 		return false;
 	}
 	if (formats == EXTRACT_NONE)
-		formats = EXTRACT_ARM | EXTRACT_CFN;
+		formats = EXTRACT_ARM | EXTRACT_CFN | EXTRACT_K8S;
 	if ((formats & EXTRACT_ARM) && !extract_arm(found, d, error))
+		return false;
+	if ((formats & EXTRACT_K8S) && !extract_k8s(found, d, error))
 		return false;
 	return !(formats & EXTRACT_CFN) || extract_cfn(found, d, error);
 }

@@ -3,7 +3,8 @@
  * lists and settings that decide who can reach a service.
  *
  * One extractor per platform (extract_arm.c, extract_cfn.c,
- * extract_es.c, extract_svc.c, extract_hba.c, extract_svcyaml.c), chosen by extract_file() from the path and a cheap scan
+ * extract_es.c, extract_svc.c, extract_hba.c, extract_svcyaml.c, extract_k8s.c,
+ * extract_compose.c), chosen by extract_file() from the path and a cheap scan
  * of the bytes, so a file no extractor reads is never parsed.
  *
  * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
@@ -20,6 +21,9 @@
  *   pg_hba:DIR:DB/USER    who may connect to database DB as user USER by a
  *                         pg_hba.conf; "*" for any database (user) the file
  *                         does not name (extract_hba.c)
+ *   k8s:KIND/NS/NAME      a Kubernetes Service, NetworkPolicy, Ingress or workload
+ *                         (namespace "default" when absent): k8s:Service/default/web
+ *   compose:FILE:SERVICE  a docker-compose service: compose:deploy/compose.yml:elasticsearch
  */
 #ifndef DW_EXTRACT_H
 #define DW_EXTRACT_H
@@ -158,7 +162,9 @@ bool extract_path_may_match(const char *path);
  * ownership passes to out). Returns true with nothing appended when the
  * file is not a format we read. Returns false with DW_ERROR_PARSE or
  * DW_ERROR_LIMIT when it is one of ours but cannot be analysed; the
- * caller reports that as a finding, never as a pass.
+ * caller reports that as a finding, never as a pass. Returns false with
+ * DW_ERROR_UNKNOWN_VALUE for a Helm template, which is not rendered and
+ * so cannot be analysed (a finding of its own, not a parse error).
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 
@@ -172,5 +178,11 @@ bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len,
 bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 /* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
 bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_compose(GPtrArray *out, const struct doc *d, GError **error);
+/* The line of the first Helm/Go template directive ("{{") where YAML
+ * expects a line, a value or an item, or anywhere under templates/; 0
+ * when there is none. */
+unsigned extract_k8s_template_line(const char *path, const char *data, size_t len);
 
 #endif

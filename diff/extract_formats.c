@@ -19,6 +19,15 @@ static const struct extract_format_info extract_format_table[] = {
 	  "aws-sg:LOGICAL-ID" },
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
+	{ "Kubernetes manifests", "*.yml, *.yaml, *.json",
+	  "contains both apiVersion and kind; a Helm template ({{ }}) is reported as not analysable",
+	  "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of its "
+	  "ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork of "
+	  "pods and workloads",
+	  "k8s:KIND/NAMESPACE/NAME" },
+	{ "docker-compose", "compose.y(a)ml, docker-compose*.y(a)ml", "by name",
+	  "published ports, short and long syntax (host IP, ranges, /udp), network_mode: host",
+	  "compose:FILE:SERVICE" },
 	{ "Redis", "redis.conf", "by name",
 	  "bind, protected-mode, requirepass (Redis's own quoting); ACLs are unknowns",
 	  "redis:DIR" },

@@ -411,6 +411,69 @@ static const char *classify_ssh_rule(const struct compare_setting *s)
 	return strcmp(s->new_value, "yes") == 0 ? "DW-SET-021" : "DW-SET-022";
 }
 
+/* Kubernetes Service types, least exposed first. */
+static int classify_service_rank(const char *type)
+{
+	static const char *const ranks[] = { "ExternalName", "ClusterIP", "NodePort", "LoadBalancer" };
+
+	for (size_t i = 0; type && i < G_N_ELEMENTS(ranks); i++) {
+		if (strcmp(type, ranks[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Kubernetes settings (extract_k8s.c): a NetworkPolicy that stops
+ * isolating ingress or selects other pods, a Service whose type moved
+ * towards LoadBalancer, a pod on the host network. True when s was one.
+ */
+static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
+                                 const struct compare_change *c, const struct compare_setting *s)
+{
+	const struct resource *r = c->new_r;
+	const char *rule = NULL;
+	char *msg = NULL;
+	g_autofree char *region = NULL;
+
+	if (strcmp(s->key, "ingress-isolation") == 0 && strcmp(s->new_value, "off") == 0 &&
+	    g_strcmp0(s->old_value, "on") == 0) {
+		rule = "DW-NET-020";
+		msg = g_strdup_printf("%s %s no longer isolates ingress (%s): the pods it selected "
+		                      "accept any traffic unless another policy selects them",
+		                      r->kind, r->name, s->setting->raw);
+	} else if (strcmp(s->key, "selects") == 0 && s->old_value) {
+		rule = "DW-NET-021";
+		msg = g_strdup_printf("%s %s now selects %s, before %s: pods it no longer selects "
+		                      "lose its ingress isolation, pods it newly selects are open to "
+		                      "its rules", r->kind, r->name, s->new_value, s->old_value);
+	} else if (strcmp(s->key, "service-type") == 0 &&
+	           classify_service_rank(s->new_value) > classify_service_rank(s->old_value ? s->old_value
+	                                                                                    : "ClusterIP")) {
+		g_autoptr(exposure) e = resource_exposure(r);
+		g_autofree char *ports = exposure_to_string(e);
+
+		rule = "DW-SET-030";
+		msg = g_strdup_printf("%s %s type %s, before %s: its ports are now reachable %s (%s)",
+		                      r->kind, r->name, s->new_value, s->old_value ? s->old_value : "none",
+		                      strcmp(s->new_value, "LoadBalancer") == 0
+		                              ? "through a cloud load balancer"
+		                              : "on every node's address", ports);
+	} else if (strcmp(s->key, "host-network") == 0 && strcmp(s->new_value, "on") == 0) {
+		rule = "DW-SET-031";
+		msg = g_strdup_printf("%s %s uses the node's network (%s): every port its containers "
+		                      "listen on is open on the node's addresses", r->kind, r->name,
+		                      s->setting->raw);
+	} else {
+		return strcmp(s->key, "ingress-isolation") == 0 || strcmp(s->key, "selects") == 0 ||
+		       strcmp(s->key, "service-type") == 0 || strcmp(s->key, "host-network") == 0;
+	}
+	region = g_strdup_printf("%s: %s", s->key, s->new_value);
+	g_ptr_array_add(out, classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset",
+	                                      s->setting->line, msg));
+	return true;
+}
+
 static void classify_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                              const struct compare_setting *s, const struct classify_context *ctx)
 {
@@ -426,6 +489,8 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	/* A setting a new file leaves unwritten (line 0) is the program's
 	 * default, in force before the file existed too. */
 	if (!s->old_value && s->setting->line == 0)
+		return;
+	if (classify_k8s_setting(out, p, c, s))
 		return;
 	if (strcmp(s->key, "auth") == 0 && strcmp(s->new_value, "off") == 0)
 		rule = "DW-SET-001";
@@ -473,6 +538,14 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 		                            c->old_r->kind, c->old_r->name);
 
 		g_ptr_array_add(out, classify_finding(p, "DW-NET-012", c, "removed", "", 0, msg));
+	}
+	if (!c->new_r && resource_setting_get(c->old_r, "ingress-isolation") &&
+	    strcmp(resource_setting_get(c->old_r, "ingress-isolation")->value, "on") == 0) {
+		char *msg = g_strdup_printf("%s %s removed: the pods it selected accept any traffic "
+		                            "unless another policy selects them",
+		                            c->old_r->kind, c->old_r->name);
+
+		g_ptr_array_add(out, classify_finding(p, "DW-NET-020", c, "removed", "", 0, msg));
 	}
 	if (c->widened && !exposure_is_empty(c->widened)) {
 		g_autoptr(exposure) inet = exposure_restrict_sources(c->widened,
@@ -534,7 +607,9 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 {
 	struct finding *f = g_new0(struct finding, 1);
 
-	f->rule = rulepack_rule(p, "DW-PARSE-001");
+	/* A template (Helm) is not malformed; it is not analysable as it stands. */
+	f->rule = rulepack_rule(p, g_error_matches(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE)
+	                                   ? "DW-PARSE-003" : "DW-PARSE-001");
 	f->severity = f->rule->severity;
 	f->id = classify_finding_id(f->rule->id, file, error->message);
 	f->resource = g_strdup(file);

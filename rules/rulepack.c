@@ -17,6 +17,7 @@ static const char *const rulepack_required[] = {
 	"DW-NET-006", "DW-NET-010", "DW-NET-011", "DW-NET-012", "DW-NET-900", "DW-SET-001",
 	"DW-SET-002", "DW-SET-003", "DW-EVAL-001", "DW-PARSE-001", "DW-PARSE-002",
 	"DW-POLICY-001", "DW-POLICY-002", "DW-POLICY-003", "DW-POLICY-004",
+	"DW-NET-020", "DW-NET-021", "DW-SET-030", "DW-SET-031", "DW-PARSE-003",
 };
 
 static const char *const severity_names[] = {

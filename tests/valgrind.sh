@@ -19,7 +19,7 @@ WRAP
 chmod +x "$wrapper"
 
 status=0
-for t in example nofinding cli git limits sarif policy; do
+for t in example nofinding cli git limits sarif policy k8s compose; do
 	echo "# e2e_$t under valgrind"
 	DRIFTWATCH=$wrapper SRCDIR=$root "$root/tests/e2e/test_$t.sh" || status=1
 done

@@ -60,6 +60,8 @@ completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "cr
 completes "driftwatch surface --color a<TAB>" "driftwatch surface --color a" "always auto"
 completes "driftwatch explain DW-SET-00<TAB>" "driftwatch explain DW-SET-00" \
 	"DW-SET-001 DW-SET-002 DW-SET-003"
+completes "driftwatch explain DW-SET-03<TAB>" "driftwatch explain DW-SET-03" \
+	"DW-SET-030 DW-SET-031"
 
 repo=$(new_repo refs)
 commit "$repo" "first"

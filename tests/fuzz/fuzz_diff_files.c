@@ -35,7 +35,8 @@ static struct gitwalk_file *fuzz_file(const char *path, const uint8_t *data, siz
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const paths[] = { "infra/nsg.json", "cfn/sg.yaml", "es/elasticsearch.yml",
-	                                     "os/opensearch.yml" };
+	                                     "os/opensearch.yml", "k8s/deploy.yaml",
+	                                     "deploy/docker-compose.yml" };
 	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	struct gitwalk_change *c;

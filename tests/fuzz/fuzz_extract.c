@@ -1,6 +1,7 @@
 /*
  * fuzz_extract.c - libFuzzer harness for the extractors: the first byte
- * picks the file name (ARM JSON, CloudFormation YAML, elasticsearch.yml),
+ * picks the file name (ARM JSON, CloudFormation YAML, elasticsearch.yml,
+ * a Kubernetes manifest, a compose file),
  * the rest is the file. Every resource found is evaluated and printed, so
  * the set algebra runs on whatever the extractors made of hostile input.
  */
@@ -14,7 +15,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const paths[] = { "infra/nsg.json", "cfn/sg.yaml", "es/elasticsearch.yml",
-	                                     "os/opensearch.yml" };
+	                                     "os/opensearch.yml", "k8s/deploy.yaml",
+	                                     "deploy/docker-compose.yml" };
 	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	GError *error = NULL;
 
