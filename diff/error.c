@@ -34,6 +34,15 @@ void dw_problems_vadd(struct dw_problems *p, unsigned line, const char *fmt, va_
 	g_string_append_vprintf(p->text, fmt, ap);
 }
 
+void dw_problems_add(struct dw_problems *p, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	dw_problems_vadd(p, line, fmt, ap);
+	va_end(ap);
+}
+
 bool dw_problems_check(struct dw_problems *p, GError **error)
 {
 	if (p->count == 0)

@@ -41,6 +41,9 @@ void dw_problems_init(struct dw_problems *p, const char *path, unsigned max);
 void dw_problems_clear(struct dw_problems *p);
 void dw_problems_vadd(struct dw_problems *p, unsigned line, const char *fmt, va_list ap)
 	G_GNUC_PRINTF(3, 0);
+/* One problem at line: "path:line: " then fmt. */
+void dw_problems_add(struct dw_problems *p, unsigned line, const char *fmt, ...)
+	G_GNUC_PRINTF(3, 4);
 /* False with DW_ERROR_PARSE listing them all when there were any. */
 bool dw_problems_check(struct dw_problems *p, GError **error);
 

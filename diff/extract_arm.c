@@ -77,18 +77,6 @@ static const char *arm_value_text(const struct arm_value *v)
 	return v->str != NULL ? v->str : doc_scalar(v->node);
 }
 
-static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void arm_error(struct arm_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
-
 /* ---- expressions ------------------------------------------------------ */
 
 static bool arm_eval_node(const struct arm_scope *s, const struct doc_node *n, unsigned depth,
@@ -430,7 +418,7 @@ static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ..
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	arm_error(ar->c, line, "%s", what);
+	dw_problems_add(&ar->c->problems, line, "%s", what);
 }
 
 /*
@@ -769,7 +757,7 @@ static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct re
 	bool allow = false;
 
 	if (props == NULL || props->kind != DOC_MAP) {
-		arm_error(c, line, "security rule %s has no properties", name);
+		dw_problems_add(&c->problems, line, "security rule %s has no properties", name);
 		return;
 	}
 	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, src))
@@ -871,7 +859,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 			arm_rule_add(c, s, r, rule_name, doc_map_get_ci(rule, "properties"), rule->line);
 		}
 	} else if (rules != NULL && rules->kind != DOC_NULL) {
-		arm_error(c, rules->line, "expected a list for securityRules");
+		dw_problems_add(&c->problems, rules->line, "expected a list for securityRules");
 	}
 	arm_value_clear(&v);
 	arm_add_default_rules(r);
@@ -907,7 +895,8 @@ static void arm_rule_resource(struct arm_ctx *c, const struct arm_scope *s,
 	if (why == NULL && slash == NULL && parent == NULL) {
 		g_autofree char *quoted = extract_quote(full);
 
-		arm_error(c, res->line, "expected a name NSG/RULE for a security rule, got \"%s\"", quoted);
+		dw_problems_add(&c->problems, res->line,
+		                "expected a name NSG/RULE for a security rule, got \"%s\"", quoted);
 	}
 	arm_rule_add(c, s, r, rule, doc_map_get_ci(res, "properties"), res->line);
 }
@@ -933,7 +922,8 @@ static void arm_deployment(struct arm_ctx *c, const struct arm_scope *s, const s
 	if (tmpl == NULL || tmpl->kind != DOC_MAP)
 		return;
 	if (depth >= ARM_TEMPLATE_DEPTH) {
-		arm_error(c, res->line, "deployments nested deeper than %u", ARM_TEMPLATE_DEPTH);
+		dw_problems_add(&c->problems, res->line, "deployments nested deeper than %u",
+		                ARM_TEMPLATE_DEPTH);
 		return;
 	}
 	if (scope != NULL && g_ascii_strcasecmp(scope, "inner") == 0) {
@@ -973,7 +963,7 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 	if (doc_map_get_ci(res, "name") == NULL &&
 	    (g_ascii_strcasecmp(type, ARM_TYPE_NSG) == 0 || g_ascii_strcasecmp(type, ARM_TYPE_RULE) == 0 ||
 	     (parent != NULL && g_ascii_strcasecmp(type, "securityRules") == 0))) {
-		arm_error(c, res->line, "resource of type %s has no name", type);
+		dw_problems_add(&c->problems, res->line, "resource of type %s has no name", type);
 		return;
 	}
 	if (g_ascii_strcasecmp(type, ARM_TYPE_NSG) == 0) {

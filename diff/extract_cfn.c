@@ -58,18 +58,6 @@ static void cfn_value_clear(struct cfn_value *v)
 	g_clear_pointer(&v->why, g_free);
 }
 
-static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void cfn_error(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
-
 /*
  * The intrinsic function a node calls, in short form ("!Ref X", tag kept
  * by the YAML reader) or long form ({"Ref": X}, {"Fn::GetAtt": [...]});
@@ -161,7 +149,8 @@ static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, 
 	else {
 		g_autofree char *quoted = extract_quote(name);
 
-		cfn_error(c, line, "Ref to \"%s\", which the template does not declare", quoted);
+		dw_problems_add(&c->problems, line,
+		                "Ref to \"%s\", which the template does not declare", quoted);
 		out->kind = CFN_BAD;
 	}
 }
@@ -186,7 +175,8 @@ static void cfn_resolve_getatt(struct cfn_ctx *c, const struct doc_node *arg, st
 	} else if (arg->kind == DOC_LIST && arg->n == 2) {
 		cfn_unknown(out, arg->line, "its attribute is not evaluated");
 	} else {
-		cfn_error(c, arg->line, "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
+		dw_problems_add(&c->problems, arg->line,
+		                "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
 		out->kind = CFN_BAD;
 	}
 }
@@ -201,7 +191,8 @@ static void cfn_resolve(struct cfn_ctx *c, const struct doc_node *n, struct cfn_
 	if (fn == NULL && doc_scalar(n) != NULL) {
 		cfn_set(out, CFN_LITERAL, doc_scalar(n), n->line);
 	} else if (fn == NULL) {
-		cfn_error(c, n->line, "expected a single value, got a %s", n->kind == DOC_LIST ? "list" : "map");
+		dw_problems_add(&c->problems, n->line, "expected a single value, got a %s",
+		                n->kind == DOC_LIST ? "list" : "map");
 		out->kind = CFN_BAD;
 	} else if (strcmp(fn, "Ref") == 0 && doc_scalar(arg) != NULL) {
 		cfn_resolve_ref(c, doc_scalar(arg), n->line, out);
@@ -231,7 +222,7 @@ static void cfn_rule_bad(struct cfn_rule *cr, unsigned line, const char *what, c
 {
 	g_autofree char *quoted = extract_quote(text);
 
-	cfn_error(cr->c, line, "%s, got \"%s\"", what, quoted);
+	dw_problems_add(&cr->c->problems, line, "%s, got \"%s\"", what, quoted);
 	cr->bad = true;
 }
 
@@ -296,7 +287,8 @@ static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
 	bool ok = false;
 
 	if (!cfn_rule_get(cr, key, &v)) {
-		cfn_error(cr->c, cr->line, "security group %s: ingress rule has no %s", cr->group, key);
+		dw_problems_add(&cr->c->problems, cr->line,
+		                "security group %s: ingress rule has no %s", cr->group, key);
 		cr->bad = true;
 	} else if (v.kind == CFN_LITERAL && !cfn_parse_int(v.text, -1, EXPOSURE_PORT_MAX, out)) {
 		cfn_rule_bad(cr, v.line, "expected a port or -1", v.text);
@@ -380,7 +372,8 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	gint64 from = -1, to = -1;
 
 	if (!cfn_rule_get(&cr, "IpProtocol", &proto)) {
-		cfn_error(c, line, "security group %s: ingress rule has no IpProtocol", group);
+		dw_problems_add(&c->problems, line,
+		                "security group %s: ingress rule has no IpProtocol", group);
 		cr.bad = true;
 	} else if (proto.kind == CFN_LITERAL && !cfn_parse_protocol(proto.text, &proto_lo, &proto_hi)) {
 		cfn_rule_bad(&cr, proto.line, "expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255)",
@@ -405,8 +398,10 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	}
 	cfn_value_clear(&proto);
 	if (!cfn_rule_sources(&cr, src)) {
-		cfn_error(c, line, "security group %s: ingress rule has no source (CidrIp, CidrIpv6, "
-		          "SourceSecurityGroupId, SourcePrefixListId)", group);
+		dw_problems_add(&c->problems, line,
+		                "security group %s: ingress rule has no source (CidrIp, CidrIpv6, "
+		                "SourceSecurityGroupId, SourcePrefixListId)",
+		                group);
 		cr.bad = true;
 	}
 	if (cr.bad || cr.unknown)
@@ -432,7 +427,9 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 		g_autofree char *desc = cfn_describe(rules);
 
 		if (cfn_intrinsic(rules, &arg) == NULL)
-			cfn_error(c, rules->line, "security group %s: expected a list for SecurityGroupIngress", id);
+			dw_problems_add(
+			        &c->problems, rules->line,
+			        "security group %s: expected a list for SecurityGroupIngress", id);
 		else
 			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress is %s, "
 			                     "not evaluated", id, desc);
@@ -447,7 +444,9 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 			resource_add_unknown(r, rule->line, "security group %s: ingress rule is %s, not evaluated",
 			                     id, desc);
 		} else if (rule->kind != DOC_MAP) {
-			cfn_error(c, rule->line, "security group %s: expected a map for an ingress rule", id);
+			dw_problems_add(&c->problems, rule->line,
+			                "security group %s: expected a map for an ingress rule",
+			                id);
 		} else {
 			cfn_rule_add(c, r, id, cfn_plain(doc_map_get(rule, "Description")), rule, rule->line);
 		}
@@ -469,13 +468,14 @@ static char *cfn_ingress_group(struct cfn_ctx *c, const struct doc_node *props, 
 	if (n == NULL)
 		n = doc_map_get(props, "GroupName");
 	if (n == NULL || n->kind == DOC_NULL) {
-		cfn_error(c, line, "security group ingress has no GroupId");
+		dw_problems_add(&c->problems, line, "security group ingress has no GroupId");
 		return NULL;
 	}
 	cfn_resolve(c, n, &v);
 	if (v.kind == CFN_GETATT && strcmp(v.attr, "GroupId") != 0) {
-		cfn_error(c, v.line, "expected Fn::GetAtt %s.GroupId for GroupId, got %s.%s", v.text, v.text,
-		          v.attr);
+		dw_problems_add(&c->problems, v.line,
+		                "expected Fn::GetAtt %s.GroupId for GroupId, got %s.%s", v.text,
+		                v.text, v.attr);
 	} else if (v.kind == CFN_LITERAL || v.kind == CFN_RESOURCE || v.kind == CFN_GETATT) {
 		group = g_strdup(v.text);
 	} else if (v.kind == CFN_UNKNOWN) {

@@ -48,22 +48,11 @@ struct compose_port {
 	unsigned proto;
 };
 
-static void compose_error(struct compose_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void compose_error(struct compose_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 static void compose_bad(struct compose_ctx *c, unsigned line, const char *what, const char *text)
 {
 	g_autofree char *quoted = extract_quote(text);
 
-	compose_error(c, line, "service %s: %s, got \"%s\"", c->service, what, quoted);
+	dw_problems_add(&c->problems, line, "service %s: %s, got \"%s\"", c->service, what, quoted);
 }
 
 /* A port 0..65535 or range "a-b" into lo..hi, whole string. */
@@ -221,7 +210,8 @@ static void compose_long(struct compose_ctx *c, const struct doc_node *n)
 	unsigned tlo, thi;
 
 	if (doc_scalar(target) == NULL) {
-		compose_error(c, n->line, "service %s: port has no target", c->service);
+		dw_problems_add(&c->problems, n->line, "service %s: port has no target",
+		                c->service);
 		return;
 	}
 	if (compose_interpolated(c, doc_scalar(target), target->line) ||
@@ -261,7 +251,8 @@ static void compose_service(struct compose_ctx *c, const struct doc_node *svc)
 	if (ports == NULL || ports->kind == DOC_NULL)
 		return;
 	if (ports->kind != DOC_LIST) {
-		compose_error(c, ports->line, "service %s: expected a list for ports", c->service);
+		dw_problems_add(&c->problems, ports->line, "service %s: expected a list for ports",
+		                c->service);
 		return;
 	}
 	for (size_t i = 0; i < ports->n; i++) {
@@ -272,7 +263,8 @@ static void compose_service(struct compose_ctx *c, const struct doc_node *svc)
 		else if (p->kind == DOC_MAP)
 			compose_long(c, p);
 		else
-			compose_error(c, p->line, "service %s: expected a port string or map", c->service);
+			dw_problems_add(&c->problems, p->line,
+			                "service %s: expected a port string or map", c->service);
 	}
 }
 
@@ -290,13 +282,13 @@ bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 		if (root->kind == DOC_NULL)
 			continue;
 		if (root->kind != DOC_MAP) {
-			compose_error(&c, root->line, "expected a map with services");
+			dw_problems_add(&c.problems, root->line, "expected a map with services");
 			continue;
 		}
 		if (services == NULL || services->kind == DOC_NULL)
 			continue;
 		if (services->kind != DOC_MAP) {
-			compose_error(&c, services->line, "expected a map for services");
+			dw_problems_add(&c.problems, services->line, "expected a map for services");
 			continue;
 		}
 		for (size_t j = 0; j < services->n; j++) {
@@ -305,7 +297,8 @@ bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 
 			c.service = doc_scalar(p->key);
 			if (c.service == NULL || (p->value->kind != DOC_MAP && p->value->kind != DOC_NULL)) {
-				compose_error(&c, p->key->line, "expected a service name and its map");
+				dw_problems_add(&c.problems, p->key->line,
+				                "expected a service name and its map");
 				continue;
 			}
 			identity = g_strdup_printf("compose:%s:%s", d->path, c.service);

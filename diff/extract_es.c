@@ -49,18 +49,6 @@ static void es_leaf_free(void *p)
 	g_free(leaf);
 }
 
-static void es_error(struct es_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void es_error(struct es_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
-
 /* Flattens map into dotted keys under prefix (NULL at the top). */
 static void es_flatten(struct es_ctx *c, const struct doc_node *map, const char *prefix)
 {
@@ -71,7 +59,7 @@ static void es_flatten(struct es_ctx *c, const struct doc_node *map, const char 
 		struct es_leaf *leaf, *old;
 
 		if (name == NULL) {
-			es_error(c, p->key->line, "expected a setting name");
+			dw_problems_add(&c->problems, p->key->line, "expected a setting name");
 			continue;
 		}
 		key = prefix != NULL ? g_strconcat(prefix, ".", name, NULL) : g_strdup(name);
@@ -83,7 +71,9 @@ static void es_flatten(struct es_ctx *c, const struct doc_node *map, const char 
 		if (old != NULL) {
 			g_autofree char *quoted = extract_quote(key);
 
-			es_error(c, p->key->line, "%s is set twice (also on line %u)", quoted, old->keynode->line);
+			dw_problems_add(&c->problems, p->key->line,
+			                "%s is set twice (also on line %u)", quoted,
+			                old->keynode->line);
 			continue;
 		}
 		leaf = g_new0(struct es_leaf, 1);
@@ -142,12 +132,14 @@ static int es_bool(struct es_ctx *c, const struct es_leaf *leaf)
 	if (text != NULL && g_ascii_strcasecmp(text, "false") == 0)
 		return 0;
 	if (text == NULL) {
-		es_error(c, leaf->value->line, "%s: expected true or false, got a %s", leaf->key,
-		         leaf->value->kind == DOC_LIST ? "list" : "null");
+		dw_problems_add(&c->problems, leaf->value->line,
+		                "%s: expected true or false, got a %s", leaf->key,
+		                leaf->value->kind == DOC_LIST ? "list" : "null");
 		return -1;
 	}
 	quoted = extract_quote(text);
-	es_error(c, leaf->value->line, "%s: expected true or false, got \"%s\"", leaf->key, quoted);
+	dw_problems_add(&c->problems, leaf->value->line, "%s: expected true or false, got \"%s\"",
+	                leaf->key, quoted);
 	return -1;
 }
 
@@ -243,7 +235,9 @@ static enum es_bind es_bind_leaf(struct es_ctx *c, const struct es_leaf *leaf, b
 		if (item->kind == DOC_NULL)
 			continue;
 		if (text == NULL) {
-			es_error(c, item->line, "%s: expected an address or a list of addresses", leaf->key);
+			dw_problems_add(&c->problems, item->line,
+			                "%s: expected an address or a list of addresses",
+			                leaf->key);
 			return ES_BIND_NONE;
 		}
 		if (es_from_env(c, leaf, text)) {
@@ -321,7 +315,7 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 		if (root->kind == DOC_MAP)
 			es_flatten(&c, root, NULL);
 		else if (root->kind != DOC_NULL)
-			es_error(&c, root->line, "expected a map of settings");
+			dw_problems_add(&c.problems, root->line, "expected a map of settings");
 	}
 	es_auth(&c, c.r->service);
 	es_bind(&c);

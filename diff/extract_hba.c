@@ -60,17 +60,6 @@ static const char *const hba_methods[] = {
 	"peer", "ldap", "radius", "cert", "pam", "bsd", "oauth",
 };
 
-static void hba_error(struct hba_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void hba_error(struct hba_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 static void hba_record_free(void *p)
 {
 	struct hba_record *r = p;
@@ -156,7 +145,7 @@ static bool hba_address(struct hba_ctx *c, const struct lineconf_line *l, const 
 		srcset_add_atom(src, atom);
 	} else if (strchr(addr->text, '/') != NULL) {
 		if (!srcset_add_cidr(src, addr->text, NULL)) {
-			hba_error(c, l->line, "invalid IP address \"%s\"", q);
+			dw_problems_add(&c->problems, l->line, "invalid IP address \"%s\"", q);
 			return false;
 		}
 	} else if (v4 || v6) {
@@ -164,19 +153,20 @@ static bool hba_address(struct hba_ctx *c, const struct lineconf_line *l, const 
 		int prefix;
 
 		if (mask == NULL) {
-			hba_error(c, l->line, "end-of-line before netmask specification");
+			dw_problems_add(&c->problems, l->line,
+			                "end-of-line before netmask specification");
 			return false;
 		}
 		prefix = hba_mask_prefix(mask->text, v6);
 		if (prefix < 0) {
 			g_autofree char *mq = extract_quote(mask->text);
 
-			hba_error(c, l->line, "invalid IP mask \"%s\"", mq);
+			dw_problems_add(&c->problems, l->line, "invalid IP mask \"%s\"", mq);
 			return false;
 		}
 		cidr = g_strdup_printf("%s/%d", addr->text, prefix);
 		if (!srcset_add_cidr(src, cidr, NULL)) {
-			hba_error(c, l->line, "invalid IP address \"%s\"", q);
+			dw_problems_add(&c->problems, l->line, "invalid IP address \"%s\"", q);
 			return false;
 		}
 		*used_mask = true;
@@ -185,7 +175,7 @@ static bool hba_address(struct hba_ctx *c, const struct lineconf_line *l, const 
 		g_autofree char *atom = g_strconcat("host:", addr->text, NULL);
 
 		if (*addr->text == '\0') {
-			hba_error(c, l->line, "empty IP address");
+			dw_problems_add(&c->problems, l->line, "empty IP address");
 			return false;
 		}
 		srcset_add_atom(src, atom);
@@ -210,17 +200,18 @@ static const struct lineconf_word *hba_method(struct hba_ctx *c, const struct li
 	g_autofree char *q = NULL;
 
 	if (method->len == 0) {
-		hba_error(c, l->line, "end-of-line before authentication method");
+		dw_problems_add(&c->problems, l->line, "end-of-line before authentication method");
 		return NULL;
 	}
 	m = method->pdata[0];
 	q = extract_quote(m->text);
 	if (method->len > 1) {
-		hba_error(c, l->line, "multiple values specified for authentication type");
+		dw_problems_add(&c->problems, l->line,
+		                "multiple values specified for authentication type");
 		return NULL;
 	}
 	if (!hba_method_known(m->text)) {
-		hba_error(c, l->line, "invalid authentication method \"%s\"", q);
+		dw_problems_add(&c->problems, l->line, "invalid authentication method \"%s\"", q);
 		return NULL;
 	}
 	for (unsigned o = f + 1; o < hba_nfields(l); o++) {
@@ -230,7 +221,8 @@ static const struct lineconf_word *hba_method(struct hba_ctx *c, const struct li
 		if (w != NULL && strchr(w->text, '=') == NULL) {
 			g_autofree char *oq = extract_quote(w->text);
 
-			hba_error(c, l->line, "authentication option not in name=value format: %s", oq);
+			dw_problems_add(&c->problems, l->line,
+			                "authentication option not in name=value format: %s", oq);
 			return NULL;
 		}
 	}
@@ -269,15 +261,17 @@ static void hba_line(struct hba_ctx *c, const struct lineconf_line *l)
 	if (!host && !hba_is(t, "local")) {
 		g_autofree char *q = extract_quote(t->text);
 
-		hba_error(c, l->line, "invalid connection type \"%s\"", q);
+		dw_problems_add(&c->problems, l->line, "invalid connection type \"%s\"", q);
 		return;
 	}
 	if (type->len > 1) {
-		hba_error(c, l->line, "multiple values specified for connection type");
+		dw_problems_add(&c->problems, l->line,
+		                "multiple values specified for connection type");
 		return;
 	}
 	if (dbs->len == 0 || users->len == 0) {
-		hba_error(c, l->line, "end-of-line before %s specification", dbs->len == 0 ? "database" : "role");
+		dw_problems_add(&c->problems, l->line, "end-of-line before %s specification",
+		                dbs->len == 0 ? "database" : "role");
 		return;
 	}
 	if (hba_has_file_ref(dbs) || hba_has_file_ref(users))
@@ -289,8 +283,9 @@ static void hba_line(struct hba_ctx *c, const struct lineconf_line *l)
 	addr = hba_field(l, 3);
 	mask = hba_field(l, 4);
 	if (addr->len != 1) {
-		hba_error(c, l->line, addr->len == 0 ? "end-of-line before IP address specification"
-		                                      : "multiple values specified for host address");
+		dw_problems_add(&c->problems, l->line,
+		                addr->len == 0 ? "end-of-line before IP address specification"
+		                               : "multiple values specified for host address");
 		return;
 	}
 	src = srcset_new();

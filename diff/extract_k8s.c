@@ -65,27 +65,18 @@ struct k8s_obj {
 	unsigned line;
 };
 
-static void k8s_error(struct k8s_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void k8s_error(struct k8s_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *what)
 {
 	const char *text = doc_scalar(n);
 	g_autofree char *quoted = text != NULL ? extract_quote(text) : NULL;
 
 	if (quoted != NULL)
-		k8s_error(c, n->line, "%s, got \"%s\"", what, quoted);
+		dw_problems_add(&c->problems, n->line, "%s, got \"%s\"", what, quoted);
 	else
-		k8s_error(c, n->line, "%s, got a %s", what,
-		          n->kind == DOC_LIST ? "list" : n->kind == DOC_MAP ? "map" : "null");
+		dw_problems_add(&c->problems, n->line, "%s, got a %s", what,
+		                n->kind == DOC_LIST  ? "list"
+		                : n->kind == DOC_MAP ? "map"
+		                                     : "null");
 }
 
 static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o, const char *label)
@@ -197,7 +188,8 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		const char *k = doc_scalar(labels->pairs[i].key), *v = doc_scalar(labels->pairs[i].value);
 
 		if (k == NULL || v == NULL)
-			k8s_error(c, labels->pairs[i].key->line, "expected label: value in matchLabels");
+			dw_problems_add(&c->problems, labels->pairs[i].key->line,
+			                "expected label: value in matchLabels");
 		else
 			g_ptr_array_add(parts, g_strdup_printf("%s=%s", k, v));
 	}
@@ -209,7 +201,8 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		g_autofree char *joined = NULL;
 
 		if (k == NULL || op == NULL) {
-			k8s_error(c, e->line, "expected key and operator in matchExpressions");
+			dw_problems_add(&c->problems, e->line,
+			                "expected key and operator in matchExpressions");
 			continue;
 		}
 		for (size_t j = 0; vals != NULL && vals->kind == DOC_LIST && j < vals->n; j++) {
@@ -316,7 +309,7 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 		return;
 	}
 	if (doc_map_get(p, "port") == NULL) {
-		k8s_error(c, p->line, "Service port has no port");
+		dw_problems_add(&c->problems, p->line, "Service port has no port");
 		return;
 	}
 	ok = k8s_port(c, doc_map_get(p, "port"), "a port", &port);
@@ -443,7 +436,8 @@ static srcset *k8s_np_from(struct k8s_ctx *c, const struct k8s_obj *o, const str
 	if (from == NULL || from->n == 0)
 		return k8s_everyone();
 	if (from->n > DW_LIMIT_RULES) {
-		k8s_error(c, from->line, "more than %u peers in one from list", DW_LIMIT_RULES);
+		dw_problems_add(&c->problems, from->line, "more than %u peers in one from list",
+		                DW_LIMIT_RULES);
 		return NULL;
 	}
 	acc = srcset_new();
@@ -560,7 +554,8 @@ static void k8s_network_policy(struct k8s_ctx *c, const struct k8s_obj *o)
 	bool isolates;
 
 	if (spec == NULL || spec->kind != DOC_MAP) {
-		k8s_error(c, o->line, "NetworkPolicy %s/%s has no spec", o->ns, o->name);
+		dw_problems_add(&c->problems, o->line, "NetworkPolicy %s/%s has no spec", o->ns,
+		                o->name);
 		return;
 	}
 	selector = k8s_selector(c, sel);
@@ -618,7 +613,8 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 	if (doc_map_get(b, "resource") != NULL)
 		return;
 	if (name == NULL || port == NULL) {
-		k8s_error(c, b->line, "Ingress backend has no service name and port");
+		dw_problems_add(&c->problems, b->line,
+		                "Ingress backend has no service name and port");
 		return;
 	}
 	if (port_name == NULL && doc_scalar(num) != NULL && !g_ascii_isdigit(doc_scalar(num)[0]))
@@ -634,7 +630,8 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 		}
 	} else if (num == NULL || !k8s_port(c, num, "a service port", &p)) {
 		if (num == NULL)
-			k8s_error(c, b->line, "Ingress backend has no port number or name");
+			dw_problems_add(&c->problems, b->line,
+			                "Ingress backend has no port number or name");
 		return;
 	}
 	k8s_add(c, r, name, b->line, EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, p, p, src);
@@ -661,7 +658,8 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 			const struct doc_node *b = doc_map_get(paths->items[j], "backend");
 
 			if (b == NULL)
-				k8s_error(c, paths->items[j]->line, "Ingress path has no backend");
+				dw_problems_add(&c->problems, paths->items[j]->line,
+				                "Ingress path has no backend");
 			else
 				k8s_ingress_backend(c, o, r, b, src);
 		}
@@ -690,7 +688,8 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 		const struct doc_node *cp = doc_map_get(p, "containerPort");
 
 		if (cp == NULL)
-			k8s_error(c, p->line, "container port has no containerPort");
+			dw_problems_add(&c->problems, p->line,
+			                "container port has no containerPort");
 		else if (k8s_port(c, cp, "a containerPort", &port))
 			k8s_add(c, r, name, p->line, proto, proto, port, port, nodes);
 		return;
@@ -790,11 +789,12 @@ static bool k8s_obj_read(struct k8s_ctx *c, const struct doc_node *n, struct k8s
 	o->name = doc_scalar(doc_map_get(meta, "name"));
 	o->ns = doc_scalar(ns) != NULL && doc_scalar(ns)[0] != '\0' ? doc_scalar(ns) : "default";
 	if (o->name == NULL || o->name[0] == '\0') {
-		k8s_error(c, n->line, "%s has no metadata.name", o->kind);
+		dw_problems_add(&c->problems, n->line, "%s has no metadata.name", o->kind);
 		return false;
 	}
 	if (strchr(o->name, '/') != NULL || strchr(o->ns, '/') != NULL) {
-		k8s_error(c, n->line, "%s: a name or namespace cannot hold '/'", o->kind);
+		dw_problems_add(&c->problems, n->line, "%s: a name or namespace cannot hold '/'",
+		                o->kind);
 		return false;
 	}
 	return true;

@@ -32,17 +32,6 @@ struct svc_ctx {
 	struct dw_problems problems;
 };
 
-static void svc_error(struct svc_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void svc_error(struct svc_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 static const char *svc_word(const struct lineconf_line *l, guint i)
 {
 	return ((const struct lineconf_word *)l->words->pdata[i])->text;
@@ -124,21 +113,23 @@ static void svc_redis_line(struct svc_ctx *c, struct svc_redis *rd, const struct
 	/* Redis: "the last processed line is used". */
 	if (g_ascii_strcasecmp(name, "bind") == 0) {
 		if (argc < 1)
-			svc_error(c, l->line, "bind: wrong number of arguments");
+			dw_problems_add(&c->problems, l->line, "bind: wrong number of arguments");
 		else
 			rd->bind = l;
 	} else if (g_ascii_strcasecmp(name, "protected-mode") == 0) {
 		int v = argc == 1 ? svc_yes_no(svc_word(l, 1)) : -1;
 
 		if (v < 0) {
-			svc_error(c, l->line, "protected-mode: argument must be 'yes' or 'no'");
+			dw_problems_add(&c->problems, l->line,
+			                "protected-mode: argument must be 'yes' or 'no'");
 			return;
 		}
 		rd->protected_mode = l;
 		rd->protected_on = v == 1;
 	} else if (g_ascii_strcasecmp(name, "requirepass") == 0) {
 		if (argc != 1)
-			svc_error(c, l->line, "requirepass: wrong number of arguments");
+			dw_problems_add(&c->problems, l->line,
+			                "requirepass: wrong number of arguments");
 		else
 			rd->requirepass = l;
 	} else if (g_ascii_strcasecmp(name, "include") == 0) {
@@ -301,7 +292,7 @@ static void svc_sshd_line(struct svc_ctx *c, struct svc_sshd *sd, const struct l
 		return;
 	}
 	if ((password || root || g_ascii_strcasecmp(name, "ListenAddress") == 0) && argc < 1) {
-		svc_error(c, l->line, "%s: missing argument", name);
+		dw_problems_add(&c->problems, l->line, "%s: missing argument", name);
 		return;
 	}
 	if (password) {
@@ -310,7 +301,8 @@ static void svc_sshd_line(struct svc_ctx *c, struct svc_sshd *sd, const struct l
 		if (v < 0) {
 			g_autofree char *q = extract_quote(svc_word(l, 1));
 
-			svc_error(c, l->line, "%s: expected yes or no, got \"%s\"", name, q);
+			dw_problems_add(&c->problems, l->line, "%s: expected yes or no, got \"%s\"",
+			                name, q);
 			return;
 		}
 		svc_sshd_set(sd, &sd->password, v, 1, l);
@@ -320,7 +312,8 @@ static void svc_sshd_line(struct svc_ctx *c, struct svc_sshd *sd, const struct l
 		if (v < 0) {
 			g_autofree char *q = extract_quote(svc_word(l, 1));
 
-			svc_error(c, l->line, "%s: unsupported option \"%s\"", name, q);
+			dw_problems_add(&c->problems, l->line, "%s: unsupported option \"%s\"",
+			                name, q);
 			return;
 		}
 		svc_sshd_set(sd, &sd->root, v, 2, l);
@@ -331,7 +324,8 @@ static void svc_sshd_line(struct svc_ctx *c, struct svc_sshd *sd, const struct l
 		/* Every ListenAddress line adds one ("Multiple ListenAddress
 		 * options are permitted"); not allowed in a Match block. */
 		if (sd->match != NULL) {
-			svc_error(c, l->line, "ListenAddress is not allowed in a Match block");
+			dw_problems_add(&c->problems, l->line,
+			                "ListenAddress is not allowed in a Match block");
 			return;
 		}
 		if (sd->bind_line == NULL || b > sd->bind) {

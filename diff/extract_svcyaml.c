@@ -48,17 +48,6 @@ static void svcyaml_leaf_free(void *p)
 	g_free(leaf);
 }
 
-static void svcyaml_error(struct svcyaml_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void svcyaml_error(struct svcyaml_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 /* A mongod expansion directive: a map holding __exec or __rest. */
 static bool svcyaml_is_expansion(const struct doc_node *map)
 {
@@ -80,7 +69,7 @@ static void svcyaml_flatten(struct svcyaml_ctx *c, const struct doc_node *map, c
 		struct svcyaml_leaf *leaf, *old;
 
 		if (name == NULL) {
-			svcyaml_error(c, p->key->line, "expected a setting name");
+			dw_problems_add(&c->problems, p->key->line, "expected a setting name");
 			continue;
 		}
 		key = prefix != NULL ? g_strconcat(prefix, ".", name, NULL) : g_strdup(name);
@@ -96,8 +85,9 @@ static void svcyaml_flatten(struct svcyaml_ctx *c, const struct doc_node *map, c
 				resource_add_unknown(c->r, p->key->line, "%s is set twice (also on line %u)", quoted,
 				                     old->keynode->line);
 			else
-				svcyaml_error(c, p->key->line, "%s is set twice (also on line %u)", quoted,
-				              old->keynode->line);
+				dw_problems_add(&c->problems, p->key->line,
+				                "%s is set twice (also on line %u)", quoted,
+				                old->keynode->line);
 			continue;
 		}
 		leaf = g_new0(struct svcyaml_leaf, 1);
@@ -121,8 +111,8 @@ static const char *svcyaml_text(struct svcyaml_ctx *c, const struct svcyaml_leaf
 		return NULL;
 	}
 	if (text == NULL) {
-		svcyaml_error(c, leaf->value->line, "%s: expected a value, got a %s", leaf->key,
-		              leaf->value->kind == DOC_LIST ? "list" : "null");
+		dw_problems_add(&c->problems, leaf->value->line, "%s: expected a value, got a %s",
+		                leaf->key, leaf->value->kind == DOC_LIST ? "list" : "null");
 		return NULL;
 	}
 	if (!c->mongo && strstr(text, "${") != NULL) {
@@ -149,7 +139,8 @@ static int svcyaml_bool(struct svcyaml_ctx *c, const struct svcyaml_leaf *leaf, 
 	if (g_ascii_strcasecmp(text, "false") == 0)
 		return 0;
 	quoted = extract_quote(text);
-	svcyaml_error(c, leaf->value->line, "%s: expected true or false, got \"%s\"", leaf->key, quoted);
+	dw_problems_add(&c->problems, leaf->value->line, "%s: expected true or false, got \"%s\"",
+	                leaf->key, quoted);
 	return -1;
 }
 
@@ -209,7 +200,10 @@ static void svcyaml_mongo(struct svcyaml_ctx *c)
 		if (strcmp(text, "enabled") != 0 && strcmp(text, "disabled") != 0) {
 			g_autofree char *q = extract_quote(text);
 
-			svcyaml_error(c, authz->value->line, "security.authorization: expected enabled or disabled, got \"%s\"", q);
+			dw_problems_add(
+			        &c->problems, authz->value->line,
+			        "security.authorization: expected enabled or disabled, got \"%s\"",
+			        q);
 			return;
 		}
 		raw = svcyaml_raw(authz, text);
@@ -266,7 +260,7 @@ bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, 
 		if (root->kind == DOC_MAP)
 			svcyaml_flatten(&c, root, NULL);
 		else if (root->kind != DOC_NULL)
-			svcyaml_error(&c, root->line, "expected a map of settings");
+			dw_problems_add(&c.problems, root->line, "expected a map of settings");
 	}
 	if (mongo)
 		svcyaml_mongo(&c);

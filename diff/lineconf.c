@@ -41,17 +41,6 @@ void lineconf_line_free(struct lineconf_line *l)
 	g_free(l);
 }
 
-static void lineconf_error(struct lineconf_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void lineconf_error(struct lineconf_ctx *c, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&c->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 /* Ends the word being built; an empty word counts only when quoted. */
 static void lineconf_push(struct lineconf_ctx *c, bool force)
 {
@@ -61,7 +50,8 @@ static void lineconf_push(struct lineconf_ctx *c, bool force)
 		return;
 	if (c->cur->words->len >= DW_LIMIT_CONF_WORDS) {
 		if (!c->limit)
-			lineconf_error(c, c->cur->line, "more than %u words on one line", DW_LIMIT_CONF_WORDS);
+			dw_problems_add(&c->problems, c->cur->line,
+			                "more than %u words on one line", DW_LIMIT_CONF_WORDS);
 		c->limit = true;
 		g_string_truncate(c->word, 0);
 		c->quoted = false;
@@ -107,7 +97,7 @@ static bool lineconf_redis(struct lineconf_ctx *c, const char *p)
 				continue;
 			}
 			if (q != 0 && *p == '\0') {
-				lineconf_error(c, line, "unbalanced quotes");
+				dw_problems_add(&c->problems, line, "unbalanced quotes");
 				return false;
 			}
 			if (q == '"' && p[0] == '\\' && p[1] != '\0') {
@@ -126,7 +116,9 @@ static bool lineconf_redis(struct lineconf_ctx *c, const char *p)
 			if (q != 0 && *p == q) {
 				/* Redis: "closing quote must be followed by a space". */
 				if (p[1] != '\0' && !lineconf_is_space(p[1])) {
-					lineconf_error(c, line, "a closing quote must be followed by a space");
+					dw_problems_add(
+					        &c->problems, line,
+					        "a closing quote must be followed by a space");
 					return false;
 				}
 				p++;
@@ -183,7 +175,7 @@ static bool lineconf_sshd(struct lineconf_ctx *c, const char *p)
 			}
 		}
 		if (q != 0) {
-			lineconf_error(c, c->cur->line, "invalid quotes");
+			dw_problems_add(&c->problems, c->cur->line, "invalid quotes");
 			return false;
 		}
 		lineconf_push(c, true);
@@ -259,7 +251,7 @@ static bool lineconf_pg(struct lineconf_ctx *c, const char *p)
 		c->quoted = true;
 		p = lineconf_pg_string(c, p);
 		if (p == NULL) {
-			lineconf_error(c, line, "unterminated quoted string");
+			dw_problems_add(&c->problems, line, "unterminated quoted string");
 			return false;
 		}
 	} else if (lineconf_pg_char(*p, true)) {
@@ -275,7 +267,7 @@ static bool lineconf_pg(struct lineconf_ctx *c, const char *p)
 		return true;
 syntax:
 	near = extract_quote(*p != '\0' ? p : "end of line");
-	lineconf_error(c, line, "syntax error near \"%s\"", near);
+	dw_problems_add(&c->problems, line, "syntax error near \"%s\"", near);
 	return false;
 }
 
@@ -383,7 +375,7 @@ bool lineconf_parse(GPtrArray **out, const char *path, const char *data, size_t 
 		if (logical->len == 0)
 			start = line;
 		if (memchr(data + pos, '\0', n) != NULL) {
-			lineconf_error(&c, line, "NUL byte in a text file");
+			dw_problems_add(&c.problems, line, "NUL byte in a text file");
 			pos += n + 1;
 			g_string_truncate(logical, 0);
 			continue;

@@ -69,18 +69,6 @@ struct policy_loader {
 	struct dw_problems problems;
 };
 
-static void policy_problem(struct policy_loader *l, unsigned line, const char *fmt, ...)
-	G_GNUC_PRINTF(3, 4);
-
-static void policy_problem(struct policy_loader *l, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&l->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 /* Strict "YYYY-MM-DD" naming a real day. */
 static bool policy_parse_date(GDate *out, const char *text)
 {
@@ -131,7 +119,7 @@ static const char *policy_scalar(struct policy_loader *l, const struct doc_node 
 	const char *s = doc_scalar(n);
 
 	if (!s || !*s)
-		policy_problem(l, n ? n->line : 0, "expected %s", what);
+		dw_problems_add(&l->problems, n ? n->line : 0, "expected %s", what);
 	return s && *s ? s : NULL;
 }
 
@@ -140,7 +128,7 @@ static bool policy_list(struct policy_loader *l, const struct doc_node *n, const
 {
 	if (n->kind == DOC_LIST || n->kind == DOC_NULL)
 		return true;
-	policy_problem(l, n->line, "\"%s\" must be a list", key);
+	dw_problems_add(&l->problems, n->line, "\"%s\" must be a list", key);
 	return false;
 }
 
@@ -171,8 +159,10 @@ static void policy_load_trusted(struct policy_loader *l, const struct doc_node *
 			continue;
 		if (!srcset_add_cidr(l->p->trusted, s, &error)) {
 			if (!policy_is_atom(s)) {
-				policy_problem(l, n->items[i]->line,
-				               "expected a CIDR or an atom such as azure-tag:VirtualNetwork, got \"%s\"", s);
+				dw_problems_add(
+				        &l->problems, n->items[i]->line,
+				        "expected a CIDR or an atom such as azure-tag:VirtualNetwork, got \"%s\"",
+				        s);
 				continue;
 			}
 			srcset_add_atom(l->p->trusted, s);
@@ -206,8 +196,9 @@ static void policy_load_fail_on(struct policy_loader *l, const struct doc_node *
 	const char *s = doc_scalar(n);
 
 	if (!s || !severity_parse(&l->p->fail_on, s)) {
-		policy_problem(l, n->line, "fail_on: expected critical, high, medium, low or info, got \"%s\"",
-		               s ? s : "(not a scalar)");
+		dw_problems_add(&l->problems, n->line,
+		                "fail_on: expected critical, high, medium, low or info, got \"%s\"",
+		                s ? s : "(not a scalar)");
 		return;
 	}
 	l->p->has_fail_on = true;
@@ -219,7 +210,8 @@ static void policy_load_rules(struct policy_loader *l, const struct doc_node *n)
 	if (n->kind == DOC_NULL)
 		return;
 	if (n->kind != DOC_MAP) {
-		policy_problem(l, n->line, "\"rules\" must be a map of rule id to severity or off");
+		dw_problems_add(&l->problems, n->line,
+		                "\"rules\" must be a map of rule id to severity or off");
 		return;
 	}
 	for (size_t i = 0; i < n->n; i++) {
@@ -231,20 +223,24 @@ static void policy_load_rules(struct policy_loader *l, const struct doc_node *n)
 		bool off = v && strcmp(v, "off") == 0;
 
 		if (!id || !*id) {
-			policy_problem(l, line, "expected a rule id");
+			dw_problems_add(&l->problems, line, "expected a rule id");
 			continue;
 		}
 		if (g_str_has_prefix(id, "DW-POLICY-")) {
-			policy_problem(l, line, "rule %s guards the policy itself and cannot be overridden", id);
+			dw_problems_add(&l->problems, line,
+			                "rule %s guards the policy itself and cannot be overridden",
+			                id);
 			continue;
 		}
 		if (l->pack && !rulepack_rule(l->pack, id)) {
-			policy_problem(l, line, "unknown rule %s", id);
+			dw_problems_add(&l->problems, line, "unknown rule %s", id);
 			continue;
 		}
 		if (!off && (!v || !severity_parse(&sev, v))) {
-			policy_problem(l, line, "rule %s: expected off, critical, high, medium, low or info, got \"%s\"",
-			               id, v ? v : "(not a scalar)");
+			dw_problems_add(
+			        &l->problems, line,
+			        "rule %s: expected off, critical, high, medium, low or info, got \"%s\"",
+			        id, v ? v : "(not a scalar)");
 			continue;
 		}
 		r = g_new0(struct policy_rule, 1);
@@ -278,8 +274,9 @@ static void policy_check_keys(struct policy_loader *l, const struct doc_node *ma
 		for (size_t j = 0; k && known[j] && !ok; j++)
 			ok = strcmp(k, known[j]) == 0;
 		if (!ok)
-			policy_problem(l, map->pairs[i].key->line, "unknown key \"%s\" in %s", k ? k : "(not a scalar)",
-			               where);
+			dw_problems_add(&l->problems, map->pairs[i].key->line,
+			                "unknown key \"%s\" in %s", k ? k : "(not a scalar)",
+			                where);
 	}
 }
 
@@ -294,13 +291,16 @@ static void policy_load_approval_target(struct policy_loader *l, struct policy_a
 		a->resource = g_strdup(policy_scalar(l, doc_map_get(n, "resource"),
 		                                     "finding: resource: a resource such as azure-nsg:NAME"));
 		if (!doc_map_get(n, "rule"))
-			policy_problem(l, n->line, "missing \"rule\" in an approval's finding");
+			dw_problems_add(&l->problems, n->line,
+			                "missing \"rule\" in an approval's finding");
 		if (!doc_map_get(n, "resource"))
-			policy_problem(l, n->line, "missing \"resource\" in an approval's finding");
+			dw_problems_add(&l->problems, n->line,
+			                "missing \"resource\" in an approval's finding");
 		return;
 	}
 	if (!doc_scalar(n) || !policy_is_finding_id(doc_scalar(n))) {
-		policy_problem(l, n->line, "finding: expected a 12-digit finding id or {rule, resource}");
+		dw_problems_add(&l->problems, n->line,
+		                "finding: expected a 12-digit finding id or {rule, resource}");
 		return;
 	}
 	a->finding = g_ascii_strdown(doc_scalar(n), -1);
@@ -311,7 +311,7 @@ static const char *policy_required(struct policy_loader *l, const struct doc_nod
 	const struct doc_node *n = doc_map_get(map, key);
 
 	if (!n) {
-		policy_problem(l, map->line, "missing \"%s\" in an approval", key);
+		dw_problems_add(&l->problems, map->line, "missing \"%s\" in an approval", key);
 		return NULL;
 	}
 	return policy_scalar(l, n, key);
@@ -326,7 +326,9 @@ static void policy_load_approval(struct policy_loader *l, const struct doc_node 
 	unsigned before = l->problems.count;
 
 	if (m->kind != DOC_MAP) {
-		policy_problem(l, m->line, "an approval must be a map (finding, reason, approved_by, expires)");
+		dw_problems_add(
+		        &l->problems, m->line,
+		        "an approval must be a map (finding, reason, approved_by, expires)");
 		return;
 	}
 	policy_check_keys(l, m, keys, "an approval");
@@ -335,13 +337,13 @@ static void policy_load_approval(struct policy_loader *l, const struct doc_node 
 	if (target)
 		policy_load_approval_target(l, a, target);
 	else
-		policy_problem(l, m->line, "missing \"finding\" in an approval");
+		dw_problems_add(&l->problems, m->line, "missing \"finding\" in an approval");
 	a->reason = g_strdup(policy_required(l, m, "reason"));
 	a->approved_by = g_strdup(policy_required(l, m, "approved_by"));
 	expires = policy_required(l, m, "expires");
 	if (expires && !policy_parse_date(&a->expires_date, expires))
-		policy_problem(l, doc_map_get(m, "expires")->line, "expires: expected YYYY-MM-DD, got \"%s\"",
-		               expires);
+		dw_problems_add(&l->problems, doc_map_get(m, "expires")->line,
+		                "expires: expected YYYY-MM-DD, got \"%s\"", expires);
 	a->expires = g_strdup(expires);
 	if (l->problems.count != before) {
 		policy_approval_free(a);
@@ -373,12 +375,14 @@ static void policy_load(struct policy_loader *l, const struct doc_node *root)
 		for (size_t j = 0; k && keys[j] && !known; j++)
 			known = strcmp(k, keys[j]) == 0;
 		if (!known) {
-			policy_problem(l, root->pairs[i].key->line, "unknown key \"%s\" in %s",
-			               k ? k : "(not a scalar)", POLICY_PATH);
+			dw_problems_add(&l->problems, root->pairs[i].key->line,
+			                "unknown key \"%s\" in %s", k ? k : "(not a scalar)",
+			                POLICY_PATH);
 			continue;
 		}
 		if (!g_hash_table_add(seen, (gpointer)k)) {
-			policy_problem(l, root->pairs[i].key->line, "\"%s\" given twice", k);
+			dw_problems_add(&l->problems, root->pairs[i].key->line,
+			                "\"%s\" given twice", k);
 			continue;
 		}
 		if (strcmp(k, "trusted_networks") == 0)

@@ -95,25 +95,13 @@ struct rulepack_loader {
 	struct dw_problems problems;
 };
 
-static void rulepack_problem(struct rulepack_loader *l, unsigned line, const char *fmt, ...)
-	G_GNUC_PRINTF(3, 4);
-
-static void rulepack_problem(struct rulepack_loader *l, unsigned line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dw_problems_vadd(&l->problems, line, fmt, ap);
-	va_end(ap);
-}
-
 static const char *rulepack_text(struct rulepack_loader *l, const struct doc_node *map,
                                  const char *key)
 {
 	const char *s = doc_scalar(doc_map_get(map, key));
 
 	if (!s)
-		rulepack_problem(l, map->line, "missing \"%s\"", key);
+		dw_problems_add(&l->problems, map->line, "missing \"%s\"", key);
 	return s;
 }
 
@@ -126,13 +114,15 @@ static exposure *rulepack_ports(struct rulepack_loader *l, const struct doc_node
 	exposure *e;
 
 	if (!spec) {
-		rulepack_problem(l, n ? n->line : 0, "expected ports such as \"tcp/9200,9300\"");
+		dw_problems_add(&l->problems, n ? n->line : 0,
+		                "expected ports such as \"tcp/9200,9300\"");
 		return NULL;
 	}
 	text = g_strdup_printf("%s from 0.0.0.0/0, ::/0", spec);
 	e = exposure_parse(text, &error);
 	if (!e)
-		rulepack_problem(l, n->line, "bad ports \"%s\": %s", spec, error->message);
+		dw_problems_add(&l->problems, n->line, "bad ports \"%s\": %s", spec,
+		                error->message);
 	return e;
 }
 
@@ -146,8 +136,9 @@ static srcset *rulepack_excluded(struct rulepack_loader *l, const struct doc_nod
 		const char *cidr = doc_scalar(not->items[i]);
 
 		if (!cidr || !srcset_add_cidr(excluded, cidr, &error))
-			rulepack_problem(l, not->items[i]->line, "expected a CIDR, got \"%s\"",
-			                 cidr ? cidr : "(not a scalar)");
+			dw_problems_add(&l->problems, not ->items[i]->line,
+			                "expected a CIDR, got \"%s\"",
+			                cidr ? cidr : "(not a scalar)");
 	}
 	return excluded;
 }
@@ -160,7 +151,7 @@ static void rulepack_load_internet(struct rulepack_loader *l, const struct doc_n
 
 	srcset_add_all_addresses(all);
 	if (!not || not->kind != DOC_LIST) {
-		rulepack_problem(l, root->line, "missing \"internet: not:\" list");
+		dw_problems_add(&l->problems, root->line, "missing \"internet: not:\" list");
 		return;
 	}
 	excluded = rulepack_excluded(l, not);
@@ -191,7 +182,8 @@ static void rulepack_sensitive_list(struct rulepack_loader *l, const struct doc_
 		struct sensitive_port *s;
 
 		if (m->kind != DOC_MAP) {
-			rulepack_problem(l, m->line, "expected {service: ..., ports: ...}");
+			dw_problems_add(&l->problems, m->line,
+			                "expected {service: ..., ports: ...}");
 			continue;
 		}
 		service = rulepack_text(l, m, "service");
@@ -234,7 +226,7 @@ static void rulepack_load_sensitive(struct rulepack_loader *l, const struct doc_
 	const struct doc_node *list = doc_map_get(root, "sensitive");
 
 	if (!list || list->kind != DOC_LIST) {
-		rulepack_problem(l, root->line, "missing \"sensitive:\" list");
+		dw_problems_add(&l->problems, root->line, "missing \"sensitive:\" list");
 		return;
 	}
 	rulepack_sensitive_list(l, list, l->p->sensitive);
@@ -248,8 +240,9 @@ static unsigned rulepack_wide_range(struct rulepack_loader *l, const struct doc_
 	guint64 v = 0;
 
 	if (!text || !g_ascii_string_to_unsigned(text, 10, 1, EXPOSURE_PORT_MAX + 1u, &v, NULL)) {
-		rulepack_problem(l, n->line, "wide_range: expected a number of ports from 1 to %u, got \"%s\"",
-		                 EXPOSURE_PORT_MAX + 1u, text ? text : "(not a scalar)");
+		dw_problems_add(&l->problems, n->line,
+		                "wide_range: expected a number of ports from 1 to %u, got \"%s\"",
+		                EXPOSURE_PORT_MAX + 1u, text ? text : "(not a scalar)");
 		return 0;
 	}
 	return (unsigned)v;
@@ -266,12 +259,12 @@ static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node 
 	if (!id || !sev || !title)
 		return;
 	if (!severity_parse(&s, sev)) {
-		rulepack_problem(l, doc_map_get(m, "severity")->line,
-		                 "unknown severity \"%s\" (critical, high, medium, low, info)", sev);
+		dw_problems_add(&l->problems, doc_map_get(m, "severity")->line,
+		                "unknown severity \"%s\" (critical, high, medium, low, info)", sev);
 		return;
 	}
 	if (rulepack_rule(l->p, id)) {
-		rulepack_problem(l, m->line, "rule %s defined twice", id);
+		dw_problems_add(&l->problems, m->line, "rule %s defined twice", id);
 		return;
 	}
 	r = g_new0(struct rule, 1);
@@ -290,15 +283,16 @@ static void rulepack_load_rules(struct rulepack_loader *l, const struct doc_node
 	const struct doc_node *list = doc_map_get(root, "rules");
 
 	if (!list || list->kind != DOC_LIST) {
-		rulepack_problem(l, root->line, "missing \"rules:\" list");
+		dw_problems_add(&l->problems, root->line, "missing \"rules:\" list");
 		return;
 	}
 	for (size_t i = 0; i < list->n; i++)
 		rulepack_load_rule(l, list->items[i]);
 	for (size_t i = 0; i < G_N_ELEMENTS(rulepack_required); i++) {
 		if (!rulepack_rule(l->p, rulepack_required[i]))
-			rulepack_problem(l, list->line, "rule %s is missing; driftwatch emits it",
-			                 rulepack_required[i]);
+			dw_problems_add(&l->problems, list->line,
+			                "rule %s is missing; driftwatch emits it",
+			                rulepack_required[i]);
 	}
 }
 
@@ -361,7 +355,8 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	if (doc_map_get(root, "wide_range"))
 		p->wide_range = rulepack_wide_range(&l, doc_map_get(root, "wide_range"));
 	else
-		rulepack_problem(&l, root->line, "missing \"wide_range:\" (ports from which a range is wide)");
+		dw_problems_add(&l.problems, root->line,
+		                "missing \"wide_range:\" (ports from which a range is wide)");
 	rulepack_load_rules(&l, root);
 	ok = dw_problems_check(&l.problems, error);
 	dw_problems_clear(&l.problems);
@@ -390,7 +385,7 @@ static void rulepack_overlay_rule(struct rulepack_loader *l, const struct doc_no
 	enum severity s = SEVERITY_INFO;
 
 	if (m->kind != DOC_MAP) {
-		rulepack_problem(l, m->line, "expected {id: ..., severity: ...}");
+		dw_problems_add(&l->problems, m->line, "expected {id: ..., severity: ...}");
 		return;
 	}
 	id = rulepack_text(l, m, "id");
@@ -398,9 +393,10 @@ static void rulepack_overlay_rule(struct rulepack_loader *l, const struct doc_no
 		return;
 	r = (struct rule *)rulepack_rule(l->p, id);
 	if (!r) {
-		rulepack_problem(l, m->line,
-		                 "unknown rule %s: a rule's condition is code; only severities and texts can change",
-		                 id);
+		dw_problems_add(
+		        &l->problems, m->line,
+		        "unknown rule %s: a rule's condition is code; only severities and texts can change",
+		        id);
 		return;
 	}
 	for (size_t i = 0; i < m->n; i++) {
@@ -410,15 +406,17 @@ static void rulepack_overlay_rule(struct rulepack_loader *l, const struct doc_no
 		for (size_t k = 0; key && k < G_N_ELEMENTS(known); k++)
 			ok = ok || strcmp(key, known[k]) == 0;
 		if (!ok)
-			rulepack_problem(l, m->pairs[i].key->line,
-			                 "rule %s: \"%s\" cannot change; only severity, title, rationale, "
-			                 "remediation and references", id, key ? key : "(not a scalar)");
+			dw_problems_add(
+			        &l->problems, m->pairs[i].key->line,
+			        "rule %s: \"%s\" cannot change; only severity, title, rationale, "
+			        "remediation and references",
+			        id, key ? key : "(not a scalar)");
 	}
 	sev = doc_scalar(doc_map_get(m, "severity"));
 	if (doc_map_get(m, "severity") && !severity_parse(&s, sev)) {
-		rulepack_problem(l, doc_map_get(m, "severity")->line,
-		                 "unknown severity \"%s\" (critical, high, medium, low, info)",
-		                 sev ? sev : "(not a scalar)");
+		dw_problems_add(&l->problems, doc_map_get(m, "severity")->line,
+		                "unknown severity \"%s\" (critical, high, medium, low, info)",
+		                sev ? sev : "(not a scalar)");
 		return;
 	}
 	if (!apply)
@@ -468,26 +466,27 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		for (size_t k = 0; key && k < G_N_ELEMENTS(known); k++)
 			is_known = is_known || strcmp(key, known[k]) == 0;
 		if (!is_known)
-			rulepack_problem(&l, root->pairs[i].key->line,
-			                 "unknown key \"%s\" (internet, sensitive, wide_range, rules)",
-			                 key ? key : "(not a scalar)");
+			dw_problems_add(
+			        &l.problems, root->pairs[i].key->line,
+			        "unknown key \"%s\" (internet, sensitive, wide_range, rules)",
+			        key ? key : "(not a scalar)");
 	}
 	not = doc_map_get(doc_map_get(root, "internet"), "not");
 	if (doc_map_get(root, "internet") && (!not || not->kind != DOC_LIST))
-		rulepack_problem(&l, doc_map_get(root, "internet")->line,
-		                 "expected \"internet: not:\" and a list of CIDRs");
+		dw_problems_add(&l.problems, doc_map_get(root, "internet")->line,
+		                "expected \"internet: not:\" and a list of CIDRs");
 	else if (not)
 		excluded = rulepack_excluded(&l, not);
 	list = doc_map_get(root, "sensitive");
 	if (list && list->kind != DOC_LIST)
-		rulepack_problem(&l, list->line, "expected a list under \"sensitive:\"");
+		dw_problems_add(&l.problems, list->line, "expected a list under \"sensitive:\"");
 	else if (list)
 		rulepack_sensitive_list(&l, list, sensitive);
 	if (doc_map_get(root, "wide_range"))
 		wide_range = rulepack_wide_range(&l, doc_map_get(root, "wide_range"));
 	rules = doc_map_get(root, "rules");
 	if (rules && rules->kind != DOC_LIST)
-		rulepack_problem(&l, rules->line, "expected a list under \"rules:\"");
+		dw_problems_add(&l.problems, rules->line, "expected a list under \"rules:\"");
 	for (size_t i = 0; rules && rules->kind == DOC_LIST && i < rules->n; i++)
 		rulepack_overlay_rule(&l, rules->items[i], false);
 	ok = dw_problems_check(&l.problems, error);
