@@ -224,6 +224,45 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 	return true;
 }
 
+const char *const extract_bind_names[] = { "none", "loopback", "specific", "all" };
+
+static bool extract_is_v4_loopback(const char *text)
+{
+	if (!g_str_has_prefix(text, "127."))
+		return false;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (!g_ascii_isdigit(*p) && *p != '.')
+			return false;
+	}
+	return true;
+}
+
+enum extract_bind extract_bind_address(const char *text)
+{
+	static const char *const all[] = { "0.0.0.0", "0", "::", "::*", "*", "0:0:0:0:0:0:0:0" };
+
+	if (*text == '\0')
+		return EXTRACT_BIND_NONE;
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+		if (strcmp(text, all[i]) == 0)
+			return EXTRACT_BIND_ALL;
+	}
+	if (g_ascii_strcasecmp(text, "localhost") == 0 || extract_is_v4_loopback(text) ||
+	    strcmp(text, "::1") == 0 || strcmp(text, "0:0:0:0:0:0:0:1") == 0)
+		return EXTRACT_BIND_LOOPBACK;
+	return EXTRACT_BIND_SPECIFIC;
+}
+
+enum extract_bind extract_bind_list(const char *list)
+{
+	g_auto(GStrv) parts = g_strsplit(list, ",", -1);
+	enum extract_bind widest = EXTRACT_BIND_NONE;
+
+	for (size_t i = 0; parts[i] != NULL; i++)
+		widest = MAX(widest, extract_bind_address(g_strstrip(parts[i])));
+	return widest;
+}
+
 char *extract_quote(const char *text)
 {
 	GString *s = g_string_new(NULL);

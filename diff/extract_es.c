@@ -171,28 +171,8 @@ static void es_auth(struct es_ctx *c, const char *service)
 
 /* ---- bind ------------------------------------------------------------- */
 
-enum es_bind {
-	ES_BIND_NONE,      /* nothing recorded */
-	ES_BIND_LOOPBACK,
-	ES_BIND_SPECIFIC,
-	ES_BIND_ALL,
-};
-
-static const char *const es_bind_names[] = { NULL, "loopback", "specific", "all" };
-
-static bool es_is_v4_loopback(const char *text)
-{
-	if (!g_str_has_prefix(text, "127."))
-		return false;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (!g_ascii_isdigit(*p) && *p != '.')
-			return false;
-	}
-	return true;
-}
-
 /* One address or special value of network.host and friends. */
-static enum es_bind es_bind_value(const char *value)
+static enum extract_bind es_bind_value(const char *value)
 {
 	g_autofree char *text = g_strstrip(g_strdup(value));
 	size_t n = strlen(text);
@@ -205,26 +185,20 @@ static enum es_bind es_bind_value(const char *value)
 	/* Special values "_local_", "_site:ipv4_", "_eth0_" (an interface). */
 	if (n >= 2 && text[0] == '_' && text[n - 1] == '_') {
 		if (g_str_has_prefix(text, "_local_") || g_str_has_prefix(text, "_local:"))
-			return ES_BIND_LOOPBACK;
+			return EXTRACT_BIND_LOOPBACK;
 		if (g_str_has_prefix(text, "_site_") || g_str_has_prefix(text, "_site:") ||
 		    g_str_has_prefix(text, "_global_") || g_str_has_prefix(text, "_global:"))
-			return ES_BIND_ALL;
-		return ES_BIND_SPECIFIC;
+			return EXTRACT_BIND_ALL;
+		return EXTRACT_BIND_SPECIFIC;
 	}
-	if (g_ascii_strcasecmp(text, "localhost") == 0 || es_is_v4_loopback(text) ||
-	    strcmp(text, "::1") == 0 || strcmp(text, "0:0:0:0:0:0:0:1") == 0)
-		return ES_BIND_LOOPBACK;
-	if (strcmp(text, "0.0.0.0") == 0 || strcmp(text, "0") == 0 || strcmp(text, "::") == 0 ||
-	    strcmp(text, "0:0:0:0:0:0:0:0") == 0)
-		return ES_BIND_ALL;
-	return n == 0 ? ES_BIND_NONE : ES_BIND_SPECIFIC;
+	return extract_bind_address(text);
 }
 
 /* The widest address in a setting: a scalar (commas separate a list) or a
- * list of scalars. ES_BIND_NONE with *unknown when not known. */
-static enum es_bind es_bind_leaf(struct es_ctx *c, const struct es_leaf *leaf, bool *unknown)
+ * list of scalars. EXTRACT_BIND_NONE with *unknown when not known. */
+static enum extract_bind es_bind_leaf(struct es_ctx *c, const struct es_leaf *leaf, bool *unknown)
 {
-	enum es_bind widest = ES_BIND_NONE;
+	enum extract_bind widest = EXTRACT_BIND_NONE;
 	size_t n = leaf->value->kind == DOC_LIST ? leaf->value->n : 1;
 
 	for (size_t i = 0; i < n; i++) {
@@ -238,11 +212,11 @@ static enum es_bind es_bind_leaf(struct es_ctx *c, const struct es_leaf *leaf, b
 			dw_problems_add(&c->problems, item->line,
 			                "%s: expected an address or a list of addresses",
 			                leaf->key);
-			return ES_BIND_NONE;
+			return EXTRACT_BIND_NONE;
 		}
 		if (es_from_env(c, leaf, text)) {
 			*unknown = true;
-			return ES_BIND_NONE;
+			return EXTRACT_BIND_NONE;
 		}
 		parts = g_strsplit(text, ",", -1);
 		for (size_t j = 0; parts[j] != NULL; j++)
@@ -273,12 +247,12 @@ static void es_bind(struct es_ctx *c)
 	};
 	const struct es_leaf *leaves[2] = { es_first(c, http), es_first(c, transport) };
 	const struct es_leaf *widest_leaf = NULL;
-	enum es_bind widest = ES_BIND_NONE;
+	enum extract_bind widest = EXTRACT_BIND_NONE;
 	bool unknown = false;
 	g_autofree char *raw = NULL;
 
 	for (size_t i = 0; i < 2; i++) {
-		enum es_bind b;
+		enum extract_bind b;
 
 		if (leaves[i] == NULL || (i == 1 && leaves[1] == leaves[0]))
 			continue;
@@ -292,7 +266,7 @@ static void es_bind(struct es_ctx *c)
 	if (unknown || widest_leaf == NULL)
 		return;
 	raw = es_raw(widest_leaf);
-	resource_add_setting(c->r, "bind", es_bind_names[widest], raw, widest_leaf->keynode->line);
+	resource_add_setting(c->r, "bind", extract_bind_names[widest], raw, widest_leaf->keynode->line);
 }
 
 bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error)

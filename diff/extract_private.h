@@ -19,6 +19,24 @@
 bool extract_svc_path(const char *path);
 bool extract_hba_path(const char *path);
 
+/* How wide a listening address is, widest last. */
+enum extract_bind {
+	EXTRACT_BIND_NONE,
+	EXTRACT_BIND_LOOPBACK,
+	EXTRACT_BIND_SPECIFIC,
+	EXTRACT_BIND_ALL,
+};
+/* The "bind" setting's value for each (extract.h): "none", "loopback", "specific", "all". */
+extern const char *const extract_bind_names[];
+/*
+ * One literal listening address: empty is none; localhost, 127.x.y.z and
+ * ::1 are loopback; 0.0.0.0, 0, ::, ::* and * are every interface; any
+ * other address or name is specific.
+ */
+enum extract_bind extract_bind_address(const char *text);
+/* The widest address of a comma-separated list. */
+enum extract_bind extract_bind_list(const char *list);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

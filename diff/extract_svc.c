@@ -49,35 +49,6 @@ static int svc_yes_no(const char *text)
 
 /* ---- bind addresses ---------------------------------------------------- */
 
-/* How wide one listening address is (EXTRACT_BIND_*, widest last). */
-enum svc_bind { SVC_BIND_NONE, SVC_BIND_LOOPBACK, SVC_BIND_SPECIFIC, SVC_BIND_ALL };
-
-static const char *const svc_bind_names[] = { "none", "loopback", "specific", "all" };
-
-static bool svc_is_v4_loopback(const char *text)
-{
-	if (!g_str_has_prefix(text, "127."))
-		return false;
-	for (const char *p = text; *p != '\0'; p++) {
-		if (!g_ascii_isdigit(*p) && *p != '.')
-			return false;
-	}
-	return true;
-}
-
-static enum svc_bind svc_bind_address(const char *text)
-{
-	if (*text == '\0')
-		return SVC_BIND_NONE;
-	if (strcmp(text, "*") == 0 || strcmp(text, "::*") == 0 || strcmp(text, "0.0.0.0") == 0 ||
-	    strcmp(text, "::") == 0 || strcmp(text, "0:0:0:0:0:0:0:0") == 0)
-		return SVC_BIND_ALL;
-	if (g_ascii_strcasecmp(text, "localhost") == 0 || svc_is_v4_loopback(text) ||
-	    strcmp(text, "::1") == 0 || strcmp(text, "0:0:0:0:0:0:0:1") == 0)
-		return SVC_BIND_LOOPBACK;
-	return SVC_BIND_SPECIFIC;
-}
-
 static struct resource *svc_resource(const char *service, const char *kind, const char *path)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
@@ -145,24 +116,24 @@ static void svc_redis_line(struct svc_ctx *c, struct svc_redis *rd, const struct
 	}
 }
 
-static enum svc_bind svc_redis_bind(const struct lineconf_line *bind)
+static enum extract_bind svc_redis_bind(const struct lineconf_line *bind)
 {
-	enum svc_bind widest = SVC_BIND_NONE;
+	enum extract_bind widest = EXTRACT_BIND_NONE;
 
 	if (bind == NULL)
-		return SVC_BIND_ALL;
+		return EXTRACT_BIND_ALL;
 	for (guint i = 1; i < bind->words->len; i++) {
 		const char *a = svc_word(bind, i);
 
 		/* "-addr": bind it if it exists; it may. */
-		widest = MAX(widest, svc_bind_address(a[0] == '-' ? a + 1 : a));
+		widest = MAX(widest, extract_bind_address(a[0] == '-' ? a + 1 : a));
 	}
 	return widest;
 }
 
 static void svc_redis_finish(struct svc_ctx *c, struct svc_redis *rd)
 {
-	enum svc_bind bind = svc_redis_bind(rd->bind);
+	enum extract_bind bind = svc_redis_bind(rd->bind);
 	g_autofree char *bind_raw = rd->bind ? lineconf_line_text(rd->bind, 0)
 	                                     : g_strdup("bind not set (every interface)");
 	bool password = rd->requirepass && *svc_word(rd->requirepass, 1) != '\0';
@@ -170,7 +141,7 @@ static void svc_redis_finish(struct svc_ctx *c, struct svc_redis *rd)
 	g_autofree char *auth_raw = NULL;
 	const char *auth;
 
-	resource_add_setting(c->r, "bind", svc_bind_names[bind], bind_raw, rd->bind ? rd->bind->line : 0);
+	resource_add_setting(c->r, "bind", extract_bind_names[bind], bind_raw, rd->bind ? rd->bind->line : 0);
 	/* "auth" for Redis: must a remote client give a password? */
 	if (password) {
 		auth = "on";
@@ -180,7 +151,7 @@ static void svc_redis_finish(struct svc_ctx *c, struct svc_redis *rd)
 		auth = "on";
 		why = rd->protected_mode;
 		auth_raw = g_strdup("no password, protected mode refuses remote clients");
-	} else if (bind <= SVC_BIND_LOOPBACK) {
+	} else if (bind <= EXTRACT_BIND_LOOPBACK) {
 		auth = "on";
 		why = rd->bind;
 		auth_raw = g_strdup_printf("no password, %s: no remote clients", bind_raw);
@@ -229,7 +200,7 @@ struct svc_sshd_value {
 
 struct svc_sshd {
 	struct svc_sshd_value password, root;
-	enum svc_bind bind;
+	enum extract_bind bind;
 	const struct lineconf_line *bind_line;
 	const struct lineconf_line *match; /* the Match block we are in, or NULL */
 };
@@ -319,7 +290,7 @@ static void svc_sshd_line(struct svc_ctx *c, struct svc_sshd *sd, const struct l
 		svc_sshd_set(sd, &sd->root, v, 2, l);
 	} else if (g_ascii_strcasecmp(name, "ListenAddress") == 0) {
 		g_autofree char *host = svc_sshd_host(svc_word(l, 1));
-		enum svc_bind b = svc_bind_address(host);
+		enum extract_bind b = extract_bind_address(host);
 
 		/* Every ListenAddress line adds one ("Multiple ListenAddress
 		 * options are permitted"); not allowed in a Match block. */
@@ -348,7 +319,7 @@ static void svc_sshd_finish(struct svc_ctx *c, struct svc_sshd *sd)
 	                     sd->password.raw, sd->password.line);
 	resource_add_setting(c->r, "root-login", svc_root_values[sd->root.rank < 0 ? 2 : sd->root.rank],
 	                     sd->root.raw, sd->root.line);
-	resource_add_setting(c->r, "bind", svc_bind_names[sd->bind_line ? sd->bind : SVC_BIND_ALL],
+	resource_add_setting(c->r, "bind", extract_bind_names[sd->bind_line ? sd->bind : EXTRACT_BIND_ALL],
 	                     bind_raw, sd->bind_line ? sd->bind_line->line : 0);
 }
 
@@ -369,7 +340,7 @@ static void svc_sshd(struct svc_ctx *c, GPtrArray *lines)
 static void svc_pg(struct svc_ctx *c, GPtrArray *lines)
 {
 	const struct lineconf_line *listen = NULL;
-	enum svc_bind widest = SVC_BIND_NONE;
+	enum extract_bind widest = EXTRACT_BIND_NONE;
 	g_auto(GStrv) parts = NULL;
 	g_autofree char *raw = NULL;
 
@@ -394,9 +365,9 @@ static void svc_pg(struct svc_ctx *c, GPtrArray *lines)
 	 * '*' is all of them, '' none (Unix sockets only). */
 	parts = g_strsplit(svc_word(listen, 1), ",", -1);
 	for (guint i = 0; parts[i] != NULL; i++)
-		widest = MAX(widest, svc_bind_address(g_strstrip(parts[i])));
+		widest = MAX(widest, extract_bind_address(g_strstrip(parts[i])));
 	raw = g_strdup_printf("listen_addresses = '%s'", svc_word(listen, 1));
-	resource_add_setting(c->r, "bind", svc_bind_names[widest], raw, listen->line);
+	resource_add_setting(c->r, "bind", extract_bind_names[widest], raw, listen->line);
 }
 
 /* ---- dispatch --------------------------------------------------------------- */

@@ -144,30 +144,6 @@ static int svcyaml_bool(struct svcyaml_ctx *c, const struct svcyaml_leaf *leaf, 
 	return -1;
 }
 
-static const char *svcyaml_bind_of(const char *list)
-{
-	g_auto(GStrv) parts = g_strsplit(list, ",", -1);
-	int widest = 0; /* 0 none, 1 loopback, 2 specific, 3 all */
-	static const char *const names[] = { "none", "loopback", "specific", "all" };
-
-	for (size_t i = 0; parts[i] != NULL; i++) {
-		const char *a = g_strstrip(parts[i]);
-		int b;
-
-		if (*a == '\0')
-			continue;
-		if (strcmp(a, "0.0.0.0") == 0 || strcmp(a, "::") == 0 || strcmp(a, "*") == 0 || strcmp(a, "0") == 0)
-			b = 3;
-		else if (g_ascii_strcasecmp(a, "localhost") == 0 || g_str_has_prefix(a, "127.") ||
-		         strcmp(a, "::1") == 0)
-			b = 1;
-		else
-			b = 2;
-		widest = MAX(widest, b);
-	}
-	return names[widest];
-}
-
 static void svcyaml_mongo(struct svcyaml_ctx *c)
 {
 	const struct svcyaml_leaf *all = g_hash_table_lookup(c->leaves, "net.bindIpAll");
@@ -190,7 +166,7 @@ static void svcyaml_mongo(struct svcyaml_ctx *c)
 	} else if (all_value == 0 && (text = svcyaml_text(c, ip)) != NULL) {
 		g_autofree char *raw = svcyaml_raw(ip, text);
 
-		resource_add_setting(c->r, "bind", svcyaml_bind_of(text), raw, ip->keynode->line);
+		resource_add_setting(c->r, "bind", extract_bind_names[extract_bind_list(text)], raw, ip->keynode->line);
 	}
 	if (authz != NULL) {
 		g_autofree char *raw = NULL;
@@ -230,7 +206,7 @@ static void svcyaml_kibana(struct svcyaml_ctx *c)
 	} else if ((text = svcyaml_text(c, host)) != NULL) {
 		g_autofree char *raw = svcyaml_raw(host, text);
 
-		resource_add_setting(c->r, "bind", svcyaml_bind_of(text), raw, host->keynode->line);
+		resource_add_setting(c->r, "bind", extract_bind_names[extract_bind_list(text)], raw, host->keynode->line);
 	}
 	if (sec != NULL && (text = svcyaml_text(c, sec)) != NULL) {
 		int v = svcyaml_bool(c, sec, text);
