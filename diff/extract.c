@@ -224,6 +224,30 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 	return true;
 }
 
+bool extract_finish(GPtrArray *out, GPtrArray *found, struct dw_problems *problems,
+                    GError **error)
+{
+	bool ok = dw_problems_check(problems, error);
+
+	dw_problems_clear(problems);
+	for (guint i = 0; ok && i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return ok;
+}
+
+bool extract_finish_one(GPtrArray *out, struct resource *r, struct dw_problems *problems,
+                        GError **error)
+{
+	bool ok = dw_problems_check(problems, error);
+
+	dw_problems_clear(problems);
+	if (ok)
+		g_ptr_array_add(out, r);
+	else
+		resource_free(r);
+	return ok;
+}
+
 const char *const extract_bind_names[] = { "none", "loopback", "specific", "all" };
 
 static bool extract_is_v4_loopback(const char *text)

@@ -998,7 +998,6 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	struct arm_ctx c = { .d = d, .found = found };
-	bool ok;
 
 	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
@@ -1012,11 +1011,5 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		if (root->kind == DOC_MAP)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok)
-		return false;
-	for (guint i = 0; i < found->len; i++)
-		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
-	return true;
+	return extract_finish(out, found, &c.problems, error);
 }

@@ -534,17 +534,10 @@ bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	struct cfn_ctx c = { .d = d, .found = found };
-	bool ok;
 
 	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
 	for (guint i = 0; i < d->roots->len; i++)
 		cfn_template(&c, g_ptr_array_index(d->roots, i));
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok)
-		return false;
-	for (guint i = 0; i < found->len; i++)
-		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
-	return true;
+	return extract_finish(out, found, &c.problems, error);
 }

@@ -276,7 +276,6 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	g_autofree char *identity = g_strconcat("elasticsearch:", dir, NULL);
 	g_autoptr(GHashTable) leaves = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, es_leaf_free);
 	struct es_ctx c = { .d = d, .leaves = leaves };
-	bool ok;
 
 	g_return_val_if_fail(opensearch || strcmp(service, "elasticsearch") == 0, false);
 	c.r = resource_new(identity, opensearch ? "OpenSearch" : "Elasticsearch", d->path, d->path, 1,
@@ -293,12 +292,5 @@ bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError
 	}
 	es_auth(&c, c.r->service);
 	es_bind(&c);
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok) {
-		resource_free(c.r);
-		return false;
-	}
-	g_ptr_array_add(out, c.r);
-	return true;
+	return extract_finish_one(out, c.r, &c.problems, error);
 }

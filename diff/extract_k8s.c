@@ -845,7 +845,6 @@ bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error)
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	g_autoptr(GHashTable) services = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	struct k8s_ctx c = { .d = d, .found = found, .services = services };
-	bool ok;
 
 	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 	/* The index pass reports nothing; its objects are read again below. */
@@ -859,13 +858,7 @@ bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error)
 	}
 	for (guint i = 0; i < d->roots->len; i++)
 		k8s_each(&c, g_ptr_array_index(d->roots, i), k8s_object);
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok)
-		return false;
-	for (guint i = 0; i < found->len; i++)
-		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
-	return true;
+	return extract_finish(out, found, &c.problems, error);
 }
 
 /* ---- Helm templates --------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "error.h"
+#include "extract.h"
 
 /* Problems listed per file before "and N more problems". */
 #define EXTRACT_MAX_PROBLEMS 20u
@@ -36,6 +37,17 @@ extern const char *const extract_bind_names[];
 enum extract_bind extract_bind_address(const char *text);
 /* The widest address of a comma-separated list. */
 enum extract_bind extract_bind_list(const char *list);
+
+/*
+ * The end of every extractor: false with all of problems when there were
+ * any (found is then left to its owner to free), else found's resources
+ * move to out. problems is cleared either way.
+ */
+bool extract_finish(GPtrArray *out, GPtrArray *found, struct dw_problems *problems,
+                    GError **error);
+/* The same for an extractor of one resource r (taken: freed on failure). */
+bool extract_finish_one(GPtrArray *out, struct resource *r, struct dw_problems *problems,
+                        GError **error);
 
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);

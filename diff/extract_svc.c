@@ -404,7 +404,6 @@ bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len,
 	const struct svc_kind *kind = svc_kind_of(path);
 	g_autoptr(GPtrArray) lines = NULL;
 	struct svc_ctx c = { .path = path };
-	bool ok;
 
 	if (kind == NULL)
 		return !extract_hba_path(path) || extract_hba(out, path, data, len, error);
@@ -412,12 +411,5 @@ bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len,
 		return false;
 	dw_problems_init(&c.problems, path, EXTRACT_MAX_PROBLEMS);
 	kind->extract(&c, lines);
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok) {
-		resource_free(c.r);
-		return false;
-	}
-	g_ptr_array_add(out, c.r);
-	return true;
+	return extract_finish_one(out, c.r, &c.problems, error);
 }

@@ -224,7 +224,6 @@ bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, 
 	g_autofree char *identity = g_strconcat(service, ":", dir, NULL);
 	g_autoptr(GHashTable) leaves = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, svcyaml_leaf_free);
 	struct svcyaml_ctx c = { .mongo = mongo, .leaves = leaves };
-	bool ok;
 
 	g_return_val_if_fail(mongo || strcmp(service, "kibana") == 0, false);
 	c.r = resource_new(identity, mongo ? "MongoDB" : "Kibana", d->path, d->path, 1, RESOURCE_SETTINGS);
@@ -242,12 +241,5 @@ bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, 
 		svcyaml_mongo(&c);
 	else
 		svcyaml_kibana(&c);
-	ok = dw_problems_check(&c.problems, error);
-	dw_problems_clear(&c.problems);
-	if (!ok) {
-		resource_free(c.r);
-		return false;
-	}
-	g_ptr_array_add(out, c.r);
-	return true;
+	return extract_finish_one(out, c.r, &c.problems, error);
 }
