@@ -12,6 +12,10 @@
  *   azure-nsg:NAME        an ARM Microsoft.Network/networkSecurityGroups
  *   aws-sg:LOGICAL_ID     a CloudFormation AWS::EC2::SecurityGroup
  *   elasticsearch:DIR     an elasticsearch.yml / opensearch.yml (its directory)
+ *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
+ *                         top) and resource address, "tf:infra/net:aws_security_group.web";
+ *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
+ *                         or "tf:DIR:network:NAME" for one named outside the module
  */
 #ifndef DW_EXTRACT_H
 #define DW_EXTRACT_H
@@ -35,6 +39,7 @@ struct resource_rule {
 	bool allow;
 	int64_t priority;  /* RESOURCE_FIRST_MATCH: lower goes first; ties keep document order */
 	exposure *match;   /* what the rule matches; owned */
+	char *file;        /* joined from a fragment in another file: that file; else NULL; owned */
 };
 
 /*
@@ -54,6 +59,7 @@ struct resource_setting {
 struct resource_unknown {
 	char *what;   /* "sourceAddressPrefix is [concat(...)], not evaluated"; owned */
 	unsigned line;
+	char *file;   /* as for struct resource_rule; owned, or NULL */
 };
 
 struct resource {
@@ -121,6 +127,24 @@ bool extract_path_may_match(const char *path);
  * caller reports that as a finding, never as a pass.
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+
+/*
+ * Terraform (extract_tf.c): a module is a directory, read as one unit.
+ * extract_tf_path() says whether a path is one of its files (.tf, .tfvars);
+ * extract_file() reads none of them. extract_tf_module() appends the
+ * resources of the module in dir (its .tf and .tfvars files, n of them;
+ * all borrowed) to out, like extract_file(); on failure *failed_out (when
+ * not NULL) is set to the path of the first file that could not be
+ * analysed, a new string.
+ */
+struct extract_tf_file {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+bool extract_tf_path(const char *path);
+bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
+                       char **failed_out, GError **error);
 
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);

@@ -115,8 +115,8 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	return f;
 }
 
-/* Line of the first allow rule of r that admits part of region. */
-static unsigned classify_rule_line(const struct resource *r, const exposure *region)
+/* The first allow rule of r that admits part of region, or NULL. */
+static const struct resource_rule *classify_rule_at(const struct resource *r, const exposure *region)
 {
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
@@ -126,9 +126,9 @@ static unsigned classify_rule_line(const struct resource *r, const exposure *reg
 			continue;
 		both = exposure_intersect(rule->match, region);
 		if (!exposure_is_empty(both))
-			return rule->line;
+			return rule;
 	}
-	return 0;
+	return NULL;
 }
 
 static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
@@ -232,6 +232,7 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 	g_autofree char *after_text = exposure_to_string(after);
 	GString *msg = g_string_new(NULL);
 	const struct resource *auth_off;
+	const struct resource_rule *at;
 	struct finding *f;
 
 	if (strcmp(rule_id, "DW-NET-001") == 0) {
@@ -249,8 +250,12 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 		g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
 		                       auth_off->file, s->line, s->raw);
 	}
-	f = classify_finding(p, rule_id, c, text, before_text, classify_rule_line(c->new_r, region),
-	                     g_string_free(msg, FALSE));
+	at = classify_rule_at(c->new_r, region);
+	f = classify_finding(p, rule_id, c, text, before_text, at ? at->line : 0, g_string_free(msg, FALSE));
+	if (at && at->file) {
+		g_free(f->file);
+		f->file = g_strdup(at->file);
+	}
 	f->after = g_steal_pointer(&after_text);
 	g_ptr_array_add(out, f);
 }
@@ -393,8 +398,13 @@ static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const st
 	for (guint i = 0; i < c->new_unknowns->len; i++) {
 		const struct resource_unknown *u = c->new_unknowns->pdata[i];
 		char *msg = g_strdup_printf("could not be evaluated: %s", u->what);
+		struct finding *f = classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg);
 
-		g_ptr_array_add(out, classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg));
+		if (u->file) {
+			g_free(f->file);
+			f->file = g_strdup(u->file);
+		}
+		g_ptr_array_add(out, f);
 	}
 }
 
