@@ -115,20 +115,28 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	return f;
 }
 
-/* The first allow rule of r that admits part of region, or NULL. */
+/*
+ * The first allow rule of r that admits part of region, or NULL; for a
+ * first-match list the first in evaluation order (lowest priority), since
+ * that is the rule that lets the region in.
+ */
 static const struct resource_rule *classify_rule_at(const struct resource *r, const exposure *region)
 {
+	const struct resource_rule *best = NULL;
+
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
 		g_autoptr(exposure) both = NULL;
 
-		if (!rule->allow)
+		if (!rule->allow || (best && rule->priority >= best->priority))
 			continue;
 		both = exposure_intersect(rule->match, region);
 		if (!exposure_is_empty(both))
-			return rule;
+			best = rule;
+		if (best && r->model != RESOURCE_FIRST_MATCH)
+			break;
 	}
-	return NULL;
+	return best;
 }
 
 static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
