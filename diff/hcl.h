@@ -227,9 +227,15 @@ char *hcl_expr_to_string(const struct hcl_expr *expr);
 /*
  * Append file's body as JSON in the shape of HashiCorp's hcl2json (the
  * differential test, tests/e2e/test_hcl_diff.sh): blocks nest by type,
- * then label, into lists of objects; literals are JSON values; any other
- * expression is a string "${...}" holding its hcl_expr_print() text.
+ * then label, into lists of objects; literals are JSON values; a template
+ * is a string with its literal parts ("$${" and "%%{" escaped) and "${x}"
+ * or "%{if x}" for the rest; any other expression is a string "${...}"
+ * holding its source text, so data and len must be what file was parsed
+ * from.
  */
-void hcl_dump_json(GString *out, const struct hcl_file *file);
+void hcl_dump_json(GString *out, const struct hcl_file *file, const char *data, size_t len);
+
+/* The operator as written: "!", "-", "&&", "<=", ... */
+const char *hcl_op_name(enum hcl_op op);
 
 #endif
