@@ -1059,13 +1059,36 @@ static bool hcl_template_flush(struct hcl_parser *p, struct hcl_template *tp)
 	return true;
 }
 
-static void hcl_template_strip_trailing(struct hcl_template *tp)
+/* "${~" / "%{~": drop the whitespace at the end of the literal before.
+ * hclsyntax strips only within the adjacent literal token, and in a
+ * heredoc each line is a token of its own (with its newline), so there
+ * it stops at the line before; a line start it removes is none for the
+ * "<<-" indentation, as in hclsyntax, which strips first. */
+static void hcl_template_strip_trailing(struct hcl_parser *p, struct hcl_template *tp)
 {
-	size_t n = tp->lit->len;
+	const char *s = tp->lit->str;
+	size_t n = tp->lit->len, floor = 0;
+	GArray *starts = p->heredoc ? p->heredoc->starts : NULL;
 
-	while (n > 0 && g_ascii_isspace(tp->lit->str[n - 1]))
+	if (tp->heredoc) {
+		/* the token: from after the newline before the last character */
+		for (size_t i = n > 0 ? n - 1 : 0; i-- > 0;)
+			if (s[i] == '\n') {
+				floor = i + 1;
+				break;
+			}
+	}
+	while (n > floor && g_ascii_isspace(s[n - 1]))
 		n--;
 	g_string_truncate(tp->lit, n);
+	while (starts != NULL && starts->len > 0) {
+		struct hcl_line_start *ls =
+			&g_array_index(starts, struct hcl_line_start, starts->len - 1);
+
+		if (ls->pending != tp || ls->offset <= n)
+			break;
+		g_array_set_size(starts, starts->len - 1);
+	}
 }
 
 /* Whether the heredoc's closing marker line starts at at. */
@@ -1165,7 +1188,7 @@ static bool hcl_template_interp(struct hcl_parser *p, struct hcl_template *tp)
 	hcl_peek(p, &t);
 	if (t.type == TOK_TILDE) {
 		hcl_take(p, &t);
-		hcl_template_strip_trailing(tp);
+		hcl_template_strip_trailing(p, tp);
 	}
 	if (!hcl_template_flush(p, tp) || (e = hcl_parse_expr(p)) == NULL)
 		goto out;
@@ -1237,7 +1260,7 @@ static bool hcl_template_directive(struct hcl_parser *p, struct hcl_template *tp
 	hcl_peek(p, &t);
 	if (t.type == TOK_TILDE) {
 		hcl_take(p, &t);
-		hcl_template_strip_trailing(tp);
+		hcl_template_strip_trailing(p, tp);
 	}
 	if (!hcl_template_flush(p, tp))
 		goto out;
@@ -1310,6 +1333,7 @@ static bool hcl_template_parts(struct hcl_parser *p, struct hcl_template *tp,
 {
 	const char *d = p->data;
 	bool line_start = tp->heredoc && (p->pos == p->line_start);
+	bool counted = true;     /* the line start counts for "<<-" */
 
 	tp->lit_start = p->pos;
 	tp->lit_line = p->line;
@@ -1330,8 +1354,10 @@ static bool hcl_template_parts(struct hcl_parser *p, struct hcl_template *tp,
 				*end = HCL_END_CLOSE;
 				return true;
 			}
-			hcl_template_line_start(p, tp);
+			if (counted)
+				hcl_template_line_start(p, tp);
 			line_start = false;
+			counted = true;
 		}
 		if (p->pos >= p->len) {
 			if (tp->heredoc)
@@ -1341,10 +1367,15 @@ static bool hcl_template_parts(struct hcl_parser *p, struct hcl_template *tp,
 		}
 		c = d[p->pos];
 		if (tp->strip_next) {
+			/* "~}": as above, a heredoc strips up to its line's newline,
+			 * and the next line is no line start for "<<-" */
 			if (g_ascii_isspace(c) && (tp->heredoc || (c != '\n' && c != '\r'))) {
-				if (c == '\n' && tp->heredoc)
-					line_start = true;
 				hcl_seek(p, p->pos + 1);
+				if (c == '\n') {
+					tp->strip_next = false;
+					line_start = true;
+					counted = false;
+				}
 				continue;
 			}
 			tp->strip_next = false;

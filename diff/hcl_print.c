@@ -310,6 +310,24 @@ static void hcl_json_string_part(GString *out, const struct hcl_json *j, const s
 	case HCL_EXPR_STRING:
 		hcl_json_literal(out, e->string.text, e->string.len);
 		break;
+	case HCL_EXPR_TEMPLATE:
+		/* a template interpolated in a template is spliced in */
+		hcl_json_template(out, j, e);
+		break;
+	case HCL_EXPR_NUMBER:
+		/* converted to a string as a number: "1.50" is "1.5" */
+		if (strspn(e->string.text, "0123456789") == e->string.len) {
+			g_string_append_len(out, e->string.text, (gssize)e->string.len);
+		} else {
+			char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+			g_string_append(out, g_ascii_dtostr(buf, sizeof(buf),
+			                                    g_ascii_strtod(e->string.text, NULL)));
+		}
+		break;
+	case HCL_EXPR_BOOL:
+		g_string_append(out, e->boolean ? "true" : "false");
+		break;
 	case HCL_EXPR_TEMPLATE_IF:
 		src = hcl_json_source(j, e->cond.cond);
 		g_string_append_printf(out, "%%{if %s}", src);
