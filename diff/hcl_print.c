@@ -106,14 +106,10 @@ static void hcl_print_steps(GString *out, GPtrArray *steps)
 			g_string_append_printf(out, ".%s", s->name);
 			break;
 		case HCL_STEP_INDEX:
-			if (s->legacy_dot) {
-				g_string_append_c(out, '.');
-				hcl_print_expr(out, s->index);
-			} else {
-				g_string_append_c(out, '[');
-				hcl_print_expr(out, s->index);
-				g_string_append_c(out, ']');
-			}
+			/* the legacy a.0 is printed a[0], its one meaning */
+			g_string_append_c(out, '[');
+			hcl_print_expr(out, s->index);
+			g_string_append_c(out, ']');
 			break;
 		case HCL_STEP_SPLAT_ATTR:
 			g_string_append(out, ".*");

@@ -544,7 +544,7 @@ static void test_hcl__print_canonical(void **state)
 	assert_prints("a?b:c", "a ? b : c");
 	assert_prints("[for k,v in m:k if v]", "[for k, v in m : k if v]");
 	assert_prints("{for x in m:x=>x...}", "{for x in m : x => x...}");
-	assert_prints("a[*].b.*.c[0].0", "a[*].b.*.c[0].0");
+	assert_prints("a[*].b.*.c[0].0", "a[*].b.*.c[0][0]");
 	assert_prints("f(xs...)", "f(xs...)");
 	assert_prints("!(a+-1)", "!(a + -1)");
 	assert_prints("\"q\\\"\\n$${x}${y}%{if z}t%{else}e%{endif}%{for a in b}${a}%{endfor}\"",
