@@ -800,6 +800,187 @@ static void tf_gcp_network_resource(struct tf_ctx *c, const char *address, const
 	                                       RESOURCE_FIRST_MATCH));
 }
 
+/* ---- settings-style exposure ------------------------------------------ */
+
+#define TF_KIND_RDS "AWS RDS instance"
+#define TF_KIND_SEARCH "AWS OpenSearch domain"
+#define TF_KIND_S3 "AWS S3 public access block"
+#define TF_KIND_AZURE "Azure resource"
+
+static struct resource *tf_settings_resource(struct tf_ctx *c, const char *address, const char *kind,
+                                             const struct hcl_block *res)
+{
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, kind, address, c->path, res->line, RESOURCE_SETTINGS);
+
+	g_ptr_array_add(c->found, r);
+	return r;
+}
+
+/* A bool attribute as a setting "on"/"off" (dflt when absent); unknowns recorded. */
+static void tf_setting_bool(struct tf_ctx *c, struct resource *r, const char *address, const struct hcl_block *res,
+                            const char *attr, const char *key, bool dflt)
+{
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	const struct hcl_attribute *a = hcl_body_attribute(res->body, attr);
+	bool on = tf_rule_bool(&tr, attr, dflt);
+	g_autofree char *raw = g_strdup_printf("%s = %s", attr, on ? "true" : "false");
+
+	if (tr.unknown || tr.bad)
+		return;
+	resource_add_setting(r, key, on ? "on" : "off", raw, a ? a->line : res->line);
+}
+
+/* aws_db_instance: publicly_accessible (default false). */
+static void tf_aws_db(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	struct resource *r = tf_settings_resource(c, address, TF_KIND_RDS, res);
+
+	tf_setting_bool(c, r, address, res, "publicly_accessible", "public", false);
+}
+
+/* azurerm_*: public_network_access_enabled, recorded when written. */
+static void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	struct resource *r;
+
+	if (!hcl_body_attribute(res->body, "public_network_access_enabled"))
+		return;
+	r = tf_settings_resource(c, address, TF_KIND_AZURE, res);
+	tf_setting_bool(c, r, address, res, "public_network_access_enabled", "public_network_access", true);
+}
+
+/* aws_s3_bucket_public_access_block: "on" only when all four blocks are on
+ * (each defaults to false). */
+static void tf_aws_s3_block(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	static const char *const flags[] = { "block_public_acls", "block_public_policy", "ignore_public_acls",
+	                                     "restrict_public_buckets" };
+	struct resource *r = tf_settings_resource(c, address, TF_KIND_S3, res);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	const char *off = NULL;
+	unsigned line = res->line;
+	g_autofree char *raw = NULL;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+		if (!tf_rule_bool(&tr, flags[i], false) && !off) {
+			off = flags[i];
+			if (hcl_body_attribute(res->body, flags[i]))
+				line = hcl_body_attribute(res->body, flags[i])->line;
+		}
+	}
+	if (tr.unknown || tr.bad)
+		return;
+	raw = off ? g_strdup_printf("%s = false", off) : g_strdup("all four blocks on");
+	resource_add_setting(r, "public_access_block", off ? "off" : "on", raw, line);
+}
+
+/* A JSON document (a policy string) as a value; NULL when it does not parse. */
+static struct tf_value *tf_json_value(const struct doc_node *n)
+{
+	struct tf_value *v = g_new0(struct tf_value, 1);
+
+	if (n->kind == DOC_MAP || n->kind == DOC_LIST) {
+		v->kind = n->kind == DOC_MAP ? TF_VALUE_MAP : TF_VALUE_LIST;
+		v->items = g_ptr_array_new_with_free_func((GDestroyNotify)tf_value_free);
+		if (n->kind == DOC_MAP)
+			v->keys = g_ptr_array_new_with_free_func(g_free);
+		for (size_t i = 0; i < n->n; i++) {
+			const struct doc_node *item = n->kind == DOC_MAP ? n->pairs[i].value : n->items[i];
+
+			if (n->kind == DOC_MAP)
+				g_ptr_array_add(v->keys, g_strdup(doc_scalar(n->pairs[i].key) ? doc_scalar(n->pairs[i].key) : ""));
+			g_ptr_array_add(v->items, tf_json_value(item));
+		}
+	} else {
+		v->kind = doc_scalar(n) ? TF_VALUE_STRING : TF_VALUE_NULL;
+		v->text = g_strdup(doc_scalar(n));
+	}
+	return v;
+}
+
+static bool tf_text_is(const struct tf_value *v, const char *text)
+{
+	return v && tf_value_text(v) && strcmp(tf_value_text(v), text) == 0;
+}
+
+/* Principal "*", {"AWS": "*"} or {"AWS": ["*"]}. */
+static bool tf_policy_anyone(const struct tf_value *p)
+{
+	const struct tf_value *aws = p ? tf_value_get(p, "AWS") : NULL;
+
+	if (tf_text_is(p, "*") || tf_text_is(aws, "*"))
+		return true;
+	for (guint i = 0; aws && aws->kind == TF_VALUE_LIST && i < aws->items->len; i++) {
+		if (tf_text_is(aws->items->pdata[i], "*"))
+			return true;
+	}
+	return false;
+}
+
+/* Does a policy allow anyone with no IpAddress condition? */
+static bool tf_policy_open(const struct tf_value *policy)
+{
+	const struct tf_value *st = tf_value_get(policy, "Statement");
+	guint n = st && st->kind == TF_VALUE_LIST ? st->items->len : st ? 1 : 0;
+
+	for (guint i = 0; i < n; i++) {
+		const struct tf_value *s = st->kind == TF_VALUE_LIST ? st->items->pdata[i] : st;
+		const struct tf_value *cond = tf_value_get(s, "Condition");
+
+		if (s->kind == TF_VALUE_MAP && tf_text_is(tf_value_get(s, "Effect"), "Allow") &&
+		    tf_policy_anyone(tf_value_get(s, "Principal")) &&
+		    !(cond && (tf_value_get(cond, "IpAddress") || tf_value_get(cond, "NotIpAddress"))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * aws_elasticsearch_domain / aws_opensearch_domain: access_policies (a JSON
+ * string, or jsonencode() of an object) open to Principal "*" with no IP
+ * condition, outside a VPC ("open"), else "restricted".
+ */
+static void tf_aws_search_domain(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	struct resource *r = tf_settings_resource(c, address, TF_KIND_SEARCH, res);
+	const struct hcl_attribute *a = hcl_body_attribute(res->body, "access_policies");
+	const struct hcl_expr *e = a ? a->expr : NULL;
+	g_autoptr(tf_value) v = NULL;
+	g_autoptr(tf_value) policy = NULL;
+	const char *why;
+	bool in_vpc = false;
+
+	for (guint i = 0; i < res->body->items->len; i++) {
+		const struct hcl_item *it = res->body->items->pdata[i];
+
+		in_vpc |= it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "vpc_options") == 0;
+	}
+	if (!e)
+		return;
+	if (e->kind == HCL_EXPR_CALL && strcmp(e->call.name, "jsonencode") == 0 && e->call.args->len == 1)
+		e = e->call.args->pdata[0];
+	tf_eval_set_symbolic_refs(c->ev, true);
+	v = tf_eval_expr(c->ev, e);
+	tf_eval_set_symbolic_refs(c->ev, false);
+	if ((why = tf_value_unknown(v)) != NULL) {
+		resource_add_unknown(r, a->line, "%s: access_policies is %s", address, why);
+		return;
+	}
+	if (v->kind == TF_VALUE_STRING) {
+		g_autoptr(doc) d = NULL;
+		g_autoptr(GError) error = NULL;
+
+		if (!doc_parse_json(&d, c->path, v->text, strlen(v->text), NULL, &error) || d->roots->len != 1) {
+			tf_error(c, a->line, "%s: access_policies is not a JSON policy", address);
+			return;
+		}
+		policy = tf_json_value(g_ptr_array_index(d->roots, 0));
+	}
+	resource_add_setting(r, "access_policy", !in_vpc && tf_policy_open(policy ? policy : v) ? "open" : "restricted",
+	                     "access_policies: Principal \"*\" with no IP condition", a->line);
+}
+
 /* ---- the module ------------------------------------------------------- */
 
 static const struct {
@@ -813,6 +994,10 @@ static const struct {
 	{ "azurerm_network_security_rule", tf_azure_nsg_rule },
 	{ "google_compute_firewall", tf_gcp_firewall },
 	{ "google_compute_network", tf_gcp_network_resource },
+	{ "aws_db_instance", tf_aws_db },
+	{ "aws_elasticsearch_domain", tf_aws_search_domain },
+	{ "aws_opensearch_domain", tf_aws_search_domain },
+	{ "aws_s3_bucket_public_access_block", tf_aws_s3_block },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -857,6 +1042,8 @@ static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 			return;
 		}
 	}
+	if (g_str_has_prefix(type, "azurerm_"))
+		tf_azure_public(c, address, res);
 }
 
 /* Variables, locals and resources of one .tf file. */

@@ -46,6 +46,7 @@ struct tf_eval {
 	size_t values;         /* values made, against DW_LIMIT_NODES */
 	unsigned depth;
 	bool over_limit;
+	bool symbolic_refs;    /* tf_eval_set_symbolic_refs() */
 };
 
 /* An expression as written, cut for a message. New string. */
@@ -261,6 +262,11 @@ bool tf_eval_has_resource(const struct tf_eval *ev, const char *type, const char
 	g_autofree char *address = g_strconcat(type, ".", name, NULL);
 
 	return g_hash_table_contains(ev->resources, address);
+}
+
+void tf_eval_set_symbolic_refs(struct tf_eval *ev, bool on)
+{
+	ev->symbolic_refs = on;
 }
 
 bool tf_eval_over_limit(const struct tf_eval *ev)
@@ -599,6 +605,10 @@ static struct tf_value *tf_eval_template(struct tf_eval *ev, const struct hcl_ex
 		v = tf_eval_node(ev, p);
 		if (v->kind == TF_VALUE_UNKNOWN)
 			return g_steal_pointer(&v);
+		if (v->kind == TF_VALUE_REF && ev->symbolic_refs) {
+			g_string_append_printf(s, "${%s%s%s}", v->text, v->attr ? "." : "", v->attr ? v->attr : "");
+			continue;
+		}
 		if (!tf_value_text(v)) {
 			g_autofree char *text = tf_expr_text(p);
 

@@ -82,6 +82,14 @@ void tf_eval_set_variable(struct tf_eval *ev, const char *name, const struct hcl
 /* The value of expr in the module. New value; never NULL. */
 struct tf_value *tf_eval_expr(struct tf_eval *ev, const struct hcl_expr *expr);
 
+/*
+ * While on, a resource reference inside a string template is written as
+ * "${aws_x.y.arn}" instead of making the string unknown: for values whose
+ * shape matters and not the reference's value (an access policy's
+ * Resource ARN).
+ */
+void tf_eval_set_symbolic_refs(struct tf_eval *ev, bool on);
+
 /* Did an evaluation go past the size limits (DW_LIMIT_NODES values)? */
 bool tf_eval_over_limit(const struct tf_eval *ev);
 

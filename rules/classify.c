@@ -369,6 +369,38 @@ static void classify_setting_reach(GString *msg, const struct rulepack *p, const
 	}
 }
 
+/* Settings (Terraform, extract_tf.c) whose value is exposure in itself. */
+static const struct {
+	const char *key, *value, *rule, *what;
+} classify_unsafe_settings[] = {
+	{ "public", "on", "DW-SET-010", "made publicly accessible" },
+	{ "access_policy", "open", "DW-SET-011", "open to anyone" },
+	{ "public_access_block", "off", "DW-SET-012", "public access block loosened" },
+	{ "public_network_access", "on", "DW-SET-013", "public network access turned on" },
+};
+
+/* A setting that moved to its unsafe value: its finding, else false. */
+static bool classify_unsafe_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                                    const struct compare_setting *s)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(classify_unsafe_settings); i++) {
+		const char *rule = classify_unsafe_settings[i].rule;
+		char *msg;
+
+		if (strcmp(s->key, classify_unsafe_settings[i].key) != 0)
+			continue;
+		if (strcmp(s->new_value, classify_unsafe_settings[i].value) != 0 ||
+		    g_strcmp0(s->old_value, s->new_value) == 0)
+			return true;
+		msg = g_strdup_printf("%s %s %s (%s)", c->new_r->kind, c->new_r->name,
+		                      classify_unsafe_settings[i].what, s->setting->raw);
+		g_ptr_array_add(out, classify_finding(p, rule, c, s->setting->raw,
+		                                      s->old_value ? s->old_value : "unset", s->setting->line, msg));
+		return true;
+	}
+	return false;
+}
+
 static void classify_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                              const struct compare_setting *s, const struct classify_context *ctx)
 {
@@ -379,7 +411,7 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	GString *msg;
 	g_autofree char *region = NULL;
 
-	if (!s->new_value || !s->setting)
+	if (!s->new_value || !s->setting || classify_unsafe_setting(out, p, c, s))
 		return;
 	if (strcmp(s->key, "auth") == 0 && strcmp(s->new_value, "off") == 0)
 		rule = "DW-SET-001";

@@ -55,7 +55,7 @@ completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json mar
 completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "critical"
 completes "driftwatch surface --color a<TAB>" "driftwatch surface --color a" "always auto"
 completes "driftwatch explain DW-SET<TAB>" "driftwatch explain DW-SET" \
-	"DW-SET-001 DW-SET-002 DW-SET-003"
+	"DW-SET-001 DW-SET-002 DW-SET-003 DW-SET-010 DW-SET-011 DW-SET-012 DW-SET-013"
 
 repo=$(new_repo refs)
 commit "$repo" "first"

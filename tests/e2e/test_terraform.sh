@@ -410,6 +410,71 @@ diffc "$repo" "allow 9200 before the deny"
 json_check "nacl: a lower rule number allowing 9200 wins over the deny: DW-NET-001 at rule.tf:1" \
 	"[(x['rule'],x['file'],x['line'],x['after']) for x in f] == [('DW-NET-001','rule.tf',1,'tcp/9200 from 0.0.0.0/0')]"
 
+# ---- settings-style exposure ---------------------------------------------
+repo=$(new_repo settings)
+cat > "$repo/db.tf" <<'EOF'
+variable "public" {}
+
+resource "aws_db_instance" "main" {
+  engine              = "postgres"
+  publicly_accessible = false
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = "logs"
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "azurerm_storage_account" "sa" {
+  name                          = "sa"
+  public_network_access_enabled = false
+}
+
+resource "aws_opensearch_domain" "logs" {
+  domain_name = "logs"
+  access_policies = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Action    = "es:*"
+      Resource  = "${aws_opensearch_domain.logs.arn}/*"
+    }]
+  })
+}
+
+resource "aws_elasticsearch_domain" "vpc" {
+  domain_name = "vpc"
+  vpc_options {
+    subnet_ids = ["subnet-1"]
+  }
+  access_policies = <<POLICY
+{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*"}]}
+POLICY
+}
+EOF
+commit "$repo" "base"
+sed -i 's/publicly_accessible = false/publicly_accessible = true/; s/restrict_public_buckets = true/restrict_public_buckets = false/; s/public_network_access_enabled = false/public_network_access_enabled = true/; s/Principal = { AWS = "arn:aws:iam::123456789012:root" }/Principal = { AWS = ["*"] }/' "$repo/db.tf"
+diffc "$repo" "everything public"
+status_is "settings: exit 1" 1
+json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), Azure (DW-SET-013, :18), open policy (DW-SET-011 critical, :23)" \
+	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13),('DW-SET-013','medium',18)] and all(x['file']=='db.tf' for x in f)"
+sed -i 's/"Principal": "\*", "Action": "es:\*"}/"Principal": "*", "Action": "es:*", "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0\/8"]}}}/' "$repo/db.tf"
+sed -i '/vpc_options {/,/^  }/d' "$repo/db.tf"
+diffc "$repo" "the domain leaves its VPC, with an IP condition"
+json_check "settings: a search domain whose policy has an IP condition is no finding" "f == []"
+sed -i 's/, "Condition": {"IpAddress": {"aws:SourceIp": \["10.0.0.0\/8"\]}}//' "$repo/db.tf"
+diffc "$repo" "the IP condition dropped outside a VPC"
+json_check "settings: Principal * with no IP condition outside a VPC is DW-SET-011 at the heredoc" \
+	"[(x['rule'],x['resource']) for x in f] == [('DW-SET-011','tf:.:aws_elasticsearch_domain.vpc')]"
+sed -i 's/publicly_accessible = true/publicly_accessible = var.public/' "$repo/db.tf"
+diffc "$repo" "unknown"
+json_check "settings: publicly_accessible from a variable with no default is DW-EVAL-001 at db.tf:5" \
+	"[(x['rule'],x['line']) for x in f] == [('DW-EVAL-001',5)] and 'var.public, no default' in f[0]['message']"
+
 # ---- audit --------------------------------------------------------------
 dw audit -C "$WORK/aws" --format json
 json_check "audit: the Terraform history's findings, ssh and elasticsearch among them" \
