@@ -347,20 +347,29 @@ static void tf_block_unknown(struct resource *r, const char *address, const stru
 	resource_add_unknown(r, b->line, "%s: dynamic \"%s\" block, not evaluated", address, label);
 }
 
+/* Rules written as an attribute ("ingress = [...]") rather than blocks: not evaluated. */
+static void tf_inline_list_unknown(struct resource *r, const char *address, const struct hcl_block *res,
+                                   const char *name)
+{
+	const struct hcl_attribute *list = hcl_body_attribute(res->body, name);
+	g_autofree char *text = NULL;
+	g_autofree char *quoted = NULL;
+
+	if (!list)
+		return;
+	text = hcl_expr_to_string(list->expr);
+	quoted = extract_quote(text);
+	resource_add_unknown(r, list->line, "%s: %s = %s, not evaluated", address, name, quoted);
+}
+
 static void tf_aws_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	g_autofree char *identity = tf_identity(c, address);
 	g_autofree char *self = g_strconcat("aws-sg:", address, NULL);
 	struct resource *r = resource_new(identity, TF_KIND_SG, address, c->path, res->line, RESOURCE_UNION);
-	const struct hcl_attribute *inline_list = hcl_body_attribute(res->body, "ingress");
 
 	g_ptr_array_add(c->found, r);
-	if (inline_list) {
-		g_autofree char *text = hcl_expr_to_string(inline_list->expr);
-		g_autofree char *quoted = extract_quote(text);
-
-		resource_add_unknown(r, inline_list->line, "%s: ingress = %s, not evaluated", address, quoted);
-	}
+	tf_inline_list_unknown(r, address, res, "ingress");
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;
@@ -441,6 +450,7 @@ static void tf_aws_nacl(struct tf_ctx *c, const char *address, const struct hcl_
 	                                  RESOURCE_FIRST_MATCH);
 
 	g_ptr_array_add(c->found, r);
+	tf_inline_list_unknown(r, address, res, "ingress");
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;
@@ -600,6 +610,7 @@ static void tf_azure_nsg(struct tf_ctx *c, const char *address, const struct hcl
 	struct resource *r = resource_new(identity, TF_KIND_NSG, address, c->path, res->line, RESOURCE_FIRST_MATCH);
 
 	g_ptr_array_add(c->found, r);
+	tf_inline_list_unknown(r, address, res, "security_rule");
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;

@@ -17,7 +17,7 @@
 #include "extract_private.h"
 
 /* References through locals followed before giving up (also stops cycles). */
-#define TF_EVAL_DEPTH 64u
+#define TF_EVAL_DEPTH 32u
 
 struct tf_variable {
 	const struct hcl_expr *default_expr; /* borrowed, or NULL */

@@ -323,6 +323,27 @@ static void test_tf__unknown_source_leaves_the_rule_out(void **state)
 	assert_int_equal(u->line, 7);
 }
 
+/* Rules in dynamic blocks or an attribute list are not evaluated: unknowns, never a pass. */
+static void test_tf__dynamic_and_attribute_rules_are_unknown(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_security_group\" \"a\" {\n  ingress = []\n}\n"
+		"resource \"azurerm_network_security_group\" \"n\" {\n"
+		"  dynamic \"security_rule\" {\n    for_each = var.rules\n    content {}\n  }\n}\n",
+		NULL);
+	const struct resource_unknown *u;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	u = find(out, "tf:.:aws_security_group.a")->unknowns->pdata[0];
+	assert_string_equal(u->what, "aws_security_group.a: ingress = [], not evaluated");
+	u = find(out, "tf:.:azurerm_network_security_group.n")->unknowns->pdata[0];
+	assert_string_equal(u->what, "azurerm_network_security_group.n: dynamic \"security_rule\" block, not evaluated");
+	assert_int_equal(u->line, 5);
+}
+
 static void test_tf__count_zero_creates_nothing(void **state)
 {
 	g_autoptr(GError) error = NULL;
@@ -450,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_tf_eval__growth_is_bounded),
 		cmocka_unit_test(test_tf__security_group_joins_rules_across_files),
 		cmocka_unit_test(test_tf__unknown_source_leaves_the_rule_out),
+		cmocka_unit_test(test_tf__dynamic_and_attribute_rules_are_unknown),
 		cmocka_unit_test(test_tf__count_zero_creates_nothing),
 		cmocka_unit_test(test_tf__azure_defaults_and_deny_scope),
 		cmocka_unit_test(test_tf__gcp_deny_wins_at_equal_priority),
