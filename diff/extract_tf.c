@@ -1200,6 +1200,40 @@ static bool tf_parse_all(GPtrArray *parsed, const struct extract_tf_file **order
 	return true;
 }
 
+/* The limits extract_file() applies, per resource and per file (extract.c). */
+static bool tf_check_limits(GPtrArray *found, char **failed_out, GError **error)
+{
+	g_autoptr(GHashTable) per_file = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < found->len; i++) {
+		const struct resource *r = found->pdata[i];
+
+		if (r->rules->len > DW_LIMIT_RULES) {
+			if (failed_out)
+				*failed_out = g_strdup(r->file);
+			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in %s %s", r->file,
+			            r->line, DW_LIMIT_RULES, r->kind, r->name);
+			return false;
+		}
+		for (guint j = 0; j < r->rules->len; j++) {
+			const struct resource_rule *rule = r->rules->pdata[j];
+			const char *file = rule->file ? rule->file : r->file;
+			guint n = GPOINTER_TO_UINT(g_hash_table_lookup(per_file, file)) + 1;
+
+			g_hash_table_insert(per_file, (gpointer)file, GUINT_TO_POINTER(n));
+			if (n > DW_LIMIT_FILE_RULES) {
+				if (failed_out)
+					*failed_out = g_strdup(file);
+				g_set_error(error, DW_ERROR, DW_ERROR_LIMIT,
+				            "%s: more than %u rules in one file, more than driftwatch analyses", file,
+				            DW_LIMIT_FILE_RULES);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
 bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                        char **failed_out, GError **error)
 {
@@ -1254,18 +1288,10 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 	/* A module's rules name their groups inside it: join them here, and
 	 * a rule left without its group is a resource of its own. */
 	resources_join(found);
-	for (guint i = 0; i < found->len; i++) {
-		struct resource *r = found->pdata[i];
-
-		r->fragment = false;
-		if (r->rules->len > DW_LIMIT_RULES) {
-			if (failed_out)
-				*failed_out = g_strdup(r->file);
-			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: more than %u rules in %s %s", r->file,
-			            r->line, DW_LIMIT_RULES, r->kind, r->name);
-			return false;
-		}
-	}
+	for (guint i = 0; i < found->len; i++)
+		((struct resource *)found->pdata[i])->fragment = false;
+	if (!tf_check_limits(found, failed_out, error))
+		return false;
 	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
 	return true;

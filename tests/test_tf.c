@@ -267,6 +267,28 @@ static void test_tf_eval__growth_is_bounded(void **state)
 
 /* ---- the extractor ---------------------------------------------------- */
 
+/* Past the per-file rule limit (extract_file's): DW_ERROR_LIMIT naming the file. */
+static void test_tf__too_many_rules_in_one_file_fails(void **state)
+{
+	GString *tf = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+	g_autofree char *text = NULL;
+
+	for (int g = 0; g < 5; g++) {
+		g_string_append_printf(tf, "resource \"aws_security_group\" \"g%d\" {\n", g);
+		for (int i = 0; i < 1000; i++)
+			g_string_append_printf(tf, "  ingress {\n    protocol = \"tcp\"\n    from_port = %d\n"
+			                           "    to_port = %d\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n", i, i);
+		g_string_append(tf, "}\n");
+	}
+	text = g_string_free(tf, FALSE);
+	out = module("m", &error, "m/big.tf", text, NULL);
+	assert_null(out);
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_LIMIT));
+	assert_true(g_str_has_prefix(error->message, "m/big.tf: more than 4096 rules"));
+}
+
 static void test_tf__security_group_joins_rules_across_files(void **state)
 {
 	g_autoptr(GError) error = NULL;
@@ -469,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_tf_eval__self_reference_is_unknown),
 		cmocka_unit_test(test_tf_eval__resource_reference),
 		cmocka_unit_test(test_tf_eval__growth_is_bounded),
+		cmocka_unit_test(test_tf__too_many_rules_in_one_file_fails),
 		cmocka_unit_test(test_tf__security_group_joins_rules_across_files),
 		cmocka_unit_test(test_tf__unknown_source_leaves_the_rule_out),
 		cmocka_unit_test(test_tf__dynamic_and_attribute_rules_are_unknown),
