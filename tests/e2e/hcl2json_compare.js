@@ -4,11 +4,41 @@
 //
 // usage: node hcl2json_compare.js MODULE-DIR MANIFEST
 // MANIFEST lines: TF-FILE <tab> OUR-JSON-FILE <tab> OUR-EXIT-STATUS <tab> valid|invalid
+//                 <tab> OUR-SHAPES-FILE (hcl_dump --shapes)
 // Prints one line per file: "PASS name" or "FAIL name <tab> what differs".
 'use strict';
 const fs = require('fs');
 const path = require('path');
-const { parse } = require(path.resolve(process.argv[2]));
+const { parse, getExpressionAst } = require(path.resolve(process.argv[2]));
+
+// The operator tree of hclsyntax's AST as hcl_dump --shapes writes ours:
+// operators and conditionals nest, parentheses vanish, the rest is "_".
+function shape(n) {
+	if (!n) return '?';
+	const c = n.children || [];
+	switch (n.type) {
+	case 'binaryOp': return `(${shape(c[0])} ${n.meta.operator} ${shape(c[1])})`;
+	case 'unaryOp': return `(${n.meta.operator} ${shape(c[0])})`;
+	case 'conditional': return `(${shape(c[0])} ? ${shape(c[1])} : ${shape(c[2])})`;
+	case '': return c.length === 1 ? shape(c[0]) : '_';
+	default: return '_';
+	}
+}
+
+// The first expression whose operator tree differs, or null.
+async function differShapes(ourShapes) {
+	for (const [src, ours] of Object.entries(ourShapes)) {
+		let theirs;
+		try {
+			theirs = shape(await getExpressionAst('shape.tf', src));
+		} catch (e) {
+			return `hclsyntax cannot parse ${JSON.stringify(src)} alone: ${String(e.message || e).slice(0, 200)}`;
+		}
+		if (theirs !== ours)
+			return `operators of ${JSON.stringify(src).slice(0, 200)}: ours ${ours}, hclsyntax ${theirs}`;
+	}
+	return null;
+}
 
 // The first difference between two JSON values, as "path: ours X, hcl2json Y",
 // or null. Objects compare as key sets (order is not structure), arrays
@@ -43,7 +73,7 @@ function differ(ours, theirs, where) {
 (async () => {
 	const lines = fs.readFileSync(process.argv[3], 'utf8').split('\n').filter((l) => l);
 	for (const line of lines) {
-		const [tf, ourFile, ourStatus, expect] = line.split('\t');
+		const [tf, ourFile, ourStatus, expect, shapesFile] = line.split('\t');
 		const name = path.basename(path.dirname(tf)) + '/' + path.basename(tf);
 		let theirs = null, theirError = null;
 		try {
@@ -62,7 +92,8 @@ function differ(ours, theirs, where) {
 		} else if (oursFailed) {
 			verdict = 'ours rejects it: ' + fs.readFileSync(ourFile, 'utf8').trim().slice(0, 300);
 		} else {
-			verdict = differ(JSON.parse(fs.readFileSync(ourFile, 'utf8')), theirs, '$');
+			verdict = differ(JSON.parse(fs.readFileSync(ourFile, 'utf8')), theirs, '$') ||
+				await differShapes(JSON.parse(fs.readFileSync(shapesFile, 'utf8')));
 		}
 		console.log(verdict ? `FAIL ${name}\t${verdict}` : `PASS ${name}`);
 	}

@@ -15,8 +15,11 @@
 #    range the parser gave the expression, so the two parsers must agree
 #    on where every expression starts and ends (byte for byte, including
 #    comments and spacing inside it).
-# Operator precedence is not visible in this shape; tests/test_hcl.c
-# checks it.
+# Operator precedence is not visible in that shape, so then every operator
+# or conditional expression anywhere in the file (hcl_dump --shapes) is
+# given by its source text to hclsyntax alone (getExpressionAst), and both
+# trees must nest the same operators the same way: "a || b && !c" is
+# (_ logicalOr (_ logicalAnd (logicalNot _))) in both.
 #
 # The package is taken from $HCL2JSON_DIR, else .ci/node/node_modules
 # (.ci/run installs it there); without it or node every line is a SKIP.
@@ -47,7 +50,9 @@ for entry in "${files[@]}"; do
 	st=0
 	"$HCL_DUMP" "$f" >"$WORK/$i.json" 2>"$WORK/$i.err" || st=$?
 	[ $st -eq 0 ] || mv "$WORK/$i.err" "$WORK/$i.json"
-	printf '%s\t%s\t%s\t%s\n' "$f" "$WORK/$i.json" "$st" "${entry#*$'\t'}" >>"$manifest"
+	[ $st -ne 0 ] || "$HCL_DUMP" --shapes "$f" >"$WORK/$i.shapes" || st=$?
+	printf '%s\t%s\t%s\t%s\t%s\n' "$f" "$WORK/$i.json" "$st" "${entry#*$'\t'}" \
+		"$WORK/$i.shapes" >>"$manifest"
 done
 
 n=0
