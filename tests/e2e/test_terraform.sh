@@ -480,4 +480,16 @@ dw audit -C "$WORK/aws" --format json
 json_check "audit: the Terraform history's findings, ssh and elasticsearch among them" \
 	"{'DW-NET-003','DW-NET-001','DW-EVAL-001','DW-PARSE-001'} <= {x['rule'] for x in f}"
 
+# ---- surface ----------------------------------------------------------------
+dw surface -C "$WORK/gcp" HEAD~1
+case "$OUT" in
+*"tf:.:google_compute_network.vpc  net.tf:1"*"allows: tcp/22 from gcp-tag:bastion") ok "surface: the GCP network: the tcp deny at 900 leaves only the bastion tag's ssh" ;;
+*) not_ok "surface: the GCP network: the tcp deny at 900 leaves only the bastion tag's ssh" "$OUT" "$ERR" ;;
+esac
+dw surface -C "$WORK/gcp" HEAD
+case "$OUT" in
+*"bad.tf:5:"*"expected a port or range"*) ok "surface: a module that does not parse is reported at its file:line" ;;
+*) not_ok "surface: a module that does not parse is reported at its file:line" "$OUT" "$ERR" ;;
+esac
+
 done_testing
