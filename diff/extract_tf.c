@@ -110,6 +110,21 @@ static struct tf_value *tf_rule_get(struct tf_rule *tr, const char *name, unsign
 	return v;
 }
 
+/* What a value is, for a message about the wrong kind. */
+static const char *tf_value_kind_name(const struct tf_value *v)
+{
+	switch (v->kind) {
+	case TF_VALUE_LIST:
+		return "a list";
+	case TF_VALUE_MAP:
+		return "a map";
+	case TF_VALUE_REF:
+		return v->text;
+	default:
+		return tf_value_text(v) ? tf_value_text(v) : "null";
+	}
+}
+
 /* A string (or number) attribute; NULL when absent or not known. New string. */
 static char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line_out)
 {
@@ -121,10 +136,18 @@ static char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line
 	if (!v)
 		return NULL;
 	if (!tf_value_text(v)) {
-		tf_rule_bad(tr, line, "expected a string", name);
+		g_autofree char *what = g_strdup_printf("expected a string for %s", name);
+
+		tf_rule_bad(tr, line, what, tf_value_kind_name(v));
 		return NULL;
 	}
 	return g_strdup(tf_value_text(v));
+}
+
+static void tf_rule_missing(struct tf_rule *tr, unsigned line, const char *what)
+{
+	tf_error(tr->c, line, "%s: %s", tr->address, what);
+	tr->bad = true;
 }
 
 static bool tf_rule_bool(struct tf_rule *tr, const char *name, bool dflt)
@@ -157,7 +180,9 @@ static bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_ite
 		return true;
 	}
 	if (v->kind != TF_VALUE_LIST) {
-		tf_rule_bad(tr, line, "expected a list", name);
+		g_autofree char *what = g_strdup_printf("expected a list for %s", name);
+
+		tf_rule_bad(tr, line, what, tf_value_kind_name(v));
 		return true;
 	}
 	for (guint i = 0; i < v->items->len; i++)
@@ -194,7 +219,8 @@ static bool tf_rule_int(struct tf_rule *tr, const char *name, gint64 lo, gint64 
 
 /* ---- sources ---------------------------------------------------------- */
 
-/* A CIDR of the family the attribute names. */
+/* An address block; one of the other family in cidr_blocks (which AWS
+ * refuses) counts as written, which can only overstate what gets in. */
 static void tf_source_cidr(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
 	srcset *src = user_data;
@@ -411,7 +437,7 @@ static void tf_aws_sg_rule(struct tf_ctx *c, const char *address, const struct h
 		g_autofree char *again = tf_rule_string(&tr, "type", NULL);
 
 		if (!tr.unknown)
-			tf_rule_bad(&tr, res->line, "expected type = \"ingress\" or \"egress\"", type ? type : "");
+			tf_rule_bad(&tr, res->line, "expected type = \"ingress\" or \"egress\"", type ? type : "nothing");
 		return;
 	}
 	tf_aws_rule_add(&tr, vpc_rule ? "ip_protocol" : "protocol", vpc_rule, self);
@@ -431,12 +457,12 @@ static void tf_nacl_rule_add(struct tf_rule *tr, bool inline_block)
 	if (action && g_ascii_strcasecmp(action, "allow") != 0 && g_ascii_strcasecmp(action, "deny") != 0)
 		tf_rule_bad(tr, line, "expected allow or deny", action);
 	else if (!action && !tr->unknown)
-		tf_rule_bad(tr, tr->line, "expected an action", "");
+		tf_rule_missing(tr, tr->line, "no rule_action (action)");
 	ports_ok = tf_aws_ports(tr, "protocol", &proto_lo, &proto_hi, &port_lo, &port_hi);
 	any |= tf_rule_each(tr, "cidr_block", false, tf_source_cidr, src);
 	any |= tf_rule_each(tr, "ipv6_cidr_block", false, tf_source_cidr, src);
 	if (!any && !tr->unknown && !tr->bad)
-		tf_rule_bad(tr, tr->line, "expected cidr_block or ipv6_cidr_block", "");
+		tf_rule_missing(tr, tr->line, "no cidr_block or ipv6_cidr_block");
 	if (!ports_ok || !number_ok || tr->bad || tr->unknown)
 		return;
 	resource_add_rule(tr->r, tr->address, tr->line, g_ascii_strcasecmp(action, "allow") == 0, number,
@@ -692,7 +718,7 @@ static exposure *tf_gcp_match(struct tf_rule *tr, const struct hcl_block *b, con
 		tf_rule_bad(&part, line, "expected a protocol (all, tcp, udp, icmp, esp, ah, sctp, ipip, 0..255)",
 		            proto);
 	else if (!proto && !part.unknown)
-		tf_rule_bad(&part, b->line, "expected a protocol", "");
+		tf_rule_missing(&part, b->line, "no protocol");
 	if (!tf_rule_each(&part, "ports", true, tf_port_item, ranges)) {
 		unsigned all[] = { 0, EXPOSURE_PORT_MAX };
 
@@ -744,8 +770,11 @@ static void tf_gcp_firewall_rules(struct tf_rule *tr, const char *address)
 			tf_source_atom(tr, v->items->pdata[i], prefixes[k], at, src);
 			any = true;
 		}
-		if (v && v->kind != TF_VALUE_LIST)
-			tf_rule_bad(tr, at, "expected a list", keys[k]);
+		if (v && v->kind != TF_VALUE_LIST) {
+			g_autofree char *what = g_strdup_printf("expected a list for %s", keys[k]);
+
+			tf_rule_bad(tr, at, what, tf_value_kind_name(v));
+		}
 	}
 	/* An ingress rule that names no source admits every IPv4 address. */
 	if (!any && !tr->unknown)
