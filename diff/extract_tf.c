@@ -47,6 +47,7 @@ struct tf_ctx {
 	GPtrArray *found;  /* struct resource *, owned */
 	const char *path;  /* the file being read */
 	struct dw_problems problems;
+	GHashTable *networks; /* google_compute_network name -> address; owned strings */
 };
 
 static void tf_error(struct tf_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -812,8 +813,11 @@ static char *tf_gcp_network(struct tf_ctx *c, const struct hcl_body *body, char 
 		return g_strdup(v->text);
 	if ((text = tf_value_text(v)) != NULL) {
 		const char *slash = strrchr(text, '/');
+		const char *name = slash ? slash + 1 : text;
+		const char *address = g_hash_table_lookup(c->networks, name);
 
-		return g_strconcat("network:", slash ? slash + 1 : text, NULL);
+		/* A network of the module named by its name is that network. */
+		return address ? g_strdup(address) : g_strconcat("network:", name, NULL);
 	}
 	*why_out = g_strdup(tf_value_unknown(v) ? tf_value_unknown(v) : "not a network");
 	return NULL;
@@ -1117,6 +1121,25 @@ static void tf_declare(struct tf_ctx *c, const struct hcl_body *body)
 	}
 }
 
+/* The names of the module's google_compute_network resources, when known. */
+static void tf_networks(struct tf_ctx *c, const struct hcl_body *body)
+{
+	for (guint i = 0; i < body->items->len; i++) {
+		const struct hcl_item *it = body->items->pdata[i];
+		const struct hcl_attribute *name;
+		g_autoptr(tf_value) v = NULL;
+
+		if (it->kind != HCL_ITEM_BLOCK || strcmp(it->block.type, "resource") != 0 ||
+		    it->block.labels->len != 2 || strcmp(it->block.labels->pdata[0], "google_compute_network") != 0 ||
+		    !(name = hcl_body_attribute(it->block.body, "name")))
+			continue;
+		v = tf_eval_expr(c->ev, name->expr);
+		if (v->kind == TF_VALUE_STRING)
+			g_hash_table_replace(c->networks, g_strdup(v->text),
+			                     g_strconcat("google_compute_network.", it->block.labels->pdata[1], NULL));
+	}
+}
+
 static void tf_resources(struct tf_ctx *c, const struct hcl_body *body)
 {
 	for (guint i = 0; i < body->items->len; i++) {
@@ -1272,7 +1295,8 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 	g_autoptr(tf_eval) ev = tf_eval_new();
 	g_autoptr(GString) all = g_string_new(NULL);
 	g_autofree char *failed = NULL;
-	struct tf_ctx c = { .dir = dir, .ev = ev, .found = found };
+	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	struct tf_ctx c = { .dir = dir, .ev = ev, .found = found, .networks = networks };
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = &files[i];
@@ -1294,6 +1318,10 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 		else
 			tf_tfvars(&c, parsed->pdata[i], rank);
 		tf_file_done(&c, all, &failed);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (tf_file_rank(order[i]) == 0)
+			tf_networks(&c, ((const struct hcl_file *)parsed->pdata[i])->body);
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (tf_file_rank(order[i]) != 0)

@@ -426,6 +426,26 @@ static void test_tf__gcp_deny_wins_at_equal_priority(void **state)
 	assert_exposure(find(out, "tf:.:network:default"), "tcp/80 from 0.0.0.0/0; udp/0-65535 from gcp-tag:web");
 }
 
+/* A firewall naming a network of the module by its name joins that network. */
+static void test_tf__gcp_network_by_name_or_reference_is_one_list(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "fw.tf",
+		"resource \"google_compute_network\" \"vpc\" {\n  name = \"main-vpc\"\n}\n"
+		"resource \"google_compute_firewall\" \"a\" {\n  network = google_compute_network.vpc.name\n"
+		"  source_ranges = [\"0.0.0.0/0\"]\n  allow {\n    protocol = \"tcp\"\n    ports = [\"22\"]\n  }\n}\n"
+		"resource \"google_compute_firewall\" \"d\" {\n"
+		"  network = \"projects/p/global/networks/main-vpc\"\n  priority = 10\n"
+		"  source_ranges = [\"0.0.0.0/0\"]\n  deny {\n    protocol = \"all\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_int_equal(out->len, 1);
+	assert_exposure(find(out, "tf:.:google_compute_network.vpc"), "nothing");
+}
+
 static void test_tf__nacl_first_match_by_number(void **state)
 {
 	g_autoptr(GError) error = NULL;
@@ -498,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_tf__count_zero_creates_nothing),
 		cmocka_unit_test(test_tf__azure_defaults_and_deny_scope),
 		cmocka_unit_test(test_tf__gcp_deny_wins_at_equal_priority),
+		cmocka_unit_test(test_tf__gcp_network_by_name_or_reference_is_one_list),
 		cmocka_unit_test(test_tf__nacl_first_match_by_number),
 		cmocka_unit_test(test_tf__malformed_fails),
 	};
