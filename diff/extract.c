@@ -62,7 +62,7 @@ static bool extract_is_compose(const char *path)
 bool extract_path_may_match(const char *path)
 {
 	if (extract_es_service(path) != NULL || extract_svc_path(path) ||
-	    extract_svc_yaml_service(path) != NULL)
+	    extract_svc_yaml_service(path) != NULL || extract_tf_path(path))
 		return true;
 	for (size_t i = 0; i < G_N_ELEMENTS(extract_suffixes); i++) {
 		if (extract_has_suffix_ci(path, extract_suffixes[i]))
@@ -152,7 +152,8 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	if (extract_svc_yaml_service(path) != NULL)
 		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
 		       extract_svc_yaml(found, d, extract_svc_yaml_service(path), error);
-	if (!extract_path_may_match(path))
+	/* Terraform is read a module (a directory) at a time: extract_tf_module(). */
+	if (!extract_path_may_match(path) || extract_tf_path(path))
 		return true;
 	formats = extract_sniff(data, len, &escaped);
 	if (formats == EXTRACT_NONE && !escaped)

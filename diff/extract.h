@@ -24,6 +24,10 @@
  *   k8s:KIND/NS/NAME      a Kubernetes Service, NetworkPolicy, Ingress or workload
  *                         (namespace "default" when absent): k8s:Service/default/web
  *   compose:FILE:SERVICE  a docker-compose service: compose:deploy/compose.yml:elasticsearch
+ *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
+ *                         top) and resource address, "tf:infra/net:aws_security_group.web";
+ *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
+ *                         or "tf:DIR:network:NAME" for one named outside the module
  */
 #ifndef DW_EXTRACT_H
 #define DW_EXTRACT_H
@@ -47,6 +51,7 @@ struct resource_rule {
 	bool allow;
 	int64_t priority;  /* RESOURCE_FIRST_MATCH: lower goes first; ties keep document order */
 	exposure *match;   /* what the rule matches; owned */
+	char *file;        /* joined from a fragment in another file: that file; else NULL; owned */
 };
 
 /*
@@ -77,6 +82,7 @@ struct resource_setting {
 struct resource_unknown {
 	char *what;   /* "sourceAddressPrefix is [concat(...)], not evaluated"; owned */
 	unsigned line;
+	char *file;   /* as for struct resource_rule; owned, or NULL */
 };
 
 struct resource {
@@ -167,6 +173,24 @@ bool extract_path_may_match(const char *path);
  * so cannot be analysed (a finding of its own, not a parse error).
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+
+/*
+ * Terraform (extract_tf.c): a module is a directory, read as one unit.
+ * extract_tf_path() says whether a path is one of its files (.tf, .tfvars);
+ * extract_file() reads none of them. extract_tf_module() appends the
+ * resources of the module in dir (its .tf and .tfvars files, n of them;
+ * all borrowed) to out, like extract_file(); on failure *failed_out (when
+ * not NULL) is set to the path of the first file that could not be
+ * analysed, a new string.
+ */
+struct extract_tf_file {
+	const char *path;
+	const char *data;
+	size_t len;
+};
+bool extract_tf_path(const char *path);
+bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
+                       char **failed_out, GError **error);
 
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);

@@ -590,10 +590,8 @@ static void arm_add_tag(srcset *src, const char *tag)
  * (a "deny *" rule shadows AllowVnetInBound). "Internet" is all
  * addresses; DESIGN.md treats it as such.
  */
-static void arm_rule_source(struct arm_rule *ar, const char *key, const char *text, unsigned line,
-                            void *user_data)
+bool arm_source_add(srcset *src, const char *text)
 {
-	srcset *src = user_data;
 	g_autoptr(GError) cidr_error = NULL;
 
 	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
@@ -603,12 +601,20 @@ static void arm_rule_source(struct arm_rule *ar, const char *key, const char *te
 	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
 		srcset_add_all_addresses(src);
 	} else if (srcset_add_cidr(src, text, &cidr_error)) {
-		return;
+		return true;
 	} else if (arm_is_tag(text)) {
 		arm_add_tag(src, text);
 	} else {
-		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
+		return false;
 	}
+	return true;
+}
+
+static void arm_rule_source(struct arm_rule *ar, const char *key, const char *text, unsigned line,
+                            void *user_data)
+{
+	if (!arm_source_add(user_data, text))
+		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
 }
 
 static void arm_rule_asg(struct arm_rule *ar, const char *key, const char *text, unsigned line,
@@ -640,7 +646,7 @@ static bool arm_rule_asgs(struct arm_rule *ar, srcset *src)
 }
 
 /* Protocol names of securityRules (case-insensitive). */
-static bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
+bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
 {
 	static const struct {
 		const char *name;
@@ -799,7 +805,7 @@ static char *arm_name(const struct arm_scope *s, const struct doc_node *n, char 
 }
 
 /* Azure's default inbound rules, in every NSG. */
-static void arm_add_default_rules(struct resource *r)
+void arm_add_default_rules(struct resource *r)
 {
 	g_autoptr(srcset) vnet = srcset_new();
 	g_autoptr(srcset) lb = srcset_new();

@@ -256,7 +256,7 @@ static bool cfn_parse_int(const char *text, gint64 lo, gint64 hi, gint64 *out)
 	       text[0] != '+';
 }
 
-static bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
+bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
 {
 	static const struct {
 		const char *name;

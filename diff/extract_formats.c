@@ -19,6 +19,14 @@ static const struct extract_format_info extract_format_table[] = {
 	  "aws-sg:LOGICAL-ID" },
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
+	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
+	  "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), aws_network_acl "
+	  "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
+	  "google_compute_firewall (per network), aws_db_instance.publicly_accessible, open "
+	  "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
+	  "public_network_access_enabled; variables from defaults and tfvars, locals, concat, "
+	  "flatten, tolist, toset, cidrsubnet; anything else an explicit unknown",
+	  "tf:DIR:TYPE.NAME" },
 	{ "Kubernetes manifests", "*.yml, *.yaml, *.json",
 	  "contains both apiVersion and kind; a Helm template ({{ }}) is reported as not analysable",
 	  "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of its "

@@ -14,6 +14,7 @@ static void resource_rule_free(void *p)
 	struct resource_rule *rule = p;
 
 	g_free(rule->name);
+	g_free(rule->file);
 	exposure_free(rule->match);
 	g_free(rule);
 }
@@ -33,6 +34,7 @@ static void resource_unknown_free(void *p)
 	struct resource_unknown *u = p;
 
 	g_free(u->what);
+	g_free(u->file);
 	g_free(u);
 }
 
@@ -212,6 +214,7 @@ struct resource *resource_copy(const struct resource *r)
 
 		resource_add_rule(c, rule->name, rule->line, rule->allow, rule->priority,
 		                  exposure_copy(rule->match));
+		((struct resource_rule *)g_ptr_array_index(c->rules, i))->file = g_strdup(rule->file);
 	}
 	for (guint i = 0; i < r->settings->len; i++) {
 		const struct resource_setting *st = r->settings->pdata[i];
@@ -222,6 +225,7 @@ struct resource *resource_copy(const struct resource *r)
 		const struct resource_unknown *u = r->unknowns->pdata[i];
 
 		resource_add_unknown(c, u->line, "%s", u->what);
+		((struct resource_unknown *)g_ptr_array_index(c->unknowns, i))->file = g_strdup(u->file);
 	}
 	if (r->exposure_)
 		c->exposure_ = exposure_copy(r->exposure_);
@@ -238,6 +242,19 @@ static void resource_move_items(GPtrArray *dst, GPtrArray *src)
 
 static void resource_merge(struct resource *dst, struct resource *src)
 {
+	/* Rules and unknowns keep the file they were written in, for findings. */
+	for (guint i = 0; g_strcmp0(dst->file, src->file) != 0 && i < src->rules->len; i++) {
+		struct resource_rule *rule = src->rules->pdata[i];
+
+		if (!rule->file)
+			rule->file = g_strdup(src->file);
+	}
+	for (guint i = 0; g_strcmp0(dst->file, src->file) != 0 && i < src->unknowns->len; i++) {
+		struct resource_unknown *u = src->unknowns->pdata[i];
+
+		if (!u->file)
+			u->file = g_strdup(src->file);
+	}
 	g_clear_pointer(&dst->exposure_, exposure_free);
 	resource_move_items(dst->rules, src->rules);
 	resource_move_items(dst->settings, src->settings);

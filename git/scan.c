@@ -37,6 +37,7 @@
 struct scan_cached {
 	GPtrArray *resources; /* struct resource *, never handed out: callers get copies */
 	GError *error;        /* the file could not be analysed */
+	char *error_file;     /* a Terraform module: the file that could not be, else NULL */
 };
 
 struct scan {
@@ -69,6 +70,7 @@ static void scan_cached_free(struct scan_cached *c)
 	if (c->resources)
 		g_ptr_array_unref(c->resources);
 	g_clear_error(&c->error);
+	g_free(c->error_file);
 	g_free(c);
 }
 
@@ -275,6 +277,7 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 			GBytes *data = NULL;
 
 			if (!files[j] || files[j]->data || files[j]->special != GITWALK_REGULAR ||
+			    extract_tf_path(files[j]->path) ||
 			    !scan_prefetch_read(&data, s, queued, files[j], scan_cache_key(files[j])))
 				continue;
 			job = g_new0(struct scan_job, 1);
@@ -376,6 +379,231 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 
 
 /*
+ * Terraform: a module is a directory, extracted as one unit from all its
+ * .tf and .tfvars files at one side (the base tree's, with the changes laid
+ * over), and cached under the ids of all of them. With no base (--files)
+ * the changed files alone are the module.
+ */
+
+/* The directory of a path, "." at the top. New string. */
+static char *scan_tf_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? g_strndup(path, (gsize)(slash - path)) : g_strdup(".");
+}
+
+static const char *scan_change_path(const struct gitwalk_change *c)
+{
+	return c->new_file ? c->new_file->path : c->old_file->path;
+}
+
+/* Adds the directory of a Terraform file to dirs (a set of owned strings). */
+static void scan_tf_note(GHashTable *dirs, const char *path)
+{
+	if (extract_tf_path(path))
+		g_hash_table_add(dirs, scan_tf_dir(path));
+}
+
+static struct gitwalk_file *scan_file_copy(const struct gitwalk_file *f)
+{
+	struct gitwalk_file *c = g_new0(struct gitwalk_file, 1);
+
+	c->path = g_strdup(f->path);
+	c->special = f->special;
+	c->id = f->id;
+	c->data = f->data ? g_bytes_ref(f->data) : NULL;
+	return c;
+}
+
+/* The Terraform files directly in dir of base (struct gitwalk_file *). */
+static bool scan_tf_base_files(struct scan *s, GPtrArray *out, git_tree *base, const char *dir,
+                               GError **error)
+{
+	git_tree_entry *entry = NULL;
+	git_tree *sub = NULL;
+	int rc;
+
+	if (!base || !s->repo)
+		return true;
+	if (strcmp(dir, ".") != 0) {
+		rc = git_tree_entry_bypath(&entry, base, dir);
+		if (rc == GIT_ENOTFOUND)
+			return true;
+		if (rc < 0 || (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+		               git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0)) {
+			git_tree_entry_free(entry);
+			gitwalk_set_error(error, "reading a Terraform module directory");
+			return false;
+		}
+		git_tree_entry_free(entry);
+		if (!sub)
+			return true;
+	}
+	for (size_t i = 0; i < git_tree_entrycount(sub ? sub : base); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(sub ? sub : base, i);
+		struct gitwalk_file *f;
+
+		if (!extract_tf_path(git_tree_entry_name(e)) || git_tree_entry_type(e) == GIT_OBJECT_TREE)
+			continue;
+		f = g_new0(struct gitwalk_file, 1);
+		f->path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
+		                                : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
+		f->id = *git_tree_entry_id(e);
+		if (git_tree_entry_type(e) == GIT_OBJECT_COMMIT)
+			f->special = GITWALK_SUBMODULE;
+		else if (git_tree_entry_filemode(e) == GIT_FILEMODE_LINK)
+			f->special = GITWALK_SYMLINK;
+		g_ptr_array_add(out, f);
+	}
+	git_tree_free(sub);
+	return true;
+}
+
+static int scan_file_compare(const void *a, const void *b)
+{
+	const struct gitwalk_file *fa = *(const struct gitwalk_file *const *)a;
+	const struct gitwalk_file *fb = *(const struct gitwalk_file *const *)b;
+
+	return strcmp(fa->path, fb->path);
+}
+
+/* The files of module dir at one side: base's, with the changes laid over. */
+static bool scan_tf_files(struct scan *s, GPtrArray *out, git_tree *base, GPtrArray *changes,
+                          bool new_side, const char *dir, GError **error)
+{
+	if (!scan_tf_base_files(s, out, base, dir, error))
+		return false;
+	for (guint i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
+		const char *path = scan_change_path(c);
+		g_autofree char *at = scan_tf_dir(path);
+
+		if (!extract_tf_path(path) || strcmp(at, dir) != 0)
+			continue;
+		for (guint j = out->len; j-- > 0;) {
+			if (strcmp(((struct gitwalk_file *)out->pdata[j])->path, path) == 0)
+				g_ptr_array_remove_index(out, j);
+		}
+		if (f)
+			g_ptr_array_add(out, scan_file_copy(f));
+	}
+	for (guint j = out->len; j-- > 0;) {
+		if (scan_skips(s, ((struct gitwalk_file *)out->pdata[j])->path))
+			g_ptr_array_remove_index(out, j);
+	}
+	g_ptr_array_sort(out, scan_file_compare);
+	return true;
+}
+
+static char *scan_tf_key(const char *dir, GPtrArray *files)
+{
+	g_autoptr(GString) key = g_string_new("tf:");
+
+	g_string_append(key, dir);
+	for (guint i = 0; i < files->len; i++) {
+		g_autofree char *one = scan_cache_key(files->pdata[i]);
+
+		g_string_append_c(key, '\n');
+		g_string_append(key, one);
+	}
+	return g_string_free(g_steal_pointer(&key), FALSE);
+}
+
+/* Reads and extracts a module outside the cache. Fails only when git fails. */
+static bool scan_tf_parse(struct scan_cached **out, struct scan *s, const char *dir, GPtrArray *files,
+                          GError **error)
+{
+	g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	g_autofree struct extract_tf_file *parts = g_new0(struct extract_tf_file, files->len + 1);
+	struct scan_cached *c = g_new0(struct scan_cached, 1);
+
+	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	for (guint i = 0; i < files->len; i++) {
+		const struct gitwalk_file *f = files->pdata[i];
+		GBytes *data = NULL;
+		GError *local = NULL;
+
+		if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local)) {
+			if (!g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
+				g_propagate_error(error, local);
+				scan_cached_free(c);
+				return false;
+			}
+			c->error = local;
+			c->error_file = g_strdup(f->path);
+			*out = c;
+			return true;
+		}
+		g_ptr_array_add(blobs, data);
+		parts[i].path = f->path;
+		parts[i].data = g_bytes_get_data(data, &parts[i].len);
+	}
+	extract_tf_module(c->resources, dir, parts, files->len, &c->error_file, &c->error);
+	for (guint i = 0; i < c->resources->len; i++)
+		exposure_free(resource_exposure(c->resources->pdata[i]));
+	*out = c;
+	return true;
+}
+
+/* Adds the resources of module dir at one side, or its failure. */
+static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tree *base,
+                                 GPtrArray *changes, bool new_side, const char *dir, GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	const struct scan_cached *cached;
+	struct scan_cached *c;
+	char *key;
+
+	if (!scan_tf_files(s, files, base, changes, new_side, dir, error))
+		return false;
+	for (guint j = files->len; j-- > 0;) {
+		const struct gitwalk_file *f = files->pdata[j];
+
+		if (f->special == GITWALK_REGULAR)
+			continue;
+		g_ptr_array_add(side->failures, rulepack_not_followed(s->pack, f->path,
+		                                                      f->special == GITWALK_SYMLINK));
+		g_ptr_array_remove_index(files, j);
+	}
+	if (files->len == 0)
+		return true;
+	key = scan_tf_key(dir, files);
+	cached = scan_cache_lookup(s, key);
+	if (!cached) {
+		if (!scan_tf_parse(&c, s, dir, files, error)) {
+			g_free(key);
+			return false;
+		}
+		cached = scan_cache_add(s, key, c);
+	} else {
+		g_free(key);
+	}
+	if (cached->error) {
+		g_ptr_array_add(side->failures, rulepack_parse_failure(s->pack, cached->error,
+		                                                       cached->error_file));
+		return true;
+	}
+	for (guint i = 0; i < cached->resources->len; i++)
+		g_ptr_array_add(side->resources, cached->resources->pdata[i]);
+	return true;
+}
+
+/* Adds every module in dirs. */
+static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tree *base,
+                                  GPtrArray *changes, bool new_side, GHashTable *dirs, GError **error)
+{
+	g_autofree const char **list = (const char **)g_hash_table_get_keys_as_array(dirs, NULL);
+
+	for (guint i = 0; list[i]; i++) {
+		if (!scan_side_add_module(s, side, base, changes, new_side, list[i], error))
+			return false;
+	}
+	return true;
+}
+
+/*
  * Fills side with every file of base, except that a path named in
  * changes takes the change's file on that side (or is gone).
  */
@@ -384,6 +612,7 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 {
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
 	g_autoptr(GHashTable) changed = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) tf_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	if (base && !gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
 		return false;
@@ -393,30 +622,40 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 		const char *path = c->new_file ? c->new_file->path : c->old_file->path;
 
 		g_hash_table_add(changed, (gpointer)path);
-		if (f && !scan_side_add(s, side, f, error))
+		scan_tf_note(tf_dirs, path);
+		if (f && !extract_tf_path(path) && !scan_side_add(s, side, f, error))
 			return false;
 	}
 	for (guint i = 0; i < files->len; i++) {
 		struct gitwalk_file *f = files->pdata[i];
 
-		if (!g_hash_table_contains(changed, f->path) && !scan_skips(s, f->path) &&
-		    !scan_side_add(s, side, f, error))
+		if (extract_tf_path(f->path))
+			scan_tf_note(tf_dirs, f->path);
+		else if (!g_hash_table_contains(changed, f->path) && !scan_skips(s, f->path) &&
+		         !scan_side_add(s, side, f, error))
 			return false;
 	}
+	if (!scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
+		return false;
 	scan_side_join(side);
 	return true;
 }
 
-static bool scan_side_scoped(struct scan *s, struct scan_side *side, GPtrArray *changes,
+static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *base, GPtrArray *changes,
                              bool new_side, GError **error)
 {
+	g_autoptr(GHashTable) tf_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
 	for (guint i = 0; i < changes->len; i++) {
 		struct gitwalk_change *c = changes->pdata[i];
 		struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
 
-		if (f && !scan_side_add(s, side, f, error))
+		scan_tf_note(tf_dirs, scan_change_path(c));
+		if (f && !extract_tf_path(scan_change_path(c)) && !scan_side_add(s, side, f, error))
 			return false;
 	}
+	if (!scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
+		return false;
 	scan_side_join(side);
 	return true;
 }
@@ -430,16 +669,20 @@ static bool scan_has_fragment(GPtrArray *resources)
 	return false;
 }
 
-/* Old resources from a file that cannot be read now cannot be compared. */
+/* Old resources from a file that cannot be read now cannot be compared;
+ * for a Terraform file, nothing of its module can. */
 static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures)
 {
 	for (guint i = 0; i < failures->len; i++) {
 		const struct finding *f = failures->pdata[i];
+		g_autofree char *dir = scan_tf_dir(f->file);
+		g_autofree char *module = g_strdup_printf("tf:%s:", dir);
 
 		for (guint j = old_resources->len; j-- > 0;) {
 			const struct resource *r = old_resources->pdata[j];
 
-			if (strcmp(r->file, f->file) == 0)
+			if (strcmp(r->file, f->file) == 0 ||
+			    (extract_tf_path(f->file) && g_str_has_prefix(r->identity, module)))
 				g_ptr_array_remove_index(old_resources, j);
 		}
 	}
@@ -499,8 +742,8 @@ static bool scan_load_sides(struct scan *s, struct scan_side *old_side, struct s
                             GPtrArray *changes, git_tree *old_base, git_tree *new_base,
                             GError **error)
 {
-	if (!scan_side_scoped(s, old_side, changes, false, error) ||
-	    !scan_side_scoped(s, new_side, changes, true, error))
+	if (!scan_side_scoped(s, old_side, old_base, changes, false, error) ||
+	    !scan_side_scoped(s, new_side, new_base, changes, true, error))
 		return false;
 	if (!scan_has_fragment(old_side->resources) && !scan_has_fragment(new_side->resources))
 		return true;

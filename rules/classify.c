@@ -118,20 +118,28 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	return f;
 }
 
-/* Line of the first allow rule of r that admits part of region. */
-static unsigned classify_rule_line(const struct resource *r, const exposure *region)
+/*
+ * The first allow rule of r that admits part of region, or NULL; for a
+ * first-match list the first in evaluation order (lowest priority), since
+ * that is the rule that lets the region in.
+ */
+static const struct resource_rule *classify_rule_at(const struct resource *r, const exposure *region)
 {
+	const struct resource_rule *best = NULL;
+
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
 		g_autoptr(exposure) both = NULL;
 
-		if (!rule->allow)
+		if (!rule->allow || (best && rule->priority >= best->priority))
 			continue;
 		both = exposure_intersect(rule->match, region);
 		if (!exposure_is_empty(both))
-			return rule->line;
+			best = rule;
+		if (best && r->model != RESOURCE_FIRST_MATCH)
+			break;
 	}
-	return 0;
+	return best;
 }
 
 static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
@@ -235,6 +243,7 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 	g_autofree char *after_text = exposure_to_string(after);
 	GString *msg = g_string_new(NULL);
 	const struct resource *auth_off;
+	const struct resource_rule *at;
 	struct finding *f;
 
 	if (strcmp(rule_id, "DW-NET-001") == 0) {
@@ -257,8 +266,12 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 			g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
 			                       auth_off->file, s->raw);
 	}
-	f = classify_finding(p, rule_id, c, text, before_text, classify_rule_line(c->new_r, region),
-	                     g_string_free(msg, FALSE));
+	at = classify_rule_at(c->new_r, region);
+	f = classify_finding(p, rule_id, c, text, before_text, at ? at->line : 0, g_string_free(msg, FALSE));
+	if (at && at->file) {
+		g_free(f->file);
+		f->file = g_strdup(at->file);
+	}
 	f->after = g_steal_pointer(&after_text);
 	g_ptr_array_add(out, f);
 }
@@ -352,12 +365,13 @@ static char *classify_network_place(const struct classify_context *ctx, const ex
 		g_autoptr(exposure) e = resource_exposure(r);
 		g_autoptr(exposure) on = exposure_intersect(e, ports);
 		g_autoptr(exposure) inet = exposure_restrict_sources(on, internet);
-		unsigned line;
+		const struct resource_rule *at;
 
 		if (exposure_is_empty(inet))
 			continue;
-		line = classify_rule_line(r, inet);
-		return g_strdup_printf(" (%s %s at %s:%u)", r->kind, r->name, r->file, line ? line : r->line);
+		at = classify_rule_at(r, inet);
+		return g_strdup_printf(" (%s %s at %s:%u)", r->kind, r->name,
+		                       at && at->file ? at->file : r->file, at ? at->line : r->line);
 	}
 	return g_strdup("");
 }
@@ -474,6 +488,38 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 	return true;
 }
 
+/* Settings (Terraform, extract_tf.c) whose value is exposure in itself. */
+static const struct {
+	const char *key, *value, *rule, *what;
+} classify_unsafe_settings[] = {
+	{ "public", "on", "DW-SET-010", "made publicly accessible" },
+	{ "access_policy", "open", "DW-SET-011", "open to anyone" },
+	{ "public_access_block", "off", "DW-SET-012", "public access block loosened" },
+	{ "public_network_access", "on", "DW-SET-013", "public network access turned on" },
+};
+
+/* A setting that moved to its unsafe value: its finding, else false. */
+static bool classify_unsafe_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                                    const struct compare_setting *s)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(classify_unsafe_settings); i++) {
+		const char *rule = classify_unsafe_settings[i].rule;
+		char *msg;
+
+		if (strcmp(s->key, classify_unsafe_settings[i].key) != 0)
+			continue;
+		if (strcmp(s->new_value, classify_unsafe_settings[i].value) != 0 ||
+		    g_strcmp0(s->old_value, s->new_value) == 0)
+			return true;
+		msg = g_strdup_printf("%s %s %s (%s)", c->new_r->kind, c->new_r->name,
+		                      classify_unsafe_settings[i].what, s->setting->raw);
+		g_ptr_array_add(out, classify_finding(p, rule, c, s->setting->raw,
+		                                      s->old_value ? s->old_value : "unset", s->setting->line, msg));
+		return true;
+	}
+	return false;
+}
+
 static void classify_setting(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                              const struct compare_setting *s, const struct classify_context *ctx)
 {
@@ -484,7 +530,7 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	GString *msg;
 	g_autofree char *region = NULL;
 
-	if (!s->new_value || !s->setting)
+	if (!s->new_value || !s->setting || classify_unsafe_setting(out, p, c, s))
 		return;
 	/* A setting a new file leaves unwritten (line 0) is the program's
 	 * default, in force before the file existed too. */
@@ -525,8 +571,13 @@ static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const st
 	for (guint i = 0; i < c->new_unknowns->len; i++) {
 		const struct resource_unknown *u = c->new_unknowns->pdata[i];
 		char *msg = g_strdup_printf("could not be evaluated: %s", u->what);
+		struct finding *f = classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg);
 
-		g_ptr_array_add(out, classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg));
+		if (u->file) {
+			g_free(f->file);
+			f->file = g_strdup(u->file);
+		}
+		g_ptr_array_add(out, f);
 	}
 }
 

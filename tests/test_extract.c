@@ -163,7 +163,9 @@ static void test_extract__path_may_match(void **state)
 	assert_true(extract_path_may_match("cfn/web.template"));
 	assert_true(extract_path_may_match("config/elasticsearch.yml"));
 	assert_true(extract_path_may_match("opensearch.yml"));
-	assert_false(extract_path_may_match("main.tf"));
+	assert_true(extract_path_may_match("infra/main.tf"));
+	assert_true(extract_path_may_match("prod.auto.tfvars"));
+	assert_false(extract_path_may_match("main.tf.bak"));
 	assert_false(extract_path_may_match("README.md"));
 	assert_false(extract_path_may_match("json"));
 	assert_false(extract_path_may_match("config/elasticsearch.yml.bak"));

@@ -62,6 +62,8 @@ completes "driftwatch explain DW-SET-00<TAB>" "driftwatch explain DW-SET-00" \
 	"DW-SET-001 DW-SET-002 DW-SET-003"
 completes "driftwatch explain DW-SET-03<TAB>" "driftwatch explain DW-SET-03" \
 	"DW-SET-030 DW-SET-031"
+completes "driftwatch explain DW-SET-01<TAB>" "driftwatch explain DW-SET-01" \
+	"DW-SET-010 DW-SET-011 DW-SET-012 DW-SET-013"
 
 repo=$(new_repo refs)
 commit "$repo" "first"

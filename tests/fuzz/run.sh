@@ -22,7 +22,7 @@ ninja -C "$builddir" >/dev/null || exit 2
 mkdir -p "$artifacts"
 
 harnesses=(fuzz_doc_yaml:yaml fuzz_doc_json:json fuzz_exposure_parse:exposure fuzz_extract:extract
-	fuzz_diff_files:diff fuzz_policy:policy fuzz_lineconf:lineconf)
+	fuzz_diff_files:diff fuzz_policy:policy fuzz_lineconf:lineconf fuzz_tf:tf fuzz_hcl:hcl)
 n=0 failed=0 total=0
 for h in "${harnesses[@]}"; do
 	name=${h%%:*} corpus=${h#*:}

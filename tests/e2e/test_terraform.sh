@@ -1,0 +1,495 @@
+#!/usr/bin/env bash
+# test_terraform.sh - Terraform modules through the real git path: each
+# resource type exposing, safe, refactored without effect and malformed,
+# checking rule ids, severities and file:line in the JSON output; the
+# work tree, --files and audit go through the same module reading.
+. "$(dirname "$0")/lib.sh"
+
+# diffc NAME MESSAGE: commits the repo and diffs HEAD~1..HEAD as JSON.
+diffc() {
+	commit "$repo" "$2"
+	dw diff -C "$repo" HEAD~1 HEAD --format json
+}
+
+# ---- aws_security_group, inline ingress ---------------------------------
+repo=$(new_repo aws)
+mkdir -p "$repo/infra/net"
+cat > "$repo/infra/net/main.tf" <<'EOF'
+variable "office" {
+  default = "203.0.113.0/24"
+}
+
+locals {
+  private = ["10.0.0.0/8"]
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = concat(local.private, [var.office])
+  }
+}
+EOF
+commit "$repo" "base"
+
+cat > "$repo/infra/net/main.tf" <<'EOF'
+variable "office" {
+  default = "203.0.113.0/24"
+}
+
+locals {
+  private = ["10.0.0.0/8"]
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = concat(local.private, [var.office])
+  }
+
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+EOF
+diffc "$repo" "open ssh to the world"
+status_is "aws sg: ssh opened, exit 1" 1
+json_check "aws sg: DW-NET-003 high at infra/net/main.tf:19 on tf:infra/net:aws_security_group.web" \
+	"[(x['rule'],x['severity'],x['file'],x['line'],x['resource']) for x in f] == [('DW-NET-003','high','infra/net/main.tf',19,'tf:infra/net:aws_security_group.web')] and f[0]['after']=='tcp/22 from 0.0.0.0/0'"
+
+# Refactor only: the group moves to another file, its blocks are
+# reordered, 0.0.0.0/0 becomes two halves, the office CIDR goes through a
+# local and the list through flatten/toset.
+rm "$repo/infra/net/main.tf"
+cat > "$repo/infra/net/vars.tf" <<'EOF'
+variable "office" {
+  default = "203.0.113.0/24"
+}
+locals {
+  private = ["10.0.0.0/8"]
+  halves  = ["0.0.0.0/1", "128.0.0.0/1"]
+  office  = "${var.office}"
+}
+EOF
+cat > "$repo/infra/net/sg.tf" <<'EOF'
+resource "aws_security_group" "web" {
+  name = "web"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = local.halves
+  }
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "6"
+    cidr_blocks = toset(flatten([local.private, [local.office]]))
+  }
+}
+EOF
+diffc "$repo" "move, reorder, split the CIDR"
+status_is "aws sg: refactor only, exit 0" 0
+json_check "aws sg: moving between files, reordering, splitting a CIDR: no finding" "f == []"
+
+# Narrowed: info only.
+sed -i 's/local.halves/["192.168.0.0\/16"]/' "$repo/infra/net/sg.tf"
+diffc "$repo" "ssh private only"
+json_check "aws sg: narrowing is DW-NET-900 info" "[x['rule'] for x in f] == ['DW-NET-900'] and f[0]['severity']=='info'"
+
+# ---- aws_security_group_rule joined by reference, unknowns --------------
+cat > "$repo/infra/net/rules.tf" <<'EOF'
+variable "admin_cidr" {
+  type = string
+}
+
+resource "aws_security_group_rule" "es" {
+  type              = "ingress"
+  from_port         = 9200
+  to_port           = 9200
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.web.id
+}
+
+resource "aws_security_group_rule" "admin" {
+  type              = "ingress"
+  from_port         = 22
+  to_port           = 22
+  protocol          = "tcp"
+  cidr_blocks       = [var.admin_cidr]
+  security_group_id = aws_security_group.web.id
+}
+
+resource "aws_security_group_rule" "out" {
+  type              = "egress"
+  from_port         = 0
+  to_port           = 0
+  protocol          = "-1"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.web.id
+}
+EOF
+diffc "$repo" "rules in their own resources"
+status_is "sg rules: exit 1" 1
+json_check "sg rule: 9200 from anywhere is DW-NET-001 critical at rules.tf:5, joined to the group" \
+	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and x['file']=='infra/net/rules.tf' and x['line']==5 and x['resource']=='tf:infra/net:aws_security_group.web' for x in f)"
+json_check "sg rule: var with no default is DW-EVAL-001 naming it, at rules.tf:19" \
+	"any(x['rule']=='DW-EVAL-001' and 'cidr_blocks is var.admin_cidr, no default' in x['message'] and x['file']=='infra/net/rules.tf' and x['line']==19 for x in f)"
+json_check "sg rule: the egress rule adds nothing; exactly two findings" "len(f) == 2"
+
+# tfvars: terraform.tfvars gives admin_cidr; an *.auto.tfvars overrides it.
+printf 'admin_cidr = "10.1.0.0/16"\n' > "$repo/infra/net/terraform.tfvars"
+diffc "$repo" "admin cidr from terraform.tfvars"
+json_check "tfvars: the variable is known now: a private widening, no unknown" \
+	"[x['rule'] for x in f] == ['DW-NET-011']"
+printf 'admin_cidr = "198.51.100.0/24"\n' > "$repo/infra/net/zz.auto.tfvars"
+diffc "$repo" "auto.tfvars overrides"
+json_check "tfvars: *.auto.tfvars overrides terraform.tfvars: ssh from 198.51.100.0/24 (DW-NET-003) at rules.tf:14" \
+	"sorted((x['rule'],x['widened'],x['line']) for x in f) == [('DW-NET-003','tcp/22 from 198.51.100.0/24',14), ('DW-NET-900','tcp/22 from 10.1.0.0/16',1)]"
+printf 'admin_cidr = "0.0.0.0/0"\n' > "$repo/infra/net/prod.tfvars"
+diffc "$repo" "a -var-file that disagrees"
+json_check "tfvars: a plain .tfvars that disagrees makes the variable unknown, naming the file" \
+	"sorted(x['rule'] for x in f) == ['DW-EVAL-001','DW-NET-900'] and any('var.admin_cidr, set in prod.tfvars' in x['message'] for x in f)"
+git -C "$repo" rm -q infra/net/prod.tfvars
+commit "$repo" "drop prod.tfvars"
+
+# A group reference that is not a resource of the module: its own resource.
+cat > "$repo/infra/net/ext.tf" <<'EOF'
+resource "aws_security_group_rule" "ext" {
+  type              = "ingress"
+  from_port         = 6379
+  to_port           = 6379
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = "sg-0123456789abcdef0"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "pg" {
+  security_group_id = aws_security_group.web.id
+  ip_protocol       = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_ipv6         = "::/0"
+}
+EOF
+diffc "$repo" "a rule for a group outside the module"
+json_check "unresolved group: the rule is a resource of its own (redis, critical)" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='tf:infra/net:aws_security_group_rule.ext' for x in f)"
+json_check "aws_vpc_security_group_ingress_rule joins the group: postgres from ::/0 at ext.tf:10" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='tf:infra/net:aws_security_group.web' and x['line']==10 and x['file']=='infra/net/ext.tf' and '::/0' in x['after'] for x in f)"
+
+# Malformed: one file of the module does not parse.
+printf 'resource "aws_security_group" "broken" {\n  ingress {\n    from_port = \n' > "$repo/infra/net/broken.tf"
+diffc "$repo" "a syntax error"
+status_is "malformed .tf: exit 1" 1
+json_check "malformed .tf: DW-PARSE-001 at broken.tf with a line, nothing else" \
+	"[(x['rule'],x['file']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf')] and f[0]['line'] > 0"
+printf 'resource "aws_security_group_rule" "x" {\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n  protocol = "tcp"\n  cidr_blocks = ["300.0.0.0/8"]\n}\n' > "$repo/infra/net/broken.tf"
+diffc "$repo" "a bad CIDR"
+json_check "bad CIDR: DW-PARSE-001 at broken.tf:6" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf',6)]"
+git -C "$repo" rm -q infra/net/broken.tf
+commit "$repo" "fixed"
+
+# Work tree: an untracked .tf in the module directory is read from disk.
+cat > "$repo/infra/net/wip.tf" <<'EOF'
+resource "aws_security_group_rule" "wip" {
+  type              = "ingress"
+  from_port         = 3389
+  to_port           = 3389
+  protocol          = "tcp"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.web.id
+}
+EOF
+dw diff -C "$repo" --format json
+json_check "work tree: an untracked .tf joins its module (RDP, DW-NET-001 at wip.tf:1)" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-NET-001','infra/net/wip.tf',1)]"
+rm "$repo/infra/net/wip.tf"
+
+# --files: the file alone is the module.
+mkdir -p "$WORK/files"
+printf 'resource "aws_security_group" "a" {\n}\n' > "$WORK/files/old.tf"
+printf 'resource "aws_security_group" "a" {\n  ingress {\n    from_port = 27017\n    to_port = 27017\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n' > "$WORK/files/new.tf"
+dw diff --files "$WORK/files/old.tf" "$WORK/files/new.tf" --format json
+json_check "--files: two .tf files compare as one module (MongoDB, DW-NET-001 at line 2)" \
+	"[(x['rule'],x['line']) for x in f] == [('DW-NET-001',2)]"
+
+# ---- azurerm ------------------------------------------------------------
+repo=$(new_repo azure)
+cat > "$repo/nsg.tf" <<'EOF'
+resource "azurerm_network_security_group" "app" {
+  name                = "app"
+  location            = "westeurope"
+  resource_group_name = "rg"
+
+  security_rule {
+    name                       = "https"
+    priority                   = 100
+    direction                  = "Inbound"
+    access                     = "Allow"
+    protocol                   = "Tcp"
+    source_port_range          = "*"
+    destination_port_range     = "443"
+    source_address_prefix      = "*"
+    destination_address_prefix = "*"
+  }
+}
+EOF
+commit "$repo" "base"
+cat > "$repo/rule.tf" <<'EOF'
+resource "azurerm_network_security_rule" "rdp" {
+  name                        = "rdp"
+  priority                    = 200
+  direction                   = "Inbound"
+  access                      = "Allow"
+  protocol                    = "Tcp"
+  source_port_range           = "*"
+  destination_port_range      = "3389"
+  source_address_prefix       = "Internet"
+  destination_address_prefix  = "*"
+  resource_group_name         = "rg"
+  network_security_group_name = azurerm_network_security_group.app.name
+}
+EOF
+diffc "$repo" "rdp from the Internet"
+json_check "azurerm: RDP from Internet is DW-NET-001 critical at rule.tf:1 on the NSG" \
+	"[(x['rule'],x['severity'],x['file'],x['line'],x['resource']) for x in f] == [('DW-NET-001','critical','rule.tf',1,'tf:.:azurerm_network_security_group.app')]"
+cat > "$repo/deny.tf" <<'EOF'
+resource "azurerm_network_security_rule" "deny_rdp" {
+  name                        = "deny-rdp"
+  priority                    = 150
+  direction                   = "Inbound"
+  access                      = "Deny"
+  protocol                    = "*"
+  source_port_range           = "*"
+  destination_port_ranges     = ["3389", "3390"]
+  source_address_prefix       = "*"
+  destination_address_prefix  = "*"
+  resource_group_name         = "rg"
+  network_security_group_name = azurerm_network_security_group.app.name
+}
+EOF
+diffc "$repo" "deny rdp before the allow"
+json_check "azurerm: a deny at a lower priority number shuts it: only DW-NET-900" \
+	"[x['rule'] for x in f] == ['DW-NET-900']"
+sed -i 's/destination_port_range     = "443"/destination_port_range     = "0-65535"/' "$repo/nsg.tf"
+commit "$repo" "all ports"
+sed -i 's/destination_port_range     = "0-65535"/destination_port_range     = "*"/' "$repo/nsg.tf"
+diffc "$repo" "0-65535 written as *"
+json_check "azurerm: 0-65535 rewritten as * is no finding" "f == []"
+
+# ---- google_compute_firewall -------------------------------------------
+repo=$(new_repo gcp)
+cat > "$repo/net.tf" <<'EOF'
+resource "google_compute_network" "vpc" {
+  name = "vpc"
+}
+
+resource "google_compute_firewall" "web" {
+  name    = "web"
+  network = google_compute_network.vpc.name
+  allow {
+    protocol = "tcp"
+    ports    = ["80", "443"]
+  }
+  source_ranges = ["0.0.0.0/0"]
+}
+EOF
+commit "$repo" "base"
+cat > "$repo/fw.tf" <<'EOF'
+resource "google_compute_firewall" "ssh" {
+  name          = "ssh"
+  network       = google_compute_network.vpc.self_link
+  priority      = 900
+  source_ranges = ["0.0.0.0/0"]
+  source_tags   = ["bastion"]
+  allow {
+    protocol = "tcp"
+    ports    = ["22"]
+  }
+}
+
+resource "google_compute_firewall" "off" {
+  name     = "off"
+  network  = google_compute_network.vpc.name
+  disabled = true
+  allow {
+    protocol = "all"
+  }
+}
+EOF
+diffc "$repo" "ssh from anywhere"
+json_check "gcp: ssh from anywhere is DW-NET-003 at fw.tf:7 on the network; the disabled rule adds nothing" \
+	"[(x['rule'],x['file'],x['line'],x['resource']) for x in f] == [('DW-NET-003','fw.tf',7,'tf:.:google_compute_network.vpc')]"
+cat > "$repo/deny.tf" <<'EOF'
+resource "google_compute_firewall" "no_ssh" {
+  name          = "no-ssh"
+  network       = google_compute_network.vpc.name
+  priority      = 900
+  source_ranges = ["0.0.0.0/0"]
+  deny {
+    protocol = "tcp"
+  }
+}
+EOF
+diffc "$repo" "deny at equal priority"
+json_check "gcp: a deny at equal priority wins: ssh from the Internet narrowed" \
+	"[x['rule'] for x in f] == ['DW-NET-900'] and 'tcp/22 from 0.0.0.0/0' not in f[0]['message'].split('now:')[-1]"
+printf 'resource "google_compute_firewall" "bad" {\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports = ["http"]\n  }\n}\n' > "$repo/bad.tf"
+diffc "$repo" "a bad port"
+json_check "gcp: a port that is not one is DW-PARSE-001 at bad.tf:5" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','bad.tf',5)]"
+
+# ---- aws_network_acl ----------------------------------------------------
+repo=$(new_repo nacl)
+cat > "$repo/acl.tf" <<'EOF'
+resource "aws_network_acl" "main" {
+  vpc_id = "vpc-1"
+  ingress {
+    rule_no    = 100
+    action     = "deny"
+    protocol   = "tcp"
+    from_port  = 9200
+    to_port    = 9300
+    cidr_block = "0.0.0.0/0"
+  }
+  ingress {
+    rule_no    = 200
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+  egress {
+    rule_no    = 100
+    action     = "allow"
+    protocol   = "-1"
+    from_port  = 0
+    to_port    = 0
+    cidr_block = "0.0.0.0/0"
+  }
+}
+EOF
+commit "$repo" "base"
+cat > "$repo/rule.tf" <<'EOF'
+resource "aws_network_acl_rule" "es" {
+  network_acl_id = aws_network_acl.main.id
+  rule_number    = 50
+  egress         = false
+  protocol       = "6"
+  rule_action    = "allow"
+  cidr_block     = "0.0.0.0/0"
+  from_port      = 9200
+  to_port        = 9200
+}
+
+resource "aws_network_acl_rule" "out" {
+  network_acl_id = aws_network_acl.main.id
+  rule_number    = 10
+  egress         = true
+  protocol       = "-1"
+  rule_action    = "deny"
+  cidr_block     = "0.0.0.0/0"
+}
+EOF
+diffc "$repo" "allow 9200 before the deny"
+json_check "nacl: a lower rule number allowing 9200 wins over the deny: DW-NET-001 at rule.tf:1" \
+	"[(x['rule'],x['file'],x['line'],x['after']) for x in f] == [('DW-NET-001','rule.tf',1,'tcp/9200 from 0.0.0.0/0')]"
+
+# ---- settings-style exposure ---------------------------------------------
+repo=$(new_repo settings)
+cat > "$repo/db.tf" <<'EOF'
+variable "public" {}
+
+resource "aws_db_instance" "main" {
+  engine              = "postgres"
+  publicly_accessible = false
+}
+
+resource "aws_s3_bucket_public_access_block" "logs" {
+  bucket                  = "logs"
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "azurerm_storage_account" "sa" {
+  name                          = "sa"
+  public_network_access_enabled = false
+}
+
+resource "aws_opensearch_domain" "logs" {
+  domain_name = "logs"
+  access_policies = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "arn:aws:iam::123456789012:root" }
+      Action    = "es:*"
+      Resource  = "${aws_opensearch_domain.logs.arn}/*"
+    }]
+  })
+}
+
+resource "aws_elasticsearch_domain" "vpc" {
+  domain_name = "vpc"
+  vpc_options {
+    subnet_ids = ["subnet-1"]
+  }
+  access_policies = <<POLICY
+{"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "es:*"}]}
+POLICY
+}
+EOF
+commit "$repo" "base"
+sed -i 's/publicly_accessible = false/publicly_accessible = true/; s/restrict_public_buckets = true/restrict_public_buckets = false/; s/public_network_access_enabled = false/public_network_access_enabled = true/; s/Principal = { AWS = "arn:aws:iam::123456789012:root" }/Principal = { AWS = ["*"] }/' "$repo/db.tf"
+diffc "$repo" "everything public"
+status_is "settings: exit 1" 1
+json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), Azure (DW-SET-013, :18), open policy (DW-SET-011 critical, :23)" \
+	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13),('DW-SET-013','medium',18)] and all(x['file']=='db.tf' for x in f)"
+sed -i 's/"Principal": "\*", "Action": "es:\*"}/"Principal": "*", "Action": "es:*", "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0\/8"]}}}/' "$repo/db.tf"
+sed -i '/vpc_options {/,/^  }/d' "$repo/db.tf"
+diffc "$repo" "the domain leaves its VPC, with an IP condition"
+json_check "settings: a search domain whose policy has an IP condition is no finding" "f == []"
+sed -i 's/, "Condition": {"IpAddress": {"aws:SourceIp": \["10.0.0.0\/8"\]}}//' "$repo/db.tf"
+diffc "$repo" "the IP condition dropped outside a VPC"
+json_check "settings: Principal * with no IP condition outside a VPC is DW-SET-011 at the heredoc" \
+	"[(x['rule'],x['resource']) for x in f] == [('DW-SET-011','tf:.:aws_elasticsearch_domain.vpc')]"
+sed -i 's/publicly_accessible = true/publicly_accessible = var.public/' "$repo/db.tf"
+diffc "$repo" "unknown"
+json_check "settings: publicly_accessible from a variable with no default is DW-EVAL-001 at db.tf:5" \
+	"[(x['rule'],x['line']) for x in f] == [('DW-EVAL-001',5)] and 'var.public, no default' in f[0]['message']"
+
+# ---- audit --------------------------------------------------------------
+dw audit -C "$WORK/aws" --format json
+json_check "audit: the Terraform history's findings, ssh and elasticsearch among them" \
+	"{'DW-NET-003','DW-NET-001','DW-EVAL-001','DW-PARSE-001'} <= {x['rule'] for x in f}"
+
+# ---- surface ----------------------------------------------------------------
+dw surface -C "$WORK/gcp" HEAD~1
+case "$OUT" in
+*"tf:.:google_compute_network.vpc  net.tf:1"*"allows: tcp/22 from gcp-tag:bastion") ok "surface: the GCP network: the tcp deny at 900 leaves only the bastion tag's ssh" ;;
+*) not_ok "surface: the GCP network: the tcp deny at 900 leaves only the bastion tag's ssh" "$OUT" "$ERR" ;;
+esac
+dw surface -C "$WORK/gcp" HEAD
+case "$OUT" in
+*"bad.tf:5:"*"expected a port or range"*) ok "surface: a module that does not parse is reported at its file:line" ;;
+*) not_ok "surface: a module that does not parse is reported at its file:line" "$OUT" "$ERR" ;;
+esac
+
+done_testing

@@ -1,0 +1,2 @@
+# \q is no escape.
+a = "x\qy"

@@ -1,0 +1,3 @@
+# The block closes on the line of an attribute.
+a {
+  b = 1 }

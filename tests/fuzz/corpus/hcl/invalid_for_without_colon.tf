@@ -1,0 +1,2 @@
+# A for expression without its colon.
+a = [for x in y x]

@@ -1,0 +1,3 @@
+# A quoted string may not span lines.
+a = "one
+two"

@@ -1,0 +1,2 @@
+# An attribute name may not be quoted.
+"quoted" = 1

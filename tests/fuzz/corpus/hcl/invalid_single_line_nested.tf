@@ -1,0 +1,2 @@
+# A single-line block cannot nest a block.
+a { b {} }

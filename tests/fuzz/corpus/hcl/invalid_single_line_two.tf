@@ -1,0 +1,2 @@
+# A single-line block holds at most one attribute.
+a { b = 1, c = 2 }

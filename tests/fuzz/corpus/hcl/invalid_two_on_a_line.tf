@@ -1,0 +1,2 @@
+# Two attributes on one line.
+a = 1 b = 2

@@ -1,0 +1,3 @@
+# An unclosed tuple.
+a = [1, 2
+b = 3

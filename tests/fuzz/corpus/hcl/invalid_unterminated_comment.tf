@@ -1,0 +1,3 @@
+# An unterminated block comment.
+a = 1
+/* never closed

@@ -1,0 +1,18 @@
+locals {
+  simple      = "Hello, ${var.name}!"
+  escaped     = "literal $${not_interp} and %%{not_directive}"
+  quotes      = "say \"hi\" \\ back"
+  unicode     = "caf\u00e9 \U0001F600 ünïcödé"
+  tabs        = "a\tb\nc\rd"
+  dollar      = "cost: $5, 100%"
+  if_dir      = "%{if var.enabled}on%{else}off%{endif}"
+  for_dir     = "%{for ip in var.ips}${ip} %{endfor}"
+  for_kv      = "%{for k, v in var.m}${k}=${v};%{endfor}"
+  strip       = "a ${~ var.x ~} b"
+  nested_tmpl = "outer ${"inner ${var.y}"} end"
+  wrap_number = "${42}"
+  wrap_list   = "${[1, 2]}"
+  wrap_cond   = "${var.a ? "x" : "y"}"
+  call_interp = "${upper(var.s)}-${lower(var.t)}"
+  math_interp = "${var.a + 1}"
+}

@@ -1,0 +1,2 @@
+# A conditional without its else.
+a = b ? c

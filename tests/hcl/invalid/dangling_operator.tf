@@ -1,0 +1,2 @@
+# An operator with no right side.
+a = 1 +

@@ -1,0 +1,2 @@
+# A label may not interpolate.
+resource "a_${var.x}" "b" {}

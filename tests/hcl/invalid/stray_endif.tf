@@ -1,0 +1,2 @@
+# An endif with no if.
+a = "x%{endif}"

@@ -1,0 +1,3 @@
+# The block is never closed.
+resource "a" "b" {
+  x = 1

@@ -1,0 +1,3 @@
+# The heredoc never ends.
+a = <<EOT
+line
