@@ -284,6 +284,37 @@ push "$W" "git://127.0.0.1:$port/s.git" main:refs/heads/daemon-calm
 expect "over git daemon, a benign push is accepted" 0 "accepted refs/heads/daemon-calm"
 [ -f "$WORK/daemon.pid" ] && kill "$(cat "$WORK/daemon.pid")" 2>/dev/null
 
+# --- a Terraform module ------------------------------------------------
+mkdir -p "$W/tf"
+cat >"$W/tf/variables.tf" <<'TF'
+variable "admin_cidr" {
+  default = "10.0.0.0/8"
+}
+TF
+cat >"$W/tf/main.tf" <<'TF'
+resource "aws_security_group" "bastion" {
+  name = "bastion"
+  ingress {
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = [var.admin_cidr]
+  }
+}
+TF
+commit "$W" "Bastion reachable from the VPN"
+push "$W" origin main
+expect "a Terraform module from private space is accepted" 0 "accepted refs/heads/main"
+tf_base=$(git -C "$W" rev-parse HEAD)
+printf 'admin_cidr = "0.0.0.0/0"\n' >"$W/tf/terraform.tfvars"
+commit "$W" "Open the bastion to everyone, through tfvars"
+push "$W" origin main
+expect "a tfvars change that opens ssh to the Internet is rejected, at the rule's line" 1 \
+	"REJECTED refs/heads/main" "DW-NET-003" "tf:tf:aws_security_group.bastion +tf/main.tf:[0-9]+" \
+	"introduced by .*Open the bastion to everyone"
+same "... and the ref did not move" "$(rev "$S" main)" "$tf_base"
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
+
 # --- hostile pushes ---------------------------------------------------
 mkdir -p "$W/laughs"
 python3 - "$W/laughs/elasticsearch.yml" <<'PY'
