@@ -503,18 +503,19 @@ static JsonObject *hcl_json_body(const struct hcl_json *j, const struct hcl_body
 {
 	JsonObject *out = json_object_new();
 
+	/* blocks first: an attribute of the same name replaces them, as in hcl2json */
+	for (guint i = 0; i < body->items->len; i++) {
+		const struct hcl_item *item = body->items->pdata[i];
+
+		if (item->kind == HCL_ITEM_BLOCK)
+			hcl_json_block(j, &item->block, out);
+	}
 	for (guint i = 0; i < body->items->len; i++) {
 		const struct hcl_item *item = body->items->pdata[i];
 
 		if (item->kind == HCL_ITEM_ATTRIBUTE)
 			json_object_set_member(out, item->attribute.name,
 			                       hcl_json_expr(j, item->attribute.expr));
-	}
-	for (guint i = 0; i < body->items->len; i++) {
-		const struct hcl_item *item = body->items->pdata[i];
-
-		if (item->kind == HCL_ITEM_BLOCK)
-			hcl_json_block(j, &item->block, out);
 	}
 	return out;
 }
