@@ -581,8 +581,8 @@ static void test_hcl__dump_json_shape(void **state)
 	for (const char *c = out->str; *c; c++)
 		if (!g_ascii_isspace(*c))
 			g_string_append_c(flat, *c);
-	assert_string_equal(flat->str, "{\"resource\":{\"t\":{\"n\":[{\"a\":1,\"b\":\"${var.x}\","
-	                               "\"c\":\"${var.y}\",\"ing\":[{\"p\":-2},{}]}]}}}");
+	assert_string_equal(flat->str, "{\"resource\":{\"t\":{\"n\":[{\"ing\":[{\"p\":-2},{}],"
+	                               "\"a\":1,\"b\":\"${var.x}\",\"c\":\"${var.y}\"}]}}}");
 }
 
 /* ---- malformed input ----------------------------------------------------- */
