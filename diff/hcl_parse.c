@@ -441,7 +441,11 @@ static char *hcl_token_describe(const struct hcl_parser *p, const struct hcl_tok
 		return g_strdup_printf("character 0x%02x", (unsigned char)p->data[t->start]);
 	if (t->type == TOK_INVALID && t->end - t->start == 2 && p->data[t->start] == '/')
 		return g_strdup("an unterminated /* comment");
-	text = g_strndup(p->data + t->start, MIN(len, p->len - t->start));
+	if (t->type == TOK_INVALID && !g_ascii_isprint(p->data[t->start]))
+		return g_strdup_printf("character 0x%02x", (unsigned char)p->data[t->start]);
+	/* the input is valid UTF-8: cut at a character boundary */
+	len = MIN(len, p->len - t->start);
+	text = g_utf8_make_valid(p->data + t->start, (gssize)len);
 	return g_strdup_printf("'%s'", text);
 }
 
