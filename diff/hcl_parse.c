@@ -640,9 +640,8 @@ static struct hcl_expr *hcl_parse_object(struct hcl_parser *p, const struct hcl_
 		struct hcl_object_item *item;
 		struct hcl_expr *key;
 
-		do
-			hcl_peek(p, &t), t.type == TOK_NEWLINE ? hcl_take(p, &t) : (void)0;
-		while (t.type == TOK_NEWLINE);
+		for (hcl_peek(p, &t); t.type == TOK_NEWLINE; hcl_peek(p, &t))
+			hcl_take(p, &t);
 		if (t.type == TOK_RBRACE)
 			break;
 		if (t.type == TOK_EOF) {
