@@ -104,7 +104,9 @@ struct hcl_expr {
 		struct {
 			/* struct hcl_expr *: literal text (HCL_EXPR_STRING), an
 			 * interpolation (any expression) or a directive
-			 * (HCL_EXPR_TEMPLATE_IF / _FOR). Strip markers (~) are applied.
+			 * (HCL_EXPR_TEMPLATE_IF / _FOR). Strip markers (~) are applied;
+			 * a literal they emptied stays as an empty part, as in
+			 * hclsyntax, so " ${~x}" has two parts and is a string.
 			 * A template that is exactly one interpolation ("${var.x}")
 			 * yields that expression's value unconverted, as in HCL. */
 			GPtrArray *parts;

@@ -441,7 +441,11 @@ static char *hcl_token_describe(const struct hcl_parser *p, const struct hcl_tok
 		return g_strdup_printf("character 0x%02x", (unsigned char)p->data[t->start]);
 	if (t->type == TOK_INVALID && t->end - t->start == 2 && p->data[t->start] == '/')
 		return g_strdup("an unterminated /* comment");
-	text = g_strndup(p->data + t->start, MIN(len, p->len - t->start));
+	if (t->type == TOK_INVALID && !g_ascii_isprint(p->data[t->start]))
+		return g_strdup_printf("character 0x%02x", (unsigned char)p->data[t->start]);
+	/* the input is valid UTF-8: cut at a character boundary */
+	len = MIN(len, p->len - t->start);
+	text = g_utf8_make_valid(p->data + t->start, (gssize)len);
 	return g_strdup_printf("'%s'", text);
 }
 
@@ -636,9 +640,8 @@ static struct hcl_expr *hcl_parse_object(struct hcl_parser *p, const struct hcl_
 		struct hcl_object_item *item;
 		struct hcl_expr *key;
 
-		do
-			hcl_peek(p, &t), t.type == TOK_NEWLINE ? hcl_take(p, &t) : (void)0;
-		while (t.type == TOK_NEWLINE);
+		for (hcl_peek(p, &t); t.type == TOK_NEWLINE; hcl_peek(p, &t))
+			hcl_take(p, &t);
 		if (t.type == TOK_RBRACE)
 			break;
 		if (t.type == TOK_EOF) {
@@ -806,6 +809,22 @@ static struct hcl_expr *hcl_parse_term(struct hcl_parser *p)
 	}
 }
 
+/* Whether the steps end inside an attribute-only splat: a ".*" followed
+ * by nothing but ".name" and ".0" steps, which it applies to each element
+ * (hclsyntax refuses another splat there). */
+static bool hcl_in_attr_splat(GPtrArray *steps)
+{
+	for (guint i = steps->len; i-- > 0;) {
+		const struct hcl_step *s = steps->pdata[i];
+
+		if (s->kind == HCL_STEP_SPLAT_ATTR)
+			return true;
+		if (s->kind != HCL_STEP_ATTR && !(s->kind == HCL_STEP_INDEX && s->legacy_dot))
+			return false;
+	}
+	return false;
+}
+
 /* .name .0 .* [expr] [*] after a term. */
 static bool hcl_parse_step(struct hcl_parser *p, struct hcl_expr *e, const struct hcl_token *t)
 {
@@ -825,6 +844,9 @@ static bool hcl_parse_step(struct hcl_parser *p, struct hcl_expr *e, const struc
 			step->kind = HCL_STEP_ATTR;
 			step->name = hcl_token_text(p, &u);
 		} else if (u.type == TOK_OP && u.op == HCL_OP_MUL) {
+			if (hcl_in_attr_splat(e->traversal.steps))
+				return hcl_fail(p, DW_ERROR_PARSE, u.line,
+				                "a splat (*) cannot be nested in an attribute-only splat (.*)");
 			step->kind = HCL_STEP_SPLAT_ATTR;
 		} else if (u.type == TOK_NUMBER) {
 			/* legacy index a.0: digits only, so "a.0.1" is two steps */
@@ -833,6 +855,9 @@ static bool hcl_parse_step(struct hcl_parser *p, struct hcl_expr *e, const struc
 
 			while (end < p->len && g_ascii_isdigit(p->data[end]))
 				end++;
+			if (end + 1 < p->len && p->data[end] == '.' && g_ascii_isdigit(p->data[end + 1]))
+				return hcl_fail(p, DW_ERROR_PARSE, u.line,
+				                "legacy indexes cannot be chained (.0.0); write [0][0]");
 			u.end = end;
 			if ((index = hcl_expr_new(p, HCL_EXPR_NUMBER, &u)) == NULL)
 				return false;
@@ -1004,6 +1029,8 @@ struct hcl_template {
 	unsigned lit_line, lit_column;
 	bool strip_next;         /* a "~}" before: drop the next literal's leading spaces */
 	unsigned literals;       /* parts that are literal text */
+	bool keep_empty;         /* a strip marker emptied the pending literal: it stays a
+	                          * part, as in hclsyntax, so " ${~x}" is no lone "${x}" */
 };
 
 static void hcl_template_line_start(struct hcl_parser *p, struct hcl_template *tp)
@@ -1044,10 +1071,11 @@ static bool hcl_template_flush(struct hcl_parser *p, struct hcl_template *tp)
 	if (tp->lit->len > DW_LIMIT_SCALAR_BYTES)
 		return hcl_fail(p, DW_ERROR_LIMIT, tp->lit_line, "string longer than %zu bytes",
 		                DW_LIMIT_SCALAR_BYTES);
-	if (tp->lit->len == 0) {
+	if (tp->lit->len == 0 && !tp->keep_empty) {
 		hcl_template_resolve(p, tp, NULL);
 		return true;
 	}
+	tp->keep_empty = false;
 	if ((lit = hcl_expr_new(p, HCL_EXPR_STRING, &at)) == NULL)
 		return false;
 	lit->string.text = hcl_strndup(p, tp->lit->str, tp->lit->len);
@@ -1080,6 +1108,8 @@ static void hcl_template_strip_trailing(struct hcl_parser *p, struct hcl_templat
 	}
 	while (n > floor && g_ascii_isspace(s[n - 1]))
 		n--;
+	if (n == 0 && tp->lit->len > 0)
+		tp->keep_empty = true;
 	g_string_truncate(tp->lit, n);
 	while (starts != NULL && starts->len > 0) {
 		struct hcl_line_start *ls =
@@ -1369,8 +1399,13 @@ static bool hcl_template_parts(struct hcl_parser *p, struct hcl_template *tp,
 		if (tp->strip_next) {
 			/* "~}": as above, a heredoc strips up to its line's newline,
 			 * and the next line is no line start for "<<-" */
-			if (g_ascii_isspace(c) && (tp->heredoc || (c != '\n' && c != '\r'))) {
-				hcl_seek(p, p->pos + 1);
+			char e = p->pos + 1 < p->len ? d[p->pos + 1] : '\0';
+			size_t esc = !tp->heredoc && c == '\\' && (e == 'n' || e == 'r' || e == 't') ? 2 : 0;
+
+			if (esc || (g_ascii_isspace(c) && (tp->heredoc || (c != '\n' && c != '\r')))) {
+				/* a quoted string strips its decoded text: "\n" too */
+				tp->keep_empty = true;
+				hcl_seek(p, p->pos + (esc ? esc : 1));
 				if (c == '\n') {
 					tp->strip_next = false;
 					line_start = true;

@@ -324,12 +324,24 @@ static void hcl_json_string_part(GString *out, const struct hcl_json *j, const s
 	case HCL_EXPR_BOOL:
 		g_string_append(out, e->boolean ? "true" : "false");
 		break;
+	case HCL_EXPR_NULL:
+		g_string_append(out, "null");
+		break;
 	case HCL_EXPR_TEMPLATE_IF:
+	case HCL_EXPR_CONDITIONAL:
+		/* hclsyntax makes %{if} a conditional expression, so hcl2json
+		 * writes an interpolated "${c ? a : b}" as %{if c}...%{endif} too */
 		src = hcl_json_source(j, e->cond.cond);
 		g_string_append_printf(out, "%%{if %s}", src);
-		hcl_json_template(out, j, e->cond.then_expr);
+		if (e->kind == HCL_EXPR_CONDITIONAL)
+			hcl_json_string_part(out, j, e->cond.then_expr);
+		else
+			hcl_json_template(out, j, e->cond.then_expr);
 		inner = g_string_new(NULL);
-		hcl_json_template(inner, j, e->cond.else_expr);
+		if (e->kind == HCL_EXPR_CONDITIONAL)
+			hcl_json_string_part(inner, j, e->cond.else_expr);
+		else
+			hcl_json_template(inner, j, e->cond.else_expr);
 		if (inner->len > 0)
 			g_string_append_printf(out, "%%{else}%s", inner->str);
 		g_string_free(inner, TRUE);
@@ -491,18 +503,19 @@ static JsonObject *hcl_json_body(const struct hcl_json *j, const struct hcl_body
 {
 	JsonObject *out = json_object_new();
 
+	/* blocks first: an attribute of the same name replaces them, as in hcl2json */
+	for (guint i = 0; i < body->items->len; i++) {
+		const struct hcl_item *item = body->items->pdata[i];
+
+		if (item->kind == HCL_ITEM_BLOCK)
+			hcl_json_block(j, &item->block, out);
+	}
 	for (guint i = 0; i < body->items->len; i++) {
 		const struct hcl_item *item = body->items->pdata[i];
 
 		if (item->kind == HCL_ITEM_ATTRIBUTE)
 			json_object_set_member(out, item->attribute.name,
 			                       hcl_json_expr(j, item->attribute.expr));
-	}
-	for (guint i = 0; i < body->items->len; i++) {
-		const struct hcl_item *item = body->items->pdata[i];
-
-		if (item->kind == HCL_ITEM_BLOCK)
-			hcl_json_block(j, &item->block, out);
 	}
 	return out;
 }

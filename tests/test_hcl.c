@@ -305,11 +305,20 @@ static void test_hcl__interpolated_string_stays_a_template(void **state)
 
 static void test_hcl__strip_markers(void **state)
 {
-	g_autoptr(hcl_file) f = parse_ok("s = \"a  ${~ var.x ~}  b\"\n");
+	g_autoptr(hcl_file) f = parse_ok("s = \"a  ${~ var.x ~}  b\"\nw = \" ${~var.x}\"\n"
+	                                 "n = \"${var.x ~}\\n\"\n");
 	const struct hcl_expr *e = expr_of(f, "s");
 
 	assert_string_equal(part_at(e, 0)->string.text, "a");
 	assert_string_equal(part_at(e, 2)->string.text, "b");
+	/* an emptied literal stays a part: " ${~x}" is a string, not x itself */
+	e = expr_of(f, "w");
+	assert_int_equal(e->template.parts->len, 2);
+	assert_int_equal(part_at(e, 0)->string.len, 0);
+	/* a quoted string strips decoded text: the escaped newline goes */
+	e = expr_of(f, "n");
+	assert_int_equal(e->template.parts->len, 2);
+	assert_int_equal(part_at(e, 1)->string.len, 0);
 }
 
 static void test_hcl__template_directives(void **state)
@@ -572,8 +581,8 @@ static void test_hcl__dump_json_shape(void **state)
 	for (const char *c = out->str; *c; c++)
 		if (!g_ascii_isspace(*c))
 			g_string_append_c(flat, *c);
-	assert_string_equal(flat->str, "{\"resource\":{\"t\":{\"n\":[{\"a\":1,\"b\":\"${var.x}\","
-	                               "\"c\":\"${var.y}\",\"ing\":[{\"p\":-2},{}]}]}}}");
+	assert_string_equal(flat->str, "{\"resource\":{\"t\":{\"n\":[{\"ing\":[{\"p\":-2},{}],"
+	                               "\"a\":1,\"b\":\"${var.x}\",\"c\":\"${var.y}\"}]}}}");
 }
 
 /* ---- malformed input ----------------------------------------------------- */
@@ -646,6 +655,8 @@ static void test_hcl__bad_tokens_fail(void **state)
 	assert_fails("a = 1\n}\n", 2, "expected an attribute or block name, got '}'");
 	assert_fails("a = var.\n", 1, "attribute name after '.'");
 	assert_fails("a = x[*\n", 2, "']' after '[*'");
+	assert_fails("a = x.*.b.*\n", 1, "cannot be nested in an attribute-only splat");
+	assert_fails("a = x.0.1\n", 1, "legacy indexes cannot be chained");
 }
 
 static void test_hcl__unterminated_comment_fails(void **state)

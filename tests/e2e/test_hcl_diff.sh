@@ -21,6 +21,9 @@
 # trees must nest the same operators the same way: "a || b && !c" is
 # (_ logicalOr (_ logicalAnd (logicalNot _))) in both.
 #
+# With HCL_DIFF_RANDOM=N, N more files from tests/hcl/gen_random.py
+# (seeds 1..N, many invalid on purpose) must parse alike or fail alike.
+#
 # The package is taken from $HCL2JSON_DIR, else .ci/node/node_modules
 # (.ci/run installs it there); without it or node every line is a SKIP.
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +36,13 @@ manifest=$WORK/manifest
 files=()
 for f in "$SRCDIR"/tests/hcl/corpus/*.tf; do files+=("$f"$'\t'valid); done
 for f in "$SRCDIR"/tests/hcl/invalid/*.tf; do files+=("$f"$'\t'invalid); done
+if [ "${HCL_DIFF_RANDOM:-0}" -gt 0 ]; then
+	mkdir -p "$WORK/random"
+	for seed in $(seq 1 "$HCL_DIFF_RANDOM"); do
+		python3 "$SRCDIR/tests/hcl/gen_random.py" "$seed" >"$WORK/random/r$seed.tf"
+		files+=("$WORK/random/r$seed.tf"$'\t'either)
+	done
+fi
 
 if ! command -v node >/dev/null 2>&1 || [ ! -f "$module/package.json" ]; then
 	for entry in "${files[@]}"; do

@@ -1,0 +1,2 @@
+# Two legacy indexes in a row read as a number.
+a = x.0.1

@@ -1,0 +1,2 @@
+# A splat inside an attribute-only splat.
+a = x.*.b.*.c
