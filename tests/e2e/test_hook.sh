@@ -344,6 +344,36 @@ PERR=$(cd "$S" && printf '%s %s refs/heads/main\n' "$(rev "$S" main)" 1111111111
 	GIT_DIR=. "$DRIFTWATCH" hook pre-receive 2>&1) || PSTATUS=$?
 expect "an object that cannot be read rejects, never passes" 2 "REJECTED refs/heads/main: it could not be checked"
 
+# --- settings from a file named by --config ----------------------------
+git -C "$W" checkout -q -B conf-test "$before"
+cat >"$W/ssh-sg.yml" <<'CFN'
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  SshSG:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: ssh
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 22, ToPort: 22, CidrIp: 0.0.0.0/0}
+CFN
+commit "$W" "SSH from anywhere (high, not critical)"
+git -C "$W" push -q origin conf-test:refs/scratch/conf-test 2>/dev/null  # not guarded
+git -C "$W" checkout -q main
+# hook_by_hand [ARGS...]: runs the gate as git would, for main: before -> conf-test.
+hook_by_hand() {
+	PSTATUS=0
+	PERR=$(cd "$S" && printf '%s %s refs/heads/main\n' "$before" "$(git --git-dir="$S" rev-parse refs/scratch/conf-test)" |
+		GIT_DIR=. "$DRIFTWATCH" hook pre-receive "$@" 2>&1) || PSTATUS=$?
+}
+hook_by_hand
+expect "a high finding is rejected at the default threshold" 1 "REJECTED refs/heads/main" "DW-NET-003"
+printf '[driftwatch]\n\tfailOn = critical\n' >"$WORK/server.conf"
+hook_by_hand --config "$WORK/server.conf"
+expect "--config FILE is read: its failOn = critical lets it through" 0 "accepted refs/heads/main"
+printf '[driftwatch]\n\tfailOn = bogus\n' >"$WORK/server.conf"
+hook_by_hand --config "$WORK/server.conf"
+expect "... and a bad value there is named with the file" 2 "$WORK/server.conf: driftwatch.failon = \"bogus\""
+
 # --- client hooks ------------------------------------------------------
 C=$WORK/client
 git clone -q "$S" "$C" 2>/dev/null
