@@ -109,6 +109,7 @@ enum extract_format {
 	EXTRACT_ARM = 1 << 0,
 	EXTRACT_CFN = 1 << 1,
 	EXTRACT_K8S = 1 << 2,
+	EXTRACT_COMPOSE = 1 << 3, /* a compose file under another name, if its shape says so */
 };
 
 /*
@@ -128,6 +129,8 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 		formats |= EXTRACT_CFN;
 	if (extract_contains(data, len, "apiVersion") && extract_contains(data, len, "kind"))
 		formats |= EXTRACT_K8S;
+	if (extract_contains(data, len, "\nservices:") || (len >= 9 && memcmp(data, "services:", 9) == 0))
+		formats |= EXTRACT_COMPOSE;
 	*escaped_out = len > 0 && memchr(data, '\\', len) != NULL;
 	return formats;
 }
@@ -158,25 +161,28 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 	formats = extract_sniff(data, len, &escaped);
 	if (formats == EXTRACT_NONE && !escaped)
 		return true;
-	if (formats == EXTRACT_K8S && (line = extract_k8s_template_line(path, data, len)) > 0) {
+	if ((formats & ~EXTRACT_COMPOSE) == EXTRACT_K8S && (line = extract_k8s_template_line(path, data, len)) > 0) {
 		g_set_error(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE,
 		            "%s:%u: a Helm template ({{ ... }}); templates are not rendered, so the "
 		            "file is not analysed", path, line);
 		return false;
 	}
 	if (!doc_parse(&d, path, data, len, NULL, &parse_error)) {
-		/* A file that might be ours only by its escapes and does not
-		 * parse could not be deployed either. */
-		if (formats == EXTRACT_NONE)
+		/* A file that might be ours only by its escapes, or a compose
+		 * file only by a "services:" line, and does not parse could not
+		 * be deployed either. */
+		if ((formats & ~EXTRACT_COMPOSE) == EXTRACT_NONE)
 			return true;
 		g_propagate_error(error, g_steal_pointer(&parse_error));
 		return false;
 	}
 	if (formats == EXTRACT_NONE)
-		formats = EXTRACT_ARM | EXTRACT_CFN | EXTRACT_K8S;
+		formats = EXTRACT_ARM | EXTRACT_CFN | EXTRACT_K8S | EXTRACT_COMPOSE;
 	if ((formats & EXTRACT_ARM) && !extract_arm(found, d, error))
 		return false;
 	if ((formats & EXTRACT_K8S) && !extract_k8s(found, d, error))
+		return false;
+	if ((formats & EXTRACT_COMPOSE) && extract_compose_shape(d) && !extract_compose(found, d, error))
 		return false;
 	return !(formats & EXTRACT_CFN) || extract_cfn(found, d, error);
 }

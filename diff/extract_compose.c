@@ -268,6 +268,27 @@ static void compose_service(struct compose_ctx *c, const struct doc_node *svc)
 	}
 }
 
+bool extract_compose_shape(const struct doc *d)
+{
+	bool publishes = false;
+
+	for (guint i = 0; i < d->roots->len; i++) {
+		const struct doc_node *services = doc_map_get(g_ptr_array_index(d->roots, i), "services");
+
+		if (services == NULL || services->kind != DOC_MAP || services->n == 0)
+			return false;
+		for (size_t j = 0; j < services->n; j++) {
+			const struct doc_node *svc = services->pairs[j].value;
+
+			if (doc_map_get(svc, "image") == NULL && doc_map_get(svc, "build") == NULL)
+				return false;
+			publishes |= doc_map_get(svc, "ports") != NULL ||
+			             doc_map_get(svc, "network_mode") != NULL;
+		}
+	}
+	return publishes;
+}
+
 bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);

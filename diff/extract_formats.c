@@ -33,7 +33,9 @@ static const struct extract_format_info extract_format_table[] = {
 	  "ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork of "
 	  "pods and workloads",
 	  "k8s:KIND/NAMESPACE/NAME" },
-	{ "docker-compose", "compose.y(a)ml, docker-compose*.y(a)ml", "by name",
+	{ "docker-compose", "compose.y(a)ml, docker-compose*.y(a)ml; any *.yml/*.yaml by its shape",
+	  "by name, or a top-level services: map whose every service has image or build and "
+	  "some service publishes ports (a swarm stack.yml)",
 	  "published ports, short and long syntax (host IP, ranges, /udp), network_mode: host",
 	  "compose:FILE:SERVICE" },
 	{ "Redis", "redis.conf", "by name",

@@ -49,6 +49,13 @@ bool extract_finish(GPtrArray *out, GPtrArray *found, struct dw_problems *proble
 bool extract_finish_one(GPtrArray *out, struct resource *r, struct dw_problems *problems,
                         GError **error);
 
+/*
+ * Is d a compose file under another name (docker stack deploy -c
+ * stack.yml)? Every document has a "services" map, every service an image
+ * or a build, and some service publishes ports or uses network_mode.
+ */
+bool extract_compose_shape(const struct doc *d);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

@@ -112,10 +112,31 @@ git -C "$repo" rm -q docker-compose.yml
 printf 'services:\n  es:\n    ports: ["9200:9200"]\n' > "$repo/services.yml"
 commit "$repo" "not a compose file name"
 dw diff -C "$repo" HEAD --format json
-json_check "a YAML file not named like a compose file is not read as one" "f == [] and d['errors'] == []"
+json_check "a YAML file not named like a compose file, nor shaped like one, is not read" "f == [] and d['errors'] == []"
+mkdir -p "$repo/swarm" "$repo/.github/workflows"
+compose "9200:9200" > "$repo/swarm/stack.yml"
+cat > "$repo/.github/workflows/ci.yml" <<'YAML'
+on: push
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    services:
+      es:
+        image: elasticsearch:8.13.0
+        ports: ["9200:9200"]
+YAML
+printf 'services:\n  - name: web\n    ports: [80]\n' > "$repo/inventory.yml"
+commit "$repo" "a swarm stack file, a CI workflow and an inventory"
+dw diff -C "$repo" HEAD --format json
+json_check "a compose file under another name (stack.yml) is read by its shape" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='compose:swarm/stack.yml:elasticsearch' for x in f)"
+json_check "... and a CI workflow's or an inventory's services: are not" \
+	"all(x['file']=='swarm/stack.yml' for x in f) and d['errors'] == []"
+git -C "$repo" rm -q -r swarm .github inventory.yml
+commit "$repo" "drop them"
 
 dw audit -C "$repo" --format json
 json_check "audit: the exposing commits, and no finding for the refactor" \
-	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-002')} == {'publish es on all interfaces', 'publish es on 0.0.0.0', 'host networking for metrics'} and not any(x['subject'].startswith('long port syntax') for x in f)"
+	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-002')} == {'publish es on all interfaces', 'publish es on 0.0.0.0', 'host networking for metrics', 'a swarm stack file, a CI workflow and an inventory'} and not any(x['subject'].startswith('long port syntax') for x in f)"
 
 done_testing
