@@ -6,7 +6,8 @@
 #   Commits to a scratch repository, one commit each: a YAML "billion
 #   laughs" elasticsearch.yml, JSON nested 5,000 deep, a 9 MiB template, an
 #   NSG with 1,100 rules, a file of 5 NSGs x 900 rules, the worst-case set
-#   inside the limits (1,000 crafted rules), 2 MiB of binary bytes as an
+#   inside the limits (1,000 crafted rules), a .tf nested 5,000 deep, a
+#   6 MB .tf of 14,000 locals past the 1 Mi node limit, 2 MiB of binary bytes as an
 #   elasticsearch.yml, and all of them at once. For each it runs, under
 #   /usr/bin/time -v, `driftwatch hook pre-receive` in the bare repository
 #   they were pushed to (as git would, with the "<old> <new> <ref>" line),
@@ -60,13 +61,18 @@ if case in ("filerules", "all"):
     write("manyfile.json", json.dumps({"resources": [nsg("n%d" % k, 900, lambda i: "10.%d.0.0/16" % (i % 256)) for k in range(5)]}))
 if case in ("crafted", "all"):
     write("crafted.json", json.dumps({"resources": [nsg("crafted", 1000, lambda i: "%d.%d.%d.0/24" % (1 + i % 200, i % 251, i % 241))]}))
+if case in ("tfdeep", "all"):
+    write("tfdeep/main.tf", 'locals {\n  x = ' + "[" * 5000 + "]" * 5000 + "\n}\n")
+if case in ("tfwide", "all"):
+    body = "".join('  a%d = [%s]\n' % (i, ", ".join(["var.v"] * 60)) for i in range(14000))
+    write("tfwide/main.tf", 'locals {\n' + body + '}\nresource "aws_security_group" "s" {\n  name = "s"\n}\n')
 if case in ("binary", "all"):
     write("binary/elasticsearch.yml", bytes(range(256)) * 8192, "wb")
 PY
 }
 
 printf '%-10s %12s %9s  %s\n' case "peak RSS" "wall" verdict
-for c in laughs deep huge rules filerules crafted binary all; do
+for c in laughs deep huge rules filerules crafted tfdeep tfwide binary all; do
 	git -C "$work/w" reset -q --hard "$base"
 	gen "$c"
 	git -C "$work/w" add -A && git -C "$work/w" commit -q -m "hostile: $c"
@@ -83,7 +89,7 @@ for c in laughs deep huge rules filerules crafted binary all; do
 done
 # audit: one linear history holding every case, a commit each.
 git -C "$work/w" checkout -q -B history "$base"
-for c in laughs deep huge rules filerules crafted binary; do
+for c in laughs deep huge rules filerules crafted tfdeep tfwide binary; do
 	gen "$c"
 	git -C "$work/w" add -A && git -C "$work/w" commit -q -m "hostile: $c"
 done
