@@ -21,14 +21,18 @@ fi
 ninja -C "$builddir" >/dev/null || exit 2
 mkdir -p "$artifacts"
 
-harnesses=(fuzz_doc_yaml:yaml fuzz_doc_json:json fuzz_exposure_parse:exposure fuzz_extract:extract
-	fuzz_diff_files:diff fuzz_policy:policy fuzz_lineconf:lineconf fuzz_tf:tf fuzz_hcl:hcl)
+# name:seed directories (comma-separated, relative to tests/fuzz), as in meson.build.
+harnesses=(fuzz_doc_yaml:corpus/yaml fuzz_doc_json:corpus/json fuzz_exposure_parse:corpus/exposure
+	fuzz_extract:corpus/extract fuzz_diff_files:corpus/diff fuzz_policy:corpus/policy
+	fuzz_lineconf:corpus/lineconf fuzz_tf:corpus/tf fuzz_hcl:../hcl/corpus,../hcl/invalid)
 n=0 failed=0 total=0
 for h in "${harnesses[@]}"; do
 	name=${h%%:*} corpus=${h#*:}
 	n=$((n + 1))
 	work=$(mktemp -d)
-	cp tests/fuzz/corpus/"$corpus"/* "$work"/
+	for dir in ${corpus//,/ }; do
+		cp tests/fuzz/"$dir"/* "$work"/
+	done
 	log="$artifacts/$name.log"
 	"$builddir/tests/fuzz/$name" "$work" -max_total_time="$seconds" -max_len=16384 \
 		-rss_limit_mb=2048 -timeout=10 -artifact_prefix="$artifacts/$name-" >"$log" 2>&1

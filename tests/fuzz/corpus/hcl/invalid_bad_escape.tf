@@ -1,2 +1,0 @@
-# \q is no escape.
-a = "x\qy"

@@ -1,2 +1,0 @@
-# Two legacy indexes in a row read as a number.
-a = x.0.1

@@ -1,2 +1,0 @@
-# A conditional without its else.
-a = b ? c

@@ -1,2 +1,0 @@
-# An operator with no right side.
-a = 1 +

@@ -1,2 +1,0 @@
-# A for expression without its colon.
-a = [for x in y x]

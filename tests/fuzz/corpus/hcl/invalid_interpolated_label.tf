@@ -1,2 +1,0 @@
-# A label may not interpolate.
-resource "a_${var.x}" "b" {}

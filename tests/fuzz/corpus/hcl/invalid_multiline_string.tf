@@ -1,3 +1,0 @@
-# A quoted string may not span lines.
-a = "one
-two"

@@ -1,2 +1,0 @@
-# A splat inside an attribute-only splat.
-a = x.*.b.*.c

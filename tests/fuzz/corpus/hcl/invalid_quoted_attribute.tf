@@ -1,2 +1,0 @@
-# An attribute name may not be quoted.
-"quoted" = 1

@@ -1,2 +1,0 @@
-# A single-line block cannot nest a block.
-a { b {} }

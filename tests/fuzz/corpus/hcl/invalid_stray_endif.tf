@@ -1,2 +1,0 @@
-# An endif with no if.
-a = "x%{endif}"

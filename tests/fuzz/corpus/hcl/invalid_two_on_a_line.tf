@@ -1,2 +1,0 @@
-# Two attributes on one line.
-a = 1 b = 2

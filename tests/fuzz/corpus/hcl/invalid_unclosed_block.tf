@@ -1,3 +1,0 @@
-# The block is never closed.
-resource "a" "b" {
-  x = 1

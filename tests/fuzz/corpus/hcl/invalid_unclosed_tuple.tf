@@ -1,3 +1,0 @@
-# An unclosed tuple.
-a = [1, 2
-b = 3

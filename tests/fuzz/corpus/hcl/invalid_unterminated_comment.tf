@@ -1,3 +1,0 @@
-# An unterminated block comment.
-a = 1
-/* never closed

@@ -1,3 +1,0 @@
-# The heredoc never ends.
-a = <<EOT
-line
