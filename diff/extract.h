@@ -52,6 +52,11 @@ struct resource_rule {
 	int64_t priority;  /* RESOURCE_FIRST_MATCH: lower goes first; ties keep document order */
 	exposure *match;   /* what the rule matches; owned */
 	char *file;        /* joined from a fragment in another file: that file; else NULL; owned */
+	/* The ports the traffic reaches behind the rule when they are not the
+	 * ones it opens (compose "80:9200", a Service's nodePort to its
+	 * targetPort), so that the service answering there is judged: 0, 0
+	 * when the same. */
+	unsigned target_lo, target_hi;
 };
 
 /*
@@ -120,6 +125,8 @@ struct resource *resource_new(const char *identity, const char *kind, const char
 void resource_free(struct resource *r);
 void resource_add_rule(struct resource *r, const char *name, unsigned line, bool allow,
                        int64_t priority, exposure *match /* taken */);
+/* Sets the target ports (see struct resource_rule) of r's last rule. */
+void resource_set_target(struct resource *r, unsigned lo, unsigned hi);
 void resource_add_setting(struct resource *r, const char *key, const char *value,
                           const char *raw, unsigned line);
 void resource_add_unknown(struct resource *r, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

@@ -45,6 +45,7 @@ struct compose_ctx {
 struct compose_port {
 	const char *host_ip;     /* NULL: all interfaces */
 	unsigned lo, hi;         /* host ports */
+	unsigned tlo, thi;       /* container ports */
 	unsigned proto;
 };
 
@@ -122,6 +123,9 @@ static void compose_add(struct compose_ctx *c, const struct compose_port *p, uns
 	if (c->r->rules->len > DW_LIMIT_RULES || c->rules++ > DW_LIMIT_FILE_RULES)
 		return;
 	resource_add_rule(c->r, text, line, true, 0, exposure_new_box(p->proto, p->proto, p->lo, p->hi, src));
+	/* "80:9200" serves Elasticsearch on port 80. */
+	if (p->tlo != p->lo || p->thi != p->hi)
+		resource_set_target(c->r, p->tlo, p->thi);
 }
 
 static bool compose_interpolated(struct compose_ctx *c, const char *text, unsigned line)
@@ -196,6 +200,8 @@ static void compose_short(struct compose_ctx *c, const char *text, unsigned line
 		}
 	}
 	p.host_ip = ip;
+	p.tlo = clo;
+	p.thi = chi;
 	compose_add(c, &p, line, text);
 }
 
@@ -232,6 +238,8 @@ static void compose_long(struct compose_ctx *c, const struct doc_node *n)
 		            doc_scalar(published) != NULL ? doc_scalar(published) : "(not a scalar)");
 		return;
 	}
+	p.tlo = tlo;
+	p.thi = thi;
 	compose_add(c, &p, n->line, NULL);
 }
 

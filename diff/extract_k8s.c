@@ -94,13 +94,22 @@ static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o,
  * Past the limits of error.h nothing more is built (a hostile file could
  * multiply peers by ports); extract_file() then refuses the file.
  */
-static void k8s_add(struct k8s_ctx *c, struct resource *r, const char *name, unsigned line,
+static bool k8s_add(struct k8s_ctx *c, struct resource *r, const char *name, unsigned line,
                     unsigned proto_lo, unsigned proto_hi, unsigned lo, unsigned hi, const srcset *src)
 {
 	if (r->rules->len > DW_LIMIT_RULES || c->rules > DW_LIMIT_FILE_RULES)
-		return;
+		return false;
 	c->rules++;
 	resource_add_rule(r, name, line, true, 0, exposure_new_box(proto_lo, proto_hi, lo, hi, src));
+	return true;
+}
+
+/* k8s_add() of a Service port whose traffic goes on to the pods' target port. */
+static void k8s_add_to(struct k8s_ctx *c, struct resource *r, const char *name, unsigned line,
+                       unsigned proto, unsigned lo, unsigned hi, const srcset *src, unsigned target)
+{
+	if (k8s_add(c, r, name, line, proto, proto, lo, hi, src) && (lo != target || hi != target))
+		resource_set_target(r, target, target);
 }
 
 /* A port, 1..65535, written as a whole decimal number. */
@@ -300,8 +309,9 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
                          const struct k8s_svc_sources *s)
 {
 	const struct doc_node *np = doc_map_get(p, "nodePort");
+	const struct doc_node *tp = doc_map_get(p, "targetPort");
 	const char *name = doc_scalar(doc_map_get(p, "name"));
-	unsigned port, proto, node_lo = K8S_NODE_PORT_LO, node_hi = K8S_NODE_PORT_HI;
+	unsigned port, proto, node_lo = K8S_NODE_PORT_LO, node_hi = K8S_NODE_PORT_HI, target;
 	bool ok;
 
 	if (p->kind != DOC_MAP) {
@@ -320,13 +330,19 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 	}
 	if (!ok)
 		return;
-	k8s_add(c, r, name, p->line, proto, proto, port, port, s->cluster);
+	/* A named targetPort is resolved in the pods, which are not read: the
+	 * service is then judged by its port. */
+	target = port;
+	if (tp != NULL && doc_scalar(tp) != NULL && g_ascii_isdigit(doc_scalar(tp)[0]) &&
+	    !k8s_port(c, tp, "a targetPort", &target))
+		return;
+	k8s_add_to(c, r, name, p->line, proto, port, port, s->cluster, target);
 	if (s->nodes != NULL)
-		k8s_add(c, r, name, p->line, proto, proto, node_lo, node_hi, s->nodes);
+		k8s_add_to(c, r, name, p->line, proto, node_lo, node_hi, s->nodes, target);
 	if (s->lb != NULL)
-		k8s_add(c, r, name, p->line, proto, proto, port, port, s->lb);
+		k8s_add_to(c, r, name, p->line, proto, port, port, s->lb, target);
 	if (s->external != NULL)
-		k8s_add(c, r, name, p->line, proto, proto, port, port, s->external);
+		k8s_add_to(c, r, name, p->line, proto, port, port, s->external, target);
 }
 
 static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)

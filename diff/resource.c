@@ -86,6 +86,16 @@ void resource_add_rule(struct resource *r, const char *name, unsigned line, bool
 	g_clear_pointer(&r->exposure_, exposure_free);
 }
 
+void resource_set_target(struct resource *r, unsigned lo, unsigned hi)
+{
+	struct resource_rule *rule;
+
+	g_assert(r->rules->len > 0);
+	rule = r->rules->pdata[r->rules->len - 1];
+	rule->target_lo = lo;
+	rule->target_hi = hi;
+}
+
 void resource_add_setting(struct resource *r, const char *key, const char *value,
                           const char *raw, unsigned line)
 {
@@ -215,6 +225,7 @@ struct resource *resource_copy(const struct resource *r)
 		resource_add_rule(c, rule->name, rule->line, rule->allow, rule->priority,
 		                  exposure_copy(rule->match));
 		((struct resource_rule *)g_ptr_array_index(c->rules, i))->file = g_strdup(rule->file);
+		resource_set_target(c, rule->target_lo, rule->target_hi);
 	}
 	for (guint i = 0; i < r->settings->len; i++) {
 		const struct resource_setting *st = r->settings->pdata[i];

@@ -193,6 +193,87 @@ static void classify_find_all_ports(unsigned proto_lo, unsigned proto_hi, unsign
 		*all = true;
 }
 
+struct classify_moved {
+	unsigned lo, hi;
+	exposure *acc;
+};
+
+static void classify_move_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                              unsigned port_hi, const srcset *src, void *user_data)
+{
+	struct classify_moved *m = user_data;
+	g_autoptr(exposure) box = exposure_new_box(proto_lo, proto_hi, m->lo, m->hi, src);
+	exposure *u = exposure_union(m->acc, box);
+
+	exposure_free(m->acc);
+	m->acc = u;
+}
+
+/* e with every port replaced by lo..hi (same protocols and sources). New set. */
+static exposure *classify_move_ports(const exposure *e, unsigned lo, unsigned hi)
+{
+	struct classify_moved m = { lo, hi, exposure_new() };
+
+	exposure_foreach(e, classify_move_box, &m);
+	return m.acc;
+}
+
+/*
+ * What region reaches behind r's rules: region itself, plus, for a rule
+ * that forwards to other ports (compose "80:9200", a Service's
+ * targetPort), the part of region it admits moved to those ports. So a
+ * data store published on port 80 is still judged a data store. New set.
+ */
+static exposure *classify_behind(const struct resource *r, const exposure *region)
+{
+	exposure *acc = exposure_copy(region);
+
+	for (guint i = 0; r && i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+		g_autoptr(exposure) part = NULL, moved = NULL;
+		exposure *u;
+
+		if (!rule->allow || (rule->target_lo == 0 && rule->target_hi == 0))
+			continue;
+		part = exposure_intersect(rule->match, region);
+		if (exposure_is_empty(part))
+			continue;
+		moved = classify_move_ports(part, rule->target_lo, rule->target_hi);
+		u = exposure_union(acc, moved);
+		exposure_free(acc);
+		acc = u;
+	}
+	return acc;
+}
+
+/*
+ * The part of region that reaches a sensitive service: on a sensitive
+ * port, or admitted by a rule that forwards to one. New set.
+ */
+static exposure *classify_sensitive_part(const struct rulepack *p, const struct resource *r,
+                                         const exposure *region)
+{
+	exposure *acc = exposure_intersect(region, p->sensitive_all);
+
+	for (guint i = 0; r && i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+		g_autoptr(exposure) part = NULL, moved = NULL, hit = NULL;
+		exposure *u;
+
+		if (!rule->allow || (rule->target_lo == 0 && rule->target_hi == 0))
+			continue;
+		part = exposure_intersect(rule->match, region);
+		moved = classify_move_ports(part, rule->target_lo, rule->target_hi);
+		hit = exposure_intersect(moved, p->sensitive_all);
+		if (exposure_is_empty(hit))
+			continue;
+		u = exposure_union(acc, part);
+		exposure_free(acc);
+		acc = u;
+	}
+	return acc;
+}
+
 /* The settings resource of a data store governing region, if it has auth off. */
 static const struct resource *classify_auth_off(const struct rulepack *p, const exposure *region,
                                                 const struct classify_context *ctx)
@@ -237,6 +318,7 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 {
 	const struct resource *r = classify_resource(c);
 	g_autofree char *text = exposure_to_string(region);
+	g_autoptr(exposure) behind = classify_behind(c->new_r, region);
 	g_autoptr(exposure) before = classify_on_ports(c->before, region);
 	g_autofree char *before_text = exposure_to_string(before);
 	g_autoptr(exposure) after = classify_on_ports(c->after, region);
@@ -247,14 +329,14 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 	struct finding *f;
 
 	if (strcmp(rule_id, "DW-NET-001") == 0) {
-		g_autofree char *services = classify_services(p, region);
+		g_autofree char *services = classify_services(p, behind);
 
 		g_string_append_printf(msg, "%s newly reachable %s: now %s", services, where, after_text);
 	} else {
 		g_string_append_printf(msg, "newly reachable %s: now %s", where, after_text);
 	}
 	g_string_append_printf(msg, " (%s %s); before: %s", r->kind, r->name, before_text);
-	auth_off = classify_auth_off(p, region, ctx);
+	auth_off = classify_auth_off(p, behind, ctx);
 	if (auth_off) {
 		const struct resource_setting *s = resource_setting_get(auth_off, "auth");
 
@@ -322,8 +404,8 @@ static void classify_internet(GPtrArray *out, const struct rulepack *p, const st
 		classify_emit(out, p, "DW-NET-002", c, inet, where, ctx);
 		return;
 	}
-	sensitive = exposure_intersect(inet, p->sensitive_all);
-	rest = exposure_subtract(inet, p->sensitive_all);
+	sensitive = classify_sensitive_part(p, c->new_r, inet);
+	rest = exposure_subtract(inet, sensitive);
 	web = exposure_intersect(rest, p->web);
 	rest2 = exposure_subtract(rest, p->web);
 	portless = exposure_intersect(rest2, p->portless);
@@ -338,8 +420,8 @@ static void classify_internet(GPtrArray *out, const struct rulepack *p, const st
 static void classify_private(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                              const exposure *priv)
 {
-	g_autoptr(exposure) sensitive = exposure_intersect(priv, p->sensitive_all);
-	g_autoptr(exposure) rest = exposure_subtract(priv, p->sensitive_all);
+	g_autoptr(exposure) sensitive = classify_sensitive_part(p, c->new_r, priv);
+	g_autoptr(exposure) rest = exposure_subtract(priv, sensitive);
 	const char *where = "from private sources";
 
 	classify_emit_part(out, p, "DW-NET-010", c, sensitive, where, NULL);

@@ -107,6 +107,13 @@ dw diff -C "$repo" HEAD --format json
 json_check "broken YAML in a compose file is DW-PARSE-001 with a line" \
 	"any(x['file']=='docker-compose.yml' and x['line']>0 for x in d['errors'])"
 
+# --- a host port that forwards to another ------------------------------
+compose "80:9200" > "$repo/docker-compose.yml"
+commit "$repo" "es published on host port 80"
+dw diff -C "$repo" HEAD --format json
+json_check "\"80:9200\" is Elasticsearch on port 80: critical DW-NET-001 naming it, not a web port" \
+	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] and x['file']=='docker-compose.yml' for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
+
 # --- names --------------------------------------------------------------
 git -C "$repo" rm -q docker-compose.yml
 printf 'services:\n  es:\n    ports: ["9200:9200"]\n' > "$repo/services.yml"
@@ -137,6 +144,6 @@ commit "$repo" "drop them"
 
 dw audit -C "$repo" --format json
 json_check "audit: the exposing commits, and no finding for the refactor" \
-	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-002')} == {'publish es on all interfaces', 'publish es on 0.0.0.0', 'host networking for metrics', 'a swarm stack file, a CI workflow and an inventory'} and not any(x['subject'].startswith('long port syntax') for x in f)"
+	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-002')} == {'publish es on all interfaces', 'publish es on 0.0.0.0', 'host networking for metrics', 'es published on host port 80', 'a swarm stack file, a CI workflow and an inventory'} and not any(x['subject'].startswith('long port syntax') for x in f)"
 
 done_testing

@@ -211,4 +211,14 @@ json_check "audit names each exposing commit" \
 json_check "audit: the refactor commits have no finding" \
 	"not any(x['subject'] in ('split the Service out, reorder keys', 'the Service as a JSON List, its range split in two halves') for x in f)"
 
+# --- a port that forwards to another: judged by the service behind it ----
+r2=$(new_repo k8s-target)
+printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: es\nspec:\n  selector: {app: es}\n  ports:\n    - {port: 80, targetPort: 9200}\n' > "$r2/svc.yaml"
+commit "$r2" "es behind port 80, inside the cluster"
+sed -i 's/^spec:$/spec:\n  type: LoadBalancer/' "$r2/svc.yaml"
+commit "$r2" "es behind port 80, on a load balancer"
+dw diff -C "$r2" HEAD --format json
+json_check "LoadBalancer port 80 with targetPort 9200 is Elasticsearch: critical DW-NET-001, not a web port" \
+	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
+
 done_testing
