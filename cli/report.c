@@ -164,6 +164,7 @@ static void report_text(const struct cli_common *c, GPtrArray *findings)
 		const struct finding *f = findings->pdata[i];
 		g_autofree char *file = NULL;
 		g_autofree char *res = NULL;
+		g_autofree char *where = NULL;
 
 		if (f->severity == SEVERITY_INFO && !c->verbose)
 			continue;
@@ -178,7 +179,8 @@ static void report_text(const struct cli_common *c, GPtrArray *findings)
 		if (g_strcmp0(resource, f->resource) != 0) {
 			file = cli_escape(f->file);
 			res = cli_escape(f->resource);
-			printf("  %s  %s:%u\n", res, file, f->line);
+			where = finding_where(file, f->line);
+			printf("  %s  %s\n", res, where);
 			resource = f->resource;
 		}
 		report_text_finding(c, f);

@@ -66,9 +66,7 @@ static bool report_markdown_is_network(const struct finding *f)
 static void report_markdown_row(GString *out, const struct finding *f)
 {
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
-	g_autofree char *where = f->line ? g_strdup_printf("%s:%u", f->file ? f->file : "", f->line)
-	                                 : g_strdup(f->file ? f->file : "");
-
+	g_autofree char *where = finding_where(f->file ? f->file : "", f->line);
 	bool strong = f->severity >= SEVERITY_HIGH && !f->suppressed;
 
 	g_string_append_printf(out, "| %s%s%s%s | ", strong ? "**" : "", sev, strong ? "**" : "",

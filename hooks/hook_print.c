@@ -15,11 +15,12 @@ static void hook_print_full(FILE *out, const char *prefix, const struct finding 
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
 	g_autofree char *resource = dw_escape(f->resource);
 	g_autofree char *file = dw_escape(f->file);
+	g_autofree char *where = finding_where(file, f->line);
 	g_autofree char *message = dw_escape(f->message);
 
 	fprintf(out, "%s\n%s  %s %s %s  [%s]\n", prefix, prefix, sev, f->rule->id, f->rule->title,
 	        f->id);
-	fprintf(out, "%s    %s  %s:%u\n", prefix, resource, file, f->line);
+	fprintf(out, "%s    %s  %s\n", prefix, resource, where);
 	fprintf(out, "%s    %s\n", prefix, message);
 	if (f->commit) {
 		g_autofree char *subject = dw_escape(f->subject);
@@ -35,11 +36,12 @@ static void hook_print_short(FILE *out, const char *prefix, const struct finding
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
 	g_autofree char *resource = dw_escape(f->resource);
 	g_autofree char *file = dw_escape(f->file);
+	g_autofree char *where = finding_where(file, f->line);
 	g_autofree char *raw = finding_approval_text(f);
 	g_autofree char *approval = dw_escape(raw);
 
-	fprintf(out, "%s  %s %s %s %s:%u [%s]%s%s\n", prefix, sev, f->rule->id, resource, file,
-	        f->line, f->id, raw ? ": " : "", raw ? approval : "");
+	fprintf(out, "%s  %s %s %s %s [%s]%s%s\n", prefix, sev, f->rule->id, resource, where, f->id,
+	        raw ? ": " : "", raw ? approval : "");
 }
 
 void hook_print_findings(FILE *out, const char *prefix, GPtrArray *findings,

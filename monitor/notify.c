@@ -191,8 +191,10 @@ static char *notifier_report(struct notifier *n, const char *name, GPtrArray *al
 	for (guint i = 0; i < alerts->len; i++) {
 		const struct state_alert *a = alerts->pdata[i];
 
-		g_string_append_printf(text, "\n%s %s %s %s:%u\n  %s\n", a->commit, a->rule, a->resource,
-		                       a->file, a->line, a->message);
+		g_autofree char *where = finding_where(a->file, a->line);
+
+		g_string_append_printf(text, "\n%s %s %s %s\n  %s\n", a->commit, a->rule, a->resource,
+		                       where, a->message);
 	}
 	if (g_mkdir_with_parents(n->report_dir, 0700) < 0 ||
 	    !g_file_set_contents(path, text->str, (gssize)text->len, NULL))

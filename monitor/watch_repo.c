@@ -326,8 +326,10 @@ static GPtrArray *watch_repo_refs(struct watch_repo *r)
 static void watch_repo_log_finding(struct watch_repo *r, const char *ref, const struct finding *f,
                                    const char *what)
 {
-	watch_log("%s %s: %s: %s %s %s (%s:%u) commit %.12s by %s: %s", r->name, ref, what,
-	          severity_name(f->severity), f->rule ? f->rule->id : "", f->resource, f->file, f->line,
+	g_autofree char *where = finding_where(f->file, f->line);
+
+	watch_log("%s %s: %s: %s %s %s (%s) commit %.12s by %s: %s", r->name, ref, what,
+	          severity_name(f->severity), f->rule ? f->rule->id : "", f->resource, where,
 	          f->commit ? f->commit : "", f->author ? f->author : "", f->message);
 }
 

@@ -51,6 +51,11 @@ char *finding_approval_text(const struct finding *f)
 	return g_strdup_printf("approved by %s in this commit: %s", f->approved_by, f->approval_reason);
 }
 
+char *finding_where(const char *file, unsigned line)
+{
+	return line ? g_strdup_printf("%s:%u", file, line) : g_strdup(file);
+}
+
 /* Stable short id: rule + identity + region, so approvals survive reruns. */
 static char *classify_finding_id(const char *rule, const char *identity, const char *region)
 {

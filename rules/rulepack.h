@@ -125,6 +125,9 @@ void finding_free(struct finding *f);
  */
 char *finding_approval_text(const struct finding *f);
 
+/* "file:line", or "file" for a finding about a whole file (line 0). New string. */
+char *finding_where(const char *file, unsigned line);
+
 /*
  * A finding of rule_id about resource at file:line, whose stable id
  * hashes rule, resource and region; message is taken. For findings that
