@@ -34,6 +34,7 @@ struct cli_common {
 	char *rules_path;     /* --rules */
 	char **extra_rules;   /* --extra-rules, repeatable: rule files layered on the pack */
 	char *color_name;     /* --color */
+	char *max_file_size;  /* --max-file-size */
 	gboolean quiet;       /* -q */
 	gboolean verbose;     /* -v: show info findings (narrowing) too */
 	/* resolved by cli_common_finish() */
@@ -49,6 +50,8 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c);
 /* Checks and resolves them after parsing. */
 bool cli_common_finish(struct cli_common *c, GError **error);
 void cli_common_clear(struct cli_common *c);
+/* --max-file-size SIZE: sets the per-file limit, or fails with a usage error. */
+bool cli_set_max_file_size(const char *text, GError **error);
 
 bool cli_open_repo(git_repository **out, const struct cli_common *c, GError **error);
 /*

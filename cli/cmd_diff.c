@@ -26,14 +26,13 @@ static const char cmd_diff_help[] =
 static bool cmd_diff_read_file(struct gitwalk_file **out, const char *disk_path,
                                const char *logical_path, GError **error)
 {
-	char *contents = NULL;
-	gsize len = 0;
+	GBytes *data = NULL;
 
-	if (!g_file_get_contents(disk_path, &contents, &len, error))
+	if (!gitwalk_disk_read(&data, disk_path, dw_limit_file_bytes(), error))
 		return false;
 	*out = g_new0(struct gitwalk_file, 1);
 	(*out)->path = g_strdup(logical_path);
-	(*out)->data = g_bytes_new_take(contents, len);
+	(*out)->data = data;
 	return true;
 }
 

@@ -26,6 +26,7 @@ struct cmd_watch_args {
 	char *fetch;
 	char *rescan;
 	char *threshold;
+	char *max_file_size;
 	int debounce_ms;
 };
 
@@ -40,6 +41,8 @@ static bool cmd_watch_finish(struct watch_options *o, struct cmd_watch_args *a, 
 		            "unknown severity '%s' (critical, high, medium, low, info)", a->threshold);
 		return false;
 	}
+	if (a->max_file_size && !cli_set_max_file_size(a->max_file_size, error))
+		return false;
 	if (a->debounce_ms < 10 || a->debounce_ms > 60000) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "--debounce: 10 to 60000 milliseconds");
 		return false;
@@ -65,6 +68,8 @@ int cmd_watch(int argc, char **argv, const char *exe_path)
 		  "Look at every branch this often even without file events (default 1m)", "DURATION" },
 		{ "debounce", 0, 0, G_OPTION_ARG_INT, &a.debounce_ms,
 		  "Quiet time after the last ref change before analysing (default 300)", "MS" },
+		{ "max-file-size", 0, 0, G_OPTION_ARG_STRING, &a.max_file_size,
+		  "Report files larger than SIZE as not analysed: 1KiB to 1GiB (default 8MiB)", "SIZE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REPO...]");
@@ -86,5 +91,6 @@ int cmd_watch(int argc, char **argv, const char *exe_path)
 	g_free(a.fetch);
 	g_free(a.rescan);
 	g_free(a.threshold);
+	g_free(a.max_file_size);
 	return status;
 }

@@ -28,6 +28,9 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 		  "texts (repeatable)", "FILE" },
 		{ "color", 0, 0, G_OPTION_ARG_STRING, &c->color_name,
 		  "Colour text output: auto (default, only on a terminal), always, never", "WHEN" },
+		{ "max-file-size", 0, 0, G_OPTION_ARG_STRING, &c->max_file_size,
+		  "Report files larger than SIZE as not analysed instead of reading them: 1KiB to 1GiB "
+		  "(default 8MiB)", "SIZE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &c->quiet, "Print nothing; exit status only", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &c->verbose,
 		  "Also show info findings (narrowed exposure)", NULL },
@@ -58,6 +61,8 @@ bool cli_common_finish(struct cli_common *c, GError **error)
 		            "unknown format '%s' (text, json, sarif, markdown)", fmt);
 		return false;
 	}
+	if (c->max_file_size && !cli_set_max_file_size(c->max_file_size, error))
+		return false;
 	c->fail_on = SEVERITY_HIGH;
 	if (c->fail_on_name && !severity_parse(&c->fail_on, c->fail_on_name)) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
@@ -80,6 +85,19 @@ bool cli_common_finish(struct cli_common *c, GError **error)
 	return true;
 }
 
+bool cli_set_max_file_size(const char *text, GError **error)
+{
+	size_t bytes;
+
+	if (!dw_limit_file_bytes_parse(&bytes, text)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "--max-file-size '%s': expected a size from 1KiB to 1GiB, such as 16MiB", text);
+		return false;
+	}
+	dw_limit_set_file_bytes(bytes);
+	return true;
+}
+
 void cli_common_clear(struct cli_common *c)
 {
 	g_clear_pointer(&c->repo_dir, g_free);
@@ -88,6 +106,7 @@ void cli_common_clear(struct cli_common *c)
 	g_clear_pointer(&c->rules_path, g_free);
 	g_clear_pointer(&c->extra_rules, g_strfreev);
 	g_clear_pointer(&c->color_name, g_free);
+	g_clear_pointer(&c->max_file_size, g_free);
 	g_clear_pointer(&c->pack, rulepack_free);
 }
 

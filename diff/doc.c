@@ -11,6 +11,8 @@
 #include <string.h>
 
 static const struct doc_limits doc_limits_default = DOC_LIMITS_INIT;
+const struct doc_limits doc_limits_own = { DW_LIMIT_FILE_BYTES, DW_LIMIT_DEPTH, DW_LIMIT_NODES,
+	                                   DW_LIMIT_SCALAR_BYTES };
 
 struct doc *doc_new(const char *path)
 {
@@ -68,24 +70,14 @@ const struct doc_limits *doc_limits_get(const struct doc_limits *limits)
 	return limits != NULL ? limits : &doc_limits_default;
 }
 
-char *doc_format_size(size_t bytes)
-{
-	if (bytes != 0 && bytes % ((size_t)1 << 20) == 0)
-		return g_strdup_printf("%zu MiB", bytes >> 20);
-	if (bytes != 0 && bytes % ((size_t)1 << 10) == 0)
-		return g_strdup_printf("%zu KiB", bytes >> 10);
-	return g_strdup_printf("%zu bytes", bytes);
-}
-
 bool doc_check_size(const char *path, size_t len, const struct doc_limits *limits,
                     GError **error)
 {
-	g_autofree char *max = NULL;
+	size_t max = limits->max_bytes != 0 ? limits->max_bytes : dw_limit_file_bytes();
 
-	if (len <= limits->max_bytes)
+	if (len <= max)
 		return true;
-	max = doc_format_size(limits->max_bytes);
-	g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: file is larger than %s", path, max);
+	dw_set_error_too_large(error, path, max);
 	return false;
 }
 

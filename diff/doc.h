@@ -59,12 +59,15 @@ struct doc {
 };
 
 struct doc_limits {
-	size_t max_bytes;   /* whole input */
+	size_t max_bytes;   /* whole input; 0: dw_limit_file_bytes() */
 	unsigned max_depth; /* nesting of maps and lists */
 	size_t max_nodes;   /* nodes, counting every alias expansion */
 	size_t max_scalar;  /* bytes in one scalar */
 };
-#define DOC_LIMITS_INIT { DW_LIMIT_FILE_BYTES, DW_LIMIT_DEPTH, DW_LIMIT_NODES, DW_LIMIT_SCALAR_BYTES }
+#define DOC_LIMITS_INIT { 0, DW_LIMIT_DEPTH, DW_LIMIT_NODES, DW_LIMIT_SCALAR_BYTES }
+/* driftwatch's own files (rule pack, policy, watcher settings): the
+ * default size limit, whatever --max-file-size set for analysed files. */
+extern const struct doc_limits doc_limits_own;
 
 /*
  * Parse data (len bytes, need not be NUL-terminated) into *out. limits may

@@ -853,7 +853,7 @@ static bool doc_json_value(struct doc_json_convert *cv, struct doc_node *node, J
 	}
 	node->len = strlen(text);
 	if (node->len > cv->limits->max_scalar) {
-		g_autofree char *max = doc_format_size(cv->limits->max_scalar);
+		g_autofree char *max = dw_size_format(cv->limits->max_scalar);
 
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: scalar longer than %s",
 		            cv->d->path, node->line, max);

@@ -18,11 +18,10 @@ void *doc_alloc_n(struct doc *d, size_t n, size_t size);
 
 /* limits, or the defaults from error.h when limits is NULL. */
 const struct doc_limits *doc_limits_get(const struct doc_limits *limits);
-/* Fail with DW_ERROR_LIMIT ("path: file is larger than 8 MiB") past max_bytes. */
+/* Fail with DW_ERROR_LIMIT ("path: file is larger than 8 MiB") past max_bytes
+ * (dw_limit_file_bytes() when it is 0). */
 bool doc_check_size(const char *path, size_t len, const struct doc_limits *limits,
                     GError **error);
-/* bytes as "8 MiB", "4 KiB" or "100 bytes"; the caller frees. */
-char *doc_format_size(size_t bytes);
 /* The 1-based line of data[offset] (offset is clamped to len). */
 unsigned doc_line_at(const char *data, size_t len, size_t offset);
 

@@ -104,7 +104,7 @@ static bool doc_yaml_scalar(struct doc_yaml_state *st, const yaml_event_t *ev, G
 	struct doc_node *node;
 
 	if (ev->data.scalar.length > st->limits->max_scalar) {
-		g_autofree char *max = doc_format_size(st->limits->max_scalar);
+		g_autofree char *max = dw_size_format(st->limits->max_scalar);
 
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s:%u: scalar longer than %s",
 		            st->d->path, line, max);

@@ -1809,9 +1809,8 @@ bool hcl_parse(struct hcl_file **out, const char *path, const char *data, size_t
 	const char *bad;
 	g_autoptr(hcl_file) file = NULL;
 
-	if (len > DW_LIMIT_FILE_BYTES) {
-		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: file is larger than %zu MiB", path,
-		            DW_LIMIT_FILE_BYTES >> 20);
+	if (len > dw_limit_file_bytes()) {
+		dw_set_error_too_large(error, path, dw_limit_file_bytes());
 		return false;
 	}
 	file = hcl_file_new(path);

@@ -358,9 +358,8 @@ bool lineconf_parse(GPtrArray **out, const char *path, const char *data, size_t 
 	size_t pos = 0;
 	bool ok;
 
-	if (len > DW_LIMIT_FILE_BYTES) {
-		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: larger than %zu bytes", path,
-		            DW_LIMIT_FILE_BYTES);
+	if (len > dw_limit_file_bytes()) {
+		dw_set_error_too_large(error, path, dw_limit_file_bytes());
 		return false;
 	}
 	dw_problems_init(&c.problems, path, EXTRACT_MAX_PROBLEMS);

@@ -8,7 +8,10 @@
  */
 #include "gitwalk.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "error.h"
 
@@ -245,18 +248,52 @@ static bool gitwalk_workdir_is_symlink(git_repository *repo, const char *path)
 	return g_file_test(full, G_FILE_TEST_IS_SYMLINK);
 }
 
+bool gitwalk_disk_read(GBytes **out, const char *path, size_t max_bytes, GError **error)
+{
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	size_t want = max_bytes + 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		goto fail;
+	while (buf->len < want) {
+		size_t chunk = MIN(want - buf->len, (size_t)1 << 16);
+		guint at = buf->len;
+		ssize_t n;
+
+		g_byte_array_set_size(buf, at + (guint)chunk);
+		n = read(fd, buf->data + at, chunk);
+		if (n < 0 && errno == EINTR) {
+			g_byte_array_set_size(buf, at);
+			continue;
+		}
+		if (n < 0) {
+			int saved = errno;
+
+			close(fd);
+			errno = saved;
+			goto fail;
+		}
+		g_byte_array_set_size(buf, at + (guint)n);
+		if (n == 0)
+			break;
+	}
+	close(fd);
+	*out = g_byte_array_free_to_bytes(g_steal_pointer(&buf));
+	return true;
+fail:
+	g_set_error(error, G_FILE_ERROR, g_file_error_from_errno(errno), "%s: %s", path,
+	            g_strerror(errno));
+	return false;
+}
+
 static bool gitwalk_workdir_read(GBytes **out, git_repository *repo, const char *path)
 {
 	g_autofree char *full = g_build_filename(git_repository_workdir(repo), path, NULL);
-	char *contents = NULL;
-	gsize len = 0;
 
 	if (!g_file_test(full, G_FILE_TEST_IS_REGULAR) || g_file_test(full, G_FILE_TEST_IS_SYMLINK))
 		return false;
-	if (!g_file_get_contents(full, &contents, &len, NULL))
-		return false;
-	*out = g_bytes_new_take(contents, len);
-	return true;
+	return gitwalk_disk_read(out, full, dw_limit_file_bytes(), NULL);
 }
 
 static void gitwalk_workdir_entry(GPtrArray *out, git_repository *repo, git_tree *head,
@@ -405,8 +442,7 @@ bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_
 	                                  (GDestroyNotify)git_blob_free, blob);
 	return true;
 too_big:
-	g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: file is larger than %zu MiB", file->path,
-	            max_bytes >> 20);
+	dw_set_error_too_large(error, file->path, max_bytes);
 	return false;
 fail:
 	{

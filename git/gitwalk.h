@@ -70,6 +70,13 @@ bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filte
 bool gitwalk_index_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_fn filter,
                            GError **error);
 
+/*
+ * A file on disk, but never more than max_bytes + 1 of it: enough for
+ * gitwalk_file_read() to refuse it as too large without holding a huge
+ * file in memory. New GBytes.
+ */
+bool gitwalk_disk_read(GBytes **out, const char *path, size_t max_bytes, GError **error);
+
 /* The contents of a file: its blob, or its work-tree bytes. New GBytes. */
 bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_file *file,
                        size_t max_bytes, GError **error);

@@ -186,7 +186,7 @@ static bool scan_parse(struct scan_cached **out, git_repository *repo, const str
 	g_autoptr(GBytes) data = NULL;
 	GError *local = NULL;
 
-	if (!gitwalk_file_read(&data, repo, f, DW_LIMIT_FILE_BYTES, &local) &&
+	if (!gitwalk_file_read(&data, repo, f, dw_limit_file_bytes(), &local) &&
 	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
 		g_propagate_error(error, local);
 		return false;
@@ -255,7 +255,7 @@ static bool scan_prefetch_read(GBytes **out, struct scan *s, GHashTable *queued,
 	}
 	g_hash_table_add(queued, key);
 	/* A file that cannot be read is left to the main thread, which reports it. */
-	return gitwalk_file_read(out, s->repo, f, DW_LIMIT_FILE_BYTES, NULL);
+	return gitwalk_file_read(out, s->repo, f, dw_limit_file_bytes(), NULL);
 }
 
 struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
@@ -525,7 +525,7 @@ static bool scan_tf_parse(struct scan_cached **out, struct scan *s, const char *
 		GBytes *data = NULL;
 		GError *local = NULL;
 
-		if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local)) {
+		if (!gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), &local)) {
 			if (!g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
 				g_propagate_error(error, local);
 				scan_cached_free(c);
@@ -787,6 +787,7 @@ static bool scan_policy_read(struct scan *s, struct policy **out, GError **parse
 		g_set_error(parse_error, DW_ERROR, DW_ERROR_PARSE, "%s:1: not a regular file", POLICY_PATH);
 		return true;
 	}
+	/* driftwatch's own file: --max-file-size is for the files it analyses. */
 	if (!gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, &local)) {
 		if (!g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
 			g_propagate_error(error, local);
@@ -953,7 +954,7 @@ static GBytes *scan_new_bytes(struct scan *s, GPtrArray *changes, git_tree *base
 		git_tree_entry_free(entry);
 	}
 	if (f && f->special == GITWALK_REGULAR)
-		gitwalk_file_read(&data, s->repo, f, DW_LIMIT_FILE_BYTES, NULL);
+		gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), NULL);
 	return data;
 }
 

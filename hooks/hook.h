@@ -42,6 +42,7 @@ struct hook_config {
 	char *policy;          /* driftwatch.policy: the pinned .driftwatch.yml, or NULL */
 	char *log;             /* driftwatch.log: a file, "syslog", or NULL */
 	char *rules;           /* driftwatch.rules: a rule file layered on the pack, or NULL */
+	size_t max_file_bytes; /* driftwatch.maxFileSize; 0: the default, 8 MiB */
 };
 
 /*

@@ -99,12 +99,15 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 	} else if (strcmp(key, "log") == 0) {
 		g_free(c->log);
 		c->log = hook_config_path(repo, value);
+	} else if (strcmp(key, "maxfilesize") == 0) {
+		if (!dw_limit_file_bytes_parse(&c->max_file_bytes, value))
+			bad = "a size from 1KiB to 1GiB, such as 16MiB";
 	} else if (strcmp(key, "rules") == 0) {
 		g_free(c->rules);
 		c->rules = hook_config_path(repo, value);
 	} else {
 		g_string_append_printf(problems, "%s%s: unknown setting %s (guard, failOn, approver, "
-		                       "trust, onError, policy, log, rules)",
+		                       "trust, onError, policy, log, rules, maxFileSize)",
 		                       problems->len ? "\n" : "", origin, e->name);
 		return;
 	}
@@ -211,6 +214,8 @@ bool hook_config_apply(const struct hook_config *c, struct scan *s, GError **err
 		pinned = g_mapped_file_get_bytes(map);
 		o.pinned_policy = pinned;
 	}
+	if (c->max_file_bytes)
+		dw_limit_set_file_bytes(c->max_file_bytes);
 	scan_set_options(s, &o);
 	return true;
 }

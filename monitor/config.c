@@ -175,7 +175,7 @@ bool watch_config_load(struct watch_config **out, const char *path, GError **err
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: larger than 1 MiB", path);
 		return false;
 	}
-	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+	if (!doc_parse_yaml(&d, path, data, len, &doc_limits_own, error))
 		return false;
 	if (d->roots->len > 0)
 		watch_config_read(c, problems, path, d->roots->pdata[0]);

@@ -408,7 +408,7 @@ bool policy_parse(struct policy **out, const char *path, const char *data, size_
 	struct policy_loader l = { .p = p, .pack = pack };
 	bool ok;
 
-	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+	if (!doc_parse_yaml(&d, path, data, len, &doc_limits_own, error))
 		return false;
 	root = d->roots->len ? d->roots->pdata[0] : NULL;
 	if (d->roots->len > 1) {

@@ -339,7 +339,7 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 		g_prefix_error(error, "rule pack: ");
 		return false;
 	}
-	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+	if (!doc_parse_yaml(&d, path, data, len, &doc_limits_own, error))
 		return false;
 	root = d->roots->len ? d->roots->pdata[0] : NULL;
 	if (!root || root->kind != DOC_MAP) {
@@ -451,7 +451,7 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		g_prefix_error(error, "rule file: ");
 		return false;
 	}
-	if (!doc_parse_yaml(&d, path, data, len, NULL, error))
+	if (!doc_parse_yaml(&d, path, data, len, &doc_limits_own, error))
 		return false;
 	root = d->roots->len ? d->roots->pdata[0] : NULL;
 	if (!root || root->kind != DOC_MAP) {

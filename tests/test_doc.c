@@ -307,6 +307,71 @@ static void test_doc__size_limit_fails_first(void **state)
 	doc_free(d);
 }
 
+/* The process-wide limit (--max-file-size) moves the default, not explicit limits. */
+static void test_doc__size_limit_follows_the_setting(void **state)
+{
+	struct doc_limits own = doc_limits_own;
+	g_autoptr(GError) error = NULL;
+	struct doc *d = NULL;
+
+	dw_limit_set_file_bytes(1024);
+	assert_int_equal(dw_limit_file_bytes(), 1024);
+	g_autofree char *data = g_strnfill(1025, ' ');
+	assert_false(doc_parse_yaml(&d, "a.yaml", data, 1025, NULL, &error));
+	assert_string_equal(error->message, "a.yaml: file is larger than 1 KiB");
+	assert_true(doc_parse_yaml(&d, "a.yaml", data, 1024, NULL, NULL));
+	doc_free(d);
+	assert_true(doc_parse_yaml(&d, "own.yaml", data, 1025, &own, NULL));
+	doc_free(d);
+	dw_limit_set_file_bytes(DW_LIMIT_FILE_BYTES);
+}
+
+static void test_doc__size_parse_and_format(void **state)
+{
+	static const struct {
+		const char *text;
+		size_t bytes;
+	} good[] = {
+		{ "4096", 4096 },          { "8MiB", (size_t)8 << 20 }, { "8M", (size_t)8 << 20 },
+		{ "8mb", (size_t)8 << 20 }, { "512 KiB", 512 << 10 },  { "512k", 512 << 10 },
+		{ "1GiB", (size_t)1 << 30 }, { "0", 0 },               { "7B", 7 },
+	};
+	static const char *const bad[] = {
+		"", "MiB", "-1", "+1", " 1", "1.5MiB", "0x10", "8 MiBs", "8TiB", "16777216TiB",
+		"99999999999999999999", "18446744073709551615GiB",
+	};
+	size_t n = 77;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
+		assert_true(dw_size_parse(&n, good[i].text));
+		assert_int_equal(n, good[i].bytes);
+	}
+	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+		n = 77;
+		assert_false(dw_size_parse(&n, bad[i]));
+		assert_int_equal(n, 77);
+	}
+	assert_false(dw_size_parse(&n, NULL));
+	/* --max-file-size and driftwatch.maxFileSize take 1 KiB to 1 GiB. */
+	assert_true(dw_limit_file_bytes_parse(&n, "1KiB"));
+	assert_int_equal(n, 1024);
+	assert_true(dw_limit_file_bytes_parse(&n, "1GiB"));
+	assert_false(dw_limit_file_bytes_parse(&n, "1023"));
+	assert_false(dw_limit_file_bytes_parse(&n, "1025MiB"));
+	assert_false(dw_limit_file_bytes_parse(&n, "lots"));
+
+	g_autofree char *f1 = dw_size_format((size_t)8 << 20);
+	g_autofree char *f2 = dw_size_format((size_t)3 << 30);
+	g_autofree char *f3 = dw_size_format(1536);
+	g_autofree char *f4 = dw_size_format(1000);
+	g_autofree char *f5 = dw_size_format(0);
+	assert_string_equal(f1, "8 MiB");
+	assert_string_equal(f2, "3 GiB");
+	assert_string_equal(f3, "1536 bytes");
+	assert_string_equal(f4, "1000 bytes");
+	assert_string_equal(f5, "0 bytes");
+}
+
 static void test_doc__scalar_limit_fails(void **state)
 {
 	struct doc_limits limits = DOC_LIMITS_INIT;
@@ -637,6 +702,8 @@ int main(void)
 		cmocka_unit_test(test_doc__input_is_read_only_to_len),
 		cmocka_unit_test(test_doc__parse_picks_json_by_name_or_content),
 		cmocka_unit_test(test_doc__free_null_is_noop),
+		cmocka_unit_test(test_doc__size_limit_follows_the_setting),
+		cmocka_unit_test(test_doc__size_parse_and_format),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

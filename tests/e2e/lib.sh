@@ -38,6 +38,11 @@ not_ok() {
 	done
 }
 
+# same NAME GOT EXPECTED: passes when the two strings are equal.
+same() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got '$2', expected '$3'"; fi
+}
+
 # check NAME COMMAND...: passes when the command succeeds.
 check() {
 	local name=$1

@@ -53,10 +53,6 @@ expect() {
 	ok "$name"
 }
 
-same() {
-	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "got $2, expected $3"; fi
-}
-
 # --- install-hook ------------------------------------------------------
 server s
 W=$WORK/s S=$WORK/s.git
@@ -329,6 +325,20 @@ push "$W" origin main
 expect "a hostile push (billion laughs, 9 MiB) is rejected, each file named" 1 \
 	"laughs/elasticsearch.yml:[0-9]+: .*alias" "huge.json.*larger than 8 MiB"
 git -C "$W" reset -q --hard "$before"
+python3 -c "import json; print(json.dumps({'resources': [], 'notes': 'x' * 2000}))" >"$W/notes.json"
+commit "$W" "A 2 KB template with nothing in it"
+git --git-dir="$S" config driftwatch.maxFileSize 1KiB
+push "$W" origin main
+expect "driftwatch.maxFileSize lowers the file limit, naming the file" 1 \
+	"notes.json: file is larger than 1 KiB"
+git --git-dir="$S" config driftwatch.maxFileSize lots
+push "$W" origin main
+expect "a bad driftwatch.maxFileSize rejects, naming it" 1 "could not be checked" \
+	'driftwatch.maxfilesize = "lots": expected a size from 1KiB to 1GiB'
+git --git-dir="$S" config --unset driftwatch.maxFileSize
+push "$W" origin main
+expect "under the default limit the same push passes" 0
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
 
 # --- what git gives the hook -----------------------------------------
 PSTATUS=0

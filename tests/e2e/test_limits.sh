@@ -98,4 +98,29 @@ dw diff --files "$empty" "$WORK/bom.yaml" --format json
 json_check "a UTF-8 BOM and CRLF line endings are accepted" \
 	"[x['rule'] for x in f] == ['DW-NET-003'] and f[0]['line'] == 7"
 
+# --- --max-file-size ----------------------------------------------------
+python3 -c "import json; print(json.dumps({'resources': [], 'notes': 'x' * 3000}))" >"$WORK/notes.json"
+dw diff --files "$empty" "$WORK/notes.json" --max-file-size 2KiB
+status_is "--max-file-size 2KiB refuses a 3 KB file: exit 1" 1
+check "... saying so, and naming the file without a line" \
+	grep -q "^  $WORK/notes.json  $WORK/notes.json$" <<<"$OUT"
+check "... 'file is larger than 2 KiB'" grep -q "notes.json: file is larger than 2 KiB" <<<"$OUT"
+dw diff --files "$empty" "$WORK/notes.json" --max-file-size 4k
+status_is "--max-file-size 4k reads it: exit 0" 0
+dw diff --files "$empty" "$WORK/notes.json" --max-file-size 2GiB
+status_is "--max-file-size past 1GiB is a usage error: exit 2" 2
+check "... that says what it takes" grep -q "expected a size from 1KiB to 1GiB" <<<"$ERR"
+repo=$(new_repo sizes)
+cp "$WORK/notes.json" "$repo/small.json" && commit "$repo" "small"
+python3 -c "import json; print(json.dumps({'resources': [], 'notes': 'x' * 5000}))" >"$repo/small.json"
+dw diff -C "$repo" --max-file-size 4KiB --format json
+json_check "the work tree: a file grown past --max-file-size is refused" \
+	"[(x['rule'], x['file']) for x in f] == [('DW-PARSE-001', 'small.json')] and 'larger than 4 KiB' in f[0]['message']"
+commit "$repo" "grown"
+dw audit -C "$repo" --max-file-size 4KiB --format json
+json_check "audit: a committed blob past --max-file-size is refused" \
+	"[x['rule'] for x in f] == ['DW-PARSE-001'] and 'larger than 4 KiB' in f[0]['message']"
+dw audit -C "$repo" --format json
+json_check "audit: under the default limit the same history has no finding" "f == []"
+
 done_testing
