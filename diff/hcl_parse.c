@@ -1818,7 +1818,7 @@ bool hcl_parse(struct hcl_file **out, const char *path, const char *data, size_t
 	if (!g_utf8_validate_len(data, len, &bad)) {
 		p.pos = 0;
 		hcl_fail(&p, DW_ERROR_PARSE, hcl_line_at(&p, (size_t)(bad - data)),
-		         "not valid UTF-8 text");
+		         "not valid UTF-8 text (or a NUL byte)");
 		g_propagate_error(error, p.error);
 		return false;
 	}

@@ -362,6 +362,9 @@ bool lineconf_parse(GPtrArray **out, const char *path, const char *data, size_t 
 		dw_set_error_too_large(error, path, dw_limit_file_bytes());
 		return false;
 	}
+	/* A byte-order mark is skipped, as every other reader skips it. */
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		pos = 3;
 	dw_problems_init(&c.problems, path, EXTRACT_MAX_PROBLEMS);
 	c.lines = g_ptr_array_new_with_free_func((GDestroyNotify)lineconf_line_free);
 	c.word = g_string_new(NULL);

@@ -123,4 +123,91 @@ json_check "audit: a committed blob past --max-file-size is refused" \
 dw audit -C "$repo" --format json
 json_check "audit: under the default limit the same history has no finding" "f == []"
 
+# --- every format, the same oddities -------------------------------------
+# One exposing file per reader (line configs, HCL, YAML documents). A BOM
+# with CRLF line ends changes nothing; a NUL byte is refused at its line;
+# --max-file-size refuses a file past it whatever the reader. Invalid UTF-8
+# is refused by the readers whose format requires UTF-8 (YAML, HCL, JSON)
+# and read as bytes by the line configs, as redis, sshd and PostgreSQL do.
+mkdir -p "$WORK/fmt"
+(
+	cd "$WORK/fmt" || exit 1
+	mkdir -p redis sshd hba pg tf k8s compose mongo
+	printf 'bind 0.0.0.0\nprotected-mode no\nport 6379\n' >redis/redis.conf
+	printf 'Port 22\nPermitRootLogin yes\n' >sshd/sshd_config
+	printf '# TYPE DATABASE USER ADDRESS METHOD\nhost all all 0.0.0.0/0 trust\n' >hba/pg_hba.conf
+	printf "port = 5432\nlisten_addresses = '*'\n" >pg/postgresql.conf
+	printf 'resource "aws_security_group" "db" {\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n' >tf/main.tf
+	printf 'apiVersion: v1\nkind: Service\nmetadata:\n  name: es\n  namespace: data\nspec:\n  type: LoadBalancer\n  ports:\n    - port: 9200\n' >k8s/svc.yaml
+	printf 'services:\n  es:\n    image: elasticsearch:8.11.0\n    ports:\n      - "9200:9200"\n' >compose/docker-compose.yml
+	printf 'net:\n  port: 27017\n  bindIp: 0.0.0.0\nsecurity:\n  authorization: disabled\n' >mongo/mongod.conf
+)
+
+# findings_of FILE: diff --files (empty -> FILE); sets FOUND to its
+# "RULE:LINE ..." and SAID to its messages, with FILE's path as "FILE".
+findings_of() {
+	dw diff --files "$empty" "$1" --format json
+	FOUND=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    print("no JSON"); sys.exit()
+print(" ".join("%s:%d" % (x["rule"], x["line"]) for x in d["findings"]))')
+	SAID=$(printf '%s' "$OUT" | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+except ValueError:
+    sys.exit()
+print(" | ".join(x["message"].replace(sys.argv[1], "FILE") for x in d["findings"]))' "$1")
+}
+
+# variant FILE KIND: writes FILE's KIND variant next to it and prints its path.
+variant() {
+	python3 - "$1" "$2" <<'PY'
+import os, sys
+path, kind = sys.argv[1], sys.argv[2]
+src = open(path, "rb").read()
+lines = src.split(b"\n")
+if kind == "bom":
+    out = b"\xef\xbb\xbf" + src.replace(b"\n", b"\r\n")
+elif kind == "nul":
+    lines[1] += b"\0"
+    out = b"\n".join(lines)
+elif kind == "latin1":
+    out = b"# caf\xe9\n" + src
+elif kind == "big":
+    out = src + b"\n".join([b"# padding"] * 200) + b"\n"
+dest = os.path.join(os.path.dirname(path), kind, os.path.basename(path))
+os.makedirs(os.path.dirname(dest), exist_ok=True)
+open(dest, "wb").write(out)
+print(dest)
+PY
+}
+
+for file in "$WORK"/fmt/*/*; do
+	name=${file#"$WORK/fmt/"}
+	findings_of "$file"
+	plain=$FOUND plain_said=$SAID
+	case $plain in
+	*DW-PARSE* | "" | "no JSON") not_ok "$name: the plain file has findings to compare" "$plain" "$ERR"; continue ;;
+	esac
+	findings_of "$(variant "$file" bom)"
+	same "$name: a BOM and CRLF line ends give the same findings ($plain)" "$FOUND" "$plain"
+	same "$name: ... and the same messages" "$SAID" "$plain_said"
+	findings_of "$(variant "$file" nul)"
+	same "$name: a NUL byte is refused at its line" "$FOUND" "DW-PARSE-001:2"
+	dw diff --files "$empty" "$(variant "$file" big)" --max-file-size 1KiB --format json
+	check "$name: --max-file-size 1KiB refuses it" grep -q "file is larger than 1 KiB" <<<"$OUT"
+	findings_of "$(variant "$file" latin1)"
+	case $name in
+	mongo/*) want="DW-PARSE-001:1" ;; # YAML
+	*.conf | */sshd_config) # the line configs: every finding one line down
+		want=$(awk '{ for (i = 1; i <= NF; i++) { split($i, p, ":"); $i = p[1] ":" p[2] + 1 } print }' <<<"$plain") ;;
+	*) want="DW-PARSE-001:1" ;;
+	esac
+	same "$name: invalid UTF-8 on line 1 gives $want" "$FOUND" "$want"
+done
+
 done_testing
