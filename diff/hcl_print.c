@@ -79,6 +79,11 @@ static void hcl_print_template_body(GString *out, const struct hcl_expr *t)
 			hcl_print_template_body(out, part->for_expr.value);
 			g_string_append(out, "%{endfor}");
 			break;
+		case HCL_EXPR_TEMPLATE:
+			/* ${"a${x}b"} is a${x}b: printed inline, as a string literal's ${"ab"}
+			 * is (both are parts of kind STRING), so printing is idempotent */
+			hcl_print_template_body(out, part);
+			break;
 		default:
 			g_string_append(out, "${");
 			hcl_print_expr(out, part);

@@ -567,6 +567,11 @@ static void test_hcl__print_round_trips(void **state)
 	assert_round_trip("var.a ? [for s in var.l : s] : {for k, v in var.m : k => v if v != \"\"}");
 	assert_round_trip("\"a${b}c%{if d}e%{endif}\"");
 	assert_round_trip("-(1 + 2) * 3 % 4 <= 5 && !x || y");
+	/* Found by fuzz_hcl: a template interpolated into a template printed as
+	 * ${"ab"}, which parses as a literal and prints as ab the second time. */
+	assert_round_trip("\"x${\"a${\"b\"}\"}y\"");
+	assert_prints("\"x${\"a${\"b\"}c${d}\"}y\"", "\"xabc${d}y\"");
+	assert_prints("\"x${\"%{if c}a%{endif}\"}\"", "\"x%{if c}a%{endif}\"");
 }
 
 static void test_hcl__dump_json_shape(void **state)
