@@ -53,6 +53,7 @@ completes "driftwatch watch --th<TAB> value" "driftwatch watch --threshold h" "h
 completes "driftwatch diff --fi<TAB>" "driftwatch diff --fi" "--files"
 completes "driftwatch audit --f<TAB>" "driftwatch audit --f" "--fail-on --first-parent --format"
 completes "driftwatch surface has no --files" "driftwatch surface --fi" ""
+completes "driftwatch surface --ma<TAB>" "driftwatch surface --ma" "--max-file-size"
 completes "driftwatch rules --<TAB>" "driftwatch rules --" "--extra-rules --help --rules"
 completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --report"
 completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json markdown sarif text"
