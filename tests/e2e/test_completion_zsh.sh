@@ -47,7 +47,7 @@ completes "driftwatch -<TAB>" "driftwatch -" "--help --version -h"
 completes "driftwatch diff --<TAB>: common options, --files, --max-file-size" "driftwatch diff --" \
 	"--color --extra-rules --fail-on --files --format --help --help-all --help-common --max-file-size --quiet --repo --rules --verbose"
 shows "diff --files is described" "driftwatch diff --" "--files -- compare two files, outside any repository"
-shows "diff --max-file-size is described" "driftwatch diff --" "--max-file-size -- largest file to analyse"
+shows "diff --max-file-size is described" "driftwatch diff --" "--max-file-size -- report larger files as not analysed (default 8MiB)"
 completes "driftwatch audit -<TAB>: -j/--jobs, --first-parent" "driftwatch audit -" \
 	"--color --extra-rules --fail-on --first-parent --format --help --help-all --help-common --jobs --max-file-size --quiet --repo --rules --verbose -C -h -j -q -v"
 completes "driftwatch audit --f<TAB>" "driftwatch audit --f" "--fail-on --first-parent --format"
@@ -57,7 +57,7 @@ completes "driftwatch rules --<TAB>" "driftwatch rules --" "--extra-rules --help
 completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --report"
 completes "driftwatch formats --<TAB>" "driftwatch formats --" "--help"
 completes "driftwatch watch --<TAB>" "driftwatch watch --" \
-	"--config --debounce --fetch-interval --help --rescan-interval --rules --threshold"
+	"--config --debounce --fetch-interval --help --max-file-size --rescan-interval --rules --threshold"
 completes "driftwatch history --<TAB>" "driftwatch history --" "--format --help --repo --since"
 completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
 completes "driftwatch hook --<TAB>" "driftwatch hook --" "--config --help --rules"
