@@ -439,10 +439,13 @@ static JsonNode *hcl_json_expr(const struct hcl_json *j, const struct hcl_expr *
 		return hcl_json_string_node(s);
 	case HCL_EXPR_TUPLE: {
 		JsonArray *a = json_array_new();
+		JsonNode *n = json_node_alloc();
 
 		for (guint i = 0; i < e->items->len; i++)
 			json_array_add_element(a, hcl_json_expr(j, e->items->pdata[i]));
-		return json_node_init_array(json_node_alloc(), a);
+		json_node_init_array(n, a);
+		json_array_unref(a);
+		return n;
 	}
 	case HCL_EXPR_OBJECT: {
 		JsonObject *o = json_object_new();

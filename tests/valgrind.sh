@@ -13,6 +13,7 @@ trap 'rm -rf "$(dirname "$wrapper")"' EXIT
 
 cat >"$wrapper" <<WRAP
 #!/bin/sh
+export G_SLICE=always-malloc
 exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \\
 	--suppressions="$root/tests/valgrind.supp" "$builddir/cli/driftwatch" "\$@"
 WRAP

@@ -13,6 +13,9 @@ builddir=${2:-build-fuzz}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 artifacts=${ARTIFACTS:-$root/$builddir/fuzz-artifacts}
 cd "$root"
+# Leaked GLib and json-glib objects are visible to LeakSanitizer only when
+# g_slice uses malloc (see tests/meson.build).
+export G_SLICE=always-malloc
 
 if [ ! -f "$builddir/build.ninja" ]; then
 	CC=clang meson setup "$builddir" -Dfuzzing=true -Dtests=enabled \
