@@ -147,22 +147,81 @@ static bool doc_json_is_word(char c)
 	return g_ascii_isalnum(c) || c == '+' || c == '-' || c == '.';
 }
 
+/* The code unit of the "\\uXXXX" at data[i], or -1 when it is not one. */
+static long doc_json_unit(const char *data, size_t len, size_t i)
+{
+	long unit = 0;
+
+	if (len - i < 6 || data[i] != '\\' || data[i + 1] != 'u')
+		return -1;
+	for (size_t k = i + 2; k < i + 6; k++) {
+		int digit = g_ascii_xdigit_value(data[k]);
+
+		if (digit < 0)
+			return -1;
+		unit = unit * 16 + digit;
+	}
+	return unit;
+}
+
+/*
+ * The escape at data[i] (a backslash) as RFC 8259 has them: its length,
+ * or 0 with *bad set. json-glib 1.6 reads "\\uzzzz" as "zzzz", a high
+ * surrogate before anything but a low one as bytes that are not UTF-8,
+ * leaks on some malformed pairs, and ends a string early at \\u0000.
+ */
+static size_t doc_json_escape(const char *data, size_t len, size_t i, const char **bad)
+{
+	long unit, low;
+
+	if (i + 1 < len && data[i + 1] != '\0' && strchr("\"\\/bfnrt", data[i + 1]) != NULL)
+		return 2;
+	if (i + 1 >= len || data[i + 1] != 'u') {
+		*bad = "an escape that is not one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX";
+		return 0;
+	}
+	unit = doc_json_unit(data, len, i);
+	if (unit < 0) {
+		*bad = "\\u not followed by four hexadecimal digits";
+		return 0;
+	}
+	if (unit == 0) {
+		*bad = "NUL character (\\u0000)";
+		return 0;
+	}
+	if (unit >= 0xdc00 && unit <= 0xdfff) {
+		*bad = "a low surrogate (\\uDC00-\\uDFFF) without a high one before it";
+		return 0;
+	}
+	if (unit < 0xd800 || unit > 0xdbff)
+		return 6;
+	low = doc_json_unit(data, len, i + 6);
+	if (low < 0xdc00 || low > 0xdfff) {
+		*bad = "a high surrogate (\\uD800-\\uDBFF) not followed by a low one";
+		return 0;
+	}
+	return 12;
+}
+
 /*
  * The index just past the string that opens at data[i], counting its
- * newlines; *nul is set when it holds a \u0000 escape, which json-glib
- * would turn into a string that ends early.
+ * newlines; *bad is set (and the index is where) when an escape in it
+ * is not one RFC 8259 allows.
  */
 static size_t doc_json_skip_string(const char *data, size_t len, size_t i, unsigned *line,
-                                   bool *nul)
+                                   const char **bad)
 {
 	char quote = data[i++];
 
 	while (i < len && data[i] != quote) {
 		/* Single-quoted strings (a json-glib extension) have no escapes. */
-		if (data[i] == '\\' && quote == '"' && i + 1 < len) {
-			if (len - i >= 6 && memcmp(data + i + 1, "u0000", 5) == 0)
-				*nul = true;
-			i++;
+		if (data[i] == '\\' && quote == '"') {
+			size_t n = doc_json_escape(data, len, i, bad);
+
+			if (n == 0)
+				return i;
+			i += n;
+			continue;
 		}
 		if (data[i] == '\n')
 			(*line)++;
@@ -444,12 +503,12 @@ static bool doc_json_prescan(struct doc_json_scan *out, struct doc_json_marker *
 			return false;
 		opened = false;
 		if (c == '"' || c == '\'') {
-			bool nul = false;
+			const char *bad = NULL;
 
-			i = doc_json_skip_string(data, len, i, &line, &nul);
-			if (nul) {
-				g_set_error(error, DW_ERROR, DW_ERROR_PARSE,
-				            "%s:%u: NUL character (\\u0000) in a string", path, at);
+			i = doc_json_skip_string(data, len, i, &line, &bad);
+			if (bad != NULL) {
+				g_set_error(error, DW_ERROR, DW_ERROR_PARSE, "%s:%u: %s in a string", path,
+				            line, bad);
 				return false;
 			}
 			closed = depth == 0; /* a string at the top is the whole value */

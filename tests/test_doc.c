@@ -557,7 +557,7 @@ static void test_doc__json_trailing_garbage_fails(void **state)
  * fuzz_doc_json as slow memory growth; each is refused before json-glib
  * sees it.
  */
-static void test_doc__json_second_value_and_slash_comments_fail(void **state)
+static void test_doc__json_stricter_than_json_glib(void **state)
 {
 	static const char *const trailing[] = {
 		"0{}", "2[]", "\"4\"{\"a\": []}", "8882{\"resources\": []}", "true\n[1]", "[][]",
@@ -577,9 +577,32 @@ static void test_doc__json_second_value_and_slash_comments_fail(void **state)
 
 		assert_non_null(strstr(e->message, "'/' outside a string"));
 	}
+	/* Escapes as RFC 8259 has them: json-glib read "\\uzzzz" as "zzzz", a
+	 * lone high surrogate as bytes that are not UTF-8, and leaked a string
+	 * on some malformed pairs. */
+	static const struct {
+		const char *text, *what;
+	} escapes[] = {
+		{ "[\"\\uzzzz\"]", "t.json:1: \\u not followed by four hexadecimal digits in a string" },
+		{ "[\"\\u12\"]", "t.json:1: \\u not followed by four hexadecimal digits in a string" },
+		{ "[\n\"\\ud83dx\"]", "t.json:2: a high surrogate (\\uD800-\\uDBFF) not followed by a low one" },
+		{ "[\"\\ud83d\\ud{\"]", "t.json:1: a high surrogate (\\uD800-\\uDBFF) not followed by a low one" },
+		{ "[\"\\ude00\"]", "t.json:1: a low surrogate (\\uDC00-\\uDFFF) without a high one" },
+		{ "[\"a\\qb\"]", "t.json:1: an escape that is not one of" },
+		{ "[\"a\\", "t.json:1: an escape that is not one of" },
+		{ "[\"a\",\n\"\\u0000\"]", "t.json:2: NUL character (\\u0000) in a string" },
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(escapes); i++) {
+		g_autoptr(GError) e = json_fails(escapes[i].text, NULL, DW_ERROR_PARSE);
+
+		if (!g_str_has_prefix(e->message, escapes[i].what))
+			fail_msg("%s: got '%s', expected '%s...'", escapes[i].text, e->message,
+			         escapes[i].what);
+	}
 	/* Block comments and slashes in strings are still read. */
 	struct doc *d = NULL;
-	const char *ok = "/* a */ {\"u\": \"http://x/y\", \"n\": [1, /* b */ 2]} /* c */\n";
+	const char *ok = "/* a */ {\"u\": \"http://x/y\", \"n\": [1, /* b */ 2],\n"
+	                 "\"e\": \"\\uD83D\\uDE00 \\ud83d\\ude00 \\u00e9 \\\" \\\\ \\/ \\b \\f \\n \\r \\t\"} /* c */\n";
 
 	assert_true(doc_parse_json(&d, "t.json", ok, strlen(ok), NULL, NULL));
 	doc_free(d);
@@ -738,7 +761,7 @@ int main(void)
 		cmocka_unit_test(test_doc__parse_picks_json_by_name_or_content),
 		cmocka_unit_test(test_doc__free_null_is_noop),
 		cmocka_unit_test(test_doc__size_limit_follows_the_setting),
-		cmocka_unit_test(test_doc__json_second_value_and_slash_comments_fail),
+		cmocka_unit_test(test_doc__json_stricter_than_json_glib),
 		cmocka_unit_test(test_doc__size_parse_and_format),
 	};
 
