@@ -20,8 +20,10 @@ WRAP
 chmod +x "$wrapper"
 
 status=0
-for t in example nofinding cli git limits sarif policy k8s compose; do
+for t in example nofinding cli git limits sarif policy k8s compose hook; do
 	echo "# e2e_$t under valgrind"
-	DRIFTWATCH=$wrapper SRCDIR=$root "$root/tests/e2e/test_$t.sh" || status=1
+	# The server hook install-hook writes runs the binary itself: point it
+	# at the wrapper too, so the gate runs under valgrind on real pushes.
+	DRIFTWATCH=$wrapper DW_HOOK_EXEC=$wrapper SRCDIR=$root "$root/tests/e2e/test_$t.sh" || status=1
 done
 exit $status

@@ -10,9 +10,15 @@ unset GL_ID GL_USERNAME GITEA_PUSHER_NAME
 export USER=dev
 
 # server NAME: a bare repository $WORK/NAME.git with the hook, and a clone $WORK/NAME.
+# With DW_HOOK_EXEC set (tests/valgrind.sh), the hook runs that instead of
+# the binary install-hook wrote.
 server() {
 	git init -q --bare -b main "$WORK/$1.git"
 	"$DRIFTWATCH" install-hook --server --repo "$WORK/$1.git" >"$WORK/$1.install" 2>&1
+	if [ -n "${DW_HOOK_EXEC:-}" ]; then
+		sed -i "s|^exec .* hook |exec '$DW_HOOK_EXEC' hook |" "$WORK/$1.git/hooks/pre-receive"
+		grep -q "^exec '$DW_HOOK_EXEC' hook " "$WORK/$1.git/hooks/pre-receive" || echo "Bail out! DW_HOOK_EXEC not set in the hook"
+	fi
 	git clone -q "$WORK/$1.git" "$WORK/$1" 2>/dev/null
 }
 
@@ -42,6 +48,11 @@ expect() {
 	shift 2
 	if [ "$want" = 0 ] && [ "$PSTATUS" -ne 0 ] || [ "$want" != 0 ] && [ "$PSTATUS" -eq 0 ]; then
 		not_ok "$name" "push exit status $PSTATUS, expected $want" "$PERR"
+		return
+	fi
+	# A report from valgrind (tests/valgrind.sh runs the hook under it).
+	if grep -Eq -- "==[0-9]+== " <<<"$PERR"; then
+		not_ok "$name" "valgrind reported on the hook" "$PERR"
 		return
 	fi
 	for pat in "$@"; do
