@@ -74,6 +74,7 @@ struct doc_json_scan {
 	unsigned root_line;      /* line of the first token, 0 when there is none */
 	unsigned trailing_line;  /* line of data after the top-level value, or 0 */
 	size_t trailing_at;      /* and its offset: json-glib reads only what comes before */
+	bool comments;           /* the input has comments, blanked before json-glib reads it */
 };
 
 /*
@@ -243,15 +244,53 @@ static size_t doc_json_skip_comment(const char *data, size_t len, size_t i, unsi
 }
 
 /*
- * Whether json-glib 1.6 ends the block comment data[start .. end) where
- * the pre-scan does. Its scanner ends a comment at the first '/' after the
- * opening slash-star, star or not, so a comment holding a '/' (or a lone
- * slash-star-slash) ends early there; an unterminated one ends at a later '/'.
+ * The index just past the comment that opens at data[i] ("//" to the end
+ * of the line, or slash-star to star-slash), or 0 when a block comment is
+ * left open. Azure's template engine reads both kinds; json-glib 1.6 ends
+ * a block comment at its first '/' and takes '/' alone for a comment to
+ * the next '/', so comments are blanked before it reads the text.
  */
-static bool doc_json_comment_plain(const char *data, size_t start, size_t end)
+static size_t doc_json_comment_end(const char *data, size_t len, size_t i, unsigned *line)
 {
-	return end - start >= 4 && data[end - 2] == '*' && data[end - 1] == '/' &&
-	       memchr(data + start + 2, '/', end - start - 3) == NULL;
+	const char *nl;
+	size_t end;
+
+	if (data[i + 1] == '/') {
+		nl = memchr(data + i, '\n', len - i);
+		return nl != NULL ? (size_t)(nl - data) : len;
+	}
+	end = doc_json_skip_comment(data, len, i, line);
+	return end - i >= 4 && data[end - 2] == '*' && data[end - 1] == '/' ? end : 0;
+}
+
+/* A copy of data[0 .. len) with every comment made blanks (newlines kept). */
+static char *doc_json_blank_comments(const char *data, size_t len)
+{
+	char *copy = g_malloc(len + 1);
+	unsigned line = 1;
+	size_t i = 0;
+
+	memcpy(copy, data, len);
+	copy[len] = '\0';
+	while (i < len) {
+		if (copy[i] == '"' || copy[i] == '\'') {
+			const char *bad = NULL;
+
+			i = doc_json_skip_string(copy, len, i, &line, &bad);
+			if (bad != NULL)
+				break; /* the pre-scan refused this */
+		} else if (copy[i] == '/' && i + 1 < len && (copy[i + 1] == '/' || copy[i + 1] == '*')) {
+			size_t end = doc_json_comment_end(copy, len, i, &line);
+
+			for (end = end != 0 ? end : len; i < end; i++) {
+				if (copy[i] != '\n')
+					copy[i] = ' ';
+			}
+		} else {
+			i++;
+		}
+	}
+	return copy;
 }
 
 /* Integers json-glib would wrap are a parse error here instead. */
@@ -464,29 +503,25 @@ static bool doc_json_prescan(struct doc_json_scan *out, struct doc_json_marker *
 			i++;
 			continue;
 		}
-		if (c == '/' && i + 1 < len && data[i + 1] == '*') {
-			size_t end = doc_json_skip_comment(data, len, i, &line);
+		if (c == '/' && i + 1 < len && (data[i + 1] == '/' || data[i + 1] == '*')) {
+			size_t end = doc_json_comment_end(data, len, i, &line);
 
-			/* json-glib 1.6 would end this comment at its first '/' and
-			 * read the rest as JSON, where it leaks a whole tree when it
-			 * then finds a second top-level value (fuzz_doc_json: about
-			 * 1.7 KB per parse). What it would read is not what the file
-			 * says either way, so the file is refused. */
-			if (!doc_json_comment_plain(data, i, end)) {
+			if (end == 0) {
 				g_set_error(error, DW_ERROR, DW_ERROR_PARSE,
-				            "%s:%u: a block comment holding '/' or left open", path, at);
+				            "%s:%u: a block comment left open", path, at);
 				return false;
 			}
+			scan.comments = true;
 			i = end;
 			continue;
 		}
-		/* Any other '/' opens json-glib's own "/.../" comment, which the
+		/* A '/' alone opens json-glib's own "/.../" comment, which the
 		 * pre-scan would read as tokens: the two would disagree on where
 		 * the value ends, and json-glib leaks on what follows. */
 		if (c == '/') {
 			g_set_error(error, DW_ERROR, DW_ERROR_PARSE,
-			            "%s:%u: '/' outside a string (JSON has no comments; /* */ is read)",
-			            path, at);
+			            "%s:%u: '/' outside a string and not a comment (// or /* */)", path,
+			            at);
 			return false;
 		}
 		if (closed) {
@@ -1138,6 +1173,7 @@ bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t
 	struct doc_json_convert cv = { .limits = doc_limits_get(limits) };
 	const char *bad = NULL;
 	struct doc_node *node = NULL;
+	g_autofree char *blanked = NULL;
 
 	g_return_val_if_fail(out != NULL && path != NULL && (data != NULL || len == 0), false);
 	if (!doc_check_size(path, len, cv.limits, error))
@@ -1155,6 +1191,8 @@ bool doc_parse_json(struct doc **out, const char *path, const char *data, size_t
 		doc_json_marker_clear(&marker);
 		return false;
 	}
+	if (scan.comments)
+		data = blanked = doc_json_blank_comments(data, len);
 	if (marker.marks != NULL && marker.depth == 0)
 		node = doc_json_parse_marked(&cv, path, data, len, &scan, &marker, error);
 	if (marker.marks == NULL || marker.depth != 0 || cv.mismatch) {

@@ -98,6 +98,28 @@ dw diff --files "$empty" "$WORK/bom.yaml" --format json
 json_check "a UTF-8 BOM and CRLF line endings are accepted" \
 	"[x['rule'] for x in f] == ['DW-NET-003'] and f[0]['line'] == 7"
 
+# Azure's template engine reads // and /* */ comments in a template.
+cat >"$WORK/commented.json" <<'JSON'
+// The search cluster's network security group
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  /* resources
+     follow */
+  "resources": [{
+    "type": "Microsoft.Network/networkSecurityGroups", // the group
+    "name": "es",
+    "properties": {"securityRules": [
+      {"name": "open-es", /* TODO: narrow it */
+       "properties": {"priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+                      "sourceAddressPrefix": "Internet", "destinationPortRange": "9200"}}
+    ]}
+  }]
+}
+JSON
+dw diff --files "$empty" "$WORK/commented.json" --format json
+json_check "comments in an ARM template are read, and lines stay right" \
+	"[(x['rule'], x['line']) for x in f if x['severity'] != 'low'] == [('DW-NET-001', 10)]"
+
 # --- --max-file-size ----------------------------------------------------
 python3 -c "import json; print(json.dumps({'resources': [], 'notes': 'x' * 3000}))" >"$WORK/notes.json"
 dw diff --files "$empty" "$WORK/notes.json" --max-file-size 2KiB
