@@ -67,6 +67,17 @@ new_repo() {
 	echo "$dir"
 }
 
+# refs_repo: a repository with one commit, a branch feature/open-es and a
+# tag v1 (the completion tests' revisions); prints its path.
+refs_repo() {
+	local dir
+	dir=$(new_repo refs)
+	git -C "$dir" commit -q --allow-empty -m "first"
+	git -C "$dir" branch feature/open-es
+	git -C "$dir" tag v1
+	echo "$dir"
+}
+
 # commit DIR MESSAGE: commits everything in DIR.
 commit() {
 	git -C "$1" add -A

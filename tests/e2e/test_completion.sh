@@ -66,10 +66,7 @@ completes "driftwatch explain DW-SET-03<TAB>" "driftwatch explain DW-SET-03" \
 completes "driftwatch explain DW-SET-01<TAB>" "driftwatch explain DW-SET-01" \
 	"DW-SET-010 DW-SET-011 DW-SET-012 DW-SET-013"
 
-repo=$(new_repo refs)
-commit "$repo" "first"
-git -C "$repo" branch feature/open-es
-git -C "$repo" tag v1
+repo=$(refs_repo)
 cd "$repo" || exit 1
 completes "revisions from the current repository" "driftwatch diff " \
 	"HEAD feature/open-es main v1"

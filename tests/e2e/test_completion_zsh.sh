@@ -81,10 +81,7 @@ set -- $("$DRIFTWATCH" rules | grep '^DW-SET-001 ')
 shows "rule IDs are described by severity and title" "driftwatch explain DW-SET-001" \
 	"DW-SET-001 -- $2: $3"
 
-repo=$(new_repo refs)
-commit "$repo" "first"
-git -C "$repo" branch feature/open-es
-git -C "$repo" tag v1
+repo=$(refs_repo)
 cd "$repo" || exit 1
 completes "revisions from the current repository" "driftwatch diff " \
 	"HEAD feature/open-es main v1"
