@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "extract.h"
+#include "fuzz_extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,13 +31,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	g_assert(!error);
 	resources_join(out);
-	for (guint i = 0; i < out->len; i++) {
-		exposure *e = resource_exposure(out->pdata[i]);
-		char *text = exposure_to_string(e);
-
-		g_assert(text);
-		g_free(text);
-		exposure_free(e);
-	}
+	fuzz_print_exposures(out);
 	return 0;
 }

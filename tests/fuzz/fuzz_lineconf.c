@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "extract.h"
+#include "fuzz_extract.h"
 #include "lineconf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,13 +57,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_lineconf_check(error);
 		return 0;
 	}
-	for (guint i = 0; i < out->len; i++) {
-		exposure *e = resource_exposure(out->pdata[i]);
-		char *text = exposure_to_string(e);
-
-		g_assert(text);
-		g_free(text);
-		exposure_free(e);
-	}
+	fuzz_print_exposures(out);
 	return 0;
 }

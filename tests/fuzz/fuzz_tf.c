@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "fuzz_extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -44,13 +45,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	g_assert(!error && !failed);
-	for (guint i = 0; i < out->len; i++) {
-		exposure *e = resource_exposure(out->pdata[i]);
-		char *text = exposure_to_string(e);
-
-		g_assert(text);
-		g_free(text);
-		exposure_free(e);
-	}
+	fuzz_print_exposures(out);
 	return 0;
 }
