@@ -758,6 +758,7 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 	f->widened = g_strdup("");
 	f->before = g_strdup("");
 	f->message = g_strdup_printf("could not be analysed: %s", error->message);
+	f->unchecked = true;
 	return f;
 }
 
@@ -776,5 +777,6 @@ struct finding *rulepack_not_followed(const struct rulepack *p, const char *file
 	f->before = g_strdup("");
 	f->message = g_strdup_printf("%s is a %s; driftwatch does not follow it", file,
 	                             symlink ? "symbolic link" : "submodule");
+	f->unchecked = true;
 	return f;
 }

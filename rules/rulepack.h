@@ -100,6 +100,9 @@ struct finding {
 	char *before;      /* what was let in before, on the same protocols and ports */
 	char *after;       /* what is let in now on them (network findings), or NULL */
 	char *message;     /* one line: what is newly allowed, and what was before */
+	/* Could not be checked (a file that does not parse, content the
+	 * readers cannot see): never reported as "widens exposure". */
+	bool unchecked;
 	char *commit;      /* when the finding comes from a commit, else NULL */
 	char *author;
 	char *date;        /* ISO 8601 */
