@@ -5,6 +5,12 @@
  * for every commit; walking the two trees side by side and skipping any
  * entry whose id and mode are equal on both sides is several times faster
  * on large histories, and lets the path filter run before a blob is read.
+ *
+ * Renames: a walk finds a renamed file as one path deleted and another
+ * added. When a comparison has both, git's own rename detection
+ * (git_diff_find_similar, exact and similar content) is run on a diff
+ * limited to those paths, and each pair it finds becomes one change whose
+ * old and new paths differ, so the resources in it keep their identity.
  */
 #include "gitwalk.h"
 
@@ -14,6 +20,10 @@
 #include <unistd.h>
 
 #include "error.h"
+
+/* Rename pairing: more added or deleted paths than this in one comparison
+ * are left unpaired (git itself stops near 1000 by default). */
+#define GITWALK_MAX_RENAME_PATHS 4000
 
 /* Deeper trees than this are hostile; git itself refuses far less. */
 #define GITWALK_MAX_DEPTH 1024
@@ -211,10 +221,129 @@ static bool gitwalk_pair(struct gitwalk *w, git_tree *a, git_tree *b, unsigned d
 	return true;
 }
 
+/* The changes of out from start on that only delete or only add a path. */
+static void gitwalk_one_sided(GPtrArray *out, guint start, GHashTable *deleted, GHashTable *added)
+{
+	for (guint i = start; i < out->len; i++) {
+		struct gitwalk_change *c = out->pdata[i];
+
+		if (c->old_file && !c->new_file)
+			g_hash_table_insert(deleted, c->old_file->path, c);
+		else if (c->new_file && !c->old_file)
+			g_hash_table_insert(added, c->new_file->path, c);
+	}
+}
+
+/* One rename git found: the added change takes the deleted one's old file. */
+static void gitwalk_join(GPtrArray *out, GHashTable *deleted, GHashTable *added,
+                         const git_diff_delta *d)
+{
+	struct gitwalk_change *gone, *born;
+
+	if (d->status != GIT_DELTA_RENAMED)
+		return;
+	gone = g_hash_table_lookup(deleted, d->old_file.path);
+	born = g_hash_table_lookup(added, d->new_file.path);
+	/* A symlink or submodule is never one side of a file's rename. */
+	if (!gone || !born || gone->old_file->special != born->new_file->special)
+		return;
+	g_hash_table_remove(deleted, d->old_file.path);
+	g_hash_table_remove(added, d->new_file.path);
+	born->old_file = g_steal_pointer(&gone->old_file);
+	g_ptr_array_remove(out, gone);
+}
+
+/* The paths git is asked about: every deleted and every added one. */
+static git_strarray gitwalk_rename_paths(GHashTable *deleted, GHashTable *added)
+{
+	git_strarray paths = { NULL, 0 };
+	GHashTable *sides[] = { deleted, added };
+	size_t n = 0;
+
+	paths.strings = g_new0(char *, g_hash_table_size(deleted) + g_hash_table_size(added) + 1);
+	for (size_t i = 0; i < G_N_ELEMENTS(sides); i++) {
+		GHashTableIter it;
+		gpointer key;
+
+		g_hash_table_iter_init(&it, sides[i]);
+		while (g_hash_table_iter_next(&it, &key, NULL))
+			paths.strings[n++] = key;
+	}
+	paths.count = n;
+	return paths;
+}
+
+/* How gitwalk_renames() asks git for the diff of the paths in opts. */
+enum gitwalk_rename_source { GITWALK_TREES, GITWALK_INDEX, GITWALK_WORKDIR };
+
+static int gitwalk_rename_diff(git_diff **out, git_repository *repo, git_tree *old_tree,
+                               git_tree *new_tree, enum gitwalk_rename_source source,
+                               const git_diff_options *opts)
+{
+	git_index *index = NULL;
+	int rc;
+
+	switch (source) {
+	case GITWALK_TREES:
+		return git_diff_tree_to_tree(out, repo, old_tree, new_tree, opts);
+	case GITWALK_INDEX:
+		if (git_repository_index(&index, repo) < 0)
+			return -1;
+		rc = git_diff_tree_to_index(out, repo, old_tree, index, opts);
+		git_index_free(index);
+		return rc;
+	case GITWALK_WORKDIR:
+		break;
+	}
+	return git_diff_tree_to_workdir_with_index(out, repo, old_tree, opts);
+}
+
+/*
+ * Pairs the deleted and added paths among the changes of out from start
+ * on that git's rename detection matches (exact, then similar content),
+ * each pair becoming one change with two paths.
+ */
+static bool gitwalk_renames(GPtrArray *out, guint start, git_repository *repo, git_tree *old_tree,
+                            git_tree *new_tree, enum gitwalk_rename_source source, GError **error)
+{
+	g_autoptr(GHashTable) deleted = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) added = g_hash_table_new(g_str_hash, g_str_equal);
+	git_diff_options opts;
+	git_diff_find_options find;
+	git_strarray paths;
+	git_diff *diff = NULL;
+	bool ok = false;
+
+	gitwalk_one_sided(out, start, deleted, added);
+	if (!g_hash_table_size(deleted) || !g_hash_table_size(added) ||
+	    g_hash_table_size(deleted) + g_hash_table_size(added) > GITWALK_MAX_RENAME_PATHS)
+		return true;
+	paths = gitwalk_rename_paths(deleted, added);
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_IGNORE_SUBMODULES | GIT_DIFF_DISABLE_PATHSPEC_MATCH |
+	             GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	opts.pathspec = paths;
+	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
+	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_FOR_UNTRACKED;
+	if (gitwalk_rename_diff(&diff, repo, old_tree, new_tree, source, &opts) < 0 ||
+	    git_diff_find_similar(diff, &find) < 0) {
+		gitwalk_set_error(error, "pairing renamed files");
+		goto out;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++)
+		gitwalk_join(out, deleted, added, git_diff_get_delta(diff, i));
+	ok = true;
+out:
+	git_diff_free(diff);
+	g_free(paths.strings);
+	return ok;
+}
+
 bool gitwalk_tree_changes(GPtrArray *out, git_repository *repo, git_tree *old_tree,
                           git_tree *new_tree, gitwalk_filter_fn filter, GError **error)
 {
 	struct gitwalk w = { out, repo, filter, g_string_new(NULL) };
+	guint start = out->len;
 	bool ok;
 
 	if (old_tree && new_tree && git_oid_equal(git_tree_id(old_tree), git_tree_id(new_tree)))
@@ -222,7 +351,8 @@ bool gitwalk_tree_changes(GPtrArray *out, git_repository *repo, git_tree *old_tr
 	else
 		ok = gitwalk_pair(&w, old_tree, new_tree, 0, error);
 	g_string_free(w.path, TRUE);
-	return ok;
+	return ok && (!old_tree || !new_tree ||
+	              gitwalk_renames(out, start, repo, old_tree, new_tree, GITWALK_TREES, error));
 }
 
 bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
@@ -328,6 +458,7 @@ bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filte
 	git_status_list *list = NULL;
 	git_tree *head = NULL;
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint start = out->len;
 	bool ok = false;
 
 	if (git_repository_is_bare(repo)) {
@@ -354,7 +485,7 @@ bool gitwalk_workdir_changes(GPtrArray *out, git_repository *repo, gitwalk_filte
 		g_hash_table_add(seen, g_strdup(d->old_file.path));
 		gitwalk_workdir_entry(out, repo, head, d->old_file.path, filter);
 	}
-	ok = true;
+	ok = gitwalk_renames(out, start, repo, head, NULL, GITWALK_WORKDIR, error);
 out:
 	git_status_list_free(list);
 	git_tree_free(head);
@@ -380,6 +511,7 @@ bool gitwalk_index_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_
 	git_index *index = NULL;
 	git_tree *head = NULL;
 	git_diff *diff = NULL;
+	guint start = out->len;
 	bool ok = false;
 
 	if (!git_repository_head_unborn(repo) && !gitwalk_rev_tree(&head, NULL, repo, "HEAD", error))
@@ -402,7 +534,7 @@ bool gitwalk_index_changes(GPtrArray *out, git_repository *repo, gitwalk_filter_
 		c->new_file = gitwalk_file_of_diff(&d->new_file);
 		g_ptr_array_add(out, c);
 	}
-	ok = true;
+	ok = gitwalk_renames(out, start, repo, head, NULL, GITWALK_INDEX, error);
 out:
 	git_diff_free(diff);
 	git_index_free(index);

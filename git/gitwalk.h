@@ -28,7 +28,11 @@ struct gitwalk_file {
 	GBytes *data;    /* work-tree contents when id is zero, else NULL; owned */
 };
 
-/* One path that differs between two sides; old or new may be NULL. */
+/*
+ * One path that differs between two sides; old or new may be NULL. A file
+ * renamed or moved (git's rename detection: same or similar content) is
+ * one change whose old and new paths differ.
+ */
 struct gitwalk_change {
 	struct gitwalk_file *old_file; /* owned, NULL when added */
 	struct gitwalk_file *new_file; /* owned, NULL when deleted */
@@ -45,7 +49,9 @@ void gitwalk_set_error(GError **error, const char *what);
  * new_tree (either may be NULL for the empty tree). Walks both trees in
  * git's order and skips any subtree whose id is equal on both sides, so
  * an unchanged directory costs one comparison. Submodule entries are
- * never looked up.
+ * never looked up. When paths are both deleted and added, git's rename
+ * detection (git_diff_find_similar) pairs them, as in the two functions
+ * below.
  */
 bool gitwalk_tree_changes(GPtrArray *out, git_repository *repo, git_tree *old_tree,
                           git_tree *new_tree, gitwalk_filter_fn filter, GError **error);
