@@ -96,13 +96,39 @@ static GPtrArray *compare_unknowns(const struct resource *o, const struct resour
 	return out;
 }
 
-static void compare_one(GPtrArray *out, const struct resource *o, const struct resource *n,
+/* One pairing: an old and a new resource (either may be missing). */
+struct compare_slot {
+	const struct resource *o, *n; /* borrowed; both NULL once merged away */
+	char *identity;               /* as reported; owned */
+};
+
+struct compare_pairing {
+	GArray *slots;         /* struct compare_slot, in report order */
+	GHashTable *renames;   /* old path -> new path (borrowed), or NULL */
+	GHashTable *dirs;      /* old directory -> new directory, from renames; owned strings */
+};
+
+static void compare_slot_clear(void *p)
+{
+	g_free(((struct compare_slot *)p)->identity);
+}
+
+static void compare_add(struct compare_pairing *cp, const struct resource *o, const struct resource *n,
                         bool ambiguous)
 {
-	struct compare_change *c = g_new0(struct compare_change, 1);
 	const struct resource *r = n ? n : o;
+	struct compare_slot slot = { o, n, NULL };
 
-	c->identity = ambiguous ? g_strdup_printf("%s@%s", r->identity, r->file) : g_strdup(r->identity);
+	slot.identity = ambiguous ? g_strdup_printf("%s@%s", r->identity, r->file) : g_strdup(r->identity);
+	g_array_append_val(cp->slots, slot);
+}
+
+static void compare_one(GPtrArray *out, const struct compare_slot *slot)
+{
+	struct compare_change *c = g_new0(struct compare_change, 1);
+	const struct resource *o = slot->o, *n = slot->n;
+
+	c->identity = g_strdup(slot->identity);
 	c->old_r = o;
 	c->new_r = n;
 	c->before = o ? resource_exposure(o) : exposure_new();
@@ -119,41 +145,55 @@ static void compare_one(GPtrArray *out, const struct resource *o, const struct r
 	g_ptr_array_add(out, c);
 }
 
-static const struct resource *compare_take_file(GPtrArray *list, const char *file)
+/* Where an old file is at the new side: its new path when it was renamed. */
+static const char *compare_renamed(const struct compare_pairing *cp, const char *old_file)
+{
+	const char *to = cp->renames ? g_hash_table_lookup(cp->renames, old_file) : NULL;
+
+	return to ? to : old_file;
+}
+
+/* Takes from list the old resource in file (at the new side), or NULL. */
+static const struct resource *compare_take_file(const struct compare_pairing *cp, GPtrArray *list,
+                                                const char *file)
 {
 	for (guint i = 0; list && i < list->len; i++) {
 		const struct resource *r = list->pdata[i];
 
-		if (strcmp(r->file, file) == 0)
+		if (strcmp(compare_renamed(cp, r->file), file) == 0)
 			return g_ptr_array_steal_index(list, i);
 	}
 	return NULL;
 }
 
-/* Pairs the resources of one identity: by file, then one left on each side. */
-static void compare_identity(GPtrArray *out, GPtrArray *olds, GPtrArray *news)
+/*
+ * Pairs the resources of one identity: by file (a renamed file counting
+ * as the same file, so twins that move together stay paired), then one
+ * left on each side.
+ */
+static void compare_identity(struct compare_pairing *cp, GPtrArray *olds, GPtrArray *news)
 {
 	bool ambiguous = (olds && olds->len > 1) || (news && news->len > 1);
 
 	for (guint i = 0; news && i < news->len;) {
 		const struct resource *n = news->pdata[i];
-		const struct resource *o = compare_take_file(olds, n->file);
+		const struct resource *o = compare_take_file(cp, olds, n->file);
 
 		if (!o) {
 			i++;
 			continue;
 		}
-		compare_one(out, o, n, ambiguous);
+		compare_add(cp, o, n, ambiguous);
 		g_ptr_array_remove_index(news, i);
 	}
 	if (olds && news && olds->len == 1 && news->len == 1) {
-		compare_one(out, olds->pdata[0], news->pdata[0], ambiguous);
+		compare_add(cp, olds->pdata[0], news->pdata[0], ambiguous);
 		return;
 	}
 	for (guint i = 0; news && i < news->len; i++)
-		compare_one(out, NULL, news->pdata[i], ambiguous);
+		compare_add(cp, NULL, news->pdata[i], ambiguous);
 	for (guint i = 0; olds && i < olds->len; i++)
-		compare_one(out, olds->pdata[i], NULL, ambiguous);
+		compare_add(cp, olds->pdata[i], NULL, ambiguous);
 }
 
 /* What stood for r on a side where r is missing (resource.fallbacks):
@@ -178,36 +218,171 @@ static GPtrArray *compare_stand_in(GPtrArray *side, const struct resource *r)
 }
 
 /* Compares the resources of r's identity, or r with its stand-in. */
-static void compare_identity_of(GPtrArray *out, GHashTable *old_index, GHashTable *new_index,
-                                GPtrArray *old_resources, GPtrArray *new_resources,
-                                const struct resource *r)
+static void compare_identity_of(struct compare_pairing *cp, GHashTable *old_index,
+                                GHashTable *new_index, GPtrArray *old_resources,
+                                GPtrArray *new_resources, const struct resource *r)
 {
 	GPtrArray *olds = g_hash_table_lookup(old_index, r->identity);
 	GPtrArray *news = g_hash_table_lookup(new_index, r->identity);
 	g_autoptr(GPtrArray) stand_in = NULL;
-	guint first = out->len;
+	guint first = cp->slots->len;
 
 	if (!olds && news)
 		olds = stand_in = compare_stand_in(old_resources, r);
 	else if (olds && !news)
 		news = stand_in = compare_stand_in(new_resources, r);
-	compare_identity(out, olds, news);
+	compare_identity(cp, olds, news);
 	/* The change is about r, whichever side stood in. */
-	for (guint i = first; stand_in && i < out->len; i++) {
-		struct compare_change *c = out->pdata[i];
+	for (guint i = first; stand_in && i < cp->slots->len; i++) {
+		struct compare_slot *slot = &g_array_index(cp->slots, struct compare_slot, i);
 
-		g_free(c->identity);
-		c->identity = g_strdup(r->identity);
+		g_free(slot->identity);
+		slot->identity = g_strdup(r->identity);
 	}
 }
 
-void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources)
+/* The directory of a path, "." at the top. New string. */
+static char *compare_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? g_strndup(path, (gsize)(slash - path)) : g_strdup(".");
+}
+
+/* Old directory -> new directory of every renamed file that changed directory. */
+static GHashTable *compare_dirs(GHashTable *renames)
+{
+	GHashTable *dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GHashTableIter it;
+	gpointer from, to;
+
+	if (!renames)
+		return dirs;
+	g_hash_table_iter_init(&it, renames);
+	while (g_hash_table_iter_next(&it, &from, &to)) {
+		char *a = compare_dir(from), *b = compare_dir(to);
+
+		if (strcmp(a, b) != 0 && !g_hash_table_contains(dirs, a)) {
+			g_hash_table_insert(dirs, a, b);
+			continue;
+		}
+		g_free(a);
+		g_free(b);
+	}
+	return dirs;
+}
+
+/*
+ * The identity o would have at the new side if only its file moved: each
+ * ':'-separated part that is o's file or o's directory (tf:DIR:...,
+ * elasticsearch:DIR, pg_hba:DIR:...) follows the rename. New string, or
+ * NULL when nothing in it follows a rename.
+ */
+static char *compare_translate(const struct compare_pairing *cp, const struct resource *o)
+{
+	g_auto(GStrv) parts = g_strsplit(o->identity, ":", -1);
+	g_autofree char *dir = compare_dir(o->file);
+	const char *to_file = compare_renamed(cp, o->file);
+	const char *to_dir = g_hash_table_lookup(cp->dirs, dir);
+	bool moved = false;
+
+	for (size_t i = 1; parts[i]; i++) {
+		const char *to = strcmp(parts[i], o->file) == 0 ? to_file
+		                 : strcmp(parts[i], dir) == 0   ? to_dir
+		                                                : NULL;
+
+		if (!to || strcmp(to, parts[i]) == 0)
+			continue;
+		g_free(parts[i]);
+		parts[i] = g_strdup(to);
+		moved = true;
+	}
+	return moved ? g_strjoinv(":", parts) : NULL;
+}
+
+/* Is the resource's name an expression that could not be evaluated? */
+static bool compare_name_unknown(const struct resource *r)
+{
+	for (guint i = 0; i < r->unknowns->len; i++) {
+		const struct resource_unknown *u = r->unknowns->pdata[i];
+
+		if (g_str_has_prefix(u->what, RESOURCE_UNKNOWN_NAME))
+			return true;
+	}
+	return false;
+}
+
+/* The same kind of resource with the same rules and settings in effect. */
+static bool compare_same_content(const struct resource *o, const struct resource *n)
+{
+	g_autoptr(exposure) a = NULL;
+	g_autoptr(exposure) b = NULL;
+	g_autoptr(GArray) settings = NULL;
+
+	if (strcmp(o->kind, n->kind) != 0 || o->model != n->model || g_strcmp0(o->service, n->service) != 0)
+		return false;
+	a = resource_exposure(o);
+	b = resource_exposure(n);
+	if (!exposure_equal(a, b))
+		return false;
+	settings = compare_settings(o, n);
+	return settings->len == 0;
+}
+
+enum compare_pass { COMPARE_BY_RENAME, COMPARE_BY_NAME, COMPARE_BY_CONTENT };
+
+/* May the leftover old resource o be the leftover new resource n? */
+static bool compare_may_pair(const struct compare_pairing *cp, enum compare_pass pass,
+                             const struct resource *o, const struct resource *n, const char *moved)
+{
+	switch (pass) {
+	case COMPARE_BY_RENAME:
+		return moved && strcmp(moved, n->identity) == 0;
+	case COMPARE_BY_NAME:
+		/* A name that stopped (or started) resolving, in the same file. */
+		return strcmp(o->kind, n->kind) == 0 && o->model == n->model &&
+		       strcmp(compare_renamed(cp, o->file), n->file) == 0 &&
+		       (compare_name_unknown(o) || compare_name_unknown(n));
+	case COMPARE_BY_CONTENT:
+		return compare_same_content(o, n);
+	}
+	return false;
+}
+
+/* One pass over the slots left unpaired: each removed one may join a new one. */
+static void compare_leftovers(struct compare_pairing *cp, enum compare_pass pass)
+{
+	for (guint i = 0; i < cp->slots->len; i++) {
+		struct compare_slot *gone = &g_array_index(cp->slots, struct compare_slot, i);
+		g_autofree char *moved = NULL;
+
+		if (!gone->o || gone->n)
+			continue;
+		if (pass == COMPARE_BY_RENAME && !(moved = compare_translate(cp, gone->o)))
+			continue;
+		for (guint j = 0; j < cp->slots->len; j++) {
+			struct compare_slot *born = &g_array_index(cp->slots, struct compare_slot, j);
+
+			if (born->o || !born->n || !compare_may_pair(cp, pass, gone->o, born->n, moved))
+				continue;
+			born->o = gone->o;
+			gone->o = NULL;
+			break;
+		}
+	}
+}
+
+void compare_resources_renamed(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources,
+                               GHashTable *renames)
 {
 	g_autoptr(GHashTable) old_index = compare_index(old_resources);
 	g_autoptr(GHashTable) new_index = compare_index(new_resources);
 	g_autoptr(GHashTable) done = g_hash_table_new(g_str_hash, g_str_equal);
 	GPtrArray *sides[] = { new_resources, old_resources };
+	struct compare_pairing cp = { g_array_new(FALSE, TRUE, sizeof(struct compare_slot)), renames,
+	                              compare_dirs(renames) };
 
+	g_array_set_clear_func(cp.slots, compare_slot_clear);
 	/* Walk new then old so that findings follow the new document order. */
 	for (size_t s = 0; s < G_N_ELEMENTS(sides); s++) {
 		for (guint i = 0; sides[s] && i < sides[s]->len; i++) {
@@ -216,7 +391,24 @@ void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_
 			if (g_hash_table_contains(done, r->identity))
 				continue;
 			g_hash_table_add(done, r->identity);
-			compare_identity_of(out, old_index, new_index, old_resources, new_resources, r);
+			compare_identity_of(&cp, old_index, new_index, old_resources, new_resources, r);
 		}
 	}
+	/* Identity first; then a file's move, a name, the content. */
+	compare_leftovers(&cp, COMPARE_BY_RENAME);
+	compare_leftovers(&cp, COMPARE_BY_NAME);
+	compare_leftovers(&cp, COMPARE_BY_CONTENT);
+	for (guint i = 0; i < cp.slots->len; i++) {
+		const struct compare_slot *slot = &g_array_index(cp.slots, struct compare_slot, i);
+
+		if (slot->o || slot->n)
+			compare_one(out, slot);
+	}
+	g_array_unref(cp.slots);
+	g_hash_table_unref(cp.dirs);
+}
+
+void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources)
+{
+	compare_resources_renamed(out, old_resources, new_resources, NULL);
 }

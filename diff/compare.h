@@ -47,4 +47,21 @@ void compare_change_free(struct compare_change *c);
  */
 void compare_resources(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources);
 
+/*
+ * compare_resources() for a comparison in which files were renamed or
+ * moved: renames maps each old path to its new path (char *, borrowed;
+ * NULL for none). A renamed file counts as the same file when twins are
+ * paired by file. Then, among the resources still unpaired on each side,
+ * in this order: an old one whose identity names its file or directory
+ * (tf:DIR:..., elasticsearch:DIR) pairs with the new one of the identity
+ * it has after the move; one whose name could not be evaluated
+ * (RESOURCE_UNKNOWN_NAME) on either side pairs with one of the same kind
+ * in the same file; and one pairs with a new one of the same kind whose
+ * rules and settings are equal in effect (its identity changed, its
+ * content did not). Resources whose exposure differs are never paired by
+ * content.
+ */
+void compare_resources_renamed(GPtrArray *out, GPtrArray *old_resources, GPtrArray *new_resources,
+                               GHashTable *renames);
+
 #endif

@@ -83,6 +83,14 @@ struct resource_setting {
 	unsigned line;
 };
 
+/*
+ * The text of an unknown that concerns only a resource's name (its
+ * identity), not what it lets in, starts with this: "name is [concat(...)],
+ * not evaluated". It is reported as info, and compare_resources_renamed()
+ * pairs such a resource by file rather than by name.
+ */
+#define RESOURCE_UNKNOWN_NAME "name is "
+
 /* A value that could not be known statically; never guessed. */
 struct resource_unknown {
 	char *what;   /* "sourceAddressPrefix is [concat(...)], not evaluated"; owned */

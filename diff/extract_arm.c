@@ -832,7 +832,8 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 	if (why == NULL)
 		return;
 	quoted = extract_quote(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
-	resource_add_unknown(r, n != NULL ? n->line : r->line, "name is %s, %s", quoted, why);
+	resource_add_unknown(r, n != NULL ? n->line : r->line, RESOURCE_UNKNOWN_NAME "%s, %s", quoted,
+	                     why);
 }
 
 static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,

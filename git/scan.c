@@ -47,6 +47,7 @@ struct scan {
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
+	GHashTable *renames; /* of the comparison under way: old path -> new path, or NULL */
 	struct scan_options options; /* pinned_policy owned (a copy) */
 };
 
@@ -1018,7 +1019,7 @@ static bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, 
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
 		goto out;
 	scan_drop_failed(old_side.resources, new_side.failures);
-	compare_resources(diffs, old_side.resources, new_side.resources);
+	compare_resources_renamed(diffs, old_side.resources, new_side.resources, s->renames);
 	for (guint i = 0; i < diffs->len && !need_context; i++)
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
 	if (need_context && !scan_context_load(s, &sc, changes, new_base, error))
@@ -1036,16 +1037,67 @@ out:
 	return ok;
 }
 
+static bool scan_is_rename(const struct gitwalk_change *c)
+{
+	return c->old_file && c->new_file && strcmp(c->old_file->path, c->new_file->path) != 0;
+}
+
+static void scan_split_add(GPtrArray *split, const struct gitwalk_file *old_file,
+                           const struct gitwalk_file *new_file)
+{
+	struct gitwalk_change *copy = g_new0(struct gitwalk_change, 1);
+
+	copy->old_file = old_file ? scan_file_copy(old_file) : NULL;
+	copy->new_file = new_file ? scan_file_copy(new_file) : NULL;
+	g_ptr_array_add(split, copy);
+}
+
+/*
+ * A renamed file (old and new paths differ) is read as its old path gone
+ * and its new path added, so each side reads the files at its own paths;
+ * the pairing goes to compare_resources_renamed(). Returns changes itself
+ * when nothing was renamed, else the split list, kept in *split_out.
+ */
+static GPtrArray *scan_split_renames(GPtrArray *changes, GPtrArray **split_out, GHashTable **renames_out)
+{
+	GPtrArray *split;
+	guint i = 0;
+
+	while (i < changes->len && !scan_is_rename(changes->pdata[i]))
+		i++;
+	if (i == changes->len)
+		return changes;
+	split = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	*renames_out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+
+		if (!scan_is_rename(c)) {
+			scan_split_add(split, c->old_file, c->new_file);
+			continue;
+		}
+		scan_split_add(split, c->old_file, NULL);
+		scan_split_add(split, NULL, c->new_file);
+		g_hash_table_insert(*renames_out, g_strdup(c->old_file->path), g_strdup(c->new_file->path));
+	}
+	*split_out = split;
+	return split;
+}
+
 bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *old_base,
                   git_tree *new_base, GError **error)
 {
 	struct scan_policy sp = { 0 };
 	g_autoptr(GPtrArray) kept = NULL;
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GPtrArray) split = NULL;
+	g_autoptr(GHashTable) renames = NULL;
 	bool ok = false;
 
 	if (changes->len == 0)
 		return true;
+	changes = scan_split_renames(changes, &split, &renames);
+	s->renames = renames;
 	/* Sides borrow from the cache: trim it only between comparisons. */
 	g_mutex_lock(&s->lock);
 	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
@@ -1066,6 +1118,7 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	ok = true;
 out:
 	s->policy = NULL;
+	s->renames = NULL;
 	scan_policy_clear(&sp);
 	return ok;
 }
