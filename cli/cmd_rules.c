@@ -66,12 +66,12 @@ static void cmd_explain_rule(const struct rule *r)
 		printf("%s %s\n", i == 0 ? "\nreferences:" : "           ", (char *)r->references->pdata[i]);
 }
 
-/* A finding id: 12 lowercase hex digits. */
+/* A finding id: "v" and 11 lowercase hex digits, or 12 of the old form. */
 static bool cmd_explain_is_finding_id(const char *arg)
 {
 	size_t n = strlen(arg);
 
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = arg[0] == FINDING_ID_VERSION ? 1 : 0; i < n; i++) {
 		if (!g_ascii_isxdigit(arg[i]) || g_ascii_isupper(arg[i]))
 			return false;
 	}
@@ -254,7 +254,7 @@ int cmd_explain(int argc, char **argv, const char *exe_path)
 	                    "Print one rule in full: why it matters and how to fix it; or one finding\n"
 	                    "with what it lets in now and before, followed by its rule.",
 	                    more,
-	                    "FINDING-ID is the 12-digit id of a finding ([5c1d...] in text output, \"id\"\n"
+	                    "FINDING-ID is the 12-character id of a finding ([v5c1d...] in text output, \"id\"\n"
 	                    "in JSON). It is taken from --report FILE, else from auditing the history\n"
 	                    "of HEAD in the repository (-C DIR).")) {
 		cli_common_clear(&common);
@@ -272,7 +272,7 @@ int cmd_explain(int argc, char **argv, const char *exe_path)
 		status = cmd_explain_finding_id(&common, report, argv[1]);
 	} else {
 		fprintf(stderr, "driftwatch explain: no rule '%s'; 'driftwatch rules' lists them, and a "
-		        "finding id has 12 hex digits\n", argv[1]);
+		        "finding id is v and 11 hex digits\n", argv[1]);
 	}
 out:
 	cli_common_clear(&common);

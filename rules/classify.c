@@ -16,6 +16,7 @@ void finding_free(struct finding *f)
 	if (!f)
 		return;
 	g_free(f->id);
+	g_free(f->old_id);
 	g_free(f->resource);
 	g_free(f->kind);
 	g_free(f->name);
@@ -56,17 +57,36 @@ char *finding_where(const char *file, unsigned line)
 	return line ? g_strdup_printf("%s:%u", file, line) : g_strdup(file);
 }
 
-/* Stable short id: rule + identity + region, so approvals survive reruns. */
-static char *classify_finding_id(const char *rule, const char *identity, const char *region)
+static char *classify_hash(const char *const *parts, size_t n, size_t len)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 
-	g_checksum_update(sum, (const guchar *)rule, -1);
-	g_checksum_update(sum, (const guchar *)"\n", 1);
-	g_checksum_update(sum, (const guchar *)identity, -1);
-	g_checksum_update(sum, (const guchar *)"\n", 1);
-	g_checksum_update(sum, (const guchar *)region, -1);
-	return g_strndup(g_checksum_get_string(sum), 12);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			g_checksum_update(sum, (const guchar *)"\n", 1);
+		g_checksum_update(sum, (const guchar *)parts[i], -1);
+	}
+	return g_strndup(g_checksum_get_string(sum), len);
+}
+
+/*
+ * Stable short id: rule + file + identity + region, so approvals survive
+ * reruns and never reach another file (two templates that both name a
+ * group "AppSG"). file is the path on the side the finding is about: the
+ * new one, or the old one for a removal. The old form (no file, no
+ * version letter) goes to f->old_id, to recognise approvals written in it.
+ */
+static void classify_finding_id(struct finding *f, const char *rule, const char *file,
+                                const char *identity, const char *region)
+{
+	const char *now[] = { "2", rule, file ? file : "", identity, region };
+	const char *before[] = { rule, identity, region };
+	g_autofree char *hex = classify_hash(now, G_N_ELEMENTS(now), 11);
+
+	g_free(f->id);
+	g_free(f->old_id);
+	f->id = g_strdup_printf("%c%s", FINDING_ID_VERSION, hex);
+	f->old_id = classify_hash(before, G_N_ELEMENTS(before), 12);
 }
 
 struct finding *rulepack_finding_new(const struct rulepack *p, const char *rule_id,
@@ -78,7 +98,7 @@ struct finding *rulepack_finding_new(const struct rulepack *p, const char *rule_
 	f->rule = rulepack_rule(p, rule_id);
 	g_assert(f->rule); /* rulepack_load refuses a pack without it */
 	f->severity = f->rule->severity;
-	f->id = classify_finding_id(rule_id, resource, region);
+	classify_finding_id(f, rule_id, file, resource, region);
 	f->resource = g_strdup(resource);
 	f->kind = g_strdup("policy");
 	f->name = g_strdup(file);
@@ -111,7 +131,7 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	f->rule = rulepack_rule(p, rule_id);
 	g_assert(f->rule); /* rulepack_load refuses a pack without it */
 	f->severity = f->rule->severity;
-	f->id = classify_finding_id(rule_id, c->identity, region);
+	classify_finding_id(f, rule_id, r->file, c->identity, region);
 	f->resource = g_strdup(c->identity);
 	f->kind = g_strdup(r->kind);
 	f->name = g_strdup(r->name);
@@ -663,7 +683,11 @@ static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const st
 		if (u->file) {
 			g_free(f->file);
 			f->file = g_strdup(u->file);
+			classify_finding_id(f, f->rule->id, f->file, c->identity, u->what);
 		}
+		/* A name hides nothing of what the rules let in. */
+		if (g_str_has_prefix(u->what, RESOURCE_UNKNOWN_NAME))
+			f->severity = SEVERITY_INFO;
 		g_ptr_array_add(out, f);
 	}
 }
@@ -749,7 +773,7 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 	f->rule = rulepack_rule(p, g_error_matches(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE)
 	                                   ? "DW-PARSE-003" : "DW-PARSE-001");
 	f->severity = f->rule->severity;
-	f->id = classify_finding_id(f->rule->id, file, error->message);
+	classify_finding_id(f, f->rule->id, file, file, error->message);
 	f->resource = g_strdup(file);
 	f->kind = g_strdup("file");
 	f->name = g_strdup(file);
@@ -768,7 +792,7 @@ struct finding *rulepack_not_followed(const struct rulepack *p, const char *file
 
 	f->rule = rulepack_rule(p, "DW-PARSE-002");
 	f->severity = f->rule->severity;
-	f->id = classify_finding_id(f->rule->id, file, symlink ? "symlink" : "submodule");
+	classify_finding_id(f, f->rule->id, file, file, symlink ? "symlink" : "submodule");
 	f->resource = g_strdup(file);
 	f->kind = g_strdup("file");
 	f->name = g_strdup(file);

@@ -252,15 +252,25 @@ static void policy_load_rules(struct policy_loader *l, const struct doc_node *n)
 	}
 }
 
-static bool policy_is_finding_id(const char *s)
+static bool policy_is_hex(const char *s)
 {
-	if (strlen(s) != 12)
-		return false;
 	for (const char *p = s; *p; p++) {
 		if (!g_ascii_isxdigit(*p))
 			return false;
 	}
 	return true;
+}
+
+/* A finding id of the old form (rulepack.h): 12 hex digits, no file in it. */
+static bool policy_is_old_id(const char *s)
+{
+	return strlen(s) == 12 && policy_is_hex(s);
+}
+
+static bool policy_is_finding_id(const char *s)
+{
+	return policy_is_old_id(s) || (strlen(s) == 12 && g_ascii_tolower(s[0]) == FINDING_ID_VERSION &&
+	                               policy_is_hex(s + 1));
 }
 
 /* Reports the keys of map not among known (NULL-terminated). */
@@ -300,7 +310,7 @@ static void policy_load_approval_target(struct policy_loader *l, struct policy_a
 	}
 	if (!doc_scalar(n) || !policy_is_finding_id(doc_scalar(n))) {
 		dw_problems_add(&l->problems, n->line,
-		                "finding: expected a 12-digit finding id or {rule, resource}");
+		                "finding: expected a finding id (v and 11 hex digits) or {rule, resource}");
 		return;
 	}
 	a->finding = g_ascii_strdown(doc_scalar(n), -1);
@@ -612,6 +622,41 @@ static const struct policy_approval *policy_approve(const struct policy *p, stru
 	return expired;
 }
 
+/*
+ * An approval written with an old-form id approves nothing (ids now name
+ * the file); when it would have covered findings (their old ids), one
+ * DW-POLICY-005 finding per approval names them and their new ids.
+ */
+static void policy_old_form(const struct policy *p, const struct rulepack *pack, GPtrArray *findings,
+                            GPtrArray *added)
+{
+	for (guint i = 0; i < p->approvals->len; i++) {
+		const struct policy_approval *a = p->approvals->pdata[i];
+		g_autoptr(GString) hits = g_string_new(NULL);
+		g_autofree char *region = NULL;
+
+		if (!a->finding || !policy_is_old_id(a->finding))
+			continue;
+		for (guint j = 0; j < findings->len; j++) {
+			const struct finding *f = findings->pdata[j];
+
+			if (policy_is_own(f) || f->suppressed || g_strcmp0(f->old_id, a->finding) != 0)
+				continue;
+			g_string_append_printf(hits, "%s%s on %s in %s (now finding %s)", hits->len ? ", " : "",
+			                       f->rule->id, f->resource, f->file, f->id);
+		}
+		if (!hits->len)
+			continue;
+		region = g_strdup_printf("old-form approval of finding %s", a->finding);
+		g_ptr_array_add(added, rulepack_finding_new(
+		        pack, "DW-POLICY-005", p->path, p->path, a->line, region,
+		        g_strdup_printf("approval of finding %s by %s is written with an old-form id, which "
+		                        "did not name the file, and approves nothing now; it matches %s: "
+		                        "approve the one it was meant for under its new id",
+		                        a->finding, a->approved_by, hits->str)));
+	}
+}
+
 void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray *findings,
                   const GDate *today)
 {
@@ -643,6 +688,7 @@ void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray
 		if (expired && g_hash_table_add(reported, (gpointer)expired))
 			g_ptr_array_add(added, policy_expired_finding(pack, p, expired, f));
 	}
+	policy_old_form(p, pack, findings, added);
 	for (guint i = added->len; i-- > 0;)
 		g_ptr_array_add(findings, added->pdata[i]);
 }
@@ -784,6 +830,38 @@ static void policy_loosened_approvals(GPtrArray *out, const struct rulepack *pac
 	}
 }
 
+/* Has out a DW-POLICY-005 finding for the approval at line already? */
+static bool policy_old_form_reported(GPtrArray *out, const struct policy *p, unsigned line)
+{
+	for (guint i = 0; i < out->len; i++) {
+		const struct finding *f = out->pdata[i];
+
+		if (strcmp(f->rule->id, "DW-POLICY-005") == 0 && f->line == line &&
+		    g_strcmp0(f->file, p->path) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* In a change to the policy, every approval still written with an old-form id. */
+static void policy_old_form_left(GPtrArray *out, const struct rulepack *pack, const struct policy *p)
+{
+	for (guint i = 0; i < p->approvals->len; i++) {
+		const struct policy_approval *a = p->approvals->pdata[i];
+		g_autofree char *region = NULL;
+
+		if (!a->finding || !policy_is_old_id(a->finding) || policy_old_form_reported(out, p, a->line))
+			continue;
+		region = g_strdup_printf("old-form approval of finding %s", a->finding);
+		g_ptr_array_add(out, rulepack_finding_new(
+		        pack, "DW-POLICY-005", p->path, p->path, a->line, region,
+		        g_strdup_printf("approval of finding %s by %s is written with an old-form id (12 hex "
+		                        "digits, no file) and approves nothing: approve the finding again "
+		                        "under the id driftwatch prints now (v and 11 hex digits)",
+		                        a->finding, a->approved_by)));
+	}
+}
+
 void policy_loosening(GPtrArray *out, const struct rulepack *pack, const struct policy *old_p,
                       const struct policy *new_p)
 {
@@ -792,4 +870,5 @@ void policy_loosening(GPtrArray *out, const struct rulepack *pack, const struct 
 	policy_loosened_trusted(out, pack, old_p, new_p);
 	policy_loosened_checks(out, pack, old_p, new_p);
 	policy_loosened_approvals(out, pack, old_p, new_p);
+	policy_old_form_left(out, pack, new_p);
 }

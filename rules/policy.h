@@ -34,7 +34,8 @@ struct policy_rule {
 
 /* One entry of "approvals:": by finding id, or by rule and resource. */
 struct policy_approval {
-	char *finding;         /* 12-hex finding id, or NULL; owned */
+	char *finding;         /* finding id, lowercase, or NULL; owned. An id of the
+	                        * old form (12 hex digits) matches no finding. */
 	char *rule;            /* with resource, when finding is NULL; owned */
 	char *resource;        /* owned */
 	char *reason;          /* owned */
@@ -92,7 +93,9 @@ bool policy_today(GDate *out, GError **error);
  * rules turned off, changes severities, and marks as suppressed those an
  * approval covers that has not expired on today. An approval that covers
  * a finding but has expired suppresses nothing and adds a DW-POLICY-003
- * finding naming it. Findings of DW-POLICY rules are left alone.
+ * finding naming it. An approval written with an old-form id (rulepack.h)
+ * suppresses nothing; when it would have covered findings, a DW-POLICY-005
+ * finding names it and them. Findings of DW-POLICY rules are left alone.
  */
 void policy_apply(const struct policy *p, const struct rulepack *pack, GPtrArray *findings,
                   const GDate *today);
@@ -111,7 +114,9 @@ bool policy_approve_finding(GPtrArray *findings, guint start, const char *findin
  * NULL, an absent policy): a trusted network added that was part of the
  * pack's Internet (DW-POLICY-001); a
  * rule turned off or lowered, fail_on raised, a path ignored
- * (DW-POLICY-002); an approval added (DW-POLICY-004).
+ * (DW-POLICY-002); an approval added (DW-POLICY-004); an approval still
+ * written with an old-form finding id (DW-POLICY-005, unless out has one
+ * for it already).
  */
 void policy_loosening(GPtrArray *out, const struct rulepack *pack, const struct policy *old_p,
                       const struct policy *new_p);

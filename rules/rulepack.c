@@ -18,6 +18,7 @@ static const char *const rulepack_required[] = {
 	"DW-SET-002", "DW-SET-003", "DW-SET-010", "DW-SET-011", "DW-SET-012", "DW-SET-013",
 	"DW-EVAL-001", "DW-PARSE-001", "DW-PARSE-002",
 	"DW-POLICY-001", "DW-POLICY-002", "DW-POLICY-003", "DW-POLICY-004",
+	"DW-POLICY-005",
 	"DW-NET-020", "DW-NET-021", "DW-SET-030", "DW-SET-031", "DW-PARSE-003",
 };
 

@@ -88,7 +88,13 @@ char *rulepack_default_path(const char *exe_path);
 
 /* A finding (DESIGN.md, "Findings"). All strings owned. */
 struct finding {
-	char *id;          /* stable short id: hash of rule + identity + region */
+	/* Stable short id, FINDING_ID_VERSION then 11 hex digits: a hash of
+	 * rule + file + identity + region, so it belongs to one file. */
+	char *id;
+	/* The id as driftwatch formed it before (12 hex digits: rule +
+	 * identity + region, no file), to recognise approvals written in that
+	 * form; NULL when unknown. */
+	char *old_id;
 	const struct rule *rule; /* borrowed from the pack */
 	enum severity severity;
 	char *resource;    /* identity */
@@ -117,6 +123,10 @@ struct finding {
 	bool has_policy_fail_on; /* the policy it was found under sets fail_on */
 	enum severity policy_fail_on;
 };
+
+/* The letter that starts a finding id of the current form (12 characters:
+ * "v" and 11 hex digits); an id of 12 hex digits is of the old form. */
+#define FINDING_ID_VERSION 'v'
 
 void finding_free(struct finding *f);
 

@@ -148,7 +148,7 @@ static void test_policy__every_problem_with_its_line(void **state)
 	      "ignore_paths: x\n",
 	      ".driftwatch.yml:2: expected a CIDR", ".driftwatch.yml:3: expected a CIDR",
 	      ":4: fail_on: expected", ":6: unknown rule DW-NET-999", ":7: rule DW-NET-001: expected off",
-	      ":8: rule DW-POLICY-001 guards the policy", ":10: finding: expected a 12-digit",
+	      ":8: rule DW-POLICY-001 guards the policy", ":10: finding: expected a finding id",
 	      ":13: expires: expected YYYY-MM-DD, got \"2026-02-30\"", ":14: missing \"reason\"",
 	      ":14: missing \"approved_by\"", ":14: missing \"expires\"",
 	      ":15: \"ignore_paths\" must be a list", NULL);

@@ -102,12 +102,12 @@ expect "a push that opens 9200 to the Internet is rejected" 1 \
 	"^remote: driftwatch: REJECTED refs/heads/main: 1 finding widens exposure" \
 	"CRITICAL DW-NET-001" "es-nsg.json:24" \
 	"introduced by ${open_commit:0:12} \"Open 9200 for the support tool\" \(Test Author" \
-	"git push -o driftwatch.approve=[0-9a-f]{12}" "pre-receive hook declined"
+	"git push -o driftwatch.approve=v[0-9a-f]{11}" "pre-receive hook declined"
 same "... and the ref did not move" "$(rev "$S" main)" "$before"
 first_line=$(grep -m1 '^remote: ' <<<"$PERR")
 check "... with the verdict on the first line" grep -q "REJECTED" <<<"$first_line"
 check "... and no colour" bash -c '! grep -q $'"'"'\033'"'"' "$1"' _ "$WORK/.push.err"
-finding=$(grep -oE 'driftwatch.approve=[0-9a-f]{12}' <<<"$PERR" | head -1 | cut -d= -f2)
+finding=$(grep -oE 'driftwatch.approve=v[0-9a-f]{11}' <<<"$PERR" | head -1 | cut -d= -f2)
 
 # --- approvals ---------------------------------------------------------
 git --git-dir="$S" config driftwatch.approver alice
