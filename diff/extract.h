@@ -23,7 +23,10 @@
  *                         does not name (extract_hba.c)
  *   k8s:KIND/NS/NAME      a Kubernetes Service, NetworkPolicy, Ingress or workload
  *                         (namespace "default" when absent): k8s:Service/default/web
- *   compose:FILE:SERVICE  a docker-compose service: compose:deploy/compose.yml:elasticsearch
+ *   compose:PROJECT:SERVICE  a docker-compose service, never by its file's name: the
+ *                         top-level "name", else the basename of the file's directory
+ *                         ("." at the top), as Compose names projects:
+ *                         deploy/search/compose.yml -> compose:search:elasticsearch
  *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
  *                         top) and resource address, "tf:infra/net:aws_security_group.web";
  *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",

@@ -21,7 +21,13 @@
  *   protocol and port from every address (an upper bound, not a guess;
  *   its published ports are ignored by Docker in that mode).
  * - A value interpolated from the environment ("${PORT}") is an unknown.
- * Identity: compose:FILE:SERVICE.
+ * Identity: compose:PROJECT:SERVICE, never the file's name, so renaming
+ * compose.yaml to docker-compose.yml or moving it changes nothing. The
+ * project is Compose's own: the top-level "name", else the basename of the
+ * file's directory ("." at the top of the repository), lowercased and
+ * kept to [a-z0-9_-] as Compose normalises it. A name that interpolates
+ * the environment ("${STACK}") is not used, since identity must not
+ * depend on a value driftwatch cannot know.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -297,6 +303,46 @@ bool extract_compose_shape(const struct doc *d)
 	return publishes;
 }
 
+/* Compose's project name normalisation: lowercase, only [a-z0-9_-]. */
+static char *compose_project_normalise(const char *name)
+{
+	GString *out = g_string_new(NULL);
+
+	for (const char *p = name; *p; p++) {
+		char ch = g_ascii_tolower(*p);
+
+		if (g_ascii_isalnum(ch) || ch == '_' || ch == '-')
+			g_string_append_c(out, ch);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* The project of a compose file: its "name", else its directory's basename. New string. */
+static char *compose_project(const struct doc *d, const struct doc_node *root)
+{
+	const char *name = doc_scalar(doc_map_get(root, "name"));
+	g_autofree char *dir = NULL;
+	const char *slash;
+	char *project;
+
+	if (name != NULL && strchr(name, '$') == NULL) {
+		project = compose_project_normalise(name);
+		if (*project)
+			return project;
+		g_free(project);
+	}
+	slash = strrchr(d->path, '/');
+	if (slash == NULL)
+		return g_strdup(".");
+	dir = g_strndup(d->path, (gsize)(slash - d->path));
+	slash = strrchr(dir, '/');
+	project = compose_project_normalise(slash ? slash + 1 : dir);
+	if (*project)
+		return project;
+	g_free(project);
+	return g_strdup(".");
+}
+
 bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
@@ -306,6 +352,7 @@ bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 	for (guint i = 0; i < d->roots->len; i++) {
 		const struct doc_node *root = g_ptr_array_index(d->roots, i);
 		const struct doc_node *services = doc_map_get(root, "services");
+		g_autofree char *project = NULL;
 
 		if (root->kind == DOC_NULL)
 			continue;
@@ -329,7 +376,9 @@ bool extract_compose(GPtrArray *out, const struct doc *d, GError **error)
 				                "expected a service name and its map");
 				continue;
 			}
-			identity = g_strdup_printf("compose:%s:%s", d->path, c.service);
+			if (project == NULL)
+				project = compose_project(d, root);
+			identity = g_strdup_printf("compose:%s:%s", project, c.service);
 			c.r = resource_new(identity, COMPOSE_KIND, c.service, d->path, p->key->line, RESOURCE_UNION);
 			g_ptr_array_add(found, c.r);
 			compose_service(&c, p->value);

@@ -37,7 +37,7 @@ static const struct extract_format_info extract_format_table[] = {
 	  "by name, or a top-level services: map whose every service has image or build and "
 	  "some service publishes ports (a swarm stack.yml)",
 	  "published ports, short and long syntax (host IP, ranges, /udp), network_mode: host",
-	  "compose:FILE:SERVICE" },
+	  "compose:PROJECT:SERVICE (the top-level name, else the directory's basename)" },
 	{ "Redis", "redis.conf", "by name",
 	  "bind, protected-mode, requirepass (Redis's own quoting); ACLs are unknowns",
 	  "redis:DIR" },

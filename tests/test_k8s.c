@@ -288,15 +288,15 @@ static void test_compose__short_and_long_syntax(void **state)
 		"      - {target: 9300, protocol: tcp}\n      - {target: 53, published: 53, host_ip: 0.0.0.0, protocol: udp}\n"
 		"      - {target: 8000-8002, published: 8000-8002, host_ip: \"::\"}\n      - {target: 22, host_ip: 127.0.0.1}\n"
 		"  c:\n    image: x\n  d:\n    network_mode: host\n    ports: [\"80:80\"]\n");
-	g_autoptr(exposure) a = resource_exposure(k8s_find(rs, "compose:deploy/compose.yml:a"));
-	g_autoptr(exposure) b = resource_exposure(k8s_find(rs, "compose:deploy/compose.yml:b"));
+	g_autoptr(exposure) a = resource_exposure(k8s_find(rs, "compose:deploy:a"));
+	g_autoptr(exposure) b = resource_exposure(k8s_find(rs, "compose:deploy:b"));
 
-	assert_exposure(rs, "compose:deploy/compose.yml:a",
+	assert_exposure(rs, "compose:deploy:a",
 	                "tcp/8000-8002 from ::/0; tcp/9200 from 127.0.0.1/32; "
 	                "tcp/32768-60999 from 0.0.0.0/0, ::/0; udp/53 from 0.0.0.0/0");
 	assert_true(exposure_equal(a, b));
-	assert_exposure(rs, "compose:deploy/compose.yml:c", "nothing");
-	assert_exposure(rs, "compose:deploy/compose.yml:d", "any from 0.0.0.0/0, ::/0");
+	assert_exposure(rs, "compose:deploy:c", "nothing");
+	assert_exposure(rs, "compose:deploy:d", "any from 0.0.0.0/0, ::/0");
 }
 
 static void test_compose__file_names(void **state)
@@ -322,9 +322,9 @@ static void test_compose__environment_is_unknown(void **state)
 {
 	g_autoptr(GPtrArray) rs = k8s_ok("compose.yml",
 		"services:\n  a:\n    ports:\n      - \"${P:-80}:80\"\n      - {target: 81, published: \"${Q}\"}\n");
-	const struct resource *r = k8s_find(rs, "compose:compose.yml:a");
+	const struct resource *r = k8s_find(rs, "compose:.:a");
 
-	assert_exposure(rs, "compose:compose.yml:a", "nothing");
+	assert_exposure(rs, "compose:.:a", "nothing");
 	assert_int_equal(r->unknowns->len, 2);
 }
 
