@@ -123,7 +123,11 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 {
 	unsigned formats = EXTRACT_NONE;
 
-	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups"))
+	/* Subnets and NICs too: what an NSG protects (extract_arm.c), which
+	 * must stay visible in a template whose NSG was removed. */
+	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups") ||
+	    extract_contains_ci(data, len, "Microsoft.Network/virtualNetworks") ||
+	    extract_contains_ci(data, len, "Microsoft.Network/networkInterfaces"))
 		formats |= EXTRACT_ARM;
 	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
 		formats |= EXTRACT_CFN;

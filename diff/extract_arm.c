@@ -33,6 +33,14 @@
 #define ARM_TYPE_NSG "Microsoft.Network/networkSecurityGroups"
 #define ARM_TYPE_RULE "Microsoft.Network/networkSecurityGroups/securityRules"
 #define ARM_TYPE_DEPLOYMENT "Microsoft.Resources/deployments"
+/* What an NSG protects: a subnet or a network interface that names it in
+ * networkSecurityGroup.id. Each is a settings-only resource ("nsg": the
+ * NSG's name), and each NSG records those of its own template under
+ * "protects", so that removing an NSG together with what it protects is
+ * told apart from removing it while they stay (rules/classify.c). */
+#define ARM_TYPE_VNET "Microsoft.Network/virtualNetworks"
+#define ARM_TYPE_SUBNET "Microsoft.Network/virtualNetworks/subnets"
+#define ARM_TYPE_NIC "Microsoft.Network/networkInterfaces"
 /* Expressions referring to variables referring to ...: a bound that also
  * stops cycles (variables('a') defined as "[variables('a')]"). */
 #define ARM_EVAL_DEPTH 8u
@@ -872,6 +880,87 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 	arm_add_default_rules(r);
 }
 
+/* The NSG a subnet's or NIC's properties name by networkSecurityGroup.id,
+ * or NULL; "?" when the id cannot be evaluated. New string. */
+static char *arm_nsg_ref(const struct arm_scope *s, const struct doc_node *props, unsigned *line_out)
+{
+	static const char marker[] = "networksecuritygroups/";
+	const struct doc_node *id = doc_map_get_ci(doc_map_get_ci(props, "networkSecurityGroup"), "id");
+	g_autofree char *why = NULL;
+	g_autofree char *text = NULL;
+	g_autofree char *lower = NULL;
+	const char *at, *name;
+
+	if (id == NULL)
+		return NULL;
+	*line_out = id->line;
+	text = arm_resource_string(s, id, &why);
+	if (text == NULL)
+		return g_strdup("?");
+	lower = g_ascii_strdown(text, -1);
+	at = g_strrstr(lower, marker);
+	if (at == NULL)
+		return g_strdup("?");
+	name = text + (at - lower) + strlen(marker);
+	return g_strndup(name, strcspn(name, "/"));
+}
+
+/* A subnet ("azure-subnet:VNET/SUBNET") or NIC ("azure-nic:NAME"). */
+static void arm_protected(struct arm_ctx *c, const struct arm_scope *s, const char *prefix,
+                          const char *kind, const char *name, const struct doc_node *props,
+                          unsigned line)
+{
+	g_autofree char *identity = g_strconcat(prefix, name, NULL);
+	struct resource *r = resource_new(identity, kind, name, c->d->path, line, RESOURCE_SETTINGS);
+	unsigned at = line;
+	g_autofree char *nsg = arm_nsg_ref(s, props, &at);
+
+	if (nsg != NULL) {
+		g_autofree char *raw = g_strdup_printf("networkSecurityGroup: %s", nsg);
+
+		resource_add_setting(r, "nsg", nsg, raw, at);
+	}
+	g_ptr_array_add(c->found, r);
+}
+
+/* The subnets listed in a virtual network's properties. */
+static void arm_vnet_subnets(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                             const char *vnet)
+{
+	const struct doc_node *list = doc_map_get_ci(doc_map_get_ci(res, "properties"), "subnets");
+
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
+		const struct doc_node *sub = list->items[i];
+		g_autofree char *why = NULL;
+		g_autofree char *name = arm_name(s, doc_map_get_ci(sub, "name"), &why);
+		g_autofree char *full = g_strdup_printf("%s/%s", vnet, name);
+
+		arm_protected(c, s, "azure-subnet:", "Azure subnet", full, doc_map_get_ci(sub, "properties"),
+		              sub->line);
+	}
+}
+
+/* After all resources: each NSG records the subnets and NICs of its template that name it. */
+static void arm_link_protected(GPtrArray *found)
+{
+	for (guint i = 0; i < found->len; i++) {
+		struct resource *nsg = found->pdata[i];
+		g_autoptr(GString) list = g_string_new(NULL);
+
+		if (strcmp(nsg->kind, ARM_KIND) != 0 || nsg->fragment)
+			continue;
+		for (guint j = 0; j < found->len; j++) {
+			const struct resource *r = found->pdata[j];
+			const struct resource_setting *ref = resource_setting_get(r, "nsg");
+
+			if (r->model == RESOURCE_SETTINGS && ref != NULL && strcmp(ref->value, nsg->name) == 0)
+				g_string_append_printf(list, "%s%s", list->len ? "," : "", r->identity);
+		}
+		if (list->len)
+			resource_add_setting(nsg, "protects", list->str, list->str, nsg->line);
+	}
+}
+
 /* A standalone rule resource: a fragment of its NSG. */
 static void arm_rule_resource(struct arm_ctx *c, const struct arm_scope *s,
                               const struct doc_node *res, const char *parent)
@@ -982,6 +1071,22 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 		arm_rule_resource(c, s, res, parent);
 	} else if (g_ascii_strcasecmp(type, ARM_TYPE_DEPLOYMENT) == 0) {
 		arm_deployment(c, s, res, depth);
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_VNET) == 0) {
+		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+		arm_vnet_subnets(c, s, res, name);
+		child_parent = name;
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_SUBNET) == 0 ||
+	           (parent != NULL && g_ascii_strcasecmp(type, "subnets") == 0)) {
+		g_autofree char *sub = arm_name(s, doc_map_get_ci(res, "name"), &why);
+		g_autofree char *full = strchr(sub, '/') || !parent ? g_strdup(sub)
+		                                                  : g_strdup_printf("%s/%s", parent, sub);
+
+		arm_protected(c, s, "azure-subnet:", "Azure subnet", full, doc_map_get_ci(res, "properties"),
+		              res->line);
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_NIC) == 0) {
+		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+		arm_protected(c, s, "azure-nic:", "Azure network interface", name,
+		              doc_map_get_ci(res, "properties"), res->line);
 	}
 	arm_resources(c, s, doc_map_get_ci(res, "resources"), child_parent, depth);
 }
@@ -1018,5 +1123,6 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		if (root->kind == DOC_MAP)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
+	arm_link_protected(found);
 	return extract_finish(out, found, &c.problems, error);
 }

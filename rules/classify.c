@@ -692,15 +692,63 @@ static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const st
 	}
 }
 
+/* Is "item" one of the comma-separated entries of list? */
+static bool classify_list_has(const char *list, const char *item)
+{
+	g_auto(GStrv) items = g_strsplit(list, ",", -1);
+
+	return g_strv_contains((const char *const *)items, item);
+}
+
+/*
+ * Was the removed NSG r torn down with what it protected? Only when its
+ * template named what it protects ("protects": subnets, NICs) and, in the
+ * whole new revision, none of them is left and nothing else names r. Not
+ * known (the context is not loaded): no.
+ */
+static bool classify_torn_down(const struct resource *r, const struct classify_context *ctx)
+{
+	const struct resource_setting *protects = resource_setting_get(r, "protects");
+
+	if (!protects || !ctx || !ctx->settings_resources)
+		return false;
+	for (guint i = 0; i < ctx->settings_resources->len; i++) {
+		const struct resource *o = ctx->settings_resources->pdata[i];
+		const struct resource_setting *nsg = resource_setting_get(o, "nsg");
+
+		if (classify_list_has(protects->value, o->identity) ||
+		    (nsg && strcmp(nsg->value, r->name) == 0))
+			return false;
+	}
+	return true;
+}
+
+/* DW-NET-012: a first-match list removed; info when what it protected went with it. */
+static void classify_removed(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                             const struct classify_context *ctx)
+{
+	const struct resource *r = c->old_r;
+	struct finding *f;
+
+	if (classify_torn_down(r, ctx)) {
+		f = classify_finding(p, "DW-NET-012", c, "removed with what it protected", "", 0,
+		                     g_strdup_printf("%s %s removed together with what it protected (%s): "
+		                                     "a teardown", r->kind, r->name,
+		                                     resource_setting_get(r, "protects")->value));
+		f->severity = SEVERITY_INFO;
+	} else {
+		f = classify_finding(p, "DW-NET-012", c, "removed", "", 0,
+		                     g_strdup_printf("%s %s removed; its deny rules no longer apply",
+		                                     r->kind, r->name));
+	}
+	g_ptr_array_add(out, f);
+}
+
 void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                        const struct classify_context *ctx)
 {
-	if (!c->new_r && c->old_r->model == RESOURCE_FIRST_MATCH) {
-		char *msg = g_strdup_printf("%s %s removed; its deny rules no longer apply",
-		                            c->old_r->kind, c->old_r->name);
-
-		g_ptr_array_add(out, classify_finding(p, "DW-NET-012", c, "removed", "", 0, msg));
-	}
+	if (!c->new_r && c->old_r->model == RESOURCE_FIRST_MATCH)
+		classify_removed(out, p, c, ctx);
 	if (!c->new_r && resource_setting_get(c->old_r, "ingress-isolation") &&
 	    strcmp(resource_setting_get(c->old_r, "ingress-isolation")->value, "on") == 0) {
 		char *msg = g_strdup_printf("%s %s removed: the pods it selected accept any traffic "
@@ -731,6 +779,9 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 
 bool rulepack_needs_context(const struct rulepack *p, const struct compare_change *c)
 {
+	/* A removed NSG: is what it protects left anywhere? */
+	if (!c->new_r && resource_setting_get(c->old_r, "protects"))
+		return true;
 	for (guint i = 0; i < c->settings->len; i++) {
 		const struct compare_setting *s = &g_array_index(c->settings, struct compare_setting, i);
 
