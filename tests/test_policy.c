@@ -256,6 +256,60 @@ static void test_policy__approval_by_finding_id(void **state)
 	assert_true(((struct finding *)f->pdata[1])->suppressed);
 }
 
+static GPtrArray *loosening(const char *old_text, const char *new_text);
+
+static void test_policy__ids_name_the_file(void **state)
+{
+	struct finding *a = rulepack_finding_new(pack, "DW-NET-001", "aws-sg:A", "billing/t.yaml", 3,
+	                                         "tcp/22 from 0.0.0.0/0", g_strdup("m"));
+	struct finding *b = rulepack_finding_new(pack, "DW-NET-001", "aws-sg:A", "search/t.yaml", 3,
+	                                         "tcp/22 from 0.0.0.0/0", g_strdup("m"));
+	struct finding *again = rulepack_finding_new(pack, "DW-NET-001", "aws-sg:A", "billing/t.yaml", 9,
+	                                             "tcp/22 from 0.0.0.0/0", g_strdup("other"));
+
+	assert_int_equal(strlen(a->id), 12);
+	assert_int_equal(a->id[0], FINDING_ID_VERSION);
+	assert_string_not_equal(a->id, b->id);
+	/* Line and message are not part of it: reruns keep the id. */
+	assert_string_equal(a->id, again->id);
+	/* The old form hashed no file, so both files shared it. */
+	assert_string_equal(a->old_id, b->old_id);
+	assert_int_equal(strlen(a->old_id), 12);
+	finding_free(a);
+	finding_free(b);
+	finding_free(again);
+}
+
+/* An approval written with an old-form id approves nothing and says so. */
+static void test_policy__old_form_approval_is_reported(void **state)
+{
+	g_autofree char *text = NULL;
+	g_autoptr(GPtrArray) f = NULL;
+	g_autoptr(GPtrArray) changed = NULL;
+	struct finding *x = finding("DW-NET-001", "aws-sg:B");
+	const struct finding *y;
+
+	text = g_strdup_printf("approvals:\n  - finding: %s\n    reason: r\n    approved_by: Bo\n"
+	                       "    expires: 2099-01-01\n", x->old_id);
+	f = apply(text, "2026-01-01");
+	assert_int_equal(f->len, 3);
+	assert_false(((struct finding *)f->pdata[0])->suppressed);
+	assert_false(((struct finding *)f->pdata[1])->suppressed);
+	y = f->pdata[2];
+	assert_string_equal(y->rule->id, "DW-POLICY-005");
+	assert_int_equal(y->line, 2);
+	assert_non_null(strstr(y->message, x->old_id));
+	assert_non_null(strstr(y->message, x->id));
+	assert_non_null(strstr(y->message, "DW-NET-001 on aws-sg:B in sg.yaml"));
+	/* Changing the policy lists it even when no finding of the change matches it. */
+	changed = loosening(text, text);
+	assert_int_equal(changed->len, 1);
+	y = changed->pdata[0];
+	assert_string_equal(y->rule->id, "DW-POLICY-005");
+	assert_non_null(strstr(y->message, "approves nothing"));
+	finding_free(x);
+}
+
 static void test_policy__trailer_approves_by_id_from_start(void **state)
 {
 	g_autoptr(GPtrArray) f = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
@@ -357,6 +411,8 @@ int main(void)
 		cmocka_unit_test(test_policy__approval_suppresses_until_its_last_day),
 		cmocka_unit_test(test_policy__expired_approval_is_reported),
 		cmocka_unit_test(test_policy__approval_by_finding_id),
+		cmocka_unit_test(test_policy__ids_name_the_file),
+		cmocka_unit_test(test_policy__old_form_approval_is_reported),
 		cmocka_unit_test(test_policy__trailer_approves_by_id_from_start),
 		cmocka_unit_test(test_policy__rule_overrides),
 		cmocka_unit_test(test_policy__bad_today_fails),
