@@ -272,11 +272,20 @@ static GHashTable *compare_dirs(GHashTable *renames)
 	return dirs;
 }
 
+/* The last part of a path. */
+static const char *compare_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /*
  * The identity o would have at the new side if only its file moved: each
- * ':'-separated part that is o's file or o's directory (tf:DIR:...,
- * elasticsearch:DIR, pg_hba:DIR:...) follows the rename. New string, or
- * NULL when nothing in it follows a rename.
+ * ':'-separated part that is o's file, o's directory (tf:DIR:...,
+ * elasticsearch:DIR, pg_hba:DIR:...) or that directory's last part
+ * (compose:PROJECT:...) follows the rename. New string, or NULL when
+ * nothing in it follows a rename.
  */
 static char *compare_translate(const struct compare_pairing *cp, const struct resource *o)
 {
@@ -287,9 +296,10 @@ static char *compare_translate(const struct compare_pairing *cp, const struct re
 	bool moved = false;
 
 	for (size_t i = 1; parts[i]; i++) {
-		const char *to = strcmp(parts[i], o->file) == 0 ? to_file
-		                 : strcmp(parts[i], dir) == 0   ? to_dir
-		                                                : NULL;
+		const char *to = strcmp(parts[i], o->file) == 0               ? to_file
+		                 : strcmp(parts[i], dir) == 0                 ? to_dir
+		                 : to_dir && strcmp(parts[i], compare_base(dir)) == 0 ? compare_base(to_dir)
+		                                                              : NULL;
 
 		if (!to || strcmp(to, parts[i]) == 0)
 			continue;

@@ -79,7 +79,14 @@ static char *classify_hash(const char *const *parts, size_t n, size_t len)
 static void classify_finding_id(struct finding *f, const char *rule, const char *file,
                                 const char *identity, const char *region)
 {
-	const char *now[] = { "2", rule, file ? file : "", identity, region };
+	/* The file is in the id: an identity made unique by "@FILE" (twins)
+	 * hashes without it, so the id does not depend on whether a twin is
+	 * in the same comparison. */
+	g_autofree char *suffix = g_strconcat("@", file ? file : "", NULL);
+	g_autofree char *plain = file && g_str_has_suffix(identity, suffix)
+	                                 ? g_strndup(identity, strlen(identity) - strlen(suffix))
+	                                 : g_strdup(identity);
+	const char *now[] = { "2", rule, file ? file : "", plain, region };
 	const char *before[] = { rule, identity, region };
 	g_autofree char *hex = classify_hash(now, G_N_ELEMENTS(now), 11);
 
