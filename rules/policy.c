@@ -573,7 +573,7 @@ static bool policy_approval_covers(const struct policy_approval *a, const struct
 	return strcmp(a->rule, f->rule->id) == 0 && strcmp(a->resource, f->resource) == 0;
 }
 
-/* "finding 5c1d0e6a7b8c" or "DW-NET-001 on azure-nsg:x". */
+/* "finding v5c1d0e6a7b8" or "DW-NET-001 on azure-nsg:x". */
 static char *policy_approval_target(const struct policy_approval *a)
 {
 	if (a->finding)
