@@ -5,7 +5,7 @@
 #
 # Cases: no server (logged, kept, notified when dunst appears); an
 # exposing commit (summary, body, urgency; the latency is printed); a
-# benign commit (nothing); 30 commits pulled at once (one notification);
+# benign commit (nothing); exposing files renamed and moved (nothing); 30 commits pulled at once (one notification);
 # SIGKILL, two exposing commits, restart (both once); a commit pushed to
 # the remote by another clone and fetched by --fetch-interval; SIGHUP;
 # a force-push (analysed from the merge base); history;
@@ -217,6 +217,21 @@ if wait_for 20 log_has "analysed .*: 0 finding(s)"; then
 		not_ok "benign commit: no notification" "$(notif_newest)"
 else
 	not_ok "benign commit: analysed" "$(log_since)"
+fi
+
+# --- renaming and moving exposing files: analysed, no notification
+MARK=$(log_mark)
+before=$(notif_total)
+mkdir -p "$REPO/stacks/search"
+git -C "$REPO" mv search.yaml stacks/search/search-sg.yaml
+git -C "$REPO" mv cache.yaml redis-sg.yaml
+commit "$REPO" "layout: one directory per stack"
+if wait_for 20 log_has "analysed .*: 0 finding(s)"; then
+	sleep 0.3
+	[ "$(notif_total)" -eq "$before" ] && ok "renamed and moved files: no notification" ||
+		not_ok "renamed and moved files: no notification" "$(notif_newest)"
+else
+	not_ok "renamed and moved files: analysed with no finding" "$(log_since)"
 fi
 
 # --- 30 commits pulled at once: one notification with the count
