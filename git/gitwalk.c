@@ -234,7 +234,14 @@ static void gitwalk_one_sided(GPtrArray *out, guint start, GHashTable *deleted, 
 	}
 }
 
-/* One rename git found: the added change takes the deleted one's old file. */
+/* The added change takes the deleted one's old file: the pair is one change now. */
+static void gitwalk_join_changes(GPtrArray *out, struct gitwalk_change *gone, struct gitwalk_change *born)
+{
+	born->old_file = g_steal_pointer(&gone->old_file);
+	g_ptr_array_remove(out, gone);
+}
+
+/* One rename git found. */
 static void gitwalk_join(GPtrArray *out, GHashTable *deleted, GHashTable *added,
                          const git_diff_delta *d)
 {
@@ -249,8 +256,75 @@ static void gitwalk_join(GPtrArray *out, GHashTable *deleted, GHashTable *added,
 		return;
 	g_hash_table_remove(deleted, d->old_file.path);
 	g_hash_table_remove(added, d->new_file.path);
-	born->old_file = g_steal_pointer(&gone->old_file);
-	g_ptr_array_remove(out, gone);
+	gitwalk_join_changes(out, gone, born);
+}
+
+static guint gitwalk_oid_hash(gconstpointer p)
+{
+	guint h;
+
+	memcpy(&h, ((const git_oid *)p)->id, sizeof(h));
+	return h;
+}
+
+static gboolean gitwalk_oid_equal(gconstpointer a, gconstpointer b)
+{
+	return git_oid_equal(a, b);
+}
+
+/* Counts the files of one side (a path -> change table) per blob id. */
+static GHashTable *gitwalk_by_blob(GHashTable *side, bool old_side)
+{
+	GHashTable *by = g_hash_table_new_full(gitwalk_oid_hash, gitwalk_oid_equal, NULL,
+	                                       (GDestroyNotify)g_ptr_array_unref);
+	GHashTableIter it;
+	gpointer value;
+
+	g_hash_table_iter_init(&it, side);
+	while (g_hash_table_iter_next(&it, NULL, &value)) {
+		struct gitwalk_change *c = value;
+		struct gitwalk_file *f = old_side ? c->old_file : c->new_file;
+		GPtrArray *list;
+
+		if (git_oid_is_zero(&f->id))
+			continue;
+		list = g_hash_table_lookup(by, &f->id);
+		if (!list) {
+			list = g_ptr_array_new();
+			g_hash_table_insert(by, &f->id, list);
+		}
+		g_ptr_array_add(list, c);
+	}
+	return by;
+}
+
+/*
+ * The cheap, common case first: a blob deleted at one path and added at
+ * exactly one other is that file renamed. Blobs deleted or added more
+ * than once are left to git, which tells them apart by their names.
+ */
+static void gitwalk_exact_renames(GPtrArray *out, GHashTable *deleted, GHashTable *added)
+{
+	g_autoptr(GHashTable) gone = gitwalk_by_blob(deleted, true);
+	g_autoptr(GHashTable) born = gitwalk_by_blob(added, false);
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, gone);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		GPtrArray *olds = value, *news = g_hash_table_lookup(born, key);
+		struct gitwalk_change *o, *n;
+
+		if (olds->len != 1 || !news || news->len != 1)
+			continue;
+		o = olds->pdata[0];
+		n = news->pdata[0];
+		if (o->old_file->special != n->new_file->special)
+			continue;
+		g_hash_table_remove(deleted, o->old_file->path);
+		g_hash_table_remove(added, n->new_file->path);
+		gitwalk_join_changes(out, o, n);
+	}
 }
 
 /* The paths git is asked about: every deleted and every added one. */
@@ -315,6 +389,8 @@ static bool gitwalk_renames(GPtrArray *out, guint start, git_repository *repo, g
 	bool ok = false;
 
 	gitwalk_one_sided(out, start, deleted, added);
+	if (g_hash_table_size(deleted) && g_hash_table_size(added))
+		gitwalk_exact_renames(out, deleted, added);
 	if (!g_hash_table_size(deleted) || !g_hash_table_size(added) ||
 	    g_hash_table_size(deleted) + g_hash_table_size(added) > GITWALK_MAX_RENAME_PATHS)
 		return true;
