@@ -438,6 +438,78 @@ static void test_compare__same_logical_id_in_two_files_gets_two_ids(void **state
 	assert_string_not_equal(a->id, b->id);
 }
 
+/* A compose service is its project's, not its file's: a rename is the same service. */
+static void test_compare__compose_identity_is_project_and_service(void **state)
+{
+	static const char stack[] = "services:\n"
+	                            "  es:\n"
+	                            "    image: docker.elastic.co/elasticsearch/elasticsearch:8.11.0\n"
+	                            "    ports:\n"
+	                            "      - \"9200:9200\"\n";
+	g_autoptr(GPtrArray) a = side_new();
+	g_autoptr(GPtrArray) b = side_new();
+	g_autoptr(GPtrArray) named = side_new();
+	g_autoptr(GPtrArray) top = side_new();
+
+	add_file(a, "search/compose.yaml", g_strdup(stack));
+	add_file(b, "stacks/Search/docker-compose.yml", g_strdup(stack));
+	add_file(named, "x/docker-compose.yml", g_strconcat("name: Elastic_Stack\n", stack, NULL));
+	add_file(top, "compose.yml", g_strconcat("name: ${STACK}\n", stack, NULL));
+	assert_string_equal(((struct resource *)a->pdata[0])->identity, "compose:search:es");
+	assert_string_equal(((struct resource *)b->pdata[0])->identity, "compose:search:es");
+	assert_string_equal(((struct resource *)named->pdata[0])->identity, "compose:elastic_stack:es");
+	/* A name from the environment is not known: the directory (none: ".") stands. */
+	assert_string_equal(((struct resource *)top->pdata[0])->identity, "compose:.:es");
+}
+
+/* A compose directory renamed while a port is added: one change of the same service. */
+static void test_compare__moved_compose_project_that_widens_is_one_change(void **state)
+{
+	g_autoptr(GPtrArray) olds = side_new();
+	g_autoptr(GPtrArray) news = side_new();
+	g_autoptr(GHashTable) renames = renames_new("search/compose.yaml", "elastic/compose.yaml", NULL);
+	g_autoptr(GPtrArray) changes = NULL;
+
+	add_file(olds, "search/compose.yaml",
+	         g_strdup("services:\n  es:\n    image: elasticsearch:8.11.0\n    ports: [\"9200:9200\"]\n"));
+	add_file(news, "elastic/compose.yaml",
+	         g_strdup("services:\n  es:\n    image: elasticsearch:8.11.0\n"
+	                  "    ports: [\"9200:9200\", \"9300:9300\"]\n"));
+	changes = compare(olds, news, renames);
+	assert_int_equal(changes->len, 1);
+	assert_string_equal(((struct compare_change *)changes->pdata[0])->identity, "compose:elastic:es");
+	assert_non_null(((struct compare_change *)changes->pdata[0])->old_r);
+	assert_widened(changes->pdata[0], "tcp/9300 from 0.0.0.0/0, ::/0");
+}
+
+/* A finding's id does not depend on whether its twin is in the same comparison. */
+static void test_compare__id_does_not_depend_on_a_twin(void **state)
+{
+	g_autoptr(GPtrArray) none = side_new();
+	g_autoptr(GPtrArray) alone = side_new();
+	g_autoptr(GPtrArray) both = side_new();
+	g_autoptr(GPtrArray) c1 = NULL;
+	g_autoptr(GPtrArray) c2 = NULL;
+	g_autoptr(GPtrArray) f1 = NULL;
+	g_autoptr(GPtrArray) f2 = NULL;
+	const struct finding *a, *b;
+
+	add_file(alone, "billing/template.yaml", cfn_sg("InstanceSecurityGroup", "22", "0.0.0.0/0"));
+	add_file(both, "billing/template.yaml", cfn_sg("InstanceSecurityGroup", "22", "0.0.0.0/0"));
+	add_file(both, "search/template.yaml", cfn_sg("InstanceSecurityGroup", "22", "0.0.0.0/0"));
+	c1 = compare(none, alone, NULL);
+	c2 = compare(none, both, NULL);
+	f1 = classify_all(c1, NULL);
+	f2 = classify_all(c2, NULL);
+	a = f1->pdata[0];
+	b = f2->pdata[0];
+	assert_string_equal(a->file, "billing/template.yaml");
+	assert_string_equal(b->file, "billing/template.yaml");
+	/* The twin shows in the resource name, not in the id. */
+	assert_string_not_equal(a->resource, b->resource);
+	assert_string_equal(a->id, b->id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +525,9 @@ int main(void)
 		cmocka_unit_test(test_compare__nsg_removed_while_its_subnet_stays_is_a_finding),
 		cmocka_unit_test(test_compare__nsg_removed_without_context_stays_a_finding),
 		cmocka_unit_test(test_compare__same_logical_id_in_two_files_gets_two_ids),
+		cmocka_unit_test(test_compare__compose_identity_is_project_and_service),
+		cmocka_unit_test(test_compare__moved_compose_project_that_widens_is_one_change),
+		cmocka_unit_test(test_compare__id_does_not_depend_on_a_twin),
 	};
 
 	return cmocka_run_group_tests(tests, setup_pack, teardown_pack);
