@@ -923,20 +923,31 @@ static void arm_protected(struct arm_ctx *c, const struct arm_scope *s, const ch
 	g_ptr_array_add(c->found, r);
 }
 
-/* The subnets listed in a virtual network's properties. */
+static void arm_vnet_subnet(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *sub,
+                            const char *vnet)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *name = arm_name(s, doc_map_get_ci(sub, "name"), &why);
+	g_autofree char *full = g_strdup_printf("%s/%s", vnet, name);
+
+	arm_protected(c, s, "azure-subnet:", "Azure subnet", full, doc_map_get_ci(sub, "properties"),
+	              sub->line);
+}
+
+/* The subnets of a virtual network: in its properties, and child resources of type "subnets". */
 static void arm_vnet_subnets(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
                              const char *vnet)
 {
 	const struct doc_node *list = doc_map_get_ci(doc_map_get_ci(res, "properties"), "subnets");
+	const struct doc_node *children = doc_map_get_ci(res, "resources");
 
-	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
-		const struct doc_node *sub = list->items[i];
-		g_autofree char *why = NULL;
-		g_autofree char *name = arm_name(s, doc_map_get_ci(sub, "name"), &why);
-		g_autofree char *full = g_strdup_printf("%s/%s", vnet, name);
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++)
+		arm_vnet_subnet(c, s, list->items[i], vnet);
+	for (size_t i = 0; children != NULL && children->kind == DOC_LIST && i < children->n; i++) {
+		const char *type = doc_scalar(doc_map_get_ci(children->items[i], "type"));
 
-		arm_protected(c, s, "azure-subnet:", "Azure subnet", full, doc_map_get_ci(sub, "properties"),
-		              sub->line);
+		if (type != NULL && g_ascii_strcasecmp(type, "subnets") == 0)
+			arm_vnet_subnet(c, s, children->items[i], vnet);
 	}
 }
 
@@ -953,7 +964,9 @@ static void arm_link_protected(GPtrArray *found)
 			const struct resource *r = found->pdata[j];
 			const struct resource_setting *ref = resource_setting_get(r, "nsg");
 
-			if (r->model == RESOURCE_SETTINGS && ref != NULL && strcmp(ref->value, nsg->name) == 0)
+			/* "?": a reference that could not be evaluated names no NSG for sure. */
+			if (r->model == RESOURCE_SETTINGS && ref != NULL && strcmp(ref->value, "?") != 0 &&
+			    strcmp(ref->value, nsg->name) == 0)
 				g_string_append_printf(list, "%s%s", list->len ? "," : "", r->identity);
 		}
 		if (list->len)
@@ -1074,14 +1087,9 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 	} else if (g_ascii_strcasecmp(type, ARM_TYPE_VNET) == 0) {
 		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
 		arm_vnet_subnets(c, s, res, name);
-		child_parent = name;
-	} else if (g_ascii_strcasecmp(type, ARM_TYPE_SUBNET) == 0 ||
-	           (parent != NULL && g_ascii_strcasecmp(type, "subnets") == 0)) {
-		g_autofree char *sub = arm_name(s, doc_map_get_ci(res, "name"), &why);
-		g_autofree char *full = strchr(sub, '/') || !parent ? g_strdup(sub)
-		                                                  : g_strdup_printf("%s/%s", parent, sub);
-
-		arm_protected(c, s, "azure-subnet:", "Azure subnet", full, doc_map_get_ci(res, "properties"),
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_SUBNET) == 0) {
+		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+		arm_protected(c, s, "azure-subnet:", "Azure subnet", name, doc_map_get_ci(res, "properties"),
 		              res->line);
 	} else if (g_ascii_strcasecmp(type, ARM_TYPE_NIC) == 0) {
 		name = arm_name(s, doc_map_get_ci(res, "name"), &why);

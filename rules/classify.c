@@ -710,8 +710,9 @@ static bool classify_list_has(const char *list, const char *item)
 /*
  * Was the removed NSG r torn down with what it protected? Only when its
  * template named what it protects ("protects": subnets, NICs) and, in the
- * whole new revision, none of them is left and nothing else names r. Not
- * known (the context is not loaded): no.
+ * whole new revision, none of them is left and nothing else names r, or
+ * may name it (a reference that could not be evaluated, "?"). Not known
+ * (the context is not loaded): no.
  */
 static bool classify_torn_down(const struct resource *r, const struct classify_context *ctx)
 {
@@ -724,7 +725,7 @@ static bool classify_torn_down(const struct resource *r, const struct classify_c
 		const struct resource_setting *nsg = resource_setting_get(o, "nsg");
 
 		if (classify_list_has(protects->value, o->identity) ||
-		    (nsg && strcmp(nsg->value, r->name) == 0))
+		    (nsg && (strcmp(nsg->value, r->name) == 0 || strcmp(nsg->value, "?") == 0)))
 			return false;
 	}
 	return true;

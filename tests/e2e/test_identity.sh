@@ -207,6 +207,72 @@ else
 	not_ok "gate: the move that widens is rejected" "$PERR"
 fi
 
+# --- an NSG torn down with what it protects, or removed while it stays ----
+nsg_json() { # nsg_json: an NSG (name from a parameter)
+	cat <<'JSON'
+{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"nsgName": {"type": "string", "defaultValue": "app-nsg"}},
+  "resources": [
+    {"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2022-07-01",
+     "name": "[parameters('nsgName')]", "location": "westeurope",
+     "properties": {"securityRules": [
+       {"name": "deny-rdp", "properties": {"priority": 100, "direction": "Inbound", "access": "Deny",
+        "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+        "destinationAddressPrefix": "*", "destinationPortRange": "3389"}}]}}
+JSON
+}
+vnet_json() { # vnet_json NSG-REFERENCE: a virtual network whose subnet names an NSG (or none)
+	cat <<JSON
+    {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2022-07-01",
+     "name": "app-vnet", "location": "westeurope",
+     "properties": {"addressSpace": {"addressPrefixes": ["10.40.0.0/16"]},
+       "subnets": [{"name": "app", "properties": {"addressPrefix": "10.40.1.0/24"$1}}]}}
+JSON
+}
+ref=', "networkSecurityGroup": {"id": "[resourceId('"'"'Microsoft.Network/networkSecurityGroups'"'"', '"'"'app-nsg'"'"')]"}'
+N=$(new_repo nsg)
+{ nsg_json; echo "    ,"; vnet_json "$ref"; echo "  ]"; echo "}"; } >"$N/app.json"
+commit "$N" "app network"
+git -C "$N" rm -q app.json
+commit "$N" "tear the app network down"
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+json_check "template deleted with the subnet its NSG protects: a teardown, info only" \
+	"len(f) == 1 and f[0]['rule'] == 'DW-NET-012' and f[0]['severity'] == 'info'"
+git -C "$N" reset -q --hard HEAD~1
+python3 - "$N/app.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["resources"] = [r for r in d["resources"] if not r["type"].endswith("networkSecurityGroups")]
+del d["resources"][0]["properties"]["subnets"][0]["properties"]["networkSecurityGroup"]
+json.dump(d, open(sys.argv[1], "w"), indent=1)
+PY
+commit "$N" "drop the NSG, keep the subnet"
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+json_check "NSG removed while its subnet stays: still a medium finding" \
+	"any(x['rule'] == 'DW-NET-012' and x['severity'] == 'medium' for x in f)"
+git -C "$N" reset -q --hard HEAD~1
+# The NSG goes with the NIC beside it, but a subnet in another template,
+# left alone, still names it.
+{ nsg_json; echo "    ,"
+  echo '    {"type": "Microsoft.Network/networkInterfaces", "apiVersion": "2022-07-01", "name": "app-nic",'
+  echo '     "location": "westeurope", "properties": {"ipConfigurations": []'"$ref"'}}'
+  echo "  ]"; echo "}"; } >"$N/app.json"
+{ echo '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",'
+  echo ' "contentVersion": "1.0.0.0", "resources": ['; vnet_json "$ref"; echo "]}"; } >"$N/vnet.json"
+commit "$N" "the subnet in its own template"
+git -C "$N" rm -q app.json
+commit "$N" "drop the NSG only"
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+json_check "NSG removed with its NIC while a subnet elsewhere names it: a medium finding" \
+	"any(x['rule'] == 'DW-NET-012' and x['severity'] == 'medium' for x in f)"
+git -C "$N" rm -q vnet.json
+git -C "$N" commit -q --amend -m "drop the NSG, its NIC and the other subnet"
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+json_check "... and with that subnet gone too: a teardown" \
+	"len(f) == 1 and f[0]['rule'] == 'DW-NET-012' and f[0]['severity'] == 'info' and 'azure-nic:app-nic' in f[0]['message']"
+
 # --- one logical id in two unrelated files --------------------------------
 sg_template() { # sg_template DESCRIPTION
 	cat <<YAML
