@@ -322,58 +322,146 @@ static bool compare_name_unknown(const struct resource *r)
 	return false;
 }
 
-/* The same kind of resource with the same rules and settings in effect. */
-static bool compare_same_content(const struct resource *o, const struct resource *n)
+static gint compare_strcmp(gconstpointer a, gconstpointer b)
 {
-	g_autoptr(exposure) a = NULL;
-	g_autoptr(exposure) b = NULL;
-	g_autoptr(GArray) settings = NULL;
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
-	if (strcmp(o->kind, n->kind) != 0 || o->model != n->model || g_strcmp0(o->service, n->service) != 0)
-		return false;
-	a = resource_exposure(o);
-	b = resource_exposure(n);
-	if (!exposure_equal(a, b))
-		return false;
-	settings = compare_settings(o, n);
-	return settings->len == 0;
+/*
+ * What equal content means for pairing: kind, model, service, the
+ * canonical exposure (equal sets print equally) and the settings in
+ * effect (the last of each key), sorted. New string.
+ */
+static char *compare_fingerprint(const struct resource *r)
+{
+	g_autoptr(exposure) e = resource_exposure(r);
+	g_autofree char *set = exposure_to_string(e);
+	g_autoptr(GPtrArray) settings = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GString *out = g_string_new(NULL);
+
+	for (guint i = r->settings->len; i-- > 0;) {
+		const struct resource_setting *rs = r->settings->pdata[i];
+
+		if (g_hash_table_add(seen, rs->key))
+			g_ptr_array_add(settings, g_strdup_printf("%s=%s", rs->key, rs->value));
+	}
+	g_ptr_array_sort(settings, compare_strcmp);
+	g_string_append_printf(out, "%s\n%d\n%s\n%s", r->kind, (int)r->model, r->service ? r->service : "",
+	                       set);
+	for (guint i = 0; i < settings->len; i++)
+		g_string_append_printf(out, "\n%s", (char *)settings->pdata[i]);
+	return g_string_free(out, FALSE);
 }
 
 enum compare_pass { COMPARE_BY_RENAME, COMPARE_BY_NAME, COMPARE_BY_CONTENT };
 
-/* May the leftover old resource o be the leftover new resource n? */
-static bool compare_may_pair(const struct compare_pairing *cp, enum compare_pass pass,
-                             const struct resource *o, const struct resource *n, const char *moved)
+/*
+ * The key under which a leftover resource is looked up in one pass: an
+ * old and a new resource with equal keys pair. NULL: r takes no part.
+ * By name, an old resource whose name is known only pairs with a new one
+ * whose name is not ("?" keys), and one whose name is not with any.
+ */
+static char *compare_key(const struct compare_pairing *cp, enum compare_pass pass,
+                         const struct resource *r, bool old_side, bool any)
 {
 	switch (pass) {
 	case COMPARE_BY_RENAME:
-		return moved && strcmp(moved, n->identity) == 0;
+		return old_side ? compare_translate(cp, r) : g_strdup(r->identity);
 	case COMPARE_BY_NAME:
-		/* A name that stopped (or started) resolving, in the same file. */
-		return strcmp(o->kind, n->kind) == 0 && o->model == n->model &&
-		       strcmp(compare_renamed(cp, o->file), n->file) == 0 &&
-		       (compare_name_unknown(o) || compare_name_unknown(n));
+		if (old_side)
+			any = compare_name_unknown(r);
+		else if (!any && !compare_name_unknown(r))
+			return NULL;
+		return g_strdup_printf("%s\n%s\n%d\n%s", any ? "*" : "?", r->kind, (int)r->model,
+		                       old_side ? compare_renamed(cp, r->file) : r->file);
 	case COMPARE_BY_CONTENT:
-		return compare_same_content(o, n);
+		return compare_fingerprint(r);
 	}
-	return false;
+	return NULL;
 }
 
-/* One pass over the slots left unpaired: each removed one may join a new one. */
+/* The new leftovers under one key: slot indices in report order, and the next to take. */
+struct compare_queue {
+	GArray *slots; /* guint */
+	guint next;
+};
+
+static void compare_queue_free(struct compare_queue *q)
+{
+	g_array_unref(q->slots);
+	g_free(q);
+}
+
+/* Files slot index i (a new leftover) under key (taken) in table. */
+static void compare_table_add(GHashTable *table, char *key, guint i)
+{
+	struct compare_queue *q;
+
+	if (!key)
+		return;
+	q = g_hash_table_lookup(table, key);
+	if (!q) {
+		q = g_new0(struct compare_queue, 1);
+		q->slots = g_array_new(FALSE, FALSE, sizeof(guint));
+		g_hash_table_insert(table, key, q);
+	} else {
+		g_free(key);
+	}
+	g_array_append_val(q->slots, i);
+}
+
+/* The new leftovers of one pass, by key, in report order. */
+static GHashTable *compare_table(const struct compare_pairing *cp, enum compare_pass pass)
+{
+	GHashTable *table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                          (GDestroyNotify)compare_queue_free);
+
+	for (guint i = 0; i < cp->slots->len; i++) {
+		const struct compare_slot *born = &g_array_index(cp->slots, struct compare_slot, i);
+
+		if (born->o || !born->n)
+			continue;
+		compare_table_add(table, compare_key(cp, pass, born->n, false, false), i);
+		if (pass == COMPARE_BY_NAME)
+			compare_table_add(table, compare_key(cp, pass, born->n, false, true), i);
+	}
+	return table;
+}
+
+/*
+ * One pass over the slots left unpaired: each removed one joins the first
+ * new one left under its key. Hashed, so a change with thousands of
+ * resources on each side costs no more than reading them.
+ */
 static void compare_leftovers(struct compare_pairing *cp, enum compare_pass pass)
 {
+	g_autoptr(GHashTable) table = NULL;
+	bool removed = false, added = false;
+
+	for (guint i = 0; i < cp->slots->len && !(removed && added); i++) {
+		const struct compare_slot *slot = &g_array_index(cp->slots, struct compare_slot, i);
+
+		removed = removed || (slot->o && !slot->n);
+		added = added || (slot->n && !slot->o);
+	}
+	if (!removed || !added)
+		return;
+	table = compare_table(cp, pass);
+
 	for (guint i = 0; i < cp->slots->len; i++) {
 		struct compare_slot *gone = &g_array_index(cp->slots, struct compare_slot, i);
-		g_autofree char *moved = NULL;
+		g_autofree char *key = NULL;
+		struct compare_queue *q;
 
-		if (!gone->o || gone->n)
+		if (!gone->o || gone->n || !(key = compare_key(cp, pass, gone->o, true, false)))
 			continue;
-		if (pass == COMPARE_BY_RENAME && !(moved = compare_translate(cp, gone->o)))
-			continue;
-		for (guint j = 0; j < cp->slots->len; j++) {
-			struct compare_slot *born = &g_array_index(cp->slots, struct compare_slot, j);
+		q = g_hash_table_lookup(table, key);
+		while (q && q->next < q->slots->len) {
+			struct compare_slot *born = &g_array_index(cp->slots, struct compare_slot,
+			                                           g_array_index(q->slots, guint, q->next++));
 
-			if (born->o || !born->n || !compare_may_pair(cp, pass, gone->o, born->n, moved))
+			if (born->o)
 				continue;
 			born->o = gone->o;
 			gone->o = NULL;
