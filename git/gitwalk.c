@@ -21,8 +21,10 @@
 
 #include "error.h"
 
-/* Rename pairing: more added or deleted paths than this in one comparison
- * are left unpaired (git itself stops near 1000 by default). */
+/* Rename pairing by git (similar content): past this many added and
+ * deleted paths left after exact pairing by blob id, the rest stay
+ * unpaired, which only costs findings, never hides one (git's own
+ * diff.renameLimit is 1000). */
 #define GITWALK_MAX_RENAME_PATHS 4000
 
 /* Deeper trees than this are hostile; git itself refuses far less. */
