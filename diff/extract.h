@@ -11,6 +11,10 @@
  * revisions by its logical name, not its file, so moving it to another
  * file or renaming the file changes nothing:
  *   azure-nsg:NAME        an ARM Microsoft.Network/networkSecurityGroups
+ *   azure-subnet:VNET/SUBNET, azure-nic:NAME
+ *                         what an NSG may protect (settings only: "nsg", the NSG
+ *                         its networkSecurityGroup.id names, "?" when not evaluated);
+ *                         the NSG lists those of its template under "protects"
  *   aws-sg:LOGICAL_ID     a CloudFormation AWS::EC2::SecurityGroup
  *   elasticsearch:DIR     an elasticsearch.yml / opensearch.yml (its directory)
  *   redis:DIR             a redis.conf

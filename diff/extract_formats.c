@@ -8,10 +8,11 @@
 
 static const struct extract_format_info extract_format_table[] = {
 	{ "Azure ARM template", "*.json, *.template",
-	  "contains Microsoft.Network/networkSecurityGroups",
+	  "contains Microsoft.Network/networkSecurityGroups, virtualNetworks or networkInterfaces",
 	  "networkSecurityGroups with securityRules, standalone .../securityRules "
-	  "(first match by priority, Azure's default rules); parameters()/variables() defaults",
-	  "azure-nsg:NAME" },
+	  "(first match by priority, Azure's default rules); parameters()/variables() defaults; "
+	  "which subnets and NICs name an NSG (networkSecurityGroup.id)",
+	  "azure-nsg:NAME; azure-subnet:VNET/SUBNET, azure-nic:NAME" },
 	{ "AWS CloudFormation", "*.json, *.yml, *.yaml, *.template",
 	  "contains AWS::EC2::SecurityGroup",
 	  "AWS::EC2::SecurityGroup ingress, AWS::EC2::SecurityGroupIngress joined to its group "
