@@ -177,6 +177,12 @@ quiet "work tree: an unstaged rename has no finding"
 git -C "$R" add -A
 dwin "$R" diff --format json --fail-on info
 quiet "work tree: a staged rename has no finding"
+dwin "$R" hook pre-commit
+if [ "$STATUS" -eq 0 ] && ! grep -q "DW-" <<<"$OUT$ERR"; then
+	ok "pre-commit (the index): a staged rename has no finding"
+else
+	not_ok "pre-commit (the index): a staged rename has no finding" "$OUT" "$ERR"
+fi
 git -C "$R" commit -q -m "compose.yaml again"
 
 # The audit of the whole history: only the first commit and the widening report.
