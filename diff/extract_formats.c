@@ -212,10 +212,12 @@ static const char *const extract_formats_ansible_modules[] = {
 	"kubernetes.core.k8s:", "\n    ufw:", "\n    firewalld:", "\n    iptables:", NULL,
 };
 
-/* Keys that say a document opens ports or takes traffic. */
+/* Keys that say a document opens ports or takes traffic (a kubelet's or a
+ * proxy's own configuration included: readOnlyPort, anonymous access). */
 static const char *const extract_formats_net_keys[] = {
 	"ports", "containerPort", "hostPort", "hostNetwork", "nodePort", "loadBalancerSourceRanges",
-	"externalIPs", "listeners", "ipBlock", "sourceRanges", "entryPoints", NULL,
+	"externalIPs", "listeners", "ipBlock", "sourceRanges", "entryPoints", "readOnlyPort",
+	"healthzPort", "bindAddress", "anonymous", NULL,
 };
 
 /* The same keys, as text in YAML bytes. */
@@ -514,8 +516,8 @@ static const struct extract_format extract_format_rows[] = {
 	  .confirm = extract_formats_confirm_arm },
 	{ .info = { "Kubernetes objects of other kinds", "*.yml, *.yaml, *.json",
 	            "apiVersion and kind, a kind no reader takes (Gateway, VirtualService, Route, "
-	            "Rollout, a Knative Service...) that has ports, listeners, hostNetwork or ipBlock, "
-	            "and nothing else in the file read",
+	            "Rollout, KubeletConfiguration...) that has ports, listeners, hostNetwork, ipBlock, "
+	            "a bind address or anonymous access, and nothing else in the file read",
 	            NULL, NULL, "no reader takes this kind; what it exposes is not judged" },
 	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_kind },

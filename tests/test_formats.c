@@ -165,6 +165,15 @@ static void test_formats__k8s_kind_not_read_with_listeners_is_not_analysed(void 
 	assert_not_read("k8s/gateway.yaml", two, "k8s/gateway.yaml:6: ", NULL);
 }
 
+/* A kubelet's own configuration: its read-only port and anonymous access. */
+static void test_formats__kubelet_configuration_is_not_analysed(void **state)
+{
+	assert_not_read("nodes/kubelet-config.yaml",
+	                "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+	                "readOnlyPort: 10255\nauthentication:\n  anonymous:\n    enabled: true\n",
+	                "nodes/kubelet-config.yaml:1: ", "KubeletConfiguration", NULL);
+}
+
 /* Kinds that hold the word "ports" without opening anything stay silent. */
 static void test_formats__k8s_look_alikes_are_silent(void **state)
 {
@@ -317,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_formats__ansible_network_task_is_not_analysed),
 		cmocka_unit_test(test_formats__ansible_without_network_modules_is_silent),
 		cmocka_unit_test(test_formats__k8s_kind_not_read_with_listeners_is_not_analysed),
+		cmocka_unit_test(test_formats__kubelet_configuration_is_not_analysed),
 		cmocka_unit_test(test_formats__k8s_look_alikes_are_silent),
 		cmocka_unit_test(test_formats__k8s_read_kind_beside_unread_is_read),
 		cmocka_unit_test(test_formats__k8s_without_apiversion_is_not_analysed),
