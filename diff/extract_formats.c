@@ -409,9 +409,6 @@ static bool extract_formats_confirm_k8s_kind(const struct extract_input *in, cha
 
 static bool extract_formats_confirm_k8s_noapi(const struct extract_input *in, char **what_out)
 {
-	if (extract_bytes_contain(in->data, in->len, "apiVersion", false) ||
-	    !extract_formats_first(extract_formats_net_key_text, in->data, in->len, false))
-		return false;
 	return extract_formats_confirm_k8s(in, false, what_out);
 }
 
@@ -525,8 +522,8 @@ static const struct extract_format extract_format_rows[] = {
 	            "a kind and ports, hostNetwork or the like, but no apiVersion", NULL, NULL,
 	            "without apiVersion it is no object kubectl applies as written (a kustomize patch, "
 	            "a fragment); what it exposes is not judged" },
-	  .markers = extract_formats_kind_markers, .parse = EXTRACT_PARSE_DOC,
-	  .confirm = extract_formats_confirm_k8s_noapi },
+	  .markers = extract_formats_net_key_text, .requires = extract_formats_kind_markers,
+	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_noapi },
 	{ .info = { "Ansible playbooks and roles", "*.yml, *.yaml",
 	            "a task using a network module (amazon.aws.ec2_security_group, "
 	            "azure_rm_securitygroup, gcp_compute_firewall, ufw, firewalld, iptables, "
