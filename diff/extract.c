@@ -231,6 +231,31 @@ static bool extract_unread(struct extract_run *run, const struct extract_format 
 	return true;
 }
 
+struct resource *extract_unread_resource(const char *path)
+{
+	g_autofree char *identity = g_strconcat("unread:", path, NULL);
+
+	return resource_new(identity, "Not analysed", path, path, 0, RESOURCE_SETTINGS);
+}
+
+/*
+ * What the recognised rows find in a file something else was read from:
+ * one resource whose unknowns name each object no reader took, so that it
+ * is reported (as an unknown, when it appears) without failing the file.
+ */
+static void extract_partial(GPtrArray *found, struct extract_run *run, const struct extract_format *t,
+                            size_t n)
+{
+	struct resource *unread = NULL;
+
+	for (size_t i = 0; run->doc != NULL && i < n; i++) {
+		if (t[i].partial != NULL && extract_row_found(&t[i], run->in.data, run->in.len))
+			t[i].partial(&run->in, found, &unread);
+	}
+	if (unread != NULL)
+		g_ptr_array_add(found, unread);
+}
+
 /* extract_file() into found, which the caller drops on failure. */
 static bool extract_file_into(GPtrArray *found, const char *path, const char *data, size_t len,
                               GError **error)
@@ -257,6 +282,8 @@ static bool extract_file_into(GPtrArray *found, const char *path, const char *da
 		ok = extract_by_content(found, &run, t, n, error);
 	if (ok && !named && found->len == 0)
 		ok = extract_unread(&run, t, n, error);
+	else if (ok && !named)
+		extract_partial(found, &run, t, n);
 	doc_free(run.doc);
 	g_clear_error(&run.parse_error);
 	return ok;

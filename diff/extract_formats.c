@@ -412,6 +412,120 @@ static bool extract_formats_confirm_k8s_noapi(const struct extract_input *in, ch
 	return extract_formats_confirm_k8s(in, false, what_out);
 }
 
+/* ---- objects not read in a file otherwise read --------------------------- */
+
+static bool extract_formats_at_line(GPtrArray *found, unsigned line)
+{
+	for (guint i = 0; i < found->len; i++) {
+		if (((const struct resource *)found->pdata[i])->line == line)
+			return true;
+	}
+	return false;
+}
+
+static struct resource *extract_formats_unread(struct resource **unread, const char *path)
+{
+	if (*unread == NULL)
+		*unread = extract_unread_resource(path);
+	return *unread;
+}
+
+/* A Kubernetes object that takes traffic and gave no resource (every kind
+ * read gives one, at the object's line). */
+static void extract_formats_k8s_object(const struct extract_input *in, GPtrArray *found,
+                                       struct resource **unread, const struct doc_node *o,
+                                       unsigned depth)
+{
+	const char *kind = doc_scalar(doc_map_get(o, "kind"));
+	const char *api = doc_scalar(doc_map_get(o, "apiVersion"));
+	const struct doc_node *items = doc_map_get(o, "items");
+	const char *name;
+	g_autofree char *qkind = NULL;
+	g_autofree char *qname = NULL;
+	g_autofree char *qapi = NULL;
+
+	if (o == NULL || o->kind != DOC_MAP || kind == NULL || api == NULL || depth > 8)
+		return;
+	for (size_t i = 0; items != NULL && items->kind == DOC_LIST && i < items->n; i++)
+		extract_formats_k8s_object(in, found, unread, items->items[i], depth + 1);
+	if (extract_formats_k8s_describes(kind) || extract_formats_at_line(found, o->line) ||
+	    !extract_formats_has_net_key(o, 0))
+		return;
+	name = doc_scalar(doc_map_get(doc_map_get(o, "metadata"), "name"));
+	qkind = extract_quote(kind);
+	qname = extract_quote(name != NULL ? name : "(no name)");
+	qapi = extract_quote(api);
+	resource_add_unknown(extract_formats_unread(unread, in->path), o->line,
+	                     "%s %s (%s) takes traffic, and no reader takes this kind: not analysed",
+	                     qkind, qname, qapi);
+}
+
+static void extract_formats_partial_k8s(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_k8s_object(in, found, unread, in->doc->roots->pdata[i], 0);
+}
+
+static bool extract_formats_listed(const char *const *list, const char *text, bool ci)
+{
+	for (size_t i = 0; text != NULL && list[i] != NULL; i++) {
+		if ((ci ? g_ascii_strcasecmp(text, list[i]) : strcmp(text, list[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* CloudFormation: Resources entries of a type no reader takes. */
+static void extract_formats_partial_cfn(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++) {
+		const struct doc_node *res = doc_map_get(in->doc->roots->pdata[i], "Resources");
+
+		for (size_t j = 0; res != NULL && res->kind == DOC_MAP && j < res->n; j++) {
+			const char *id = doc_scalar(res->pairs[j].key);
+			const char *type = doc_scalar(doc_map_get(res->pairs[j].value, "Type"));
+			g_autofree char *qid = NULL;
+
+			if (id == NULL || !extract_formats_listed(extract_formats_cfn_other, type, false))
+				continue;
+			qid = extract_quote(id);
+			resource_add_unknown(extract_formats_unread(unread, in->path), res->pairs[j].key->line,
+			                     "%s (%s) is a type no reader takes: not analysed", qid, type);
+		}
+	}
+}
+
+/* ARM: resources (nested ones too) of a type no reader takes. */
+static void extract_formats_arm_resources(const struct extract_input *in, struct resource **unread,
+                                          const struct doc_node *list, unsigned depth)
+{
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && depth < 8 && i < list->n; i++) {
+		const struct doc_node *r = list->items[i];
+		const char *type = doc_scalar(doc_map_get_ci(r, "type"));
+		const char *name = doc_scalar(doc_map_get_ci(r, "name"));
+		g_autofree char *qname = NULL;
+		g_autofree char *qtype = NULL;
+
+		extract_formats_arm_resources(in, unread, doc_map_get_ci(r, "resources"), depth + 1);
+		if (!extract_formats_listed(extract_formats_arm_other, type, true))
+			continue;
+		qname = extract_quote(name != NULL ? name : "(no name)");
+		qtype = extract_quote(type);
+		resource_add_unknown(extract_formats_unread(unread, in->path), r->line,
+		                     "%s (%s) is a type no reader takes: not analysed", qname, qtype);
+	}
+}
+
+static void extract_formats_partial_arm(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_arm_resources(in, unread,
+		                              doc_map_get_ci(in->doc->roots->pdata[i], "resources"), 0);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct extract_format extract_format_rows[] = {
@@ -503,21 +617,23 @@ static const struct extract_format extract_format_rows[] = {
 	            "AWS::OpenSearchService::Domain, AWS::EKS::Cluster, and no type a reader takes",
 	            NULL, NULL,
 	            "no reader takes this type; what it opens is not judged" },
-	  .markers = extract_formats_cfn_other, .confirm = extract_formats_confirm_cfn },
+	  .markers = extract_formats_cfn_other, .parse = EXTRACT_PARSE_DOC,
+	  .confirm = extract_formats_confirm_cfn, .partial = extract_formats_partial_cfn },
 	{ .info = { "ARM, other network types", "*.json, *.template",
 	            "contains a type such as Microsoft.Sql/servers/firewallRules, "
 	            "Microsoft.Network/azureFirewalls, Microsoft.ContainerService/managedClusters, a "
 	            "Blueprint artifact, and no type a reader takes",
 	            NULL, NULL, "no reader takes this type; what it opens is not judged" },
-	  .markers = extract_formats_arm_other, .markers_ci = true,
-	  .confirm = extract_formats_confirm_arm },
+	  .markers = extract_formats_arm_other, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
+	  .confirm = extract_formats_confirm_arm, .partial = extract_formats_partial_arm },
 	{ .info = { "Kubernetes objects of other kinds", "*.yml, *.yaml, *.json",
 	            "apiVersion and kind, a kind no reader takes (Gateway, VirtualService, Route, "
 	            "Rollout, KubeletConfiguration...) that has ports, listeners, hostNetwork, ipBlock, "
 	            "a bind address or anonymous access, and nothing else in the file read",
 	            NULL, NULL, "no reader takes this kind; what it exposes is not judged" },
 	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
-	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_kind },
+	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_kind,
+	  .partial = extract_formats_partial_k8s },
 	{ .info = { "Kubernetes-like manifests without apiVersion", "*.yml, *.yaml, *.json",
 	            "a kind and ports, hostNetwork or the like, but no apiVersion", NULL, NULL,
 	            "without apiVersion it is no object kubectl applies as written (a kustomize patch, "

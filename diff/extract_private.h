@@ -101,7 +101,15 @@ struct extract_format {
 	 * configuration, and what (a new "line: what" string in *what_out)?
 	 * NULL: being found is enough. */
 	bool (*confirm)(const struct extract_input *in, char **what_out);
+	/* A recognised row, when found in a file something else was read
+	 * from (found, struct resource *): adds to *unread (created on first
+	 * use) an unknown for each object of it no reader took. */
+	void (*partial)(const struct extract_input *in, GPtrArray *found, struct resource **unread);
 };
+
+/* The resource that holds, as unknowns, what no reader took from a file
+ * otherwise read: identity "unread:PATH". New. */
+struct resource *extract_unread_resource(const char *path);
 
 /* The rows, in the order dispatch tries them (static; *n_out rows). */
 const struct extract_format *extract_format_table(size_t *n_out);

@@ -190,15 +190,62 @@ static void test_formats__k8s_look_alikes_are_silent(void **state)
 	assert_silent("chart/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
 }
 
-/* A kind no reader takes beside one read: the file is read, never failed whole. */
-static void test_formats__k8s_read_kind_beside_unread_is_read(void **state)
+static const struct resource *formats_get(GPtrArray *rs, const char *identity)
+{
+	for (guint i = 0; i < rs->len; i++) {
+		if (strcmp(((struct resource *)rs->pdata[i])->identity, identity) == 0)
+			return rs->pdata[i];
+	}
+	fail_msg("no resource %s", identity);
+	return NULL;
+}
+
+/* The one unknown of r, which names want, at line. */
+static void assert_one_unknown(const struct resource *r, unsigned line, const char *want)
+{
+	const struct resource_unknown *u;
+
+	assert_int_equal(r->unknowns->len, 1);
+	u = r->unknowns->pdata[0];
+	assert_int_equal(u->line, line);
+	if (!strstr(u->what, want))
+		fail_msg("\"%s\" lacks \"%s\"", u->what, want);
+}
+
+/* A kind no reader takes beside one read: the file is read, never failed
+ * whole, and the Gateway is an explicit unknown of the file. */
+static void test_formats__k8s_read_kind_beside_unread_is_an_unknown(void **state)
 {
 	g_autofree char *both = g_strconcat("apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
 	                                    "spec:\n  type: LoadBalancer\n  ports: [{port: 443}]\n---\n",
 	                                    k8s_gateway, NULL);
 	g_autoptr(GPtrArray) rs = formats_read("k8s/web.yaml", both);
+	g_autoptr(GPtrArray) alone = formats_read("k8s/web.yaml", "apiVersion: v1\nkind: Service\n"
+	                                          "metadata: {name: web}\nspec:\n  ports: [{port: 443}]\n");
 
 	assert_true(formats_has(rs, "k8s:Service/default/web"));
+	assert_one_unknown(formats_get(rs, "unread:k8s/web.yaml"), 8, "Gateway public");
+	assert_int_equal(alone->len, 1);
+}
+
+/* A network ACL entry beside a security group, in one template. */
+static void test_formats__cfn_other_type_beside_a_group_is_an_unknown(void **state)
+{
+	static const char both[] =
+		"AWSTemplateFormatVersion: \"2010-09-09\"\n"
+		"Resources:\n"
+		"  WebSG:\n"
+		"    Type: AWS::EC2::SecurityGroup\n"
+		"    Properties:\n"
+		"      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}]\n"
+		"  InboundSSH:\n"
+		"    Type: AWS::EC2::NetworkAclEntry\n"
+		"    Properties: {NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6, RuleAction: allow,\n"
+		"                 CidrBlock: 0.0.0.0/0, PortRange: {From: 22, To: 22}}\n";
+	g_autoptr(GPtrArray) rs = formats_read("cfn/web.yml", both);
+
+	assert_true(formats_has(rs, "aws-sg:WebSG"));
+	assert_one_unknown(formats_get(rs, "unread:cfn/web.yml"), 7, "InboundSSH (AWS::EC2::NetworkAclEntry)");
 }
 
 static void test_formats__k8s_without_apiversion_is_not_analysed(void **state)
@@ -328,7 +375,8 @@ int main(void)
 		cmocka_unit_test(test_formats__k8s_kind_not_read_with_listeners_is_not_analysed),
 		cmocka_unit_test(test_formats__kubelet_configuration_is_not_analysed),
 		cmocka_unit_test(test_formats__k8s_look_alikes_are_silent),
-		cmocka_unit_test(test_formats__k8s_read_kind_beside_unread_is_read),
+		cmocka_unit_test(test_formats__k8s_read_kind_beside_unread_is_an_unknown),
+		cmocka_unit_test(test_formats__cfn_other_type_beside_a_group_is_an_unknown),
 		cmocka_unit_test(test_formats__k8s_without_apiversion_is_not_analysed),
 		cmocka_unit_test(test_formats__cfn_other_types_are_not_analysed),
 		cmocka_unit_test(test_formats__arm_other_types_are_not_analysed),

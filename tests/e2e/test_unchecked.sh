@@ -186,6 +186,31 @@ json_check "a manifest without apiVersion is not analysed" \
 json_check "a {{ }} in a comment does not make a template: Elasticsearch open to the Internet" \
 	"any(x['rule'] == 'DW-NET-001' and x['file'] == 'k8s/search.yaml' for x in f) and not any(x['rule'] == 'DW-PARSE-003' for x in f)"
 
+# An Argo Rollout beside the Service: the file is read, the Rollout an unknown.
+cat >> "$repo/k8s/search.yaml" <<'EOF'
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: search
+spec:
+  template:
+    spec:
+      containers:
+        - name: es
+          image: elasticsearch:8.13.0
+          ports: [{containerPort: 9200, hostPort: 9200}]
+EOF
+commit "$repo" "k8s: roll search out with Argo"
+dw diff -C "$repo" HEAD --format json
+json_check "a Rollout beside a Service: an explicit unknown naming it, the file still read" \
+	"[(x['rule'], x['resource'], x['line']) for x in f] == [('DW-EVAL-001', 'unread:k8s/search.yaml', 11)] and 'Rollout search' in f[0]['message']"
+sed -i 's/port: 9200$/port: 9201/' "$repo/k8s/search.yaml"
+commit "$repo" "k8s: search on 9201"
+dw diff -C "$repo" HEAD --format json
+json_check "... reported once: the next change to the file does not repeat it" \
+	"not any(x['resource'].startswith('unread:') for x in f) and any(x['file'] == 'k8s/search.yaml' for x in f)"
+
 # formats: what is read, then what is only recognised.
 dw formats
 status_is "formats: exit 0" 0
