@@ -42,26 +42,41 @@ bool extract_path_may_match(const char *path)
 	return false;
 }
 
+/* The first of lo and up in [p, end), or NULL; *next_lo and *next_up
+ * remember where each was last found, so a scan stays linear. */
+static const char *extract_next_either(const char *p, const char *end, char lo, char up,
+                                       const char **next_lo, const char **next_up)
+{
+	if (*next_lo != NULL && *next_lo < p)
+		*next_lo = memchr(p, lo, (size_t)(end - p));
+	if (*next_up != NULL && *next_up < p)
+		*next_up = memchr(p, up, (size_t)(end - p));
+	if (*next_lo == NULL)
+		return *next_up;
+	if (*next_up == NULL)
+		return *next_lo;
+	return MIN(*next_lo, *next_up);
+}
+
 /* ARM resource types are case-insensitive; Kubernetes keys are not. */
 bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci)
 {
 	size_t m = strlen(needle);
-	char first_lo = g_ascii_tolower(needle[0]), first_up = g_ascii_toupper(needle[0]);
+	char lo = ci ? g_ascii_tolower(needle[0]) : needle[0];
+	char up = ci ? g_ascii_toupper(needle[0]) : needle[0];
+	const char *end, *next_lo, *next_up;
 
 	if (m == 0 || len < m)
 		return m == 0;
-	for (size_t i = 0; i + m <= len; i++) {
-		if (!ci) {
-			const char *p = memchr(data + i, needle[0], len - m + 1 - i);
-
-			if (p == NULL)
-				return false;
-			i = (size_t)(p - data);
-			if (memcmp(p, needle, m) == 0)
-				return true;
-			continue;
-		}
-		if ((data[i] == first_lo || data[i] == first_up) && g_ascii_strncasecmp(data + i, needle, m) == 0)
+	/* Candidates start before end; memchr finds them, both cases apart. */
+	end = data + len - m + 1;
+	next_lo = memchr(data, lo, (size_t)(end - data));
+	next_up = lo == up ? next_lo : memchr(data, up, (size_t)(end - data));
+	for (const char *p = data; p < end; p++) {
+		p = extract_next_either(p, end, lo, up, &next_lo, &next_up);
+		if (p == NULL)
+			return false;
+		if ((ci ? g_ascii_strncasecmp(p, needle, m) : memcmp(p, needle, m)) == 0)
 			return true;
 	}
 	return false;
