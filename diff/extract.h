@@ -25,6 +25,7 @@
  *   k8s:KIND/NS/NAME      a Kubernetes Service, NetworkPolicy, Ingress or workload
  *                         (namespace "default" when absent): k8s:Service/default/web
  *   compose:FILE:SERVICE  a docker-compose service: compose:deploy/compose.yml:elasticsearch
+ *   unread:PATH           what no reader took from a file otherwise read, as unknowns
  *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
  *                         top) and resource address, "tf:infra/net:aws_security_group.web";
  *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
@@ -188,7 +189,9 @@ bool extract_path_may_match(const char *path);
  * parse error), and with DW_ERROR_NOT_READ ("path[:line]: what, why") for
  * a file that looks like infrastructure configuration that no reader
  * takes (a row of the table with no reader, or a Kubernetes object of a
- * kind not read that opens ports), when nothing in it was read.
+ * kind not read that opens ports), when nothing in it was read. When
+ * something was, each such object is an unknown of one more resource,
+ * "unread:PATH" (kind "Not analysed", no rules), appended with the rest.
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 
