@@ -733,21 +733,42 @@ static char *scan_unit(const char *file)
 	return g_strconcat("tf:", dir, NULL);
 }
 
+/* Was file (its unit) read whole at old? Under its own path, or under the
+ * old path a change pairs with it (a rename). */
+static bool scan_was_read(const struct scan_side *old, GPtrArray *changes, const char *file)
+{
+	g_autofree char *unit = scan_unit(file);
+
+	if (g_hash_table_contains(old->read, unit))
+		return true;
+	for (guint i = 0; changes && i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		g_autofree char *old_unit = NULL;
+
+		if (!c->old_file || !c->new_file || strcmp(c->new_file->path, file) != 0 ||
+		    strcmp(c->old_file->path, file) == 0)
+			continue;
+		old_unit = scan_unit(c->old_file->path);
+		return g_hash_table_contains(old->read, old_unit);
+	}
+	return false;
+}
+
 /*
  * Turns the files of side that could not be checked into findings, graded
  * by what they can hide: read whole at old (the parent), it can hide a
  * widening; never read (or no old side to ask), it cannot hide anything
  * known before.
  */
-static void scan_side_grade(struct scan *s, struct scan_side *side, const struct scan_side *old)
+static void scan_side_grade(struct scan *s, struct scan_side *side, const struct scan_side *old,
+                            GPtrArray *changes)
 {
 	for (guint i = 0; i < side->errors->len; i++) {
 		const struct scan_failure *f = side->errors->pdata[i];
-		g_autofree char *unit = scan_unit(f->file);
 
 		g_ptr_array_add(side->failures,
 		                old ? rulepack_parse_failure_graded(s->pack, f->error, f->file,
-		                                                    g_hash_table_contains(old->read, unit))
+		                                                    scan_was_read(old, changes, f->file))
 		                    : rulepack_parse_failure(s->pack, f->error, f->file));
 	}
 	g_ptr_array_set_size(side->errors, 0);
@@ -755,19 +776,33 @@ static void scan_side_grade(struct scan *s, struct scan_side *side, const struct
 
 /* Old resources from a file that cannot be read now cannot be compared;
  * for a Terraform file, nothing of its module can. */
-static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures)
+static void scan_drop_file(GPtrArray *old_resources, const char *file)
+{
+	g_autofree char *dir = scan_tf_dir(file);
+	g_autofree char *module = g_strdup_printf("tf:%s:", dir);
+
+	for (guint j = old_resources->len; j-- > 0;) {
+		const struct resource *r = old_resources->pdata[j];
+
+		if (strcmp(r->file, file) == 0 ||
+		    (extract_tf_path(file) && g_str_has_prefix(r->identity, module)))
+			g_ptr_array_remove_index(old_resources, j);
+	}
+}
+
+/* The same under the old path a change pairs with file (a rename), if any. */
+static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures, GPtrArray *changes)
 {
 	for (guint i = 0; i < failures->len; i++) {
 		const struct finding *f = failures->pdata[i];
-		g_autofree char *dir = scan_tf_dir(f->file);
-		g_autofree char *module = g_strdup_printf("tf:%s:", dir);
 
-		for (guint j = old_resources->len; j-- > 0;) {
-			const struct resource *r = old_resources->pdata[j];
+		scan_drop_file(old_resources, f->file);
+		for (guint k = 0; k < changes->len; k++) {
+			const struct gitwalk_change *c = changes->pdata[k];
 
-			if (strcmp(r->file, f->file) == 0 ||
-			    (extract_tf_path(f->file) && g_str_has_prefix(r->identity, module)))
-				g_ptr_array_remove_index(old_resources, j);
+			if (c->old_file && c->new_file && strcmp(c->new_file->path, f->file) == 0 &&
+			    strcmp(c->old_file->path, f->file) != 0)
+				scan_drop_file(old_resources, c->old_file->path);
 		}
 	}
 }
@@ -1103,8 +1138,8 @@ static bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, 
 	scan_side_init(&new_side);
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
 		goto out;
-	scan_side_grade(s, &new_side, &old_side);
-	scan_drop_failed(old_side.resources, new_side.failures);
+	scan_side_grade(s, &new_side, &old_side, changes);
+	scan_drop_failed(old_side.resources, new_side.failures, changes);
 	compare_resources(diffs, old_side.resources, new_side.resources);
 	for (guint i = 0; i < diffs->len && !need_context; i++)
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
@@ -1231,7 +1266,7 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 		scan_side_clear(&side);
 		return false;
 	}
-	scan_side_grade(s, &side, NULL);
+	scan_side_grade(s, &side, NULL, NULL);
 	for (guint i = 0; i < side.resources->len; i++)
 		g_ptr_array_add(resources_out, resource_copy(side.resources->pdata[i]));
 	while (side.failures->len)

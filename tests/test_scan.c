@@ -451,6 +451,31 @@ static void test_scan__workdir_cache_is_keyed_by_content(void **state)
 	g_free(buf);
 }
 
+/*
+ * A change that pairs an old path with a new one (a rename, as git's
+ * rename pairing gives it): the file was read at the parent under its old
+ * name, so broken now it can hide a widening.
+ */
+static void test_scan__renamed_then_broken_is_high(void **state)
+{
+	g_autoptr(scan) s = scan_new(NULL, pack);
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GError) error = NULL;
+	struct gitwalk_change *c = g_new0(struct gitwalk_change, 1);
+
+	c->old_file = g_new0(struct gitwalk_file, 1);
+	c->old_file->path = g_strdup("infra/web.yml");
+	c->old_file->data = g_bytes_new_static(sg_private_ssh, strlen(sg_private_ssh));
+	c->new_file = g_new0(struct gitwalk_file, 1);
+	c->new_file->path = g_strdup("infra/web/sg.yml");
+	c->new_file->data = g_bytes_new_static(sg_broken, strlen(sg_broken));
+	g_ptr_array_add(changes, c);
+	assert_true(scan_changes(s, found, changes, NULL, NULL, &error));
+	/* One finding: the group under the old name is not taken for removed. */
+	assert_only_unchecked(found, "DW-PARSE-001", SEVERITY_HIGH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_scan__workdir_unreadable_is_unchecked),
 		cmocka_unit_test(test_scan__workdir_deleted_is_not_unchecked),
 		cmocka_unit_test(test_scan__workdir_cache_is_keyed_by_content),
+		cmocka_unit_test(test_scan__renamed_then_broken_is_high),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
