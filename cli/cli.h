@@ -64,7 +64,9 @@ bool cli_load_pack(struct cli_common *c, GError **error);
 /*
  * Prints findings (struct finding *) as the common options ask and
  * returns the exit status they give. Info findings are shown only with -v
- * (text, SARIF, Markdown) and always in JSON.
+ * (text, SARIF, Markdown) and always in JSON. A finding about a file
+ * whatever the change (never readable, not analysed) is kept once per
+ * rule and file: its repeats are removed from findings.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
 /* SARIF 2.1.0 (report_sarif.c); tool.driver.rules is c->pack, which must be loaded. */
@@ -75,7 +77,7 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings);
 /* Adds a string member (skipped when value is NULL), made valid UTF-8:
  * JSON strings must be, and bytes from a repository need not be. */
 void cli_json_member(JsonBuilder *b, const char *name, const char *value);
-/* Is this finding a file that could not be analysed (DW-PARSE-001)? */
+/* Is this finding a file that could not be parsed (DW-PARSE-001, -004)? */
 bool cli_finding_is_parse_failure(const struct finding *f);
 
 /* Adds the "errors" member: the files among findings that could not be analysed. */

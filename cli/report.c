@@ -11,8 +11,14 @@
  * commit/author/date/subject are present when the finding comes from a
  * commit. A finding an approval in .driftwatch.yml covers has
  * "suppressed": true and "approval": {"reason", "approved_by", "expires"}.
- * Files that could not be analysed are findings (DW-PARSE-001) and are
- * listed under "errors" as well.
+ * A finding about input that could not be checked (DW-PARSE-*) has
+ * "unchecked": true: it says nothing was judged there, never that
+ * exposure widened. Files that could not be parsed (DW-PARSE-001, -004)
+ * are listed under "errors" as well.
+ *
+ * A file never readable, or one no reader takes, is about the file, not
+ * the change: in a report over many commits (audit) it is shown once, at
+ * the first commit that touched it, and the text report counts them.
  */
 #include "cli.h"
 
@@ -27,7 +33,39 @@ static const char *const report_colors[] = {
 
 bool cli_finding_is_parse_failure(const struct finding *f)
 {
-	return strcmp(f->rule->id, "DW-PARSE-001") == 0;
+	return strcmp(f->rule->id, "DW-PARSE-001") == 0 || strcmp(f->rule->id, "DW-PARSE-004") == 0;
+}
+
+/* Is f about a file whatever the change (could not be checked, and
+ * could not hide a widening either)? */
+static bool report_once_per_file(const struct finding *f)
+{
+	return f->unchecked && strcmp(f->rule->id, "DW-PARSE-001") != 0;
+}
+
+/* Drops every repeat of a once-per-file finding (same rule and file); how many. */
+static guint report_drop_repeats(GPtrArray *findings)
+{
+	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	guint dropped = 0;
+
+	for (guint i = 0; i < findings->len;) {
+		const struct finding *f = findings->pdata[i];
+		char *key;
+
+		if (!report_once_per_file(f) || !f->file) {
+			i++;
+			continue;
+		}
+		key = g_strconcat(f->rule->id, "\n", f->file, NULL);
+		if (g_hash_table_add(seen, key)) {
+			i++;
+			continue;
+		}
+		g_ptr_array_remove_index(findings, i);
+		dropped++;
+	}
+	return dropped;
 }
 
 void cli_json_member(JsonBuilder *b, const char *name, const char *value)
@@ -61,6 +99,10 @@ static void report_json_finding(JsonBuilder *b, const struct finding *f)
 	cli_json_member(b, "author", f->author);
 	cli_json_member(b, "date", f->date);
 	cli_json_member(b, "subject", f->subject);
+	if (f->unchecked) {
+		json_builder_set_member_name(b, "unchecked");
+		json_builder_add_boolean_value(b, TRUE);
+	}
 	if (f->suppressed) {
 		json_builder_set_member_name(b, "suppressed");
 		json_builder_add_boolean_value(b, TRUE);
@@ -141,8 +183,7 @@ static void report_text_finding(const struct cli_common *c, const struct finding
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
 
 	printf("    %s%s%s %s %s  [%s]\n", on, sev, off, f->rule->id, f->rule->title, f->id);
-	if (f->widened && *f->widened && !cli_finding_is_parse_failure(f) &&
-	    strncmp(f->rule->id, "DW-NET", 6) == 0) {
+	if (f->widened && *f->widened && !f->unchecked && strncmp(f->rule->id, "DW-NET", 6) == 0) {
 		printf("      now allowed: %s\n", f->after ? f->after : f->widened);
 		printf("      before:      %s\n", f->before && *f->before ? f->before : "nothing");
 	}
@@ -155,7 +196,38 @@ static void report_text_finding(const struct cli_common *c, const struct finding
 	}
 }
 
-static void report_text(const struct cli_common *c, GPtrArray *findings)
+/* "2 files could not be checked, 1 not analysed (no reader takes it)". */
+static void report_text_unchecked(GPtrArray *findings, bool verbose, guint repeats)
+{
+	g_autoptr(GHashTable) unchecked = g_hash_table_new(g_str_hash, g_str_equal);
+	g_autoptr(GHashTable) not_read = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!f->unchecked || !f->file || (f->severity == SEVERITY_INFO && !verbose))
+			continue;
+		g_hash_table_add(strcmp(f->rule->id, "DW-PARSE-005") == 0 ? not_read : unchecked, f->file);
+	}
+	if (g_hash_table_size(unchecked) + g_hash_table_size(not_read) == 0)
+		return;
+	printf("\n");
+	if (g_hash_table_size(unchecked))
+		printf("%u file%s could not be checked", g_hash_table_size(unchecked),
+		       g_hash_table_size(unchecked) == 1 ? "" : "s");
+	if (g_hash_table_size(unchecked) && g_hash_table_size(not_read))
+		printf("; ");
+	if (g_hash_table_size(not_read))
+		printf("%u file%s not analysed (no reader takes %s; driftwatch formats)",
+		       g_hash_table_size(not_read), g_hash_table_size(not_read) == 1 ? "" : "s",
+		       g_hash_table_size(not_read) == 1 ? "it" : "them");
+	if (repeats)
+		printf("; each shown once, at the first commit (%u repeat%s left out)", repeats,
+		       repeats == 1 ? "" : "s");
+	printf("\n");
+}
+
+static void report_text(const struct cli_common *c, GPtrArray *findings, guint repeats)
 {
 	const char *commit = NULL, *resource = NULL;
 	guint shown = 0;
@@ -188,6 +260,7 @@ static void report_text(const struct cli_common *c, GPtrArray *findings)
 	}
 	if (shown == 0)
 		printf("no exposure widened\n");
+	report_text_unchecked(findings, c->verbose, repeats);
 }
 
 /*
@@ -204,6 +277,7 @@ static enum severity report_threshold(const struct cli_common *c, const struct f
 int cli_report(const struct cli_common *c, GPtrArray *findings)
 {
 	int status = CLI_EXIT_OK;
+	guint repeats = report_drop_repeats(findings);
 
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
@@ -221,7 +295,7 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 	else if (c->format == CLI_FORMAT_MARKDOWN)
 		cli_report_markdown(c, findings);
 	else
-		report_text(c, findings);
+		report_text(c, findings, repeats);
 	fflush(stdout);
 	return status;
 }

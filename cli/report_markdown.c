@@ -55,7 +55,7 @@ static void report_markdown_code(GString *out, const char *s)
 
 static bool report_markdown_is_network(const struct finding *f)
 {
-	return strncmp(f->rule->id, "DW-NET", 6) == 0 && f->widened && *f->widened;
+	return !f->unchecked && strncmp(f->rule->id, "DW-NET", 6) == 0 && f->widened && *f->widened;
 }
 
 /*
@@ -108,10 +108,13 @@ static void report_markdown_row(GString *out, const struct finding *f)
 }
 
 /*
- * "### driftwatch: 2 critical, 1 medium, 1 approved" in severity order,
- * zeros left out; approved findings are counted apart.
+ * "### driftwatch: 2 critical, 1 medium, 1 approved (1 could not be
+ * checked)" in severity order, zeros left out; approved findings are
+ * counted apart, and what could not be checked is said so, not counted
+ * as a widening.
  */
-static void report_markdown_heading(GString *out, const guint counts[], guint approved)
+static void report_markdown_heading(GString *out, const guint counts[], guint approved,
+                                    guint unchecked)
 {
 	bool first = true;
 
@@ -124,6 +127,8 @@ static void report_markdown_heading(GString *out, const guint counts[], guint ap
 	}
 	if (approved)
 		g_string_append_printf(out, "%s %u approved", first ? "" : ",", approved);
+	if (unchecked)
+		g_string_append_printf(out, " (%u could not be checked)", unchecked);
 	g_string_append(out, "\n\n");
 }
 
@@ -132,7 +137,7 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 	g_autoptr(GString) rows = g_string_new(NULL);
 	g_autoptr(GString) out = g_string_new(NULL);
 	guint counts[SEVERITY_CRITICAL + 1] = { 0 };
-	guint shown = 0, approved = 0;
+	guint shown = 0, approved = 0, unchecked = 0;
 
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
@@ -143,6 +148,8 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 			approved++;
 		else
 			counts[f->severity]++;
+		if (f->unchecked)
+			unchecked++;
 		shown++;
 		report_markdown_row(rows, f);
 	}
@@ -150,7 +157,7 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 		printf("### driftwatch\n\nNo exposure widened.\n");
 		return;
 	}
-	report_markdown_heading(out, counts, approved);
+	report_markdown_heading(out, counts, approved, unchecked);
 	g_string_append(out, "| Severity | Rule | Resource | File:line | Newly allowed | Before | Commit |\n");
 	g_string_append(out, "| --- | --- | --- | --- | --- | --- | --- |\n");
 	g_string_append(out, rows->str);

@@ -6,8 +6,10 @@
  * can show any rule's texts; results are the findings. GitHub reads
  * properties.security-severity (a number in a string, 0.0 to 10.0) to
  * rank security alerts, and partialFingerprints to follow one alert across
- * runs; ours is the finding's stable id. Files that could not be analysed
- * (DW-PARSE-001) are results of level "error", never left out.
+ * runs; ours is the finding's stable id. Input that could not be checked
+ * (DW-PARSE-*) is a result like any other, at its severity's level, with
+ * properties.unchecked true, and a tool execution notification; never
+ * left out.
  * Locations are relative to the repository root (uriBaseId %SRCROOT%, as
  * GitHub's upload action expects); a location without a line has no region.
  */
@@ -137,7 +139,7 @@ static gint64 report_sarif_rule_index(const struct rulepack *pack, const struct 
 static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, const struct finding *f)
 {
 	gint64 index = report_sarif_rule_index(pack, f->rule);
-	const char *level = cli_finding_is_parse_failure(f) ? "error" : report_sarif_levels[f->severity];
+	const char *level = report_sarif_levels[f->severity];
 
 	json_builder_begin_object(b);
 	cli_json_member(b, "ruleId", f->rule->id);
@@ -176,15 +178,19 @@ static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, con
 	cli_json_member(b, "commit", f->commit);
 	cli_json_member(b, "author", f->author);
 	cli_json_member(b, "date", f->date);
+	if (f->unchecked) {
+		json_builder_set_member_name(b, "unchecked");
+		json_builder_add_boolean_value(b, TRUE);
+	}
 	json_builder_end_object(b);
 	json_builder_end_object(b);
 }
 
 /*
- * invocations[0]: the run completed (files that could not be analysed are
- * results, not a failed run); each such file is also a notification.
+ * invocations[0]: the run completed (input that could not be checked is a
+ * result, not a failed run); each such file is also a notification.
  */
-static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings)
+static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings, bool verbose)
 {
 	json_builder_set_member_name(b, "invocations");
 	json_builder_begin_array(b);
@@ -196,10 +202,10 @@ static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings)
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!cli_finding_is_parse_failure(f))
+		if (!f->unchecked || (f->severity == SEVERITY_INFO && !verbose))
 			continue;
 		json_builder_begin_object(b);
-		cli_json_member(b, "level", "error");
+		cli_json_member(b, "level", report_sarif_levels[f->severity]);
 		report_sarif_text(b, "message", f->message ? f->message : f->rule->title);
 		json_builder_set_member_name(b, "locations");
 		json_builder_begin_array(b);
@@ -223,7 +229,7 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	json_builder_begin_array(b);
 	json_builder_begin_object(b);
 	report_sarif_driver(b, c->pack);
-	report_sarif_invocation(b, findings);
+	report_sarif_invocation(b, findings, c->verbose);
 	json_builder_set_member_name(b, "results");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < findings->len; i++) {

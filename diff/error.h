@@ -23,6 +23,7 @@ enum dw_error_code {
 	DW_ERROR_UNKNOWN_VALUE, /* a value that cannot be known statically */
 	DW_ERROR_GIT,           /* libgit2 failed; message from git_error_last() */
 	DW_ERROR_USAGE,         /* bad command-line use */
+	DW_ERROR_NOT_READ,      /* infrastructure configuration no reader takes: "path: why" */
 };
 
 /*

@@ -1,45 +1,16 @@
 /*
- * extract.c - chooses the extractor for a file: by name first, so the git
- * walk can skip blobs unread, then by a cheap scan of the bytes, so a file
- * no extractor reads is never parsed.
+ * extract.c - chooses the extractor for a file from the table of formats
+ * (extract_formats.c): by name first, so the git walk can skip blobs
+ * unread, then by a cheap scan of the bytes, so a file no extractor reads
+ * is never parsed; a file only recognised is reported as not analysed.
  */
 #include <string.h>
 
 #include "extract.h"
 #include "extract_private.h"
 
+/* Structured documents: the files whose bytes are asked what they are. */
 static const char *const extract_suffixes[] = { ".json", ".yml", ".yaml", ".template" };
-
-static const char *extract_basename(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash != NULL ? slash + 1 : path;
-}
-
-/* The service an elasticsearch.yml / opensearch.yml configures, else NULL. */
-static const char *extract_es_service(const char *path)
-{
-	const char *base = extract_basename(path);
-
-	if (strcmp(base, "elasticsearch.yml") == 0)
-		return "elasticsearch";
-	if (strcmp(base, "opensearch.yml") == 0)
-		return "opensearch";
-	return NULL;
-}
-
-/* The service a mongod.conf / kibana.yml configures, else NULL. */
-static const char *extract_svc_yaml_service(const char *path)
-{
-	const char *base = extract_basename(path);
-
-	if (strcmp(base, "mongod.conf") == 0)
-		return "mongodb";
-	if (strcmp(base, "kibana.yml") == 0)
-		return "kibana";
-	return NULL;
-}
 
 static bool extract_has_suffix_ci(const char *s, const char *suffix)
 {
@@ -48,22 +19,8 @@ static bool extract_has_suffix_ci(const char *s, const char *suffix)
 	return n >= m && g_ascii_strcasecmp(s + n - m, suffix) == 0;
 }
 
-/* compose.y(a)ml, docker-compose*.y(a)ml (the names docker compose reads). */
-static bool extract_is_compose(const char *path)
+static bool extract_is_document(const char *path)
 {
-	const char *base = extract_basename(path);
-
-	if (strcmp(base, "compose.yml") == 0 || strcmp(base, "compose.yaml") == 0)
-		return true;
-	return g_str_has_prefix(base, "docker-compose") &&
-	       (g_str_has_suffix(base, ".yml") || g_str_has_suffix(base, ".yaml"));
-}
-
-bool extract_path_may_match(const char *path)
-{
-	if (extract_es_service(path) != NULL || extract_svc_path(path) ||
-	    extract_svc_yaml_service(path) != NULL || extract_tf_path(path))
-		return true;
 	for (size_t i = 0; i < G_N_ELEMENTS(extract_suffixes); i++) {
 		if (extract_has_suffix_ci(path, extract_suffixes[i]))
 			return true;
@@ -71,124 +28,279 @@ bool extract_path_may_match(const char *path)
 	return false;
 }
 
-/* Does data (len bytes, not NUL-terminated) contain needle, ignoring ASCII
- * case? ARM resource types are case-insensitive. */
-static bool extract_contains_ci(const char *data, size_t len, const char *needle)
+bool extract_path_may_match(const char *path)
 {
-	size_t m = strlen(needle);
-	char first_lo = g_ascii_tolower(needle[0]), first_up = g_ascii_toupper(needle[0]);
+	size_t n;
+	const struct extract_format *t = extract_format_table(&n);
 
-	if (m == 0 || len < m)
-		return m == 0;
-	for (size_t i = 0; i + m <= len; i++) {
-		if (data[i] != first_lo && data[i] != first_up)
-			continue;
-		if (g_ascii_strncasecmp(data + i, needle, m) == 0)
+	if (extract_is_document(path))
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].name != NULL && t[i].name(path) != NULL)
 			return true;
 	}
 	return false;
 }
 
-/* Does data (len bytes) contain needle exactly? Kubernetes keys are case-sensitive. */
-static bool extract_contains(const char *data, size_t len, const char *needle)
+/* The first of lo and up in [p, end), or NULL; *next_lo and *next_up
+ * remember where each was last found, so a scan stays linear. */
+static const char *extract_next_either(const char *p, const char *end, char lo, char up,
+                                       const char **next_lo, const char **next_up)
 {
-	size_t m = strlen(needle);
-
-	for (const char *p = data, *end = data + len; m > 0 && (size_t)(end - p) >= m; p++) {
-		p = memchr(p, needle[0], (size_t)(end - p) - m + 1);
-		if (p == NULL)
-			return false;
-		if (memcmp(p, needle, m) == 0)
-			return true;
-	}
-	return m == 0;
+	if (*next_lo != NULL && *next_lo < p)
+		*next_lo = memchr(p, lo, (size_t)(end - p));
+	if (*next_up != NULL && *next_up < p)
+		*next_up = memchr(p, up, (size_t)(end - p));
+	if (*next_lo == NULL)
+		return *next_up;
+	if (*next_up == NULL)
+		return *next_lo;
+	return MIN(*next_lo, *next_up);
 }
 
-enum extract_format {
-	EXTRACT_NONE = 0,
-	EXTRACT_ARM = 1 << 0,
-	EXTRACT_CFN = 1 << 1,
-	EXTRACT_K8S = 1 << 2,
-	EXTRACT_COMPOSE = 1 << 3, /* a compose file under another name, if its shape says so */
+/* ARM resource types are case-insensitive; Kubernetes keys are not. */
+bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci)
+{
+	size_t m = strlen(needle);
+	char lo = ci ? g_ascii_tolower(needle[0]) : needle[0];
+	char up = ci ? g_ascii_toupper(needle[0]) : needle[0];
+	const char *end, *next_lo, *next_up;
+
+	if (m == 0 || len < m)
+		return m == 0;
+	/* Candidates start before end; memchr finds them, both cases apart. */
+	end = data + len - m + 1;
+	next_lo = memchr(data, lo, (size_t)(end - data));
+	next_up = lo == up ? next_lo : memchr(data, up, (size_t)(end - data));
+	for (const char *p = data; p < end; p++) {
+		p = extract_next_either(p, end, lo, up, &next_lo, &next_up);
+		if (p == NULL)
+			return false;
+		if ((ci ? g_ascii_strncasecmp(p, needle, m) : memcmp(p, needle, m)) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does data hold marker? One that starts a line ("\nservices:") may also start the file. */
+static bool extract_marker_found(const char *data, size_t len, const char *marker, bool ci)
+{
+	size_t m = strlen(marker + 1);
+
+	if (marker[0] == '\n' && len >= m &&
+	    (ci ? g_ascii_strncasecmp(data, marker + 1, m) : memcmp(data, marker + 1, m)) == 0)
+		return true;
+	return extract_bytes_contain(data, len, marker, ci);
+}
+
+/* Does data hold one of the row's markers (and all it requires)? */
+static bool extract_row_found(const struct extract_format *row, const char *data, size_t len)
+{
+	bool any = false;
+
+	for (size_t i = 0; row->markers != NULL && row->markers[i] != NULL && !any; i++)
+		any = extract_marker_found(data, len, row->markers[i], row->markers_ci);
+	for (size_t i = 0; any && row->requires != NULL && row->requires[i] != NULL; i++)
+		any = extract_marker_found(data, len, row->requires[i], row->markers_ci);
+	return any;
+}
+
+/* One file on its way through the table; its document parsed once. */
+struct extract_run {
+	struct extract_input in;
+	struct doc *doc;      /* owned */
+	GError *parse_error;  /* owned */
+	bool parsed;
 };
 
-/*
- * Which extractors a file needs, from its bytes. A JSON "\/" or "\u0041"
- * or a YAML "\x41" or escaped line break can spell a resource type without
- * its bytes appearing, and a pushed file is hostile: a file with any
- * backslash is parsed and given to both extractors, which find nothing in
- * a document that is not theirs.
- */
-static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
+static bool extract_run_parse(struct extract_run *run, enum extract_parse how)
 {
-	unsigned formats = EXTRACT_NONE;
+	if (how == EXTRACT_PARSE_NONE)
+		return true;
+	if (!run->parsed) {
+		run->parsed = true;
+		if (how == EXTRACT_PARSE_YAML)
+			doc_parse_yaml(&run->doc, run->in.path, run->in.data, run->in.len, NULL, &run->parse_error);
+		else
+			doc_parse(&run->doc, run->in.path, run->in.data, run->in.len, NULL, &run->parse_error);
+		run->in.doc = run->doc;
+	}
+	return run->doc != NULL;
+}
 
-	/* Subnets and NICs too: what an NSG protects (extract_arm.c), which
-	 * must stay visible in a template whose NSG was removed. */
-	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups") ||
-	    extract_contains_ci(data, len, "Microsoft.Network/virtualNetworks") ||
-	    extract_contains_ci(data, len, "Microsoft.Network/networkInterfaces"))
-		formats |= EXTRACT_ARM;
-	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
-		formats |= EXTRACT_CFN;
-	if (extract_contains(data, len, "apiVersion") && extract_contains(data, len, "kind"))
-		formats |= EXTRACT_K8S;
-	if (extract_contains(data, len, "\nservices:") || (len >= 9 && memcmp(data, "services:", 9) == 0))
-		formats |= EXTRACT_COMPOSE;
-	*escaped_out = len > 0 && memchr(data, '\\', len) != NULL;
-	return formats;
+/* A row found by its name: its reader, given the file as it asks. */
+static bool extract_by_name(GPtrArray *found, struct extract_run *run, const struct extract_format *row,
+                            const char *service, GError **error)
+{
+	run->in.service = service;
+	if (!extract_run_parse(run, row->parse)) {
+		g_propagate_error(error, g_steal_pointer(&run->parse_error));
+		return false;
+	}
+	return row->read(found, &run->in, error);
+}
+
+/*
+ * The rows with a reader whose markers data holds (a bit per row), and
+ * *weak_only_out when those are only weak evidence. A JSON "\/" or
+ * "\u0041" or a YAML "\x41" or escaped line break can spell a resource
+ * type without its bytes appearing, and a pushed file is hostile: a file
+ * with any backslash and no marker goes to every reader, which finds
+ * nothing in a document that is not theirs.
+ */
+static guint64 extract_sniff(const struct extract_format *t, size_t n, const struct extract_input *in,
+                             bool *weak_only_out)
+{
+	guint64 hits = 0;
+	bool escaped = in->len > 0 && memchr(in->data, '\\', in->len) != NULL;
+
+	*weak_only_out = true;
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].read == NULL || t[i].markers == NULL || !extract_row_found(&t[i], in->data, in->len))
+			continue;
+		hits |= (guint64)1 << i;
+		*weak_only_out = *weak_only_out && t[i].weak;
+	}
+	for (size_t i = 0; hits == 0 && escaped && i < n; i++) {
+		if (t[i].read != NULL && t[i].markers != NULL)
+			hits |= (guint64)1 << i;
+	}
+	return hits;
+}
+
+/* The first directive of a template, when every strong hit is of a format with templates. */
+static unsigned extract_template_line(const struct extract_format *t, size_t n, guint64 hits,
+                                      const struct extract_input *in)
+{
+	const struct extract_format *templated = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!(hits & ((guint64)1 << i)) || t[i].weak)
+			continue;
+		if (t[i].template_line == NULL)
+			return 0;
+		templated = &t[i];
+	}
+	return templated != NULL ? templated->template_line(in->path, in->data, in->len) : 0;
+}
+
+/* The readers whose markers a document holds. */
+static bool extract_by_content(GPtrArray *found, struct extract_run *run, const struct extract_format *t,
+                               size_t n, GError **error)
+{
+	bool weak_only;
+	guint64 hits = extract_sniff(t, n, &run->in, &weak_only);
+	unsigned line;
+
+	if (hits == 0)
+		return true;
+	if ((line = extract_template_line(t, n, hits, &run->in)) > 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE,
+		            "%s:%u: a Helm template ({{ ... }}); templates are not rendered, so the "
+		            "file is not analysed", run->in.path, line);
+		return false;
+	}
+	if (!extract_run_parse(run, EXTRACT_PARSE_DOC)) {
+		/* A file that might be ours only by its escapes, or a compose
+		 * file only by a "services:" line, and does not parse could not
+		 * be deployed either. */
+		if (weak_only)
+			return true;
+		g_propagate_error(error, g_steal_pointer(&run->parse_error));
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((hits & ((guint64)1 << i)) && !t[i].read(found, &run->in, error))
+			return false;
+	}
+	return true;
+}
+
+/* A row without a reader that recognises the file: false with DW_ERROR_NOT_READ. */
+static bool extract_unread(struct extract_run *run, const struct extract_format *t, size_t n,
+                           GError **error)
+{
+	bool document = extract_is_document(run->in.path);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct extract_format *row = &t[i];
+		g_autofree char *what = NULL;
+
+		if (row->read != NULL || row->module)
+			continue;
+		if (row->name != NULL ? row->name(run->in.path) == NULL
+		                      : !document || !extract_row_found(row, run->in.data, run->in.len))
+			continue;
+		if (!extract_run_parse(run, row->parse))
+			continue;
+		if (row->confirm != NULL && !row->confirm(&run->in, &what))
+			continue;
+		if (what != NULL)
+			g_set_error(error, DW_ERROR, DW_ERROR_NOT_READ, "%s:%s; %s", run->in.path, what,
+			            row->info.not_read);
+		else
+			g_set_error(error, DW_ERROR, DW_ERROR_NOT_READ, "%s: %s", run->in.path,
+			            row->info.not_read);
+		return false;
+	}
+	return true;
+}
+
+struct resource *extract_unread_resource(const char *path)
+{
+	g_autofree char *identity = g_strconcat("unread:", path, NULL);
+
+	return resource_new(identity, "Not analysed", path, path, 0, RESOURCE_SETTINGS);
+}
+
+/*
+ * What the recognised rows find in a file something else was read from:
+ * one resource whose unknowns name each object no reader took, so that it
+ * is reported (as an unknown, when it appears) without failing the file.
+ */
+static void extract_partial(GPtrArray *found, struct extract_run *run, const struct extract_format *t,
+                            size_t n)
+{
+	struct resource *unread = NULL;
+
+	for (size_t i = 0; run->doc != NULL && i < n; i++) {
+		if (t[i].partial != NULL && extract_row_found(&t[i], run->in.data, run->in.len))
+			t[i].partial(&run->in, found, &unread);
+	}
+	if (unread != NULL)
+		g_ptr_array_add(found, unread);
 }
 
 /* extract_file() into found, which the caller drops on failure. */
 static bool extract_file_into(GPtrArray *found, const char *path, const char *data, size_t len,
                               GError **error)
 {
-	const char *service = extract_es_service(path);
-	g_autoptr(doc) d = NULL;
-	g_autoptr(GError) parse_error = NULL;
-	unsigned formats, line;
-	bool escaped;
+	struct extract_run run = { .in = { .path = path, .data = data, .len = len } };
+	size_t n;
+	const struct extract_format *t = extract_format_table(&n);
+	bool ok = true, named = false;
 
-	if (service != NULL)
-		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
-		       extract_es(found, d, service, error);
-	if (extract_is_compose(path))
-		return doc_parse_yaml(&d, path, data, len, NULL, error) && extract_compose(found, d, error);
-	if (extract_svc_path(path))
-		return extract_svc(found, path, data, len, error);
-	if (extract_svc_yaml_service(path) != NULL)
-		return doc_parse_yaml(&d, path, data, len, NULL, error) &&
-		       extract_svc_yaml(found, d, extract_svc_yaml_service(path), error);
-	/* Terraform is read a module (a directory) at a time: extract_tf_module(). */
-	if (!extract_path_may_match(path) || extract_tf_path(path))
-		return true;
-	formats = extract_sniff(data, len, &escaped);
-	if (formats == EXTRACT_NONE && !escaped)
-		return true;
-	if ((formats & ~EXTRACT_COMPOSE) == EXTRACT_K8S && (line = extract_k8s_template_line(path, data, len)) > 0) {
-		g_set_error(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE,
-		            "%s:%u: a Helm template ({{ ... }}); templates are not rendered, so the "
-		            "file is not analysed", path, line);
-		return false;
+	g_assert(n <= 64); /* a bit per row in extract_sniff() */
+	for (size_t i = 0; i < n && !named; i++) {
+		const char *service;
+
+		if (t[i].name == NULL || (t[i].read == NULL && !t[i].module) ||
+		    (service = t[i].name(path)) == NULL)
+			continue;
+		named = true;
+		/* Terraform is read a module (a directory) at a time: extract_tf_module(). */
+		if (!t[i].module)
+			ok = extract_by_name(found, &run, &t[i], service, error);
 	}
-	if (!doc_parse(&d, path, data, len, NULL, &parse_error)) {
-		/* A file that might be ours only by its escapes, or a compose
-		 * file only by a "services:" line, and does not parse could not
-		 * be deployed either. */
-		if ((formats & ~EXTRACT_COMPOSE) == EXTRACT_NONE)
-			return true;
-		g_propagate_error(error, g_steal_pointer(&parse_error));
-		return false;
-	}
-	if (formats == EXTRACT_NONE)
-		formats = EXTRACT_ARM | EXTRACT_CFN | EXTRACT_K8S | EXTRACT_COMPOSE;
-	if ((formats & EXTRACT_ARM) && !extract_arm(found, d, error))
-		return false;
-	if ((formats & EXTRACT_K8S) && !extract_k8s(found, d, error))
-		return false;
-	if ((formats & EXTRACT_COMPOSE) && extract_compose_shape(d) && !extract_compose(found, d, error))
-		return false;
-	return !(formats & EXTRACT_CFN) || extract_cfn(found, d, error);
+	if (!named && extract_is_document(path))
+		ok = extract_by_content(found, &run, t, n, error);
+	if (ok && !named && found->len == 0)
+		ok = extract_unread(&run, t, n, error);
+	else if (ok && !named)
+		extract_partial(found, &run, t, n);
+	doc_free(run.doc);
+	g_clear_error(&run.parse_error);
+	return ok;
 }
 
 /*

@@ -2,10 +2,11 @@
  * extract.h - from a parsed configuration file to resources: the rule
  * lists and settings that decide who can reach a service.
  *
- * One extractor per platform (extract_arm.c, extract_cfn.c,
- * extract_es.c, extract_svc.c, extract_hba.c, extract_svcyaml.c, extract_k8s.c,
- * extract_compose.c), chosen by extract_file() from the path and a cheap scan
- * of the bytes, so a file no extractor reads is never parsed.
+ * One extractor per platform, chosen by extract_file() from the path and
+ * a cheap scan of the bytes, so a file no extractor reads is never
+ * parsed. Which extractor reads which files is one table,
+ * extract_formats.c: detection, dispatch and `driftwatch formats` all
+ * come from it.
  *
  * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
  * revisions by its logical name, not its file, so moving it to another
@@ -31,6 +32,7 @@
  *                         top-level "name", else the basename of the file's directory
  *                         ("." at the top), as Compose names projects:
  *                         deploy/search/compose.yml -> compose:search:elasticsearch
+ *   unread:PATH           what no reader took from a file otherwise read, as unknowns
  *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
  *                         top) and resource address, "tf:infra/net:aws_security_group.web";
  *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
@@ -169,30 +171,42 @@ struct resource *resource_copy(const struct resource *r);
  */
 void resources_join(GPtrArray *resources);
 
-/* One format driftwatch reads, described for `driftwatch formats`. */
+/*
+ * One row of the table of formats (extract_formats.c), described for
+ * `driftwatch formats`: a format driftwatch reads, or one it only
+ * recognises and reports as not analysed (DW-PARSE-005).
+ */
 struct extract_format_info {
 	const char *name;      /* "Azure ARM template" */
 	const char *files;     /* which paths are read: "*.json, *.template" */
 	const char *detection; /* how such a file is told to be one of ours */
-	const char *reads;     /* the resources and settings taken from it */
-	const char *identity;  /* "azure-nsg:NAME" */
+	const char *reads;     /* the resources and settings taken from it; NULL when not read */
+	const char *identity;  /* "azure-nsg:NAME"; NULL when not read */
+	const char *not_read;  /* when not read: why, and what to do instead; else NULL */
 };
 
-/* The table of formats (static; *n_out rows). */
-const struct extract_format_info *extract_formats(size_t *n_out);
+/* Row i of the table of formats, or NULL past the last. Static. */
+const struct extract_format_info *extract_format_nth(size_t i);
 
-/* Could a file at this path hold anything an extractor reads? By name
- * only, so the git walk can skip a blob without reading it. */
+/* Could a file at this path hold anything an extractor reads, or that a
+ * row of the table recognises? By name only, so the git walk can skip a
+ * blob without reading it. */
 bool extract_path_may_match(const char *path);
 
 /*
  * Appends the resources found in one file to out (struct resource *,
  * ownership passes to out). Returns true with nothing appended when the
- * file is not a format we read. Returns false with DW_ERROR_PARSE or
- * DW_ERROR_LIMIT when it is one of ours but cannot be analysed; the
- * caller reports that as a finding, never as a pass. Returns false with
- * DW_ERROR_UNKNOWN_VALUE for a Helm template, which is not rendered and
- * so cannot be analysed (a finding of its own, not a parse error).
+ * file is not a format we read or recognise. Returns false with
+ * DW_ERROR_PARSE or DW_ERROR_LIMIT when it is one of ours but cannot be
+ * analysed; the caller reports that as a finding, never as a pass.
+ * Returns false with DW_ERROR_UNKNOWN_VALUE for a Helm template, which is
+ * not rendered and so cannot be analysed (a finding of its own, not a
+ * parse error), and with DW_ERROR_NOT_READ ("path[:line]: what, why") for
+ * a file that looks like infrastructure configuration that no reader
+ * takes (a row of the table with no reader, or a Kubernetes object of a
+ * kind not read that opens ports), when nothing in it was read. When
+ * something was, each such object is an unknown of one more resource,
+ * "unread:PATH" (kind "Not analysed", no rules), appended with the rest.
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 

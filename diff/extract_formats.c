@@ -1,63 +1,669 @@
 /*
- * extract_formats.c - what driftwatch recognises, as data: one row per
- * format, with the files it reads, how a file is told to be one, and the
- * resources and identities it yields. `driftwatch formats` prints it; keep
- * it in step with extract.c's dispatch.
+ * extract_formats.c - the one table of formats: for each, how a file is
+ * told to be one (by name, or by strings in a document's bytes), the
+ * reader that takes it, and its description for `driftwatch formats`.
+ * extract.c dispatches from it and the git walk filters paths with it.
+ *
+ * Rows without a reader are formats driftwatch recognises and does not
+ * read: a file found by one of them is reported as not analysed
+ * (DW-PARSE-005), never passed in silence. When a reader is written for
+ * one, its row gets the reader (and a CloudFormation or ARM type moves
+ * from the "other types" row's markers to its reader's).
  */
-#include "extract.h"
+#include <string.h>
 
-static const struct extract_format_info extract_format_table[] = {
-	{ "Azure ARM template", "*.json, *.template",
-	  "contains Microsoft.Network/networkSecurityGroups, virtualNetworks or networkInterfaces",
-	  "networkSecurityGroups with securityRules, standalone .../securityRules "
-	  "(first match by priority, Azure's default rules); parameters()/variables() defaults; "
-	  "which subnets and NICs name an NSG (networkSecurityGroup.id)",
-	  "azure-nsg:NAME; azure-subnet:VNET/SUBNET, azure-nic:NAME" },
-	{ "AWS CloudFormation", "*.json, *.yml, *.yaml, *.template",
-	  "contains AWS::EC2::SecurityGroup",
-	  "AWS::EC2::SecurityGroup ingress, AWS::EC2::SecurityGroupIngress joined to its group "
-	  "(union of allows); !Ref/!GetAtt, parameter defaults",
-	  "aws-sg:LOGICAL-ID" },
-	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
-	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
-	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
-	  "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), aws_network_acl "
-	  "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
-	  "google_compute_firewall (per network), aws_db_instance.publicly_accessible, open "
-	  "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
-	  "public_network_access_enabled; variables from defaults and tfvars, locals, concat, "
-	  "flatten, tolist, toset, cidrsubnet; anything else an explicit unknown",
-	  "tf:DIR:TYPE.NAME" },
-	{ "Kubernetes manifests", "*.yml, *.yaml, *.json",
-	  "contains both apiVersion and kind; a Helm template ({{ }}) is reported as not analysable",
-	  "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of its "
-	  "ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork of "
-	  "pods and workloads",
-	  "k8s:KIND/NAMESPACE/NAME" },
-	{ "docker-compose", "compose.y(a)ml, docker-compose*.y(a)ml; any *.yml/*.yaml by its shape",
-	  "by name, or a top-level services: map whose every service has image or build and "
-	  "some service publishes ports (a swarm stack.yml)",
-	  "published ports, short and long syntax (host IP, ranges, /udp), network_mode: host",
-	  "compose:PROJECT:SERVICE (the top-level name, else the directory's basename)" },
-	{ "Redis", "redis.conf", "by name",
-	  "bind, protected-mode, requirepass (Redis's own quoting); ACLs are unknowns",
-	  "redis:DIR" },
-	{ "MongoDB", "mongod.conf (YAML)", "by name",
-	  "net.bindIp / net.bindIpAll, security.authorization (keyFile turns it on)", "mongodb:DIR" },
-	{ "PostgreSQL", "postgresql.conf", "by name", "listen_addresses", "postgresql:DIR" },
-	{ "PostgreSQL client authentication", "pg_hba.conf", "by name",
-	  "host lines as a first-match rule list over tcp/5432 per database and user; trust as "
-	  "authentication off; include and @file are unknowns",
-	  "pg_hba:DIR:DB/USER" },
-	{ "OpenSSH server", "sshd_config", "by name",
-	  "PasswordAuthentication, PermitRootLogin, ListenAddress (first value wins; Match blocks)",
-	  "sshd:DIR" },
-	{ "Kibana", "kibana.yml", "by name", "server.host, and the Elasticsearch settings",
-	  "kibana:DIR" },
+#include "extract.h"
+#include "extract_private.h"
+
+const char *extract_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
+static bool extract_formats_suffix(const char *path, const char *suffix)
+{
+	size_t n = strlen(path), m = strlen(suffix);
+
+	return n >= m && g_ascii_strcasecmp(path + n - m, suffix) == 0;
+}
+
+/* ---- name tests: the service, "" for none, or NULL --------------------- */
+
+static const char *extract_formats_es(const char *path)
+{
+	const char *base = extract_basename(path);
+
+	if (strcmp(base, "elasticsearch.yml") == 0)
+		return "elasticsearch";
+	if (strcmp(base, "opensearch.yml") == 0)
+		return "opensearch";
+	return NULL;
+}
+
+static const char *extract_formats_mongod(const char *path)
+{
+	return strcmp(extract_basename(path), "mongod.conf") == 0 ? "mongodb" : NULL;
+}
+
+static const char *extract_formats_kibana(const char *path)
+{
+	return strcmp(extract_basename(path), "kibana.yml") == 0 ? "kibana" : NULL;
+}
+
+/* compose.y(a)ml, docker-compose*.y(a)ml (the names docker compose reads). */
+static const char *extract_formats_compose(const char *path)
+{
+	const char *base = extract_basename(path);
+
+	if (strcmp(base, "compose.yml") == 0 || strcmp(base, "compose.yaml") == 0)
+		return "";
+	return g_str_has_prefix(base, "docker-compose") &&
+	               (g_str_has_suffix(base, ".yml") || g_str_has_suffix(base, ".yaml"))
+	           ? ""
+	           : NULL;
+}
+
+static const char *extract_formats_redis(const char *path)
+{
+	return strcmp(extract_basename(path), "redis.conf") == 0 ? "" : NULL;
+}
+
+static const char *extract_formats_postgresql(const char *path)
+{
+	return strcmp(extract_basename(path), "postgresql.conf") == 0 ? "" : NULL;
+}
+
+static const char *extract_formats_hba(const char *path)
+{
+	return extract_hba_path(path) ? "" : NULL;
+}
+
+static const char *extract_formats_sshd(const char *path)
+{
+	return strcmp(extract_basename(path), "sshd_config") == 0 ? "" : NULL;
+}
+
+static const char *extract_formats_tf(const char *path)
+{
+	return extract_tf_path(path) ? "" : NULL;
+}
+
+static const char *extract_formats_bicep(const char *path)
+{
+	return extract_formats_suffix(path, ".bicep") ? "" : NULL;
+}
+
+static const char *extract_formats_tf_json(const char *path)
+{
+	return extract_formats_suffix(path, ".tf.json") || extract_formats_suffix(path, ".tfvars.json")
+	           ? ""
+	           : NULL;
+}
+
+/* iptables-save files as Debian and RHEL keep them, and nftables rule sets. */
+static const char *extract_formats_host_fw(const char *path)
+{
+	static const char *const names[] = { "rules.v4", "rules.v6", "iptables", "ip6tables",
+	                                     "iptables.rules", "nftables.conf" };
+	const char *base = extract_basename(path);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+		if (strcmp(base, names[i]) == 0)
+			return "";
+	}
+	return extract_formats_suffix(path, ".nft") ? "" : NULL;
+}
+
+/* values.yaml, values-prod.yaml, prod.values.yaml: Helm's conventions. */
+static const char *extract_formats_helm_values(const char *path)
+{
+	const char *base = extract_basename(path);
+	bool yaml = g_str_has_suffix(base, ".yaml") || g_str_has_suffix(base, ".yml");
+
+	return yaml && (g_str_has_prefix(base, "values") || strstr(base, ".values.") != NULL ||
+	                strstr(base, "-values.") != NULL)
+	           ? ""
+	           : NULL;
+}
+
+/* ---- readers ------------------------------------------------------------ */
+
+static bool extract_formats_read_es(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_es(out, in->doc, in->service, error);
+}
+
+static bool extract_formats_read_svc_yaml(GPtrArray *out, const struct extract_input *in,
+                                          GError **error)
+{
+	return extract_svc_yaml(out, in->doc, in->service, error);
+}
+
+/* By name, or any YAML file shaped like one (docker stack deploy -c stack.yml). */
+static bool extract_formats_read_compose(GPtrArray *out, const struct extract_input *in,
+                                         GError **error)
+{
+	if (!in->service && !extract_compose_shape(in->doc))
+		return true;
+	return extract_compose(out, in->doc, error);
+}
+
+static bool extract_formats_read_svc(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_svc(out, in->path, in->data, in->len, error);
+}
+
+static bool extract_formats_read_hba(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_hba(out, in->path, in->data, in->len, error);
+}
+
+static bool extract_formats_read_arm(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_arm(out, in->doc, error);
+}
+
+static bool extract_formats_read_cfn(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_cfn(out, in->doc, error);
+}
+
+static bool extract_formats_read_k8s(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_k8s(out, in->doc, error);
+}
+
+/* ---- markers ------------------------------------------------------------ */
+
+/* Subnets and NICs too: what an NSG protects (extract_arm.c), which must
+ * stay visible in a template whose NSG was removed. */
+static const char *const extract_formats_arm_markers[] = {
+	"Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
+	"Microsoft.Network/networkInterfaces", NULL,
+};
+/* Also finds AWS::EC2::SecurityGroupIngress. */
+static const char *const extract_formats_cfn_markers[] = { "AWS::EC2::SecurityGroup", NULL };
+static const char *const extract_formats_k8s_markers[] = { "apiVersion", NULL };
+static const char *const extract_formats_kind_markers[] = { "kind", NULL };
+static const char *const extract_formats_compose_markers[] = { "\nservices:", NULL };
+
+/* Network-facing CloudFormation types no reader takes (yet). */
+static const char *const extract_formats_cfn_other[] = {
+	"AWS::EC2::NetworkAclEntry", "AWS::RDS::DBSecurityGroup", "AWS::Elasticsearch::Domain",
+	"AWS::OpenSearchService::Domain", "AWS::EKS::Cluster", "AWS::Redshift::Cluster",
+	"AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DMS::ReplicationInstance",
+	"AWS::MSK::Cluster", "AWS::AmazonMQ::Broker", NULL,
 };
 
-const struct extract_format_info *extract_formats(size_t *n_out)
+/* Network-facing ARM types no reader takes (yet). */
+static const char *const extract_formats_arm_other[] = {
+	"Microsoft.Sql/servers/firewallRules", "Microsoft.DBforPostgreSQL/servers/firewallRules",
+	"Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
+	"Microsoft.DBforMySQL/servers/firewallRules", "Microsoft.DBforMySQL/flexibleServers/firewallRules",
+	"Microsoft.DBforMariaDB/servers/firewallRules", "Microsoft.Cache/redis/firewallRules",
+	"Microsoft.Network/azureFirewalls", "Microsoft.Network/firewallPolicies",
+	"Microsoft.ContainerService/managedClusters", "Microsoft.Blueprint/blueprints/artifacts", NULL,
+};
+
+/* Ansible modules that open or close network access, as task keys. */
+static const char *const extract_formats_ansible_modules[] = {
+	"ec2_security_group:", "ec2_group:", "ec2_group_info:", "azure_rm_securitygroup:",
+	"gcp_compute_firewall:", "os_security_group_rule:", "openstack.cloud.security_group_rule:",
+	"community.general.ufw:", "ansible.posix.firewalld:", "ansible.builtin.iptables:",
+	"kubernetes.core.k8s:", "\n    ufw:", "\n    firewalld:", "\n    iptables:", NULL,
+};
+
+/* Keys that say a document opens ports or takes traffic (a kubelet's or a
+ * proxy's own configuration included: readOnlyPort, anonymous access). */
+static const char *const extract_formats_net_keys[] = {
+	"ports", "containerPort", "hostPort", "hostNetwork", "nodePort", "loadBalancerSourceRanges",
+	"externalIPs", "listeners", "ipBlock", "sourceRanges", "entryPoints", "readOnlyPort",
+	"healthzPort", "bindAddress", "anonymous", NULL,
+};
+
+/* The same keys, as text in YAML bytes. */
+static const char *const extract_formats_net_key_text[] = {
+	"ports:", "containerPort:", "hostPort:", "hostNetwork:", "nodePort:",
+	"loadBalancerSourceRanges:", "externalIPs:", "listeners:", "ipBlock:", NULL,
+};
+
+
+/* Helm values that shape what a chart exposes. */
+static const char *const extract_formats_helm_keys[] = {
+	"service:", "ingress:", "hostNetwork:", "hostPort:", "nodePort:", "loadBalancerSourceRanges:",
+	"containerPort:", "ports:", NULL,
+};
+
+/* ---- confirming a recognised file --------------------------------------- */
+
+/* The first marker of list found in data, or NULL. */
+static const char *extract_formats_first(const char *const *list, const char *data, size_t len,
+                                         bool ci)
 {
-	*n_out = G_N_ELEMENTS(extract_format_table);
-	return extract_format_table;
+	for (size_t i = 0; list[i] != NULL; i++) {
+		if (extract_bytes_contain(data, len, list[i], ci))
+			return list[i];
+	}
+	return NULL;
+}
+
+/* The line of the first occurrence of needle (which is there), 1-based. */
+static unsigned extract_formats_line_of(const char *data, size_t len, const char *needle, bool ci)
+{
+	size_t m = strlen(needle);
+	unsigned line = 1;
+
+	for (size_t i = 0; i + m <= len; i++) {
+		if ((ci ? g_ascii_strncasecmp(data + i, needle, m) : memcmp(data + i, needle, m)) == 0)
+			return line;
+		if (data[i] == '\n')
+			line++;
+	}
+	return 0;
+}
+
+static char *extract_formats_found(const struct extract_input *in, const char *marker, bool ci,
+                                   const char *what)
+{
+	g_autofree char *text = g_strstrip(g_strdup(marker));
+	size_t n = strlen(text);
+
+	if (n > 0 && text[n - 1] == ':')
+		text[n - 1] = '\0';
+	return g_strdup_printf("%u: %s %s", extract_formats_line_of(in->data, in->len, marker, ci), text,
+	                       what);
+}
+
+static bool extract_formats_confirm_cfn(const struct extract_input *in, char **what_out)
+{
+	const char *m = extract_formats_first(extract_formats_cfn_other, in->data, in->len, false);
+
+	*what_out = extract_formats_found(in, m, false, "is a CloudFormation type");
+	return true;
+}
+
+static bool extract_formats_confirm_arm(const struct extract_input *in, char **what_out)
+{
+	const char *m = extract_formats_first(extract_formats_arm_other, in->data, in->len, true);
+
+	*what_out = extract_formats_found(in, m, true, "is an ARM resource type");
+	return true;
+}
+
+/* A playbook or a role's task list that calls a network module. */
+static bool extract_formats_confirm_ansible(const struct extract_input *in, char **what_out)
+{
+	const char *m = extract_formats_first(extract_formats_ansible_modules, in->data, in->len, false);
+
+	if (!extract_bytes_contain(in->data, in->len, "- name:", false) &&
+	    !extract_bytes_contain(in->data, in->len, "hosts:", false))
+		return false;
+	*what_out = extract_formats_found(in, m, false, "is an Ansible network module");
+	return true;
+}
+
+static bool extract_formats_confirm_helm_values(const struct extract_input *in, char **what_out)
+{
+	const char *m = extract_formats_first(extract_formats_helm_keys, in->data, in->len, false);
+
+	if (m == NULL)
+		return false;
+	*what_out = extract_formats_found(in, m, false, "is a Helm value");
+	return true;
+}
+
+/* Does the subtree at n hold a key of extract_formats_net_keys? Metadata,
+ * ConfigMap data and CRD schemas describe, they do not open. */
+static bool extract_formats_has_net_key(const struct doc_node *n, unsigned depth)
+{
+	static const char *const skip[] = { "metadata", "data", "stringData", "binaryData",
+	                                    "openAPIV3Schema", "validation", "status" };
+
+	if (n == NULL || depth > DW_LIMIT_DEPTH)
+		return false;
+	for (size_t i = 0; n->kind == DOC_LIST && i < n->n; i++) {
+		if (extract_formats_has_net_key(n->items[i], depth + 1))
+			return true;
+	}
+	for (size_t i = 0; n->kind == DOC_MAP && i < n->n; i++) {
+		const char *key = doc_scalar(n->pairs[i].key);
+		bool skipped = false;
+
+		for (size_t j = 0; key != NULL && extract_formats_net_keys[j] != NULL; j++) {
+			if (strcmp(key, extract_formats_net_keys[j]) == 0)
+				return true;
+		}
+		for (size_t j = 0; key != NULL && j < G_N_ELEMENTS(skip); j++)
+			skipped = skipped || strcmp(key, skip[j]) == 0;
+		if (!skipped && extract_formats_has_net_key(n->pairs[i].value, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Kinds that describe traffic somewhere else rather than let it in. */
+static bool extract_formats_k8s_describes(const char *kind)
+{
+	static const char *const kinds[] = { "Endpoints", "EndpointSlice", "CustomResourceDefinition",
+	                                     "List" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++) {
+		if (strcmp(kind, kinds[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The first object (a document, or an item of a List) with a kind that
+ * takes traffic; with_api: one that has an apiVersion, else one without. */
+static const struct doc_node *extract_formats_k8s_first(const struct doc_node *n, bool with_api,
+                                                        unsigned depth)
+{
+	const char *kind = doc_scalar(doc_map_get(n, "kind"));
+	const struct doc_node *items = doc_map_get(n, "items");
+
+	if (n == NULL || n->kind != DOC_MAP || kind == NULL || depth > 8)
+		return NULL;
+	for (size_t i = 0; items != NULL && items->kind == DOC_LIST && i < items->n; i++) {
+		const struct doc_node *hit = extract_formats_k8s_first(items->items[i], with_api, depth + 1);
+
+		if (hit != NULL)
+			return hit;
+	}
+	if ((doc_scalar(doc_map_get(n, "apiVersion")) != NULL) != with_api ||
+	    extract_formats_k8s_describes(kind) || !extract_formats_has_net_key(n, 0))
+		return NULL;
+	return n;
+}
+
+static bool extract_formats_confirm_k8s(const struct extract_input *in, bool with_api, char **what_out)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++) {
+		const struct doc_node *o = extract_formats_k8s_first(in->doc->roots->pdata[i], with_api, 0);
+		const char *name;
+		g_autofree char *kind = NULL;
+		g_autofree char *quoted = NULL;
+
+		if (o == NULL)
+			continue;
+		kind = extract_quote(doc_scalar(doc_map_get(o, "kind")));
+		name = doc_scalar(doc_map_get(doc_map_get(o, "metadata"), "name"));
+		quoted = extract_quote(name != NULL ? name : "(no name)");
+		if (with_api) {
+			g_autofree char *api = extract_quote(doc_scalar(doc_map_get(o, "apiVersion")));
+
+			*what_out = g_strdup_printf("%u: %s %s (%s) takes traffic", o->line, kind, quoted,
+			                            api);
+		} else {
+			*what_out = g_strdup_printf("%u: %s %s has ports but no apiVersion", o->line, kind,
+			                            quoted);
+		}
+		return true;
+	}
+	return false;
+}
+
+static bool extract_formats_confirm_k8s_kind(const struct extract_input *in, char **what_out)
+{
+	return extract_formats_confirm_k8s(in, true, what_out);
+}
+
+static bool extract_formats_confirm_k8s_noapi(const struct extract_input *in, char **what_out)
+{
+	return extract_formats_confirm_k8s(in, false, what_out);
+}
+
+/* ---- objects not read in a file otherwise read --------------------------- */
+
+static bool extract_formats_at_line(GPtrArray *found, unsigned line)
+{
+	for (guint i = 0; i < found->len; i++) {
+		if (((const struct resource *)found->pdata[i])->line == line)
+			return true;
+	}
+	return false;
+}
+
+static struct resource *extract_formats_unread(struct resource **unread, const char *path)
+{
+	if (*unread == NULL)
+		*unread = extract_unread_resource(path);
+	return *unread;
+}
+
+/* A Kubernetes object that takes traffic and gave no resource (every kind
+ * read gives one, at the object's line). */
+static void extract_formats_k8s_object(const struct extract_input *in, GPtrArray *found,
+                                       struct resource **unread, const struct doc_node *o,
+                                       unsigned depth)
+{
+	const char *kind = doc_scalar(doc_map_get(o, "kind"));
+	const char *api = doc_scalar(doc_map_get(o, "apiVersion"));
+	const struct doc_node *items = doc_map_get(o, "items");
+	const char *name;
+	g_autofree char *qkind = NULL;
+	g_autofree char *qname = NULL;
+	g_autofree char *qapi = NULL;
+
+	if (o == NULL || o->kind != DOC_MAP || kind == NULL || api == NULL || depth > 8)
+		return;
+	for (size_t i = 0; items != NULL && items->kind == DOC_LIST && i < items->n; i++)
+		extract_formats_k8s_object(in, found, unread, items->items[i], depth + 1);
+	if (extract_formats_k8s_describes(kind) || extract_formats_at_line(found, o->line) ||
+	    !extract_formats_has_net_key(o, 0))
+		return;
+	name = doc_scalar(doc_map_get(doc_map_get(o, "metadata"), "name"));
+	qkind = extract_quote(kind);
+	qname = extract_quote(name != NULL ? name : "(no name)");
+	qapi = extract_quote(api);
+	resource_add_unknown(extract_formats_unread(unread, in->path), o->line,
+	                     "%s %s (%s) takes traffic, and no reader takes this kind: not analysed",
+	                     qkind, qname, qapi);
+}
+
+static void extract_formats_partial_k8s(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_k8s_object(in, found, unread, in->doc->roots->pdata[i], 0);
+}
+
+static bool extract_formats_listed(const char *const *list, const char *text, bool ci)
+{
+	for (size_t i = 0; text != NULL && list[i] != NULL; i++) {
+		if ((ci ? g_ascii_strcasecmp(text, list[i]) : strcmp(text, list[i])) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* CloudFormation: Resources entries of a type no reader takes. */
+static void extract_formats_partial_cfn(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++) {
+		const struct doc_node *res = doc_map_get(in->doc->roots->pdata[i], "Resources");
+
+		for (size_t j = 0; res != NULL && res->kind == DOC_MAP && j < res->n; j++) {
+			const char *id = doc_scalar(res->pairs[j].key);
+			const char *type = doc_scalar(doc_map_get(res->pairs[j].value, "Type"));
+			g_autofree char *qid = NULL;
+
+			if (id == NULL || !extract_formats_listed(extract_formats_cfn_other, type, false))
+				continue;
+			qid = extract_quote(id);
+			resource_add_unknown(extract_formats_unread(unread, in->path), res->pairs[j].key->line,
+			                     "%s (%s) is a type no reader takes: not analysed", qid, type);
+		}
+	}
+}
+
+/* ARM: resources (nested ones too) of a type no reader takes. */
+static void extract_formats_arm_resources(const struct extract_input *in, struct resource **unread,
+                                          const struct doc_node *list, unsigned depth)
+{
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && depth < 8 && i < list->n; i++) {
+		const struct doc_node *r = list->items[i];
+		const char *type = doc_scalar(doc_map_get_ci(r, "type"));
+		const char *name = doc_scalar(doc_map_get_ci(r, "name"));
+		g_autofree char *qname = NULL;
+		g_autofree char *qtype = NULL;
+
+		extract_formats_arm_resources(in, unread, doc_map_get_ci(r, "resources"), depth + 1);
+		if (!extract_formats_listed(extract_formats_arm_other, type, true))
+			continue;
+		qname = extract_quote(name != NULL ? name : "(no name)");
+		qtype = extract_quote(type);
+		resource_add_unknown(extract_formats_unread(unread, in->path), r->line,
+		                     "%s (%s) is a type no reader takes: not analysed", qname, qtype);
+	}
+}
+
+static void extract_formats_partial_arm(const struct extract_input *in, GPtrArray *found,
+                                        struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_arm_resources(in, unread,
+		                              doc_map_get_ci(in->doc->roots->pdata[i], "resources"), 0);
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static const struct extract_format extract_format_rows[] = {
+	{ .info = { "Azure ARM template", "*.json, *.template",
+	            "contains Microsoft.Network/networkSecurityGroups, virtualNetworks or networkInterfaces",
+	            "networkSecurityGroups with securityRules, standalone .../securityRules "
+	            "(first match by priority, Azure's default rules); parameters()/variables() defaults; "
+	            "which subnets and NICs name an NSG (networkSecurityGroup.id)",
+	            "azure-nsg:NAME; azure-subnet:VNET/SUBNET, azure-nic:NAME", NULL },
+	  .markers = extract_formats_arm_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
+	  .read = extract_formats_read_arm },
+	{ .info = { "Kubernetes manifests", "*.yml, *.yaml, *.json",
+	            "contains apiVersion (and a kind); a Helm template ({{ }}) is reported as not "
+	            "analysable",
+	            "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of "
+	            "its ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork "
+	            "of pods and workloads",
+	            "k8s:KIND/NAMESPACE/NAME", NULL },
+	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
+	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_k8s, .template_line = extract_k8s_template_line },
+	{ .info = { "docker-compose",
+	            "compose.y(a)ml, docker-compose*.y(a)ml; any *.yml/*.yaml by its shape",
+	            "by name, or a top-level services: map whose every service has image or build and "
+	            "some service publishes ports (a swarm stack.yml)",
+	            "published ports, short and long syntax (host IP, ranges, /udp), network_mode: host",
+	            "compose:PROJECT:SERVICE (the top-level name, else the directory's basename)", NULL },
+	  .name = extract_formats_compose, .markers = extract_formats_compose_markers, .weak = true,
+	  .parse = EXTRACT_PARSE_YAML, .read = extract_formats_read_compose },
+	{ .info = { "AWS CloudFormation", "*.json, *.yml, *.yaml, *.template",
+	            "contains AWS::EC2::SecurityGroup",
+	            "AWS::EC2::SecurityGroup ingress, AWS::EC2::SecurityGroupIngress joined to its group "
+	            "(union of allows); !Ref/!GetAtt, parameter defaults",
+	            "aws-sg:LOGICAL-ID", NULL },
+	  .markers = extract_formats_cfn_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
+	  .read = extract_formats_read_cfn },
+	{ .info = { "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
+	            "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), aws_network_acl "
+	            "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
+	            "google_compute_firewall (per network), aws_db_instance.publicly_accessible, open "
+	            "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
+	            "public_network_access_enabled; variables from defaults and tfvars, locals, concat, "
+	            "flatten, tolist, toset, cidrsubnet; anything else an explicit unknown",
+	            "tf:DIR:TYPE.NAME", NULL },
+	  .name = extract_formats_tf, .module = true },
+	{ .info = { "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
+	            "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR", NULL },
+	  .name = extract_formats_es, .parse = EXTRACT_PARSE_YAML, .read = extract_formats_read_es },
+	{ .info = { "Kibana", "kibana.yml", "by name", "server.host, and the Elasticsearch settings",
+	            "kibana:DIR", NULL },
+	  .name = extract_formats_kibana, .parse = EXTRACT_PARSE_YAML,
+	  .read = extract_formats_read_svc_yaml },
+	{ .info = { "MongoDB", "mongod.conf (YAML)", "by name",
+	            "net.bindIp / net.bindIpAll, security.authorization (keyFile turns it on)",
+	            "mongodb:DIR", NULL },
+	  .name = extract_formats_mongod, .parse = EXTRACT_PARSE_YAML,
+	  .read = extract_formats_read_svc_yaml },
+	{ .info = { "Redis", "redis.conf", "by name",
+	            "bind, protected-mode, requirepass (Redis's own quoting); ACLs are unknowns",
+	            "redis:DIR", NULL },
+	  .name = extract_formats_redis, .read = extract_formats_read_svc },
+	{ .info = { "PostgreSQL", "postgresql.conf", "by name", "listen_addresses", "postgresql:DIR",
+	            NULL },
+	  .name = extract_formats_postgresql, .read = extract_formats_read_svc },
+	{ .info = { "PostgreSQL client authentication", "pg_hba.conf", "by name",
+	            "host lines as a first-match rule list over tcp/5432 per database and user; trust as "
+	            "authentication off; include and @file are unknowns",
+	            "pg_hba:DIR:DB/USER", NULL },
+	  .name = extract_formats_hba, .read = extract_formats_read_hba },
+	{ .info = { "OpenSSH server", "sshd_config", "by name",
+	            "PasswordAuthentication, PermitRootLogin, ListenAddress (first value wins; Match "
+	            "blocks)",
+	            "sshd:DIR", NULL },
+	  .name = extract_formats_sshd, .read = extract_formats_read_svc },
+
+	/* Recognised, not read: each file found is reported once as not analysed. */
+	{ .info = { "Bicep", "*.bicep", "by name", NULL, NULL,
+	            "Bicep is not read; commit the ARM template `az bicep build` makes from it, which "
+	            "driftwatch reads" },
+	  .name = extract_formats_bicep },
+	{ .info = { "Terraform JSON syntax", "*.tf.json, *.tfvars.json", "by name", NULL, NULL,
+	            "Terraform's JSON syntax is not read; only native syntax (*.tf) is" },
+	  .name = extract_formats_tf_json },
+	{ .info = { "Host firewall rule sets",
+	            "rules.v4, rules.v6, iptables, ip6tables, iptables.rules (iptables-save), "
+	            "nftables.conf, *.nft",
+	            "by name", NULL, NULL, "iptables and nftables rule sets are not read" },
+	  .name = extract_formats_host_fw },
+	{ .info = { "CloudFormation, other network types", "*.json, *.yml, *.yaml, *.template",
+	            "contains a type such as AWS::EC2::NetworkAclEntry, AWS::RDS::DBSecurityGroup, "
+	            "AWS::OpenSearchService::Domain, AWS::EKS::Cluster, and no type a reader takes",
+	            NULL, NULL,
+	            "no reader takes this type; what it opens is not judged" },
+	  .markers = extract_formats_cfn_other, .parse = EXTRACT_PARSE_DOC,
+	  .confirm = extract_formats_confirm_cfn, .partial = extract_formats_partial_cfn },
+	{ .info = { "ARM, other network types", "*.json, *.template",
+	            "contains a type such as Microsoft.Sql/servers/firewallRules, "
+	            "Microsoft.Network/azureFirewalls, Microsoft.ContainerService/managedClusters, a "
+	            "Blueprint artifact, and no type a reader takes",
+	            NULL, NULL, "no reader takes this type; what it opens is not judged" },
+	  .markers = extract_formats_arm_other, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
+	  .confirm = extract_formats_confirm_arm, .partial = extract_formats_partial_arm },
+	{ .info = { "Kubernetes objects of other kinds", "*.yml, *.yaml, *.json",
+	            "apiVersion and kind, a kind no reader takes (Gateway, VirtualService, Route, "
+	            "Rollout, KubeletConfiguration...) that has ports, listeners, hostNetwork, ipBlock, "
+	            "a bind address or anonymous access, and nothing else in the file read",
+	            NULL, NULL, "no reader takes this kind; what it exposes is not judged" },
+	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
+	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_kind,
+	  .partial = extract_formats_partial_k8s },
+	{ .info = { "Kubernetes-like manifests without apiVersion", "*.yml, *.yaml, *.json",
+	            "a kind and ports, hostNetwork or the like, but no apiVersion", NULL, NULL,
+	            "without apiVersion it is no object kubectl applies as written (a kustomize patch, "
+	            "a fragment); what it exposes is not judged" },
+	  .markers = extract_formats_net_key_text, .requires = extract_formats_kind_markers,
+	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_noapi },
+	{ .info = { "Ansible playbooks and roles", "*.yml, *.yaml",
+	            "a task using a network module (amazon.aws.ec2_security_group, "
+	            "azure_rm_securitygroup, gcp_compute_firewall, ufw, firewalld, iptables, "
+	            "kubernetes.core.k8s...)",
+	            NULL, NULL, "Ansible is not read; what its tasks open is not judged" },
+	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible },
+	{ .info = { "Helm chart values", "values*.yaml, *-values.yaml, *.values.yaml",
+	            "by name, with service, ingress, ports or host networking settings", NULL, NULL,
+	            "values are not rendered into manifests (helm template); what they expose is not "
+	            "judged" },
+	  .name = extract_formats_helm_values, .confirm = extract_formats_confirm_helm_values },
+};
+
+const struct extract_format *extract_format_table(size_t *n_out)
+{
+	*n_out = G_N_ELEMENTS(extract_format_rows);
+	return extract_format_rows;
+}
+
+const struct extract_format_info *extract_format_nth(size_t i)
+{
+	return i < G_N_ELEMENTS(extract_format_rows) ? &extract_format_rows[i].info : NULL;
 }

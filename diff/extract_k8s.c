@@ -882,17 +882,44 @@ bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error)
 unsigned extract_k8s_template_line(const char *path, const char *data, size_t len)
 {
 	bool in_templates = g_str_has_prefix(path, "templates/") || strstr(path, "/templates/") != NULL;
+	bool comment = false;
+	char quote = 0, last = 0; /* the open quote; the last non-blank byte of the line */
 	unsigned line = 1;
 
 	for (size_t i = 0; i + 1 < len; i++) {
 		size_t j = i;
+		char c = data[i];
 
-		if (data[i] == '\n')
+		if (c == '\n') {
 			line++;
-		if (data[i] != '{' || data[i + 1] != '{')
+			comment = false;
+			quote = 0;
+			last = 0;
 			continue;
-		if (in_templates)
+		}
+		/* YAML 1.2: a comment starts at a '#' after a blank or at the
+		 * start of a line, outside a quoted scalar, which opens where a
+		 * value or key can start. Helm renders comments too, so under
+		 * templates/ they count; elsewhere only "{{-", which eats the
+		 * line break before it, can change the YAML around a comment. */
+		if (quote == '"' && c == '\\') {
+			i++;
+			continue;
+		}
+		if (quote != 0 && c == quote)
+			quote = 0;
+		else if (quote == 0 && !comment && (c == '"' || c == '\'') && strchr(":-,[{?", last ? last : ':'))
+			quote = c;
+		else if (quote == 0 && c == '#' && (last == 0 || data[i - 1] == ' ' || data[i - 1] == '\t'))
+			comment = true;
+		if (c != ' ' && c != '\t' && !comment)
+			last = c;
+		if (c != '{' || data[i + 1] != '{')
+			continue;
+		if (in_templates || (comment && i + 2 < len && data[i + 2] == '-'))
 			return line;
+		if (comment)
+			continue;
 		/* A directive at the start of a line, or where YAML expects a
 		 * value or an item; not Go template text inside a longer
 		 * string or an indented block scalar. */

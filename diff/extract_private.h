@@ -56,6 +56,69 @@ bool extract_finish_one(GPtrArray *out, struct resource *r, struct dw_problems *
  */
 bool extract_compose_shape(const struct doc *d);
 
+/*
+ * The table of formats (extract_formats.c). A row is found by its name
+ * test, or, for a structured document (*.json, *.yml, *.yaml,
+ * *.template), by strings in its bytes; extract_file() gives it to the
+ * row's reader, or reports it as not analysed when the row has none. To
+ * add a format: one row, and its reader.
+ */
+struct extract_input {
+	const char *path;
+	const char *data;      /* len bytes, not NUL-terminated */
+	size_t len;
+	const struct doc *doc; /* the parsed document, for a row that parses; else NULL */
+	const char *service;   /* what the row's name test returned; NULL when found by content */
+};
+
+enum extract_parse {
+	EXTRACT_PARSE_NONE, /* the reader takes the bytes */
+	EXTRACT_PARSE_YAML, /* a YAML stream */
+	EXTRACT_PARSE_DOC,  /* JSON or YAML, as doc_parse() tells */
+};
+
+struct extract_format {
+	struct extract_format_info info;
+	/* By name: the service the file configures ("" for none) when path
+	 * is one of this row's, else NULL. NULL: found by content only. */
+	const char *(*name)(const char *path);
+	/* By content: any of these strings (NULL-terminated) in a
+	 * document's bytes, ASCII case ignored when markers_ci. */
+	const char *const *markers;
+	const char *const *requires; /* and all of these, when not NULL */
+	bool markers_ci;
+	/* The markers are weak evidence (compose's "services:"): a file
+	 * found by them alone that does not parse is not one of ours. */
+	bool weak;
+	enum extract_parse parse;
+	/* The reader, or NULL for a format only recognised. */
+	bool (*read)(GPtrArray *out, const struct extract_input *in, GError **error);
+	/* Terraform: a directory is read at a time (extract_tf_module()). */
+	bool module;
+	/* A template of this format (Helm): the line of its first directive, or 0. */
+	unsigned (*template_line)(const char *path, const char *data, size_t len);
+	/* A recognised row, when found: is it really infrastructure
+	 * configuration, and what (a new "line: what" string in *what_out)?
+	 * NULL: being found is enough. */
+	bool (*confirm)(const struct extract_input *in, char **what_out);
+	/* A recognised row, when found in a file something else was read
+	 * from (found, struct resource *): adds to *unread (created on first
+	 * use) an unknown for each object of it no reader took. */
+	void (*partial)(const struct extract_input *in, GPtrArray *found, struct resource **unread);
+};
+
+/* The resource that holds, as unknowns, what no reader took from a file
+ * otherwise read: identity "unread:PATH". New. */
+struct resource *extract_unread_resource(const char *path);
+
+/* The rows, in the order dispatch tries them (static; *n_out rows). */
+const struct extract_format *extract_format_table(size_t *n_out);
+
+/* Does data (len bytes, not NUL-terminated) contain needle? ci: ignoring ASCII case. */
+bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci);
+/* The part of path after its last '/'. */
+const char *extract_basename(const char *path);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
@@ -50,6 +51,7 @@ void gitwalk_file_free(struct gitwalk_file *f)
 	if (!f)
 		return;
 	g_free(f->path);
+	g_free(f->unreadable);
 	if (f->data)
 		g_bytes_unref(f->data);
 	g_free(f);
@@ -460,10 +462,24 @@ bool gitwalk_disk_read(GBytes **out, const char *path, size_t max_bytes, GError 
 {
 	g_autoptr(GByteArray) buf = g_byte_array_new();
 	size_t want = max_bytes + 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put there must not hold the reader. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
 
 	if (fd < 0)
 		goto fail;
+	if (fstat(fd, &st) < 0) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		g_set_error(error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "%s: not a regular file", path);
+		return false;
+	}
 	while (buf->len < want) {
 		size_t chunk = MIN(want - buf->len, (size_t)1 << 16);
 		guint at = buf->len;
@@ -495,13 +511,28 @@ fail:
 	return false;
 }
 
-static bool gitwalk_workdir_read(GBytes **out, git_repository *repo, const char *path)
+/*
+ * A work-tree file's bytes, or false with *gone_out when nothing stands at
+ * path (or a directory does: git sees the file deleted), or false with
+ * *why_out (a new string) when something does but cannot be read.
+ */
+static bool gitwalk_workdir_read(GBytes **out, bool *gone_out, char **why_out,
+                                 git_repository *repo, const char *path)
 {
 	g_autofree char *full = g_build_filename(git_repository_workdir(repo), path, NULL);
+	g_autoptr(GError) local = NULL;
+	struct stat st;
 
-	if (!g_file_test(full, G_FILE_TEST_IS_REGULAR) || g_file_test(full, G_FILE_TEST_IS_SYMLINK))
+	*gone_out = lstat(full, &st) < 0 ? errno == ENOENT || errno == ENOTDIR : S_ISDIR(st.st_mode);
+	if (*gone_out)
 		return false;
-	return gitwalk_disk_read(out, full, dw_limit_file_bytes(), NULL);
+	if (gitwalk_disk_read(out, full, dw_limit_file_bytes(), &local))
+		return true;
+	/* The file's name is in the finding; the reason is what is left. */
+	*why_out = g_str_has_prefix(local->message, full) && local->message[strlen(full)] == ':'
+	                   ? g_strdup(g_strchug(local->message + strlen(full) + 1))
+	                   : g_strdup(local->message);
+	return false;
 }
 
 static void gitwalk_workdir_entry(GPtrArray *out, git_repository *repo, git_tree *head,
@@ -509,6 +540,8 @@ static void gitwalk_workdir_entry(GPtrArray *out, git_repository *repo, git_tree
 {
 	git_tree_entry *te = NULL;
 	GBytes *data = NULL;
+	char *why = NULL;
+	bool gone = false;
 	struct gitwalk_change *c;
 
 	if (!filter(path))
@@ -520,8 +553,13 @@ static void gitwalk_workdir_entry(GPtrArray *out, git_repository *repo, git_tree
 	if (gitwalk_workdir_is_symlink(repo, path)) {
 		c->new_file = gitwalk_file_new(path, NULL, NULL);
 		c->new_file->special = GITWALK_SYMLINK;
-	} else if (gitwalk_workdir_read(&data, repo, path)) {
+	} else if (gitwalk_workdir_read(&data, &gone, &why, repo, path)) {
 		c->new_file = gitwalk_file_new(path, NULL, data);
+	} else if (!gone) {
+		/* There but unreadable: could not be checked, not deleted. */
+		c->new_file = gitwalk_file_new(path, NULL, NULL);
+		c->new_file->special = GITWALK_UNREADABLE;
+		c->new_file->unreadable = why;
 	}
 	if (!c->old_file && !c->new_file)
 		gitwalk_change_free(c);

@@ -18,6 +18,9 @@ enum gitwalk_special {
 	GITWALK_REGULAR,
 	GITWALK_SYMLINK,   /* never followed: it may point outside the repository */
 	GITWALK_SUBMODULE, /* a commit of another repository; never looked up */
+	/* A work-tree file that is there but cannot be read (permissions, a
+	 * FIFO): it could not be checked, which is not a deletion. */
+	GITWALK_UNREADABLE,
 };
 
 /* A config file present at one side of a comparison. */
@@ -26,6 +29,7 @@ struct gitwalk_file {
 	enum gitwalk_special special;
 	git_oid id;      /* blob id; zero when read from the work tree */
 	GBytes *data;    /* work-tree contents when id is zero, else NULL; owned */
+	char *unreadable; /* GITWALK_UNREADABLE: why ("Permission denied"); owned */
 };
 
 /*

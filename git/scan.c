@@ -120,12 +120,19 @@ static bool scan_skips(const struct scan *s, const char *path)
 	return strcmp(path, POLICY_PATH) == 0 || policy_ignores(s->policy, path);
 }
 
+/*
+ * A blob by its id; work-tree bytes by a hash of their content (a freed
+ * buffer's address can come back holding other bytes).
+ */
 static char *scan_cache_key(const struct gitwalk_file *f)
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	if (f->data)
-		return g_strdup_printf("data:%p:%s", (void *)f->data, f->path);
+	if (f->data) {
+		g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, f->data);
+
+		return g_strdup_printf("data:%s:%s", sum, f->path);
+	}
 	git_oid_tostr(hex, sizeof(hex), &f->id);
 	return g_strdup_printf("%s:%s", hex, f->path);
 }
@@ -324,13 +331,40 @@ struct scan_side {
 	GPtrArray *resources;  /* struct resource *, borrowed from the cache or from owned */
 	GPtrArray *owned;      /* struct resource *: joined copies, when needed */
 	GPtrArray *failures;   /* struct finding *: files that could not be analysed */
+	/* Files that could not be checked, graded into failures by
+	 * scan_side_grade() once the other side is known. */
+	GPtrArray *errors;     /* struct scan_failure * */
+	GHashTable *read;      /* units read whole: a file's path, "tf:DIR" for a module */
 };
+
+struct scan_failure {
+	char *file;
+	GError *error;
+};
+
+static void scan_failure_free(struct scan_failure *f)
+{
+	g_free(f->file);
+	g_clear_error(&f->error);
+	g_free(f);
+}
+
+static void scan_side_fail(struct scan_side *side, const char *file, const GError *error)
+{
+	struct scan_failure *f = g_new0(struct scan_failure, 1);
+
+	f->file = g_strdup(file);
+	f->error = g_error_copy(error);
+	g_ptr_array_add(side->errors, f);
+}
 
 static void scan_side_clear(struct scan_side *side)
 {
 	g_clear_pointer(&side->resources, g_ptr_array_unref);
 	g_clear_pointer(&side->owned, g_ptr_array_unref);
 	g_clear_pointer(&side->failures, g_ptr_array_unref);
+	g_clear_pointer(&side->errors, g_ptr_array_unref);
+	g_clear_pointer(&side->read, g_hash_table_unref);
 }
 
 static void scan_side_init(struct scan_side *side)
@@ -338,6 +372,8 @@ static void scan_side_init(struct scan_side *side)
 	side->resources = g_ptr_array_new();
 	side->owned = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	side->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	side->errors = g_ptr_array_new_with_free_func((GDestroyNotify)scan_failure_free);
+	side->read = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* Joins standalone rules to their groups, on copies, if there are any. */
@@ -362,6 +398,13 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 {
 	const struct scan_cached *c;
 
+	if (f->special == GITWALK_UNREADABLE) {
+		g_autoptr(GError) unreadable = g_error_new(DW_ERROR, DW_ERROR_FAILED, "%s: %s", f->path,
+		                                           f->unreadable);
+
+		scan_side_fail(side, f->path, unreadable);
+		return true;
+	}
 	if (f->special != GITWALK_REGULAR) {
 		g_ptr_array_add(side->failures, rulepack_not_followed(s->pack, f->path,
 		                                                      f->special == GITWALK_SYMLINK));
@@ -370,9 +413,10 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 	if (!scan_extract(&c, s, f, error))
 		return false;
 	if (c->error) {
-		g_ptr_array_add(side->failures, rulepack_parse_failure(s->pack, c->error, f->path));
+		scan_side_fail(side, f->path, c->error);
 		return true;
 	}
+	g_hash_table_add(side->read, g_strdup(f->path));
 	for (guint i = 0; i < c->resources->len; i++)
 		g_ptr_array_add(side->resources, c->resources->pdata[i]);
 	return true;
@@ -412,6 +456,7 @@ static struct gitwalk_file *scan_file_copy(const struct gitwalk_file *f)
 
 	c->path = g_strdup(f->path);
 	c->special = f->special;
+	c->unreadable = g_strdup(f->unreadable);
 	c->id = f->id;
 	c->data = f->data ? g_bytes_ref(f->data) : NULL;
 	return c;
@@ -564,6 +609,14 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
 
 		if (f->special == GITWALK_REGULAR)
 			continue;
+		if (f->special == GITWALK_UNREADABLE) {
+			/* One file of a module unread: none of it can be judged. */
+			g_autoptr(GError) unreadable = g_error_new(DW_ERROR, DW_ERROR_FAILED, "%s: %s",
+			                                           f->path, f->unreadable);
+
+			scan_side_fail(side, f->path, unreadable);
+			return true;
+		}
 		g_ptr_array_add(side->failures, rulepack_not_followed(s->pack, f->path,
 		                                                      f->special == GITWALK_SYMLINK));
 		g_ptr_array_remove_index(files, j);
@@ -582,10 +635,10 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
 		g_free(key);
 	}
 	if (cached->error) {
-		g_ptr_array_add(side->failures, rulepack_parse_failure(s->pack, cached->error,
-		                                                       cached->error_file));
+		scan_side_fail(side, cached->error_file, cached->error);
 		return true;
 	}
+	g_hash_table_add(side->read, g_strconcat("tf:", dir, NULL));
 	for (guint i = 0; i < cached->resources->len; i++)
 		g_ptr_array_add(side->resources, cached->resources->pdata[i]);
 	return true;
@@ -670,21 +723,102 @@ static bool scan_has_fragment(GPtrArray *resources)
 	return false;
 }
 
+/* The unit a file is read in: itself, or for Terraform "tf:DIR" (its module). New string. */
+static char *scan_unit(const char *file)
+{
+	g_autofree char *dir = NULL;
+
+	if (!extract_tf_path(file))
+		return g_strdup(file);
+	dir = scan_tf_dir(file);
+	return g_strconcat("tf:", dir, NULL);
+}
+
+/* Was file (its unit) read whole at old? Under its own path, or under the
+ * old path a change pairs with it (a rename: in the comparison's renames,
+ * old path -> new path, or one change with two paths). */
+static bool scan_was_read(const struct scan_side *old, GHashTable *renames, GPtrArray *changes,
+                          const char *file)
+{
+	g_autofree char *unit = scan_unit(file);
+	GHashTableIter iter;
+	gpointer from, to;
+
+	if (g_hash_table_contains(old->read, unit))
+		return true;
+	if (renames)
+		g_hash_table_iter_init(&iter, renames);
+	while (renames && g_hash_table_iter_next(&iter, &from, &to)) {
+		g_autofree char *old_unit = NULL;
+
+		if (strcmp(to, file) != 0)
+			continue;
+		old_unit = scan_unit(from);
+		return g_hash_table_contains(old->read, old_unit);
+	}
+	for (guint i = 0; changes && i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		g_autofree char *old_unit = NULL;
+
+		if (!c->old_file || !c->new_file || strcmp(c->new_file->path, file) != 0 ||
+		    strcmp(c->old_file->path, file) == 0)
+			continue;
+		old_unit = scan_unit(c->old_file->path);
+		return g_hash_table_contains(old->read, old_unit);
+	}
+	return false;
+}
+
+/*
+ * Turns the files of side that could not be checked into findings, graded
+ * by what they can hide: read whole at old (the parent), it can hide a
+ * widening; never read (or no old side to ask), it cannot hide anything
+ * known before.
+ */
+static void scan_side_grade(struct scan *s, struct scan_side *side, const struct scan_side *old,
+                            GPtrArray *changes)
+{
+	for (guint i = 0; i < side->errors->len; i++) {
+		const struct scan_failure *f = side->errors->pdata[i];
+
+		g_ptr_array_add(side->failures,
+		                old ? rulepack_parse_failure_graded(s->pack, f->error, f->file,
+		                                                    scan_was_read(old, s->renames, changes,
+		                                                                  f->file))
+		                    : rulepack_parse_failure(s->pack, f->error, f->file));
+	}
+	g_ptr_array_set_size(side->errors, 0);
+}
+
 /* Old resources from a file that cannot be read now cannot be compared;
  * for a Terraform file, nothing of its module can. */
-static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures)
+static void scan_drop_file(GPtrArray *old_resources, const char *file)
+{
+	g_autofree char *dir = scan_tf_dir(file);
+	g_autofree char *module = g_strdup_printf("tf:%s:", dir);
+
+	for (guint j = old_resources->len; j-- > 0;) {
+		const struct resource *r = old_resources->pdata[j];
+
+		if (strcmp(r->file, file) == 0 ||
+		    (extract_tf_path(file) && g_str_has_prefix(r->identity, module)))
+			g_ptr_array_remove_index(old_resources, j);
+	}
+}
+
+/* The same under the old path a change pairs with file (a rename), if any. */
+static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures, GPtrArray *changes)
 {
 	for (guint i = 0; i < failures->len; i++) {
 		const struct finding *f = failures->pdata[i];
-		g_autofree char *dir = scan_tf_dir(f->file);
-		g_autofree char *module = g_strdup_printf("tf:%s:", dir);
 
-		for (guint j = old_resources->len; j-- > 0;) {
-			const struct resource *r = old_resources->pdata[j];
+		scan_drop_file(old_resources, f->file);
+		for (guint k = 0; k < changes->len; k++) {
+			const struct gitwalk_change *c = changes->pdata[k];
 
-			if (strcmp(r->file, f->file) == 0 ||
-			    (extract_tf_path(f->file) && g_str_has_prefix(r->identity, module)))
-				g_ptr_array_remove_index(old_resources, j);
+			if (c->old_file && c->new_file && strcmp(c->new_file->path, f->file) == 0 &&
+			    strcmp(c->old_file->path, f->file) != 0)
+				scan_drop_file(old_resources, c->old_file->path);
 		}
 	}
 }
@@ -850,7 +984,9 @@ static bool scan_policy_of_tree(struct scan *s, struct scan_policy *sp, GPtrArra
 		g_autofree char *flat = g_strdelimit(g_strdup(parse_error->message), "\n", ';');
 		g_autoptr(GError) one = g_error_new_literal(DW_ERROR, DW_ERROR_PARSE, flat);
 
-		sp->failure = rulepack_parse_failure(s->pack, one, POLICY_PATH);
+		/* Read at the parent and not now, it can hide a loosening. */
+		sp->failure = rulepack_parse_failure_graded(s->pack, one, POLICY_PATH,
+		                                            pc && pc->old_file && !old_error);
 	}
 	return true;
 }
@@ -1018,7 +1154,8 @@ static bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, 
 	scan_side_init(&new_side);
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
 		goto out;
-	scan_drop_failed(old_side.resources, new_side.failures);
+	scan_side_grade(s, &new_side, &old_side, changes);
+	scan_drop_failed(old_side.resources, new_side.failures, changes);
 	compare_resources_renamed(diffs, old_side.resources, new_side.resources, s->renames);
 	for (guint i = 0; i < diffs->len && !need_context; i++)
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
@@ -1197,6 +1334,7 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 		scan_side_clear(&side);
 		return false;
 	}
+	scan_side_grade(s, &side, NULL, NULL);
 	for (guint i = 0; i < side.resources->len; i++)
 		g_ptr_array_add(resources_out, resource_copy(side.resources->pdata[i]));
 	while (side.failures->len)

@@ -823,16 +823,30 @@ static unsigned classify_error_line(const char *message, const char *file)
 	return *p == ':' && line <= G_MAXUINT ? (unsigned)line : 0;
 }
 
-struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
-                                       const char *file)
+/* The rule for a file that could not be checked, by what it can hide. */
+static const char *classify_failure_rule(const GError *error, bool was_readable)
+{
+	if (was_readable)
+		return "DW-PARSE-001";
+	/* A template (Helm) is not malformed; it is not analysable as it stands. */
+	if (g_error_matches(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE))
+		return "DW-PARSE-003";
+	if (g_error_matches(error, DW_ERROR, DW_ERROR_NOT_READ))
+		return "DW-PARSE-005";
+	return "DW-PARSE-004";
+}
+
+static struct finding *classify_failure(const struct rulepack *p, const char *rule_id,
+                                        const GError *error, const char *file)
 {
 	struct finding *f = g_new0(struct finding, 1);
+	bool readable_before = strcmp(rule_id, "DW-PARSE-001") == 0;
 
-	/* A template (Helm) is not malformed; it is not analysable as it stands. */
-	f->rule = rulepack_rule(p, g_error_matches(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE)
-	                                   ? "DW-PARSE-003" : "DW-PARSE-001");
+	f->rule = rulepack_rule(p, rule_id);
 	f->severity = f->rule->severity;
-	classify_finding_id(f, f->rule->id, file, file, error->message);
+	/* A file never read is one finding whatever its error says, so that
+	 * it is reported once and an approval of it holds across edits. */
+	classify_finding_id(f, f->rule->id, file, file, readable_before ? error->message : "");
 	f->resource = g_strdup(file);
 	f->kind = g_strdup("file");
 	f->name = g_strdup(file);
@@ -840,9 +854,33 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 	f->line = classify_error_line(error->message, file);
 	f->widened = g_strdup("");
 	f->before = g_strdup("");
-	f->message = g_strdup_printf("could not be analysed: %s", error->message);
+	if (g_error_matches(error, DW_ERROR, DW_ERROR_NOT_READ) && !readable_before)
+		f->message = g_strdup_printf("not analysed: %s", error->message);
+	else if (readable_before)
+		f->message = g_strdup_printf("could not be checked (it was read before this change, so "
+		                             "a widening could hide in it): %s", error->message);
+	else
+		f->message = g_strdup_printf("could not be checked: %s", error->message);
 	f->unchecked = true;
 	return f;
+}
+
+struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
+                                       const char *file)
+{
+	const char *rule_id = classify_failure_rule(error, false);
+
+	/* With nothing to compare with, a file that does not parse is taken
+	 * to hide what it holds. */
+	if (strcmp(rule_id, "DW-PARSE-004") == 0)
+		rule_id = "DW-PARSE-001";
+	return classify_failure(p, rule_id, error, file);
+}
+
+struct finding *rulepack_parse_failure_graded(const struct rulepack *p, const GError *error,
+                                              const char *file, bool was_readable)
+{
+	return classify_failure(p, classify_failure_rule(error, was_readable), error, file);
 }
 
 struct finding *rulepack_not_followed(const struct rulepack *p, const char *file, bool symlink)

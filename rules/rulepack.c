@@ -20,6 +20,7 @@ static const char *const rulepack_required[] = {
 	"DW-POLICY-001", "DW-POLICY-002", "DW-POLICY-003", "DW-POLICY-004",
 	"DW-POLICY-005",
 	"DW-NET-020", "DW-NET-021", "DW-SET-030", "DW-SET-031", "DW-PARSE-003",
+	"DW-PARSE-004", "DW-PARSE-005",
 };
 
 static const char *const severity_names[] = {

@@ -178,9 +178,25 @@ struct classify_context {
 void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
                        const struct classify_context *ctx);
 
-/* A finding for a file that could not be analysed (DW-PARSE-001). */
+/*
+ * A finding for a file that could not be checked, with nothing to compare
+ * it with: DW-PARSE-001, or DW-PARSE-003 for a template (error
+ * DW_ERROR_UNKNOWN_VALUE), DW-PARSE-005 for a file no reader takes
+ * (DW_ERROR_NOT_READ). unchecked is set.
+ */
 struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *error,
                                        const char *file);
+/*
+ * The same for one side of a change, graded by what it can hide
+ * (DESIGN.md, "Findings"): a file (Terraform: its module) that was read at
+ * the parent and cannot be now is DW-PARSE-001 (high), whatever the
+ * error; one never readable (unreadable at the parent too, or new) is
+ * DW-PARSE-004 (medium), DW-PARSE-003 or DW-PARSE-005 as above, with an id
+ * that names only the rule and the file, so that it is one finding per
+ * file however its error changes.
+ */
+struct finding *rulepack_parse_failure_graded(const struct rulepack *p, const GError *error,
+                                              const char *file, bool was_readable);
 
 /* A finding for a config path holding a symlink or a submodule (DW-PARSE-002). */
 struct finding *rulepack_not_followed(const struct rulepack *p, const char *file, bool symlink);

@@ -75,10 +75,10 @@ case "$OUT" in
 esac
 
 printf '{"resources": [{"type": "Microsoft.Network/networkSecurityGroups",\n  "name": "x",\n  "properties": {"securityRules": [ ' > "$repo/broken.json"
-dw diff -C "$repo" --format json
-status_is "a malformed config file fails (exit 1), never passes" 1
-json_check "the malformed file is DW-PARSE-001 with file and line" \
-	"any(x['rule']=='DW-PARSE-001' and x['file']=='broken.json' for x in f) and any(e['file']=='broken.json' and e['line']>=1 and 'broken.json:' in e['message'] for e in d['errors'])"
+dw diff -C "$repo" --format json --fail-on medium
+status_is "a malformed new config file fails at medium (exit 1), never passes" 1
+json_check "the malformed new file is DW-PARSE-004 with file and line" \
+	"any(x['rule']=='DW-PARSE-004' and x['file']=='broken.json' for x in f) and any(e['file']=='broken.json' and e['line']>=1 and 'broken.json:' in e['message'] for e in d['errors'])"
 rm "$repo/broken.json"
 
 # A merge: the branch opens MySQL; --first-parent sees it on the merge.

@@ -65,10 +65,11 @@ import sys
 sys.stdout.write('{\"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"big\", \"properties\": {\"securityRules\": []}, \"pad\": \"' + 'x' * (9 << 20) + '\"}]}')
 " > "$repo/big.json"
 commit "$repo" "a blob past 8 MiB"
-dw diff -C "$repo" HEAD --format json
+# A new file never readable: medium (DW-PARSE-004), so it fails at medium.
+dw diff -C "$repo" HEAD --format json --fail-on medium
 status_is "a blob past the size limit fails the change: exit 1" 1
-json_check "a blob past the size limit is DW-PARSE-001 'larger than 8 MiB'" \
-	"any(x['rule']=='DW-PARSE-001' and x['file']=='big.json' and 'larger than 8 MiB' in x['message'] for x in f)"
+json_check "a new blob past the size limit is DW-PARSE-004 'larger than 8 MiB', could not be checked" \
+	"any(x['rule']=='DW-PARSE-004' and x['severity']=='medium' and x['unchecked'] and x['file']=='big.json' and 'larger than 8 MiB' in x['message'] for x in f)"
 
 git clone -q --depth 1 "file://$repo" "$WORK/shallow"
 dw audit -C "$WORK/shallow"

@@ -212,9 +212,10 @@ expect "a pushed .driftwatch.yml that trusts 0.0.0.0/0 is rejected" 1 "REJECTED"
 printf 'trusted_networks: [10.0.0.0/8\n' >"$W/.driftwatch.yml"
 put "$W" 1-initial && commit "$W" "Broken policy"
 push "$W" origin main
-expect "a malformed pushed policy is reported with file:line, not crashed" 1 "DW-PARSE-001" \
+# A new policy that never parsed hides nothing (no policy applies): medium.
+expect "a malformed new pushed policy is reported with file:line, not crashed" 0 "DW-PARSE-004" \
 	"\.driftwatch\.yml:[0-9]+"
-git -C "$W" reset -q --hard "$before"
+git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
 head -c 300 "$EX/3-open-9200/es-nsg.json" >"$W/es-nsg.json"
 commit "$W" "Truncated template"
 push "$W" origin main
@@ -332,16 +333,22 @@ open(sys.argv[1], "w").write("\n".join(lines) + "\nxpack.security.enabled: false
 PY
 python3 -c "import sys; sys.stdout.write('{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"pad\": \"' + 'x' * (9 << 20) + '\"}')" >"$W/huge.json"
 commit "$W" "Hostile files"
+# New files never readable are medium (DW-PARSE-004): a gate that fails
+# at medium rejects them.
+git --git-dir="$S" config driftwatch.failOn medium
 push "$W" origin main
+git --git-dir="$S" config --unset driftwatch.failOn
 expect "a hostile push (billion laughs, 9 MiB) is rejected, each file named" 1 \
 	"laughs/elasticsearch.yml:[0-9]+: .*alias" "huge.json.*larger than 8 MiB"
 git -C "$W" reset -q --hard "$before"
 python3 -c "import json; print(json.dumps({'resources': [], 'notes': 'x' * 2000}))" >"$W/notes.json"
 commit "$W" "A 2 KB template with nothing in it"
 git --git-dir="$S" config driftwatch.maxFileSize 1KiB
+git --git-dir="$S" config driftwatch.failOn medium
 push "$W" origin main
-expect "driftwatch.maxFileSize lowers the file limit, naming the file" 1 \
-	"notes.json: file is larger than 1 KiB"
+git --git-dir="$S" config --unset driftwatch.failOn
+expect "driftwatch.maxFileSize lowers the file limit, naming the file (a new file: medium)" 1 \
+	"notes.json: file is larger than 1 KiB" "DW-PARSE-004"
 git --git-dir="$S" config driftwatch.maxFileSize lots
 push "$W" origin main
 expect "a bad driftwatch.maxFileSize rejects, naming it" 1 "could not be checked" \

@@ -172,8 +172,8 @@ json_check "a new NodePort Service is DW-SET-030 (high) naming its ports" \
 # --- malformed, Helm ----------------------------------------------------
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports:\n    - port: http\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "a Service with a port name for its port"
-dw diff -C "$repo" HEAD --format json
-status_is "malformed manifest: exit 1" 1
+dw diff -C "$repo" HEAD --format json --fail-on medium
+status_is "malformed new manifest: exit 1 at medium" 1
 json_check "a malformed port is DW-PARSE-001 at deploy/bad.yaml:6" \
 	"any(x['file']=='deploy/bad.yaml' and x['line']==6 and 'expected a port' in x['message'] for x in d['errors'])"
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad\n' > "$repo/deploy/bad.yaml"

@@ -224,7 +224,8 @@ sg 10.0.0.0/8 22 > "$WORK/inline-old.yaml"
 dw diff --files "$WORK/inline-old.yaml" "$WORK/inline.yaml" --format json
 json_check "inline comment: honoured with --files too" "len(f)==1 and f[0]['suppressed']"
 
-# Malformed policies: DW-PARSE-001, and the comparison goes on with no policy.
+# Malformed policies: could not be checked (a new one: DW-PARSE-004), and
+# the comparison goes on with no policy.
 repo=$(policy_repo malformed "")
 cat > "$repo/.driftwatch.yml" <<'YAML'
 trusted_networks:
@@ -236,22 +237,24 @@ sg 0.0.0.0/0 22 > "$repo/sg.yaml"
 commit "$repo" "typos"
 dw diff -C "$repo" HEAD --format json
 status_is "malformed policy: exit 1" 1
-json_check "malformed policy: DW-PARSE-001 at .driftwatch.yml with every problem" \
-	"any(x['rule']=='DW-PARSE-001' and x['file']=='.driftwatch.yml' and x['line']==2 and ':3: fail_on' in x['message'] and ':4: unknown key \"ignore_path\"' in x['message'] for x in f)"
+json_check "malformed new policy: DW-PARSE-004 at .driftwatch.yml with every problem" \
+	"any(x['rule']=='DW-PARSE-004' and x['file']=='.driftwatch.yml' and x['line']==2 and ':3: fail_on' in x['message'] and ':4: unknown key \"ignore_path\"' in x['message'] for x in f)"
 json_check "malformed policy: analysed with no policy" "any(x['rule']=='DW-NET-003' for x in f)"
 printf 'approvals:\n  - finding: 0123456789ab\n    reason: x\n    approved_by: y\n' > "$repo/.driftwatch.yml"
 dw diff -C "$repo" --format json
-json_check "approval without expires: DW-PARSE-001" \
-	"any(x['rule']=='DW-PARSE-001' and 'missing \"expires\"' in x['message'] for x in f)"
+json_check "approval without expires: DW-PARSE-004 (malformed at HEAD too)" \
+	"any(x['rule']=='DW-PARSE-004' and 'missing \"expires\"' in x['message'] for x in f)"
 printf '{ not yaml' > "$repo/.driftwatch.yml"
 dw diff -C "$repo" --format json
-json_check "policy that is no YAML: DW-PARSE-001" \
-	"any(x['rule']=='DW-PARSE-001' and x['file']=='.driftwatch.yml' for x in f)"
+json_check "policy that is no YAML: DW-PARSE-004" \
+	"any(x['rule']=='DW-PARSE-004' and x['file']=='.driftwatch.yml' for x in f)"
 
 # --files: no policy, even named .driftwatch.yml.
 sg 10.0.0.0/8 22 > "$WORK/old.yaml"
 sg 0.0.0.0/0 22 > "$WORK/new.yaml"
-(cd "$repo" && dw diff --files "$WORK/old.yaml" "$WORK/new.yaml" -q)
+cd "$repo"
+dw diff --files "$WORK/old.yaml" "$WORK/new.yaml" -q
+cd - >/dev/null
 status_is "--files: no policy applies" 1
 
 

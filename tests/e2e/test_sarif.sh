@@ -136,17 +136,17 @@ printf '{"resources": [{"type": "Microsoft.Network/networkSecurityGroups",\n  "n
 dw diff -C "$hostile" --format sarif
 status_is "hostile names: exit 1" 1
 valid "hostile names: valid SARIF"
-sarif_check "an unparsable file is an error result with its line" \
-	"[(x['level'], loc(x)['region']['startLine']>=1) for x in by_id['DW-PARSE-001']]==[('error', True)]"
+sarif_check "a new unparsable file is a warning result (medium) with its line" \
+	"[(x['level'], loc(x)['region']['startLine']>=1, x['properties']['unchecked']) for x in by_id['DW-PARSE-004']]==[('warning', True, True)]"
 sarif_check "its path is a percent-encoded relative URI" \
-	"loc(by_id['DW-PARSE-001'][0])['artifactLocation']['uri']=='in%7Cfra%3Ax%20y.json'"
+	"loc(by_id['DW-PARSE-004'][0])['artifactLocation']['uri']=='in%7Cfra%3Ax%20y.json'"
 sarif_check "and a tool execution notification" \
-	"[n['level'] for n in run['invocations'][0]['toolExecutionNotifications']]==['error'] and run['invocations'][0]['executionSuccessful']"
+	"[n['level'] for n in run['invocations'][0]['toolExecutionNotifications']]==['warning'] and run['invocations'][0]['executionSuccessful']"
 
 dw diff -C "$hostile" --format markdown
 status_is "markdown: exit 1" 1
 case "$OUT" in
-"### driftwatch: 1 critical, 1 high"*) ok "markdown: a heading with the counts per severity" ;;
+"### driftwatch: 1 critical, 1 medium (1 could not be checked)"*) ok "markdown: a heading with the counts per severity" ;;
 *) not_ok "markdown: a heading with the counts per severity" "$OUT" ;;
 esac
 case "$OUT" in
@@ -160,14 +160,14 @@ case "$OUT" in
 *) not_ok "markdown: a resource with a backtick gets a longer code fence" "$OUT" ;;
 esac
 case "$OUT" in
-*'could not be analysed: in\|fra:x y.json:3:'*) ok "markdown: a | in a message is escaped" ;;
+*'could not be checked: in\|fra:x y.json:3:'*) ok "markdown: a | in a message is escaped" ;;
 *) not_ok "markdown: a | in a message is escaped" "$OUT" ;;
 esac
 if command -v cmark-gfm >/dev/null; then
 	html=$(printf '%s\n' "$OUT" | cmark-gfm -e table)
 	case "$html" in
 	*"<img"*) not_ok "markdown: rendered, a name adds no HTML" "$html" ;;
-	*"<code>aws-sg:App|SG&lt;img src=x&gt;@team\`x</code>"*"<td>could not be analysed: in|fra:x y.json:3:"*)
+	*"<code>aws-sg:App|SG&lt;img src=x&gt;@team\`x</code>"*"<td>could not be checked: in|fra:x y.json:3:"*)
 		ok "markdown: rendered by cmark-gfm, cells hold the names as written" ;;
 	*) not_ok "markdown: rendered by cmark-gfm, cells hold the names as written" "$html" ;;
 	esac

@@ -146,8 +146,8 @@ json_check "redis malformed: DW-PARSE-001 at redis/redis.conf:2 (the tokenizer's
 printf 'protected-mode maybe\n' > "$repo/redis/redis.conf"
 commit "$repo" "redis: bad value"
 dw diff -C "$repo" HEAD --format json
-json_check "redis bad value: DW-PARSE-001 at redis/redis.conf:1" \
-	"any(x['rule']=='DW-PARSE-001' and x['line']==1 and \"'yes' or 'no'\" in x['message'] for x in f)"
+json_check "redis bad value, malformed before too: DW-PARSE-004 at redis/redis.conf:1" \
+	"any(x['rule']=='DW-PARSE-004' and x['line']==1 and \"'yes' or 'no'\" in x['message'] for x in f)"
 
 # ---- sshd ----------------------------------------------------------------
 write ssh/sshd_config <<'EOF'

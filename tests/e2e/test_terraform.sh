@@ -198,8 +198,8 @@ json_check "malformed .tf: DW-PARSE-001 at broken.tf with a line, nothing else" 
 	"[(x['rule'],x['file']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf')] and f[0]['line'] > 0"
 printf 'resource "aws_security_group_rule" "x" {\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n  protocol = "tcp"\n  cidr_blocks = ["300.0.0.0/8"]\n}\n' > "$repo/infra/net/broken.tf"
 diffc "$repo" "a bad CIDR"
-json_check "bad CIDR: DW-PARSE-001 at broken.tf:6" \
-	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf',6)]"
+json_check "bad CIDR, the module unreadable before too: DW-PARSE-004 at broken.tf:6" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-004','infra/net/broken.tf',6)]"
 git -C "$repo" rm -q infra/net/broken.tf
 commit "$repo" "fixed"
 
