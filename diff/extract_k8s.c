@@ -26,10 +26,12 @@
  *   so the rule is an unknown, never a guess. Settings: whether it
  *   isolates ingress ("ingress-isolation") and what it selects
  *   ("selects"), so removing it or narrowing its selector is reported.
- * - Ingress: each backend Service port becomes reachable from the
- *   ingress controller, which is modelled as all addresses (the reason an
- *   Ingress exists); a named backend port is looked up in the Services of
- *   the same file, else an unknown.
+ * - Ingress: the ingress controller's listener is what the Internet
+ *   reaches: tcp/80 from all addresses (the reason an Ingress exists), and
+ *   tcp/443 too when spec.tls is set, each routed to a backend Service
+ *   port (the rule's target, extract.h), so that a data store behind an
+ *   Ingress is still judged a data store. A named backend port is looked
+ *   up in the Services of the same file, else an unknown.
  * - Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet,
  *   ReplicationController, Job, CronJob: a hostPort is reachable from
  *   k8s:node-network (or loopback when hostIP is); hostNetwork puts every
@@ -47,6 +49,9 @@
 #define K8S_ATOM_INTERNAL_LB "k8s:internal-lb"
 #define K8S_NODE_PORT_LO 30000u
 #define K8S_NODE_PORT_HI 32767u
+/* The ingress controller's listeners: HTTP, and HTTPS when TLS is set. */
+#define K8S_INGRESS_HTTP 80u
+#define K8S_INGRESS_HTTPS 443u
 
 struct k8s_ctx {
 	const struct doc *d;
@@ -63,6 +68,7 @@ struct k8s_obj {
 	const char *ns;
 	const char *name;
 	unsigned line;
+	bool legacy;        /* apiVersion v1beta1 or v1beta2: no metadata, no spec */
 };
 
 static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *what)
@@ -238,22 +244,44 @@ enum k8s_svc_type { K8S_CLUSTER_IP, K8S_NODE_PORT, K8S_LOAD_BALANCER, K8S_EXTERN
 
 static const char *const k8s_svc_types[] = { "ClusterIP", "NodePort", "LoadBalancer", "ExternalName" };
 
-/* Cloud annotations that keep a LoadBalancer inside the private network. */
+/*
+ * Cloud annotations that keep a LoadBalancer inside the private network,
+ * with the values each cloud's controller reads as "internal":
+ * - AWS (legacy in-tree provider): aws-load-balancer-internal, any value
+ *   but "false" (old manuals wrote "0.0.0.0/0"); AWS Load Balancer
+ *   Controller: aws-load-balancer-scheme "internal".
+ * - Azure: azure-load-balancer-internal "true".
+ * - GKE: networking.gke.io/load-balancer-type "Internal", and its legacy
+ *   spelling cloud.google.com/load-balancer-type.
+ * - OpenStack: openstack-internal-load-balancer "true"; OCI:
+ *   oci-load-balancer-internal "true".
+ * Any other value is read as public: a mistaken "internal" would hide
+ * an Internet-facing load balancer.
+ */
+static const struct {
+	const char *key;
+	const char *value; /* the value that makes it internal; NULL: any but "false" */
+} k8s_lb_internal_keys[] = {
+	{ "service.beta.kubernetes.io/aws-load-balancer-internal", NULL },
+	{ "service.beta.kubernetes.io/aws-load-balancer-scheme", "internal" },
+	{ "service.beta.kubernetes.io/azure-load-balancer-internal", "true" },
+	{ "networking.gke.io/load-balancer-type", "Internal" },
+	{ "cloud.google.com/load-balancer-type", "Internal" },
+	{ "service.beta.kubernetes.io/openstack-internal-load-balancer", "true" },
+	{ "service.beta.kubernetes.io/oci-load-balancer-internal", "true" },
+};
+
 static bool k8s_lb_internal(const struct doc_node *obj)
 {
-	static const char *const keys[] = {
-		"service.beta.kubernetes.io/aws-load-balancer-internal",
-		"service.beta.kubernetes.io/azure-load-balancer-internal",
-		"networking.gke.io/load-balancer-type",
-		"cloud.google.com/load-balancer-type",
-		"service.beta.kubernetes.io/aws-load-balancer-scheme",
-	};
 	const struct doc_node *ann = doc_map_get(doc_map_get(obj, "metadata"), "annotations");
 
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-		const char *v = doc_scalar(doc_map_get(ann, keys[i]));
+	for (size_t i = 0; i < G_N_ELEMENTS(k8s_lb_internal_keys); i++) {
+		const char *v = doc_scalar(doc_map_get(ann, k8s_lb_internal_keys[i].key));
+		const char *want = k8s_lb_internal_keys[i].value;
 
-		if (v != NULL && (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "internal") == 0))
+		if (v == NULL || v[0] == '\0')
+			continue;
+		if (want == NULL ? g_ascii_strcasecmp(v, "false") != 0 : g_ascii_strcasecmp(v, want) == 0)
 			return true;
 	}
 	return false;
@@ -305,11 +333,13 @@ struct k8s_svc_sources {
 	srcset *cluster, *nodes, *lb, *external; /* NULL when the type has none */
 };
 
+/* One port of a Service (a map of spec.ports; the object itself in
+ * v1beta1/v1beta2, where target_key is "containerPort"). */
 static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc_node *p,
-                         const struct k8s_svc_sources *s)
+                         const char *target_key, const struct k8s_svc_sources *s)
 {
 	const struct doc_node *np = doc_map_get(p, "nodePort");
-	const struct doc_node *tp = doc_map_get(p, "targetPort");
+	const struct doc_node *tp = doc_map_get(p, target_key);
 	const char *name = doc_scalar(doc_map_get(p, "name"));
 	unsigned port, proto, node_lo = K8S_NODE_PORT_LO, node_hi = K8S_NODE_PORT_HI, target;
 	bool ok;
@@ -324,7 +354,8 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 	}
 	ok = k8s_port(c, doc_map_get(p, "port"), "a port", &port);
 	ok = k8s_protocol(c, doc_map_get(p, "protocol"), &proto) && ok;
-	if (np != NULL && np->kind != DOC_NULL) {
+	/* nodePort 0 (or absent) lets the cluster choose one in its range. */
+	if (np != NULL && np->kind != DOC_NULL && g_strcmp0(doc_scalar(np), "0") != 0) {
 		ok = k8s_port(c, np, "a nodePort", &node_lo) && ok;
 		node_hi = node_lo;
 	}
@@ -345,23 +376,67 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 		k8s_add_to(c, r, name, p->line, proto, port, port, s->external, target);
 }
 
-static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
+/*
+ * Legacy Service fields, read as the API read them before v1:
+ * createExternalLoadBalancer: true (v1beta1..v1beta3) asked for what v1
+ * calls type LoadBalancer; publicIPs (v1beta1..v1beta3) and
+ * deprecatedPublicIPs (early v1) became externalIPs; portalIP is the
+ * clusterIP and exposes nothing more. v1beta1/v1beta2 had no spec: port,
+ * containerPort and protocol sat on the object itself.
+ */
+static bool k8s_svc_legacy_lb(const struct doc_node *spec)
 {
-	const struct doc_node *spec = doc_map_get(o->node, "spec");
-	const struct doc_node *ports = k8s_list(c, doc_map_get(spec, "ports"), "ports");
-	const struct doc_node *ext = k8s_list(c, doc_map_get(spec, "externalIPs"), "externalIPs");
+	return doc_map_get(spec, "type") == NULL && k8s_is_true(doc_map_get(spec, "createExternalLoadBalancer"));
+}
+
+static bool k8s_svc_has_external(struct k8s_ctx *c, const struct doc_node *spec)
+{
+	static const char *const keys[] = { "externalIPs", "publicIPs", "deprecatedPublicIPs" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const struct doc_node *ext = k8s_list(c, doc_map_get(spec, keys[i]), keys[i]);
+
+		if (ext != NULL && ext->n > 0)
+			return true;
+	}
+	return false;
+}
+
+static void k8s_svc_type_setting(struct resource *r, const struct k8s_obj *o, const struct doc_node *spec,
+                                 enum k8s_svc_type type)
+{
 	const struct doc_node *type_node = doc_map_get(spec, "type");
-	struct resource *r = k8s_resource(c, o, "Kubernetes Service");
-	struct k8s_svc_sources s = { 0 };
-	enum k8s_svc_type type;
+	const struct doc_node *legacy = doc_map_get(spec, "createExternalLoadBalancer");
 	g_autofree char *raw = NULL;
 
-	if (!k8s_svc_type(c, spec, &type))
+	if (type_node == NULL && legacy != NULL && type == K8S_LOAD_BALANCER) {
+		resource_add_setting(r, "service-type", k8s_svc_types[type], "createExternalLoadBalancer: true",
+		                     legacy->line);
 		return;
+	}
 	raw = g_strdup_printf("type: %s", k8s_svc_types[type]);
 	resource_add_setting(r, "service-type", k8s_svc_types[type], raw,
 	                     type_node != NULL ? type_node->line : o->line);
-	if (type == K8S_EXTERNAL_NAME || ports == NULL)
+}
+
+static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
+{
+	const struct doc_node *spec = doc_map_get(o->node, "spec");
+	bool flat = spec == NULL && o->legacy;
+	const struct doc_node *ports;
+	struct resource *r = k8s_resource(c, o, "Kubernetes Service");
+	struct k8s_svc_sources s = { 0 };
+	enum k8s_svc_type type;
+
+	if (flat)
+		spec = o->node;
+	ports = flat ? NULL : k8s_list(c, doc_map_get(spec, "ports"), "ports");
+	if (!k8s_svc_type(c, spec, &type))
+		return;
+	if (k8s_svc_legacy_lb(spec))
+		type = K8S_LOAD_BALANCER;
+	k8s_svc_type_setting(r, o, spec, type);
+	if (type == K8S_EXTERNAL_NAME || (ports == NULL && !(flat && doc_map_get(spec, "port") != NULL)))
 		return;
 	s.cluster = srcset_new();
 	srcset_add_atom(s.cluster, K8S_ATOM_CLUSTER);
@@ -371,12 +446,14 @@ static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
 	}
 	if (type == K8S_LOAD_BALANCER)
 		s.lb = k8s_lb_sources(c, o->node, spec);
-	if (ext != NULL && ext->n > 0) {
+	if (k8s_svc_has_external(c, spec)) {
 		s.external = srcset_new();
 		srcset_add_all_addresses(s.external);
 	}
-	for (size_t i = 0; i < ports->n; i++)
-		k8s_svc_port(c, r, ports->items[i], &s);
+	if (flat)
+		k8s_svc_port(c, r, spec, "containerPort", &s);
+	for (size_t i = 0; ports != NULL && i < ports->n; i++)
+		k8s_svc_port(c, r, ports->items[i], "targetPort", &s);
 	srcset_free(s.cluster);
 	srcset_free(s.nodes);
 	srcset_free(s.lb);
@@ -540,12 +617,19 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 		k8s_np_port(c, o, r, ports->items[i], src);
 }
 
-/* Does the policy isolate ingress? policyTypes, else always (the API default). */
+/*
+ * Does the policy isolate ingress? policyTypes, else always. An empty
+ * list is defaulted as an omitted one: the API server's defaulting
+ * (pkg/apis/networking/v1/defaults.go, SetDefaults_NetworkPolicy) sets
+ * [Ingress] (plus Egress when there are egress rules) whenever
+ * len(policyTypes) == 0, as the NetworkPolicySpec reference says for a
+ * field "not specified".
+ */
 static bool k8s_np_isolates(struct k8s_ctx *c, const struct doc_node *spec, unsigned *line)
 {
 	const struct doc_node *types = k8s_list(c, doc_map_get(spec, "policyTypes"), "policyTypes");
 
-	if (types == NULL)
+	if (types == NULL || types->n == 0)
 		return true;
 	*line = types->line;
 	for (size_t i = 0; i < types->n; i++) {
@@ -610,9 +694,10 @@ static unsigned k8s_service_port_named(struct k8s_ctx *c, const char *ns, const 
 	return 0;
 }
 
-/* One backend (networking.k8s.io/v1 service.{name,port}, or v1beta1 serviceName/servicePort). */
+/* One backend (networking.k8s.io/v1 service.{name,port}, or v1beta1
+ * serviceName/servicePort), reached through the controller's listeners. */
 static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, struct resource *r,
-                                const struct doc_node *b, const srcset *src)
+                                const struct doc_node *b, const srcset *src, bool tls)
 {
 	const struct doc_node *svc = doc_map_get(b, "service");
 	const char *name = doc_scalar(svc != NULL ? doc_map_get(svc, "name") : doc_map_get(b, "serviceName"));
@@ -650,7 +735,9 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 			                "Ingress backend has no port number or name");
 		return;
 	}
-	k8s_add(c, r, name, b->line, EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, p, p, src);
+	k8s_add_to(c, r, name, b->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTP, K8S_INGRESS_HTTP, src, p);
+	if (tls)
+		k8s_add_to(c, r, name, b->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTPS, K8S_INGRESS_HTTPS, src, p);
 }
 
 static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
@@ -658,6 +745,8 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 	const struct doc_node *spec = doc_map_get(o->node, "spec");
 	const struct doc_node *rules = k8s_list(c, doc_map_get(spec, "rules"), "rules");
 	const struct doc_node *def = doc_map_get(spec, "defaultBackend");
+	const struct doc_node *tls_list = k8s_list(c, doc_map_get(spec, "tls"), "tls");
+	bool tls = tls_list != NULL && tls_list->n > 0;
 	struct resource *r = k8s_resource(c, o, "Kubernetes Ingress");
 	g_autoptr(srcset) src = srcset_new();
 
@@ -665,7 +754,7 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 	if (def == NULL)
 		def = doc_map_get(spec, "backend");
 	if (def != NULL)
-		k8s_ingress_backend(c, o, r, def, src);
+		k8s_ingress_backend(c, o, r, def, src, tls);
 	for (size_t i = 0; rules != NULL && i < rules->n; i++) {
 		const struct doc_node *paths = k8s_list(c, doc_map_get(doc_map_get(rules->items[i], "http"), "paths"),
 		                                        "paths");
@@ -677,7 +766,7 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 				dw_problems_add(&c->problems, paths->items[j]->line,
 				                "Ingress path has no backend");
 			else
-				k8s_ingress_backend(c, o, r, b, src);
+				k8s_ingress_backend(c, o, r, b, src, tls);
 		}
 	}
 }
@@ -791,6 +880,11 @@ static bool k8s_is_ours(const char *kind)
 	       strcmp(kind, "Ingress") == 0 || k8s_is_workload(kind);
 }
 
+static bool k8s_api_legacy(const char *api)
+{
+	return api != NULL && (strcmp(api, "v1beta1") == 0 || strcmp(api, "v1beta2") == 0);
+}
+
 /* Reads kind, namespace and name; false for a document that is not an object of ours. */
 static bool k8s_obj_read(struct k8s_ctx *c, const struct doc_node *n, struct k8s_obj *o)
 {
@@ -802,7 +896,13 @@ static bool k8s_obj_read(struct k8s_ctx *c, const struct doc_node *n, struct k8s
 	o->kind = doc_scalar(doc_map_get(n, "kind"));
 	if (o->kind == NULL || doc_scalar(doc_map_get(n, "apiVersion")) == NULL || !k8s_is_ours(o->kind))
 		return false;
+	o->legacy = k8s_api_legacy(doc_scalar(doc_map_get(n, "apiVersion")));
 	o->name = doc_scalar(doc_map_get(meta, "name"));
+	/* v1beta1/v1beta2 named an object by "id", its namespace beside it. */
+	if (o->legacy && meta == NULL) {
+		o->name = doc_scalar(doc_map_get(n, "id"));
+		ns = doc_map_get(n, "namespace");
+	}
 	o->ns = doc_scalar(ns) != NULL && doc_scalar(ns)[0] != '\0' ? doc_scalar(ns) : "default";
 	if (o->name == NULL || o->name[0] == '\0') {
 		dw_problems_add(&c->problems, n->line, "%s has no metadata.name", o->kind);

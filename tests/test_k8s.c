@@ -154,12 +154,18 @@ static void test_k8s__network_policy_empty_rules(void **state)
 		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: all}\n"
 		"spec:\n  podSelector: {}\n  ingress: [{}]\n"
 		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: egress}\n"
-		"spec:\n  podSelector: {}\n  policyTypes: [Egress]\n  ingress: [{}]\n");
+		"spec:\n  podSelector: {}\n  policyTypes: [Egress]\n  ingress: [{}]\n"
+		"---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: empty-types}\n"
+		"spec:\n  podSelector: {matchLabels: {app: db}}\n  policyTypes: []\n"
+		"  ingress: [{from: [{podSelector: {matchLabels: {app: api}}}]}]\n");
 
 	assert_exposure(rs, "k8s:NetworkPolicy/default/deny", "nothing");
 	assert_exposure(rs, "k8s:NetworkPolicy/default/all", "any from 0.0.0.0/0, ::/0, k8s:cluster");
 	assert_exposure(rs, "k8s:NetworkPolicy/default/egress", "nothing");
 	assert_setting(rs, "k8s:NetworkPolicy/default/egress", "ingress-isolation", "off");
+	/* policyTypes: [] is defaulted as an omitted field: it isolates ingress. */
+	assert_setting(rs, "k8s:NetworkPolicy/default/empty-types", "ingress-isolation", "on");
+	assert_exposure(rs, "k8s:NetworkPolicy/default/empty-types", "any from k8s-pod:default/app%3Dapi");
 }
 
 static void test_k8s__named_port_is_unknown(void **state)
@@ -188,9 +194,124 @@ static void test_k8s__ingress_resolves_named_service_port(void **state)
 		"---\napiVersion: v1\nkind: Service\nmetadata: {name: es}\nspec:\n"
 		"  ports: [{name: rest, port: 9200}]\n");
 	const struct resource *r = k8s_find(rs, "k8s:Ingress/default/i");
+	const struct resource_rule *rule;
 
-	assert_exposure(rs, "k8s:Ingress/default/i", "tcp/9200 from 0.0.0.0/0, ::/0");
+	/* The controller's HTTP listener is reached, routed on to es:9200. */
+	assert_exposure(rs, "k8s:Ingress/default/i", "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_int_equal(r->rules->len, 1);
+	rule = r->rules->pdata[0];
+	assert_int_equal(rule->target_lo, 9200);
+	assert_int_equal(rule->target_hi, 9200);
 	assert_int_equal(r->unknowns->len, 1);
+}
+
+/* A docs site and a Kibana behind one controller, with TLS (v1), and a
+ * v1beta1 Ingress without: the controller's 80 (and 443 with TLS) is what
+ * the Internet reaches, each routed to its backend's port. */
+static void test_k8s__ingress_is_the_controller_listener(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("ing.yaml",
+		"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: web, namespace: ops}\nspec:\n"
+		"  ingressClassName: nginx\n  tls:\n    - hosts: [docs.example.org, kibana.example.org]\n"
+		"      secretName: web-tls\n  rules:\n"
+		"    - host: docs.example.org\n      http:\n        paths:\n"
+		"          - {path: /, pathType: Prefix, backend: {service: {name: docs, port: {number: 4000}}}}\n"
+		"    - host: kibana.example.org\n      http:\n        paths:\n"
+		"          - {path: /, pathType: Prefix, backend: {service: {name: kibana, port: {number: 5601}}}}\n"
+		"---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: old}\nspec:\n"
+		"  backend: {serviceName: app, servicePort: 80}\n");
+	const struct resource *web = k8s_find(rs, "k8s:Ingress/ops/web");
+	unsigned targets = 0;
+
+	assert_exposure(rs, "k8s:Ingress/ops/web", "tcp/80,443 from 0.0.0.0/0, ::/0");
+	assert_int_equal(web->rules->len, 4);
+	for (guint i = 0; i < web->rules->len; i++) {
+		const struct resource_rule *rule = web->rules->pdata[i];
+
+		targets += rule->target_lo == 4000 || rule->target_lo == 5601;
+	}
+	assert_int_equal(targets, 4);
+	/* Port 80 to port 80: no target to record. */
+	assert_exposure(rs, "k8s:Ingress/default/old", "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_int_equal(((const struct resource_rule *)k8s_find(rs, "k8s:Ingress/default/old")->rules->pdata[0])
+	                         ->target_lo, 0);
+}
+
+static void test_k8s__node_port_zero_lets_the_cluster_choose(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("svc.yaml",
+		"apiVersion: v1\nkind: Service\nmetadata: {name: etcd}\nspec:\n  type: NodePort\n"
+		"  ports:\n    - {name: client, port: 2379, targetPort: 2379, nodePort: 0}\n"
+		"    - {name: peer, port: 2380, nodePort: 31380}\n");
+
+	assert_exposure(rs, "k8s:Service/default/etcd",
+	                "tcp/2379-2380 from k8s:cluster; tcp/30000-32767 from k8s:node-network");
+	assert_fails("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n"
+	             "  ports: [{port: 80, nodePort: -1}]\n", DW_ERROR_PARSE, "expected a nodePort", NULL);
+}
+
+/* Each cloud's own spelling of "internal"; other values stay public. */
+static void test_k8s__internal_load_balancer_annotations(void **state)
+{
+	static const char *const internal[] = {
+		"service.beta.kubernetes.io/aws-load-balancer-internal: \"true\"",
+		"service.beta.kubernetes.io/aws-load-balancer-internal: 0.0.0.0/0",
+		"service.beta.kubernetes.io/aws-load-balancer-scheme: internal",
+		"service.beta.kubernetes.io/azure-load-balancer-internal: \"true\"",
+		"networking.gke.io/load-balancer-type: Internal",
+		"cloud.google.com/load-balancer-type: \"Internal\"",
+	};
+	static const char *const public[] = {
+		"service.beta.kubernetes.io/aws-load-balancer-internal: \"false\"",
+		"service.beta.kubernetes.io/aws-load-balancer-scheme: internet-facing",
+		"service.beta.kubernetes.io/azure-load-balancer-internal: \"false\"",
+		"networking.gke.io/load-balancer-type: External",
+		"service.beta.kubernetes.io/azure-load-balancer-internal-subnet: apps",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(internal) + G_N_ELEMENTS(public); i++) {
+		bool in = i < G_N_ELEMENTS(internal);
+		g_autofree char *text = g_strdup_printf(
+			"apiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  annotations:\n    %s\n"
+			"spec:\n  type: LoadBalancer\n  ports: [{port: 8443, nodePort: 31443}]\n",
+			in ? internal[i] : public[i - G_N_ELEMENTS(internal)]);
+		g_autoptr(GPtrArray) rs = k8s_ok("svc.yaml", text);
+
+		assert_exposure(rs, "k8s:Service/default/api",
+		                in ? "tcp/8443 from k8s:cluster, k8s:internal-lb; tcp/31443 from k8s:node-network"
+		                   : "tcp/8443 from 0.0.0.0/0, ::/0, k8s:cluster; tcp/31443 from k8s:node-network");
+	}
+}
+
+/* Services written for the APIs before v1 (v1beta1 had no metadata and no
+ * spec; v1beta3 had createExternalLoadBalancer and publicIPs), read as the
+ * API read them. */
+static void test_k8s__legacy_service_fields(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("legacy.json",
+		"{\"kind\": \"List\", \"apiVersion\": \"v1\", \"items\": [\n"
+		" {\"id\": \"frontend\", \"kind\": \"Service\", \"apiVersion\": \"v1beta1\", \"port\": 80,\n"
+		"  \"containerPort\": 8080, \"selector\": {\"name\": \"frontend\"}, \"createExternalLoadBalancer\": true},\n"
+		" {\"id\": \"redis\", \"namespace\": \"data\", \"kind\": \"Service\", \"apiVersion\": \"v1beta1\",\n"
+		"  \"port\": 6379, \"portalIP\": \"10.0.0.11\", \"publicIPs\": [\"203.0.113.7\"]},\n"
+		" {\"kind\": \"Service\", \"apiVersion\": \"v1beta3\", \"metadata\": {\"name\": \"api\"},\n"
+		"  \"spec\": {\"createExternalLoadBalancer\": true, \"portalIP\": \"10.0.0.12\",\n"
+		"   \"ports\": [{\"port\": 443, \"targetPort\": 8443}]}},\n"
+		" {\"kind\": \"Service\", \"apiVersion\": \"v1\", \"metadata\": {\"name\": \"mq\"},\n"
+		"  \"spec\": {\"deprecatedPublicIPs\": [\"203.0.113.8\"], \"ports\": [{\"port\": 5672}]}}\n"
+		"]}\n");
+	const struct resource *fe = k8s_find(rs, "k8s:Service/default/frontend");
+
+	assert_exposure(rs, "k8s:Service/default/frontend",
+	                "tcp/80 from 0.0.0.0/0, ::/0, k8s:cluster; tcp/30000-32767 from k8s:node-network");
+	assert_int_equal(((const struct resource_rule *)fe->rules->pdata[0])->target_lo, 8080);
+	assert_setting(rs, "k8s:Service/default/frontend", "service-type", "LoadBalancer");
+	assert_string_equal(resource_setting_get(fe, "service-type")->raw, "createExternalLoadBalancer: true");
+	assert_exposure(rs, "k8s:Service/data/redis", "tcp/6379 from 0.0.0.0/0, ::/0, k8s:cluster");
+	assert_setting(rs, "k8s:Service/data/redis", "service-type", "ClusterIP");
+	assert_exposure(rs, "k8s:Service/default/api",
+	                "tcp/443 from 0.0.0.0/0, ::/0, k8s:cluster; tcp/30000-32767 from k8s:node-network");
+	assert_exposure(rs, "k8s:Service/default/mq", "tcp/5672 from 0.0.0.0/0, ::/0, k8s:cluster");
 }
 
 static void test_k8s__host_ports_and_host_network(void **state)
@@ -445,6 +566,10 @@ int main(void)
 		cmocka_unit_test(test_k8s__network_policy_empty_rules),
 		cmocka_unit_test(test_k8s__named_port_is_unknown),
 		cmocka_unit_test(test_k8s__ingress_resolves_named_service_port),
+		cmocka_unit_test(test_k8s__ingress_is_the_controller_listener),
+		cmocka_unit_test(test_k8s__node_port_zero_lets_the_cluster_choose),
+		cmocka_unit_test(test_k8s__internal_load_balancer_annotations),
+		cmocka_unit_test(test_k8s__legacy_service_fields),
 		cmocka_unit_test(test_k8s__host_ports_and_host_network),
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__no_keys_no_parse),
