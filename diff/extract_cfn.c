@@ -33,6 +33,9 @@ struct cfn_ctx {
 	const struct doc_node *resources;  /* the template's "Resources" */
 	GPtrArray *found;                  /* struct resource *, owned */
 	struct dw_problems problems;
+	/* While one ingress rule is read: what is wrong with it, so that it
+	 * becomes one unknown rule instead of failing the file; else NULL. */
+	GString *rule_why;
 };
 
 enum cfn_kind {
@@ -130,6 +133,31 @@ static void cfn_unknown(struct cfn_value *out, unsigned line, const char *fmt, .
 	va_end(ap);
 }
 
+static void cfn_problem(struct cfn_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/*
+ * A malformed value. Inside an ingress rule it makes that rule unknown
+ * (one unreadable value must not hide a world-open rule beside it);
+ * elsewhere the file cannot be analysed.
+ */
+static void cfn_problem(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (c->rule_why == NULL) {
+		dw_problems_add(&c->problems, line, "%s", what);
+		return;
+	}
+	if (c->rule_why->len > 0)
+		g_string_append(c->rule_why, "; ");
+	if (c->rule_why->len < EXTRACT_QUOTE_MAX * 4)
+		g_string_append(c->rule_why, what);
+}
+
 /* Ref NAME: a parameter's Default, a resource, or a pseudo parameter. */
 static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, struct cfn_value *out)
 {
@@ -149,8 +177,7 @@ static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, 
 	else {
 		g_autofree char *quoted = extract_quote(name);
 
-		dw_problems_add(&c->problems, line,
-		                "Ref to \"%s\", which the template does not declare", quoted);
+		cfn_problem(c, line, "Ref to \"%s\", which the template does not declare", quoted);
 		out->kind = CFN_BAD;
 	}
 }
@@ -175,8 +202,7 @@ static void cfn_resolve_getatt(struct cfn_ctx *c, const struct doc_node *arg, st
 	} else if (arg->kind == DOC_LIST && arg->n == 2) {
 		cfn_unknown(out, arg->line, "its attribute is not evaluated");
 	} else {
-		dw_problems_add(&c->problems, arg->line,
-		                "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
+		cfn_problem(c, arg->line, "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
 		out->kind = CFN_BAD;
 	}
 }
@@ -191,8 +217,8 @@ static void cfn_resolve(struct cfn_ctx *c, const struct doc_node *n, struct cfn_
 	if (fn == NULL && doc_scalar(n) != NULL) {
 		cfn_set(out, CFN_LITERAL, doc_scalar(n), n->line);
 	} else if (fn == NULL) {
-		dw_problems_add(&c->problems, n->line, "expected a single value, got a %s",
-		                n->kind == DOC_LIST ? "list" : "map");
+		cfn_problem(c, n->line, "expected a single value, got a %s",
+		            n->kind == DOC_LIST ? "list" : "map");
 		out->kind = CFN_BAD;
 	} else if (strcmp(fn, "Ref") == 0 && doc_scalar(arg) != NULL) {
 		cfn_resolve_ref(c, doc_scalar(arg), n->line, out);
@@ -222,7 +248,7 @@ static void cfn_rule_bad(struct cfn_rule *cr, unsigned line, const char *what, c
 {
 	g_autofree char *quoted = extract_quote(text);
 
-	dw_problems_add(&cr->c->problems, line, "%s, got \"%s\"", what, quoted);
+	cfn_problem(cr->c, line, "%s, got \"%s\"", what, quoted);
 	cr->bad = true;
 }
 
@@ -287,8 +313,7 @@ static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
 	bool ok = false;
 
 	if (!cfn_rule_get(cr, key, &v)) {
-		dw_problems_add(&cr->c->problems, cr->line,
-		                "security group %s: ingress rule has no %s", cr->group, key);
+		cfn_problem(cr->c, cr->line, "no %s", key);
 		cr->bad = true;
 	} else if (v.kind == CFN_LITERAL && !cfn_parse_int(v.text, -1, EXPOSURE_PORT_MAX, out)) {
 		cfn_rule_bad(cr, v.line, "expected a port or -1", v.text);
@@ -301,21 +326,22 @@ static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
 	return ok;
 }
 
-/* An atom for a group or prefix list named by a literal, a Ref or GetAtt. */
-static void cfn_rule_atom(struct cfn_rule *cr, const char *prefix, const char *attr,
-                          const struct cfn_value *v, srcset *src)
+/*
+ * An atom for a group or prefix list named by a literal, a Ref or GetAtt.
+ * GetAtt X.attr (X.GroupId) names X as Ref X does; any other attribute
+ * (an ELB's SourceSecurityGroup.GroupName) is still a named source, an
+ * opaque atom "PREFIX X.ATTRIBUTE": who is in it is not in the template.
+ */
+static void cfn_rule_atom(const char *prefix, const char *attr, const struct cfn_value *v, srcset *src)
 {
 	g_autofree char *atom = NULL;
 
-	if (v->kind == CFN_GETATT && strcmp(v->attr, attr) != 0) {
-		g_autofree char *what = g_strdup_printf("expected Fn::GetAtt %s.%s", v->text, attr);
-
-		cfn_rule_bad(cr, v->line, what, v->attr);
+	if (v->kind == CFN_GETATT && strcmp(v->attr, attr) != 0)
+		atom = g_strconcat(prefix, v->text, ".", v->attr, NULL);
+	else if (v->kind == CFN_LITERAL || v->kind == CFN_RESOURCE || v->kind == CFN_GETATT)
+		atom = g_strconcat(prefix, v->text, NULL);
+	else
 		return;
-	}
-	if (v->kind != CFN_LITERAL && v->kind != CFN_RESOURCE && v->kind != CFN_GETATT)
-		return;
-	atom = g_strconcat(prefix, v->text, NULL);
 	srcset_add_atom(src, atom);
 }
 
@@ -347,23 +373,18 @@ static bool cfn_rule_sources(struct cfn_rule *cr, srcset *src)
 		if (i < 2)
 			cfn_rule_cidr(cr, &v, i == 1, src);
 		else if (i == 2)
-			cfn_rule_atom(cr, "aws-sg:", "GroupId", &v, src);
+			cfn_rule_atom("aws-sg:", "GroupId", &v, src);
 		else if (i == 3)
-			cfn_rule_atom(cr, v.kind == CFN_LITERAL ? "aws-sg-name:" : "aws-sg:", "GroupId", &v, src);
+			cfn_rule_atom(v.kind == CFN_LITERAL ? "aws-sg-name:" : "aws-sg:", "GroupId", &v, src);
 		else
-			cfn_rule_atom(cr, "aws-pl:", "PrefixListId", &v, src);
+			cfn_rule_atom("aws-pl:", "PrefixListId", &v, src);
 		cfn_value_clear(&v);
 	}
 	return any;
 }
 
-/*
- * One ingress rule (props: the rule's map) into r. A value that is not
- * known leaves the rule out, with the unknown recorded: guessing either
- * way would make a finding up or hide one.
- */
-static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
-                         const struct doc_node *props, unsigned line)
+static void cfn_rule_read(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
+                          const struct doc_node *props, unsigned line)
 {
 	struct cfn_rule cr = { .c = c, .r = r, .props = props, .group = group, .line = line };
 	struct cfn_value proto = { 0 };
@@ -372,8 +393,7 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	gint64 from = -1, to = -1;
 
 	if (!cfn_rule_get(&cr, "IpProtocol", &proto)) {
-		dw_problems_add(&c->problems, line,
-		                "security group %s: ingress rule has no IpProtocol", group);
+		cfn_problem(c, line, "no IpProtocol");
 		cr.bad = true;
 	} else if (proto.kind == CFN_LITERAL && !cfn_parse_protocol(proto.text, &proto_lo, &proto_hi)) {
 		cfn_rule_bad(&cr, proto.line, "expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255)",
@@ -398,15 +418,32 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	}
 	cfn_value_clear(&proto);
 	if (!cfn_rule_sources(&cr, src)) {
-		dw_problems_add(&c->problems, line,
-		                "security group %s: ingress rule has no source (CidrIp, CidrIpv6, "
-		                "SourceSecurityGroupId, SourcePrefixListId)",
-		                group);
+		cfn_problem(c, line, "no source (CidrIp, CidrIpv6, SourceSecurityGroupId, "
+		            "SourceSecurityGroupName, SourcePrefixListId)");
 		cr.bad = true;
 	}
 	if (cr.bad || cr.unknown)
 		return;
 	resource_add_rule(r, name, line, true, 0, exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
+}
+
+/*
+ * One ingress rule (props: the rule's map) into r. A value that is not
+ * known leaves the rule out, with the unknown recorded: guessing either
+ * way would make a finding up or hide one. A malformed value does the
+ * same, with what is wrong: the rest of the template is still read.
+ */
+static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
+                         const struct doc_node *props, unsigned line)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	c->rule_why = why;
+	cfn_rule_read(c, r, group, name, props, line);
+	c->rule_why = NULL;
+	if (why->len > 0)
+		resource_add_unknown(r, line, "security group %s: ingress rule%s%s cannot be read: %s", group,
+		                     name != NULL ? " " : "", name != NULL ? name : "", why->str);
 }
 
 /* ---- resources -------------------------------------------------------- */
@@ -427,9 +464,8 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 		g_autofree char *desc = cfn_describe(rules);
 
 		if (cfn_intrinsic(rules, &arg) == NULL)
-			dw_problems_add(
-			        &c->problems, rules->line,
-			        "security group %s: expected a list for SecurityGroupIngress", id);
+			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress cannot be "
+			                     "read: expected a list, got %s", id, desc);
 		else
 			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress is %s, "
 			                     "not evaluated", id, desc);
@@ -444,9 +480,10 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 			resource_add_unknown(r, rule->line, "security group %s: ingress rule is %s, not evaluated",
 			                     id, desc);
 		} else if (rule->kind != DOC_MAP) {
-			dw_problems_add(&c->problems, rule->line,
-			                "security group %s: expected a map for an ingress rule",
-			                id);
+			g_autofree char *desc = cfn_describe(rule);
+
+			resource_add_unknown(r, rule->line, "security group %s: ingress rule cannot be read: "
+			                     "expected a map, got %s", id, desc);
 		} else {
 			cfn_rule_add(c, r, id, cfn_plain(doc_map_get(rule, "Description")), rule, rule->line);
 		}

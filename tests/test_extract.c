@@ -627,17 +627,35 @@ static void test_cfn__unknown_values_recorded(void **state)
 	assert_exposure(r, "tcp/443 from 0.0.0.0/0");
 }
 
-static void test_cfn__malformed_values_fail(void **state)
+static void test_cfn__malformed_rule_is_unknown_not_the_file(void **state)
 {
-	g_autofree char *message = extract_fixture_fails("cfn/malformed.yaml", DW_ERROR_PARSE);
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/malformed.yaml");
+	struct resource *r = find(rs, "aws-sg:BadSG");
+	static const char *const unknowns[] = {
+		"security group BadSG: ingress rule cannot be read: expected a port or -1, got \"http\"",
+		"security group BadSG: ingress rule cannot be read: expected a protocol (-1, tcp, udp, icmp, "
+		"icmpv6, 0..255), got \"tcpp\"",
+		"security group BadSG: ingress rule cannot be read: expected an IPv4 CIDR, got \"10.0.0.0/33\"",
+		"security group BadSG: ingress rule cannot be read: no source (CidrIp, CidrIpv6, "
+		"SourceSecurityGroupId, SourceSecurityGroupName, SourcePrefixListId)",
+		NULL,
+	};
 
-	assert_string_equal(message,
-	                    "cfn/malformed.yaml:11: expected a port or -1, got \"http\"\n"
-	                    "cfn/malformed.yaml:14: expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255), "
-	                    "got \"tcpp\"\n"
-	                    "cfn/malformed.yaml:21: expected an IPv4 CIDR, got \"10.0.0.0/33\"\n"
-	                    "cfn/malformed.yaml:22: security group BadSG: ingress rule has no source (CidrIp, "
-	                    "CidrIpv6, SourceSecurityGroupId, SourcePrefixListId)");
+	assert_unknowns(r, unknowns);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[0])->line, 11);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[3])->line, 23);
+	assert_exposure(r, "tcp/3306 from 0.0.0.0/0");
+}
+
+static void test_cfn__getatt_source_is_a_named_source(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/elb_source.yaml");
+	struct resource *r = find(rs, "aws-sg:InstanceSecurityGroup");
+
+	assert_int_equal(r->unknowns->len, 0);
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0; "
+	                   "tcp/80 from aws-sg:ElasticLoadBalancer.SourceSecurityGroup.GroupName; "
+	                   "tcp/8080 from aws-sg:AdminSecurityGroup");
 }
 
 /* ---- elasticsearch.yml ------------------------------------------------ */
@@ -796,7 +814,8 @@ int main(void)
 		cmocka_unit_test(test_cfn__safe),
 		cmocka_unit_test(test_cfn__standalone_ingress_joined),
 		cmocka_unit_test(test_cfn__unknown_values_recorded),
-		cmocka_unit_test(test_cfn__malformed_values_fail),
+		cmocka_unit_test(test_cfn__malformed_rule_is_unknown_not_the_file),
+		cmocka_unit_test(test_cfn__getatt_source_is_a_named_source),
 		cmocka_unit_test(test_es__flat),
 		cmocka_unit_test(test_es__nested),
 		cmocka_unit_test(test_es__mixed_takes_wider_bind),
