@@ -585,35 +585,89 @@ static void arm_add_tag(srcset *src, const char *tag)
 	srcset_add_atom(src, atom);
 }
 
+/* Azure's Internet tag in a deny rule (extract_arm_set_internet); owned,
+ * NULL until set. Under arm_internet_lock: audit reads from workers. */
+static srcset *arm_internet;
+static GMutex arm_internet_lock;
+
+void extract_arm_set_internet(const srcset *internet)
+{
+	srcset *copy = internet != NULL ? srcset_copy(internet) : NULL;
+
+	g_mutex_lock(&arm_internet_lock);
+	srcset_free(arm_internet);
+	arm_internet = copy;
+	g_mutex_unlock(&arm_internet_lock);
+}
+
+/* Adds the public address space to *src; nothing until it is set, so that
+ * a deny from Internet then denies nothing (denies under-approximate). */
+static void arm_internet_add(srcset **src)
+{
+	srcset *u = NULL;
+
+	g_mutex_lock(&arm_internet_lock);
+	if (arm_internet != NULL)
+		u = srcset_union(*src, arm_internet);
+	g_mutex_unlock(&arm_internet_lock);
+	if (u == NULL)
+		return;
+	srcset_free(*src);
+	*src = u;
+}
+
 /*
  * "*" and "Any" are every source: all addresses and the tagged sources
- * (a "deny *" rule shadows AllowVnetInBound). "Internet" is all
- * addresses; DESIGN.md treats it as such.
+ * (a "deny *" rule shadows AllowVnetInBound). "Internet" is Azure's
+ * service tag for the address space outside the virtual network that is
+ * reachable from the public Internet. In an allow rule it counts as every
+ * address (an allow over-approximates); in a deny rule only as the public
+ * address space, the rule pack's "internet:" (an under-approximating
+ * deny), so private sources outside the VNet still pass a "deny
+ * Internet" (DESIGN.md, "Exposure sets").
  */
-bool arm_source_add(srcset *src, const char *text)
+bool arm_source_add_access(srcset **src, const char *text, bool allow)
 {
 	g_autoptr(GError) cidr_error = NULL;
 
 	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
-		srcset_add_all_addresses(src);
+		srcset_add_all_addresses(*src);
 		for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++)
-			arm_add_tag(src, arm_known_tags[i]);
+			arm_add_tag(*src, arm_known_tags[i]);
+	} else if (g_ascii_strcasecmp(text, "Internet") == 0 && allow) {
+		srcset_add_all_addresses(*src);
 	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
-		srcset_add_all_addresses(src);
-	} else if (srcset_add_cidr(src, text, &cidr_error)) {
+		arm_internet_add(src);
+	} else if (srcset_add_cidr(*src, text, &cidr_error)) {
 		return true;
 	} else if (arm_is_tag(text)) {
-		arm_add_tag(src, text);
+		arm_add_tag(*src, text);
 	} else {
 		return false;
 	}
 	return true;
 }
 
+bool arm_source_add(srcset *src, const char *text)
+{
+	srcset *s = src;
+
+	/* An allow never replaces the set. */
+	return arm_source_add_access(&s, text, true);
+}
+
+/* The sources of a rule being read (user_data of arm_rule_source). */
+struct arm_sources {
+	srcset *src;   /* owned by the caller, may be replaced */
+	bool allow;
+};
+
 static void arm_rule_source(struct arm_rule *ar, const char *key, const char *text, unsigned line,
                             void *user_data)
 {
-	if (!arm_source_add(user_data, text))
+	struct arm_sources *sources = user_data;
+
+	if (!arm_source_add_access(&sources->src, text, sources->allow))
 		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
 }
 
@@ -714,8 +768,9 @@ static exposure *arm_rule_match(unsigned proto_lo, unsigned proto_hi, const GArr
 
 /* Reads the values of a rule; false when it is left out. */
 static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, unsigned *proto_lo,
-                          unsigned *proto_hi, GArray *ranges, srcset *src)
+                          unsigned *proto_hi, GArray *ranges, srcset **src)
 {
+	struct arm_sources sources;
 	g_autofree char *direction = NULL, *access = NULL, *prio = NULL, *proto = NULL;
 	unsigned line = ar->line, prio_line = ar->line, proto_line = ar->line;
 	struct arm_ports ports = { ranges };
@@ -737,9 +792,12 @@ static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, 
 	proto = arm_rule_string(ar, "protocol", &proto_line);
 	if (proto != NULL && !arm_parse_protocol(proto, proto_lo, proto_hi))
 		arm_rule_bad_value(ar, proto_line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
+	sources.src = *src;
+	sources.allow = *allow;
 	has_source = arm_rule_strings(ar, "sourceAddressPrefix", "sourceAddressPrefixes", arm_rule_source,
-	                              src);
-	has_source |= arm_rule_asgs(ar, src);
+	                              &sources);
+	*src = sources.src;
+	has_source |= arm_rule_asgs(ar, *src);
 	if (!has_source)
 		arm_rule_bad(ar, ar->line, "security rule %s has no sourceAddressPrefix", ar->name);
 	if (!arm_rule_strings(ar, "destinationPortRange", "destinationPortRanges", arm_rule_port, &ports))
@@ -762,11 +820,12 @@ static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct re
 	unsigned priority = 0, proto_lo = 0, proto_hi = 0;
 	bool allow = false;
 
+
 	if (props == NULL || props->kind != DOC_MAP) {
 		dw_problems_add(&c->problems, line, "security rule %s has no properties", name);
 		return;
 	}
-	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, src))
+	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, &src))
 		return;
 	if (ar.bad || ar.unknown)
 		return;

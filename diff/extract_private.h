@@ -68,7 +68,11 @@ bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
 /* Azure securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
 bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
 /* An Azure source address prefix: "*", Any, Internet, a CIDR or a service
- * tag (atom "azure-tag:NAME"); false when it is none of these. */
+ * tag (atom "azure-tag:NAME"); false when it is none of these. The
+ * Internet tag is every address in an allow rule, and only the public
+ * address space (extract_arm_set_internet) in a deny rule, where *src may
+ * be replaced by a new set. arm_source_add() reads an allow rule's. */
+bool arm_source_add_access(srcset **src, const char *text, bool allow);
 bool arm_source_add(srcset *src, const char *text);
 /* Azure's default inbound rules (65000-65500), which every NSG has. */
 void arm_add_default_rules(struct resource *r);

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "extract.h"
+#include "rulepack.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -556,6 +557,36 @@ static void test_arm__expressions(void **state)
 	}
 }
 
+/* With the rule pack loaded (as every front-end does), "deny Internet" is
+ * the pack's public space: private sources pass on to the allow below. */
+static void test_arm__internet_deny_spares_private_sources(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	struct rulepack *pack = NULL;
+	g_autoptr(GPtrArray) rs = NULL;
+
+	if (!rulepack_load(&pack, g_getenv("DW_RULE_PACK"), &error))
+		fail_msg("rule pack: %s", error->message);
+	rs = extract_fixture("arm/internet_deny.json");
+	assert_address_exposure(find(rs, "azure-nsg:jump-nsg"),
+	                        "tcp/22,3389 from 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, "
+	                        "172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7, fe80::/10; "
+	                        "tcp/443 from 0.0.0.0/0, ::/0");
+	rulepack_free(pack);
+	extract_arm_set_internet(NULL);
+}
+
+/* Without a public space known, a deny from Internet denies nothing: a
+ * deny is never taken wider than it is. */
+static void test_arm__internet_deny_unknown_space_denies_nothing(void **state)
+{
+	g_autoptr(GPtrArray) rs = NULL;
+
+	extract_arm_set_internet(NULL);
+	rs = extract_fixture("arm/internet_deny.json");
+	assert_address_exposure(find(rs, "azure-nsg:jump-nsg"), "tcp/22,443,3389 from 0.0.0.0/0, ::/0");
+}
+
 /* ---- CloudFormation --------------------------------------------------- */
 
 static void test_cfn__short_tags(void **state)
@@ -809,6 +840,8 @@ int main(void)
 		cmocka_unit_test(test_arm__malformed_values_fail),
 		cmocka_unit_test(test_arm__bad_port_ranges_fail),
 		cmocka_unit_test(test_arm__expressions),
+		cmocka_unit_test(test_arm__internet_deny_spares_private_sources),
+		cmocka_unit_test(test_arm__internet_deny_unknown_space_denies_nothing),
 		cmocka_unit_test(test_cfn__short_tags),
 		cmocka_unit_test(test_cfn__json_form),
 		cmocka_unit_test(test_cfn__safe),
