@@ -491,11 +491,11 @@ static int k8s_teardown_pack(void **state)
 	return 0;
 }
 
-/* The rule ids found for old -> new (either may be ""), space-separated, sorted. */
-static char *k8s_classify(const char *old_text, const char *new_text)
+/* The rule ids found for old -> new of file path (either may be ""), space-separated, sorted. */
+static char *k8s_classify_file(const char *path, const char *old_text, const char *new_text)
 {
-	g_autoptr(GPtrArray) olds = k8s_ok("k.yaml", old_text);
-	g_autoptr(GPtrArray) news = k8s_ok("k.yaml", new_text);
+	g_autoptr(GPtrArray) olds = k8s_ok(path, old_text);
+	g_autoptr(GPtrArray) news = k8s_ok(path, new_text);
 	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)compare_change_free);
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GPtrArray) ids = g_ptr_array_new();
@@ -508,6 +508,11 @@ static char *k8s_classify(const char *old_text, const char *new_text)
 	g_ptr_array_sort(ids, k8s_strcmp);
 	g_ptr_array_add(ids, NULL);
 	return g_strjoinv(" ", (char **)ids->pdata);
+}
+
+static char *k8s_classify(const char *old_text, const char *new_text)
+{
+	return k8s_classify_file("k.yaml", old_text, new_text);
 }
 
 #define K8S_NP "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: np}\nspec:\n"
@@ -532,6 +537,36 @@ static void test_k8s__network_policy_rules(void **state)
 	assert_classified("", np, "DW-NET-011");
 	assert_classified(np, K8S_NP "  podSelector: {matchLabels: {app: es, tier: hot}}\n"
 	                  "  ingress: [{from: [{podSelector: {}}]}]\n", "DW-NET-021");
+}
+
+/*
+ * A port forwarded to another is judged by what listens behind it: a web
+ * app published on the host's 6379 is not Redis, Redis published on 8080
+ * still is, and so is Kibana behind an Ingress's port 80.
+ */
+static void test_k8s__forwarded_port_is_judged_by_its_target(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "services:\n  web:\n    image: example/web:1\n    ports: [\"6379:8080\"]\n", "DW-NET-003" },
+		{ "services:\n  cache:\n    image: redis:7\n    ports: [\"8080:6379\"]\n", "DW-NET-001" },
+		{ "services:\n  cache:\n    image: redis:7\n    ports: [\"6379:6379\"]\n", "DW-NET-001" },
+		/* IPv4 clients of the host's 6379 also reach 6379 directly: that
+		 * part is Redis, the IPv6 part only reaches 8080. */
+		{ "services:\n  web:\n    image: example/web:1\n    ports:\n"
+		  "      - {target: 8080, published: 6379}\n      - \"10.0.0.5:6379:6379\"\n",
+		  "DW-NET-001 DW-NET-003" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *ids = k8s_classify_file("compose.yml", "", cases[i][0]);
+
+		if (strcmp(ids, cases[i][1]) != 0)
+			fail_msg("case %zu: got \"%s\", expected \"%s\"", i, ids, cases[i][1]);
+	}
+	assert_classified("", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+	                  "  defaultBackend: {service: {name: kibana, port: {number: 5601}}}\n", "DW-NET-001");
+	assert_classified("", "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\nspec:\n"
+	                  "  defaultBackend: {service: {name: docs, port: {number: 4000}}}\n", "DW-NET-004");
 }
 
 static void test_k8s__service_and_pod_settings(void **state)
@@ -581,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_compose__environment_is_unknown),
 		cmocka_unit_test(test_compose__malformed_fails),
 		cmocka_unit_test(test_k8s__network_policy_rules),
+		cmocka_unit_test(test_k8s__forwarded_port_is_judged_by_its_target),
 		cmocka_unit_test(test_k8s__service_and_pod_settings),
 		cmocka_unit_test(test_k8s__template_is_parse_003),
 	};
