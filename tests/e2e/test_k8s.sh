@@ -154,8 +154,8 @@ spec:
 YAML
 commit "$repo" "ingress for es"
 dw diff -C "$repo" HEAD --format json
-json_check "an Ingress to the es Service is DW-NET-001 at the backend line" \
-	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Ingress/data/search' and x['file']=='deploy/ingress.yaml' and x['line']==12 and x['after']=='tcp/9200 from 0.0.0.0/0, ::/0' for x in f)"
+json_check "an Ingress to the es Service is DW-NET-001 at the backend line: the controller's port 80, routed to es" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Ingress/data/search' and x['file']=='deploy/ingress.yaml' and x['line']==12 and x['after']=='tcp/80 from 0.0.0.0/0, ::/0' and 'Elasticsearch' in x['message'] for x in f)"
 
 deploy host > "$repo/deploy/es.yaml"
 commit "$repo" "es on the host network"
@@ -220,5 +220,110 @@ commit "$r2" "es behind port 80, on a load balancer"
 dw diff -C "$r2" HEAD --format json
 json_check "LoadBalancer port 80 with targetPort 9200 is Elasticsearch: critical DW-NET-001, not a web port" \
 	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
+
+# --- constructs real repositories write --------------------------------
+r3=$(new_repo k8s-real)
+mkdir -p "$r3/k8s"
+cat > "$r3/k8s/docs.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: docs, namespace: web}
+spec:
+  selector: {app: docs}
+  ports:
+    - {name: http, port: 4000}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: docs, namespace: web}
+spec:
+  podSelector: {matchLabels: {app: docs}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {name: ingress-nginx}}}]
+YAML
+commit "$r3" "docs site inside the cluster"
+
+# A refactor that changes nothing: policyTypes [Ingress] -> [] (the API
+# server defaults an empty list as an omitted one).
+sed -i 's/policyTypes: \[Ingress\]/policyTypes: []/' "$r3/k8s/docs.yaml"
+commit "$r3" "policyTypes left empty"
+dw diff -C "$r3" HEAD --format json -v
+json_check "policyTypes: [] is policyTypes: [Ingress]: no finding" "f == [] and d['errors'] == []"
+
+# A widening: an Ingress exposes the controller's HTTP listener, routed
+# to docs:4000; then TLS adds the HTTPS listener.
+cat > "$r3/k8s/ingress.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: docs, namespace: web}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: docs.example.org
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {name: docs, port: {number: 4000}}
+YAML
+commit "$r3" "publish the docs"
+dw diff -C "$r3" HEAD --format json
+json_check "an Ingress to docs:4000 is the controller's port 80 (low DW-NET-004), never port 4000 from the Internet" \
+	"[(x['rule'], x['severity'], x['after']) for x in f] == [('DW-NET-004', 'low', 'tcp/80 from 0.0.0.0/0, ::/0')] and '4000 from' not in json.dumps(d)"
+sed -i 's/^  rules:$/  tls: [{hosts: [docs.example.org], secretName: docs-tls}]\n  rules:/' "$r3/k8s/ingress.yaml"
+commit "$r3" "serve the docs over TLS"
+dw diff -C "$r3" HEAD --format json
+json_check "TLS on the Ingress adds the controller's 443" \
+	"[(x['rule'], x['after']) for x in f] == [('DW-NET-004', 'tcp/443 from 0.0.0.0/0, ::/0')]"
+
+# A narrowing: the Ingress removed.
+git -C "$r3" rm -q k8s/ingress.yaml
+commit "$r3" "unpublish the docs"
+dw diff -C "$r3" HEAD --format json
+json_check "removing the Ingress narrows: no widening finding" \
+	"not any(x['rule'].startswith('DW-NET-00') for x in f)"
+
+# nodePort: 0 lets the cluster choose: read, never a parse error.
+cat > "$r3/k8s/etcd.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: etcd-discovery, namespace: kube-system}
+spec:
+  type: NodePort
+  selector: {app: etcd}
+  ports:
+    - {port: 2379, targetPort: 2379, nodePort: 0}
+YAML
+commit "$r3" "etcd discovery on a node port"
+dw diff -C "$r3" HEAD --format json
+json_check "nodePort: 0 is the cluster's NodePort range, not DW-PARSE-001" \
+	"d['errors'] == [] and any('tcp/30000-32767 from k8s:node-network' in x['widened'] for x in f)"
+
+# A legacy v1beta1 Service with createExternalLoadBalancer: the API gave
+# it a public load balancer.
+cat > "$r3/k8s/frontend.json" <<'JSON'
+{"id": "frontend", "kind": "Service", "apiVersion": "v1beta1", "port": 6379, "containerPort": 6379,
+ "selector": {"name": "redis-master"}, "createExternalLoadBalancer": true}
+JSON
+commit "$r3" "legacy redis service"
+dw diff -C "$r3" HEAD --format json
+json_check "a v1beta1 createExternalLoadBalancer Service on 6379 is Redis from the Internet" \
+	"d['errors'] == [] and any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service/default/frontend' for x in f)"
+
+# An unknown: a named Ingress backend port not declared in the repository.
+cat > "$r3/k8s/api-ingress.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api, namespace: web}
+spec:
+  defaultBackend:
+    service: {name: api, port: {name: grpc}}
+YAML
+commit "$r3" "api ingress by port name"
+dw diff -C "$r3" HEAD --format json
+json_check "an undeclared named backend port is an unknown (DW-EVAL-001), not a guess" \
+	"any(x['rule']=='DW-EVAL-001' and 'grpc' in x['message'] for x in f) and not any(x['rule'].startswith('DW-NET-00') for x in f)"
 
 done_testing
