@@ -114,6 +114,18 @@ dw diff -C "$repo" HEAD --format json
 json_check "\"80:9200\" is Elasticsearch on port 80: critical DW-NET-001 naming it, not a web port" \
 	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] and x['file']=='docker-compose.yml' for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
 
+# A web app published on the host's 6379: named by what listens behind it
+# (port 8080 of example/shop), never "Redis" for the host port number.
+printf 'services:\n  shop:\n    image: example/shop:2.1\n    ports:\n      - "6379:8080"\n' > "$repo/docker-compose.yml"
+commit "$repo" "shop published on host port 6379"
+dw diff -C "$repo" HEAD --format json
+json_check "\"6379:8080\" is judged by container port 8080: DW-NET-003, never Redis" \
+	"any(x['rule']=='DW-NET-003' and x['resource']=='compose:docker-compose.yml:shop' and x['after']=='tcp/6379 from 0.0.0.0/0, ::/0' for x in f) and 'redis' not in json.dumps(f).lower()"
+printf 'services:\n  shop:\n    image: example/shop:2.1\n    ports:\n      - {target: 8080, published: "6379"}\n' > "$repo/docker-compose.yml"
+commit "$repo" "shop port in long syntax"
+dw diff -C "$repo" HEAD --format json
+json_check "the same forward in long syntax: no finding" "f == [] and d['errors'] == []"
+
 # --- names --------------------------------------------------------------
 git -C "$repo" rm -q docker-compose.yml
 printf 'services:\n  es:\n    ports: ["9200:9200"]\n' > "$repo/services.yml"
