@@ -104,6 +104,13 @@ static bool extract_contains(const char *data, size_t len, const char *needle)
 	return m == 0;
 }
 
+/* CloudFormation resource types extract_cfn() reads (a prefix is enough). */
+static const char *const extract_cfn_types[] = {
+	"AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::RDS::DBSecurityGroup", "AWS::RDS::DBInstance",
+	"AWS::Redshift::Cluster", "AWS::AmazonMQ::Broker", "AWS::DMS::ReplicationInstance", "AWS::MSK::Cluster",
+	"AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain",
+};
+
 enum extract_format {
 	EXTRACT_NONE = 0,
 	EXTRACT_ARM = 1 << 0,
@@ -125,8 +132,10 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 
 	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups"))
 		formats |= EXTRACT_ARM;
-	if (extract_contains_ci(data, len, "AWS::EC2::SecurityGroup"))
-		formats |= EXTRACT_CFN;
+	for (size_t i = 0; i < G_N_ELEMENTS(extract_cfn_types); i++) {
+		if (extract_contains_ci(data, len, extract_cfn_types[i]))
+			formats |= EXTRACT_CFN;
+	}
 	if (extract_contains(data, len, "apiVersion") && extract_contains(data, len, "kind"))
 		formats |= EXTRACT_K8S;
 	if (extract_contains(data, len, "\nservices:") || (len >= 9 && memcmp(data, "services:", 9) == 0))

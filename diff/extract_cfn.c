@@ -16,6 +16,14 @@
  *   (Fn::Sub, Fn::If, Fn::ImportValue ...) is an unknown, never a guess.
  * - Conditions on resources are not evaluated: every resource counts as
  *   created, which can only overstate what gets in.
+ * - A malformed value inside one rule makes that rule an unknown; the
+ *   rest of the template is still read.
+ * Also read: network ACLs (AWS::EC2::NetworkAcl and its NetworkAclEntry
+ * resources, first match by RuleNumber), legacy DB security groups
+ * (AWS::RDS::DBSecurityGroup), "publicly accessible" flags (RDS, Redshift,
+ * Amazon MQ, DMS, MSK) and OpenSearch/Elasticsearch domain access
+ * policies, as the settings Terraform's equivalents record.
+ * Identities: aws-sg:ID, aws-nacl:ID, aws-dbsg:ID, aws:ID (settings).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -24,6 +32,9 @@
 #include "extract_private.h"
 
 #define CFN_KIND "AWS security group"
+#define CFN_KIND_NACL "AWS network ACL"
+#define CFN_KIND_DBSG "AWS DB security group"
+#define CFN_KIND_SEARCH "AWS OpenSearch domain"
 #define CFN_TYPE_SG "AWS::EC2::SecurityGroup"
 #define CFN_TYPE_INGRESS "AWS::EC2::SecurityGroupIngress"
 
@@ -545,6 +556,426 @@ static void cfn_ingress(struct cfn_ctx *c, const char *id, const struct doc_node
 	cfn_rule_add(c, r, group, id, props, key->line);
 }
 
+/* ---- values of other resources ------------------------------------------ */
+
+/*
+ * The literal text of props.key, resolved; NULL when absent (nothing
+ * recorded), not known (an unknown "WHAT: KEY is ..., WHY" on r, and
+ * *failed set) or malformed (a problem, routed as cfn_problem() does, and
+ * *failed set). New string.
+ */
+static char *cfn_literal(struct cfn_ctx *c, struct resource *r, const char *what, const struct doc_node *props,
+                         const char *key, bool *failed)
+{
+	const struct doc_node *n = doc_map_get(props, key);
+	struct cfn_value v = { 0 };
+	char *text = NULL;
+
+	if (n == NULL || n->kind == DOC_NULL)
+		return NULL;
+	cfn_resolve(c, n, &v);
+	if (v.kind == CFN_LITERAL) {
+		text = g_steal_pointer(&v.text);
+	} else if (v.kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		resource_add_unknown(r, v.line, "%s: %s is %s, %s", what, key, desc, v.why);
+		*failed = true;
+	} else {
+		if (v.kind != CFN_BAD)
+			cfn_problem(c, v.line, "expected a value for %s, got a reference to %s", key, v.text);
+		*failed = true;
+	}
+	cfn_value_clear(&v);
+	return text;
+}
+
+/* The logical id (or literal id) that key of props names, for a resource
+ * that joins another (a NetworkAclEntry's NetworkAclId); NULL when absent
+ * or not known, with *why_out set for the latter. */
+static char *cfn_target(struct cfn_ctx *c, const struct doc_node *props, const char *key, char **why_out)
+{
+	const struct doc_node *n = doc_map_get(props, key);
+	struct cfn_value v = { 0 };
+	char *target = NULL;
+
+	if (n == NULL || n->kind == DOC_NULL)
+		return NULL;
+	cfn_resolve(c, n, &v);
+	if (v.kind == CFN_LITERAL || v.kind == CFN_RESOURCE || v.kind == CFN_GETATT) {
+		target = g_strdup(v.text);
+	} else if (v.kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		*why_out = g_strdup_printf("%s is %s, %s", key, desc, v.why);
+		target = g_steal_pointer(&desc);
+	}
+	cfn_value_clear(&v);
+	return target;
+}
+
+/* ---- network ACLs ------------------------------------------------------- */
+
+/*
+ * AWS::EC2::NetworkAcl and AWS::EC2::NetworkAclEntry (CloudFormation User
+ * Guide; "Network ACLs" in the VPC User Guide): entries are evaluated by
+ * RuleNumber, lowest first, and a packet no entry matches is denied (the
+ * "*" rule), so an ACL is a first-match list with nothing after its
+ * entries. Egress entries are not read. Protocol is an IP protocol number
+ * or -1; PortRange is required for TCP (6) and UDP (17).
+ */
+struct cfn_nacl_rule {
+	unsigned proto_lo, proto_hi, port_lo, port_hi;
+	gint64 number;
+	bool allow;
+};
+
+static bool cfn_nacl_ports(struct cfn_ctx *c, struct resource *r, const char *what,
+                           const struct doc_node *props, struct cfn_nacl_rule *e)
+{
+	const struct doc_node *range = doc_map_get(props, "PortRange");
+	g_autofree char *from = NULL, *to = NULL;
+	bool failed = false;
+	gint64 a, b;
+
+	e->port_lo = 0;
+	e->port_hi = EXPOSURE_PORT_MAX;
+	if (e->proto_lo != e->proto_hi || (e->proto_lo != EXPOSURE_PROTO_TCP && e->proto_lo != EXPOSURE_PROTO_UDP))
+		return true;
+	if (range == NULL || range->kind != DOC_MAP) {
+		cfn_problem(c, props->line, "no PortRange for protocol %u", e->proto_lo);
+		return false;
+	}
+	from = cfn_literal(c, r, what, range, "From", &failed);
+	to = cfn_literal(c, r, what, range, "To", &failed);
+	if (failed)
+		return false;
+	if (from == NULL || to == NULL || !cfn_parse_int(from, 0, EXPOSURE_PORT_MAX, &a) ||
+	    !cfn_parse_int(to, 0, EXPOSURE_PORT_MAX, &b) || a > b) {
+		cfn_problem(c, range->line, "expected PortRange From <= To, ports 0..65535");
+		return false;
+	}
+	e->port_lo = (unsigned)a;
+	e->port_hi = (unsigned)b;
+	return true;
+}
+
+/* The values of one entry; false when it is left out (recorded). */
+static bool cfn_nacl_read(struct cfn_ctx *c, struct resource *r, const char *what, const struct doc_node *props,
+                          struct cfn_nacl_rule *e, srcset *src)
+{
+	g_autofree char *number = NULL, *proto = NULL, *action = NULL, *v4 = NULL, *v6 = NULL;
+	bool failed = false;
+
+	number = cfn_literal(c, r, what, props, "RuleNumber", &failed);
+	proto = cfn_literal(c, r, what, props, "Protocol", &failed);
+	action = cfn_literal(c, r, what, props, "RuleAction", &failed);
+	v4 = cfn_literal(c, r, what, props, "CidrBlock", &failed);
+	v6 = cfn_literal(c, r, what, props, "Ipv6CidrBlock", &failed);
+	if (failed)
+		return false;
+	if (number == NULL || !cfn_parse_int(number, 1, 32766, &e->number))
+		cfn_problem(c, props->line, "expected a RuleNumber 1..32766");
+	if (proto == NULL || !cfn_parse_protocol(proto, &e->proto_lo, &e->proto_hi))
+		cfn_problem(c, props->line, "expected a Protocol (-1 or 0..255)");
+	if (action == NULL || (g_ascii_strcasecmp(action, "allow") != 0 && g_ascii_strcasecmp(action, "deny") != 0))
+		cfn_problem(c, props->line, "expected RuleAction allow or deny");
+	e->allow = action != NULL && g_ascii_strcasecmp(action, "allow") == 0;
+	if (v4 == NULL && v6 == NULL)
+		cfn_problem(c, props->line, "no CidrBlock or Ipv6CidrBlock");
+	if ((v4 != NULL && !srcset_add_cidr(src, v4, NULL)) || (v6 != NULL && !srcset_add_cidr(src, v6, NULL)))
+		cfn_problem(c, props->line, "expected a CIDR, got \"%s\"", v4 != NULL ? v4 : v6);
+	if (c->rule_why->len > 0)
+		return false;
+	return proto != NULL && cfn_nacl_ports(c, r, what, props, e);
+}
+
+static void cfn_nacl(struct cfn_ctx *c, const char *id, const struct doc_node *key)
+{
+	g_autofree char *identity = g_strconcat("aws-nacl:", id, NULL);
+
+	g_ptr_array_add(c->found, resource_new(identity, CFN_KIND_NACL, id, c->d->path, key->line,
+	                                       RESOURCE_FIRST_MATCH));
+}
+
+static void cfn_nacl_entry(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                           const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	g_autofree char *why = NULL, *what = NULL, *egress = NULL, *identity = NULL;
+	g_autofree char *acl = cfn_target(c, props, "NetworkAclId", &why);
+	g_autoptr(GString) problems = g_string_new(NULL);
+	g_autoptr(srcset) src = srcset_new();
+	struct cfn_nacl_rule e = { 0 };
+	struct resource *r;
+	bool failed = false;
+
+	if (acl == NULL) {
+		dw_problems_add(&c->problems, key->line, "network ACL entry %s has no NetworkAclId", id);
+		return;
+	}
+	identity = g_strconcat("aws-nacl:", acl, NULL);
+	r = resource_new(identity, CFN_KIND_NACL, acl, c->d->path, key->line, RESOURCE_FIRST_MATCH);
+	r->fragment = true;
+	g_ptr_array_add(c->found, r);
+	what = g_strdup_printf("network ACL entry %s", id);
+	if (why != NULL)
+		resource_add_unknown(r, key->line, "%s: %s", what, why);
+	egress = cfn_literal(c, r, what, props, "Egress", &failed);
+	if (failed || (egress != NULL && g_ascii_strcasecmp(egress, "true") == 0))
+		return;
+	c->rule_why = problems;
+	failed = !cfn_nacl_read(c, r, what, props, &e, src);
+	c->rule_why = NULL;
+	if (problems->len > 0)
+		resource_add_unknown(r, key->line, "%s cannot be read: %s", what, problems->str);
+	if (failed)
+		return;
+	resource_add_rule(r, id, key->line, e.allow, e.number,
+	                  exposure_new_box(e.proto_lo, e.proto_hi, e.port_lo, e.port_hi, src));
+}
+
+/* ---- legacy DB security groups ------------------------------------------ */
+
+/* Engines' default ports, for a DB security group whose instances are not
+ * in the template (AWS::RDS::DBInstance Port: "the default port of the
+ * engine"). */
+static const struct {
+	const char *prefix;
+	unsigned port;
+} cfn_db_ports[] = {
+	{ "mysql", 3306 }, { "mariadb", 3306 }, { "aurora", 3306 }, { "postgres", 5432 },
+	{ "aurora-postgresql", 5432 }, { "oracle", 1521 }, { "sqlserver", 1433 },
+};
+
+static unsigned cfn_db_engine_port(const char *engine)
+{
+	unsigned port = 0;
+
+	for (size_t i = 0; engine != NULL && i < G_N_ELEMENTS(cfn_db_ports); i++) {
+		if (g_str_has_prefix(engine, cfn_db_ports[i].prefix))
+			port = cfn_db_ports[i].port;
+	}
+	return port;
+}
+
+/* Does the list node name group id (Ref, literal)? */
+static bool cfn_list_names(struct cfn_ctx *c, const struct doc_node *list, const char *id)
+{
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
+		const struct doc_node *arg = NULL;
+		const char *fn = cfn_intrinsic(list->items[i], &arg);
+		const char *text = fn != NULL && strcmp(fn, "Ref") == 0 ? doc_scalar(arg) : cfn_plain(list->items[i]);
+
+		if (text != NULL && strcmp(text, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The TCP ports of the DB instances of this template in group id: each
+ * one's Port, or its engine's default; the default ports of every engine
+ * when none is found there (recorded as an unknown). */
+static exposure *cfn_dbsg_ports(struct cfn_ctx *c, struct resource *r, const char *id, const srcset *src)
+{
+	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	for (size_t i = 0; i < c->resources->n; i++) {
+		const struct doc_node *res = c->resources->pairs[i].value;
+		const struct doc_node *props = doc_map_get(res, "Properties");
+		const char *port = cfn_plain(doc_map_get(props, "Port"));
+		gint64 v = cfn_db_engine_port(cfn_plain(doc_map_get(props, "Engine")));
+
+		if (g_strcmp0(doc_scalar(doc_map_get(res, "Type")), "AWS::RDS::DBInstance") != 0 ||
+		    !cfn_list_names(c, doc_map_get(props, "DBSecurityGroups"), id))
+			continue;
+		if (port != NULL && !cfn_parse_int(port, 1, EXPOSURE_PORT_MAX, &v))
+			v = 0;
+		if (v > 0)
+			g_ptr_array_add(boxes, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, (unsigned)v,
+			                                        (unsigned)v, src));
+	}
+	if (boxes->len == 0) {
+		resource_add_unknown(r, r->line, "DB security group %s: the port of the databases it admits to "
+		                     "is not in this template; the engines' default ports are assumed", id);
+		for (size_t i = 0; i < G_N_ELEMENTS(cfn_db_ports); i++)
+			g_ptr_array_add(boxes, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
+			                                        cfn_db_ports[i].port, cfn_db_ports[i].port, src));
+	}
+	return exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
+}
+
+/*
+ * AWS::RDS::DBSecurityGroup (EC2-Classic): DBSecurityGroupIngress lets a
+ * CIDRIP or an EC2 security group reach the port of every DB instance in
+ * the group; a union of allows, like a security group.
+ */
+static void cfn_db_security_group(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                                  const struct doc_node *res)
+{
+	const struct doc_node *rules = doc_map_get(doc_map_get(res, "Properties"), "DBSecurityGroupIngress");
+	g_autofree char *identity = g_strconcat("aws-dbsg:", id, NULL);
+	struct resource *r = resource_new(identity, CFN_KIND_DBSG, id, c->d->path, key->line, RESOURCE_UNION);
+	g_autofree char *what = g_strdup_printf("DB security group %s", id);
+
+	g_ptr_array_add(c->found, r);
+	for (size_t i = 0; rules != NULL && rules->kind == DOC_LIST && i < rules->n; i++) {
+		const struct doc_node *rule = rules->items[i];
+		g_autoptr(GString) problems = g_string_new(NULL);
+		g_autoptr(srcset) src = srcset_new();
+		g_autofree char *cidr = NULL, *sg_id = NULL, *sg_name = NULL, *why_id = NULL, *why_name = NULL;
+		bool failed = false;
+
+		c->rule_why = problems;
+		cidr = cfn_literal(c, r, what, rule, "CIDRIP", &failed);
+		sg_id = cfn_target(c, rule, "EC2SecurityGroupId", &why_id);
+		sg_name = cfn_target(c, rule, "EC2SecurityGroupName", &why_name);
+		if (why_id != NULL || why_name != NULL) {
+			resource_add_unknown(r, rule->line, "%s: %s", what, why_id != NULL ? why_id : why_name);
+			failed = true;
+		}
+		if (cidr != NULL && !srcset_add_cidr(src, cidr, NULL))
+			cfn_problem(c, rule->line, "expected a CIDR for CIDRIP, got \"%s\"", cidr);
+		if (cidr == NULL && sg_id == NULL && sg_name == NULL && !failed)
+			cfn_problem(c, rule->line, "no CIDRIP, EC2SecurityGroupId or EC2SecurityGroupName");
+		c->rule_why = NULL;
+		if (sg_id != NULL || sg_name != NULL) {
+			g_autofree char *atom = g_strconcat("aws-sg:", sg_id != NULL ? sg_id : sg_name, NULL);
+
+			srcset_add_atom(src, atom);
+		}
+		if (problems->len > 0)
+			resource_add_unknown(r, rule->line, "%s: ingress cannot be read: %s", what, problems->str);
+		if (failed || problems->len > 0)
+			continue;
+		resource_add_rule(r, NULL, rule->line, true, 0, cfn_dbsg_ports(c, r, id, src));
+	}
+}
+
+/* ---- "publicly accessible" flags, search domain policies ------------------ */
+
+/*
+ * Services a flag makes reachable from the Internet, with each flag's
+ * documented default when absent (CloudFormation User Guide):
+ * RDS DBInstance PubliclyAccessible (true in a default VPC, that is with
+ * no DBSubnetGroupName; false in a VPC subnet group), Redshift Cluster
+ * (false), AmazonMQ Broker (required), DMS ReplicationInstance (true),
+ * MSK ConnectivityInfo.PublicAccess.Type (DISABLED). The setting is
+ * "public" (extract.h), which DW-SET-010 judges.
+ */
+static const struct {
+	const char *type;
+	const char *kind;
+	const char *key;   /* NULL: MSK's nested PublicAccess.Type */
+	int dflt;          /* 1 on, 0 off, -1 RDS's rule above */
+} cfn_public_types[] = {
+	{ "AWS::RDS::DBInstance", "AWS RDS instance", "PubliclyAccessible", -1 },
+	{ "AWS::Redshift::Cluster", "AWS Redshift cluster", "PubliclyAccessible", 0 },
+	{ "AWS::AmazonMQ::Broker", "AWS MQ broker", "PubliclyAccessible", 0 },
+	{ "AWS::DMS::ReplicationInstance", "AWS DMS replication instance", "PubliclyAccessible", 1 },
+	{ "AWS::MSK::Cluster", "AWS MSK cluster", NULL, 0 },
+};
+
+static void cfn_public_flag(struct cfn_ctx *c, size_t t, const char *id, const struct doc_node *key,
+                            const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const char *attr = cfn_public_types[t].key;
+	g_autofree char *identity = g_strconcat("aws:", id, NULL);
+	struct resource *r = resource_new(identity, cfn_public_types[t].kind, id, c->d->path, key->line,
+	                                  RESOURCE_SETTINGS);
+	g_autofree char *value = NULL, *raw = NULL;
+	const struct doc_node *where = props;
+	bool failed = false, on;
+
+	g_ptr_array_add(c->found, r);
+	if (attr == NULL) {
+		where = doc_map_get(doc_map_get(props, "ConnectivityInfo"), "PublicAccess");
+		attr = "Type";
+	}
+	value = cfn_literal(c, r, id, where, attr, &failed);
+	if (failed)
+		return;
+	if (value != NULL)
+		on = cfn_public_types[t].key != NULL ? g_ascii_strcasecmp(value, "true") == 0
+		                                     : g_ascii_strcasecmp(value, "DISABLED") != 0;
+	else if (cfn_public_types[t].dflt >= 0)
+		on = cfn_public_types[t].dflt == 1;
+	else
+		on = doc_map_get(props, "DBSubnetGroupName") == NULL;
+	raw = value != NULL ? g_strdup_printf("%s: %s", cfn_public_types[t].key != NULL ? attr
+	                                                : "ConnectivityInfo.PublicAccess.Type", value)
+	                    : g_strdup_printf("%s absent (default %s)", cfn_public_types[t].key != NULL ? attr
+	                                      : "ConnectivityInfo.PublicAccess.Type", on ? "public" : "private");
+	resource_add_setting(r, "public", on ? "on" : "off", raw,
+	                     value != NULL ? doc_map_get(where, attr)->line : key->line);
+}
+
+/* Principal "*", {AWS: "*"} or {AWS: ["*"]}; an intrinsic is not anyone. */
+static bool cfn_policy_anyone(const struct doc_node *p)
+{
+	const struct doc_node *aws = doc_map_get(p, "AWS");
+
+	if (g_strcmp0(cfn_plain(p), "*") == 0 || g_strcmp0(cfn_plain(aws), "*") == 0)
+		return true;
+	for (size_t i = 0; aws != NULL && aws->kind == DOC_LIST && i < aws->n; i++) {
+		if (g_strcmp0(cfn_plain(aws->items[i]), "*") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does a policy document allow anyone with no IP condition? */
+static bool cfn_policy_open(const struct doc_node *policy)
+{
+	const struct doc_node *st = doc_map_get(policy, "Statement");
+	size_t n = st == NULL ? 0 : st->kind == DOC_LIST ? st->n : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct doc_node *s = st->kind == DOC_LIST ? st->items[i] : st;
+		const struct doc_node *cond = doc_map_get(s, "Condition");
+
+		if (g_strcmp0(cfn_plain(doc_map_get(s, "Effect")), "Allow") == 0 &&
+		    cfn_policy_anyone(doc_map_get(s, "Principal")) &&
+		    doc_map_get(cond, "IpAddress") == NULL && doc_map_get(cond, "NotIpAddress") == NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * AWS::OpenSearchService::Domain / AWS::Elasticsearch::Domain: an
+ * AccessPolicies document that allows Principal "*" with no IpAddress
+ * condition, for a domain outside a VPC (no VPCOptions), is "open" (the
+ * "access_policy" setting that DW-SET-011 judges, as for Terraform's
+ * aws_opensearch_domain); else "restricted". A policy written as an
+ * intrinsic (Fn::Sub of a JSON string...) is an unknown.
+ */
+static void cfn_search_domain(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                              const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const struct doc_node *policy = doc_map_get(props, "AccessPolicies");
+	g_autofree char *identity = g_strconcat("aws:", id, NULL);
+	struct resource *r = resource_new(identity, CFN_KIND_SEARCH, id, c->d->path, key->line, RESOURCE_SETTINGS);
+	const struct doc_node *arg;
+	bool open;
+
+	g_ptr_array_add(c->found, r);
+	if (policy == NULL || policy->kind == DOC_NULL)
+		return;
+	if (cfn_intrinsic(policy, &arg) != NULL || policy->kind != DOC_MAP) {
+		g_autofree char *desc = cfn_describe(policy);
+
+		resource_add_unknown(r, policy->line, "search domain %s: AccessPolicies is %s, not evaluated", id, desc);
+		return;
+	}
+	open = doc_map_get(props, "VPCOptions") == NULL && cfn_policy_open(policy);
+	resource_add_setting(r, "access_policy", open ? "open" : "restricted",
+	                     open ? "AccessPolicies: Principal \"*\" with no IP condition"
+	                          : "AccessPolicies: restricted", policy->line);
+}
+
 static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 {
 	if (root == NULL || root->kind != DOC_MAP)
@@ -564,6 +995,19 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 			cfn_security_group(c, id, p->key, p->value);
 		else if (strcmp(type, CFN_TYPE_INGRESS) == 0)
 			cfn_ingress(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::EC2::NetworkAcl") == 0)
+			cfn_nacl(c, id, p->key);
+		else if (strcmp(type, "AWS::EC2::NetworkAclEntry") == 0)
+			cfn_nacl_entry(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::RDS::DBSecurityGroup") == 0)
+			cfn_db_security_group(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::OpenSearchService::Domain") == 0 ||
+		         strcmp(type, "AWS::Elasticsearch::Domain") == 0)
+			cfn_search_domain(c, id, p->key, p->value);
+		for (size_t t = 0; t < G_N_ELEMENTS(cfn_public_types); t++) {
+			if (strcmp(type, cfn_public_types[t].type) == 0)
+				cfn_public_flag(c, t, id, p->key, p->value);
+		}
 	}
 }
 

@@ -689,6 +689,53 @@ static void test_cfn__getatt_source_is_a_named_source(void **state)
 	                   "tcp/8080 from aws-sg:AdminSecurityGroup");
 }
 
+static void test_cfn__network_acl_entries_first_match(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *acl = find(rs, "aws-nacl:PublicAcl");
+	static const char *const unknowns[] = {
+		"network ACL entry BrokenEntry cannot be read: no PortRange for protocol 17",
+		NULL,
+	};
+
+	resources_join(rs);
+	acl = find(rs, "aws-nacl:PublicAcl");
+	assert_int_equal(acl->model, RESOURCE_FIRST_MATCH);
+	/* deny 22 at 100 before allow 0-65535 at 200; the egress entry is not read. */
+	assert_exposure(acl, "tcp/0-21,23-65535 from 0.0.0.0/0");
+	assert_unknowns(acl, unknowns);
+}
+
+static void test_cfn__db_security_group_on_its_instances_port(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *r = find(rs, "aws-dbsg:LegacyDbGroup");
+
+	assert_exposure(r, "tcp/3307 from 0.0.0.0/0, aws-sg:app-servers");
+	assert_int_equal(r->unknowns->len, 0);
+}
+
+static void test_cfn__public_flags_and_defaults(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+
+	/* No DBSubnetGroupName: the default VPC, public by default. */
+	assert_string_equal(resource_setting_get(find(rs, "aws:Orders"), "public")->value, "on");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Reports"), "public")->value, "off");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Dms"), "public")->raw,
+	                    "PubliclyAccessible absent (default public)");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Kafka"), "public")->value, "on");
+}
+
+static void test_cfn__search_domain_policy(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+
+	assert_string_equal(resource_setting_get(find(rs, "aws:Logs"), "access_policy")->value, "open");
+	/* Principal "*" inside a VPC: reachable only from the VPC. */
+	assert_string_equal(resource_setting_get(find(rs, "aws:Search"), "access_policy")->value, "restricted");
+}
+
 /* ---- elasticsearch.yml ------------------------------------------------ */
 
 static void test_es__flat(void **state)
@@ -849,6 +896,10 @@ int main(void)
 		cmocka_unit_test(test_cfn__unknown_values_recorded),
 		cmocka_unit_test(test_cfn__malformed_rule_is_unknown_not_the_file),
 		cmocka_unit_test(test_cfn__getatt_source_is_a_named_source),
+		cmocka_unit_test(test_cfn__network_acl_entries_first_match),
+		cmocka_unit_test(test_cfn__db_security_group_on_its_instances_port),
+		cmocka_unit_test(test_cfn__public_flags_and_defaults),
+		cmocka_unit_test(test_cfn__search_domain_policy),
 		cmocka_unit_test(test_es__flat),
 		cmocka_unit_test(test_es__nested),
 		cmocka_unit_test(test_es__mixed_takes_wider_bind),

@@ -143,4 +143,132 @@ dw diff -C "$arm" HEAD --format json
 json_check "a deny whose source cannot be evaluated is an unknown, and is not taken as denying anything" \
 	"any(x['rule']=='DW-EVAL-001' and 'blocked' in x['message'] for x in f) and any('203.0.113.0/24' in x['widened'] for x in f) and d['errors'] == []"
 
+# --- CloudFormation surfaces beyond security groups ------------------------
+# Each: a widening, a narrowing, a refactor that changes nothing, an unknown.
+surf=$(new_repo cfn-surfaces)
+mkdir -p "$surf/stack"
+acl() { # acl CIDR [PROTOCOL] [ENTRY-ID]
+	cat <<YAML
+Resources:
+  PublicAcl:
+    Type: AWS::EC2::NetworkAcl
+    Properties: {VpcId: vpc-0abc}
+  ${3:-InRdp}:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties:
+      NetworkAclId: !Ref PublicAcl
+      RuleNumber: 100
+      Protocol: ${2:-6}
+      RuleAction: allow
+      CidrBlock: $1
+      PortRange: {From: 3389, To: 3389}
+YAML
+}
+acl 10.0.0.0/8 > "$surf/stack/acl.yaml"
+commit "$surf" "acl: RDP from the office"
+acl 0.0.0.0/0 > "$surf/stack/acl.yaml"
+commit "$surf" "acl: RDP from anywhere"
+dw diff -C "$surf" HEAD --format json
+json_check "NetworkAclEntry opening RDP to 0.0.0.0/0: critical DW-NET-001" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='aws-nacl:PublicAcl' and x['after']=='tcp/3389 from 0.0.0.0/0' for x in f)"
+acl 10.1.0.0/16 > "$surf/stack/acl.yaml"
+commit "$surf" "acl: RDP from one office range"
+dw diff -C "$surf" HEAD --format json
+json_check "NetworkAclEntry narrowed: only DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
+acl 10.1.0.0/16 tcp RdpFromOffice > "$surf/stack/acl.yaml"
+commit "$surf" "acl: entry renamed, protocol by name"
+dw diff -C "$surf" HEAD --format json -v
+json_check "NetworkAclEntry renamed, protocol 6 written tcp: no finding" "f == [] and d['errors'] == []"
+acl '!ImportValue office-cidr' > "$surf/stack/acl.yaml"
+commit "$surf" "acl: CIDR imported"
+dw diff -C "$surf" HEAD --format json
+json_check "NetworkAclEntry with an imported CIDR: an unknown, not a parse error" \
+	"any(x['rule']=='DW-EVAL-001' and 'CidrBlock' in x['message'] for x in f) and d['errors'] == []"
+
+domain() { # domain PRINCIPAL [CONDITION]
+	cat <<YAML
+Resources:
+  Search:
+    Type: AWS::OpenSearchService::Domain
+    Properties:
+      EngineVersion: OpenSearch_2.11
+      AccessPolicies:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: $1
+            Action: "es:*"
+            Resource: "*"
+${2:-}
+YAML
+}
+domain '{AWS: "arn:aws:iam::123456789012:role/search"}' > "$surf/stack/search.yaml"
+commit "$surf" "search: one role"
+domain '{AWS: "*"}' > "$surf/stack/search.yaml"
+commit "$surf" "search: anyone"
+dw diff -C "$surf" HEAD --format json
+json_check "an OpenSearch domain open to Principal * is critical DW-SET-011" \
+	"any(x['rule']=='DW-SET-011' and x['severity']=='critical' and x['resource']=='aws:Search' for x in f)"
+domain '{AWS: "*"}' '            Condition: {IpAddress: {"aws:SourceIp": [203.0.113.0/24]}}' > "$surf/stack/search.yaml"
+commit "$surf" "search: anyone from the office"
+dw diff -C "$surf" HEAD --format json
+json_check "an IpAddress condition restricts it: no DW-SET finding" "not any(x['rule'].startswith('DW-SET') for x in f)"
+domain '{AWS: ["*"]}' '            Condition: {IpAddress: {"aws:SourceIp": [203.0.113.0/24]}}' > "$surf/stack/search.yaml"
+commit "$surf" "search: principal as a list"
+dw diff -C "$surf" HEAD --format json -v
+json_check "Principal {AWS: [*]} for {AWS: *}: no finding" "f == [] and d['errors'] == []"
+printf 'Resources:\n  Search:\n    Type: AWS::OpenSearchService::Domain\n    Properties:\n      AccessPolicies: !Sub "{\\"Statement\\": []}"\n' > "$surf/stack/search.yaml"
+commit "$surf" "search: policy from Fn::Sub"
+dw diff -C "$surf" HEAD --format json
+json_check "an access policy built by Fn::Sub is an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'AccessPolicies' in x['message'] for x in f) and d['errors'] == []"
+
+warehouse() { # warehouse PUBLIC-VALUE
+	printf 'Parameters:\n  Exposed: {Type: String}\nResources:\n  Warehouse:\n    Type: AWS::Redshift::Cluster\n    Properties:\n      NodeType: ra3.xlplus\n      ClusterType: single-node\n      PubliclyAccessible: %s\n' "$1"
+}
+warehouse false > "$surf/stack/dw.yaml"
+commit "$surf" "warehouse: private"
+warehouse true > "$surf/stack/dw.yaml"
+commit "$surf" "warehouse: public"
+dw diff -C "$surf" HEAD --format json
+json_check "Redshift PubliclyAccessible true: DW-SET-010 at the flag's line" \
+	"any(x['rule']=='DW-SET-010' and x['resource']=='aws:Warehouse' and x['line']==9 for x in f)"
+warehouse false > "$surf/stack/dw.yaml"
+commit "$surf" "warehouse: private again"
+dw diff -C "$surf" HEAD --format json
+json_check "back to private: no DW-SET finding" "not any(x['rule'].startswith('DW-SET') for x in f)"
+warehouse '"false"' > "$surf/stack/dw.yaml"
+commit "$surf" "warehouse: flag as a string"
+dw diff -C "$surf" HEAD --format json -v
+json_check "\"false\" for false: no finding" "f == [] and d['errors'] == []"
+warehouse '!Ref Exposed' > "$surf/stack/dw.yaml"
+commit "$surf" "warehouse: flag from a parameter without default"
+dw diff -C "$surf" HEAD --format json
+json_check "a flag from a parameter without Default is an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'Exposed' in x['message'] for x in f) and d['errors'] == []"
+
+dbsg() { # dbsg CIDR
+	printf 'Resources:\n  LegacyDb:\n    Type: AWS::RDS::DBSecurityGroup\n    Properties:\n      GroupDescription: legacy\n      DBSecurityGroupIngress:\n        - CIDRIP: %s\n  Orders:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: mysql\n      DBSecurityGroups: [!Ref LegacyDb]\n' "$1"
+}
+dbsg 10.0.0.0/8 > "$surf/stack/db.yaml"
+commit "$surf" "legacy db group: private"
+dbsg 0.0.0.0/0 > "$surf/stack/db.yaml"
+commit "$surf" "legacy db group: anyone"
+dw diff -C "$surf" HEAD --format json
+json_check "a DB security group admitting 0.0.0.0/0 to MySQL: critical DW-NET-001 on 3306" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='aws-dbsg:LegacyDb' and x['after']=='tcp/3306 from 0.0.0.0/0' for x in f)"
+dbsg 10.2.0.0/16 > "$surf/stack/db.yaml"
+commit "$surf" "legacy db group: one range"
+dw diff -C "$surf" HEAD --format json
+json_check "DB security group narrowed: DW-NET-900" "'DW-NET-900' in [x['rule'] for x in f] and not any(x['rule'].startswith('DW-NET-00') for x in f)"
+dbsg '"10.2.0.0/16"' > "$surf/stack/db.yaml"
+commit "$surf" "legacy db group: quoted"
+dw diff -C "$surf" HEAD --format json -v
+json_check "DB security group CIDR quoted: no finding" "f == [] and d['errors'] == []"
+dbsg '!ImportValue legacy-cidr' > "$surf/stack/db.yaml"
+commit "$surf" "legacy db group: imported CIDR"
+dw diff -C "$surf" HEAD --format json
+json_check "DB security group with an imported CIDR: an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'CIDRIP' in x['message'] for x in f) and d['errors'] == []"
+
 done_testing
