@@ -111,6 +111,13 @@ static const char *const extract_cfn_types[] = {
 	"AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain",
 };
 
+/* ARM resource types extract_arm() reads (a prefix is enough). */
+static const char *const extract_arm_types[] = {
+	"Microsoft.Network/networkSecurityGroups", "Microsoft.Sql/servers", "Microsoft.DBforMySQL/",
+	"Microsoft.DBforPostgreSQL/", "Microsoft.DBforMariaDB/", "Microsoft.Cache/redis",
+	"Microsoft.Storage/storageAccounts", "Microsoft.ContainerService/managedClusters",
+};
+
 enum extract_format {
 	EXTRACT_NONE = 0,
 	EXTRACT_ARM = 1 << 0,
@@ -130,8 +137,10 @@ static unsigned extract_sniff(const char *data, size_t len, bool *escaped_out)
 {
 	unsigned formats = EXTRACT_NONE;
 
-	if (extract_contains_ci(data, len, "Microsoft.Network/networkSecurityGroups"))
-		formats |= EXTRACT_ARM;
+	for (size_t i = 0; i < G_N_ELEMENTS(extract_arm_types); i++) {
+		if (extract_contains_ci(data, len, extract_arm_types[i]))
+			formats |= EXTRACT_ARM;
+	}
 	for (size_t i = 0; i < G_N_ELEMENTS(extract_cfn_types); i++) {
 		if (extract_contains_ci(data, len, extract_cfn_types[i]))
 			formats |= EXTRACT_CFN;

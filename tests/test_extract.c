@@ -587,6 +587,48 @@ static void test_arm__internet_deny_unknown_space_denies_nothing(void **state)
 	assert_address_exposure(find(rs, "azure-nsg:jump-nsg"), "tcp/22,443,3389 from 0.0.0.0/0, ::/0");
 }
 
+static void test_arm__service_firewalls(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/services.json");
+	struct resource *redis;
+
+	resources_join(rs);
+	assert_exposure(find(rs, "azure-sql:orders-sql"),
+	                "tcp/1433 from 198.51.100.0/24, azure-tag:AzureServices");
+	assert_string_equal(resource_setting_get(find(rs, "azure-sql:orders-sql"), "public_network_access")->value,
+	                    "on");
+	assert_exposure(find(rs, "azure-postgresql:reports-pg"), "tcp/5432 from 203.0.113.10/32");
+	/* Clients reach 6380 (TLS), in front of Redis. */
+	redis = find(rs, "azure-redis:cache");
+	assert_exposure(redis, "tcp/6380 from 0.0.0.0/0");
+	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[0])->target_lo, 6379);
+}
+
+static void test_arm__storage_and_aks_endpoints(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/services.json");
+	struct resource *ops = find(rs, "azure-aks:ops");
+
+	assert_exposure(find(rs, "azure-storage:files"),
+	                "tcp/443 from 192.0.2.0/24, azure-subnet:apps, azure-tag:AzureServices");
+	assert_exposure(find(rs, "azure-aks:main"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(ops, "nothing");
+	assert_int_equal(ops->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)ops->unknowns->pdata[0])->what,
+	                       "parameter adminRanges has no defaultValue"));
+}
+
+static void test_arm__blueprint_artifact(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/artifact.json");
+	struct resource *r = find(rs, "azure-nsg:jump-nsg");
+
+	assert_address_exposure(r, "tcp/22 from 0.0.0.0/0, ::/0");
+	assert_int_equal(r->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)r->unknowns->pdata[0])->what,
+	                       "blueprintAdminSource"));
+}
+
 /* ---- CloudFormation --------------------------------------------------- */
 
 static void test_cfn__short_tags(void **state)
@@ -889,6 +931,9 @@ int main(void)
 		cmocka_unit_test(test_arm__expressions),
 		cmocka_unit_test(test_arm__internet_deny_spares_private_sources),
 		cmocka_unit_test(test_arm__internet_deny_unknown_space_denies_nothing),
+		cmocka_unit_test(test_arm__service_firewalls),
+		cmocka_unit_test(test_arm__storage_and_aks_endpoints),
+		cmocka_unit_test(test_arm__blueprint_artifact),
 		cmocka_unit_test(test_cfn__short_tags),
 		cmocka_unit_test(test_cfn__json_form),
 		cmocka_unit_test(test_cfn__safe),

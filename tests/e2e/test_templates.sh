@@ -271,4 +271,118 @@ dw diff -C "$surf" HEAD --format json
 json_check "DB security group with an imported CIDR: an unknown" \
 	"any(x['rule']=='DW-EVAL-001' and 'CIDRIP' in x['message'] for x in f) and d['errors'] == []"
 
+# --- ARM surfaces: service firewalls, AKS, Blueprint artifacts -------------
+az=$(new_repo arm-surfaces)
+mkdir -p "$az/azure" "$az/blueprint/artifacts"
+sqlfw() { # sqlfw START END [nested|standalone]
+	if [ "${3:-nested}" = nested ]; then
+		cat <<JSON
+{"\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0",
+ "parameters": {"start": {"type": "string"}},
+ "resources": [{"type": "Microsoft.Sql/servers", "apiVersion": "2021-11-01", "name": "orders",
+   "properties": {"administratorLogin": "dba", "publicNetworkAccess": "Enabled"},
+   "resources": [{"type": "firewallRules", "apiVersion": "2021-11-01", "name": "clients",
+     "properties": {"startIpAddress": "$1", "endIpAddress": "$2"}}]}]}
+JSON
+	else
+		cat <<JSON
+{"\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+ "contentVersion": "1.0.0.0",
+ "resources": [
+  {"type": "Microsoft.Sql/servers", "apiVersion": "2021-11-01", "name": "orders",
+   "properties": {"publicNetworkAccess": "Enabled", "administratorLogin": "dba"}},
+  {"type": "Microsoft.Sql/servers/firewallRules", "apiVersion": "2021-11-01", "name": "orders/clients",
+   "dependsOn": ["[resourceId('Microsoft.Sql/servers', 'orders')]"],
+   "properties": {"endIpAddress": "$2", "startIpAddress": "$1"}}]}
+JSON
+	fi
+}
+sqlfw 10.1.0.0 10.1.255.255 > "$az/azure/sql.json"
+commit "$az" "sql: office clients"
+sqlfw 0.0.0.0 255.255.255.255 > "$az/azure/sql.json"
+commit "$az" "sql: every client"
+dw diff -C "$az" HEAD --format json
+json_check "a SQL firewall rule 0.0.0.0-255.255.255.255: critical DW-NET-001 on 1433" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='azure-sql:orders' and x['after']=='tcp/1433 from 0.0.0.0/0' for x in f)"
+sqlfw 10.1.2.0 10.1.2.255 > "$az/azure/sql.json"
+commit "$az" "sql: one subnet"
+dw diff -C "$az" HEAD --format json
+json_check "SQL firewall narrowed: DW-NET-900, no widening" \
+	"'DW-NET-900' in [x['rule'] for x in f] and not any(x['rule'].startswith('DW-NET-00') or x['rule'].startswith('DW-NET-01') for x in f)"
+sqlfw 10.1.2.0 10.1.2.255 standalone > "$az/azure/sql.json"
+commit "$az" "sql: the rule as a standalone resource"
+dw diff -C "$az" HEAD --format json -v
+json_check "a nested firewall rule written as a standalone resource: no finding" "f == [] and d['errors'] == []"
+sqlfw "[parameters('start')]" 10.1.2.255 > "$az/azure/sql.json"
+commit "$az" "sql: start from a parameter"
+dw diff -C "$az" HEAD --format json
+json_check "a firewall rule from a parameter without default: an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'startIpAddress' in x['message'] for x in f) and d['errors'] == []"
+
+aks() { # aks RANGES-JSON
+	printf '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n "contentVersion": "1.0.0.0",\n "parameters": {"ranges": {"type": "array"}},\n "resources": [{"type": "Microsoft.ContainerService/managedClusters", "apiVersion": "2023-05-01", "name": "main",\n   "properties": {"dnsPrefix": "main", "apiServerAccessProfile": {"authorizedIPRanges": %s}}}]}\n' "$1"
+}
+aks '["203.0.113.0/24"]' > "$az/azure/aks.json"
+commit "$az" "aks: office only"
+aks '[]' > "$az/azure/aks.json"
+commit "$az" "aks: no authorized ranges"
+dw diff -C "$az" HEAD --format json
+json_check "AKS authorizedIPRanges emptied: the API server from the Internet" \
+	"any(x['resource']=='azure-aks:main' and x['after']=='tcp/443 from 0.0.0.0/0, ::/0' for x in f)"
+aks '["203.0.113.0/24", "198.51.100.0/24"]' > "$az/azure/aks.json"
+commit "$az" "aks: two offices"
+dw diff -C "$az" HEAD --format json
+json_check "AKS ranges set again: a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
+aks '["198.51.100.0/24", "203.0.113.0/25", "203.0.113.128/25"]' > "$az/azure/aks.json"
+commit "$az" "aks: ranges reordered and split"
+dw diff -C "$az" HEAD --format json -v
+json_check "AKS ranges reordered and split: no finding" "f == [] and d['errors'] == []"
+aks "\"[parameters('ranges')]\"" > "$az/azure/aks.json"
+commit "$az" "aks: ranges from a parameter"
+dw diff -C "$az" HEAD --format json
+json_check "AKS ranges from a parameter without default: an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'authorizedIPRanges' in x['message'] for x in f)"
+
+artifact() { # artifact SSH-SOURCE
+	cat <<JSON
+{"kind": "template",
+ "properties": {
+  "template": {"\$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+   "contentVersion": "1.0.0.0",
+   "parameters": {"sshSource": {"type": "string"}},
+   "resources": [{"type": "Microsoft.Network/networkSecurityGroups", "apiVersion": "2023-05-01", "name": "jump-nsg",
+     "properties": {"securityRules": [{"name": "ssh", "properties": {"priority": 200, "direction": "Inbound",
+       "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "[parameters('sshSource')]",
+       "sourcePortRange": "*", "destinationAddressPrefix": "*", "destinationPortRange": "22"}}]}}]},
+  "parameters": {"sshSource": {"value": "$1"}}}}
+JSON
+}
+artifact 10.0.0.0/8 > "$az/blueprint/artifacts/network.json"
+commit "$az" "blueprint: jump host from the VNet"
+artifact Internet > "$az/blueprint/artifacts/network.json"
+commit "$az" "blueprint: jump host from the Internet"
+dw diff -C "$az" HEAD --format json
+json_check "an NSG in a Blueprint artifact opening SSH: high DW-NET-003" \
+	"any(x['rule']=='DW-NET-003' and x['resource']=='azure-nsg:jump-nsg' and x['file']=='blueprint/artifacts/network.json' for x in f)"
+artifact 10.20.0.0/16 > "$az/blueprint/artifacts/network.json"
+commit "$az" "blueprint: jump host from one subnet"
+dw diff -C "$az" HEAD --format json
+json_check "artifact narrowed: DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
+python3 - "$az/blueprint/artifacts/network.json" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+a["type"] = "Microsoft.Blueprint/blueprints/artifacts"
+a["name"] = "network"
+open(sys.argv[1], "w").write(json.dumps(a, indent=4, sort_keys=True))
+PY
+commit "$az" "blueprint: artifact reformatted with its type"
+dw diff -C "$az" HEAD --format json -v
+json_check "the artifact reformatted, with its type written: no finding" "f == [] and d['errors'] == []"
+artifact "[parameters('blueprintSshSource')]" > "$az/blueprint/artifacts/network.json"
+commit "$az" "blueprint: source from the blueprint's parameter"
+dw diff -C "$az" HEAD --format json
+json_check "a source from the blueprint's own parameter: an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'blueprintSshSource' in x['message'] for x in f)"
+
 done_testing
