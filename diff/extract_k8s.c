@@ -36,6 +36,9 @@
  *   ReplicationController, Job, CronJob: a hostPort is reachable from
  *   k8s:node-network (or loopback when hostIP is); hostNetwork puts every
  *   declared containerPort there and is the "host-network" setting.
+ * - Knative Services: their pod template, and Knative's ingress route to
+ *   the container port; control-plane programs a pod runs (kubelet,
+ *   kube-apiserver, etcd flags) and KubeletConfiguration: extract_k8s_cp.c.
  * Identity: k8s:KIND/NAMESPACE/NAME, namespace "default" when absent.
  */
 #include <stdarg.h>
@@ -813,6 +816,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 
 static void k8s_pod_spec(struct k8s_ctx *c, struct resource *r, const struct doc_node *spec)
 {
+	const struct doc_node *main = doc_map_get(spec, "containers");
 	static const char *const lists[] = { "containers", "initContainers" };
 	const struct doc_node *hn = doc_map_get(spec, "hostNetwork");
 	bool host_network = k8s_is_true(hn);
@@ -830,6 +834,12 @@ static void k8s_pod_spec(struct k8s_ctx *c, struct resource *r, const struct doc
 			for (size_t k = 0; ports != NULL && k < ports->n; k++)
 				k8s_container_port(c, r, ports->items[k], host_network, nodes);
 		}
+	}
+	/* A kubelet, kube-apiserver or etcd it runs (a static pod, a DaemonSet). */
+	for (size_t j = 0; main != NULL && main->kind == DOC_LIST && j < main->n; j++) {
+		if (main->items[j]->kind == DOC_MAP)
+			extract_k8s_cp_container(c->found, c->d->path, r->identity, r->name, main->items[j],
+			                         host_network);
 	}
 }
 
@@ -937,16 +947,72 @@ static void k8s_each(struct k8s_ctx *c, const struct doc_node *root,
 		fn(c, &o);
 }
 
+static bool k8s_is_knative(const struct k8s_obj *o);
+
 static void k8s_index_service(struct k8s_ctx *c, const struct k8s_obj *o)
 {
-	if (strcmp(o->kind, "Service") == 0)
+	if (strcmp(o->kind, "Service") == 0 && !k8s_is_knative(o))
 		g_hash_table_insert(c->services, g_strdup_printf("%s/%s", o->ns, o->name),
 		                    (void *)doc_map_get(o->node, "spec"));
 }
 
+/*
+ * A Knative Service (serving.knative.dev): a pod template (spec.template,
+ * read as a workload's: hostNetwork, hostPort) behind Knative's ingress,
+ * which routes HTTP (80) from every address to the container's port
+ * (its first containerPort, 8080 when none) unless the Service is labelled
+ * networking.knative.dev/visibility: cluster-local (then only the
+ * cluster). Identity: k8s:Service.serving.knative.dev/NS/NAME.
+ */
+static void k8s_knative(struct k8s_ctx *c, const struct k8s_obj *o)
+{
+	static const char *const visibility[] = { "networking.knative.dev/visibility",
+	                                          "serving.knative.dev/visibility" };
+	const struct doc_node *labels = doc_map_get(doc_map_get(o->node, "metadata"), "labels");
+	const struct doc_node *spec = doc_map_get(doc_map_get(doc_map_get(o->node, "spec"), "template"), "spec");
+	const struct doc_node *first = doc_map_get(spec, "containers");
+	const struct doc_node *port = NULL;
+	struct k8s_obj ko = *o;
+	g_autoptr(srcset) src = srcset_new();
+	struct resource *r;
+	unsigned target = 8080;
+	bool local = false;
+
+	ko.kind = "Service.serving.knative.dev";
+	r = k8s_resource(c, &ko, "Knative Service");
+	if (spec == NULL || spec->kind != DOC_MAP)
+		return;
+	k8s_pod_spec(c, r, spec);
+	for (size_t i = 0; i < G_N_ELEMENTS(visibility); i++)
+		local |= g_strcmp0(doc_scalar(doc_map_get(labels, visibility[i])), "cluster-local") == 0;
+	if (first != NULL && first->kind == DOC_LIST && first->n > 0) {
+		const struct doc_node *ports = doc_map_get(first->items[0], "ports");
+
+		if (ports != NULL && ports->kind == DOC_LIST && ports->n > 0)
+			port = doc_map_get(ports->items[0], "containerPort");
+	}
+	if (port != NULL && !k8s_port(c, port, "a containerPort", &target))
+		return;
+	if (local)
+		srcset_add_atom(src, K8S_ATOM_CLUSTER);
+	else
+		srcset_add_all_addresses(src);
+	k8s_add_to(c, r, "Knative route", o->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTP, K8S_INGRESS_HTTP, src,
+	           target);
+}
+
+static bool k8s_is_knative(const struct k8s_obj *o)
+{
+	const char *api = doc_scalar(doc_map_get(o->node, "apiVersion"));
+
+	return strcmp(o->kind, "Service") == 0 && api != NULL && g_str_has_prefix(api, "serving.knative.dev/");
+}
+
 static void k8s_object(struct k8s_ctx *c, const struct k8s_obj *o)
 {
-	if (strcmp(o->kind, "Service") == 0)
+	if (k8s_is_knative(o))
+		k8s_knative(c, o);
+	else if (strcmp(o->kind, "Service") == 0)
 		k8s_service(c, o);
 	else if (strcmp(o->kind, "NetworkPolicy") == 0)
 		k8s_network_policy(c, o);
@@ -972,8 +1038,17 @@ bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error)
 		dw_problems_clear(&c.problems);
 		c.problems = quiet;
 	}
-	for (guint i = 0; i < d->roots->len; i++)
-		k8s_each(&c, g_ptr_array_index(d->roots, i), k8s_object);
+	for (guint i = 0; i < d->roots->len; i++) {
+		const struct doc_node *root = g_ptr_array_index(d->roots, i);
+		const char *api = doc_scalar(doc_map_get(root, "apiVersion"));
+
+		/* No metadata.name: the kubelet's configuration file. */
+		if (g_strcmp0(doc_scalar(doc_map_get(root, "kind")), "KubeletConfiguration") == 0 && api != NULL &&
+		    g_str_has_prefix(api, "kubelet.config.k8s.io/"))
+			extract_k8s_kubelet_config(found, d->path, root);
+		else
+			k8s_each(&c, root, k8s_object);
+	}
 	return extract_finish(out, found, &c.problems, error);
 }
 

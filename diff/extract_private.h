@@ -56,6 +56,16 @@ bool extract_finish_one(GPtrArray *out, struct resource *r, struct dw_problems *
  */
 bool extract_compose_shape(const struct doc *d);
 
+/*
+ * Kubernetes control-plane programs (extract_k8s_cp.c): the kubelet,
+ * kube-apiserver or etcd a container runs, as a resource of its own
+ * (identity WORKLOAD/CONTAINER) appended to found; nothing for any other
+ * container. And a KubeletConfiguration document (root).
+ */
+void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *workload, const char *name,
+                              const struct doc_node *container, bool host_network);
+void extract_k8s_kubelet_config(GPtrArray *found, const char *path, const struct doc_node *root);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

@@ -333,6 +333,76 @@ static void test_k8s__host_ports_and_host_network(void **state)
 	assert_null(resource_setting_get(k8s_find(rs, "k8s:Pod/default/p"), "host-network"));
 }
 
+/* Knative: the pod template (hostNetwork) and the route to its port. */
+static void test_k8s__knative_service(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("ksvc.yaml",
+		"apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata: {name: hello, namespace: apps}\n"
+		"spec:\n  template:\n    spec:\n      containers:\n        - image: example/hello:1\n"
+		"          ports: [{containerPort: 9200}]\n"
+		"---\napiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: agent\n"
+		"  labels: {networking.knative.dev/visibility: cluster-local}\nspec:\n  template:\n    spec:\n"
+		"      hostNetwork: true\n      containers: [{image: example/agent:1, ports: [{containerPort: 9100}]}]\n");
+	const struct resource *hello = k8s_find(rs, "k8s:Service.serving.knative.dev/apps/hello");
+
+	assert_exposure(rs, "k8s:Service.serving.knative.dev/apps/hello", "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_int_equal(((const struct resource_rule *)hello->rules->pdata[0])->target_lo, 9200);
+	assert_exposure(rs, "k8s:Service.serving.knative.dev/default/agent",
+	                "tcp/80 from k8s:cluster; tcp/9100 from k8s:node-network");
+	assert_setting(rs, "k8s:Service.serving.knative.dev/default/agent", "host-network", "on");
+}
+
+/* kind: KubeletConfiguration, with v1beta1's defaults where keys are absent. */
+static void test_k8s__kubelet_configuration(void **state)
+{
+	g_autoptr(GPtrArray) open = k8s_ok("nodes/kubelet.yaml",
+		"apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: 10255\n"
+		"authentication:\n  anonymous:\n    enabled: true\nauthorization:\n  mode: AlwaysAllow\n");
+	g_autoptr(GPtrArray) dflt = k8s_ok("nodes/kubelet.yaml",
+		"apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\naddress: 127.0.0.1\n"
+		"authentication:\n  anonymous:\n    enabled: true\n");
+
+	assert_exposure(open, "k8s:KubeletConfiguration", "tcp/10255 from k8s:node-network");
+	assert_setting(open, "k8s:KubeletConfiguration", "auth", "off");
+	assert_setting(open, "k8s:KubeletConfiguration", "bind", "all");
+	/* Anonymous requests, but authorized by the API server (Webhook, the default). */
+	assert_setting(dflt, "k8s:KubeletConfiguration", "auth", "on");
+	assert_setting(dflt, "k8s:KubeletConfiguration", "bind", "loopback");
+	assert_exposure(dflt, "k8s:KubeletConfiguration", "nothing");
+}
+
+/* Control-plane flags in static pods: kubelet from a shell script, an API
+ * server whose insecure port default depends on its version, etcd. */
+static void test_k8s__control_plane_flags(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("manifests.yaml",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: agent, namespace: kube-system}\nspec:\n"
+		"  hostNetwork: true\n  containers:\n    - name: kubelet\n      image: example/kubelet:1.27\n"
+		"      command: [/bin/sh, -c, \"exec kubelet --read-only-port 10255 --authorization-mode=Webhook\"]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: kube-apiserver, namespace: kube-system}\nspec:\n"
+		"  hostNetwork: true\n  containers:\n    - name: kube-apiserver\n"
+		"      image: registry.k8s.io/kube-apiserver:v1.18.20\n"
+		"      command: [kube-apiserver, --insecure-bind-address=0.0.0.0, --authorization-mode=Node,RBAC]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: api2, namespace: kube-system}\nspec:\n"
+		"  containers:\n    - name: kube-apiserver\n      image: example/apiserver:latest\n"
+		"      command: [kube-apiserver, --anonymous-auth=false]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: etcd, namespace: kube-system}\nspec:\n"
+		"  containers:\n    - name: etcd\n      image: registry.k8s.io/etcd:3.5.9-0\n"
+		"      args: [--listen-client-urls=https://0.0.0.0:2379, --client-cert-auth=true]\n");
+	const struct resource *api2 = k8s_find(rs, "k8s:Pod/kube-system/api2/kube-apiserver");
+
+	assert_exposure(rs, "k8s:Pod/kube-system/agent/kubelet", "tcp/10255 from k8s:node-network");
+	assert_setting(rs, "k8s:Pod/kube-system/agent/kubelet", "auth", "on");
+	/* 1.18: the insecure port defaults to 8080, here on every address. */
+	assert_exposure(rs, "k8s:Pod/kube-system/kube-apiserver/kube-apiserver", "tcp/8080 from k8s:node-network");
+	assert_setting(rs, "k8s:Pod/kube-system/kube-apiserver/kube-apiserver", "auth", "off");
+	/* No version in the tag: the insecure port is an unknown. */
+	assert_int_equal(api2->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)api2->unknowns->pdata[0])->what, "names no version"));
+	assert_setting(rs, "k8s:Pod/kube-system/etcd/etcd", "auth", "on");
+	assert_setting(rs, "k8s:Pod/kube-system/etcd/etcd", "bind", "all");
+}
+
 static void test_k8s__other_documents_yield_nothing(void **state)
 {
 	g_autoptr(GPtrArray) rs = k8s_ok("cm.yaml",
@@ -606,6 +676,9 @@ int main(void)
 		cmocka_unit_test(test_k8s__internal_load_balancer_annotations),
 		cmocka_unit_test(test_k8s__legacy_service_fields),
 		cmocka_unit_test(test_k8s__host_ports_and_host_network),
+		cmocka_unit_test(test_k8s__knative_service),
+		cmocka_unit_test(test_k8s__kubelet_configuration),
+		cmocka_unit_test(test_k8s__control_plane_flags),
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__no_keys_no_parse),
 		cmocka_unit_test(test_k8s__helm_template_is_not_analysable),
