@@ -959,10 +959,10 @@ static void k8s_index_service(struct k8s_ctx *c, const struct k8s_obj *o)
 /*
  * A Knative Service (serving.knative.dev): a pod template (spec.template,
  * read as a workload's: hostNetwork, hostPort) behind Knative's ingress,
- * which routes HTTP (80) from every address to the container's port
- * (its first containerPort, 8080 when none) unless the Service is labelled
- * networking.knative.dev/visibility: cluster-local (then only the
- * cluster). Identity: k8s:Service.serving.knative.dev/NS/NAME.
+ * which routes HTTP (80) from the cluster and every address to the
+ * container's port (its first containerPort, 8080 when none) unless the
+ * Service is labelled networking.knative.dev/visibility: cluster-local
+ * (then only the cluster). Identity: k8s:Service.serving.knative.dev/NS/NAME.
  */
 static void k8s_knative(struct k8s_ctx *c, const struct k8s_obj *o)
 {
@@ -993,9 +993,8 @@ static void k8s_knative(struct k8s_ctx *c, const struct k8s_obj *o)
 	}
 	if (port != NULL && !k8s_port(c, port, "a containerPort", &target))
 		return;
-	if (local)
-		srcset_add_atom(src, K8S_ATOM_CLUSTER);
-	else
+	srcset_add_atom(src, K8S_ATOM_CLUSTER);
+	if (!local)
 		srcset_add_all_addresses(src);
 	k8s_add_to(c, r, "Knative route", o->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTP, K8S_INGRESS_HTTP, src,
 	           target);

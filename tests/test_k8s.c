@@ -345,7 +345,7 @@ static void test_k8s__knative_service(void **state)
 		"      hostNetwork: true\n      containers: [{image: example/agent:1, ports: [{containerPort: 9100}]}]\n");
 	const struct resource *hello = k8s_find(rs, "k8s:Service.serving.knative.dev/apps/hello");
 
-	assert_exposure(rs, "k8s:Service.serving.knative.dev/apps/hello", "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_exposure(rs, "k8s:Service.serving.knative.dev/apps/hello", "tcp/80 from 0.0.0.0/0, ::/0, k8s:cluster");
 	assert_int_equal(((const struct resource_rule *)hello->rules->pdata[0])->target_lo, 9200);
 	assert_exposure(rs, "k8s:Service.serving.knative.dev/default/agent",
 	                "tcp/80 from k8s:cluster; tcp/9100 from k8s:node-network");

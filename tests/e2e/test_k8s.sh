@@ -326,4 +326,89 @@ dw diff -C "$r3" HEAD --format json
 json_check "an undeclared named backend port is an unknown (DW-EVAL-001), not a guess" \
 	"any(x['rule']=='DW-EVAL-001' and 'grpc' in x['message'] for x in f) and not any(x['rule'].startswith('DW-NET-00') for x in f)"
 
+# --- issue 15 surfaces: Knative, KubeletConfiguration, control-plane flags ---
+cp=$(new_repo k8s-cp)
+mkdir -p "$cp/apps" "$cp/nodes" "$cp/manifests"
+ksvc() { # ksvc [VISIBILITY-LABEL-LINE] [HOSTNETWORK]
+	printf 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: search\n  namespace: apps\n'
+	[ -n "${1:-}" ] && printf '  labels:\n    %s\n' "$1"
+	printf 'spec:\n  template:\n    spec:\n'
+	[ -n "${2:-}" ] && printf '      hostNetwork: true\n'
+	printf '      containers:\n        - image: example/search:3\n          ports:\n            - containerPort: 9200\n'
+}
+ksvc 'networking.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: search inside the cluster"
+ksvc > "$cp/apps/search.yaml"
+commit "$cp" "knative: search public"
+dw diff -C "$cp" HEAD --format json
+json_check "a Knative Service made public routes the Internet to Elasticsearch's 9200: critical DW-NET-001" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service.serving.knative.dev/apps/search' and x['after']=='tcp/80 from 0.0.0.0/0, ::/0, k8s:cluster' for x in f)"
+ksvc 'networking.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: back inside"
+dw diff -C "$cp" HEAD --format json
+json_check "Knative Service back to cluster-local: a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
+ksvc 'serving.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: the older label"
+dw diff -C "$cp" HEAD --format json -v
+json_check "the older visibility label says the same: no finding" "f == [] and d['errors'] == []"
+ksvc 'serving.knative.dev/visibility: cluster-local' host > "$cp/apps/search.yaml"
+commit "$cp" "knative: host network"
+dw diff -C "$cp" HEAD --format json
+json_check "hostNetwork in a Knative Service is DW-SET-031" \
+	"any(x['rule']=='DW-SET-031' and x['resource']=='k8s:Service.serving.knative.dev/apps/search' for x in f)"
+
+kcfg() { # kcfg ANONYMOUS MODE [READONLY]
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: %s\nauthorization:\n  mode: %s\n' "$1" "$2"
+	[ -n "${3:-}" ] && printf 'readOnlyPort: %s\n' "$3"
+}
+kcfg false Webhook > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: secure"
+kcfg true AlwaysAllow 10255 > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: debugging"
+dw diff -C "$cp" HEAD --format json
+json_check "KubeletConfiguration with anonymous auth and AlwaysAllow: critical DW-SET-001, and the read-only port" \
+	"any(x['rule']=='DW-SET-001' and x['severity']=='critical' and x['line']==5 for x in f) and any('tcp/10255 from k8s:node-network' in x['after'] for x in f)"
+kcfg true Webhook > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: webhook authorization, no read-only port"
+dw diff -C "$cp" HEAD --format json
+json_check "authorization back to Webhook and readOnlyPort dropped: only a narrowing" \
+	"[x['rule'] for x in f] == ['DW-NET-900']"
+printf 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nauthorization: {mode: Webhook}\nreadOnlyPort: 0\nauthentication: {anonymous: {enabled: true}}\n' > "$cp/nodes/kubelet-config.yaml"
+git -C "$cp" mv nodes/kubelet-config.yaml nodes/config.yaml
+commit "$cp" "kubelet config: flow style, readOnlyPort 0 written, file renamed"
+dw diff -C "$cp" HEAD --format json -v
+json_check "the same KubeletConfiguration reformatted and renamed: no finding" "f == [] and d['errors'] == []"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: "${RO_PORT}"\n' > "$cp/nodes/config.yaml"
+commit "$cp" "kubelet config: port from the environment"
+dw diff -C "$cp" HEAD --format json
+json_check "a readOnlyPort that is not a port is an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'readOnlyPort' in x['message'] for x in f)"
+
+static_pod() { # static_pod IMAGE FLAG...
+	local image=$1
+	shift
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n    - name: kube-apiserver\n      image: %s\n      command:\n        - kube-apiserver\n' "$image"
+	for flag in "$@"; do printf '        - %s\n' "$flag"; done
+}
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=false --authorization-mode=Node,RBAC > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: RBAC"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=true --authorization-mode=AlwaysAllow > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: AlwaysAllow"
+dw diff -C "$cp" HEAD --format json
+json_check "kube-apiserver with anonymous auth and AlwaysAllow: critical DW-SET-001 at the flag's line" \
+	"any(x['rule']=='DW-SET-001' and x['resource']=='k8s:Pod/kube-system/kube-apiserver/kube-apiserver' and x['line']==13 for x in f)"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=false --authorization-mode=Node,RBAC > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: RBAC again"
+dw diff -C "$cp" HEAD --format json
+json_check "back to RBAC: no finding above info" "not any(x['severity'] in ('low','medium','high','critical') for x in f)"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --authorization-mode=Node,RBAC --anonymous-auth=false > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: flags reordered"
+dw diff -C "$cp" HEAD --format json -v
+json_check "flags reordered: no finding" "f == [] and d['errors'] == []"
+static_pod example/apiserver:latest --authorization-mode=Node,RBAC --anonymous-auth=false > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: an image without a version"
+dw diff -C "$cp" HEAD --format json
+json_check "an API server image without a version: its insecure port is an unknown, not a guess" \
+	"any(x['rule']=='DW-EVAL-001' and 'insecure-port' in x['message'] for x in f)"
+
 done_testing
