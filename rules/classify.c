@@ -230,20 +230,21 @@ static exposure *classify_move_ports(const exposure *e, unsigned lo, unsigned hi
  */
 static exposure *classify_forwarded_only(const struct resource *r, const exposure *region)
 {
-	g_autoptr(exposure) fwd = exposure_new(), direct = exposure_new(), only = NULL;
+	g_autoptr(GPtrArray) fwd = g_ptr_array_new(), direct = g_ptr_array_new();
+	g_autoptr(exposure) fwd_set = NULL, direct_set = NULL, only = NULL;
 
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
-		exposure **acc = rule->target_lo == 0 && rule->target_hi == 0 ? &direct : &fwd;
-		exposure *u;
 
-		if (!rule->allow)
-			continue;
-		u = exposure_union(*acc, rule->match);
-		exposure_free(*acc);
-		*acc = u;
+		if (rule->allow)
+			g_ptr_array_add(rule->target_lo == 0 && rule->target_hi == 0 ? direct : fwd, rule->match);
 	}
-	only = exposure_subtract(fwd, direct);
+	/* Most resources forward nothing: nothing to take out. */
+	if (fwd->len == 0)
+		return exposure_new();
+	fwd_set = exposure_union_all((const exposure *const *)fwd->pdata, fwd->len);
+	direct_set = exposure_union_all((const exposure *const *)direct->pdata, direct->len);
+	only = exposure_subtract(fwd_set, direct_set);
 	return exposure_intersect(region, only);
 }
 
