@@ -8,15 +8,24 @@
 
 static const struct extract_format_info extract_format_table[] = {
 	{ "Azure ARM template", "*.json, *.template",
-	  "contains Microsoft.Network/networkSecurityGroups",
+	  "contains one of the resource types it reads (Microsoft.Network/networkSecurityGroups, "
+	  "Microsoft.Sql/servers, Microsoft.Storage/storageAccounts ...)",
 	  "networkSecurityGroups with securityRules, standalone .../securityRules "
-	  "(first match by priority, Azure's default rules); parameters()/variables() defaults",
-	  "azure-nsg:NAME" },
+	  "(first match by priority, Azure's default rules; the Internet tag is the public space "
+	  "in a deny rule); templates nested in deployments and Blueprint artifacts; firewallRules "
+	  "of SQL, MySQL, PostgreSQL, MariaDB and Redis servers; storage accounts' networkAcls; AKS "
+	  "authorized IP ranges; publicNetworkAccess; parameters()/variables() defaults "
+	  "(parameter files are not read)",
+	  "azure-nsg:NAME, azure-sql:SERVER, azure-storage:NAME, azure-aks:NAME ..." },
 	{ "AWS CloudFormation", "*.json, *.yml, *.yaml, *.template",
-	  "contains AWS::EC2::SecurityGroup",
+	  "contains one of the resource types it reads (AWS::EC2::SecurityGroup, "
+	  "AWS::EC2::NetworkAcl, AWS::RDS::, ...)",
 	  "AWS::EC2::SecurityGroup ingress, AWS::EC2::SecurityGroupIngress joined to its group "
-	  "(union of allows); !Ref/!GetAtt, parameter defaults",
-	  "aws-sg:LOGICAL-ID" },
+	  "(union of allows; a GetAtt source is a named source; a rule that cannot be read is one "
+	  "unknown); NetworkAclEntry (first match by RuleNumber); RDS DBSecurityGroup; "
+	  "PubliclyAccessible of RDS, Redshift, MQ, DMS, MSK public access; OpenSearch/Elasticsearch "
+	  "AccessPolicies; !Ref/!GetAtt, parameter defaults",
+	  "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws:LOGICAL-ID" },
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
 	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
@@ -29,10 +38,12 @@ static const struct extract_format_info extract_format_table[] = {
 	  "tf:DIR:TYPE.NAME" },
 	{ "Kubernetes manifests", "*.yml, *.yaml, *.json",
 	  "contains both apiVersion and kind; a Helm template ({{ }}) is reported as not analysable",
-	  "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of its "
-	  "ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork of "
-	  "pods and workloads",
-	  "k8s:KIND/NAMESPACE/NAME" },
+	  "Service (type, ports, nodePort 0 as the NodePort range, loadBalancerSourceRanges, "
+	  "externalIPs, internal load balancer annotations, v1beta1..v1beta3 fields), NetworkPolicy "
+	  "(union of its ingress rules for the pods it selects), Ingress (the controller's 80/443 "
+	  "routed to each backend), hostPort and hostNetwork of pods, workloads and Knative "
+	  "Services; kubelet, kube-apiserver and etcd flags in containers, KubeletConfiguration",
+	  "k8s:KIND/NAMESPACE/NAME (+ /CONTAINER for a control-plane program)" },
 	{ "docker-compose", "compose.y(a)ml, docker-compose*.y(a)ml; any *.yml/*.yaml by its shape",
 	  "by name, or a top-level services: map whose every service has image or build and "
 	  "some service publishes ports (a swarm stack.yml)",
