@@ -395,8 +395,9 @@ struct arm_rule {
 	const struct doc_node *props;
 	unsigned line;
 	bool unknown;      /* some value was not evaluated (recorded on r) */
-	bool bad;          /* some value was malformed (an error was added) */
+	bool bad;          /* some value was malformed (recorded in why) */
 	bool quiet;        /* record neither unknowns nor errors */
+	GString *why;      /* what is malformed, for the rule's unknown; borrowed */
 };
 
 static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -409,7 +410,8 @@ static void arm_rule_bad_value(struct arm_rule *ar, unsigned line, const char *w
 	arm_rule_bad(ar, line, "%s, got \"%s\"", what, quoted);
 }
 
-/* A malformed value: the file cannot be analysed. */
+/* A malformed value: the rule becomes an unknown saying what is wrong
+ * (arm_rule_add()), and the rest of the template is still read. */
 static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...)
 {
 	g_autofree char *what = NULL;
@@ -421,7 +423,14 @@ static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ..
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	dw_problems_add(&ar->c->problems, line, "%s", what);
+	if (ar->why == NULL) {
+		dw_problems_add(&ar->c->problems, line, "%s", what);
+		return;
+	}
+	if (ar->why->len > 0)
+		g_string_append(ar->why, "; ");
+	if (ar->why->len < EXTRACT_QUOTE_MAX * 4)
+		g_string_append(ar->why, what);
 }
 
 /*
@@ -508,7 +517,7 @@ static char *arm_rule_string(struct arm_rule *ar, const char *key, unsigned *lin
 	char *text;
 
 	if (field == NULL || field->kind == DOC_NULL) {
-		arm_rule_bad(ar, ar->line, "security rule %s has no %s", ar->name, key);
+		arm_rule_bad(ar, ar->line, "no %s", key);
 		return NULL;
 	}
 	if (!arm_rule_eval(ar, key, field, &v))
@@ -802,30 +811,23 @@ static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, 
 	*src = sources.src;
 	has_source |= arm_rule_asgs(ar, *src);
 	if (!has_source)
-		arm_rule_bad(ar, ar->line, "security rule %s has no sourceAddressPrefix", ar->name);
+		arm_rule_bad(ar, ar->line, "no sourceAddressPrefix");
 	if (!arm_rule_strings(ar, "destinationPortRange", "destinationPortRanges", arm_rule_port, &ports))
-		arm_rule_bad(ar, ar->line, "security rule %s has no destinationPortRange", ar->name);
+		arm_rule_bad(ar, ar->line, "no destinationPortRange");
 	return direction != NULL && access != NULL && prio != NULL && proto != NULL;
 }
 
-/*
- * One security rule (props = its "properties") into r. A value that is
- * not known leaves the rule out, with the unknown recorded: an allow rule
- * whose source or port is unknown might let in anything or nothing, and
- * guessing either way would make a finding up or hide one.
- */
-static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
-                         const char *name, const struct doc_node *props, unsigned line)
+static void arm_rule_add_read(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                              const char *name, const struct doc_node *props, unsigned line, GString *why)
 {
-	struct arm_rule ar = { .c = c, .s = s, .r = r, .name = name, .props = props, .line = line };
+	struct arm_rule ar = { .c = c, .s = s, .r = r, .name = name, .props = props, .line = line, .why = why };
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	g_autoptr(srcset) src = srcset_new();
 	unsigned priority = 0, proto_lo = 0, proto_hi = 0;
 	bool allow = false;
 
-
 	if (props == NULL || props->kind != DOC_MAP) {
-		dw_problems_add(&c->problems, line, "security rule %s has no properties", name);
+		g_string_append(why, "no properties");
 		return;
 	}
 	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, &src))
@@ -837,6 +839,24 @@ static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct re
 	if (!allow && !arm_rule_deny_is_wide(&ar))
 		return;
 	resource_add_rule(r, name, line, allow, priority, arm_rule_match(proto_lo, proto_hi, ranges, src));
+}
+
+/*
+ * One security rule (props = its "properties") into r. A value that is
+ * not known leaves the rule out, with the unknown recorded: an allow rule
+ * whose source or port is unknown might let in anything or nothing, and
+ * guessing either way would make a finding up or hide one. A malformed
+ * value does the same, naming what is wrong: one unreadable rule must not
+ * hide the others (a deny left out can only overstate what gets in).
+ */
+static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                         const char *name, const struct doc_node *props, unsigned line)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	arm_rule_add_read(c, s, r, name, props, line, why);
+	if (why->len > 0)
+		resource_add_unknown(r, line, "security rule %s cannot be read: %s", name, why->str);
 }
 
 /* A name or other string of a resource, evaluated; NULL (with *why set)

@@ -454,17 +454,24 @@ static void test_arm__nested_deployment(void **state)
 	assert_address_exposure(find(rs, "azure-nsg:kibana-nsg"), "tcp/5601 from 0.0.0.0/0, ::/0");
 }
 
-static void test_arm__malformed_values_fail(void **state)
+static void test_arm__malformed_rule_is_unknown_not_the_file(void **state)
 {
-	g_autofree char *message = extract_fixture_fails("arm/malformed.json", DW_ERROR_PARSE);
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/malformed.json");
+	struct resource *r = find(rs, "azure-nsg:bad-nsg");
+	static const char *const unknowns[] = {
+		"security rule AllowWeb cannot be read: expected a port or range, got \"http\"",
+		"security rule AllowLow cannot be read: expected a priority 100..4096, got \"5000\"; "
+		"expected an address prefix or service tag, got \"10.0.0.0/33\"",
+		NULL,
+	};
 
-	assert_string_equal(message,
-	                    "arm/malformed.json:17: expected a port or range, got \"http\"\n"
-	                    "arm/malformed.json:23: expected a priority 100..4096, got \"5000\"\n"
-	                    "arm/malformed.json:24: expected an address prefix or service tag, got \"10.0.0.0/33\"");
+	assert_unknowns(r, unknowns);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[0])->line, 12);
+	/* The readable rule beside them is still read. */
+	assert_address_exposure(r, "tcp/3389 from 0.0.0.0/0, ::/0");
 }
 
-static void test_arm__bad_port_ranges_fail(void **state)
+static void test_arm__bad_port_ranges_are_unknown(void **state)
 {
 	static const char *const bad[] = { "http", "22-", "-22", "65536", "30-20", "1-2-3", " 22", "", "0x16" };
 	static const char *const good[][2] = {
@@ -477,11 +484,16 @@ static void test_arm__bad_port_ranges_fail(void **state)
 		g_autofree char *text = arm_one_rule(bad[i]);
 		g_autoptr(GError) error = NULL;
 		g_autoptr(GPtrArray) out = extract_text("nsg.json", text, strlen(text), &error);
-		g_autofree char *expected = g_strdup_printf("nsg.json:5: expected a port or range, got \"%s\"", bad[i]);
+		g_autofree char *expected = g_strdup_printf("expected a port or range, got \"%s\"", bad[i]);
+		const struct resource *r;
 
-		if (out != NULL)
-			fail_msg("port \"%s\" was accepted", bad[i]);
-		assert_string_equal(error->message, expected);
+		if (out == NULL)
+			fail_msg("port \"%s\": %s", bad[i], error->message);
+		r = g_ptr_array_index(out, 0);
+		assert_int_equal(r->unknowns->len, 1);
+		if (!g_str_has_suffix(((const struct resource_unknown *)r->unknowns->pdata[0])->what, expected))
+			fail_msg("port \"%s\": %s", bad[i], ((const struct resource_unknown *)r->unknowns->pdata[0])->what);
+		assert_address_exposure(r, "nothing");
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autofree char *text = arm_one_rule(good[i][0]);
@@ -536,14 +548,17 @@ static void test_arm__expressions(void **state)
 		const struct resource *r;
 		const struct resource_unknown *u;
 
-		if (cases[i][1] != NULL && strcmp(cases[i][1], "expected") == 0) {
-			/* Evaluates to " 192.0.2.1 ": not an address, an error. */
-			assert_null(out);
-			continue;
-		}
 		if (out == NULL)
 			fail_msg("%s: %s", cases[i][0], error->message);
 		r = g_ptr_array_index(out, 0);
+		if (cases[i][1] != NULL && strcmp(cases[i][1], "expected") == 0) {
+			/* Evaluates to " 192.0.2.1 ": not an address, so the rule
+			 * cannot be read (an unknown), and the file still is. */
+			assert_int_equal(r->unknowns->len, 1);
+			assert_non_null(strstr(((const struct resource_unknown *)r->unknowns->pdata[0])->what,
+			                       "expected an address prefix or service tag"));
+			continue;
+		}
 		if (cases[i][1] == NULL) {
 			assert_int_equal(r->unknowns->len, 0);
 			assert_address_exposure(r, "tcp/22 from 192.0.2.1/32");
@@ -926,8 +941,8 @@ int main(void)
 		cmocka_unit_test(test_arm__unknown_expression_recorded),
 		cmocka_unit_test(test_arm__standalone_rules_joined),
 		cmocka_unit_test(test_arm__nested_deployment),
-		cmocka_unit_test(test_arm__malformed_values_fail),
-		cmocka_unit_test(test_arm__bad_port_ranges_fail),
+		cmocka_unit_test(test_arm__malformed_rule_is_unknown_not_the_file),
+		cmocka_unit_test(test_arm__bad_port_ranges_are_unknown),
 		cmocka_unit_test(test_arm__expressions),
 		cmocka_unit_test(test_arm__internet_deny_spares_private_sources),
 		cmocka_unit_test(test_arm__internet_deny_unknown_space_denies_nothing),

@@ -137,6 +137,23 @@ dw diff -C "$arm" HEAD --format json
 json_check "in an allow rule Internet is every address: critical DW-NET-001" \
 	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' for x in f)"
 
+python3 - "$arm/search.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+rules = t["resources"][0]["properties"]["securityRules"]
+rules.append({"name": "rdp-typo", "properties": {"priority": 400, "direction": "Inbound", "access": "Allow",
+              "protocol": "Tcp", "sourceAddressPrefix": "10.0.0.0/33", "sourcePortRange": "*",
+              "destinationAddressPrefix": "*", "destinationPortRange": "3389"}})
+rules.append({"name": "rdp-open", "properties": {"priority": 500, "direction": "Inbound", "access": "Allow",
+              "protocol": "Tcp", "sourceAddressPrefix": "*", "sourcePortRange": "*",
+              "destinationAddressPrefix": "*", "destinationPortRange": "3389"}})
+open(sys.argv[1], "w").write(json.dumps(t, indent=2))
+PY
+commit "$arm" "RDP rules, one with a typo"
+dw diff -C "$arm" HEAD --format json
+json_check "an NSG rule with a /33 is one unknown; the world-open RDP beside it is critical" \
+	"d['errors'] == [] and any(x['rule']=='DW-EVAL-001' and 'rdp-typo' in x['message'] for x in f) and any(x['rule']=='DW-NET-001' and 'tcp/3389' in x['after'] for x in f)"
+
 nsg "[parameters('blocked')]" '*' > "$arm/search.json"
 commit "$arm" "deny source from an undeclared parameter"
 dw diff -C "$arm" HEAD --format json
