@@ -26,7 +26,8 @@
  *     the version, taken from the image tag; without one it is an
  *     unknown, never a guess.
  *   etcd: --client-cert-auth false, --listen-client-urls
- *     http://localhost:2379.
+ *     http://localhost:2379; each flag may come from its ETCD_*
+ *     environment variable instead.
  * A value left to its default is recorded at line 0: in force before the
  * manifest was written too, so a new manifest is judged by what it writes.
  * Identity: k8s:KIND/NS/NAME/CONTAINER, k8s:KubeletConfiguration.
@@ -126,6 +127,30 @@ static void k8s_cp_read_words(struct k8s_cp_flags *f, const struct doc_node *con
 					k8s_cp_word(f, parts[j], list->items[i]->line, &pending);
 			}
 		}
+	}
+}
+
+/* etcd also reads each flag from an environment variable (ETCD_CLIENT_CERT_AUTH
+ * for --client-cert-auth); a flag on the command line wins. */
+static void k8s_cp_read_env(struct k8s_cp_flags *f, const struct doc_node *container)
+{
+	const struct doc_node *env = doc_map_get(container, "env");
+
+	for (size_t i = 0; f->program == K8S_CP_ETCD && env != NULL && env->kind == DOC_LIST && i < env->n; i++) {
+		const char *name = doc_scalar(doc_map_get(env->items[i], "name"));
+		const char *value = doc_scalar(doc_map_get(env->items[i], "value"));
+		g_autofree char *flag = NULL;
+
+		if (name == NULL || value == NULL || !g_str_has_prefix(name, "ETCD_") || name[5] == '\0')
+			continue;
+		flag = g_strconcat("--", name + 5, NULL);
+		g_strdelimit(flag, "_", '-');
+		for (char *p = flag; *p != '\0'; p++)
+			*p = g_ascii_tolower(*p);
+		if (g_hash_table_contains(f->flags, flag))
+			continue;
+		g_hash_table_replace(f->lines, g_strdup(flag), GUINT_TO_POINTER(env->items[i]->line));
+		g_hash_table_replace(f->flags, g_steal_pointer(&flag), g_strdup(value));
 	}
 }
 
@@ -291,6 +316,7 @@ void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *wo
 	struct resource *r;
 
 	k8s_cp_read_words(&f, container);
+	k8s_cp_read_env(&f, container);
 	if (f.program != K8S_CP_NONE && cname != NULL && strchr(cname, '/') == NULL) {
 		identity = g_strdup_printf("%s/%s", workload, cname);
 		display = g_strdup_printf("%s %s", name, cname);

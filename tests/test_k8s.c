@@ -403,6 +403,20 @@ static void test_k8s__control_plane_flags(void **state)
 	assert_setting(rs, "k8s:Pod/kube-system/etcd/etcd", "bind", "all");
 }
 
+/* etcd configured by its environment, as the common images are. */
+static void test_k8s__etcd_from_environment(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("etcd.yaml",
+		"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: etcd, namespace: data}\nspec:\n"
+		"  template:\n    spec:\n      containers:\n        - name: etcd\n"
+		"          image: docker.io/bitnami/etcd:3.5.9\n          env:\n"
+		"            - {name: ETCD_LISTEN_CLIENT_URLS, value: \"http://0.0.0.0:2379\"}\n"
+		"            - {name: ALLOW_NONE_AUTHENTICATION, value: \"yes\"}\n");
+
+	assert_setting(rs, "k8s:StatefulSet/data/etcd/etcd", "bind", "all");
+	assert_setting(rs, "k8s:StatefulSet/data/etcd/etcd", "auth", "off");
+}
+
 static void test_k8s__other_documents_yield_nothing(void **state)
 {
 	g_autoptr(GPtrArray) rs = k8s_ok("cm.yaml",
@@ -679,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_k8s__knative_service),
 		cmocka_unit_test(test_k8s__kubelet_configuration),
 		cmocka_unit_test(test_k8s__control_plane_flags),
+		cmocka_unit_test(test_k8s__etcd_from_environment),
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__no_keys_no_parse),
 		cmocka_unit_test(test_k8s__helm_template_is_not_analysable),
