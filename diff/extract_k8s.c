@@ -62,6 +62,9 @@ struct k8s_ctx {
 	size_t rules;            /* rules added to found, for the file limit */
 	GHashTable *services;    /* "NS/NAME" -> Service spec node (borrowed from d) */
 	struct dw_problems problems;
+	/* The object being read (borrowed from found), or NULL: what is wrong
+	 * in it makes it an unknown, not the file unreadable. */
+	struct resource *cur;
 };
 
 /* One object being read. */
@@ -74,15 +77,36 @@ struct k8s_obj {
 	bool legacy;        /* apiVersion v1beta1 or v1beta2: no metadata, no spec */
 };
 
+static void k8s_problem(struct k8s_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/*
+ * A malformed value. Inside an object it is an unknown of that object
+ * (the value is left out, as the API server would refuse it) and the
+ * rest of the file is still read; elsewhere the file cannot be analysed.
+ */
+static void k8s_problem(struct k8s_ctx *c, unsigned line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (c->cur == NULL)
+		dw_problems_add(&c->problems, line, "%s", what);
+	else
+		resource_add_unknown(c->cur, line, "%s %s cannot be read: %s", c->cur->kind, c->cur->name, what);
+}
+
 static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *what)
 {
 	const char *text = doc_scalar(n);
 	g_autofree char *quoted = text != NULL ? extract_quote(text) : NULL;
 
 	if (quoted != NULL)
-		dw_problems_add(&c->problems, n->line, "%s, got \"%s\"", what, quoted);
+		k8s_problem(c, n->line, "%s, got \"%s\"", what, quoted);
 	else
-		dw_problems_add(&c->problems, n->line, "%s, got a %s", what,
+		k8s_problem(c, n->line, "%s, got a %s", what,
 		                n->kind == DOC_LIST  ? "list"
 		                : n->kind == DOC_MAP ? "map"
 		                                     : "null");
@@ -95,6 +119,7 @@ static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o,
 	struct resource *r = resource_new(identity, label, name, c->d->path, o->line, RESOURCE_UNION);
 
 	g_ptr_array_add(c->found, r);
+	c->cur = r;
 	return r;
 }
 
@@ -206,7 +231,7 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		const char *k = doc_scalar(labels->pairs[i].key), *v = doc_scalar(labels->pairs[i].value);
 
 		if (k == NULL || v == NULL)
-			dw_problems_add(&c->problems, labels->pairs[i].key->line,
+			k8s_problem(c, labels->pairs[i].key->line,
 			                "expected label: value in matchLabels");
 		else
 			g_ptr_array_add(parts, g_strdup_printf("%s=%s", k, v));
@@ -219,7 +244,7 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		g_autofree char *joined = NULL;
 
 		if (k == NULL || op == NULL) {
-			dw_problems_add(&c->problems, e->line,
+			k8s_problem(c, e->line,
 			                "expected key and operator in matchExpressions");
 			continue;
 		}
@@ -352,7 +377,7 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 		return;
 	}
 	if (doc_map_get(p, "port") == NULL) {
-		dw_problems_add(&c->problems, p->line, "Service port has no port");
+		k8s_problem(c, p->line, "Service port has no port");
 		return;
 	}
 	ok = k8s_port(c, doc_map_get(p, "port"), "a port", &port);
@@ -607,8 +632,9 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 		return;
 	}
 	ports = k8s_list(c, doc_map_get(rule, "ports"), "ports");
-	/* A malformed peer fails the file; the ports are still checked so
-	 * that all problems are reported at once. */
+	/* A malformed peer leaves the rule's sources out (an unknown of the
+	 * policy); the ports are still checked so that all problems are
+	 * reported at once. */
 	src = k8s_np_from(c, o, rule);
 	if (src == NULL)
 		src = srcset_new();
@@ -657,7 +683,7 @@ static void k8s_network_policy(struct k8s_ctx *c, const struct k8s_obj *o)
 	bool isolates;
 
 	if (spec == NULL || spec->kind != DOC_MAP) {
-		dw_problems_add(&c->problems, o->line, "NetworkPolicy %s/%s has no spec", o->ns,
+		k8s_problem(c, o->line, "NetworkPolicy %s/%s has no spec", o->ns,
 		                o->name);
 		return;
 	}
@@ -717,7 +743,7 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 	if (doc_map_get(b, "resource") != NULL)
 		return;
 	if (name == NULL || port == NULL) {
-		dw_problems_add(&c->problems, b->line,
+		k8s_problem(c, b->line,
 		                "Ingress backend has no service name and port");
 		return;
 	}
@@ -734,7 +760,7 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 		}
 	} else if (num == NULL || !k8s_port(c, num, "a service port", &p)) {
 		if (num == NULL)
-			dw_problems_add(&c->problems, b->line,
+			k8s_problem(c, b->line,
 			                "Ingress backend has no port number or name");
 		return;
 	}
@@ -766,7 +792,7 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 			const struct doc_node *b = doc_map_get(paths->items[j], "backend");
 
 			if (b == NULL)
-				dw_problems_add(&c->problems, paths->items[j]->line,
+				k8s_problem(c, paths->items[j]->line,
 				                "Ingress path has no backend");
 			else
 				k8s_ingress_backend(c, o, r, b, src, tls);
@@ -796,7 +822,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 		const struct doc_node *cp = doc_map_get(p, "containerPort");
 
 		if (cp == NULL)
-			dw_problems_add(&c->problems, p->line,
+			k8s_problem(c, p->line,
 			                "container port has no containerPort");
 		else if (k8s_port(c, cp, "a containerPort", &port))
 			k8s_add(c, r, name, p->line, proto, proto, port, port, nodes);
@@ -945,6 +971,7 @@ static void k8s_each(struct k8s_ctx *c, const struct doc_node *root,
 	}
 	if (k8s_obj_read(c, root, &o))
 		fn(c, &o);
+	c->cur = NULL;
 }
 
 static bool k8s_is_knative(const struct k8s_obj *o);

@@ -246,8 +246,16 @@ static void test_k8s__node_port_zero_lets_the_cluster_choose(void **state)
 
 	assert_exposure(rs, "k8s:Service/default/etcd",
 	                "tcp/2379-2380 from k8s:cluster; tcp/30000-32767 from k8s:node-network");
-	assert_fails("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n"
-	             "  ports: [{port: 80, nodePort: -1}]\n", DW_ERROR_PARSE, "expected a nodePort", NULL);
+	{
+		/* A nodePort that is no port: that port is an unknown, not the file. */
+		g_autoptr(GPtrArray) bad = k8s_ok("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n"
+		                                  "spec:\n  type: NodePort\n  ports: [{port: 80, nodePort: -1}]\n");
+		const struct resource *r = k8s_find(bad, "k8s:Service/default/a");
+
+		assert_int_equal(r->unknowns->len, 1);
+		assert_non_null(strstr(((const struct resource_unknown *)r->unknowns->pdata[0])->what,
+		                       "expected a nodePort (1-65535), got \"-1\""));
+	}
 }
 
 /* Each cloud's own spelling of "internal"; other values stay public. */
@@ -449,21 +457,55 @@ static void test_k8s__helm_template_is_not_analysable(void **state)
 	assert_int_equal(extract_k8s_template_line("a.yaml", "x: \"a {{ b }}\"\n", 14), 0);
 }
 
-static void test_k8s__malformed_fails(void **state)
+/* The unknowns of resource identity in rs hold each of wants (NULL-terminated), in order. */
+static void assert_unknowns_hold(GPtrArray *rs, const char *identity, ...)
 {
-	assert_fails("svc.yaml",
+	const struct resource *r = k8s_find(rs, identity);
+	va_list ap;
+	guint i = 0;
+
+	va_start(ap, identity);
+	for (const char *want; (want = va_arg(ap, const char *)) != NULL; i++) {
+		if (i >= r->unknowns->len)
+			fail_msg("%s: no unknown holding \"%s\"", identity, want);
+		if (strstr(((const struct resource_unknown *)r->unknowns->pdata[i])->what, want) == NULL)
+			fail_msg("\"%s\" not in: %s", want, ((const struct resource_unknown *)r->unknowns->pdata[i])->what);
+	}
+	va_end(ap);
+	assert_int_equal(r->unknowns->len, i);
+}
+
+/*
+ * A malformed value makes its object an unknown naming what is wrong; the
+ * other objects of the file are still read. Only a document that is not
+ * an object (no name) or YAML that does not parse fails the file.
+ */
+static void test_k8s__malformed_value_is_an_unknown(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("svc.yaml",
 	             "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: Public\n"
 	             "---\napiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec:\n"
-	             "  ports: [{port: 70000}, {port: 80, protocol: ICMP}, {name: x}]\n"
-	             "---\napiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n"
+	             "  ports: [{port: 70000}, {port: 80, protocol: ICMP}, {name: x}, {port: 3306}]\n"
 	             "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec:\n"
 	             "  podSelector: {}\n  ingress:\n    - from: [{ipBlock: {cidr: 10.0.0.0/33}}, {}]\n"
-	             "      ports: [{port: 90, endPort: 80}]\n",
-	             DW_ERROR_PARSE, "svc.yaml:5: expected type ClusterIP", "svc.yaml:11: expected a port (1-65535), got \"70000\"",
-	             "expected protocol TCP, UDP or SCTP, got \"ICMP\"", "svc.yaml:11: Service port has no port",
-	             "svc.yaml:13: Service has no metadata.name", "expected a CIDR for ipBlock.cidr",
-	             "expected ipBlock, podSelector or namespaceSelector", "svc.yaml:24: expected endPort >= port",
-	             NULL);
+	             "      ports: [{port: 90, endPort: 80}]\n"
+	             "---\napiVersion: v1\nkind: Service\nmetadata: {name: open}\nspec:\n  type: LoadBalancer\n"
+	             "  ports: [{port: 9200, nodePort: 31920}]\n");
+
+	assert_unknowns_hold(rs, "k8s:Service/default/a",
+	                     "Kubernetes Service default/a cannot be read: expected type ClusterIP", NULL);
+	assert_unknowns_hold(rs, "k8s:Service/default/b", "expected a port (1-65535), got \"70000\"",
+	                     "expected protocol TCP, UDP or SCTP, got \"ICMP\"", "Service port has no port", NULL);
+	assert_exposure(rs, "k8s:Service/default/b", "tcp/3306 from k8s:cluster");
+	assert_unknowns_hold(rs, "k8s:NetworkPolicy/default/n", "expected a CIDR for ipBlock.cidr",
+	                     "expected ipBlock, podSelector or namespaceSelector", "expected endPort >= port", NULL);
+	assert_int_equal(((const struct resource_unknown *)k8s_find(rs, "k8s:NetworkPolicy/default/n")
+	                          ->unknowns->pdata[2])->line, 20);
+	/* The world-open Elasticsearch beside them is read. */
+	assert_exposure(rs, "k8s:Service/default/open",
+	                "tcp/9200 from 0.0.0.0/0, ::/0, k8s:cluster; tcp/31920 from k8s:node-network");
+	assert_fails("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {namespace: x}\n", DW_ERROR_PARSE,
+	             "svc.yaml:1: Service has no metadata.name", NULL);
 	assert_fails("svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a\n", DW_ERROR_PARSE, "svc.yaml:", NULL);
 }
 
@@ -697,7 +739,7 @@ int main(void)
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__no_keys_no_parse),
 		cmocka_unit_test(test_k8s__helm_template_is_not_analysable),
-		cmocka_unit_test(test_k8s__malformed_fails),
+		cmocka_unit_test(test_k8s__malformed_value_is_an_unknown),
 		cmocka_unit_test(test_k8s__past_the_rule_limits_fails),
 		cmocka_unit_test(test_compose__short_and_long_syntax),
 		cmocka_unit_test(test_compose__file_names),

@@ -5,7 +5,8 @@
 # ranges and an internal load balancer (safe); documents reordered, keys
 # reordered, a manifest moved to another file, JSON instead of YAML
 # (refactor: no finding); a malformed manifest (DW-PARSE-001 with
-# file:line) and a Helm template (DW-PARSE-003, never a parse error).
+# file:line), a malformed value (an unknown of its object) and a Helm
+# template (DW-PARSE-003, never a parse error).
 . "$(dirname "$0")/lib.sh"
 
 # svc TYPE [EXTRA-SPEC-LINE]: the Elasticsearch Service.
@@ -173,9 +174,8 @@ json_check "a new NodePort Service is DW-SET-030 (high) naming its ports" \
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports:\n    - port: http\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "a Service with a port name for its port"
 dw diff -C "$repo" HEAD --format json
-status_is "malformed manifest: exit 1" 1
-json_check "a malformed port is DW-PARSE-001 at deploy/bad.yaml:6" \
-	"any(x['file']=='deploy/bad.yaml' and x['line']==6 and 'expected a port' in x['message'] for x in d['errors'])"
+json_check "a malformed port is an unknown (DW-EVAL-001) at deploy/bad.yaml:6, not an unreadable file" \
+	"d['errors'] == [] and any(x['rule']=='DW-EVAL-001' and x['file']=='deploy/bad.yaml' and x['line']==6 and 'expected a port' in x['message'] for x in f)"
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "broken YAML"
 dw diff -C "$repo" HEAD --format json
