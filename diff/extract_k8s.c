@@ -27,7 +27,8 @@
  *   isolates ingress ("ingress-isolation") and what it selects
  *   ("selects"), so removing it or narrowing its selector is reported.
  * - Ingress: the ingress controller's listener is what the Internet
- *   reaches: tcp/80 from all addresses (the reason an Ingress exists), and
+ *   reaches: tcp/80 from all addresses (the reason an Ingress exists;
+ *   k8s:internal-lb for an internal ALB or GCE load balancer), and
  *   tcp/443 too when spec.tls is set, each routed to a backend Service
  *   port (the rule's target, extract.h), so that a data store behind an
  *   Ingress is still judged a data store. A named backend port is looked
@@ -769,6 +770,28 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 		k8s_add_to(c, r, name, b->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTPS, K8S_INGRESS_HTTPS, src, p);
 }
 
+/*
+ * Is the Ingress's controller a private load balancer? The AWS Load
+ * Balancer Controller (class "alb") makes an internal ALB unless
+ * alb.ingress.kubernetes.io/scheme is internet-facing; GKE's class
+ * "gce-internal" is an internal load balancer. Any other controller is
+ * taken as public.
+ */
+static bool k8s_ingress_internal(const struct doc_node *obj)
+{
+	const struct doc_node *ann = doc_map_get(doc_map_get(obj, "metadata"), "annotations");
+	const char *cls = doc_scalar(doc_map_get(doc_map_get(obj, "spec"), "ingressClassName"));
+	const char *scheme = doc_scalar(doc_map_get(ann, "alb.ingress.kubernetes.io/scheme"));
+
+	if (cls == NULL)
+		cls = doc_scalar(doc_map_get(ann, "kubernetes.io/ingress.class"));
+	if (cls != NULL && strcmp(cls, "gce-internal") == 0)
+		return true;
+	if (scheme != NULL)
+		return strcmp(scheme, "internal") == 0;
+	return cls != NULL && strcmp(cls, "alb") == 0;
+}
+
 static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 {
 	const struct doc_node *spec = doc_map_get(o->node, "spec");
@@ -779,7 +802,10 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 	struct resource *r = k8s_resource(c, o, "Kubernetes Ingress");
 	g_autoptr(srcset) src = srcset_new();
 
-	srcset_add_all_addresses(src);
+	if (k8s_ingress_internal(o->node))
+		srcset_add_atom(src, K8S_ATOM_INTERNAL_LB);
+	else
+		srcset_add_all_addresses(src);
 	if (def == NULL)
 		def = doc_map_get(spec, "backend");
 	if (def != NULL)

@@ -231,6 +231,19 @@ static void test_k8s__ingress_is_the_controller_listener(void **state)
 		targets += rule->target_lo == 4000 || rule->target_lo == 5601;
 	}
 	assert_int_equal(targets, 4);
+	/* The AWS Load Balancer Controller's ALB is internal unless its scheme
+	 * says internet-facing. */
+	{
+		g_autoptr(GPtrArray) alb = k8s_ok("alb.yaml",
+			"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: in}\n"
+			"spec:\n  ingressClassName: alb\n  defaultBackend: {service: {name: a, port: {number: 8080}}}\n"
+			"---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: out\n"
+			"  annotations: {alb.ingress.kubernetes.io/scheme: internet-facing}\n"
+			"spec:\n  ingressClassName: alb\n  defaultBackend: {service: {name: a, port: {number: 8080}}}\n");
+
+		assert_exposure(alb, "k8s:Ingress/default/in", "tcp/80 from k8s:internal-lb");
+		assert_exposure(alb, "k8s:Ingress/default/out", "tcp/80 from 0.0.0.0/0, ::/0");
+	}
 	/* Port 80 to port 80: no target to record. */
 	assert_exposure(rs, "k8s:Ingress/default/old", "tcp/80 from 0.0.0.0/0, ::/0");
 	assert_int_equal(((const struct resource_rule *)k8s_find(rs, "k8s:Ingress/default/old")->rules->pdata[0])
