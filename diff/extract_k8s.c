@@ -200,6 +200,13 @@ static const struct doc_node *k8s_list(struct k8s_ctx *c, const struct doc_node 
 	return n;
 }
 
+static bool k8s_is_false(const struct doc_node *n)
+{
+	const char *text = doc_scalar(n);
+
+	return text != NULL && g_ascii_strcasecmp(text, "false") == 0;
+}
+
 static bool k8s_is_true(const struct doc_node *n)
 {
 	const char *text = doc_scalar(n);
@@ -360,6 +367,7 @@ static bool k8s_svc_type(struct k8s_ctx *c, const struct doc_node *spec, enum k8
 
 struct k8s_svc_sources {
 	srcset *cluster, *nodes, *lb, *external; /* NULL when the type has none */
+	bool written_node_ports_only;
 };
 
 /* One port of a Service (a map of spec.ports; the object itself in
@@ -397,7 +405,7 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 	    !k8s_port(c, tp, "a targetPort", &target))
 		return;
 	k8s_add_to(c, r, name, p->line, proto, port, port, s->cluster, target);
-	if (s->nodes != NULL)
+	if (s->nodes != NULL && !(s->written_node_ports_only && node_lo != node_hi))
 		k8s_add_to(c, r, name, p->line, proto, node_lo, node_hi, s->nodes, target);
 	if (s->lb != NULL)
 		k8s_add_to(c, r, name, p->line, proto, port, port, s->lb, target);
@@ -473,6 +481,10 @@ static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
 		s.nodes = srcset_new();
 		srcset_add_atom(s.nodes, K8S_ATOM_NODES);
 	}
+	/* A LoadBalancer with allocateLoadBalancerNodePorts: false (1.24+)
+	 * opens no node port unless one is written. */
+	s.written_node_ports_only = type == K8S_LOAD_BALANCER &&
+	                            k8s_is_false(doc_map_get(spec, "allocateLoadBalancerNodePorts"));
 	if (type == K8S_LOAD_BALANCER)
 		s.lb = k8s_lb_sources(c, o->node, spec);
 	if (k8s_svc_has_external(c, spec)) {

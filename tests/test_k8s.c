@@ -124,6 +124,18 @@ static void test_k8s__load_balancer_without_ranges_is_open(void **state)
 	                "tcp/9200 from 0.0.0.0/0, ::/0, k8s:cluster; tcp/31000 from k8s:node-network");
 }
 
+/* allocateLoadBalancerNodePorts: false: node ports only where written. */
+static void test_k8s__load_balancer_without_node_ports(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("svc.yaml",
+		"apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  type: LoadBalancer\n"
+		"  allocateLoadBalancerNodePorts: false\n  loadBalancerSourceRanges: [10.0.0.0/8]\n"
+		"  ports: [{name: https, port: 443}, {name: admin, port: 8443, nodePort: 30443}]\n");
+
+	assert_exposure(rs, "k8s:Service/default/web",
+	                "tcp/443,8443 from 10.0.0.0/8, k8s:cluster; tcp/30443 from k8s:node-network");
+}
+
 /* ---- NetworkPolicy ---------------------------------------------------- */
 
 static void test_k8s__network_policy_peers(void **state)
@@ -756,6 +768,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_k8s__service_types),
 		cmocka_unit_test(test_k8s__load_balancer_without_ranges_is_open),
+		cmocka_unit_test(test_k8s__load_balancer_without_node_ports),
 		cmocka_unit_test(test_k8s__network_policy_peers),
 		cmocka_unit_test(test_k8s__network_policy_empty_rules),
 		cmocka_unit_test(test_k8s__named_port_is_unknown),
