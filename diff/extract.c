@@ -108,7 +108,7 @@ static bool extract_contains(const char *data, size_t len, const char *needle)
 static const char *const extract_cfn_types[] = {
 	"AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::RDS::DBSecurityGroup", "AWS::RDS::DBInstance",
 	"AWS::Redshift::Cluster", "AWS::AmazonMQ::Broker", "AWS::DMS::ReplicationInstance", "AWS::MSK::Cluster",
-	"AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain",
+	"AWS::OpenSearchService::Domain", "AWS::Elasticsearch::Domain", "AWS::EKS::Cluster",
 };
 
 /* ARM resource types extract_arm() reads (a prefix is enough). */

@@ -22,8 +22,9 @@
  * resources, first match by RuleNumber), legacy DB security groups
  * (AWS::RDS::DBSecurityGroup), "publicly accessible" flags (RDS, Redshift,
  * Amazon MQ, DMS, MSK) and OpenSearch/Elasticsearch domain access
- * policies, as the settings Terraform's equivalents record.
- * Identities: aws-sg:ID, aws-nacl:ID, aws-dbsg:ID, aws:ID (settings).
+ * policies, as the settings Terraform's equivalents record, and the
+ * public API endpoint of an EKS cluster.
+ * Identities: aws-sg:ID, aws-nacl:ID, aws-dbsg:ID, aws-eks:ID, aws:ID (settings).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -976,6 +977,62 @@ static void cfn_search_domain(struct cfn_ctx *c, const char *id, const struct do
 	                          : "AccessPolicies: restricted", policy->line);
 }
 
+/*
+ * AWS::EKS::Cluster: the API server endpoint answers on 443 from
+ * ResourcesVpcConfig.PublicAccessCidrs (default 0.0.0.0/0) while
+ * EndpointPublicAccess is true (the default); with it false only from
+ * inside the VPC (the atom aws-vpc:ID). Identity aws-eks:ID.
+ */
+static void cfn_eks(struct cfn_ctx *c, const char *id, const struct doc_node *key, const struct doc_node *res)
+{
+	const struct doc_node *vpc = doc_map_get(doc_map_get(res, "Properties"), "ResourcesVpcConfig");
+	const struct doc_node *cidrs = doc_map_get(vpc, "PublicAccessCidrs");
+	g_autofree char *identity = g_strconcat("aws-eks:", id, NULL);
+	g_autofree char *what = g_strdup_printf("EKS cluster %s", id);
+	g_autofree char *pub = NULL;
+	struct resource *r = resource_new(identity, "AWS EKS API endpoint", id, c->d->path, key->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+	const struct doc_node *arg;
+	bool failed = false;
+
+	g_ptr_array_add(c->found, r);
+	pub = cfn_literal(c, r, what, vpc, "EndpointPublicAccess", &failed);
+	if (failed)
+		return;
+	if (pub != NULL && g_ascii_strcasecmp(pub, "false") == 0) {
+		g_autofree char *atom = g_strconcat("aws-vpc:", id, NULL);
+
+		srcset_add_atom(src, atom);
+	} else if (cidrs == NULL || cidrs->kind == DOC_NULL || (cidrs->kind == DOC_LIST && cidrs->n == 0)) {
+		srcset_add_cidr(src, "0.0.0.0/0", NULL);
+	} else if (cfn_intrinsic(cidrs, &arg) != NULL || cidrs->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(cidrs);
+
+		resource_add_unknown(r, cidrs->line, "%s: PublicAccessCidrs is %s, not evaluated", what, desc);
+		return;
+	} else {
+		for (size_t i = 0; i < cidrs->n; i++) {
+			g_autoptr(GString) bad = g_string_new(NULL);
+			struct cfn_value v = { 0 };
+
+			/* A Ref to nothing is this entry's problem, not the file's. */
+			c->rule_why = bad;
+			cfn_resolve(c, cidrs->items[i], &v);
+			c->rule_why = NULL;
+			if (v.kind != CFN_LITERAL || !srcset_add_cidr(src, v.text, NULL)) {
+				g_autofree char *desc = cfn_describe(cidrs->items[i]);
+
+				resource_add_unknown(r, cidrs->items[i]->line, "%s: a PublicAccessCidrs entry is %s, "
+				                     "not a known CIDR", what, desc);
+			}
+			cfn_value_clear(&v);
+		}
+	}
+	resource_add_rule(r, "API endpoint", vpc != NULL ? vpc->line : key->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+}
+
 static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 {
 	if (root == NULL || root->kind != DOC_MAP)
@@ -1001,6 +1058,8 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 			cfn_nacl_entry(c, id, p->key, p->value);
 		else if (strcmp(type, "AWS::RDS::DBSecurityGroup") == 0)
 			cfn_db_security_group(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::EKS::Cluster") == 0)
+			cfn_eks(c, id, p->key, p->value);
 		else if (strcmp(type, "AWS::OpenSearchService::Domain") == 0 ||
 		         strcmp(type, "AWS::Elasticsearch::Domain") == 0)
 			cfn_search_domain(c, id, p->key, p->value);

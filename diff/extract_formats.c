@@ -24,8 +24,8 @@ static const struct extract_format_info extract_format_table[] = {
 	  "(union of allows; a GetAtt source is a named source; a rule that cannot be read is one "
 	  "unknown); NetworkAclEntry (first match by RuleNumber); RDS DBSecurityGroup; "
 	  "PubliclyAccessible of RDS, Redshift, MQ, DMS, MSK public access; OpenSearch/Elasticsearch "
-	  "AccessPolicies; !Ref/!GetAtt, parameter defaults",
-	  "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws:LOGICAL-ID" },
+	  "AccessPolicies; EKS endpoint PublicAccessCidrs; !Ref/!GetAtt, parameter defaults",
+	  "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws-eks:LOGICAL-ID, aws:LOGICAL-ID" },
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
 	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",

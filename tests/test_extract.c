@@ -784,6 +784,18 @@ static void test_cfn__public_flags_and_defaults(void **state)
 	assert_string_equal(resource_setting_get(find(rs, "aws:Kafka"), "public")->value, "on");
 }
 
+static void test_cfn__eks_endpoint(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *office = find(rs, "aws-eks:OfficeEks");
+
+	assert_exposure(find(rs, "aws-eks:PublicEks"), "tcp/443 from 0.0.0.0/0");
+	/* A !Ref to a parameter takes its Default. */
+	assert_exposure(office, "tcp/443 from 198.51.100.0/24, 203.0.113.0/24");
+	assert_int_equal(office->unknowns->len, 0);
+	assert_exposure(find(rs, "aws-eks:PrivateEks"), "tcp/443 from aws-vpc:PrivateEks");
+}
+
 static void test_cfn__search_domain_policy(void **state)
 {
 	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
@@ -960,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_cfn__db_security_group_on_its_instances_port),
 		cmocka_unit_test(test_cfn__public_flags_and_defaults),
 		cmocka_unit_test(test_cfn__search_domain_policy),
+		cmocka_unit_test(test_cfn__eks_endpoint),
 		cmocka_unit_test(test_es__flat),
 		cmocka_unit_test(test_es__nested),
 		cmocka_unit_test(test_es__mixed_takes_wider_bind),

@@ -288,6 +288,30 @@ dw diff -C "$surf" HEAD --format json
 json_check "DB security group with an imported CIDR: an unknown" \
 	"any(x['rule']=='DW-EVAL-001' and 'CIDRIP' in x['message'] for x in f) and d['errors'] == []"
 
+eks() { # eks PUBLIC-ACCESS CIDRS
+	printf 'Resources:\n  Main:\n    Type: AWS::EKS::Cluster\n    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/eks\n      ResourcesVpcConfig:\n        SubnetIds: [subnet-1, subnet-2]\n        EndpointPublicAccess: %s\n        PublicAccessCidrs: %s\n' "$1" "$2"
+}
+eks false '[0.0.0.0/0]' > "$surf/stack/eks.yaml"
+commit "$surf" "eks: private endpoint"
+eks true '[0.0.0.0/0]' > "$surf/stack/eks.yaml"
+commit "$surf" "eks: public endpoint"
+dw diff -C "$surf" HEAD --format json
+json_check "an EKS endpoint made public: the API server's 443 from the Internet" \
+	"any(x['resource']=='aws-eks:Main' and x['after']=='tcp/443 from 0.0.0.0/0' for x in f)"
+eks true '[203.0.113.0/24]' > "$surf/stack/eks.yaml"
+commit "$surf" "eks: office only"
+dw diff -C "$surf" HEAD --format json
+json_check "EKS PublicAccessCidrs narrowed: DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
+eks '"true"' '[203.0.113.0/25, 203.0.113.128/25]' > "$surf/stack/eks.yaml"
+commit "$surf" "eks: range split"
+dw diff -C "$surf" HEAD --format json -v
+json_check "EKS range split in two halves: no finding" "f == [] and d['errors'] == []"
+eks true '!Split [",", !ImportValue admin-cidrs]' > "$surf/stack/eks.yaml"
+commit "$surf" "eks: ranges imported"
+dw diff -C "$surf" HEAD --format json
+json_check "EKS ranges from an import: an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'PublicAccessCidrs' in x['message'] for x in f) and d['errors'] == []"
+
 # --- ARM surfaces: service firewalls, AKS, Blueprint artifacts -------------
 az=$(new_repo arm-surfaces)
 mkdir -p "$az/azure" "$az/blueprint/artifacts"
