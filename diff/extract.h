@@ -228,6 +228,15 @@ bool extract_tf_path(const char *path);
 bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                        char **failed_out, GError **error);
 
+/*
+ * Azure's "Internet" service tag in a deny rule is the public address
+ * space only (DESIGN.md), which is the rule pack's "internet:"
+ * (rulepack_load() sets it; copied). Until set, a deny from Internet
+ * denies nothing, which can only overstate what gets in. Call it before
+ * extracting on several threads.
+ */
+void extract_arm_set_internet(const srcset *internet);
+
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);

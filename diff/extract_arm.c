@@ -11,6 +11,8 @@
  *   resources (type "securityRules") or as standalone resources of type
  *   Microsoft.Network/networkSecurityGroups/securityRules named
  *   "NSG/RULE"; the latter become fragments joined by resources_join().
+ * - Templates nested in Microsoft.Resources/deployments and in Blueprint
+ *   template artifacts (properties.template) are read with their scope.
  * - Property names and resource types are case-insensitive.
  * - A string "[...]" is an expression, "[[..." a literal starting with
  *   "[". parameters(), variables(), concat(), string(), toLower(),
@@ -41,6 +43,7 @@
 #define ARM_TYPE_VNET "Microsoft.Network/virtualNetworks"
 #define ARM_TYPE_SUBNET "Microsoft.Network/virtualNetworks/subnets"
 #define ARM_TYPE_NIC "Microsoft.Network/networkInterfaces"
+#define ARM_TYPE_ARTIFACT "Microsoft.Blueprint/blueprints/artifacts"
 /* Expressions referring to variables referring to ...: a bound that also
  * stops cycles (variables('a') defined as "[variables('a')]"). */
 #define ARM_EVAL_DEPTH 8u
@@ -400,8 +403,9 @@ struct arm_rule {
 	const struct doc_node *props;
 	unsigned line;
 	bool unknown;      /* some value was not evaluated (recorded on r) */
-	bool bad;          /* some value was malformed (an error was added) */
+	bool bad;          /* some value was malformed (recorded in why) */
 	bool quiet;        /* record neither unknowns nor errors */
+	GString *why;      /* what is malformed, for the rule's unknown; borrowed */
 };
 
 static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
@@ -414,7 +418,8 @@ static void arm_rule_bad_value(struct arm_rule *ar, unsigned line, const char *w
 	arm_rule_bad(ar, line, "%s, got \"%s\"", what, quoted);
 }
 
-/* A malformed value: the file cannot be analysed. */
+/* A malformed value: the rule becomes an unknown saying what is wrong
+ * (arm_rule_add()), and the rest of the template is still read. */
 static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ...)
 {
 	g_autofree char *what = NULL;
@@ -426,7 +431,14 @@ static void arm_rule_bad(struct arm_rule *ar, unsigned line, const char *fmt, ..
 	va_start(ap, fmt);
 	what = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
-	dw_problems_add(&ar->c->problems, line, "%s", what);
+	if (ar->why == NULL) {
+		dw_problems_add(&ar->c->problems, line, "%s", what);
+		return;
+	}
+	if (ar->why->len > 0)
+		g_string_append(ar->why, "; ");
+	if (ar->why->len < EXTRACT_QUOTE_MAX * 4)
+		g_string_append(ar->why, what);
 }
 
 /*
@@ -513,7 +525,7 @@ static char *arm_rule_string(struct arm_rule *ar, const char *key, unsigned *lin
 	char *text;
 
 	if (field == NULL || field->kind == DOC_NULL) {
-		arm_rule_bad(ar, ar->line, "security rule %s has no %s", ar->name, key);
+		arm_rule_bad(ar, ar->line, "no %s", key);
 		return NULL;
 	}
 	if (!arm_rule_eval(ar, key, field, &v))
@@ -593,35 +605,89 @@ static void arm_add_tag(srcset *src, const char *tag)
 	srcset_add_atom(src, atom);
 }
 
+/* Azure's Internet tag in a deny rule (extract_arm_set_internet); owned,
+ * NULL until set. Under arm_internet_lock: audit reads from workers. */
+static srcset *arm_internet;
+static GMutex arm_internet_lock;
+
+void extract_arm_set_internet(const srcset *internet)
+{
+	srcset *copy = internet != NULL ? srcset_copy(internet) : NULL;
+
+	g_mutex_lock(&arm_internet_lock);
+	srcset_free(arm_internet);
+	arm_internet = copy;
+	g_mutex_unlock(&arm_internet_lock);
+}
+
+/* Adds the public address space to *src; nothing until it is set, so that
+ * a deny from Internet then denies nothing (denies under-approximate). */
+static void arm_internet_add(srcset **src)
+{
+	srcset *u = NULL;
+
+	g_mutex_lock(&arm_internet_lock);
+	if (arm_internet != NULL)
+		u = srcset_union(*src, arm_internet);
+	g_mutex_unlock(&arm_internet_lock);
+	if (u == NULL)
+		return;
+	srcset_free(*src);
+	*src = u;
+}
+
 /*
  * "*" and "Any" are every source: all addresses and the tagged sources
- * (a "deny *" rule shadows AllowVnetInBound). "Internet" is all
- * addresses; DESIGN.md treats it as such.
+ * (a "deny *" rule shadows AllowVnetInBound). "Internet" is Azure's
+ * service tag for the address space outside the virtual network that is
+ * reachable from the public Internet. In an allow rule it counts as every
+ * address (an allow over-approximates); in a deny rule only as the public
+ * address space, the rule pack's "internet:" (an under-approximating
+ * deny), so private sources outside the VNet still pass a "deny
+ * Internet" (DESIGN.md, "Exposure sets").
  */
-bool arm_source_add(srcset *src, const char *text)
+bool arm_source_add_access(srcset **src, const char *text, bool allow)
 {
 	g_autoptr(GError) cidr_error = NULL;
 
 	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
-		srcset_add_all_addresses(src);
+		srcset_add_all_addresses(*src);
 		for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++)
-			arm_add_tag(src, arm_known_tags[i]);
+			arm_add_tag(*src, arm_known_tags[i]);
+	} else if (g_ascii_strcasecmp(text, "Internet") == 0 && allow) {
+		srcset_add_all_addresses(*src);
 	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
-		srcset_add_all_addresses(src);
-	} else if (srcset_add_cidr(src, text, &cidr_error)) {
+		arm_internet_add(src);
+	} else if (srcset_add_cidr(*src, text, &cidr_error)) {
 		return true;
 	} else if (arm_is_tag(text)) {
-		arm_add_tag(src, text);
+		arm_add_tag(*src, text);
 	} else {
 		return false;
 	}
 	return true;
 }
 
+bool arm_source_add(srcset *src, const char *text)
+{
+	srcset *s = src;
+
+	/* An allow never replaces the set. */
+	return arm_source_add_access(&s, text, true);
+}
+
+/* The sources of a rule being read (user_data of arm_rule_source). */
+struct arm_sources {
+	srcset *src;   /* owned by the caller, may be replaced */
+	bool allow;
+};
+
 static void arm_rule_source(struct arm_rule *ar, const char *key, const char *text, unsigned line,
                             void *user_data)
 {
-	if (!arm_source_add(user_data, text))
+	struct arm_sources *sources = user_data;
+
+	if (!arm_source_add_access(&sources->src, text, sources->allow))
 		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
 }
 
@@ -722,8 +788,9 @@ static exposure *arm_rule_match(unsigned proto_lo, unsigned proto_hi, const GArr
 
 /* Reads the values of a rule; false when it is left out. */
 static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, unsigned *proto_lo,
-                          unsigned *proto_hi, GArray *ranges, srcset *src)
+                          unsigned *proto_hi, GArray *ranges, srcset **src)
 {
+	struct arm_sources sources;
 	g_autofree char *direction = NULL, *access = NULL, *prio = NULL, *proto = NULL;
 	unsigned line = ar->line, prio_line = ar->line, proto_line = ar->line;
 	struct arm_ports ports = { ranges };
@@ -745,36 +812,33 @@ static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, 
 	proto = arm_rule_string(ar, "protocol", &proto_line);
 	if (proto != NULL && !arm_parse_protocol(proto, proto_lo, proto_hi))
 		arm_rule_bad_value(ar, proto_line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
+	sources.src = *src;
+	sources.allow = *allow;
 	has_source = arm_rule_strings(ar, "sourceAddressPrefix", "sourceAddressPrefixes", arm_rule_source,
-	                              src);
-	has_source |= arm_rule_asgs(ar, src);
+	                              &sources);
+	*src = sources.src;
+	has_source |= arm_rule_asgs(ar, *src);
 	if (!has_source)
-		arm_rule_bad(ar, ar->line, "security rule %s has no sourceAddressPrefix", ar->name);
+		arm_rule_bad(ar, ar->line, "no sourceAddressPrefix");
 	if (!arm_rule_strings(ar, "destinationPortRange", "destinationPortRanges", arm_rule_port, &ports))
-		arm_rule_bad(ar, ar->line, "security rule %s has no destinationPortRange", ar->name);
+		arm_rule_bad(ar, ar->line, "no destinationPortRange");
 	return direction != NULL && access != NULL && prio != NULL && proto != NULL;
 }
 
-/*
- * One security rule (props = its "properties") into r. A value that is
- * not known leaves the rule out, with the unknown recorded: an allow rule
- * whose source or port is unknown might let in anything or nothing, and
- * guessing either way would make a finding up or hide one.
- */
-static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
-                         const char *name, const struct doc_node *props, unsigned line)
+static void arm_rule_add_read(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                              const char *name, const struct doc_node *props, unsigned line, GString *why)
 {
-	struct arm_rule ar = { .c = c, .s = s, .r = r, .name = name, .props = props, .line = line };
+	struct arm_rule ar = { .c = c, .s = s, .r = r, .name = name, .props = props, .line = line, .why = why };
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	g_autoptr(srcset) src = srcset_new();
 	unsigned priority = 0, proto_lo = 0, proto_hi = 0;
 	bool allow = false;
 
 	if (props == NULL || props->kind != DOC_MAP) {
-		dw_problems_add(&c->problems, line, "security rule %s has no properties", name);
+		g_string_append(why, "no properties");
 		return;
 	}
-	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, src))
+	if (!arm_rule_read(&ar, &allow, &priority, &proto_lo, &proto_hi, ranges, &src))
 		return;
 	if (ar.bad || ar.unknown)
 		return;
@@ -783,6 +847,24 @@ static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct re
 	if (!allow && !arm_rule_deny_is_wide(&ar))
 		return;
 	resource_add_rule(r, name, line, allow, priority, arm_rule_match(proto_lo, proto_hi, ranges, src));
+}
+
+/*
+ * One security rule (props = its "properties") into r. A value that is
+ * not known leaves the rule out, with the unknown recorded: an allow rule
+ * whose source or port is unknown might let in anything or nothing, and
+ * guessing either way would make a finding up or hide one. A malformed
+ * value does the same, naming what is wrong: one unreadable rule must not
+ * hide the others (a deny left out can only overstate what gets in).
+ */
+static void arm_rule_add(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                         const char *name, const struct doc_node *props, unsigned line)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	arm_rule_add_read(c, s, r, name, props, line, why);
+	if (why->len > 0)
+		resource_add_unknown(r, line, "security rule %s cannot be read: %s", name, why->str);
 }
 
 /* A name or other string of a resource, evaluated; NULL (with *why set)
@@ -1045,6 +1127,45 @@ static void arm_deployment(struct arm_ctx *c, const struct arm_scope *s, const s
 	arm_resources(c, s, doc_map_get_ci(tmpl, "resources"), NULL, depth + 1);
 }
 
+/*
+ * A Blueprint template artifact (Microsoft.Blueprint/blueprints/artifacts
+ * of kind "template", as a resource or as an artifact file of its own):
+ * properties.template is an ARM template deployed with the values of
+ * properties.parameters, which are evaluated in the scope around the
+ * artifact (the blueprint's parameters are not in the file: unknowns).
+ */
+static void arm_artifact(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                         unsigned depth)
+{
+	const struct doc_node *props = doc_map_get_ci(res, "properties");
+	const struct doc_node *tmpl = doc_map_get_ci(props, "template");
+	struct arm_scope inner = { 0 };
+
+	if (tmpl == NULL || tmpl->kind != DOC_MAP)
+		return;
+	if (depth >= ARM_TEMPLATE_DEPTH) {
+		dw_problems_add(&c->problems, res->line, "templates nested deeper than %u", ARM_TEMPLATE_DEPTH);
+		return;
+	}
+	inner.parameters = doc_map_get_ci(tmpl, "parameters");
+	inner.variables = doc_map_get_ci(tmpl, "variables");
+	inner.param_values = doc_map_get_ci(props, "parameters");
+	inner.outer = s;
+	arm_resources(c, &inner, doc_map_get_ci(tmpl, "resources"), NULL, depth + 1);
+}
+
+/* Is root a Blueprint artifact file (no "resources" of its own)? */
+static bool arm_is_artifact(const struct doc_node *root)
+{
+	const char *type = doc_scalar(doc_map_get_ci(root, "type"));
+	const char *kind = doc_scalar(doc_map_get_ci(root, "kind"));
+
+	return doc_map_get_ci(root, "resources") == NULL &&
+	       doc_map_get_ci(doc_map_get_ci(root, "properties"), "template") != NULL &&
+	       ((type != NULL && g_ascii_strcasecmp(type, ARM_TYPE_ARTIFACT) == 0) ||
+	        (kind != NULL && g_ascii_strcasecmp(kind, "template") == 0));
+}
+
 /* A resource whose condition is known to be false is not deployed. An
  * unknown condition counts as deployed: leaving it out could hide rules. */
 static bool arm_deployed(const struct arm_scope *s, const struct doc_node *res)
@@ -1059,6 +1180,299 @@ static bool arm_deployed(const struct arm_scope *s, const struct doc_node *res)
 	return text == NULL || g_ascii_strcasecmp(text, "false") != 0;
 }
 
+/* ---- service endpoints: firewalls, storage, AKS ---------------------------- */
+
+/*
+ * Azure services with a public endpoint whose own IP firewall says who
+ * reaches it (a union of allows; a server with no rule admits nobody):
+ * firewallRules children of SQL, MySQL, PostgreSQL, MariaDB and Redis
+ * servers, each a start-end IPv4 range on the service's port. Redis
+ * clients reach 6380 (TLS) in front of Redis itself (the target).
+ * Identity: PREFIX:SERVER. publicNetworkAccess is the
+ * "public_network_access" setting (absent: Enabled), as for azurerm_*.
+ */
+static const struct {
+	const char *type;
+	const char *kind;
+	const char *prefix;
+	unsigned port, target;
+} arm_fw_services[] = {
+	{ "Microsoft.Sql/servers", "Azure SQL server", "azure-sql:", 1433, 0 },
+	{ "Microsoft.DBforMySQL/servers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
+	{ "Microsoft.DBforMySQL/flexibleServers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
+	{ "Microsoft.DBforPostgreSQL/servers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
+	{ "Microsoft.DBforPostgreSQL/flexibleServers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
+	{ "Microsoft.DBforMariaDB/servers", "Azure MariaDB server", "azure-mariadb:", 3306, 0 },
+	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", 6380, 6379 },
+};
+
+/* A dotted IPv4 address, each part 0..255, whole string. */
+static bool arm_parse_ipv4(const char *text, uint32_t *out)
+{
+	g_auto(GStrv) parts = g_strsplit(text, ".", 5);
+	uint32_t v = 0;
+	unsigned octet;
+
+	if (g_strv_length(parts) != 4)
+		return false;
+	for (size_t i = 0; i < 4; i++) {
+		if (!arm_parse_uint(parts[i], 0, 255, &octet) || strlen(parts[i]) > 3)
+			return false;
+		v = v << 8 | octet;
+	}
+	*out = v;
+	return true;
+}
+
+/* One firewall rule (its "properties") into r: start-end, or 0.0.0.0-0.0.0.0,
+ * Azure's "allow Azure services", the named source azure-tag:AzureServices. */
+static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r, size_t t,
+                        const char *name, const struct doc_node *props, unsigned line)
+{
+	g_autofree char *start = NULL, *end = NULL, *why = NULL;
+	const struct doc_node *a = doc_map_get_ci(props, "startIpAddress");
+	const struct doc_node *b = doc_map_get_ci(props, "endIpAddress");
+	g_autoptr(srcset) src = srcset_new();
+	uint32_t lo, hi;
+
+	if (a == NULL || b == NULL) {
+		resource_add_unknown(r, line, "firewall rule %s cannot be read: no startIpAddress or endIpAddress", name);
+		return;
+	}
+	if ((start = arm_resource_string(s, a, &why)) == NULL || (end = arm_resource_string(s, b, &why)) == NULL) {
+		g_autofree char *quoted = extract_quote(start == NULL ? a->text : b->text);
+
+		resource_add_unknown(r, line, "firewall rule %s: %s is %s, %s", name,
+		                     start == NULL ? "startIpAddress" : "endIpAddress", quoted, why);
+		return;
+	}
+	if (!arm_parse_ipv4(start, &lo) || !arm_parse_ipv4(end, &hi) || lo > hi) {
+		g_autofree char *qs = extract_quote(start), *qe = extract_quote(end);
+
+		resource_add_unknown(r, line, "firewall rule %s cannot be read: expected an IPv4 range, got \"%s\" "
+		                     "- \"%s\"", name, qs, qe);
+		return;
+	}
+	if (lo == 0 && hi == 0)
+		srcset_add_atom(src, "azure-tag:AzureServices");
+	else
+		srcset_add_v4(src, lo, hi);
+	resource_add_rule(r, name, line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
+	                                                             arm_fw_services[t].port,
+	                                                             arm_fw_services[t].port, src));
+	if (arm_fw_services[t].target != 0)
+		resource_set_target(r, arm_fw_services[t].target, arm_fw_services[t].target);
+}
+
+/* Is properties.publicNetworkAccess not Disabled (absent: dflt)? Recorded as
+ * the "public_network_access" setting when record; false when unknown. */
+static bool arm_public_access(const struct arm_scope *s, struct resource *r, const struct doc_node *props,
+                              bool dflt, bool record)
+{
+	const struct doc_node *n = doc_map_get_ci(props, "publicNetworkAccess");
+	g_autofree char *why = NULL, *text = NULL, *raw = NULL;
+	bool on = dflt;
+
+	if (n != NULL && (text = arm_resource_string(s, n, &why)) == NULL) {
+		g_autofree char *quoted = extract_quote(n->text);
+
+		resource_add_unknown(r, n->line, "publicNetworkAccess is %s, %s", quoted, why);
+		return false;
+	}
+	if (text != NULL)
+		on = g_ascii_strcasecmp(text, "Disabled") != 0;
+	raw = text != NULL ? g_strdup_printf("publicNetworkAccess: %s", text)
+	                   : g_strdup_printf("publicNetworkAccess absent (default %s)", on ? "Enabled" : "Disabled");
+	/* Line 0 for the default: in force before the resource was written too. */
+	if (record)
+		resource_add_setting(r, "public_network_access", on ? "on" : "off", raw, n != NULL ? n->line : 0);
+	return on;
+}
+
+static struct resource *arm_fw_resource(struct arm_ctx *c, size_t t, const char *server, unsigned line,
+                                        bool fragment)
+{
+	g_autofree char *identity = g_strconcat(arm_fw_services[t].prefix, server, NULL);
+	struct resource *r = resource_new(identity, arm_fw_services[t].kind, server, c->d->path, line,
+	                                  RESOURCE_UNION);
+
+	r->fragment = fragment;
+	g_ptr_array_add(c->found, r);
+	return r;
+}
+
+/* A server, with its firewallRules children. */
+static void arm_fw_server(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res, size_t t)
+{
+	const struct doc_node *children = doc_map_get_ci(res, "resources");
+	g_autofree char *why = NULL;
+	g_autofree char *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	struct resource *r = arm_fw_resource(c, t, name, res->line, false);
+
+	arm_public_access(s, r, doc_map_get_ci(res, "properties"), true, true);
+	for (size_t i = 0; children != NULL && children->kind == DOC_LIST && i < children->n; i++) {
+		const struct doc_node *child = children->items[i];
+		const char *type = doc_scalar(doc_map_get_ci(child, "type"));
+		g_autofree char *rule_why = NULL;
+		g_autofree char *rule = NULL;
+
+		if (type == NULL || g_ascii_strcasecmp(type, "firewallRules") != 0 || !arm_deployed(s, child))
+			continue;
+		rule = arm_name(s, doc_map_get_ci(child, "name"), &rule_why);
+		arm_fw_rule(c, s, r, t, rule, doc_map_get_ci(child, "properties"), child->line);
+	}
+}
+
+/* A standalone TYPE/firewallRules resource named "SERVER/RULE": a fragment. */
+static void arm_fw_standalone(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res, size_t t)
+{
+	g_autofree char *why = NULL;
+	g_autofree char *full = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	const char *slash = strchr(full, '/');
+	g_autofree char *server = slash != NULL ? g_strndup(full, (gsize)(slash - full)) : g_strdup(full);
+	struct resource *r = arm_fw_resource(c, t, server, res->line, true);
+
+	if (why != NULL || slash == NULL) {
+		g_autofree char *quoted = extract_quote(full);
+
+		resource_add_unknown(r, res->line, "firewall rule named \"%s\": its server is not known%s%s", quoted,
+		                     why != NULL ? ", " : "", why != NULL ? why : "");
+		return;
+	}
+	arm_fw_rule(c, s, r, t, slash + 1, doc_map_get_ci(res, "properties"), res->line);
+}
+
+/* Is type one of the firewalled services (*t_out), or its /firewallRules (*rule)? */
+static bool arm_fw_type(const char *type, size_t *t_out, bool *rule)
+{
+	for (size_t t = 0; t < G_N_ELEMENTS(arm_fw_services); t++) {
+		size_t n = strlen(arm_fw_services[t].type);
+
+		if (g_ascii_strncasecmp(type, arm_fw_services[t].type, n) != 0)
+			continue;
+		if (type[n] == '\0' || g_ascii_strcasecmp(type + n, "/firewallRules") == 0) {
+			*t_out = t;
+			*rule = type[n] != '\0';
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A storage account (Microsoft.Storage/storageAccounts): its endpoints
+ * answer HTTPS (443, and 80 when supportsHttpsTrafficOnly is false) from
+ * whoever networkAcls admits: every address when defaultAction is Allow
+ * (the default when absent), else the ipRules, the virtual network rules
+ * (atoms azure-subnet:ID) and the bypassed Azure services
+ * (azure-tag:AzureServices). publicNetworkAccess Disabled closes it.
+ * Identity: azure-storage:NAME.
+ */
+static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get_ci(res, "properties");
+	const struct doc_node *acls = doc_map_get_ci(props, "networkAcls");
+	const char *deflt = doc_scalar(doc_map_get_ci(acls, "defaultAction"));
+	const char *https = doc_scalar(doc_map_get_ci(props, "supportsHttpsTrafficOnly"));
+	const char *bypass = doc_scalar(doc_map_get_ci(acls, "bypass"));
+	const struct doc_node *ips = doc_map_get_ci(acls, "ipRules");
+	const struct doc_node *vnets = doc_map_get_ci(acls, "virtualNetworkRules");
+	g_autofree char *why = NULL;
+	g_autofree char *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	g_autofree char *identity = g_strconcat("azure-storage:", name, NULL);
+	struct resource *r = resource_new(identity, "Azure storage account", name, c->d->path, res->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+	unsigned lo = 443;
+
+	g_ptr_array_add(c->found, r);
+	/* The exposure says it all: no setting besides. */
+	if (!arm_public_access(s, r, props, true, false))
+		return;
+	if (deflt != NULL && g_ascii_strcasecmp(deflt, "Deny") != 0 && g_ascii_strcasecmp(deflt, "Allow") != 0) {
+		resource_add_unknown(r, acls->line, "storage account %s: defaultAction is \"%s\", not evaluated",
+		                     name, deflt);
+		return;
+	}
+	if (deflt == NULL || g_ascii_strcasecmp(deflt, "Allow") == 0) {
+		srcset_add_all_addresses(src);
+	} else {
+		for (size_t i = 0; ips != NULL && ips->kind == DOC_LIST && i < ips->n; i++) {
+			const char *v = doc_scalar(doc_map_get_ci(ips->items[i], "value"));
+
+			if (v == NULL || !srcset_add_cidr(src, v, NULL))
+				resource_add_unknown(r, ips->items[i]->line, "storage account %s: an ipRules value is "
+				                     "not an address", name);
+		}
+		for (size_t i = 0; vnets != NULL && vnets->kind == DOC_LIST && i < vnets->n; i++) {
+			const struct doc_node *n = doc_map_get_ci(vnets->items[i], "id");
+			g_autofree char *vwhy = NULL;
+			g_autofree char *id = n != NULL ? arm_resource_string(s, n, &vwhy) : NULL;
+			const char *slash = id != NULL ? strrchr(id, '/') : NULL;
+			g_autofree char *atom = NULL;
+
+			if (id == NULL) {
+				resource_add_unknown(r, vnets->items[i]->line, "storage account %s: a virtual network "
+				                     "rule's subnet is not known%s%s", name, vwhy != NULL ? ", " : "",
+				                     vwhy != NULL ? vwhy : "");
+				continue;
+			}
+			atom = g_strconcat("azure-subnet:", slash != NULL ? slash + 1 : id, NULL);
+			srcset_add_atom(src, atom);
+		}
+		if (bypass != NULL && strstr(bypass, "AzureServices") != NULL)
+			srcset_add_atom(src, "azure-tag:AzureServices");
+	}
+	if (srcset_is_empty(src))
+		return;
+	if (https != NULL && g_ascii_strcasecmp(https, "false") == 0)
+		lo = 80;
+	resource_add_rule(r, "networkAcls", acls != NULL ? acls->line : res->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, lo, 443, src));
+}
+
+/*
+ * An AKS cluster (Microsoft.ContainerService/managedClusters): its API
+ * server answers on 443 from apiServerAccessProfile.authorizedIPRanges,
+ * every address when they are absent or empty, and only from inside the
+ * virtual network for a private cluster (enablePrivateCluster).
+ * Identity: azure-aks:NAME.
+ */
+static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+{
+	const struct doc_node *profile = doc_map_get_ci(doc_map_get_ci(res, "properties"), "apiServerAccessProfile");
+	const struct doc_node *ranges = doc_map_get_ci(profile, "authorizedIPRanges");
+	g_autofree char *why = NULL, *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	g_autofree char *identity = g_strconcat("azure-aks:", name, NULL), *rwhy = NULL;
+	struct resource *r = resource_new(identity, "Azure AKS API server", name, c->d->path, res->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+	struct arm_value v = { 0 };
+
+	g_ptr_array_add(c->found, r);
+	if (g_strcmp0(doc_scalar(doc_map_get_ci(profile, "enablePrivateCluster")), "true") == 0) {
+		srcset_add_atom(src, "azure-tag:VirtualNetwork");
+	} else if (ranges != NULL && !arm_eval_node(s, ranges, 0, &v, &rwhy)) {
+		g_autofree char *quoted = extract_quote(ranges->text);
+
+		resource_add_unknown(r, ranges->line, "AKS %s: authorizedIPRanges is %s, %s", name, quoted, rwhy);
+		return;
+	} else if (v.node == NULL || v.node->kind != DOC_LIST || v.node->n == 0) {
+		srcset_add_all_addresses(src);
+	} else {
+		for (size_t i = 0; i < v.node->n; i++) {
+			const char *cidr = doc_scalar(v.node->items[i]);
+
+			if (cidr == NULL || !srcset_add_cidr(src, cidr, NULL))
+				resource_add_unknown(r, v.node->items[i]->line, "AKS %s: an authorizedIPRanges entry is "
+				                     "not a CIDR", name);
+		}
+	}
+	arm_value_clear(&v);
+	resource_add_rule(r, "apiServerAccessProfile", profile != NULL ? profile->line : res->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+}
+
 static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
                          const char *parent, unsigned depth)
 {
@@ -1066,6 +1480,8 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 	g_autofree char *why = NULL;
 	g_autofree char *name = NULL;
 	const char *child_parent = NULL;
+	bool fw_rule = false;
+	size_t t = 0;
 
 	if (type == NULL || !arm_deployed(s, res))
 		return;
@@ -1095,6 +1511,17 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 		name = arm_name(s, doc_map_get_ci(res, "name"), &why);
 		arm_protected(c, s, "azure-nic:", "Azure network interface", name,
 		              doc_map_get_ci(res, "properties"), res->line);
+	} else if (g_ascii_strcasecmp(type, ARM_TYPE_ARTIFACT) == 0) {
+		arm_artifact(c, s, res, depth);
+	} else if (arm_fw_type(type, &t, &fw_rule)) {
+		if (fw_rule)
+			arm_fw_standalone(c, s, res, t);
+		else
+			arm_fw_server(c, s, res, t);
+	} else if (g_ascii_strcasecmp(type, "Microsoft.Storage/storageAccounts") == 0) {
+		arm_storage(c, s, res);
+	} else if (g_ascii_strcasecmp(type, "Microsoft.ContainerService/managedClusters") == 0) {
+		arm_aks(c, s, res);
 	}
 	arm_resources(c, s, doc_map_get_ci(res, "resources"), child_parent, depth);
 }
@@ -1128,7 +1555,9 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 			.variables = doc_map_get_ci(root, "variables"),
 		};
 
-		if (root->kind == DOC_MAP)
+		if (root->kind == DOC_MAP && arm_is_artifact(root))
+			arm_artifact(&c, &s, root, 0);
+		else if (root->kind == DOC_MAP)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
 	arm_link_protected(found);

@@ -16,6 +16,15 @@
  *   (Fn::Sub, Fn::If, Fn::ImportValue ...) is an unknown, never a guess.
  * - Conditions on resources are not evaluated: every resource counts as
  *   created, which can only overstate what gets in.
+ * - A malformed value inside one rule makes that rule an unknown; the
+ *   rest of the template is still read.
+ * Also read: network ACLs (AWS::EC2::NetworkAcl and its NetworkAclEntry
+ * resources, first match by RuleNumber), legacy DB security groups
+ * (AWS::RDS::DBSecurityGroup), "publicly accessible" flags (RDS, Redshift,
+ * Amazon MQ, DMS, MSK) and OpenSearch/Elasticsearch domain access
+ * policies, as the settings Terraform's equivalents record, and the
+ * public API endpoint of an EKS cluster.
+ * Identities: aws-sg:ID, aws-nacl:ID, aws-dbsg:ID, aws-eks:ID, aws:ID (settings).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -24,6 +33,9 @@
 #include "extract_private.h"
 
 #define CFN_KIND "AWS security group"
+#define CFN_KIND_NACL "AWS network ACL"
+#define CFN_KIND_DBSG "AWS DB security group"
+#define CFN_KIND_SEARCH "AWS OpenSearch domain"
 #define CFN_TYPE_SG "AWS::EC2::SecurityGroup"
 #define CFN_TYPE_INGRESS "AWS::EC2::SecurityGroupIngress"
 
@@ -33,6 +45,9 @@ struct cfn_ctx {
 	const struct doc_node *resources;  /* the template's "Resources" */
 	GPtrArray *found;                  /* struct resource *, owned */
 	struct dw_problems problems;
+	/* While one ingress rule is read: what is wrong with it, so that it
+	 * becomes one unknown rule instead of failing the file; else NULL. */
+	GString *rule_why;
 };
 
 enum cfn_kind {
@@ -130,6 +145,31 @@ static void cfn_unknown(struct cfn_value *out, unsigned line, const char *fmt, .
 	va_end(ap);
 }
 
+static void cfn_problem(struct cfn_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/*
+ * A malformed value. Inside an ingress rule it makes that rule unknown
+ * (one unreadable value must not hide a world-open rule beside it);
+ * elsewhere the file cannot be analysed.
+ */
+static void cfn_problem(struct cfn_ctx *c, unsigned line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (c->rule_why == NULL) {
+		dw_problems_add(&c->problems, line, "%s", what);
+		return;
+	}
+	if (c->rule_why->len > 0)
+		g_string_append(c->rule_why, "; ");
+	if (c->rule_why->len < EXTRACT_QUOTE_MAX * 4)
+		g_string_append(c->rule_why, what);
+}
+
 /* Ref NAME: a parameter's Default, a resource, or a pseudo parameter. */
 static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, struct cfn_value *out)
 {
@@ -149,8 +189,7 @@ static void cfn_resolve_ref(struct cfn_ctx *c, const char *name, unsigned line, 
 	else {
 		g_autofree char *quoted = extract_quote(name);
 
-		dw_problems_add(&c->problems, line,
-		                "Ref to \"%s\", which the template does not declare", quoted);
+		cfn_problem(c, line, "Ref to \"%s\", which the template does not declare", quoted);
 		out->kind = CFN_BAD;
 	}
 }
@@ -175,8 +214,7 @@ static void cfn_resolve_getatt(struct cfn_ctx *c, const struct doc_node *arg, st
 	} else if (arg->kind == DOC_LIST && arg->n == 2) {
 		cfn_unknown(out, arg->line, "its attribute is not evaluated");
 	} else {
-		dw_problems_add(&c->problems, arg->line,
-		                "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
+		cfn_problem(c, arg->line, "expected Fn::GetAtt RESOURCE.ATTRIBUTE or [RESOURCE, ATTRIBUTE]");
 		out->kind = CFN_BAD;
 	}
 }
@@ -191,8 +229,8 @@ static void cfn_resolve(struct cfn_ctx *c, const struct doc_node *n, struct cfn_
 	if (fn == NULL && doc_scalar(n) != NULL) {
 		cfn_set(out, CFN_LITERAL, doc_scalar(n), n->line);
 	} else if (fn == NULL) {
-		dw_problems_add(&c->problems, n->line, "expected a single value, got a %s",
-		                n->kind == DOC_LIST ? "list" : "map");
+		cfn_problem(c, n->line, "expected a single value, got a %s",
+		            n->kind == DOC_LIST ? "list" : "map");
 		out->kind = CFN_BAD;
 	} else if (strcmp(fn, "Ref") == 0 && doc_scalar(arg) != NULL) {
 		cfn_resolve_ref(c, doc_scalar(arg), n->line, out);
@@ -222,7 +260,7 @@ static void cfn_rule_bad(struct cfn_rule *cr, unsigned line, const char *what, c
 {
 	g_autofree char *quoted = extract_quote(text);
 
-	dw_problems_add(&cr->c->problems, line, "%s, got \"%s\"", what, quoted);
+	cfn_problem(cr->c, line, "%s, got \"%s\"", what, quoted);
 	cr->bad = true;
 }
 
@@ -287,8 +325,7 @@ static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
 	bool ok = false;
 
 	if (!cfn_rule_get(cr, key, &v)) {
-		dw_problems_add(&cr->c->problems, cr->line,
-		                "security group %s: ingress rule has no %s", cr->group, key);
+		cfn_problem(cr->c, cr->line, "no %s", key);
 		cr->bad = true;
 	} else if (v.kind == CFN_LITERAL && !cfn_parse_int(v.text, -1, EXPOSURE_PORT_MAX, out)) {
 		cfn_rule_bad(cr, v.line, "expected a port or -1", v.text);
@@ -301,21 +338,22 @@ static bool cfn_rule_port(struct cfn_rule *cr, const char *key, gint64 *out)
 	return ok;
 }
 
-/* An atom for a group or prefix list named by a literal, a Ref or GetAtt. */
-static void cfn_rule_atom(struct cfn_rule *cr, const char *prefix, const char *attr,
-                          const struct cfn_value *v, srcset *src)
+/*
+ * An atom for a group or prefix list named by a literal, a Ref or GetAtt.
+ * GetAtt X.attr (X.GroupId) names X as Ref X does; any other attribute
+ * (an ELB's SourceSecurityGroup.GroupName) is still a named source, an
+ * opaque atom "PREFIX X.ATTRIBUTE": who is in it is not in the template.
+ */
+static void cfn_rule_atom(const char *prefix, const char *attr, const struct cfn_value *v, srcset *src)
 {
 	g_autofree char *atom = NULL;
 
-	if (v->kind == CFN_GETATT && strcmp(v->attr, attr) != 0) {
-		g_autofree char *what = g_strdup_printf("expected Fn::GetAtt %s.%s", v->text, attr);
-
-		cfn_rule_bad(cr, v->line, what, v->attr);
+	if (v->kind == CFN_GETATT && strcmp(v->attr, attr) != 0)
+		atom = g_strconcat(prefix, v->text, ".", v->attr, NULL);
+	else if (v->kind == CFN_LITERAL || v->kind == CFN_RESOURCE || v->kind == CFN_GETATT)
+		atom = g_strconcat(prefix, v->text, NULL);
+	else
 		return;
-	}
-	if (v->kind != CFN_LITERAL && v->kind != CFN_RESOURCE && v->kind != CFN_GETATT)
-		return;
-	atom = g_strconcat(prefix, v->text, NULL);
 	srcset_add_atom(src, atom);
 }
 
@@ -347,23 +385,18 @@ static bool cfn_rule_sources(struct cfn_rule *cr, srcset *src)
 		if (i < 2)
 			cfn_rule_cidr(cr, &v, i == 1, src);
 		else if (i == 2)
-			cfn_rule_atom(cr, "aws-sg:", "GroupId", &v, src);
+			cfn_rule_atom("aws-sg:", "GroupId", &v, src);
 		else if (i == 3)
-			cfn_rule_atom(cr, v.kind == CFN_LITERAL ? "aws-sg-name:" : "aws-sg:", "GroupId", &v, src);
+			cfn_rule_atom(v.kind == CFN_LITERAL ? "aws-sg-name:" : "aws-sg:", "GroupId", &v, src);
 		else
-			cfn_rule_atom(cr, "aws-pl:", "PrefixListId", &v, src);
+			cfn_rule_atom("aws-pl:", "PrefixListId", &v, src);
 		cfn_value_clear(&v);
 	}
 	return any;
 }
 
-/*
- * One ingress rule (props: the rule's map) into r. A value that is not
- * known leaves the rule out, with the unknown recorded: guessing either
- * way would make a finding up or hide one.
- */
-static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
-                         const struct doc_node *props, unsigned line)
+static void cfn_rule_read(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
+                          const struct doc_node *props, unsigned line)
 {
 	struct cfn_rule cr = { .c = c, .r = r, .props = props, .group = group, .line = line };
 	struct cfn_value proto = { 0 };
@@ -372,8 +405,7 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	gint64 from = -1, to = -1;
 
 	if (!cfn_rule_get(&cr, "IpProtocol", &proto)) {
-		dw_problems_add(&c->problems, line,
-		                "security group %s: ingress rule has no IpProtocol", group);
+		cfn_problem(c, line, "no IpProtocol");
 		cr.bad = true;
 	} else if (proto.kind == CFN_LITERAL && !cfn_parse_protocol(proto.text, &proto_lo, &proto_hi)) {
 		cfn_rule_bad(&cr, proto.line, "expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255)",
@@ -398,15 +430,32 @@ static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *grou
 	}
 	cfn_value_clear(&proto);
 	if (!cfn_rule_sources(&cr, src)) {
-		dw_problems_add(&c->problems, line,
-		                "security group %s: ingress rule has no source (CidrIp, CidrIpv6, "
-		                "SourceSecurityGroupId, SourcePrefixListId)",
-		                group);
+		cfn_problem(c, line, "no source (CidrIp, CidrIpv6, SourceSecurityGroupId, "
+		            "SourceSecurityGroupName, SourcePrefixListId)");
 		cr.bad = true;
 	}
 	if (cr.bad || cr.unknown)
 		return;
 	resource_add_rule(r, name, line, true, 0, exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
+}
+
+/*
+ * One ingress rule (props: the rule's map) into r. A value that is not
+ * known leaves the rule out, with the unknown recorded: guessing either
+ * way would make a finding up or hide one. A malformed value does the
+ * same, with what is wrong: the rest of the template is still read.
+ */
+static void cfn_rule_add(struct cfn_ctx *c, struct resource *r, const char *group, const char *name,
+                         const struct doc_node *props, unsigned line)
+{
+	g_autoptr(GString) why = g_string_new(NULL);
+
+	c->rule_why = why;
+	cfn_rule_read(c, r, group, name, props, line);
+	c->rule_why = NULL;
+	if (why->len > 0)
+		resource_add_unknown(r, line, "security group %s: ingress rule%s%s cannot be read: %s", group,
+		                     name != NULL ? " " : "", name != NULL ? name : "", why->str);
 }
 
 /* ---- resources -------------------------------------------------------- */
@@ -427,9 +476,8 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 		g_autofree char *desc = cfn_describe(rules);
 
 		if (cfn_intrinsic(rules, &arg) == NULL)
-			dw_problems_add(
-			        &c->problems, rules->line,
-			        "security group %s: expected a list for SecurityGroupIngress", id);
+			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress cannot be "
+			                     "read: expected a list, got %s", id, desc);
 		else
 			resource_add_unknown(r, rules->line, "security group %s: SecurityGroupIngress is %s, "
 			                     "not evaluated", id, desc);
@@ -444,9 +492,10 @@ static void cfn_security_group(struct cfn_ctx *c, const char *id, const struct d
 			resource_add_unknown(r, rule->line, "security group %s: ingress rule is %s, not evaluated",
 			                     id, desc);
 		} else if (rule->kind != DOC_MAP) {
-			dw_problems_add(&c->problems, rule->line,
-			                "security group %s: expected a map for an ingress rule",
-			                id);
+			g_autofree char *desc = cfn_describe(rule);
+
+			resource_add_unknown(r, rule->line, "security group %s: ingress rule cannot be read: "
+			                     "expected a map, got %s", id, desc);
 		} else {
 			cfn_rule_add(c, r, id, cfn_plain(doc_map_get(rule, "Description")), rule, rule->line);
 		}
@@ -508,6 +557,482 @@ static void cfn_ingress(struct cfn_ctx *c, const char *id, const struct doc_node
 	cfn_rule_add(c, r, group, id, props, key->line);
 }
 
+/* ---- values of other resources ------------------------------------------ */
+
+/*
+ * The literal text of props.key, resolved; NULL when absent (nothing
+ * recorded), not known (an unknown "WHAT: KEY is ..., WHY" on r, and
+ * *failed set) or malformed (a problem, routed as cfn_problem() does, and
+ * *failed set). New string.
+ */
+static char *cfn_literal(struct cfn_ctx *c, struct resource *r, const char *what, const struct doc_node *props,
+                         const char *key, bool *failed)
+{
+	const struct doc_node *n = doc_map_get(props, key);
+	struct cfn_value v = { 0 };
+	char *text = NULL;
+
+	if (n == NULL || n->kind == DOC_NULL)
+		return NULL;
+	cfn_resolve(c, n, &v);
+	if (v.kind == CFN_LITERAL) {
+		text = g_steal_pointer(&v.text);
+	} else if (v.kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		resource_add_unknown(r, v.line, "%s: %s is %s, %s", what, key, desc, v.why);
+		*failed = true;
+	} else {
+		if (v.kind != CFN_BAD)
+			cfn_problem(c, v.line, "expected a value for %s, got a reference to %s", key, v.text);
+		*failed = true;
+	}
+	cfn_value_clear(&v);
+	return text;
+}
+
+/* The logical id (or literal id) that key of props names, for a resource
+ * that joins another (a NetworkAclEntry's NetworkAclId); NULL when absent
+ * or not known, with *why_out set for the latter. */
+static char *cfn_target(struct cfn_ctx *c, const struct doc_node *props, const char *key, char **why_out)
+{
+	const struct doc_node *n = doc_map_get(props, key);
+	struct cfn_value v = { 0 };
+	char *target = NULL;
+
+	if (n == NULL || n->kind == DOC_NULL)
+		return NULL;
+	cfn_resolve(c, n, &v);
+	if (v.kind == CFN_LITERAL || v.kind == CFN_RESOURCE || v.kind == CFN_GETATT) {
+		target = g_strdup(v.text);
+	} else if (v.kind == CFN_UNKNOWN) {
+		g_autofree char *desc = cfn_describe(n);
+
+		*why_out = g_strdup_printf("%s is %s, %s", key, desc, v.why);
+		target = g_steal_pointer(&desc);
+	}
+	cfn_value_clear(&v);
+	return target;
+}
+
+/* ---- network ACLs ------------------------------------------------------- */
+
+/*
+ * AWS::EC2::NetworkAcl and AWS::EC2::NetworkAclEntry (CloudFormation User
+ * Guide; "Network ACLs" in the VPC User Guide): entries are evaluated by
+ * RuleNumber, lowest first, and a packet no entry matches is denied (the
+ * "*" rule), so an ACL is a first-match list with nothing after its
+ * entries. Egress entries are not read. Protocol is an IP protocol number
+ * or -1; PortRange is required for TCP (6) and UDP (17).
+ */
+struct cfn_nacl_rule {
+	unsigned proto_lo, proto_hi, port_lo, port_hi;
+	gint64 number;
+	bool allow;
+};
+
+static bool cfn_nacl_ports(struct cfn_ctx *c, struct resource *r, const char *what,
+                           const struct doc_node *props, struct cfn_nacl_rule *e)
+{
+	const struct doc_node *range = doc_map_get(props, "PortRange");
+	g_autofree char *from = NULL, *to = NULL;
+	bool failed = false;
+	gint64 a, b;
+
+	e->port_lo = 0;
+	e->port_hi = EXPOSURE_PORT_MAX;
+	if (e->proto_lo != e->proto_hi || (e->proto_lo != EXPOSURE_PROTO_TCP && e->proto_lo != EXPOSURE_PROTO_UDP))
+		return true;
+	if (range == NULL || range->kind != DOC_MAP) {
+		cfn_problem(c, props->line, "no PortRange for protocol %u", e->proto_lo);
+		return false;
+	}
+	from = cfn_literal(c, r, what, range, "From", &failed);
+	to = cfn_literal(c, r, what, range, "To", &failed);
+	if (failed)
+		return false;
+	if (from == NULL || to == NULL || !cfn_parse_int(from, 0, EXPOSURE_PORT_MAX, &a) ||
+	    !cfn_parse_int(to, 0, EXPOSURE_PORT_MAX, &b) || a > b) {
+		cfn_problem(c, range->line, "expected PortRange From <= To, ports 0..65535");
+		return false;
+	}
+	e->port_lo = (unsigned)a;
+	e->port_hi = (unsigned)b;
+	return true;
+}
+
+/* The values of one entry; false when it is left out (recorded). */
+static bool cfn_nacl_read(struct cfn_ctx *c, struct resource *r, const char *what, const struct doc_node *props,
+                          struct cfn_nacl_rule *e, srcset *src)
+{
+	g_autofree char *number = NULL, *proto = NULL, *action = NULL, *v4 = NULL, *v6 = NULL;
+	bool failed = false;
+
+	number = cfn_literal(c, r, what, props, "RuleNumber", &failed);
+	proto = cfn_literal(c, r, what, props, "Protocol", &failed);
+	action = cfn_literal(c, r, what, props, "RuleAction", &failed);
+	v4 = cfn_literal(c, r, what, props, "CidrBlock", &failed);
+	v6 = cfn_literal(c, r, what, props, "Ipv6CidrBlock", &failed);
+	if (failed)
+		return false;
+	if (number == NULL || !cfn_parse_int(number, 1, 32766, &e->number))
+		cfn_problem(c, props->line, "expected a RuleNumber 1..32766");
+	if (proto == NULL || !cfn_parse_protocol(proto, &e->proto_lo, &e->proto_hi))
+		cfn_problem(c, props->line, "expected a Protocol (-1 or 0..255)");
+	if (action == NULL || (g_ascii_strcasecmp(action, "allow") != 0 && g_ascii_strcasecmp(action, "deny") != 0))
+		cfn_problem(c, props->line, "expected RuleAction allow or deny");
+	e->allow = action != NULL && g_ascii_strcasecmp(action, "allow") == 0;
+	if (v4 == NULL && v6 == NULL)
+		cfn_problem(c, props->line, "no CidrBlock or Ipv6CidrBlock");
+	if ((v4 != NULL && !srcset_add_cidr(src, v4, NULL)) || (v6 != NULL && !srcset_add_cidr(src, v6, NULL)))
+		cfn_problem(c, props->line, "expected a CIDR, got \"%s\"", v4 != NULL ? v4 : v6);
+	if (c->rule_why->len > 0)
+		return false;
+	return proto != NULL && cfn_nacl_ports(c, r, what, props, e);
+}
+
+static void cfn_nacl(struct cfn_ctx *c, const char *id, const struct doc_node *key)
+{
+	g_autofree char *identity = g_strconcat("aws-nacl:", id, NULL);
+
+	g_ptr_array_add(c->found, resource_new(identity, CFN_KIND_NACL, id, c->d->path, key->line,
+	                                       RESOURCE_FIRST_MATCH));
+}
+
+static void cfn_nacl_entry(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                           const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	g_autofree char *why = NULL, *what = NULL, *egress = NULL, *identity = NULL;
+	g_autofree char *acl = cfn_target(c, props, "NetworkAclId", &why);
+	g_autoptr(GString) problems = g_string_new(NULL);
+	g_autoptr(srcset) src = srcset_new();
+	struct cfn_nacl_rule e = { 0 };
+	struct resource *r;
+	bool failed = false;
+
+	if (acl == NULL) {
+		dw_problems_add(&c->problems, key->line, "network ACL entry %s has no NetworkAclId", id);
+		return;
+	}
+	identity = g_strconcat("aws-nacl:", acl, NULL);
+	r = resource_new(identity, CFN_KIND_NACL, acl, c->d->path, key->line, RESOURCE_FIRST_MATCH);
+	r->fragment = true;
+	g_ptr_array_add(c->found, r);
+	what = g_strdup_printf("network ACL entry %s", id);
+	if (why != NULL)
+		resource_add_unknown(r, key->line, "%s: %s", what, why);
+	egress = cfn_literal(c, r, what, props, "Egress", &failed);
+	if (failed || (egress != NULL && g_ascii_strcasecmp(egress, "true") == 0))
+		return;
+	c->rule_why = problems;
+	failed = !cfn_nacl_read(c, r, what, props, &e, src);
+	c->rule_why = NULL;
+	if (problems->len > 0)
+		resource_add_unknown(r, key->line, "%s cannot be read: %s", what, problems->str);
+	if (failed)
+		return;
+	resource_add_rule(r, id, key->line, e.allow, e.number,
+	                  exposure_new_box(e.proto_lo, e.proto_hi, e.port_lo, e.port_hi, src));
+}
+
+/* ---- legacy DB security groups ------------------------------------------ */
+
+/* Engines' default ports, for a DB security group whose instances are not
+ * in the template (AWS::RDS::DBInstance Port: "the default port of the
+ * engine"). */
+static const struct {
+	const char *prefix;
+	unsigned port;
+} cfn_db_ports[] = {
+	{ "mysql", 3306 }, { "mariadb", 3306 }, { "aurora", 3306 }, { "postgres", 5432 },
+	{ "aurora-postgresql", 5432 }, { "oracle", 1521 }, { "sqlserver", 1433 },
+};
+
+static unsigned cfn_db_engine_port(const char *engine)
+{
+	unsigned port = 0;
+
+	for (size_t i = 0; engine != NULL && i < G_N_ELEMENTS(cfn_db_ports); i++) {
+		if (g_str_has_prefix(engine, cfn_db_ports[i].prefix))
+			port = cfn_db_ports[i].port;
+	}
+	return port;
+}
+
+/* Does the list node name group id (Ref, literal)? */
+static bool cfn_list_names(struct cfn_ctx *c, const struct doc_node *list, const char *id)
+{
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
+		const struct doc_node *arg = NULL;
+		const char *fn = cfn_intrinsic(list->items[i], &arg);
+		const char *text = fn != NULL && strcmp(fn, "Ref") == 0 ? doc_scalar(arg) : cfn_plain(list->items[i]);
+
+		if (text != NULL && strcmp(text, id) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The TCP ports of the DB instances of this template in group id: each
+ * one's Port, or its engine's default; the default ports of every engine
+ * when none is found there (recorded as an unknown). */
+static exposure *cfn_dbsg_ports(struct cfn_ctx *c, struct resource *r, const char *id, const srcset *src)
+{
+	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	for (size_t i = 0; i < c->resources->n; i++) {
+		const struct doc_node *res = c->resources->pairs[i].value;
+		const struct doc_node *props = doc_map_get(res, "Properties");
+		const char *port = cfn_plain(doc_map_get(props, "Port"));
+		gint64 v = cfn_db_engine_port(cfn_plain(doc_map_get(props, "Engine")));
+
+		if (g_strcmp0(doc_scalar(doc_map_get(res, "Type")), "AWS::RDS::DBInstance") != 0 ||
+		    !cfn_list_names(c, doc_map_get(props, "DBSecurityGroups"), id))
+			continue;
+		if (port != NULL && !cfn_parse_int(port, 1, EXPOSURE_PORT_MAX, &v))
+			v = 0;
+		if (v > 0)
+			g_ptr_array_add(boxes, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, (unsigned)v,
+			                                        (unsigned)v, src));
+	}
+	if (boxes->len == 0) {
+		resource_add_unknown(r, r->line, "DB security group %s: the port of the databases it admits to "
+		                     "is not in this template; the engines' default ports are assumed", id);
+		for (size_t i = 0; i < G_N_ELEMENTS(cfn_db_ports); i++)
+			g_ptr_array_add(boxes, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
+			                                        cfn_db_ports[i].port, cfn_db_ports[i].port, src));
+	}
+	return exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
+}
+
+/*
+ * AWS::RDS::DBSecurityGroup (EC2-Classic): DBSecurityGroupIngress lets a
+ * CIDRIP or an EC2 security group reach the port of every DB instance in
+ * the group; a union of allows, like a security group.
+ */
+static void cfn_db_security_group(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                                  const struct doc_node *res)
+{
+	const struct doc_node *rules = doc_map_get(doc_map_get(res, "Properties"), "DBSecurityGroupIngress");
+	g_autofree char *identity = g_strconcat("aws-dbsg:", id, NULL);
+	struct resource *r = resource_new(identity, CFN_KIND_DBSG, id, c->d->path, key->line, RESOURCE_UNION);
+	g_autofree char *what = g_strdup_printf("DB security group %s", id);
+
+	g_ptr_array_add(c->found, r);
+	for (size_t i = 0; rules != NULL && rules->kind == DOC_LIST && i < rules->n; i++) {
+		const struct doc_node *rule = rules->items[i];
+		g_autoptr(GString) problems = g_string_new(NULL);
+		g_autoptr(srcset) src = srcset_new();
+		g_autofree char *cidr = NULL, *sg_id = NULL, *sg_name = NULL, *why_id = NULL, *why_name = NULL;
+		bool failed = false;
+
+		c->rule_why = problems;
+		cidr = cfn_literal(c, r, what, rule, "CIDRIP", &failed);
+		sg_id = cfn_target(c, rule, "EC2SecurityGroupId", &why_id);
+		sg_name = cfn_target(c, rule, "EC2SecurityGroupName", &why_name);
+		if (why_id != NULL || why_name != NULL) {
+			resource_add_unknown(r, rule->line, "%s: %s", what, why_id != NULL ? why_id : why_name);
+			failed = true;
+		}
+		if (cidr != NULL && !srcset_add_cidr(src, cidr, NULL))
+			cfn_problem(c, rule->line, "expected a CIDR for CIDRIP, got \"%s\"", cidr);
+		if (cidr == NULL && sg_id == NULL && sg_name == NULL && !failed)
+			cfn_problem(c, rule->line, "no CIDRIP, EC2SecurityGroupId or EC2SecurityGroupName");
+		c->rule_why = NULL;
+		if (sg_id != NULL || sg_name != NULL) {
+			g_autofree char *atom = g_strconcat("aws-sg:", sg_id != NULL ? sg_id : sg_name, NULL);
+
+			srcset_add_atom(src, atom);
+		}
+		if (problems->len > 0)
+			resource_add_unknown(r, rule->line, "%s: ingress cannot be read: %s", what, problems->str);
+		if (failed || problems->len > 0)
+			continue;
+		resource_add_rule(r, NULL, rule->line, true, 0, cfn_dbsg_ports(c, r, id, src));
+	}
+}
+
+/* ---- "publicly accessible" flags, search domain policies ------------------ */
+
+/*
+ * Services a flag makes reachable from the Internet, with each flag's
+ * documented default when absent (CloudFormation User Guide):
+ * RDS DBInstance PubliclyAccessible (true in a default VPC, that is with
+ * no DBSubnetGroupName; false in a VPC subnet group), Redshift Cluster
+ * (false), AmazonMQ Broker (required), DMS ReplicationInstance (true),
+ * MSK ConnectivityInfo.PublicAccess.Type (DISABLED). The setting is
+ * "public" (extract.h), which DW-SET-010 judges.
+ */
+static const struct {
+	const char *type;
+	const char *kind;
+	const char *key;   /* NULL: MSK's nested PublicAccess.Type */
+	int dflt;          /* 1 on, 0 off, -1 RDS's rule above */
+} cfn_public_types[] = {
+	{ "AWS::RDS::DBInstance", "AWS RDS instance", "PubliclyAccessible", -1 },
+	{ "AWS::Redshift::Cluster", "AWS Redshift cluster", "PubliclyAccessible", 0 },
+	{ "AWS::AmazonMQ::Broker", "AWS MQ broker", "PubliclyAccessible", 0 },
+	{ "AWS::DMS::ReplicationInstance", "AWS DMS replication instance", "PubliclyAccessible", 1 },
+	{ "AWS::MSK::Cluster", "AWS MSK cluster", NULL, 0 },
+};
+
+static void cfn_public_flag(struct cfn_ctx *c, size_t t, const char *id, const struct doc_node *key,
+                            const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const char *attr = cfn_public_types[t].key;
+	g_autofree char *identity = g_strconcat("aws:", id, NULL);
+	struct resource *r = resource_new(identity, cfn_public_types[t].kind, id, c->d->path, key->line,
+	                                  RESOURCE_SETTINGS);
+	g_autofree char *value = NULL, *raw = NULL;
+	const struct doc_node *where = props;
+	bool failed = false, on;
+
+	g_ptr_array_add(c->found, r);
+	if (attr == NULL) {
+		where = doc_map_get(doc_map_get(props, "ConnectivityInfo"), "PublicAccess");
+		attr = "Type";
+	}
+	value = cfn_literal(c, r, id, where, attr, &failed);
+	if (failed)
+		return;
+	if (value != NULL)
+		on = cfn_public_types[t].key != NULL ? g_ascii_strcasecmp(value, "true") == 0
+		                                     : g_ascii_strcasecmp(value, "DISABLED") != 0;
+	else if (cfn_public_types[t].dflt >= 0)
+		on = cfn_public_types[t].dflt == 1;
+	else
+		on = doc_map_get(props, "DBSubnetGroupName") == NULL;
+	raw = value != NULL ? g_strdup_printf("%s: %s", cfn_public_types[t].key != NULL ? attr
+	                                                : "ConnectivityInfo.PublicAccess.Type", value)
+	                    : g_strdup_printf("%s absent (default %s)", cfn_public_types[t].key != NULL ? attr
+	                                      : "ConnectivityInfo.PublicAccess.Type", on ? "public" : "private");
+	resource_add_setting(r, "public", on ? "on" : "off", raw,
+	                     value != NULL ? doc_map_get(where, attr)->line : key->line);
+}
+
+/* Principal "*", {AWS: "*"} or {AWS: ["*"]}; an intrinsic is not anyone. */
+static bool cfn_policy_anyone(const struct doc_node *p)
+{
+	const struct doc_node *aws = doc_map_get(p, "AWS");
+
+	if (g_strcmp0(cfn_plain(p), "*") == 0 || g_strcmp0(cfn_plain(aws), "*") == 0)
+		return true;
+	for (size_t i = 0; aws != NULL && aws->kind == DOC_LIST && i < aws->n; i++) {
+		if (g_strcmp0(cfn_plain(aws->items[i]), "*") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Does a policy document allow anyone with no IP condition? */
+static bool cfn_policy_open(const struct doc_node *policy)
+{
+	const struct doc_node *st = doc_map_get(policy, "Statement");
+	size_t n = st == NULL ? 0 : st->kind == DOC_LIST ? st->n : 1;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct doc_node *s = st->kind == DOC_LIST ? st->items[i] : st;
+		const struct doc_node *cond = doc_map_get(s, "Condition");
+
+		if (g_strcmp0(cfn_plain(doc_map_get(s, "Effect")), "Allow") == 0 &&
+		    cfn_policy_anyone(doc_map_get(s, "Principal")) &&
+		    doc_map_get(cond, "IpAddress") == NULL && doc_map_get(cond, "NotIpAddress") == NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * AWS::OpenSearchService::Domain / AWS::Elasticsearch::Domain: an
+ * AccessPolicies document that allows Principal "*" with no IpAddress
+ * condition, for a domain outside a VPC (no VPCOptions), is "open" (the
+ * "access_policy" setting that DW-SET-011 judges, as for Terraform's
+ * aws_opensearch_domain); else "restricted". A policy written as an
+ * intrinsic (Fn::Sub of a JSON string...) is an unknown.
+ */
+static void cfn_search_domain(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                              const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const struct doc_node *policy = doc_map_get(props, "AccessPolicies");
+	g_autofree char *identity = g_strconcat("aws:", id, NULL);
+	struct resource *r = resource_new(identity, CFN_KIND_SEARCH, id, c->d->path, key->line, RESOURCE_SETTINGS);
+	const struct doc_node *arg;
+	bool open;
+
+	g_ptr_array_add(c->found, r);
+	if (policy == NULL || policy->kind == DOC_NULL)
+		return;
+	if (cfn_intrinsic(policy, &arg) != NULL || policy->kind != DOC_MAP) {
+		g_autofree char *desc = cfn_describe(policy);
+
+		resource_add_unknown(r, policy->line, "search domain %s: AccessPolicies is %s, not evaluated", id, desc);
+		return;
+	}
+	open = doc_map_get(props, "VPCOptions") == NULL && cfn_policy_open(policy);
+	resource_add_setting(r, "access_policy", open ? "open" : "restricted",
+	                     open ? "AccessPolicies: Principal \"*\" with no IP condition"
+	                          : "AccessPolicies: restricted", policy->line);
+}
+
+/*
+ * AWS::EKS::Cluster: the API server endpoint answers on 443 from
+ * ResourcesVpcConfig.PublicAccessCidrs (default 0.0.0.0/0) while
+ * EndpointPublicAccess is true (the default); with it false only from
+ * inside the VPC (the atom aws-vpc:ID). Identity aws-eks:ID.
+ */
+static void cfn_eks(struct cfn_ctx *c, const char *id, const struct doc_node *key, const struct doc_node *res)
+{
+	const struct doc_node *vpc = doc_map_get(doc_map_get(res, "Properties"), "ResourcesVpcConfig");
+	const struct doc_node *cidrs = doc_map_get(vpc, "PublicAccessCidrs");
+	g_autofree char *identity = g_strconcat("aws-eks:", id, NULL);
+	g_autofree char *what = g_strdup_printf("EKS cluster %s", id);
+	g_autofree char *pub = NULL;
+	struct resource *r = resource_new(identity, "AWS EKS API endpoint", id, c->d->path, key->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+	const struct doc_node *arg;
+	bool failed = false;
+
+	g_ptr_array_add(c->found, r);
+	pub = cfn_literal(c, r, what, vpc, "EndpointPublicAccess", &failed);
+	if (failed)
+		return;
+	if (pub != NULL && g_ascii_strcasecmp(pub, "false") == 0) {
+		g_autofree char *atom = g_strconcat("aws-vpc:", id, NULL);
+
+		srcset_add_atom(src, atom);
+	} else if (cidrs == NULL || cidrs->kind == DOC_NULL || (cidrs->kind == DOC_LIST && cidrs->n == 0)) {
+		srcset_add_cidr(src, "0.0.0.0/0", NULL);
+	} else if (cfn_intrinsic(cidrs, &arg) != NULL || cidrs->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(cidrs);
+
+		resource_add_unknown(r, cidrs->line, "%s: PublicAccessCidrs is %s, not evaluated", what, desc);
+		return;
+	} else {
+		for (size_t i = 0; i < cidrs->n; i++) {
+			g_autoptr(GString) bad = g_string_new(NULL);
+			struct cfn_value v = { 0 };
+
+			/* A Ref to nothing is this entry's problem, not the file's. */
+			c->rule_why = bad;
+			cfn_resolve(c, cidrs->items[i], &v);
+			c->rule_why = NULL;
+			if (v.kind != CFN_LITERAL || !srcset_add_cidr(src, v.text, NULL)) {
+				g_autofree char *desc = cfn_describe(cidrs->items[i]);
+
+				resource_add_unknown(r, cidrs->items[i]->line, "%s: a PublicAccessCidrs entry is %s, "
+				                     "not a known CIDR", what, desc);
+			}
+			cfn_value_clear(&v);
+		}
+	}
+	resource_add_rule(r, "API endpoint", vpc != NULL ? vpc->line : key->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+}
+
 static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 {
 	if (root == NULL || root->kind != DOC_MAP)
@@ -527,6 +1052,21 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 			cfn_security_group(c, id, p->key, p->value);
 		else if (strcmp(type, CFN_TYPE_INGRESS) == 0)
 			cfn_ingress(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::EC2::NetworkAcl") == 0)
+			cfn_nacl(c, id, p->key);
+		else if (strcmp(type, "AWS::EC2::NetworkAclEntry") == 0)
+			cfn_nacl_entry(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::RDS::DBSecurityGroup") == 0)
+			cfn_db_security_group(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::EKS::Cluster") == 0)
+			cfn_eks(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::OpenSearchService::Domain") == 0 ||
+		         strcmp(type, "AWS::Elasticsearch::Domain") == 0)
+			cfn_search_domain(c, id, p->key, p->value);
+		for (size_t t = 0; t < G_N_ELEMENTS(cfn_public_types); t++) {
+			if (strcmp(type, cfn_public_types[t].type) == 0)
+				cfn_public_flag(c, t, id, p->key, p->value);
+		}
 	}
 }
 

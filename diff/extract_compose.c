@@ -20,7 +20,8 @@
  *   lives in the program, not in this file. It is modelled as every
  *   protocol and port from every address (an upper bound, not a guess;
  *   its published ports are ignored by Docker in that mode).
- * - A value interpolated from the environment ("${PORT}") is an unknown.
+ * - A value interpolated from the environment ("${PORT}") is an unknown,
+ *   and so is a port that cannot be read (left out, the rest read).
  * Identity: compose:PROJECT:SERVICE, never the file's name, so renaming
  * compose.yaml to docker-compose.yml or moving it changes nothing. The
  * project is Compose's own: the top-level "name", else the basename of the
@@ -55,11 +56,20 @@ struct compose_port {
 	unsigned proto;
 };
 
+/* A malformed port: an unknown of the service, and the port is left out;
+ * the other ports and services are still read (one unreadable value must
+ * not hide a world-open port beside it). */
+static void compose_port_bad(struct compose_ctx *c, unsigned line, const char *what)
+{
+	resource_add_unknown(c->r, line, "service %s: a port cannot be read: %s", c->service, what);
+}
+
 static void compose_bad(struct compose_ctx *c, unsigned line, const char *what, const char *text)
 {
 	g_autofree char *quoted = extract_quote(text);
+	g_autofree char *msg = g_strdup_printf("%s, got \"%s\"", what, quoted);
 
-	dw_problems_add(&c->problems, line, "service %s: %s, got \"%s\"", c->service, what, quoted);
+	compose_port_bad(c, line, msg);
 }
 
 /* A port 0..65535 or range "a-b" into lo..hi, whole string. */
@@ -222,8 +232,7 @@ static void compose_long(struct compose_ctx *c, const struct doc_node *n)
 	unsigned tlo, thi;
 
 	if (doc_scalar(target) == NULL) {
-		dw_problems_add(&c->problems, n->line, "service %s: port has no target",
-		                c->service);
+		compose_port_bad(c, n->line, "port has no target");
 		return;
 	}
 	if (compose_interpolated(c, doc_scalar(target), target->line) ||
@@ -265,8 +274,7 @@ static void compose_service(struct compose_ctx *c, const struct doc_node *svc)
 	if (ports == NULL || ports->kind == DOC_NULL)
 		return;
 	if (ports->kind != DOC_LIST) {
-		dw_problems_add(&c->problems, ports->line, "service %s: expected a list for ports",
-		                c->service);
+		compose_port_bad(c, ports->line, "expected a list for ports");
 		return;
 	}
 	for (size_t i = 0; i < ports->n; i++) {
@@ -277,8 +285,7 @@ static void compose_service(struct compose_ctx *c, const struct doc_node *svc)
 		else if (p->kind == DOC_MAP)
 			compose_long(c, p);
 		else
-			dw_problems_add(&c->problems, p->line,
-			                "service %s: expected a port string or map", c->service);
+			compose_port_bad(c, p->line, "expected a port string or map");
 	}
 }
 

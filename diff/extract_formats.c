@@ -177,34 +177,37 @@ static bool extract_formats_read_k8s(GPtrArray *out, const struct extract_input 
 
 /* ---- markers ------------------------------------------------------------ */
 
-/* Subnets and NICs too: what an NSG protects (extract_arm.c), which must
- * stay visible in a template whose NSG was removed. */
+/* The ARM types extract_arm() reads (a prefix is enough); subnets and NICs
+ * too: what an NSG protects, which must stay visible in a template whose
+ * NSG was removed. */
 static const char *const extract_formats_arm_markers[] = {
 	"Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
-	"Microsoft.Network/networkInterfaces", NULL,
+	"Microsoft.Network/networkInterfaces", "Microsoft.Sql/servers", "Microsoft.DBforMySQL/",
+	"Microsoft.DBforPostgreSQL/", "Microsoft.DBforMariaDB/", "Microsoft.Cache/redis",
+	"Microsoft.Storage/storageAccounts", "Microsoft.ContainerService/managedClusters", NULL,
 };
-/* Also finds AWS::EC2::SecurityGroupIngress. */
-static const char *const extract_formats_cfn_markers[] = { "AWS::EC2::SecurityGroup", NULL };
+/* The CloudFormation types extract_cfn() reads (a prefix is enough: this
+ * also finds AWS::EC2::SecurityGroupIngress and NetworkAclEntry). */
+static const char *const extract_formats_cfn_markers[] = {
+	"AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::RDS::DBSecurityGroup",
+	"AWS::RDS::DBInstance", "AWS::Redshift::Cluster", "AWS::AmazonMQ::Broker",
+	"AWS::DMS::ReplicationInstance", "AWS::MSK::Cluster", "AWS::OpenSearchService::Domain",
+	"AWS::Elasticsearch::Domain", "AWS::EKS::Cluster", NULL,
+};
 static const char *const extract_formats_k8s_markers[] = { "apiVersion", NULL };
 static const char *const extract_formats_kind_markers[] = { "kind", NULL };
 static const char *const extract_formats_compose_markers[] = { "\nservices:", NULL };
 
 /* Network-facing CloudFormation types no reader takes (yet). */
 static const char *const extract_formats_cfn_other[] = {
-	"AWS::EC2::NetworkAclEntry", "AWS::RDS::DBSecurityGroup", "AWS::Elasticsearch::Domain",
-	"AWS::OpenSearchService::Domain", "AWS::EKS::Cluster", "AWS::Redshift::Cluster",
-	"AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::DMS::ReplicationInstance",
-	"AWS::MSK::Cluster", "AWS::AmazonMQ::Broker", NULL,
+	"AWS::RDS::DBCluster", "AWS::Neptune::DBInstance", "AWS::ElasticLoadBalancingV2::LoadBalancer",
+	"AWS::EKS::Nodegroup", NULL,
 };
 
 /* Network-facing ARM types no reader takes (yet). */
 static const char *const extract_formats_arm_other[] = {
-	"Microsoft.Sql/servers/firewallRules", "Microsoft.DBforPostgreSQL/servers/firewallRules",
-	"Microsoft.DBforPostgreSQL/flexibleServers/firewallRules",
-	"Microsoft.DBforMySQL/servers/firewallRules", "Microsoft.DBforMySQL/flexibleServers/firewallRules",
-	"Microsoft.DBforMariaDB/servers/firewallRules", "Microsoft.Cache/redis/firewallRules",
 	"Microsoft.Network/azureFirewalls", "Microsoft.Network/firewallPolicies",
-	"Microsoft.ContainerService/managedClusters", "Microsoft.Blueprint/blueprints/artifacts", NULL,
+	"Microsoft.Network/applicationGateways", "Microsoft.Search/searchServices", NULL,
 };
 
 /* Ansible modules that open or close network access, as task keys. */
@@ -533,20 +536,28 @@ static void extract_formats_partial_arm(const struct extract_input *in, GPtrArra
 
 static const struct extract_format extract_format_rows[] = {
 	{ .info = { "Azure ARM template", "*.json, *.template",
-	            "contains Microsoft.Network/networkSecurityGroups, virtualNetworks or networkInterfaces",
+	            "contains one of the resource types it reads (Microsoft.Network/networkSecurityGroups, "
+	            "virtualNetworks, networkInterfaces, Microsoft.Sql/servers, "
+	            "Microsoft.Storage/storageAccounts ...)",
 	            "networkSecurityGroups with securityRules, standalone .../securityRules "
-	            "(first match by priority, Azure's default rules); parameters()/variables() defaults; "
-	            "which subnets and NICs name an NSG (networkSecurityGroup.id)",
-	            "azure-nsg:NAME; azure-subnet:VNET/SUBNET, azure-nic:NAME", NULL },
+	            "(first match by priority, Azure's default rules; the Internet tag is the public space "
+	            "in a deny rule); templates nested in deployments and Blueprint artifacts; firewallRules "
+	            "of SQL, MySQL, PostgreSQL, MariaDB and Redis servers; storage accounts' networkAcls; AKS "
+	            "authorized IP ranges; publicNetworkAccess; which subnets and NICs name an NSG; "
+	            "parameters()/variables() defaults (parameter files are not read)",
+	            "azure-nsg:NAME, azure-subnet:VNET/SUBNET, azure-nic:NAME, azure-sql:SERVER, "
+	            "azure-storage:NAME, azure-aks:NAME ...", NULL },
 	  .markers = extract_formats_arm_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
 	  .read = extract_formats_read_arm },
 	{ .info = { "Kubernetes manifests", "*.yml, *.yaml, *.json",
 	            "contains apiVersion (and a kind); a Helm template ({{ }}) is reported as not "
 	            "analysable",
-	            "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of "
-	            "its ingress rules for the pods it selects), Ingress backends, hostPort and hostNetwork "
-	            "of pods and workloads",
-	            "k8s:KIND/NAMESPACE/NAME", NULL },
+	            "Service (type, ports, nodePort 0 as the NodePort range, loadBalancerSourceRanges, "
+	            "externalIPs, internal load balancer annotations, v1beta1..v1beta3 fields), NetworkPolicy "
+	            "(union of its ingress rules for the pods it selects), Ingress (the controller's 80/443 "
+	            "routed to each backend), hostPort and hostNetwork of pods, workloads and Knative "
+	            "Services; kubelet, kube-apiserver and etcd flags in containers, KubeletConfiguration",
+	            "k8s:KIND/NAMESPACE/NAME (+ /CONTAINER for a control-plane program)", NULL },
 	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_k8s, .template_line = extract_k8s_template_line },
 	{ .info = { "docker-compose",
@@ -558,10 +569,15 @@ static const struct extract_format extract_format_rows[] = {
 	  .name = extract_formats_compose, .markers = extract_formats_compose_markers, .weak = true,
 	  .parse = EXTRACT_PARSE_YAML, .read = extract_formats_read_compose },
 	{ .info = { "AWS CloudFormation", "*.json, *.yml, *.yaml, *.template",
-	            "contains AWS::EC2::SecurityGroup",
+	            "contains one of the resource types it reads (AWS::EC2::SecurityGroup, "
+	            "AWS::EC2::NetworkAcl, AWS::RDS::, ...)",
 	            "AWS::EC2::SecurityGroup ingress, AWS::EC2::SecurityGroupIngress joined to its group "
-	            "(union of allows); !Ref/!GetAtt, parameter defaults",
-	            "aws-sg:LOGICAL-ID", NULL },
+	            "(union of allows; a GetAtt source is a named source; a rule that cannot be read is one "
+	            "unknown); NetworkAclEntry (first match by RuleNumber); RDS DBSecurityGroup; "
+	            "PubliclyAccessible of RDS, Redshift, MQ, DMS, MSK public access; OpenSearch/Elasticsearch "
+	            "AccessPolicies; EKS endpoint PublicAccessCidrs; !Ref/!GetAtt, parameter defaults",
+	            "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws-eks:LOGICAL-ID, "
+	            "aws:LOGICAL-ID", NULL },
 	  .markers = extract_formats_cfn_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
 	  .read = extract_formats_read_cfn },
 	{ .info = { "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
@@ -617,16 +633,15 @@ static const struct extract_format extract_format_rows[] = {
 	            "by name", NULL, NULL, "iptables and nftables rule sets are not read" },
 	  .name = extract_formats_host_fw },
 	{ .info = { "CloudFormation, other network types", "*.json, *.yml, *.yaml, *.template",
-	            "contains a type such as AWS::EC2::NetworkAclEntry, AWS::RDS::DBSecurityGroup, "
-	            "AWS::OpenSearchService::Domain, AWS::EKS::Cluster, and no type a reader takes",
+	            "contains a type such as AWS::RDS::DBCluster, AWS::Neptune::DBInstance, "
+	            "AWS::ElasticLoadBalancingV2::LoadBalancer, AWS::EKS::Nodegroup, and no type a reader takes",
 	            NULL, NULL,
 	            "no reader takes this type; what it opens is not judged" },
 	  .markers = extract_formats_cfn_other, .parse = EXTRACT_PARSE_DOC,
 	  .confirm = extract_formats_confirm_cfn, .partial = extract_formats_partial_cfn },
 	{ .info = { "ARM, other network types", "*.json, *.template",
-	            "contains a type such as Microsoft.Sql/servers/firewallRules, "
-	            "Microsoft.Network/azureFirewalls, Microsoft.ContainerService/managedClusters, a "
-	            "Blueprint artifact, and no type a reader takes",
+	            "contains a type such as Microsoft.Network/azureFirewalls, firewallPolicies, "
+	            "applicationGateways, Microsoft.Search/searchServices, and no type a reader takes",
 	            NULL, NULL, "no reader takes this type; what it opens is not judged" },
 	  .markers = extract_formats_arm_other, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
 	  .confirm = extract_formats_confirm_arm, .partial = extract_formats_partial_arm },

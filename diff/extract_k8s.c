@@ -26,14 +26,20 @@
  *   so the rule is an unknown, never a guess. Settings: whether it
  *   isolates ingress ("ingress-isolation") and what it selects
  *   ("selects"), so removing it or narrowing its selector is reported.
- * - Ingress: each backend Service port becomes reachable from the
- *   ingress controller, which is modelled as all addresses (the reason an
- *   Ingress exists); a named backend port is looked up in the Services of
- *   the same file, else an unknown.
+ * - Ingress: the ingress controller's listener is what the Internet
+ *   reaches: tcp/80 from all addresses (the reason an Ingress exists;
+ *   k8s:internal-lb for an internal ALB or GCE load balancer), and
+ *   tcp/443 too when spec.tls is set, each routed to a backend Service
+ *   port (the rule's target, extract.h), so that a data store behind an
+ *   Ingress is still judged a data store. A named backend port is looked
+ *   up in the Services of the same file, else an unknown.
  * - Pod, Deployment, DaemonSet, StatefulSet, ReplicaSet,
  *   ReplicationController, Job, CronJob: a hostPort is reachable from
  *   k8s:node-network (or loopback when hostIP is); hostNetwork puts every
  *   declared containerPort there and is the "host-network" setting.
+ * - Knative Services: their pod template, and Knative's ingress route to
+ *   the container port; control-plane programs a pod runs (kubelet,
+ *   kube-apiserver, etcd flags) and KubeletConfiguration: extract_k8s_cp.c.
  * Identity: k8s:KIND/NAMESPACE/NAME, namespace "default" when absent.
  */
 #include <stdarg.h>
@@ -47,6 +53,9 @@
 #define K8S_ATOM_INTERNAL_LB "k8s:internal-lb"
 #define K8S_NODE_PORT_LO 30000u
 #define K8S_NODE_PORT_HI 32767u
+/* The ingress controller's listeners: HTTP, and HTTPS when TLS is set. */
+#define K8S_INGRESS_HTTP 80u
+#define K8S_INGRESS_HTTPS 443u
 
 struct k8s_ctx {
 	const struct doc *d;
@@ -54,6 +63,9 @@ struct k8s_ctx {
 	size_t rules;            /* rules added to found, for the file limit */
 	GHashTable *services;    /* "NS/NAME" -> Service spec node (borrowed from d) */
 	struct dw_problems problems;
+	/* The object being read (borrowed from found), or NULL: what is wrong
+	 * in it makes it an unknown, not the file unreadable. */
+	struct resource *cur;
 };
 
 /* One object being read. */
@@ -63,7 +75,29 @@ struct k8s_obj {
 	const char *ns;
 	const char *name;
 	unsigned line;
+	bool legacy;        /* apiVersion v1beta1 or v1beta2: no metadata, no spec */
 };
+
+static void k8s_problem(struct k8s_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+
+/*
+ * A malformed value. Inside an object it is an unknown of that object
+ * (the value is left out, as the API server would refuse it) and the
+ * rest of the file is still read; elsewhere the file cannot be analysed.
+ */
+static void k8s_problem(struct k8s_ctx *c, unsigned line, const char *fmt, ...)
+{
+	g_autofree char *what = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	what = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	if (c->cur == NULL)
+		dw_problems_add(&c->problems, line, "%s", what);
+	else
+		resource_add_unknown(c->cur, line, "%s %s cannot be read: %s", c->cur->kind, c->cur->name, what);
+}
 
 static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *what)
 {
@@ -71,9 +105,9 @@ static void k8s_bad(struct k8s_ctx *c, const struct doc_node *n, const char *wha
 	g_autofree char *quoted = text != NULL ? extract_quote(text) : NULL;
 
 	if (quoted != NULL)
-		dw_problems_add(&c->problems, n->line, "%s, got \"%s\"", what, quoted);
+		k8s_problem(c, n->line, "%s, got \"%s\"", what, quoted);
 	else
-		dw_problems_add(&c->problems, n->line, "%s, got a %s", what,
+		k8s_problem(c, n->line, "%s, got a %s", what,
 		                n->kind == DOC_LIST  ? "list"
 		                : n->kind == DOC_MAP ? "map"
 		                                     : "null");
@@ -86,6 +120,7 @@ static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o,
 	struct resource *r = resource_new(identity, label, name, c->d->path, o->line, RESOURCE_UNION);
 
 	g_ptr_array_add(c->found, r);
+	c->cur = r;
 	return r;
 }
 
@@ -165,6 +200,13 @@ static const struct doc_node *k8s_list(struct k8s_ctx *c, const struct doc_node 
 	return n;
 }
 
+static bool k8s_is_false(const struct doc_node *n)
+{
+	const char *text = doc_scalar(n);
+
+	return text != NULL && g_ascii_strcasecmp(text, "false") == 0;
+}
+
 static bool k8s_is_true(const struct doc_node *n)
 {
 	const char *text = doc_scalar(n);
@@ -197,7 +239,7 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		const char *k = doc_scalar(labels->pairs[i].key), *v = doc_scalar(labels->pairs[i].value);
 
 		if (k == NULL || v == NULL)
-			dw_problems_add(&c->problems, labels->pairs[i].key->line,
+			k8s_problem(c, labels->pairs[i].key->line,
 			                "expected label: value in matchLabels");
 		else
 			g_ptr_array_add(parts, g_strdup_printf("%s=%s", k, v));
@@ -210,7 +252,7 @@ static char *k8s_selector(struct k8s_ctx *c, const struct doc_node *sel)
 		g_autofree char *joined = NULL;
 
 		if (k == NULL || op == NULL) {
-			dw_problems_add(&c->problems, e->line,
+			k8s_problem(c, e->line,
 			                "expected key and operator in matchExpressions");
 			continue;
 		}
@@ -238,22 +280,44 @@ enum k8s_svc_type { K8S_CLUSTER_IP, K8S_NODE_PORT, K8S_LOAD_BALANCER, K8S_EXTERN
 
 static const char *const k8s_svc_types[] = { "ClusterIP", "NodePort", "LoadBalancer", "ExternalName" };
 
-/* Cloud annotations that keep a LoadBalancer inside the private network. */
+/*
+ * Cloud annotations that keep a LoadBalancer inside the private network,
+ * with the values each cloud's controller reads as "internal":
+ * - AWS (legacy in-tree provider): aws-load-balancer-internal, any value
+ *   but "false" (old manuals wrote "0.0.0.0/0"); AWS Load Balancer
+ *   Controller: aws-load-balancer-scheme "internal".
+ * - Azure: azure-load-balancer-internal "true".
+ * - GKE: networking.gke.io/load-balancer-type "Internal", and its legacy
+ *   spelling cloud.google.com/load-balancer-type.
+ * - OpenStack: openstack-internal-load-balancer "true"; OCI:
+ *   oci-load-balancer-internal "true".
+ * Any other value is read as public: a mistaken "internal" would hide
+ * an Internet-facing load balancer.
+ */
+static const struct {
+	const char *key;
+	const char *value; /* the value that makes it internal; NULL: any but "false" */
+} k8s_lb_internal_keys[] = {
+	{ "service.beta.kubernetes.io/aws-load-balancer-internal", NULL },
+	{ "service.beta.kubernetes.io/aws-load-balancer-scheme", "internal" },
+	{ "service.beta.kubernetes.io/azure-load-balancer-internal", "true" },
+	{ "networking.gke.io/load-balancer-type", "Internal" },
+	{ "cloud.google.com/load-balancer-type", "Internal" },
+	{ "service.beta.kubernetes.io/openstack-internal-load-balancer", "true" },
+	{ "service.beta.kubernetes.io/oci-load-balancer-internal", "true" },
+};
+
 static bool k8s_lb_internal(const struct doc_node *obj)
 {
-	static const char *const keys[] = {
-		"service.beta.kubernetes.io/aws-load-balancer-internal",
-		"service.beta.kubernetes.io/azure-load-balancer-internal",
-		"networking.gke.io/load-balancer-type",
-		"cloud.google.com/load-balancer-type",
-		"service.beta.kubernetes.io/aws-load-balancer-scheme",
-	};
 	const struct doc_node *ann = doc_map_get(doc_map_get(obj, "metadata"), "annotations");
 
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
-		const char *v = doc_scalar(doc_map_get(ann, keys[i]));
+	for (size_t i = 0; i < G_N_ELEMENTS(k8s_lb_internal_keys); i++) {
+		const char *v = doc_scalar(doc_map_get(ann, k8s_lb_internal_keys[i].key));
+		const char *want = k8s_lb_internal_keys[i].value;
 
-		if (v != NULL && (g_ascii_strcasecmp(v, "true") == 0 || g_ascii_strcasecmp(v, "internal") == 0))
+		if (v == NULL || v[0] == '\0')
+			continue;
+		if (want == NULL ? g_ascii_strcasecmp(v, "false") != 0 : g_ascii_strcasecmp(v, want) == 0)
 			return true;
 	}
 	return false;
@@ -303,13 +367,16 @@ static bool k8s_svc_type(struct k8s_ctx *c, const struct doc_node *spec, enum k8
 
 struct k8s_svc_sources {
 	srcset *cluster, *nodes, *lb, *external; /* NULL when the type has none */
+	bool written_node_ports_only;
 };
 
+/* One port of a Service (a map of spec.ports; the object itself in
+ * v1beta1/v1beta2, where target_key is "containerPort"). */
 static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc_node *p,
-                         const struct k8s_svc_sources *s)
+                         const char *target_key, const struct k8s_svc_sources *s)
 {
 	const struct doc_node *np = doc_map_get(p, "nodePort");
-	const struct doc_node *tp = doc_map_get(p, "targetPort");
+	const struct doc_node *tp = doc_map_get(p, target_key);
 	const char *name = doc_scalar(doc_map_get(p, "name"));
 	unsigned port, proto, node_lo = K8S_NODE_PORT_LO, node_hi = K8S_NODE_PORT_HI, target;
 	bool ok;
@@ -319,12 +386,13 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 		return;
 	}
 	if (doc_map_get(p, "port") == NULL) {
-		dw_problems_add(&c->problems, p->line, "Service port has no port");
+		k8s_problem(c, p->line, "Service port has no port");
 		return;
 	}
 	ok = k8s_port(c, doc_map_get(p, "port"), "a port", &port);
 	ok = k8s_protocol(c, doc_map_get(p, "protocol"), &proto) && ok;
-	if (np != NULL && np->kind != DOC_NULL) {
+	/* nodePort 0 (or absent) lets the cluster choose one in its range. */
+	if (np != NULL && np->kind != DOC_NULL && g_strcmp0(doc_scalar(np), "0") != 0) {
 		ok = k8s_port(c, np, "a nodePort", &node_lo) && ok;
 		node_hi = node_lo;
 	}
@@ -337,7 +405,7 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 	    !k8s_port(c, tp, "a targetPort", &target))
 		return;
 	k8s_add_to(c, r, name, p->line, proto, port, port, s->cluster, target);
-	if (s->nodes != NULL)
+	if (s->nodes != NULL && !(s->written_node_ports_only && node_lo != node_hi))
 		k8s_add_to(c, r, name, p->line, proto, node_lo, node_hi, s->nodes, target);
 	if (s->lb != NULL)
 		k8s_add_to(c, r, name, p->line, proto, port, port, s->lb, target);
@@ -345,23 +413,67 @@ static void k8s_svc_port(struct k8s_ctx *c, struct resource *r, const struct doc
 		k8s_add_to(c, r, name, p->line, proto, port, port, s->external, target);
 }
 
-static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
+/*
+ * Legacy Service fields, read as the API read them before v1:
+ * createExternalLoadBalancer: true (v1beta1..v1beta3) asked for what v1
+ * calls type LoadBalancer; publicIPs (v1beta1..v1beta3) and
+ * deprecatedPublicIPs (early v1) became externalIPs; portalIP is the
+ * clusterIP and exposes nothing more. v1beta1/v1beta2 had no spec: port,
+ * containerPort and protocol sat on the object itself.
+ */
+static bool k8s_svc_legacy_lb(const struct doc_node *spec)
 {
-	const struct doc_node *spec = doc_map_get(o->node, "spec");
-	const struct doc_node *ports = k8s_list(c, doc_map_get(spec, "ports"), "ports");
-	const struct doc_node *ext = k8s_list(c, doc_map_get(spec, "externalIPs"), "externalIPs");
+	return doc_map_get(spec, "type") == NULL && k8s_is_true(doc_map_get(spec, "createExternalLoadBalancer"));
+}
+
+static bool k8s_svc_has_external(struct k8s_ctx *c, const struct doc_node *spec)
+{
+	static const char *const keys[] = { "externalIPs", "publicIPs", "deprecatedPublicIPs" };
+
+	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+		const struct doc_node *ext = k8s_list(c, doc_map_get(spec, keys[i]), keys[i]);
+
+		if (ext != NULL && ext->n > 0)
+			return true;
+	}
+	return false;
+}
+
+static void k8s_svc_type_setting(struct resource *r, const struct k8s_obj *o, const struct doc_node *spec,
+                                 enum k8s_svc_type type)
+{
 	const struct doc_node *type_node = doc_map_get(spec, "type");
-	struct resource *r = k8s_resource(c, o, "Kubernetes Service");
-	struct k8s_svc_sources s = { 0 };
-	enum k8s_svc_type type;
+	const struct doc_node *legacy = doc_map_get(spec, "createExternalLoadBalancer");
 	g_autofree char *raw = NULL;
 
-	if (!k8s_svc_type(c, spec, &type))
+	if (type_node == NULL && legacy != NULL && type == K8S_LOAD_BALANCER) {
+		resource_add_setting(r, "service-type", k8s_svc_types[type], "createExternalLoadBalancer: true",
+		                     legacy->line);
 		return;
+	}
 	raw = g_strdup_printf("type: %s", k8s_svc_types[type]);
 	resource_add_setting(r, "service-type", k8s_svc_types[type], raw,
 	                     type_node != NULL ? type_node->line : o->line);
-	if (type == K8S_EXTERNAL_NAME || ports == NULL)
+}
+
+static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
+{
+	const struct doc_node *spec = doc_map_get(o->node, "spec");
+	bool flat = spec == NULL && o->legacy;
+	const struct doc_node *ports;
+	struct resource *r = k8s_resource(c, o, "Kubernetes Service");
+	struct k8s_svc_sources s = { 0 };
+	enum k8s_svc_type type;
+
+	if (flat)
+		spec = o->node;
+	ports = flat ? NULL : k8s_list(c, doc_map_get(spec, "ports"), "ports");
+	if (!k8s_svc_type(c, spec, &type))
+		return;
+	if (k8s_svc_legacy_lb(spec))
+		type = K8S_LOAD_BALANCER;
+	k8s_svc_type_setting(r, o, spec, type);
+	if (type == K8S_EXTERNAL_NAME || (ports == NULL && !(flat && doc_map_get(spec, "port") != NULL)))
 		return;
 	s.cluster = srcset_new();
 	srcset_add_atom(s.cluster, K8S_ATOM_CLUSTER);
@@ -369,14 +481,20 @@ static void k8s_service(struct k8s_ctx *c, const struct k8s_obj *o)
 		s.nodes = srcset_new();
 		srcset_add_atom(s.nodes, K8S_ATOM_NODES);
 	}
+	/* A LoadBalancer with allocateLoadBalancerNodePorts: false (1.24+)
+	 * opens no node port unless one is written. */
+	s.written_node_ports_only = type == K8S_LOAD_BALANCER &&
+	                            k8s_is_false(doc_map_get(spec, "allocateLoadBalancerNodePorts"));
 	if (type == K8S_LOAD_BALANCER)
 		s.lb = k8s_lb_sources(c, o->node, spec);
-	if (ext != NULL && ext->n > 0) {
+	if (k8s_svc_has_external(c, spec)) {
 		s.external = srcset_new();
 		srcset_add_all_addresses(s.external);
 	}
-	for (size_t i = 0; i < ports->n; i++)
-		k8s_svc_port(c, r, ports->items[i], &s);
+	if (flat)
+		k8s_svc_port(c, r, spec, "containerPort", &s);
+	for (size_t i = 0; ports != NULL && i < ports->n; i++)
+		k8s_svc_port(c, r, ports->items[i], "targetPort", &s);
 	srcset_free(s.cluster);
 	srcset_free(s.nodes);
 	srcset_free(s.lb);
@@ -527,8 +645,9 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 		return;
 	}
 	ports = k8s_list(c, doc_map_get(rule, "ports"), "ports");
-	/* A malformed peer fails the file; the ports are still checked so
-	 * that all problems are reported at once. */
+	/* A malformed peer leaves the rule's sources out (an unknown of the
+	 * policy); the ports are still checked so that all problems are
+	 * reported at once. */
 	src = k8s_np_from(c, o, rule);
 	if (src == NULL)
 		src = srcset_new();
@@ -540,12 +659,19 @@ static void k8s_np_rule(struct k8s_ctx *c, const struct k8s_obj *o, struct resou
 		k8s_np_port(c, o, r, ports->items[i], src);
 }
 
-/* Does the policy isolate ingress? policyTypes, else always (the API default). */
+/*
+ * Does the policy isolate ingress? policyTypes, else always. An empty
+ * list is defaulted as an omitted one: the API server's defaulting
+ * (pkg/apis/networking/v1/defaults.go, SetDefaults_NetworkPolicy) sets
+ * [Ingress] (plus Egress when there are egress rules) whenever
+ * len(policyTypes) == 0, as the NetworkPolicySpec reference says for a
+ * field "not specified".
+ */
 static bool k8s_np_isolates(struct k8s_ctx *c, const struct doc_node *spec, unsigned *line)
 {
 	const struct doc_node *types = k8s_list(c, doc_map_get(spec, "policyTypes"), "policyTypes");
 
-	if (types == NULL)
+	if (types == NULL || types->n == 0)
 		return true;
 	*line = types->line;
 	for (size_t i = 0; i < types->n; i++) {
@@ -570,7 +696,7 @@ static void k8s_network_policy(struct k8s_ctx *c, const struct k8s_obj *o)
 	bool isolates;
 
 	if (spec == NULL || spec->kind != DOC_MAP) {
-		dw_problems_add(&c->problems, o->line, "NetworkPolicy %s/%s has no spec", o->ns,
+		k8s_problem(c, o->line, "NetworkPolicy %s/%s has no spec", o->ns,
 		                o->name);
 		return;
 	}
@@ -610,9 +736,10 @@ static unsigned k8s_service_port_named(struct k8s_ctx *c, const char *ns, const 
 	return 0;
 }
 
-/* One backend (networking.k8s.io/v1 service.{name,port}, or v1beta1 serviceName/servicePort). */
+/* One backend (networking.k8s.io/v1 service.{name,port}, or v1beta1
+ * serviceName/servicePort), reached through the controller's listeners. */
 static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, struct resource *r,
-                                const struct doc_node *b, const srcset *src)
+                                const struct doc_node *b, const srcset *src, bool tls)
 {
 	const struct doc_node *svc = doc_map_get(b, "service");
 	const char *name = doc_scalar(svc != NULL ? doc_map_get(svc, "name") : doc_map_get(b, "serviceName"));
@@ -629,7 +756,7 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 	if (doc_map_get(b, "resource") != NULL)
 		return;
 	if (name == NULL || port == NULL) {
-		dw_problems_add(&c->problems, b->line,
+		k8s_problem(c, b->line,
 		                "Ingress backend has no service name and port");
 		return;
 	}
@@ -646,11 +773,35 @@ static void k8s_ingress_backend(struct k8s_ctx *c, const struct k8s_obj *o, stru
 		}
 	} else if (num == NULL || !k8s_port(c, num, "a service port", &p)) {
 		if (num == NULL)
-			dw_problems_add(&c->problems, b->line,
+			k8s_problem(c, b->line,
 			                "Ingress backend has no port number or name");
 		return;
 	}
-	k8s_add(c, r, name, b->line, EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, p, p, src);
+	k8s_add_to(c, r, name, b->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTP, K8S_INGRESS_HTTP, src, p);
+	if (tls)
+		k8s_add_to(c, r, name, b->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTPS, K8S_INGRESS_HTTPS, src, p);
+}
+
+/*
+ * Is the Ingress's controller a private load balancer? The AWS Load
+ * Balancer Controller (class "alb") makes an internal ALB unless
+ * alb.ingress.kubernetes.io/scheme is internet-facing; GKE's class
+ * "gce-internal" is an internal load balancer. Any other controller is
+ * taken as public.
+ */
+static bool k8s_ingress_internal(const struct doc_node *obj)
+{
+	const struct doc_node *ann = doc_map_get(doc_map_get(obj, "metadata"), "annotations");
+	const char *cls = doc_scalar(doc_map_get(doc_map_get(obj, "spec"), "ingressClassName"));
+	const char *scheme = doc_scalar(doc_map_get(ann, "alb.ingress.kubernetes.io/scheme"));
+
+	if (cls == NULL)
+		cls = doc_scalar(doc_map_get(ann, "kubernetes.io/ingress.class"));
+	if (cls != NULL && strcmp(cls, "gce-internal") == 0)
+		return true;
+	if (scheme != NULL)
+		return strcmp(scheme, "internal") == 0;
+	return cls != NULL && strcmp(cls, "alb") == 0;
 }
 
 static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
@@ -658,14 +809,19 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 	const struct doc_node *spec = doc_map_get(o->node, "spec");
 	const struct doc_node *rules = k8s_list(c, doc_map_get(spec, "rules"), "rules");
 	const struct doc_node *def = doc_map_get(spec, "defaultBackend");
+	const struct doc_node *tls_list = k8s_list(c, doc_map_get(spec, "tls"), "tls");
+	bool tls = tls_list != NULL && tls_list->n > 0;
 	struct resource *r = k8s_resource(c, o, "Kubernetes Ingress");
 	g_autoptr(srcset) src = srcset_new();
 
-	srcset_add_all_addresses(src);
+	if (k8s_ingress_internal(o->node))
+		srcset_add_atom(src, K8S_ATOM_INTERNAL_LB);
+	else
+		srcset_add_all_addresses(src);
 	if (def == NULL)
 		def = doc_map_get(spec, "backend");
 	if (def != NULL)
-		k8s_ingress_backend(c, o, r, def, src);
+		k8s_ingress_backend(c, o, r, def, src, tls);
 	for (size_t i = 0; rules != NULL && i < rules->n; i++) {
 		const struct doc_node *paths = k8s_list(c, doc_map_get(doc_map_get(rules->items[i], "http"), "paths"),
 		                                        "paths");
@@ -674,10 +830,10 @@ static void k8s_ingress(struct k8s_ctx *c, const struct k8s_obj *o)
 			const struct doc_node *b = doc_map_get(paths->items[j], "backend");
 
 			if (b == NULL)
-				dw_problems_add(&c->problems, paths->items[j]->line,
+				k8s_problem(c, paths->items[j]->line,
 				                "Ingress path has no backend");
 			else
-				k8s_ingress_backend(c, o, r, b, src);
+				k8s_ingress_backend(c, o, r, b, src, tls);
 		}
 	}
 }
@@ -704,7 +860,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 		const struct doc_node *cp = doc_map_get(p, "containerPort");
 
 		if (cp == NULL)
-			dw_problems_add(&c->problems, p->line,
+			k8s_problem(c, p->line,
 			                "container port has no containerPort");
 		else if (k8s_port(c, cp, "a containerPort", &port))
 			k8s_add(c, r, name, p->line, proto, proto, port, port, nodes);
@@ -724,6 +880,7 @@ static void k8s_container_port(struct k8s_ctx *c, struct resource *r, const stru
 
 static void k8s_pod_spec(struct k8s_ctx *c, struct resource *r, const struct doc_node *spec)
 {
+	const struct doc_node *main = doc_map_get(spec, "containers");
 	static const char *const lists[] = { "containers", "initContainers" };
 	const struct doc_node *hn = doc_map_get(spec, "hostNetwork");
 	bool host_network = k8s_is_true(hn);
@@ -741,6 +898,12 @@ static void k8s_pod_spec(struct k8s_ctx *c, struct resource *r, const struct doc
 			for (size_t k = 0; ports != NULL && k < ports->n; k++)
 				k8s_container_port(c, r, ports->items[k], host_network, nodes);
 		}
+	}
+	/* A kubelet, kube-apiserver or etcd it runs (a static pod, a DaemonSet). */
+	for (size_t j = 0; main != NULL && main->kind == DOC_LIST && j < main->n; j++) {
+		if (main->items[j]->kind == DOC_MAP)
+			extract_k8s_cp_container(c->found, c->d->path, r->identity, r->name, main->items[j],
+			                         host_network);
 	}
 }
 
@@ -791,6 +954,11 @@ static bool k8s_is_ours(const char *kind)
 	       strcmp(kind, "Ingress") == 0 || k8s_is_workload(kind);
 }
 
+static bool k8s_api_legacy(const char *api)
+{
+	return api != NULL && (strcmp(api, "v1beta1") == 0 || strcmp(api, "v1beta2") == 0);
+}
+
 /* Reads kind, namespace and name; false for a document that is not an object of ours. */
 static bool k8s_obj_read(struct k8s_ctx *c, const struct doc_node *n, struct k8s_obj *o)
 {
@@ -802,7 +970,13 @@ static bool k8s_obj_read(struct k8s_ctx *c, const struct doc_node *n, struct k8s
 	o->kind = doc_scalar(doc_map_get(n, "kind"));
 	if (o->kind == NULL || doc_scalar(doc_map_get(n, "apiVersion")) == NULL || !k8s_is_ours(o->kind))
 		return false;
+	o->legacy = k8s_api_legacy(doc_scalar(doc_map_get(n, "apiVersion")));
 	o->name = doc_scalar(doc_map_get(meta, "name"));
+	/* v1beta1/v1beta2 named an object by "id", its namespace beside it. */
+	if (o->legacy && meta == NULL) {
+		o->name = doc_scalar(doc_map_get(n, "id"));
+		ns = doc_map_get(n, "namespace");
+	}
 	o->ns = doc_scalar(ns) != NULL && doc_scalar(ns)[0] != '\0' ? doc_scalar(ns) : "default";
 	if (o->name == NULL || o->name[0] == '\0') {
 		dw_problems_add(&c->problems, n->line, "%s has no metadata.name", o->kind);
@@ -835,18 +1009,74 @@ static void k8s_each(struct k8s_ctx *c, const struct doc_node *root,
 	}
 	if (k8s_obj_read(c, root, &o))
 		fn(c, &o);
+	c->cur = NULL;
 }
+
+static bool k8s_is_knative(const struct k8s_obj *o);
 
 static void k8s_index_service(struct k8s_ctx *c, const struct k8s_obj *o)
 {
-	if (strcmp(o->kind, "Service") == 0)
+	if (strcmp(o->kind, "Service") == 0 && !k8s_is_knative(o))
 		g_hash_table_insert(c->services, g_strdup_printf("%s/%s", o->ns, o->name),
 		                    (void *)doc_map_get(o->node, "spec"));
 }
 
+/*
+ * A Knative Service (serving.knative.dev): a pod template (spec.template,
+ * read as a workload's: hostNetwork, hostPort) behind Knative's ingress,
+ * which routes HTTP (80) from the cluster and every address to the
+ * container's port (its first containerPort, 8080 when none) unless the
+ * Service is labelled networking.knative.dev/visibility: cluster-local
+ * (then only the cluster). Identity: k8s:Service.serving.knative.dev/NS/NAME.
+ */
+static void k8s_knative(struct k8s_ctx *c, const struct k8s_obj *o)
+{
+	static const char *const visibility[] = { "networking.knative.dev/visibility",
+	                                          "serving.knative.dev/visibility" };
+	const struct doc_node *labels = doc_map_get(doc_map_get(o->node, "metadata"), "labels");
+	const struct doc_node *spec = doc_map_get(doc_map_get(doc_map_get(o->node, "spec"), "template"), "spec");
+	const struct doc_node *first = doc_map_get(spec, "containers");
+	const struct doc_node *port = NULL;
+	struct k8s_obj ko = *o;
+	g_autoptr(srcset) src = srcset_new();
+	struct resource *r;
+	unsigned target = 8080;
+	bool local = false;
+
+	ko.kind = "Service.serving.knative.dev";
+	r = k8s_resource(c, &ko, "Knative Service");
+	if (spec == NULL || spec->kind != DOC_MAP)
+		return;
+	k8s_pod_spec(c, r, spec);
+	for (size_t i = 0; i < G_N_ELEMENTS(visibility); i++)
+		local |= g_strcmp0(doc_scalar(doc_map_get(labels, visibility[i])), "cluster-local") == 0;
+	if (first != NULL && first->kind == DOC_LIST && first->n > 0) {
+		const struct doc_node *ports = doc_map_get(first->items[0], "ports");
+
+		if (ports != NULL && ports->kind == DOC_LIST && ports->n > 0)
+			port = doc_map_get(ports->items[0], "containerPort");
+	}
+	if (port != NULL && !k8s_port(c, port, "a containerPort", &target))
+		return;
+	srcset_add_atom(src, K8S_ATOM_CLUSTER);
+	if (!local)
+		srcset_add_all_addresses(src);
+	k8s_add_to(c, r, "Knative route", o->line, EXPOSURE_PROTO_TCP, K8S_INGRESS_HTTP, K8S_INGRESS_HTTP, src,
+	           target);
+}
+
+static bool k8s_is_knative(const struct k8s_obj *o)
+{
+	const char *api = doc_scalar(doc_map_get(o->node, "apiVersion"));
+
+	return strcmp(o->kind, "Service") == 0 && api != NULL && g_str_has_prefix(api, "serving.knative.dev/");
+}
+
 static void k8s_object(struct k8s_ctx *c, const struct k8s_obj *o)
 {
-	if (strcmp(o->kind, "Service") == 0)
+	if (k8s_is_knative(o))
+		k8s_knative(c, o);
+	else if (strcmp(o->kind, "Service") == 0)
 		k8s_service(c, o);
 	else if (strcmp(o->kind, "NetworkPolicy") == 0)
 		k8s_network_policy(c, o);
@@ -872,8 +1102,17 @@ bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error)
 		dw_problems_clear(&c.problems);
 		c.problems = quiet;
 	}
-	for (guint i = 0; i < d->roots->len; i++)
-		k8s_each(&c, g_ptr_array_index(d->roots, i), k8s_object);
+	for (guint i = 0; i < d->roots->len; i++) {
+		const struct doc_node *root = g_ptr_array_index(d->roots, i);
+		const char *api = doc_scalar(doc_map_get(root, "apiVersion"));
+
+		/* No metadata.name: the kubelet's configuration file. */
+		if (g_strcmp0(doc_scalar(doc_map_get(root, "kind")), "KubeletConfiguration") == 0 && api != NULL &&
+		    g_str_has_prefix(api, "kubelet.config.k8s.io/"))
+			extract_k8s_kubelet_config(found, d->path, root);
+		else
+			k8s_each(&c, root, k8s_object);
+	}
 	return extract_finish(out, found, &c.problems, error);
 }
 

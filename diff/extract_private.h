@@ -119,6 +119,16 @@ bool extract_bytes_contain(const char *data, size_t len, const char *needle, boo
 /* The part of path after its last '/'. */
 const char *extract_basename(const char *path);
 
+/*
+ * Kubernetes control-plane programs (extract_k8s_cp.c): the kubelet,
+ * kube-apiserver or etcd a container runs, as a resource of its own
+ * (identity WORKLOAD/CONTAINER) appended to found; nothing for any other
+ * container. And a KubeletConfiguration document (root).
+ */
+void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *workload, const char *name,
+                              const struct doc_node *container, bool host_network);
+void extract_k8s_kubelet_config(GPtrArray *found, const char *path, const struct doc_node *root);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 
@@ -131,7 +141,11 @@ bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
 /* Azure securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
 bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
 /* An Azure source address prefix: "*", Any, Internet, a CIDR or a service
- * tag (atom "azure-tag:NAME"); false when it is none of these. */
+ * tag (atom "azure-tag:NAME"); false when it is none of these. The
+ * Internet tag is every address in an allow rule, and only the public
+ * address space (extract_arm_set_internet) in a deny rule, where *src may
+ * be replaced by a new set. arm_source_add() reads an allow rule's. */
+bool arm_source_add_access(srcset **src, const char *text, bool allow);
 bool arm_source_add(srcset *src, const char *text);
 /* Azure's default inbound rules (65000-65500), which every NSG has. */
 void arm_add_default_rules(struct resource *r);

@@ -251,14 +251,42 @@ static exposure *classify_move_ports(const exposure *e, unsigned lo, unsigned hi
 }
 
 /*
- * What region reaches behind r's rules: region itself, plus, for a rule
- * that forwards to other ports (compose "80:9200", a Service's
- * targetPort), the part of region it admits moved to those ports. So a
- * data store published on port 80 is still judged a data store. New set.
+ * The part of region that only rules forwarding to other ports admit: a
+ * port there is not where a service listens (compose "6379:8080" is
+ * whatever listens on 8080), so it is judged by the target alone. New set.
+ */
+static exposure *classify_forwarded_only(const struct resource *r, const exposure *region)
+{
+	g_autoptr(GPtrArray) fwd = g_ptr_array_new(), direct = g_ptr_array_new();
+	g_autoptr(exposure) fwd_set = NULL, direct_set = NULL, only = NULL;
+
+	for (guint i = 0; r && i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+
+		if (rule->allow)
+			g_ptr_array_add(rule->target_lo == 0 && rule->target_hi == 0 ? direct : fwd, rule->match);
+	}
+	/* Most resources forward nothing: nothing to take out. */
+	if (fwd->len == 0)
+		return exposure_new();
+	fwd_set = exposure_union_all((const exposure *const *)fwd->pdata, fwd->len);
+	direct_set = exposure_union_all((const exposure *const *)direct->pdata, direct->len);
+	only = exposure_subtract(fwd_set, direct_set);
+	return exposure_intersect(region, only);
+}
+
+/*
+ * What region reaches behind r's rules: region itself where no rule
+ * forwards it, plus, for a rule that forwards to other ports (compose
+ * "80:9200", a Service's targetPort, an Ingress backend), the part of
+ * region it admits moved to those ports. So a data store published on
+ * port 80 is still judged a data store, and a web app published on 6379
+ * is not Redis. New set.
  */
 static exposure *classify_behind(const struct resource *r, const exposure *region)
 {
-	exposure *acc = exposure_copy(region);
+	g_autoptr(exposure) fwd_only = classify_forwarded_only(r, region);
+	exposure *acc = exposure_subtract(region, fwd_only);
 
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
@@ -280,12 +308,15 @@ static exposure *classify_behind(const struct resource *r, const exposure *regio
 
 /*
  * The part of region that reaches a sensitive service: on a sensitive
- * port, or admitted by a rule that forwards to one. New set.
+ * port that no rule forwards elsewhere, or admitted by a rule that
+ * forwards to one. New set.
  */
 static exposure *classify_sensitive_part(const struct rulepack *p, const struct resource *r,
                                          const exposure *region)
 {
-	exposure *acc = exposure_intersect(region, p->sensitive_all);
+	g_autoptr(exposure) fwd_only = classify_forwarded_only(r, region);
+	g_autoptr(exposure) direct = exposure_subtract(region, fwd_only);
+	exposure *acc = exposure_intersect(direct, p->sensitive_all);
 
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];

@@ -365,6 +365,8 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 	dw_problems_clear(&l.problems);
 	if (!ok)
 		return false;
+	/* Azure's Internet tag in a deny rule is this same public space. */
+	extract_arm_set_internet(p->internet);
 	*out = g_steal_pointer(&p);
 	return true;
 }

@@ -18,6 +18,7 @@
 
 #include "error.h"
 #include "extract.h"
+#include "rulepack.h"
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -453,17 +454,24 @@ static void test_arm__nested_deployment(void **state)
 	assert_address_exposure(find(rs, "azure-nsg:kibana-nsg"), "tcp/5601 from 0.0.0.0/0, ::/0");
 }
 
-static void test_arm__malformed_values_fail(void **state)
+static void test_arm__malformed_rule_is_unknown_not_the_file(void **state)
 {
-	g_autofree char *message = extract_fixture_fails("arm/malformed.json", DW_ERROR_PARSE);
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/malformed.json");
+	struct resource *r = find(rs, "azure-nsg:bad-nsg");
+	static const char *const unknowns[] = {
+		"security rule AllowWeb cannot be read: expected a port or range, got \"http\"",
+		"security rule AllowLow cannot be read: expected a priority 100..4096, got \"5000\"; "
+		"expected an address prefix or service tag, got \"10.0.0.0/33\"",
+		NULL,
+	};
 
-	assert_string_equal(message,
-	                    "arm/malformed.json:17: expected a port or range, got \"http\"\n"
-	                    "arm/malformed.json:23: expected a priority 100..4096, got \"5000\"\n"
-	                    "arm/malformed.json:24: expected an address prefix or service tag, got \"10.0.0.0/33\"");
+	assert_unknowns(r, unknowns);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[0])->line, 12);
+	/* The readable rule beside them is still read. */
+	assert_address_exposure(r, "tcp/3389 from 0.0.0.0/0, ::/0");
 }
 
-static void test_arm__bad_port_ranges_fail(void **state)
+static void test_arm__bad_port_ranges_are_unknown(void **state)
 {
 	static const char *const bad[] = { "http", "22-", "-22", "65536", "30-20", "1-2-3", " 22", "", "0x16" };
 	static const char *const good[][2] = {
@@ -476,11 +484,16 @@ static void test_arm__bad_port_ranges_fail(void **state)
 		g_autofree char *text = arm_one_rule(bad[i]);
 		g_autoptr(GError) error = NULL;
 		g_autoptr(GPtrArray) out = extract_text("nsg.json", text, strlen(text), &error);
-		g_autofree char *expected = g_strdup_printf("nsg.json:5: expected a port or range, got \"%s\"", bad[i]);
+		g_autofree char *expected = g_strdup_printf("expected a port or range, got \"%s\"", bad[i]);
+		const struct resource *r;
 
-		if (out != NULL)
-			fail_msg("port \"%s\" was accepted", bad[i]);
-		assert_string_equal(error->message, expected);
+		if (out == NULL)
+			fail_msg("port \"%s\": %s", bad[i], error->message);
+		r = g_ptr_array_index(out, 0);
+		assert_int_equal(r->unknowns->len, 1);
+		if (!g_str_has_suffix(((const struct resource_unknown *)r->unknowns->pdata[0])->what, expected))
+			fail_msg("port \"%s\": %s", bad[i], ((const struct resource_unknown *)r->unknowns->pdata[0])->what);
+		assert_address_exposure(r, "nothing");
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
 		g_autofree char *text = arm_one_rule(good[i][0]);
@@ -535,14 +548,17 @@ static void test_arm__expressions(void **state)
 		const struct resource *r;
 		const struct resource_unknown *u;
 
-		if (cases[i][1] != NULL && strcmp(cases[i][1], "expected") == 0) {
-			/* Evaluates to " 192.0.2.1 ": not an address, an error. */
-			assert_null(out);
-			continue;
-		}
 		if (out == NULL)
 			fail_msg("%s: %s", cases[i][0], error->message);
 		r = g_ptr_array_index(out, 0);
+		if (cases[i][1] != NULL && strcmp(cases[i][1], "expected") == 0) {
+			/* Evaluates to " 192.0.2.1 ": not an address, so the rule
+			 * cannot be read (an unknown), and the file still is. */
+			assert_int_equal(r->unknowns->len, 1);
+			assert_non_null(strstr(((const struct resource_unknown *)r->unknowns->pdata[0])->what,
+			                       "expected an address prefix or service tag"));
+			continue;
+		}
 		if (cases[i][1] == NULL) {
 			assert_int_equal(r->unknowns->len, 0);
 			assert_address_exposure(r, "tcp/22 from 192.0.2.1/32");
@@ -554,6 +570,78 @@ static void test_arm__expressions(void **state)
 			fail_msg("%s: got \"%s\"", cases[i][0], u->what);
 		assert_exposure(r, "any from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
 	}
+}
+
+/* With the rule pack loaded (as every front-end does), "deny Internet" is
+ * the pack's public space: private sources pass on to the allow below. */
+static void test_arm__internet_deny_spares_private_sources(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	struct rulepack *pack = NULL;
+	g_autoptr(GPtrArray) rs = NULL;
+
+	if (!rulepack_load(&pack, g_getenv("DW_RULE_PACK"), &error))
+		fail_msg("rule pack: %s", error->message);
+	rs = extract_fixture("arm/internet_deny.json");
+	assert_address_exposure(find(rs, "azure-nsg:jump-nsg"),
+	                        "tcp/22,3389 from 10.0.0.0/8, 100.64.0.0/10, 127.0.0.0/8, 169.254.0.0/16, "
+	                        "172.16.0.0/12, 192.168.0.0/16, ::1/128, fc00::/7, fe80::/10; "
+	                        "tcp/443 from 0.0.0.0/0, ::/0");
+	rulepack_free(pack);
+	extract_arm_set_internet(NULL);
+}
+
+/* Without a public space known, a deny from Internet denies nothing: a
+ * deny is never taken wider than it is. */
+static void test_arm__internet_deny_unknown_space_denies_nothing(void **state)
+{
+	g_autoptr(GPtrArray) rs = NULL;
+
+	extract_arm_set_internet(NULL);
+	rs = extract_fixture("arm/internet_deny.json");
+	assert_address_exposure(find(rs, "azure-nsg:jump-nsg"), "tcp/22,443,3389 from 0.0.0.0/0, ::/0");
+}
+
+static void test_arm__service_firewalls(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/services.json");
+	struct resource *redis;
+
+	resources_join(rs);
+	assert_exposure(find(rs, "azure-sql:orders-sql"),
+	                "tcp/1433 from 198.51.100.0/24, azure-tag:AzureServices");
+	assert_string_equal(resource_setting_get(find(rs, "azure-sql:orders-sql"), "public_network_access")->value,
+	                    "on");
+	assert_exposure(find(rs, "azure-postgresql:reports-pg"), "tcp/5432 from 203.0.113.10/32");
+	/* Clients reach 6380 (TLS), in front of Redis. */
+	redis = find(rs, "azure-redis:cache");
+	assert_exposure(redis, "tcp/6380 from 0.0.0.0/0");
+	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[0])->target_lo, 6379);
+}
+
+static void test_arm__storage_and_aks_endpoints(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/services.json");
+	struct resource *ops = find(rs, "azure-aks:ops");
+
+	assert_exposure(find(rs, "azure-storage:files"),
+	                "tcp/443 from 192.0.2.0/24, azure-subnet:apps, azure-tag:AzureServices");
+	assert_exposure(find(rs, "azure-aks:main"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(ops, "nothing");
+	assert_int_equal(ops->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)ops->unknowns->pdata[0])->what,
+	                       "parameter adminRanges has no defaultValue"));
+}
+
+static void test_arm__blueprint_artifact(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("arm/artifact.json");
+	struct resource *r = find(rs, "azure-nsg:jump-nsg");
+
+	assert_address_exposure(r, "tcp/22 from 0.0.0.0/0, ::/0");
+	assert_int_equal(r->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)r->unknowns->pdata[0])->what,
+	                       "blueprintAdminSource"));
 }
 
 /* ---- CloudFormation --------------------------------------------------- */
@@ -627,17 +715,94 @@ static void test_cfn__unknown_values_recorded(void **state)
 	assert_exposure(r, "tcp/443 from 0.0.0.0/0");
 }
 
-static void test_cfn__malformed_values_fail(void **state)
+static void test_cfn__malformed_rule_is_unknown_not_the_file(void **state)
 {
-	g_autofree char *message = extract_fixture_fails("cfn/malformed.yaml", DW_ERROR_PARSE);
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/malformed.yaml");
+	struct resource *r = find(rs, "aws-sg:BadSG");
+	static const char *const unknowns[] = {
+		"security group BadSG: ingress rule cannot be read: expected a port or -1, got \"http\"",
+		"security group BadSG: ingress rule cannot be read: expected a protocol (-1, tcp, udp, icmp, "
+		"icmpv6, 0..255), got \"tcpp\"",
+		"security group BadSG: ingress rule cannot be read: expected an IPv4 CIDR, got \"10.0.0.0/33\"",
+		"security group BadSG: ingress rule cannot be read: no source (CidrIp, CidrIpv6, "
+		"SourceSecurityGroupId, SourceSecurityGroupName, SourcePrefixListId)",
+		NULL,
+	};
 
-	assert_string_equal(message,
-	                    "cfn/malformed.yaml:11: expected a port or -1, got \"http\"\n"
-	                    "cfn/malformed.yaml:14: expected a protocol (-1, tcp, udp, icmp, icmpv6, 0..255), "
-	                    "got \"tcpp\"\n"
-	                    "cfn/malformed.yaml:21: expected an IPv4 CIDR, got \"10.0.0.0/33\"\n"
-	                    "cfn/malformed.yaml:22: security group BadSG: ingress rule has no source (CidrIp, "
-	                    "CidrIpv6, SourceSecurityGroupId, SourcePrefixListId)");
+	assert_unknowns(r, unknowns);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[0])->line, 11);
+	assert_int_equal(((const struct resource_unknown *)r->unknowns->pdata[3])->line, 23);
+	assert_exposure(r, "tcp/3306 from 0.0.0.0/0");
+}
+
+static void test_cfn__getatt_source_is_a_named_source(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/elb_source.yaml");
+	struct resource *r = find(rs, "aws-sg:InstanceSecurityGroup");
+
+	assert_int_equal(r->unknowns->len, 0);
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0; "
+	                   "tcp/80 from aws-sg:ElasticLoadBalancer.SourceSecurityGroup.GroupName; "
+	                   "tcp/8080 from aws-sg:AdminSecurityGroup");
+}
+
+static void test_cfn__network_acl_entries_first_match(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *acl = find(rs, "aws-nacl:PublicAcl");
+	static const char *const unknowns[] = {
+		"network ACL entry BrokenEntry cannot be read: no PortRange for protocol 17",
+		NULL,
+	};
+
+	resources_join(rs);
+	acl = find(rs, "aws-nacl:PublicAcl");
+	assert_int_equal(acl->model, RESOURCE_FIRST_MATCH);
+	/* deny 22 at 100 before allow 0-65535 at 200; the egress entry is not read. */
+	assert_exposure(acl, "tcp/0-21,23-65535 from 0.0.0.0/0");
+	assert_unknowns(acl, unknowns);
+}
+
+static void test_cfn__db_security_group_on_its_instances_port(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *r = find(rs, "aws-dbsg:LegacyDbGroup");
+
+	assert_exposure(r, "tcp/3307 from 0.0.0.0/0, aws-sg:app-servers");
+	assert_int_equal(r->unknowns->len, 0);
+}
+
+static void test_cfn__public_flags_and_defaults(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+
+	/* No DBSubnetGroupName: the default VPC, public by default. */
+	assert_string_equal(resource_setting_get(find(rs, "aws:Orders"), "public")->value, "on");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Reports"), "public")->value, "off");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Dms"), "public")->raw,
+	                    "PubliclyAccessible absent (default public)");
+	assert_string_equal(resource_setting_get(find(rs, "aws:Kafka"), "public")->value, "on");
+}
+
+static void test_cfn__eks_endpoint(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+	struct resource *office = find(rs, "aws-eks:OfficeEks");
+
+	assert_exposure(find(rs, "aws-eks:PublicEks"), "tcp/443 from 0.0.0.0/0");
+	/* A !Ref to a parameter takes its Default. */
+	assert_exposure(office, "tcp/443 from 198.51.100.0/24, 203.0.113.0/24");
+	assert_int_equal(office->unknowns->len, 0);
+	assert_exposure(find(rs, "aws-eks:PrivateEks"), "tcp/443 from aws-vpc:PrivateEks");
+}
+
+static void test_cfn__search_domain_policy(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
+
+	assert_string_equal(resource_setting_get(find(rs, "aws:Logs"), "access_policy")->value, "open");
+	/* Principal "*" inside a VPC: reachable only from the VPC. */
+	assert_string_equal(resource_setting_get(find(rs, "aws:Search"), "access_policy")->value, "restricted");
 }
 
 /* ---- elasticsearch.yml ------------------------------------------------ */
@@ -788,15 +953,26 @@ int main(void)
 		cmocka_unit_test(test_arm__unknown_expression_recorded),
 		cmocka_unit_test(test_arm__standalone_rules_joined),
 		cmocka_unit_test(test_arm__nested_deployment),
-		cmocka_unit_test(test_arm__malformed_values_fail),
-		cmocka_unit_test(test_arm__bad_port_ranges_fail),
+		cmocka_unit_test(test_arm__malformed_rule_is_unknown_not_the_file),
+		cmocka_unit_test(test_arm__bad_port_ranges_are_unknown),
 		cmocka_unit_test(test_arm__expressions),
+		cmocka_unit_test(test_arm__internet_deny_spares_private_sources),
+		cmocka_unit_test(test_arm__internet_deny_unknown_space_denies_nothing),
+		cmocka_unit_test(test_arm__service_firewalls),
+		cmocka_unit_test(test_arm__storage_and_aks_endpoints),
+		cmocka_unit_test(test_arm__blueprint_artifact),
 		cmocka_unit_test(test_cfn__short_tags),
 		cmocka_unit_test(test_cfn__json_form),
 		cmocka_unit_test(test_cfn__safe),
 		cmocka_unit_test(test_cfn__standalone_ingress_joined),
 		cmocka_unit_test(test_cfn__unknown_values_recorded),
-		cmocka_unit_test(test_cfn__malformed_values_fail),
+		cmocka_unit_test(test_cfn__malformed_rule_is_unknown_not_the_file),
+		cmocka_unit_test(test_cfn__getatt_source_is_a_named_source),
+		cmocka_unit_test(test_cfn__network_acl_entries_first_match),
+		cmocka_unit_test(test_cfn__db_security_group_on_its_instances_port),
+		cmocka_unit_test(test_cfn__public_flags_and_defaults),
+		cmocka_unit_test(test_cfn__search_domain_policy),
+		cmocka_unit_test(test_cfn__eks_endpoint),
 		cmocka_unit_test(test_es__flat),
 		cmocka_unit_test(test_es__nested),
 		cmocka_unit_test(test_es__mixed_takes_wider_bind),

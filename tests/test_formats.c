@@ -166,12 +166,19 @@ static void test_formats__k8s_kind_not_read_with_listeners_is_not_analysed(void 
 }
 
 /* A kubelet's own configuration: its read-only port and anonymous access. */
-static void test_formats__kubelet_configuration_is_not_analysed(void **state)
+/* A kind no reader takes that listens (a Gateway API Gateway) is reported;
+ * a KubeletConfiguration, which the Kubernetes reader now takes, is read. */
+static void test_formats__unread_kind_is_not_analysed(void **state)
 {
-	assert_not_read("nodes/kubelet-config.yaml",
-	                "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
-	                "readOnlyPort: 10255\nauthentication:\n  anonymous:\n    enabled: true\n",
-	                "nodes/kubelet-config.yaml:1: ", "KubeletConfiguration", NULL);
+	g_autoptr(GPtrArray) rs = formats_read("nodes/kubelet-config.yaml",
+	                                       "apiVersion: kubelet.config.k8s.io/v1beta1\n"
+	                                       "kind: KubeletConfiguration\nreadOnlyPort: 10255\n");
+
+	assert_not_read("gw/gateway.yaml",
+	                "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: edge}\n"
+	                "spec:\n  listeners:\n    - {name: http, port: 80, protocol: HTTP}\n",
+	                "gw/gateway.yaml:1: ", "Gateway", NULL);
+	assert_true(formats_has(rs, "k8s:KubeletConfiguration"));
 }
 
 /* Kinds that hold the word "ports" without opening anything stay silent. */
@@ -238,14 +245,13 @@ static void test_formats__cfn_other_type_beside_a_group_is_an_unknown(void **sta
 		"    Type: AWS::EC2::SecurityGroup\n"
 		"    Properties:\n"
 		"      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}]\n"
-		"  InboundSSH:\n"
-		"    Type: AWS::EC2::NetworkAclEntry\n"
-		"    Properties: {NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6, RuleAction: allow,\n"
-		"                 CidrBlock: 0.0.0.0/0, PortRange: {From: 22, To: 22}}\n";
+		"  Db:\n"
+		"    Type: AWS::RDS::DBCluster\n"
+		"    Properties: {Engine: aurora-postgresql}\n";
 	g_autoptr(GPtrArray) rs = formats_read("cfn/web.yml", both);
 
 	assert_true(formats_has(rs, "aws-sg:WebSG"));
-	assert_one_unknown(formats_get(rs, "unread:cfn/web.yml"), 7, "InboundSSH (AWS::EC2::NetworkAclEntry)");
+	assert_one_unknown(formats_get(rs, "unread:cfn/web.yml"), 7, "Db (AWS::RDS::DBCluster)");
 }
 
 static void test_formats__k8s_without_apiversion_is_not_analysed(void **state)
@@ -260,27 +266,26 @@ static void test_formats__k8s_without_apiversion_is_not_analysed(void **state)
 
 static void test_formats__cfn_other_types_are_not_analysed(void **state)
 {
-	static const char nacl[] =
+	static const char lb[] =
 		"AWSTemplateFormatVersion: \"2010-09-09\"\n"
 		"Resources:\n"
-		"  InboundSSH:\n"
-		"    Type: AWS::EC2::NetworkAclEntry\n"
-		"    Properties: {NetworkAclId: !Ref Acl, RuleNumber: 100, Protocol: 6,\n"
-		"                 RuleAction: allow, CidrBlock: 0.0.0.0/0, PortRange: {From: 22, To: 22}}\n";
+		"  PublicLB:\n"
+		"    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
+		"    Properties: {Scheme: internet-facing}\n";
 	static const char bucket[] =
 		"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n";
 
-	assert_not_read("cfn/nacl.yml", nacl, "cfn/nacl.yml:4: ", "AWS::EC2::NetworkAclEntry", NULL);
+	assert_not_read("cfn/lb.yml", lb, "cfn/lb.yml:4: ", "AWS::ElasticLoadBalancingV2::LoadBalancer", NULL);
 	assert_silent("cfn/bucket.yml", bucket);
 }
 
 static void test_formats__arm_other_types_are_not_analysed(void **state)
 {
-	assert_not_read("arm/sql.json",
+	assert_not_read("arm/fw.json",
 	                "{\"resources\": [\n"
-	                "  {\"type\": \"microsoft.sql/servers/firewallRules\", \"name\": \"all\",\n"
-	                "   \"properties\": {\"startIpAddress\": \"0.0.0.0\", \"endIpAddress\": \"255.255.255.255\"}}]}\n",
-	                "arm/sql.json:2: ", "Microsoft.Sql/servers/firewallRules", NULL);
+	                "  {\"type\": \"microsoft.network/azureFirewalls\", \"name\": \"edge\",\n"
+	                "   \"properties\": {}}]}\n",
+	                "arm/fw.json:2: ", "Microsoft.Network/azureFirewalls", NULL);
 }
 
 static void test_formats__helm_values_are_not_analysed(void **state)
@@ -373,7 +378,7 @@ int main(void)
 		cmocka_unit_test(test_formats__ansible_network_task_is_not_analysed),
 		cmocka_unit_test(test_formats__ansible_without_network_modules_is_silent),
 		cmocka_unit_test(test_formats__k8s_kind_not_read_with_listeners_is_not_analysed),
-		cmocka_unit_test(test_formats__kubelet_configuration_is_not_analysed),
+		cmocka_unit_test(test_formats__unread_kind_is_not_analysed),
 		cmocka_unit_test(test_formats__k8s_look_alikes_are_silent),
 		cmocka_unit_test(test_formats__k8s_read_kind_beside_unread_is_an_unknown),
 		cmocka_unit_test(test_formats__cfn_other_type_beside_a_group_is_an_unknown),

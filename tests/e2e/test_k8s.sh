@@ -5,7 +5,8 @@
 # ranges and an internal load balancer (safe); documents reordered, keys
 # reordered, a manifest moved to another file, JSON instead of YAML
 # (refactor: no finding); a malformed manifest (DW-PARSE-001 with
-# file:line) and a Helm template (DW-PARSE-003, never a parse error).
+# file:line), a malformed value (an unknown of its object) and a Helm
+# template (DW-PARSE-003, never a parse error).
 . "$(dirname "$0")/lib.sh"
 
 # svc TYPE [EXTRA-SPEC-LINE]: the Elasticsearch Service.
@@ -154,8 +155,8 @@ spec:
 YAML
 commit "$repo" "ingress for es"
 dw diff -C "$repo" HEAD --format json
-json_check "an Ingress to the es Service is DW-NET-001 at the backend line" \
-	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Ingress/data/search' and x['file']=='deploy/ingress.yaml' and x['line']==12 and x['after']=='tcp/9200 from 0.0.0.0/0, ::/0' for x in f)"
+json_check "an Ingress to the es Service is DW-NET-001 at the backend line: the controller's port 80, routed to es" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Ingress/data/search' and x['file']=='deploy/ingress.yaml' and x['line']==12 and x['after']=='tcp/80 from 0.0.0.0/0, ::/0' and 'Elasticsearch' in x['message'] for x in f)"
 
 deploy host > "$repo/deploy/es.yaml"
 commit "$repo" "es on the host network"
@@ -172,10 +173,9 @@ json_check "a new NodePort Service is DW-SET-030 (high) naming its ports" \
 # --- malformed, Helm ----------------------------------------------------
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports:\n    - port: http\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "a Service with a port name for its port"
-dw diff -C "$repo" HEAD --format json --fail-on medium
-status_is "malformed new manifest: exit 1 at medium" 1
-json_check "a malformed port is DW-PARSE-001 at deploy/bad.yaml:6" \
-	"any(x['file']=='deploy/bad.yaml' and x['line']==6 and 'expected a port' in x['message'] for x in d['errors'])"
+dw diff -C "$repo" HEAD --format json
+json_check "a malformed port is an unknown (DW-EVAL-001) at deploy/bad.yaml:6, not an unreadable file" \
+	"d['errors'] == [] and any(x['rule']=='DW-EVAL-001' and x['file']=='deploy/bad.yaml' and x['line']==6 and 'expected a port' in x['message'] for x in f)"
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad\n' > "$repo/deploy/bad.yaml"
 commit "$repo" "broken YAML"
 dw diff -C "$repo" HEAD --format json
@@ -220,5 +220,195 @@ commit "$r2" "es behind port 80, on a load balancer"
 dw diff -C "$r2" HEAD --format json
 json_check "LoadBalancer port 80 with targetPort 9200 is Elasticsearch: critical DW-NET-001, not a web port" \
 	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
+
+# --- constructs real repositories write --------------------------------
+r3=$(new_repo k8s-real)
+mkdir -p "$r3/k8s"
+cat > "$r3/k8s/docs.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: docs, namespace: web}
+spec:
+  selector: {app: docs}
+  ports:
+    - {name: http, port: 4000}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: docs, namespace: web}
+spec:
+  podSelector: {matchLabels: {app: docs}}
+  policyTypes: [Ingress]
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {name: ingress-nginx}}}]
+YAML
+commit "$r3" "docs site inside the cluster"
+
+# A refactor that changes nothing: policyTypes [Ingress] -> [] (the API
+# server defaults an empty list as an omitted one).
+sed -i 's/policyTypes: \[Ingress\]/policyTypes: []/' "$r3/k8s/docs.yaml"
+commit "$r3" "policyTypes left empty"
+dw diff -C "$r3" HEAD --format json -v
+json_check "policyTypes: [] is policyTypes: [Ingress]: no finding" "f == [] and d['errors'] == []"
+
+# A widening: an Ingress exposes the controller's HTTP listener, routed
+# to docs:4000; then TLS adds the HTTPS listener.
+cat > "$r3/k8s/ingress.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: docs, namespace: web}
+spec:
+  ingressClassName: nginx
+  rules:
+    - host: docs.example.org
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service: {name: docs, port: {number: 4000}}
+YAML
+commit "$r3" "publish the docs"
+dw diff -C "$r3" HEAD --format json
+json_check "an Ingress to docs:4000 is the controller's port 80 (low DW-NET-004), never port 4000 from the Internet" \
+	"[(x['rule'], x['severity'], x['after']) for x in f] == [('DW-NET-004', 'low', 'tcp/80 from 0.0.0.0/0, ::/0')] and '4000 from' not in json.dumps(d)"
+sed -i 's/^  rules:$/  tls: [{hosts: [docs.example.org], secretName: docs-tls}]\n  rules:/' "$r3/k8s/ingress.yaml"
+commit "$r3" "serve the docs over TLS"
+dw diff -C "$r3" HEAD --format json
+json_check "TLS on the Ingress adds the controller's 443" \
+	"[(x['rule'], x['after']) for x in f] == [('DW-NET-004', 'tcp/443 from 0.0.0.0/0, ::/0')]"
+
+# A narrowing: the Ingress removed.
+git -C "$r3" rm -q k8s/ingress.yaml
+commit "$r3" "unpublish the docs"
+dw diff -C "$r3" HEAD --format json
+json_check "removing the Ingress narrows: no widening finding" \
+	"not any(x['rule'].startswith('DW-NET-00') for x in f)"
+
+# nodePort: 0 lets the cluster choose: read, never a parse error.
+cat > "$r3/k8s/etcd.yaml" <<'YAML'
+apiVersion: v1
+kind: Service
+metadata: {name: etcd-discovery, namespace: kube-system}
+spec:
+  type: NodePort
+  selector: {app: etcd}
+  ports:
+    - {port: 2379, targetPort: 2379, nodePort: 0}
+YAML
+commit "$r3" "etcd discovery on a node port"
+dw diff -C "$r3" HEAD --format json
+json_check "nodePort: 0 is the cluster's NodePort range, not DW-PARSE-001" \
+	"d['errors'] == [] and any('tcp/30000-32767 from k8s:node-network' in x['widened'] for x in f)"
+
+# A legacy v1beta1 Service with createExternalLoadBalancer: the API gave
+# it a public load balancer.
+cat > "$r3/k8s/frontend.json" <<'JSON'
+{"id": "frontend", "kind": "Service", "apiVersion": "v1beta1", "port": 6379, "containerPort": 6379,
+ "selector": {"name": "redis-master"}, "createExternalLoadBalancer": true}
+JSON
+commit "$r3" "legacy redis service"
+dw diff -C "$r3" HEAD --format json
+json_check "a v1beta1 createExternalLoadBalancer Service on 6379 is Redis from the Internet" \
+	"d['errors'] == [] and any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service/default/frontend' for x in f)"
+
+# An unknown: a named Ingress backend port not declared in the repository.
+cat > "$r3/k8s/api-ingress.yaml" <<'YAML'
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api, namespace: web}
+spec:
+  defaultBackend:
+    service: {name: api, port: {name: grpc}}
+YAML
+commit "$r3" "api ingress by port name"
+dw diff -C "$r3" HEAD --format json
+json_check "an undeclared named backend port is an unknown (DW-EVAL-001), not a guess" \
+	"any(x['rule']=='DW-EVAL-001' and 'grpc' in x['message'] for x in f) and not any(x['rule'].startswith('DW-NET-00') for x in f)"
+
+# --- issue 15 surfaces: Knative, KubeletConfiguration, control-plane flags ---
+cp=$(new_repo k8s-cp)
+mkdir -p "$cp/apps" "$cp/nodes" "$cp/manifests"
+ksvc() { # ksvc [VISIBILITY-LABEL-LINE] [HOSTNETWORK]
+	printf 'apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: search\n  namespace: apps\n'
+	[ -n "${1:-}" ] && printf '  labels:\n    %s\n' "$1"
+	printf 'spec:\n  template:\n    spec:\n'
+	[ -n "${2:-}" ] && printf '      hostNetwork: true\n'
+	printf '      containers:\n        - image: example/search:3\n          ports:\n            - containerPort: 9200\n'
+}
+ksvc 'networking.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: search inside the cluster"
+ksvc > "$cp/apps/search.yaml"
+commit "$cp" "knative: search public"
+dw diff -C "$cp" HEAD --format json
+json_check "a Knative Service made public routes the Internet to Elasticsearch's 9200: critical DW-NET-001" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service.serving.knative.dev/apps/search' and x['after']=='tcp/80 from 0.0.0.0/0, ::/0, k8s:cluster' for x in f)"
+ksvc 'networking.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: back inside"
+dw diff -C "$cp" HEAD --format json
+json_check "Knative Service back to cluster-local: a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
+ksvc 'serving.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
+commit "$cp" "knative: the older label"
+dw diff -C "$cp" HEAD --format json -v
+json_check "the older visibility label says the same: no finding" "f == [] and d['errors'] == []"
+ksvc 'serving.knative.dev/visibility: cluster-local' host > "$cp/apps/search.yaml"
+commit "$cp" "knative: host network"
+dw diff -C "$cp" HEAD --format json
+json_check "hostNetwork in a Knative Service is DW-SET-031" \
+	"any(x['rule']=='DW-SET-031' and x['resource']=='k8s:Service.serving.knative.dev/apps/search' for x in f)"
+
+kcfg() { # kcfg ANONYMOUS MODE [READONLY]
+	printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nauthentication:\n  anonymous:\n    enabled: %s\nauthorization:\n  mode: %s\n' "$1" "$2"
+	[ -n "${3:-}" ] && printf 'readOnlyPort: %s\n' "$3"
+}
+kcfg false Webhook > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: secure"
+kcfg true AlwaysAllow 10255 > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: debugging"
+dw diff -C "$cp" HEAD --format json
+json_check "KubeletConfiguration with anonymous auth and AlwaysAllow: critical DW-SET-001, and the read-only port" \
+	"any(x['rule']=='DW-SET-001' and x['severity']=='critical' and x['line']==5 for x in f) and any('tcp/10255 from k8s:node-network' in x['after'] for x in f)"
+kcfg true Webhook > "$cp/nodes/kubelet-config.yaml"
+commit "$cp" "kubelet config: webhook authorization, no read-only port"
+dw diff -C "$cp" HEAD --format json
+json_check "authorization back to Webhook and readOnlyPort dropped: only a narrowing" \
+	"[x['rule'] for x in f] == ['DW-NET-900']"
+printf 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nauthorization: {mode: Webhook}\nreadOnlyPort: 0\nauthentication: {anonymous: {enabled: true}}\n' > "$cp/nodes/kubelet-config.yaml"
+git -C "$cp" mv nodes/kubelet-config.yaml nodes/config.yaml
+commit "$cp" "kubelet config: flow style, readOnlyPort 0 written, file renamed"
+dw diff -C "$cp" HEAD --format json -v
+json_check "the same KubeletConfiguration reformatted and renamed: no finding" "f == [] and d['errors'] == []"
+printf 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nreadOnlyPort: "${RO_PORT}"\n' > "$cp/nodes/config.yaml"
+commit "$cp" "kubelet config: port from the environment"
+dw diff -C "$cp" HEAD --format json
+json_check "a readOnlyPort that is not a port is an unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'readOnlyPort' in x['message'] for x in f)"
+
+static_pod() { # static_pod IMAGE FLAG...
+	local image=$1
+	shift
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n    - name: kube-apiserver\n      image: %s\n      command:\n        - kube-apiserver\n' "$image"
+	for flag in "$@"; do printf '        - %s\n' "$flag"; done
+}
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=false --authorization-mode=Node,RBAC > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: RBAC"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=true --authorization-mode=AlwaysAllow > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: AlwaysAllow"
+dw diff -C "$cp" HEAD --format json
+json_check "kube-apiserver with anonymous auth and AlwaysAllow: critical DW-SET-001 at the flag's line" \
+	"any(x['rule']=='DW-SET-001' and x['resource']=='k8s:Pod/kube-system/kube-apiserver/kube-apiserver' and x['line']==13 for x in f)"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --anonymous-auth=false --authorization-mode=Node,RBAC > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: RBAC again"
+dw diff -C "$cp" HEAD --format json
+json_check "back to RBAC: no finding above info" "not any(x['severity'] in ('low','medium','high','critical') for x in f)"
+static_pod registry.k8s.io/kube-apiserver:v1.28.2 --authorization-mode=Node,RBAC --anonymous-auth=false > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: flags reordered"
+dw diff -C "$cp" HEAD --format json -v
+json_check "flags reordered: no finding" "f == [] and d['errors'] == []"
+static_pod example/apiserver:latest --authorization-mode=Node,RBAC --anonymous-auth=false > "$cp/manifests/kube-apiserver.yaml"
+commit "$cp" "apiserver: an image without a version"
+dw diff -C "$cp" HEAD --format json
+json_check "an API server image without a version: its insecure port is an unknown, not a guess" \
+	"any(x['rule']=='DW-EVAL-001' and 'insecure-port' in x['message'] for x in f)"
 
 done_testing
