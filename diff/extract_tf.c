@@ -72,34 +72,53 @@ struct tf_rule {
 	struct tf_ctx *c;
 	struct resource *r;
 	const char *address;         /* "aws_security_group.web", for messages */
-	const struct hcl_body *body; /* the rule's attributes */
+	const struct hcl_body *body; /* the rule's attributes, or NULL when values holds them */
+	const struct tf_value *values; /* a map: a rule of "ingress = [{...}]"; borrowed, or NULL */
 	unsigned line;
 	bool unknown;                /* some value is not known (recorded on r) */
 	bool bad;                    /* some value is malformed (an error was added) */
 };
 
+/*
+ * A malformed value makes its rule unknown, not the file unreadable: one
+ * bad rule must not hide the others beside it (Terraform would refuse the
+ * rule at plan; what it was meant to let in is not known).
+ */
 static void tf_rule_bad(struct tf_rule *tr, unsigned line, const char *what, const char *text)
 {
 	g_autofree char *quoted = extract_quote(text ? text : "");
 
-	tf_error(tr->c, line, "%s: %s, got \"%s\"", tr->address, what, quoted);
+	if (!tr->bad)
+		resource_add_unknown(tr->r, line, "%s: %s, got \"%s\"", tr->address, what, quoted);
 	tr->bad = true;
+}
+
+/* The value of attribute name in a rule written as an object. New value, or NULL. */
+static struct tf_value *tf_rule_value(struct tf_rule *tr, const char *name)
+{
+	const struct tf_value *v = tf_value_get(tr->values, name);
+
+	return v ? tf_value_dup(v) : NULL;
 }
 
 /* The value of attribute name, or NULL when absent, null, or unknown (recorded). */
 static struct tf_value *tf_rule_get(struct tf_rule *tr, const char *name, unsigned *line_out)
 {
-	const struct hcl_attribute *a = hcl_body_attribute(tr->body, name);
+	const struct hcl_attribute *a = tr->body ? hcl_body_attribute(tr->body, name) : NULL;
+	unsigned line = a ? a->line : tr->line;
 	struct tf_value *v;
 	const char *why;
 
-	if (!a)
+	if (tr->values)
+		v = tf_rule_value(tr, name);
+	else
+		v = a ? tf_eval_expr(tr->c->ev, a->expr) : NULL;
+	if (!v)
 		return NULL;
-	v = tf_eval_expr(tr->c->ev, a->expr);
 	if (line_out)
-		*line_out = a->line;
+		*line_out = line;
 	if ((why = tf_value_unknown(v)) != NULL) {
-		resource_add_unknown(tr->r, a->line, "%s: %s is %s", tr->address, name, why);
+		resource_add_unknown(tr->r, line, "%s: %s is %s", tr->address, name, why);
 		tr->unknown = true;
 		tf_value_free(v);
 		return NULL;
@@ -145,9 +164,11 @@ static char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line
 	return g_strdup(tf_value_text(v));
 }
 
+/* A required value is missing: the rule is unknown (as tf_rule_bad()). */
 static void tf_rule_missing(struct tf_rule *tr, unsigned line, const char *what)
 {
-	tf_error(tr->c, line, "%s: %s", tr->address, what);
+	if (!tr->bad)
+		resource_add_unknown(tr->r, line, "%s: %s", tr->address, what);
 	tr->bad = true;
 }
 
@@ -167,8 +188,32 @@ static bool tf_rule_bool(struct tf_rule *tr, const char *name, bool dflt)
 
 typedef void (*tf_item_fn)(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data);
 
+/*
+ * Calls fn on each item of list v; a list inside it is flattened, as
+ * Terraform 0.11 did with ["${var.cidrs}"] (a list in a list literal);
+ * since 0.12 a list of lists is a type error for these attributes, so
+ * reading it as 0.11 did cannot misread a valid file. Returns the count.
+ */
+static guint tf_rule_each_item(struct tf_rule *tr, const struct tf_value *v, unsigned line, tf_item_fn fn,
+                               void *user_data)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < v->items->len; i++) {
+		const struct tf_value *item = v->items->pdata[i];
+
+		if (item->kind == TF_VALUE_LIST) {
+			n += tf_rule_each_item(tr, item, line, fn, user_data);
+			continue;
+		}
+		fn(tr, item, line, user_data);
+		n++;
+	}
+	return n;
+}
+
 /* Each item of a list attribute (or the single value of a scalar one);
- * false when absent. */
+ * false when absent or empty. */
 static bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_item_fn fn, void *user_data)
 {
 	unsigned line = tr->line;
@@ -186,9 +231,7 @@ static bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_ite
 		tf_rule_bad(tr, line, what, tf_value_kind_name(v));
 		return true;
 	}
-	for (guint i = 0; i < v->items->len; i++)
-		fn(tr, v->items->pdata[i], line, user_data);
-	return v->items->len > 0;
+	return tf_rule_each_item(tr, v, line, fn, user_data) > 0;
 }
 
 static bool tf_parse_int(const char *text, gint64 lo, gint64 hi, gint64 *out)
@@ -206,8 +249,9 @@ static bool tf_rule_int(struct tf_rule *tr, const char *name, gint64 lo, gint64 
 	g_autofree char *what = NULL;
 
 	if (!text && required && !tr->unknown && !tr->bad) {
-		tf_error(tr->c, tr->line, "%s: no %s", tr->address, name);
-		tr->bad = true;
+		g_autofree char *missing = g_strdup_printf("no %s", name);
+
+		tf_rule_missing(tr, tr->line, missing);
 	}
 	if (!text)
 		return false;
@@ -272,9 +316,10 @@ static bool tf_aws_ports(struct tf_rule *tr, const char *proto_key, unsigned *pr
 	*port_lo = 0;
 	*port_hi = EXPOSURE_PORT_MAX;
 	if (!proto) {
-		if (!tr->unknown && !tr->bad)
-			tf_error(tr->c, tr->line, "%s: no %s", tr->address, proto_key);
-		tr->bad = true;
+		g_autofree char *missing = g_strdup_printf("no %s", proto_key);
+
+		if (!tr->unknown)
+			tf_rule_missing(tr, tr->line, missing);
 		return false;
 	}
 	if (g_ascii_strcasecmp(proto, "all") == 0) {
@@ -307,8 +352,12 @@ static bool tf_aws_ports(struct tf_rule *tr, const char *proto_key, unsigned *pr
 
 /*
  * One AWS ingress rule (an inline block or a rule resource) into r.
- * group_atom: the atom "self = true" stands for. A value that is not
- * known leaves the rule out, with the unknown recorded.
+ * group_atom: the atom "self = true" stands for. A security group is a
+ * union of allows, so the sources that are known are a lower bound of what
+ * the rule lets in: they are added even when another source attribute is
+ * unknown (recorded). A protocol or port that is not known leaves the rule
+ * out. A rule with no source at all lets nothing in (AWS: a permission
+ * needs a CIDR, a prefix list or a group), so it adds nothing.
  */
 static void tf_aws_rule_add(struct tf_rule *tr, const char *proto_key, bool vpc_rule, const char *group_atom)
 {
@@ -333,11 +382,7 @@ static void tf_aws_rule_add(struct tf_rule *tr, const char *proto_key, bool vpc_
 			any = true;
 		}
 	}
-	if (!any && !tr->unknown && !tr->bad) {
-		tf_error(tr->c, tr->line, "%s: ingress rule has no source", tr->address);
-		tr->bad = true;
-	}
-	if (!ports_ok || tr->bad || tr->unknown)
+	if (!any || !ports_ok || tr->bad)
 		return;
 	resource_add_rule(tr->r, tr->address, tr->line, true, 0,
 	                  exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
@@ -374,19 +419,60 @@ static void tf_block_unknown(struct resource *r, const char *address, const stru
 	resource_add_unknown(r, b->line, "%s: dynamic \"%s\" block, not evaluated", address, label);
 }
 
-/* Rules written as an attribute ("ingress = [...]") rather than blocks: not evaluated. */
-static void tf_inline_list_unknown(struct resource *r, const char *address, const struct hcl_block *res,
-                                   const char *name)
+typedef void (*tf_rule_fn)(struct tf_rule *tr, void *user_data);
+
+/* The line of item i of a list written as a literal, else the attribute's. */
+static unsigned tf_item_line(const struct hcl_attribute *a, guint i)
+{
+	const struct hcl_expr *e = a->expr;
+
+	if (e->kind == HCL_EXPR_TUPLE && i < e->items->len)
+		return ((const struct hcl_expr *)e->items->pdata[i])->line;
+	return a->line;
+}
+
+/*
+ * Rules written as an attribute, "ingress = [{...}]" ("attributes as
+ * blocks" in the provider documentation): each object is read as a block
+ * of the same name would be. A list that is not known is an unknown.
+ */
+static void tf_inline_list(struct tf_ctx *c, struct resource *r, const char *address, const struct hcl_block *res,
+                           const char *name, tf_rule_fn fn, void *user_data)
 {
 	const struct hcl_attribute *list = hcl_body_attribute(res->body, name);
-	g_autofree char *text = NULL;
-	g_autofree char *quoted = NULL;
+	g_autoptr(tf_value) v = list ? tf_eval_expr(c->ev, list->expr) : NULL;
+	const char *why;
 
-	if (!list)
+	if (!v || v->kind == TF_VALUE_NULL)
 		return;
-	text = hcl_expr_to_string(list->expr);
-	quoted = extract_quote(text);
-	resource_add_unknown(r, list->line, "%s: %s = %s, not evaluated", address, name, quoted);
+	if ((why = tf_value_unknown(v)) != NULL && v->kind != TF_VALUE_LIST) {
+		resource_add_unknown(r, list->line, "%s: %s is %s", address, name, why);
+		return;
+	}
+	if (v->kind != TF_VALUE_LIST) {
+		struct tf_rule tr = { .c = c, .r = r, .address = address, .line = list->line };
+		g_autofree char *what = g_strdup_printf("expected a list of objects for %s", name);
+
+		tf_rule_bad(&tr, list->line, what, tf_value_kind_name(v));
+		return;
+	}
+	for (guint i = 0; i < v->items->len; i++) {
+		const struct tf_value *item = v->items->pdata[i];
+		struct tf_rule tr = { .c = c, .r = r, .address = address, .values = item,
+		                      .line = tf_item_line(list, i) };
+
+		if (item->kind == TF_VALUE_UNKNOWN)
+			resource_add_unknown(r, tr.line, "%s: %s is %s", address, name, item->text);
+		else if (item->kind != TF_VALUE_MAP)
+			tf_rule_bad(&tr, tr.line, "expected an object", tf_value_kind_name(item));
+		else
+			fn(&tr, user_data);
+	}
+}
+
+static void tf_aws_sg_item(struct tf_rule *tr, void *user_data)
+{
+	tf_aws_rule_add(tr, "protocol", false, user_data);
 }
 
 static void tf_aws_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -396,7 +482,7 @@ static void tf_aws_security_group(struct tf_ctx *c, const char *address, const s
 	struct resource *r = resource_new(identity, TF_KIND_SG, address, c->path, res->line, RESOURCE_UNION);
 
 	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "ingress");
+	tf_inline_list(c, r, address, res, "ingress", tf_aws_sg_item, self);
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;
@@ -470,6 +556,11 @@ static void tf_nacl_rule_add(struct tf_rule *tr, bool inline_block)
 	                  exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
 }
 
+static void tf_nacl_item(struct tf_rule *tr, void *user_data)
+{
+	tf_nacl_rule_add(tr, true);
+}
+
 static void tf_aws_nacl(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	g_autofree char *identity = tf_identity(c, address);
@@ -477,7 +568,7 @@ static void tf_aws_nacl(struct tf_ctx *c, const char *address, const struct hcl_
 	                                  RESOURCE_FIRST_MATCH);
 
 	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "ingress");
+	tf_inline_list(c, r, address, res, "ingress", tf_nacl_item, NULL);
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;
@@ -614,9 +705,9 @@ static void tf_azure_rule_add(struct tf_rule *tr)
 	has_port = tf_rule_one_or_many(tr, "destination_port_range", "destination_port_ranges", tf_port_item,
 	                               ranges);
 	if (!direction || !access || !proto || !has_source || !has_port) {
-		if (!tr->unknown && !tr->bad)
-			tf_error(tr->c, tr->line, "%s: security rule needs direction, access, protocol, a source "
-			         "address prefix and a destination port range", tr->address);
+		if (!tr->unknown)
+			tf_rule_missing(tr, tr->line, "security rule needs direction, access, protocol, a source "
+			                "address prefix and a destination port range");
 		return;
 	}
 	if (tr->bad || tr->unknown)
@@ -631,13 +722,23 @@ static void tf_azure_rule_add(struct tf_rule *tr)
 	                  tf_ranges_match(proto_lo, proto_hi, ranges, src));
 }
 
+/* An inline security_rule, named in messages by its name. */
+static void tf_azure_named_rule_add(struct tf_rule *tr, void *user_data)
+{
+	g_autofree char *name = tf_rule_string(tr, "name", NULL);
+	g_autofree char *rule_address = g_strdup_printf("%s rule %s", tr->address, name ? name : "?");
+
+	tr->address = rule_address;
+	tf_azure_rule_add(tr);
+}
+
 static void tf_azure_nsg(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	g_autofree char *identity = tf_identity(c, address);
 	struct resource *r = resource_new(identity, TF_KIND_NSG, address, c->path, res->line, RESOURCE_FIRST_MATCH);
 
 	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "security_rule");
+	tf_inline_list(c, r, address, res, "security_rule", tf_azure_named_rule_add, NULL);
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
 		const struct hcl_block *b = &it->block;
@@ -646,11 +747,8 @@ static void tf_azure_nsg(struct tf_ctx *c, const char *address, const struct hcl
 			continue;
 		if (strcmp(b->type, "security_rule") == 0) {
 			struct tf_rule tr = { .c = c, .r = r, .address = address, .body = b->body, .line = b->line };
-			g_autofree char *name = tf_rule_string(&tr, "name", NULL);
-			g_autofree char *rule_address = g_strdup_printf("%s rule %s", address, name ? name : "?");
 
-			tr.address = rule_address;
-			tf_azure_rule_add(&tr);
+			tf_azure_named_rule_add(&tr, NULL);
 		} else if (strcmp(b->type, "dynamic") == 0 && b->labels->len &&
 		           strcmp(b->labels->pdata[0], "security_rule") == 0) {
 			tf_block_unknown(r, address, b);

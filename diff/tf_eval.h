@@ -43,6 +43,8 @@ void tf_value_free(struct tf_value *v);
 typedef struct tf_value tf_value;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(tf_value, tf_value_free)
 
+/* A deep copy of v. New value. */
+struct tf_value *tf_value_dup(const struct tf_value *v);
 /* Is v, or anything inside it, unknown? The first reason, borrowed from v, or NULL. */
 const char *tf_value_unknown(const struct tf_value *v);
 /* A string, number or bool as text (borrowed or static), else NULL. */

@@ -345,25 +345,34 @@ static void test_tf__unknown_source_leaves_the_rule_out(void **state)
 	assert_int_equal(u->line, 7);
 }
 
-/* Rules in dynamic blocks or an attribute list are not evaluated: unknowns, never a pass. */
-static void test_tf__dynamic_and_attribute_rules_are_unknown(void **state)
+/* Rules in dynamic blocks, or an attribute list that is not known: unknowns, never a pass. */
+static void test_tf__dynamic_and_unknown_attribute_rules_are_unknown(void **state)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) out = module(
 		".", &error, "main.tf",
-		"resource \"aws_security_group\" \"a\" {\n  ingress = []\n}\n"
+		"variable \"rules\" {}\n"
+		"resource \"aws_security_group\" \"a\" {\n  ingress = var.rules\n}\n"
+		"resource \"aws_security_group\" \"none\" {\n  ingress = []\n}\n"
 		"resource \"azurerm_network_security_group\" \"n\" {\n"
 		"  dynamic \"security_rule\" {\n    for_each = var.rules\n    content {}\n  }\n}\n",
 		NULL);
 	const struct resource_unknown *u;
+	struct resource *none;
 
 	if (!out)
 		fail_msg("%s", error->message);
+	assert_int_equal(find(out, "tf:.:aws_security_group.a")->unknowns->len, 1);
 	u = find(out, "tf:.:aws_security_group.a")->unknowns->pdata[0];
-	assert_string_equal(u->what, "aws_security_group.a: ingress = [], not evaluated");
+	assert_string_equal(u->what, "aws_security_group.a: ingress is var.rules, no default");
+	assert_int_equal(u->line, 3);
+	/* An empty list is no rule at all, and nothing unknown. */
+	none = find(out, "tf:.:aws_security_group.none");
+	assert_int_equal(none->unknowns->len, 0);
+	assert_exposure(none, "nothing");
 	u = find(out, "tf:.:azurerm_network_security_group.n")->unknowns->pdata[0];
 	assert_string_equal(u->what, "azurerm_network_security_group.n: dynamic \"security_rule\" block, not evaluated");
-	assert_int_equal(u->line, 5);
+	assert_int_equal(u->line, 9);
 }
 
 static void test_tf__count_zero_creates_nothing(void **state)
@@ -478,24 +487,178 @@ static void assert_module_fails(const char *text, const char *expected)
 static void test_tf__malformed_fails(void **state)
 {
 	assert_module_fails("resource \"aws_security_group\" \"s\" {\n", "m/b.tf:");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"tcp\"\n"
-	                    "    from_port = 22\n    to_port = 70000\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
-	                    "m/b.tf:5: aws_security_group.s: expected to_port in -1..65535, got \"70000\"");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"tcp\"\n"
-	                    "    from_port = 22\n    to_port = 22\n  }\n}\n",
-	                    "m/b.tf:2: aws_security_group.s: ingress rule has no source");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"gre\"\n"
-	                    "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
-	                    "m/b.tf:3: aws_security_group.s: expected a protocol");
 	assert_module_fails("resource \"aws_security_group\" \"s\" {}\nresource \"aws_security_group\" \"s\" {}\n",
 	                    "m/b.tf:2: duplicate resource aws_security_group.s");
-	assert_module_fails("resource \"google_compute_firewall\" \"f\" {\n  network = \"default\"\n"
-	                    "  direction = \"IN\"\n  allow {\n    protocol = \"tcp\"\n  }\n}\n",
-	                    "m/b.tf:3: google_compute_firewall.f: expected INGRESS or EGRESS");
-	assert_module_fails("resource \"azurerm_network_security_rule\" \"r\" {\n  priority = 5\n"
-	                    "  direction = \"Inbound\"\n  access = \"Allow\"\n  protocol = \"Tcp\"\n"
-	                    "  source_address_prefix = \"*\"\n  destination_port_range = \"22\"\n}\n",
-	                    "m/b.tf:2: azurerm_network_security_rule.r: expected priority in 100..4096");
+	assert_module_fails("resource \"aws_security_group\" {}\n", "m/b.tf:1: expected resource \"TYPE\" \"NAME\"");
+}
+
+/*
+ * One malformed rule is unknown (naming file:line and the value) and the
+ * rule beside it, 3306 from anywhere, is still read: a bad value must not
+ * hide a widening in the same file.
+ */
+static void assert_rule_unknown(const char *rule_type, const char *bad_rule, const char *good_rule,
+                                const char *identity, const char *expected, unsigned line,
+                                const char *exposure_text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = g_strdup_printf("resource \"%s\" \"s\" {\n%s%s}\n", rule_type, bad_rule, good_rule);
+	g_autoptr(GPtrArray) out = module("m", &error, "m/a.tf", "locals {}\n", "m/b.tf", text, NULL);
+	struct resource *r;
+	const struct resource_unknown *u;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, identity);
+	assert_int_equal(r->unknowns->len, 1);
+	u = r->unknowns->pdata[0];
+	if (!strstr(u->what, expected))
+		fail_msg("\"%s\" does not hold \"%s\"", u->what, expected);
+	assert_int_equal(u->line, line);
+	assert_exposure(r, exposure_text);
+}
+
+#define TF_GOOD_SG "  ingress {\n    protocol = \"tcp\"\n    from_port = 3306\n    to_port = 3306\n" \
+	"    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n"
+
+static void test_tf__malformed_rule_is_unknown_beside_good_ones(void **state)
+{
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n    to_port = 70000\n"
+	                    "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n", TF_GOOD_SG, "tf:m:aws_security_group.s",
+	                    "aws_security_group.s: expected to_port in -1..65535, got \"70000\"", 5,
+	                    "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"gre\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n", TF_GOOD_SG,
+	                    "tf:m:aws_security_group.s", "aws_security_group.s: expected a protocol", 3,
+	                    "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n    to_port = 22\n"
+	                    "    cidr_blocks = [\"10.0.0.0/33\"]\n  }\n", TF_GOOD_SG, "tf:m:aws_security_group.s",
+	                    "expected a CIDR block, got \"10.0.0.0/33\"", 6, "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_network_acl",
+	                    "  ingress {\n    rule_no = 100\n    action = \"allow\"\n    protocol = \"tcp\"\n"
+	                    "    from_port = 22\n    to_port = 22\n  }\n",
+	                    "  ingress {\n    rule_no = 200\n    action = \"allow\"\n    protocol = \"tcp\"\n"
+	                    "    from_port = 3306\n    to_port = 3306\n    cidr_block = \"0.0.0.0/0\"\n  }\n",
+	                    "tf:m:aws_network_acl.s", "no cidr_block or ipv6_cidr_block", 2, "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("google_compute_firewall",
+	                    "  network = \"default\"\n  direction = \"IN\"\n  allow {\n    protocol = \"tcp\"\n  }\n", "",
+	                    "tf:m:network:default", "google_compute_firewall.s: expected INGRESS or EGRESS", 3, "nothing");
+}
+
+/* Terraform 0.11: a list variable interpolated into a list literal is flattened into it. */
+static void test_tf__tf011_list_interpolation_is_flattened(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"legacy", &error, "legacy/main.tf",
+		"variable \"admin_cidrs\" {\n  type = \"list\"\n  default = [\"203.0.113.0/24\", \"0.0.0.0/0\"]\n}\n"
+		"variable \"office\" {\n  default = \"198.51.100.7/32\"\n}\n"
+		"resource \"aws_security_group\" \"admin\" {\n  name = \"admin-${var.office}\"\n"
+		"  ingress {\n    from_port = \"22\"\n    to_port = \"22\"\n    protocol = \"tcp\"\n"
+		"    cidr_blocks = [\"${var.admin_cidrs}\", \"${var.office}\"]\n  }\n}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:legacy:aws_security_group.admin");
+	assert_int_equal(r->unknowns->len, 0);
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0");
+}
+
+/* protocol = -1 unquoted is the number -1: every protocol. */
+static void test_tf__unary_minus_is_a_number(void **state)
+{
+	assert_local("locals {\n  x = -1\n}\n", "-1");
+	assert_local("locals {\n  x = -(-22)\n}\n", "22");
+	assert_local("locals {\n  x = -0\n}\n", "0");
+	assert_local("locals {\n  x = -\"a\"\n}\n", "?-\"a\", not evaluated");
+}
+
+/* "ingress = [{...}]" (attributes as blocks) reads like ingress blocks, in each list type. */
+static void test_tf__attribute_list_rules_read_like_blocks(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"locals {\n  web = [{ from_port = 443, to_port = 443, protocol = \"tcp\", cidr_blocks = [\"0.0.0.0/0\"],\n"
+		"    ipv6_cidr_blocks = null, prefix_list_ids = [], security_groups = [], self = false, description = null }]\n}\n"
+		"resource \"aws_security_group\" \"sg\" {\n  ingress = concat(local.web, [\n    {\n"
+		"      description = \"all from the vpn\"\n      from_port = 0\n      to_port = 0\n      protocol = -1\n"
+		"      cidr_blocks = [\"10.8.0.0/16\"]\n      ipv6_cidr_blocks = []\n      prefix_list_ids = []\n"
+		"      security_groups = []\n      self = false\n    },\n  ])\n}\n"
+		"resource \"aws_network_acl\" \"acl\" {\n  ingress = [{\n    rule_no = 100, action = \"allow\", protocol = \"tcp\",\n"
+		"    from_port = 22, to_port = 22, cidr_block = \"0.0.0.0/0\", ipv6_cidr_block = null, icmp_code = null,\n"
+		"    icmp_type = null }]\n}\n"
+		"resource \"azurerm_network_security_group\" \"nsg\" {\n  security_rule = [{\n    name = \"rdp\"\n"
+		"    priority = 100\n    direction = \"Inbound\"\n    access = \"Allow\"\n    protocol = \"Tcp\"\n"
+		"    source_port_range = \"*\"\n    destination_port_range = \"3389\"\n    source_address_prefix = \"*\"\n"
+		"    destination_address_prefix = \"*\"\n    destination_port_ranges = []\n    source_address_prefixes = []\n"
+		"  }]\n}\n",
+		NULL);
+	struct resource *sg;
+	g_autoptr(exposure) nsg = NULL;
+	g_autofree char *nsg_text = NULL;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	sg = find(out, "tf:.:aws_security_group.sg");
+	assert_int_equal(sg->unknowns->len, 0);
+	assert_exposure(sg, "0-5 from 10.8.0.0/16; tcp/0-442,444-65535 from 10.8.0.0/16; "
+	                    "tcp/443 from 0.0.0.0/0; 7-255 from 10.8.0.0/16");
+	assert_exposure(find(out, "tf:.:aws_network_acl.acl"), "tcp/22 from 0.0.0.0/0");
+	nsg = resource_exposure(find(out, "tf:.:azurerm_network_security_group.nsg"));
+	nsg_text = exposure_to_string(nsg);
+	assert_non_null(strstr(nsg_text, "tcp/3389 from 0.0.0.0/0"));
+}
+
+/* A rule with a known CIDR and an unresolvable group: the CIDR is a lower
+ * bound of what it lets in (union of allows), and the group is named. */
+static void test_tf__partly_unknown_rule_keeps_its_known_sources(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_security_group\" \"app\" {\n  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n"
+		"    to_port = 22\n    cidr_blocks = [\"0.0.0.0/0\"]\n"
+		"    security_groups = [data.aws_security_group.ops.id]\n  }\n"
+		"  ingress {\n    protocol = \"tcp\"\n    from_port = var.port\n    to_port = 8080\n"
+		"    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:.:aws_security_group.app");
+	/* The second rule's port is not known: the rule is left out. */
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0");
+	assert_int_equal(r->unknowns->len, 2);
+	assert_string_equal(((struct resource_unknown *)r->unknowns->pdata[0])->what,
+	                    "aws_security_group.app: security_groups is data.aws_security_group.ops.id, "
+	                    "a data source, known only at plan");
+	assert_int_equal(((struct resource_unknown *)r->unknowns->pdata[0])->line, 7);
+}
+
+/* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
+static void test_tf__sourceless_ingress_adds_nothing(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"db", &error, "db/sg.tf",
+		"resource \"aws_security_group\" \"db\" {\n"
+		"  ingress {\n    description = \"placeholder\"\n    protocol = \"tcp\"\n    from_port = 443\n"
+		"    to_port = 443\n    cidr_blocks = []\n  }\n" TF_GOOD_SG "}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:db:aws_security_group.db");
+	assert_int_equal(r->unknowns->len, 0);
+	assert_int_equal(r->rules->len, 1);
+	assert_exposure(r, "tcp/3306 from 0.0.0.0/0");
 }
 
 int main(void)
@@ -514,13 +677,19 @@ int main(void)
 		cmocka_unit_test(test_tf__too_many_rules_in_one_file_fails),
 		cmocka_unit_test(test_tf__security_group_joins_rules_across_files),
 		cmocka_unit_test(test_tf__unknown_source_leaves_the_rule_out),
-		cmocka_unit_test(test_tf__dynamic_and_attribute_rules_are_unknown),
+		cmocka_unit_test(test_tf__dynamic_and_unknown_attribute_rules_are_unknown),
 		cmocka_unit_test(test_tf__count_zero_creates_nothing),
 		cmocka_unit_test(test_tf__azure_defaults_and_deny_scope),
 		cmocka_unit_test(test_tf__gcp_deny_wins_at_equal_priority),
 		cmocka_unit_test(test_tf__gcp_network_by_name_or_reference_is_one_list),
 		cmocka_unit_test(test_tf__nacl_first_match_by_number),
 		cmocka_unit_test(test_tf__malformed_fails),
+		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
+		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__tf011_list_interpolation_is_flattened),
+		cmocka_unit_test(test_tf__unary_minus_is_a_number),
+		cmocka_unit_test(test_tf__attribute_list_rules_read_like_blocks),
+		cmocka_unit_test(test_tf__partly_unknown_rule_keeps_its_known_sources),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

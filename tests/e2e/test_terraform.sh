@@ -198,8 +198,8 @@ json_check "malformed .tf: DW-PARSE-001 at broken.tf with a line, nothing else" 
 	"[(x['rule'],x['file']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf')] and f[0]['line'] > 0"
 printf 'resource "aws_security_group_rule" "x" {\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n  protocol = "tcp"\n  cidr_blocks = ["300.0.0.0/8"]\n}\n' > "$repo/infra/net/broken.tf"
 diffc "$repo" "a bad CIDR"
-json_check "bad CIDR: DW-PARSE-001 at broken.tf:6" \
-	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf',6)]"
+json_check "bad CIDR: only that rule is unknown (DW-EVAL-001 at broken.tf:6), the module is read" \
+	"[(x['rule'],x['line']) for x in f if x['file']=='infra/net/broken.tf'] == [('DW-EVAL-001',6)] and '300.0.0.0/8' in str(f) and not any(x['rule'].startswith('DW-PARSE') for x in f)"
 git -C "$repo" rm -q infra/net/broken.tf
 commit "$repo" "fixed"
 
@@ -350,8 +350,8 @@ json_check "gcp: a deny at equal priority wins: ssh from the Internet narrowed" 
 	"[x['rule'] for x in f] == ['DW-NET-900'] and 'tcp/22 from 0.0.0.0/0' not in f[0]['message'].split('now:')[-1]"
 printf 'resource "google_compute_firewall" "bad" {\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports = ["http"]\n  }\n}\n' > "$repo/bad.tf"
 diffc "$repo" "a bad port"
-json_check "gcp: a port that is not one is DW-PARSE-001 at bad.tf:5" \
-	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','bad.tf',5)]"
+json_check "gcp: a port that is not one makes that rule unknown: DW-EVAL-001 at bad.tf:5" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-EVAL-001','bad.tf',5)]"
 
 # ---- aws_network_acl ----------------------------------------------------
 repo=$(new_repo nacl)
@@ -488,8 +488,8 @@ case "$OUT" in
 esac
 dw surface -C "$WORK/gcp" HEAD
 case "$OUT" in
-*"bad.tf:5:"*"expected a port or range"*) ok "surface: a module that does not parse is reported at its file:line" ;;
-*) not_ok "surface: a module that does not parse is reported at its file:line" "$OUT" "$ERR" ;;
+*"bad.tf:1"*"unknown (line 5)"*"expected a port or range"*) ok "surface: a malformed rule is an unknown at its line, the rest is read" ;;
+*) not_ok "surface: a malformed rule is an unknown at its line, the rest is read" "$OUT" "$ERR" ;;
 esac
 
 done_testing
