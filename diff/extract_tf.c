@@ -981,15 +981,44 @@ static void tf_aws_db(struct tf_ctx *c, const char *address, const struct hcl_bl
 	tf_setting_bool(c, r, address, res, "publicly_accessible", "public", false);
 }
 
-/* azurerm_*: public_network_access_enabled, recorded when written. */
+/*
+ * The azurerm resources whose public_network_access_enabled "Defaults to
+ * `true`" in the AzureRM provider documentation (website/docs/r/NAME):
+ * mssql_server and mysql_server ("Whether or not public network access is
+ * allowed for this server"), redis_cache, search_service, key_vault
+ * ("Whether traffic from public networks is permitted"), storage_account
+ * ("Whether the public network access is enabled?") and cosmosdb_account.
+ * Absent there, the attribute is on. Others (the flexible servers, whose
+ * default depends on a delegated subnet) are recorded only when written.
+ */
+static const char *const tf_azure_public_by_default[] = {
+	"azurerm_mssql_server", "azurerm_mysql_server", "azurerm_redis_cache", "azurerm_search_service",
+	"azurerm_key_vault", "azurerm_storage_account", "azurerm_cosmosdb_account",
+};
+
+static bool tf_azure_public_default(const char *type)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(tf_azure_public_by_default); i++) {
+		if (strcmp(type, tf_azure_public_by_default[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* azurerm_*: public_network_access_enabled, when written or defaulting to true. */
 static void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
+	const char *type = res->labels->pdata[0];
 	struct resource *r;
 
-	if (!hcl_body_attribute(res->body, "public_network_access_enabled"))
-		return;
-	r = tf_settings_resource(c, address, TF_KIND_AZURE, res);
-	tf_setting_bool(c, r, address, res, "public_network_access_enabled", "public_network_access", true);
+	if (hcl_body_attribute(res->body, "public_network_access_enabled")) {
+		r = tf_settings_resource(c, address, TF_KIND_AZURE, res);
+		tf_setting_bool(c, r, address, res, "public_network_access_enabled", "public_network_access", true);
+	} else if (tf_azure_public_default(type)) {
+		r = tf_settings_resource(c, address, TF_KIND_AZURE, res);
+		resource_add_setting(r, "public_network_access", "on",
+		                     "public_network_access_enabled not set (the provider's default: true)", res->line);
+	}
 }
 
 /* aws_s3_bucket_public_access_block: "on" only when all four blocks are on

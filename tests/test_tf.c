@@ -641,6 +641,30 @@ static void test_tf__partly_unknown_rule_keeps_its_known_sources(void **state)
 	assert_int_equal(((struct resource_unknown *)r->unknowns->pdata[0])->line, 7);
 }
 
+/* public_network_access_enabled absent means the provider's default: true where documented so. */
+static void test_tf__azure_public_access_takes_the_provider_default(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"db", &error, "db/sql.tf",
+		"resource \"azurerm_mssql_server\" \"orders\" {\n  name = \"orders\"\n  version = \"12.0\"\n}\n"
+		"resource \"azurerm_redis_cache\" \"cache\" {\n  public_network_access_enabled = false\n}\n"
+		"resource \"azurerm_postgresql_flexible_server\" \"pg\" {\n  version = \"16\"\n}\n",
+		NULL);
+	const struct resource_setting *set;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	set = resource_setting_get(find(out, "tf:db:azurerm_mssql_server.orders"), "public_network_access");
+	assert_non_null(set);
+	assert_string_equal(set->value, "on");
+	assert_int_equal(set->line, 1);
+	set = resource_setting_get(find(out, "tf:db:azurerm_redis_cache.cache"), "public_network_access");
+	assert_string_equal(set->value, "off");
+	/* A flexible server's default depends on its subnet: nothing recorded. */
+	assert_int_equal(out->len, 2);
+}
+
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
 static void test_tf__sourceless_ingress_adds_nothing(void **state)
 {
@@ -686,6 +710,7 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__azure_public_access_takes_the_provider_default),
 		cmocka_unit_test(test_tf__tf011_list_interpolation_is_flattened),
 		cmocka_unit_test(test_tf__unary_minus_is_a_number),
 		cmocka_unit_test(test_tf__attribute_list_rules_read_like_blocks),
