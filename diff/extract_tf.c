@@ -42,7 +42,14 @@
 #define TF_KIND_GCP "GCP firewall"
 
 struct tf_ctx {
-	const char *dir;
+	const char *dir;   /* the root module's directory: identities are "tf:DIR:..." */
+	/* In a called module: "module.NAME." (nested: "module.a.module.b."),
+	 * put before every address it declares; "" in the root module. */
+	const char *prefix;
+	const char *here;  /* the directory of the module being read */
+	const struct extract_tf_options *opts; /* borrowed, or NULL */
+	unsigned depth;    /* module calls followed to reach this module */
+	unsigned *modules; /* module instances read so far for the root; shared */
 	struct tf_eval *ev;
 	GPtrArray *found;  /* struct resource *, owned */
 	const char *path;  /* the file being read */
@@ -281,14 +288,15 @@ static void tf_source_cidr(struct tf_rule *tr, const struct tf_value *item, unsi
 static void tf_source_atom(struct tf_rule *tr, const struct tf_value *item, const char *prefix,
                            unsigned line, srcset *src)
 {
-	const char *text = item->kind == TF_VALUE_REF ? item->text : tf_value_text(item);
+	bool ref = item->kind == TF_VALUE_REF;
+	const char *text = ref ? item->text : tf_value_text(item);
 	g_autofree char *atom = NULL;
 
 	if (!text || !*text) {
 		tf_rule_bad(tr, line, "expected an id", text);
 		return;
 	}
-	atom = g_strconcat(prefix, text, NULL);
+	atom = g_strconcat(prefix, ref ? tr->c->prefix : "", text, NULL);
 	srcset_add_atom(src, atom);
 }
 
@@ -397,7 +405,7 @@ static char *tf_group_ref(struct tf_ctx *c, const struct hcl_body *body, const c
 
 	if (!v || v->kind != TF_VALUE_REF || !g_str_has_prefix(v->text, type) || v->text[strlen(type)] != '.')
 		return NULL;
-	return g_strdup(v->text);
+	return g_strconcat(c->prefix, v->text, NULL);
 }
 
 /* The resource a rule resource joins: its group's, as a fragment, else its own. */
@@ -908,7 +916,7 @@ static char *tf_gcp_network(struct tf_ctx *c, const struct hcl_body *body, char 
 	if (!v)
 		return NULL;
 	if (v->kind == TF_VALUE_REF && g_str_has_prefix(v->text, "google_compute_network."))
-		return g_strdup(v->text);
+		return g_strconcat(c->prefix, v->text, NULL);
 	if ((text = tf_value_text(v)) != NULL) {
 		const char *slash = strrchr(text, '/');
 		const char *name = slash ? slash + 1 : text;
@@ -1152,6 +1160,272 @@ static void tf_aws_search_domain(struct tf_ctx *c, const char *address, const st
 	                     "access_policies: Principal \"*\" with no IP condition", a->line);
 }
 
+/* ---- module calls and types not read ---------------------------------- */
+
+#define TF_KIND_MODULE "Terraform module"
+#define TF_KIND_UNREAD "Terraform resource"
+/* Module calls followed from one root module: nesting, and instances in all. */
+#define TF_MODULE_DEPTH 8u
+#define TF_MODULE_MAX 256u
+/* Names listed in one message before "...". */
+#define TF_NAMES_MAX 8u
+
+static void tf_declare(struct tf_ctx *c, const struct hcl_body *body);
+static void tf_networks(struct tf_ctx *c, const struct hcl_body *body);
+static void tf_resources(struct tf_ctx *c, const struct hcl_body *body);
+static bool tf_resource_created(struct tf_ctx *c, const struct hcl_block *res);
+static void tf_file_done(struct tf_ctx *c, GString *all, char **failed);
+static int tf_file_compare(const void *a, const void *b);
+static int tf_file_rank(const struct extract_tf_file *f);
+
+/* Does a name (an input, an attribute, a type) look like it opens a network path? */
+static bool tf_looks_like_network(const char *name)
+{
+	static const char *const words[] = {
+		"cidr", "ingress", "firewall", "security_group", "network_acl", "network_security",
+		"network_policy", "public_access", "publicly_accessible", "source_address", "source_ranges",
+		"authorized_ip", "authorized_network", "allowed_ip", "ip_rule", "ip_range", "ip_filter",
+		"ip_restriction", "whitelist", "allowlist", "access_list", "ports",
+	};
+	g_autofree char *lower = g_ascii_strdown(name, -1);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (strstr(lower, words[i]))
+			return true;
+	}
+	return false;
+}
+
+/* Appends the names in body (attributes and blocks, to depth levels) that
+ * look like network rules, once each, to names. */
+static void tf_network_names(GPtrArray *names, const struct hcl_body *body, unsigned depth)
+{
+	for (guint i = 0; i < body->items->len && depth > 0; i++) {
+		const struct hcl_item *it = body->items->pdata[i];
+		const char *name = it->kind == HCL_ITEM_ATTRIBUTE ? it->attribute.name : it->block.type;
+		bool seen = false;
+
+		for (guint j = 0; j < names->len && !seen; j++)
+			seen = strcmp(names->pdata[j], name) == 0;
+		if (!seen && strcmp(name, "source") != 0 && tf_looks_like_network(name))
+			g_ptr_array_add(names, (gpointer)name);
+		if (it->kind == HCL_ITEM_BLOCK)
+			tf_network_names(names, it->block.body, depth - 1);
+	}
+}
+
+/* "; inputs that look like network rules: a, b" or "". New string. */
+static char *tf_network_names_text(const struct hcl_body *body, const char *what)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	tf_network_names(names, body, 4);
+	for (guint i = 0; i < names->len && i < TF_NAMES_MAX; i++)
+		g_string_append_printf(out, "%s%s", i ? ", " : what, (const char *)names->pdata[i]);
+	if (names->len > TF_NAMES_MAX)
+		g_string_append(out, ", ...");
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/*
+ * A resource type no code here reads: silent when nothing in it looks like
+ * a network rule (aws_s3_object), else an explicit unknown naming it, so
+ * that a surface not read is seen as not read.
+ */
+static void tf_resource_unread(struct tf_ctx *c, const char *type, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *names = tf_network_names_text(res->body, "");
+	g_autofree char *identity = NULL;
+	struct resource *r;
+
+	/* Egress, and the links that attach a group or list somewhere, open nothing. */
+	if (strstr(type, "egress") || strstr(type, "_association") || strstr(type, "_attachment"))
+		return;
+	if (!tf_looks_like_network(type) && !*names)
+		return;
+	identity = tf_identity(c, address);
+	r = resource_new(identity, TF_KIND_UNREAD, address, c->path, res->line, RESOURCE_SETTINGS);
+	g_ptr_array_add(c->found, r);
+	resource_add_unknown(r, res->line, "%s: resource type %s is not read by driftwatch%s%s", address, type,
+	                     *names ? "; it sets " : "", names);
+}
+
+/* The module call itself, holding what could not be read of it. */
+static void tf_module_unread(struct tf_ctx *c, const char *call, const struct hcl_block *b, const char *why)
+{
+	g_autofree char *identity = tf_identity(c, call);
+	g_autofree char *inputs = tf_network_names_text(b->body, "; inputs that look like network rules: ");
+	struct resource *r = resource_new(identity, TF_KIND_MODULE, call, c->path, b->line, RESOURCE_SETTINGS);
+
+	g_ptr_array_add(c->found, r);
+	resource_add_unknown(r, b->line, "%s: %s%s", call, why, inputs);
+}
+
+/* dir joined with a relative path ("./sg", "../shared/sg"), normalised;
+ * NULL when it leaves the repository. New string. */
+static char *tf_path_join(const char *dir, const char *rel)
+{
+	g_auto(GStrv) a = g_strsplit(dir, "/", -1);
+	g_auto(GStrv) b = g_strsplit(rel, "/", -1);
+	g_autoptr(GPtrArray) parts = g_ptr_array_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (int k = 0; k < 2; k++) {
+		for (char **p = k ? b : a; *p; p++) {
+			if (!**p || strcmp(*p, ".") == 0)
+				continue;
+			if (strcmp(*p, "..") != 0) {
+				g_ptr_array_add(parts, *p);
+				continue;
+			}
+			if (parts->len == 0)
+				return NULL;
+			g_ptr_array_set_size(parts, parts->len - 1);
+		}
+	}
+	for (guint i = 0; i < parts->len; i++)
+		g_string_append_printf(out, "%s%s", i ? "/" : "", (const char *)parts->pdata[i]);
+	return parts->len ? g_string_free(g_steal_pointer(&out), FALSE) : g_strdup(".");
+}
+
+char *extract_tf_module_dir(const char *dir, const char *source)
+{
+	if (!g_str_has_prefix(source, "./") && !g_str_has_prefix(source, "../"))
+		return NULL;
+	return tf_path_join(dir, source);
+}
+
+/* Binds the call's arguments, evaluated in the caller, to the module's variables. */
+static void tf_module_bind(struct tf_ctx *c, struct tf_ctx *child, const struct hcl_block *b)
+{
+	static const char *const meta[] = { "source", "version", "count", "for_each", "providers", "depends_on" };
+
+	for (guint i = 0; i < b->body->items->len; i++) {
+		const struct hcl_item *it = b->body->items->pdata[i];
+		bool is_meta = false;
+
+		if (it->kind != HCL_ITEM_ATTRIBUTE)
+			continue;
+		for (size_t k = 0; k < G_N_ELEMENTS(meta); k++)
+			is_meta |= strcmp(it->attribute.name, meta[k]) == 0;
+		if (!is_meta)
+			tf_eval_bind_variable(child->ev, it->attribute.name, tf_eval_expr(c->ev, it->attribute.expr));
+	}
+}
+
+/* Parses the module's .tf files in path order into parsed; problems into all. */
+static void tf_module_parse(GPtrArray *parsed, GArray *files, GString *all)
+{
+	g_autofree const struct extract_tf_file **order = g_new0(const struct extract_tf_file *, files->len + 1);
+	guint n = 0;
+
+	for (guint i = 0; i < files->len; i++) {
+		const struct extract_tf_file *f = &g_array_index(files, struct extract_tf_file, i);
+
+		if (tf_file_rank(f) == 0)
+			order[n++] = f;
+	}
+	qsort(order, n, sizeof(*order), tf_file_compare);
+	for (guint i = 0; i < n; i++) {
+		struct hcl_file *f = NULL;
+		g_autoptr(GError) error = NULL;
+
+		if (hcl_parse(&f, order[i]->path, order[i]->data ? order[i]->data : "", order[i]->len, &error)) {
+			g_ptr_array_add(parsed, f);
+		} else if (!all->len) {
+			g_string_append(all, error->message);
+		}
+	}
+}
+
+/* Reads a called module's resources into c->found under the call's address. */
+static void tf_module_child(struct tf_ctx *c, const char *call, const char *dir, const struct hcl_block *b,
+                            GArray *files)
+{
+	g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)hcl_file_free);
+	g_autoptr(tf_eval) ev = tf_eval_new();
+	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GString) all = g_string_new(NULL);
+	g_autofree char *prefix = g_strconcat(call, ".", NULL);
+	g_autofree char *failed = NULL;
+	struct tf_ctx child = { .dir = c->dir, .prefix = prefix, .here = dir, .opts = c->opts,
+		                .depth = c->depth + 1, .modules = c->modules, .ev = ev, .found = c->found,
+		                .networks = networks };
+
+	tf_module_parse(parsed, files, all);
+	for (int pass = 0; pass < 3 && !all->len; pass++) {
+		if (pass == 1)
+			tf_module_bind(c, &child, b);
+		for (guint i = 0; i < parsed->len; i++) {
+			const struct hcl_file *f = parsed->pdata[i];
+
+			child.path = f->path;
+			dw_problems_init(&child.problems, child.path, EXTRACT_MAX_PROBLEMS);
+			if (pass == 0)
+				tf_declare(&child, f->body);
+			else if (pass == 1)
+				tf_networks(&child, f->body);
+			else
+				tf_resources(&child, f->body);
+			tf_file_done(&child, all, &failed);
+		}
+	}
+	if (tf_eval_over_limit(ev) && !all->len)
+		g_string_append_printf(all, "values too large to evaluate (more than %zu)", (size_t)DW_LIMIT_NODES);
+	if (all->len) {
+		g_autofree char *why = g_strdup_printf("module %s could not be read: %s", dir, all->str);
+
+		tf_module_unread(c, call, b, why);
+	}
+}
+
+/* Follows a module call from c's module: local sources, or a vendored copy. */
+static void tf_module_call(struct tf_ctx *c, const struct hcl_block *b)
+{
+	g_autofree char *call = g_strconcat(c->prefix, "module.", (const char *)b->labels->pdata[0], NULL);
+	const struct hcl_attribute *a = hcl_body_attribute(b->body, "source");
+	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
+	const char *source = v && v->kind == TF_VALUE_STRING ? v->text : NULL;
+	g_autoptr(GArray) files = g_array_new(FALSE, TRUE, sizeof(struct extract_tf_file));
+	g_autofree char *quoted = extract_quote(source ? source : "");
+	g_autofree char *dir = NULL;
+	g_autofree char *why = NULL;
+	bool local = source && (g_str_has_prefix(source, "./") || g_str_has_prefix(source, "../"));
+
+	if (!tf_resource_created(c, b))
+		return;
+	if (local) {
+		dir = tf_path_join(c->here, source);
+	} else if (source) {
+		/* terraform init keeps a registry module in .terraform/modules/KEY,
+		 * KEY the call's name ("a.b" when nested). */
+		g_autofree char *key = g_strdup(call);
+		g_auto(GStrv) parts = g_strsplit(key, "module.", -1);
+		g_autofree char *joined = g_strjoinv("", parts);
+		g_autofree char *vendored = g_strconcat(".terraform/modules/", joined, NULL);
+
+		dir = tf_path_join(c->dir, vendored);
+	}
+	if (!source)
+		why = g_strdup("source is not a literal string, not read");
+	else if (!dir)
+		why = g_strdup_printf("source \"%s\" is outside the repository, not read", quoted);
+	else if (c->depth >= TF_MODULE_DEPTH || *c->modules >= TF_MODULE_MAX)
+		why = g_strdup_printf("source \"%s\": more module calls than driftwatch follows (%u deep, %u in all)",
+		                      quoted, TF_MODULE_DEPTH, TF_MODULE_MAX);
+	else if (!c->opts || !c->opts->load || !c->opts->load(files, dir, c->opts->user_data) || files->len == 0)
+		why = local ? g_strdup_printf("source \"%s\" (%s) holds no Terraform files here, not read", quoted, dir)
+		            : g_strdup_printf("source \"%s\" is a registry or remote module, not read offline "
+		                              "(no vendored copy in %s)", quoted, dir);
+	if (why) {
+		tf_module_unread(c, call, b, why);
+		return;
+	}
+	(*c->modules)++;
+	tf_module_child(c, call, dir, b, files);
+}
+
 /* ---- the module ------------------------------------------------------- */
 
 static const struct {
@@ -1195,7 +1469,7 @@ static bool tf_resource_created(struct tf_ctx *c, const struct hcl_block *res)
 static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 {
 	const char *type = res->labels->pdata[0], *name = res->labels->pdata[1];
-	g_autofree char *address = g_strconcat(type, ".", name, NULL);
+	g_autofree char *address = g_strconcat(c->prefix, type, ".", name, NULL);
 
 	if (!tf_resource_created(c, res))
 		return;
@@ -1213,8 +1487,11 @@ static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 			return;
 		}
 	}
-	if (g_str_has_prefix(type, "azurerm_"))
+	if (g_str_has_prefix(type, "azurerm_") && (hcl_body_attribute(res->body, "public_network_access_enabled") ||
+	                                           tf_azure_public_default(type)))
 		tf_azure_public(c, address, res);
+	else
+		tf_resource_unread(c, type, address, res);
 }
 
 /* Variables, locals and resources of one .tf file. */
@@ -1263,7 +1540,8 @@ static void tf_networks(struct tf_ctx *c, const struct hcl_body *body)
 		v = tf_eval_expr(c->ev, name->expr);
 		if (v->kind == TF_VALUE_STRING)
 			g_hash_table_replace(c->networks, g_strdup(v->text),
-			                     g_strconcat("google_compute_network.", it->block.labels->pdata[1], NULL));
+			                     g_strconcat(c->prefix, "google_compute_network.", it->block.labels->pdata[1],
+			                                 NULL));
 	}
 }
 
@@ -1275,6 +1553,9 @@ static void tf_resources(struct tf_ctx *c, const struct hcl_body *body)
 		if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "resource") == 0 &&
 		    it->block.labels->len == 2)
 			tf_resource(c, &it->block);
+		else if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "module") == 0 &&
+		         it->block.labels->len == 1)
+			tf_module_call(c, &it->block);
 	}
 }
 
@@ -1416,6 +1697,12 @@ static bool tf_check_limits(GPtrArray *found, char **failed_out, GError **error)
 bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                        char **failed_out, GError **error)
 {
+	return extract_tf_module_with(out, dir, files, n, NULL, failed_out, error);
+}
+
+bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
+                            const struct extract_tf_options *opts, char **failed_out, GError **error)
+{
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)hcl_file_free);
 	g_autofree const struct extract_tf_file **order = g_new0(const struct extract_tf_file *, n + 1);
@@ -1423,7 +1710,9 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 	g_autoptr(GString) all = g_string_new(NULL);
 	g_autofree char *failed = NULL;
 	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	struct tf_ctx c = { .dir = dir, .ev = ev, .found = found, .networks = networks };
+	unsigned modules = 0;
+	struct tf_ctx c = { .dir = dir, .prefix = "", .here = dir, .opts = opts, .modules = &modules, .ev = ev,
+		            .found = found, .networks = networks };
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = &files[i];

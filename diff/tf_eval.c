@@ -249,6 +249,14 @@ void tf_eval_set_variable(struct tf_eval *ev, const char *name, const struct hcl
 	g_ptr_array_add(var->optional, o);
 }
 
+void tf_eval_bind_variable(struct tf_eval *ev, const char *name, struct tf_value *value)
+{
+	struct tf_variable *var = tf_eval_variable(ev, name);
+
+	tf_value_free(var->value);
+	var->value = value;
+}
+
 void tf_eval_declare_local(struct tf_eval *ev, const char *name, const struct hcl_expr *expr)
 {
 	struct tf_local *l = g_new0(struct tf_local, 1);

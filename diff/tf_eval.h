@@ -81,6 +81,12 @@ bool tf_eval_has_resource(const struct tf_eval *ev, const char *type, const char
 void tf_eval_set_variable(struct tf_eval *ev, const char *name, const struct hcl_expr *expr,
                           const char *file, bool auto_loaded);
 
+/*
+ * The value a module call passes for input variable name (value is taken):
+ * it replaces the default, as a module block's argument does.
+ */
+void tf_eval_bind_variable(struct tf_eval *ev, const char *name, struct tf_value *value);
+
 /* The value of expr in the module. New value; never NULL. */
 struct tf_value *tf_eval_expr(struct tf_eval *ev, const struct hcl_expr *expr);
 
