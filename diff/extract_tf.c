@@ -73,6 +73,35 @@ static char *tf_identity(const struct tf_ctx *c, const char *address)
 	return g_strdup_printf("tf:%s:%s", c->dir, address);
 }
 
+/*
+ * A reference a module call passes in (security_group_id =
+ * aws_security_group.web.id) names a resource of the caller: bound to the
+ * called module's variable, its text becomes the caller's full address
+ * after this marker, so that it is not read as a resource of the module.
+ */
+#define TF_REF_OUTER '\x01'
+
+/* The address a reference names, from c's module. New string. */
+static char *tf_ref_address(const struct tf_ctx *c, const struct tf_value *v)
+{
+	if (v->text[0] == TF_REF_OUTER)
+		return g_strdup(v->text + 1);
+	return g_strconcat(c->prefix, v->text, NULL);
+}
+
+/* Is v a reference to a resource of type (wherever it is declared)? */
+static bool tf_ref_is(const struct tf_value *v, const char *type)
+{
+	const char *text;
+
+	if (v->kind != TF_VALUE_REF)
+		return false;
+	text = v->text[0] == TF_REF_OUTER ? v->text + 1 : v->text;
+	while (g_str_has_prefix(text, "module.") && strchr(text + 7, '.'))
+		text = strchr(text + 7, '.') + 1;
+	return g_str_has_prefix(text, type) && text[strlen(type)] == '.';
+}
+
 /* ---- reading values of one rule -------------------------------------- */
 
 struct tf_rule {
@@ -146,7 +175,7 @@ static const char *tf_value_kind_name(const struct tf_value *v)
 	case TF_VALUE_MAP:
 		return "a map";
 	case TF_VALUE_REF:
-		return v->text;
+		return v->text[0] == TF_REF_OUTER ? v->text + 1 : v->text;
 	default:
 		return tf_value_text(v) ? tf_value_text(v) : "null";
 	}
@@ -289,14 +318,15 @@ static void tf_source_atom(struct tf_rule *tr, const struct tf_value *item, cons
                            unsigned line, srcset *src)
 {
 	bool ref = item->kind == TF_VALUE_REF;
-	const char *text = ref ? item->text : tf_value_text(item);
+	g_autofree char *address = ref ? tf_ref_address(tr->c, item) : NULL;
+	const char *text = ref ? address : tf_value_text(item);
 	g_autofree char *atom = NULL;
 
 	if (!text || !*text) {
 		tf_rule_bad(tr, line, "expected an id", text);
 		return;
 	}
-	atom = g_strconcat(prefix, ref ? tr->c->prefix : "", text, NULL);
+	atom = g_strconcat(prefix, text, NULL);
 	srcset_add_atom(src, atom);
 }
 
@@ -403,9 +433,9 @@ static char *tf_group_ref(struct tf_ctx *c, const struct hcl_body *body, const c
 	const struct hcl_attribute *a = hcl_body_attribute(body, key);
 	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
 
-	if (!v || v->kind != TF_VALUE_REF || !g_str_has_prefix(v->text, type) || v->text[strlen(type)] != '.')
+	if (!v || !tf_ref_is(v, type))
 		return NULL;
-	return g_strconcat(c->prefix, v->text, NULL);
+	return tf_ref_address(c, v);
 }
 
 /* The resource a rule resource joins: its group's, as a fragment, else its own. */
@@ -915,8 +945,8 @@ static char *tf_gcp_network(struct tf_ctx *c, const struct hcl_body *body, char 
 
 	if (!v)
 		return NULL;
-	if (v->kind == TF_VALUE_REF && g_str_has_prefix(v->text, "google_compute_network."))
-		return g_strconcat(c->prefix, v->text, NULL);
+	if (tf_ref_is(v, "google_compute_network"))
+		return tf_ref_address(c, v);
 	if ((text = tf_value_text(v)) != NULL) {
 		const char *slash = strrchr(text, '/');
 		const char *name = slash ? slash + 1 : text;
@@ -1207,7 +1237,9 @@ static void tf_network_names(GPtrArray *names, const struct hcl_body *body, unsi
 
 		for (guint j = 0; j < names->len && !seen; j++)
 			seen = strcmp(names->pdata[j], name) == 0;
-		if (!seen && strcmp(name, "source") != 0 && tf_looks_like_network(name))
+		/* A group's id (vpc_security_group_ids) attaches a rule set; it opens nothing. */
+		if (!seen && strcmp(name, "source") != 0 && !g_str_has_suffix(name, "_id") &&
+		    !g_str_has_suffix(name, "_ids") && tf_looks_like_network(name))
 			g_ptr_array_add(names, (gpointer)name);
 		if (it->kind == HCL_ITEM_BLOCK)
 			tf_network_names(names, it->block.body, depth - 1);
@@ -1296,6 +1328,20 @@ char *extract_tf_module_dir(const char *dir, const char *source)
 	return tf_path_join(dir, source);
 }
 
+/* Marks the references in v (evaluated in c's module) as the caller's. */
+static void tf_ref_mark_outer(const struct tf_ctx *c, struct tf_value *v)
+{
+	if (v->kind == TF_VALUE_REF) {
+		char *address = tf_ref_address(c, v);
+
+		g_free(v->text);
+		v->text = g_strdup_printf("%c%s", TF_REF_OUTER, address);
+		g_free(address);
+	}
+	for (guint i = 0; v->items && i < v->items->len; i++)
+		tf_ref_mark_outer(c, v->items->pdata[i]);
+}
+
 /* Binds the call's arguments, evaluated in the caller, to the module's variables. */
 static void tf_module_bind(struct tf_ctx *c, struct tf_ctx *child, const struct hcl_block *b)
 {
@@ -1309,8 +1355,12 @@ static void tf_module_bind(struct tf_ctx *c, struct tf_ctx *child, const struct 
 			continue;
 		for (size_t k = 0; k < G_N_ELEMENTS(meta); k++)
 			is_meta |= strcmp(it->attribute.name, meta[k]) == 0;
-		if (!is_meta)
-			tf_eval_bind_variable(child->ev, it->attribute.name, tf_eval_expr(c->ev, it->attribute.expr));
+		if (!is_meta) {
+			struct tf_value *v = tf_eval_expr(c->ev, it->attribute.expr);
+
+			tf_ref_mark_outer(c, v);
+			tf_eval_bind_variable(child->ev, it->attribute.name, v);
+		}
 	}
 }
 

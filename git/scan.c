@@ -901,8 +901,21 @@ static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tr
 	}
 	for (guint i = 0; i < queue->len; i++) {
 		GHashTable *callers = g_hash_table_lookup(calls, queue->pdata[i]);
+		const char *vendored = strstr(queue->pdata[i], ".terraform/modules/");
 		gpointer caller;
 
+		/* A vendored module's caller is the module holding .terraform/. */
+		if (vendored && (vendored == queue->pdata[i] || vendored[-1] == '/')) {
+			g_autofree char *root = vendored == queue->pdata[i]
+			                                ? g_strdup(".")
+			                                : g_strndup(queue->pdata[i],
+			                                            (gsize)(vendored - 1 - (const char *)queue->pdata[i]));
+
+			if (!g_hash_table_contains(todo, root)) {
+				g_ptr_array_add(queue, root);
+				g_hash_table_add(todo, g_steal_pointer(&root));
+			}
+		}
 		if (!callers)
 			continue;
 		g_hash_table_iter_init(&it, callers);
@@ -916,7 +929,9 @@ static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tr
 	list = (const char **)g_hash_table_get_keys_as_array(todo, NULL);
 	qsort(list, g_hash_table_size(todo), sizeof(*list), scan_tf_strcmp);
 	for (guint i = 0; list[i]; i++) {
-		if (g_hash_table_contains(calls, list[i]))
+		/* A vendored module (.terraform/modules/) is read by its caller. */
+		if (g_hash_table_contains(calls, list[i]) || g_str_has_prefix(list[i], ".terraform/") ||
+		    strstr(list[i], "/.terraform/"))
 			continue;
 		if (!scan_side_add_module(s, side, base, changes, new_side, list[i], error))
 			return false;

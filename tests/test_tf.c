@@ -665,6 +665,153 @@ static void test_tf__azure_public_access_takes_the_provider_default(void **state
 	assert_int_equal(out->len, 2);
 }
 
+/* ---- module calls ----------------------------------------------------- */
+
+/* An in-memory repository for module calls: dir -> (path, text) pairs. */
+struct fake_dir {
+	const char *dir;
+	const char *path;
+	const char *text;
+};
+
+static bool fake_load(GArray *out, const char *dir, void *user_data)
+{
+	const struct fake_dir *d;
+
+	for (d = user_data; d->dir; d++) {
+		struct extract_tf_file f = { d->path, d->text, strlen(d->text) };
+
+		if (strcmp(d->dir, dir) == 0)
+			g_array_append_val(out, f);
+	}
+	return out->len > 0;
+}
+
+static GPtrArray *module_with(const char *dir, const char *path, const char *text, const struct fake_dir *repo)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct extract_tf_file f = { path, text, strlen(text) };
+	struct extract_tf_options opts = { fake_load, (void *)repo };
+	g_autoptr(GError) error = NULL;
+	g_autofree char *failed = NULL;
+
+	if (!extract_tf_module_with(out, dir, &f, 1, &opts, &failed, &error))
+		fail_msg("%s", error->message);
+	return g_steal_pointer(&out);
+}
+
+static const struct fake_dir tf_fake_repo[] = {
+	{ "modules/sg", "modules/sg/main.tf",
+	  "variable \"cidrs\" {\n  default = [\"10.0.0.0/8\"]\n}\nvariable \"port\" {}\nvariable \"peer\" {\n  default = null\n}\n"
+	  "resource \"aws_security_group\" \"this\" {\n  ingress {\n    protocol = \"tcp\"\n    from_port = var.port\n"
+	  "    to_port = var.port\n    cidr_blocks = var.cidrs\n  }\n}\n"
+	  "module \"extra\" {\n  source = \"./extra\"\n  group = aws_security_group.this.id\n  peer = var.peer\n}\n" },
+	{ "modules/sg/extra", "modules/sg/extra/rule.tf",
+	  "variable \"group\" {}\nvariable \"peer\" {}\n"
+	  "resource \"aws_security_group_rule\" \"peer\" {\n  type = \"ingress\"\n  security_group_id = var.group\n"
+	  "  protocol = \"tcp\"\n  from_port = 443\n  to_port = 443\n  source_security_group_id = var.peer\n}\n" },
+	{ "modules/loop", "modules/loop/main.tf", "module \"again\" {\n  source = \"./\"\n}\n" },
+	{ "modules/broken", "modules/broken/main.tf", "resource \"aws_security_group\" \"x\" {\n" },
+	{ NULL, NULL, NULL },
+};
+
+/* Arguments bind to the module's variables (defaults otherwise), under the caller's identity. */
+static void test_tf__local_module_binds_arguments_under_the_callers_identity(void **state)
+{
+	g_autoptr(GPtrArray) out = module_with(
+		"envs/prod", "envs/prod/main.tf",
+		"resource \"aws_security_group\" \"lb\" {}\n"
+		"module \"db\" {\n  source = \"../../modules/sg\"\n  port = 5432\n  peer = aws_security_group.lb.id\n}\n"
+		"module \"ssh\" {\n  source = \"../../modules/sg/\"\n  port = 22\n  cidrs = [\"0.0.0.0/0\"]\n}\n",
+		tf_fake_repo);
+	struct resource *db;
+
+	db = find(out, "tf:envs/prod:module.db.aws_security_group.this");
+	assert_string_equal(db->file, "modules/sg/main.tf");
+	assert_string_equal(db->name, "module.db.aws_security_group.this");
+	/* The nested module's rule joins the group passed to it; its source is the caller's group. */
+	assert_exposure(db, "tcp/443 from aws-sg:aws_security_group.lb; tcp/5432 from 10.0.0.0/8");
+	assert_exposure(find(out, "tf:envs/prod:module.ssh.aws_security_group.this"), "tcp/22 from 0.0.0.0/0");
+	/* module.ssh passes no peer: the rule has no source and adds nothing. */
+	assert_int_equal(find(out, "tf:envs/prod:module.ssh.aws_security_group.this")->unknowns->len, 0);
+	assert_int_equal(out->len, 3);
+}
+
+static const char *only_unknown(GPtrArray *out, const char *identity)
+{
+	struct resource *r = find(out, identity);
+
+	assert_int_equal(r->unknowns->len, 1);
+	return ((struct resource_unknown *)r->unknowns->pdata[0])->what;
+}
+
+/* A call that cannot be followed is one unknown that says why and names the network inputs. */
+static void test_tf__module_not_followed_is_an_unknown_naming_it(void **state)
+{
+	g_autoptr(GPtrArray) out = module_with(
+		".", "main.tf",
+		"module \"web\" {\n  source = \"terraform-aws-modules/security-group/aws\"\n  version = \"5.1.0\"\n"
+		"  name = \"web\"\n  ingress_with_cidr_blocks = [{ from_port = 22 }]\n  egress_rules = [\"all-all\"]\n}\n"
+		"module \"gone\" {\n  source = \"./nowhere\"\n}\n"
+		"module \"up\" {\n  source = \"../../etc\"\n}\n"
+		"module \"loop\" {\n  source = \"./modules/loop\"\n}\n"
+		"module \"broken\" {\n  source = \"./modules/broken\"\n}\n"
+		"module \"off\" {\n  source = \"./nowhere\"\n  count = 0\n}\n",
+		tf_fake_repo);
+	const char *what;
+
+	what = only_unknown(out, "tf:.:module.web");
+	assert_non_null(strstr(what, "source \"terraform-aws-modules/security-group/aws\" is a registry or remote module"));
+	assert_non_null(strstr(what, "inputs that look like network rules: ingress_with_cidr_blocks"));
+	assert_null(strstr(what, "egress_rules, "));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.gone"), "(nowhere) holds no Terraform files"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.up"), "is outside the repository"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.loop.module.again.module.again.module.again.module.again"
+	                                         ".module.again.module.again.module.again.module.again"),
+	                       "more module calls than driftwatch follows"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.broken"), "modules/broken/main.tf:2"));
+	for (guint i = 0; i < out->len; i++)
+		assert_null(strstr(((struct resource *)out->pdata[i])->identity, "module.off"));
+}
+
+static void test_tf__module_dir_is_normalised(void **state)
+{
+	g_autofree char *a = extract_tf_module_dir("envs/prod", "../../modules/./sg/");
+	g_autofree char *b = extract_tf_module_dir(".", "./");
+	g_autofree char *c = extract_tf_module_dir("envs", "../../x");
+	g_autofree char *d = extract_tf_module_dir("envs", "git::https://example.com/x.git");
+
+	assert_string_equal(a, "modules/sg");
+	assert_string_equal(b, ".");
+	assert_null(c);
+	assert_null(d);
+}
+
+/* A resource type no code reads is an unknown when it looks like a network rule, else quiet. */
+static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_default_security_group\" \"d\" {\n  vpc_id = \"vpc-1\"\n}\n"
+		"resource \"aws_redshift_cluster\" \"r\" {\n  publicly_accessible = true\n}\n"
+		"resource \"aws_s3_object\" \"o\" {\n  bucket = \"b\"\n  key = \"k\"\n}\n"
+		"resource \"aws_instance\" \"i\" {\n  vpc_security_group_ids = [\"sg-1\"]\n}\n"
+		"resource \"aws_vpc_security_group_egress_rule\" \"e\" {\n  cidr_ipv4 = \"0.0.0.0/0\"\n}\n"
+		"resource \"aws_network_acl_association\" \"a\" {\n  subnet_id = \"s\"\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_int_equal(out->len, 2);
+	assert_string_equal(only_unknown(out, "tf:.:aws_default_security_group.d"),
+	                    "aws_default_security_group.d: resource type aws_default_security_group is not read "
+	                    "by driftwatch");
+	assert_string_equal(only_unknown(out, "tf:.:aws_redshift_cluster.r"),
+	                    "aws_redshift_cluster.r: resource type aws_redshift_cluster is not read by driftwatch; "
+	                    "it sets publicly_accessible");
+}
+
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
 static void test_tf__sourceless_ingress_adds_nothing(void **state)
 {
@@ -710,6 +857,10 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__local_module_binds_arguments_under_the_callers_identity),
+		cmocka_unit_test(test_tf__module_not_followed_is_an_unknown_naming_it),
+		cmocka_unit_test(test_tf__module_dir_is_normalised),
+		cmocka_unit_test(test_tf__unread_network_types_are_unknown_others_quiet),
 		cmocka_unit_test(test_tf__azure_public_access_takes_the_provider_default),
 		cmocka_unit_test(test_tf__tf011_list_interpolation_is_flattened),
 		cmocka_unit_test(test_tf__unary_minus_is_a_number),
