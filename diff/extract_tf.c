@@ -1215,7 +1215,8 @@ static bool tf_looks_like_network(const char *name)
 		"cidr", "ingress", "firewall", "security_group", "network_acl", "network_security",
 		"network_policy", "public_access", "publicly_accessible", "source_address", "source_ranges",
 		"authorized_ip", "authorized_network", "allowed_ip", "ip_rule", "ip_range", "ip_filter",
-		"ip_restriction", "whitelist", "allowlist", "access_list", "ports",
+		"ip_restriction", "whitelist", "allowlist", "access_list", "ports", "host_port", "host_network",
+		"kubernetes_service",
 	};
 	g_autofree char *lower = g_ascii_strdown(name, -1);
 
