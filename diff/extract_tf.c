@@ -450,6 +450,17 @@ bool tf_rule_one_or_many(struct tf_rule *tr, const char *one, const char *many, 
 
 /* ---- settings-style exposure: shared helpers -------------------------- */
 
+const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type)
+{
+	for (guint i = 0; i < body->items->len; i++) {
+		const struct hcl_item *it = body->items->pdata[i];
+
+		if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, type) == 0)
+			return &it->block;
+	}
+	return NULL;
+}
+
 struct resource *tf_settings_resource(struct tf_ctx *c, const char *address, const char *kind,
                                       const struct hcl_block *res)
 {
@@ -778,6 +789,15 @@ static const struct {
 	{ "aws_elasticsearch_domain", tf_aws_search_domain },
 	{ "aws_opensearch_domain", tf_aws_search_domain },
 	{ "aws_s3_bucket_public_access_block", tf_aws_s3_block },
+	{ "aws_default_security_group", tf_aws_security_group },
+	{ "aws_db_security_group", tf_aws_db_security_group },
+	{ "aws_rds_cluster_instance", tf_aws_public_flag },
+	{ "aws_neptune_cluster_instance", tf_aws_public_flag },
+	{ "aws_mq_broker", tf_aws_public_flag },
+	{ "aws_dms_replication_instance", tf_aws_public_flag },
+	{ "aws_redshift_cluster", tf_aws_public_flag },
+	{ "aws_msk_cluster", tf_aws_msk },
+	{ "aws_eks_cluster", tf_aws_eks },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)

@@ -358,3 +358,128 @@ void tf_aws_search_domain(struct tf_ctx *c, const char *address, const struct hc
 	resource_add_setting(r, "access_policy", !in_vpc && tf_policy_open(policy ? policy : v) ? "open" : "restricted",
 	                     "access_policies: Principal \"*\" with no IP condition", a->line);
 }
+
+/*
+ * "Publicly accessible" flags: a public address for the service, so that
+ * only its security groups stand between it and the Internet (the setting
+ * "public", as for aws_db_instance). Defaults from the AWS provider
+ * documentation: aws_rds_cluster_instance and aws_neptune_cluster_instance
+ * "Bool to control if instance is publicly accessible. Default is false",
+ * aws_mq_broker "Set to false by default" (AWS::AmazonMQ API),
+ * aws_dms_replication_instance "(Optional, Default: false)", and
+ * aws_redshift_cluster "If true, the cluster can be accessed from a public
+ * network. Default is true" (provider 5.x and earlier; 6.0 made it false:
+ * the version is not known here, so the wider one is taken).
+ */
+static const struct {
+	const char *type;
+	const char *kind;
+	bool dflt;
+} tf_aws_public_flags[] = {
+	{ "aws_rds_cluster_instance", "AWS RDS cluster instance", false },
+	{ "aws_neptune_cluster_instance", "AWS Neptune instance", false },
+	{ "aws_mq_broker", "Amazon MQ broker", false },
+	{ "aws_dms_replication_instance", "AWS DMS replication instance", false },
+	{ "aws_redshift_cluster", "AWS Redshift cluster", true },
+};
+
+void tf_aws_public_flag(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const char *type = res->labels->pdata[0];
+
+	for (size_t i = 0; i < G_N_ELEMENTS(tf_aws_public_flags); i++) {
+		if (strcmp(type, tf_aws_public_flags[i].type) == 0) {
+			struct resource *r = tf_settings_resource(c, address, tf_aws_public_flags[i].kind, res);
+
+			tf_setting_bool(c, r, address, res, "publicly_accessible", "public", tf_aws_public_flags[i].dflt);
+			return;
+		}
+	}
+}
+
+/*
+ * aws_msk_cluster: broker_node_group_info.connectivity_info.public_access
+ * type "SERVICE_PROVIDED_EIPS" gives the brokers public addresses;
+ * "DISABLED" (the default) does not.
+ */
+void tf_aws_msk(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *b = tf_body_block(res->body, "broker_node_group_info");
+	struct resource *r = tf_settings_resource(c, address, "AWS MSK cluster", res);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .line = res->line };
+	g_autofree char *type = NULL;
+	unsigned line = res->line;
+
+	b = b ? tf_body_block(b->body, "connectivity_info") : NULL;
+	b = b ? tf_body_block(b->body, "public_access") : NULL;
+	if (b) {
+		tr.body = b->body;
+		type = tf_rule_string(&tr, "type", &line);
+	}
+	if (tr.unknown || tr.bad)
+		return;
+	resource_add_setting(r, "public", type && strcmp(type, "SERVICE_PROVIDED_EIPS") == 0 ? "on" : "off",
+	                     type ? type : "public_access not set (DISABLED)", line);
+}
+
+/*
+ * aws_db_security_group (EC2-Classic DB security groups): each ingress
+ * admits a CIDR or an EC2 security group to the DB instances that use it,
+ * on their port, which the group does not name: every TCP port (an allow
+ * over-approximates).
+ */
+void tf_aws_db_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "AWS DB security group", address, c->path, res->line,
+	                                  RESOURCE_UNION);
+
+	g_ptr_array_add(c->found, r);
+	for (guint i = 0; i < res->body->items->len; i++) {
+		const struct hcl_item *it = res->body->items->pdata[i];
+		struct tf_rule tr = { .c = c, .r = r, .address = address, .line = 0 };
+		g_autoptr(srcset) src = NULL;
+		bool any = false;
+
+		if (it->kind != HCL_ITEM_BLOCK || strcmp(it->block.type, "ingress") != 0)
+			continue;
+		tr.body = it->block.body;
+		tr.line = it->block.line;
+		src = srcset_new();
+		any |= tf_rule_each(&tr, "cidr", false, tf_source_cidr, src);
+		any |= tf_rule_each(&tr, "security_group_id", false, tf_source_sg, src);
+		any |= tf_rule_each(&tr, "security_group_name", false, tf_source_sg, src);
+		if (any && !tr.bad)
+			resource_add_rule(r, address, tr.line, true, 0,
+			                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 0, EXPOSURE_PORT_MAX, src));
+	}
+}
+
+/*
+ * aws_eks_cluster: the Kubernetes API endpoint. vpc_config's
+ * endpoint_public_access defaults to true and public_access_cidrs to
+ * ["0.0.0.0/0"] (AWS provider and EKS API documentation): HTTPS from those
+ * sources, judged as the API server behind it (tcp/6443 in the rule pack).
+ */
+void tf_aws_eks(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *vpc = tf_body_block(res->body, "vpc_config");
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "AWS EKS API endpoint", address, c->path, res->line,
+	                                  RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .line = vpc ? vpc->line : res->line };
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	if (!vpc)
+		return;
+	tr.body = vpc->body;
+	if (!tf_rule_bool(&tr, "endpoint_public_access", true) || tr.unknown || tr.bad)
+		return;
+	if (!hcl_body_attribute(vpc->body, "public_access_cidrs"))
+		srcset_add_v4(src, 0, G_MAXUINT32);
+	else if (!tf_rule_each(&tr, "public_access_cidrs", true, tf_source_cidr, src) || tr.bad)
+		return;
+	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	resource_set_target(r, 6443, 6443);
+}

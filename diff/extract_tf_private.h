@@ -103,5 +103,11 @@ bool tf_azure_public_default(const char *type);
 void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_s3_block(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_search_domain(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_public_flag(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_msk(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_db_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_eks(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+/* The first block of type directly in body, or NULL. Borrowed. */
+const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
 
 #endif

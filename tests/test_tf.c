@@ -793,8 +793,9 @@ static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) out = module(
 		".", &error, "main.tf",
-		"resource \"aws_default_security_group\" \"d\" {\n  vpc_id = \"vpc-1\"\n}\n"
-		"resource \"aws_redshift_cluster\" \"r\" {\n  publicly_accessible = true\n}\n"
+		"resource \"aws_networkfirewall_rule_group\" \"d\" {\n  capacity = 100\n}\n"
+		"resource \"azurerm_kubernetes_cluster\" \"r\" {\n  api_server_access_profile {\n"
+		"    authorized_ip_ranges = [\"0.0.0.0/0\"]\n  }\n}\n"
 		"resource \"aws_s3_object\" \"o\" {\n  bucket = \"b\"\n  key = \"k\"\n}\n"
 		"resource \"aws_instance\" \"i\" {\n  vpc_security_group_ids = [\"sg-1\"]\n}\n"
 		"resource \"aws_vpc_security_group_egress_rule\" \"e\" {\n  cidr_ipv4 = \"0.0.0.0/0\"\n}\n"
@@ -804,12 +805,94 @@ static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
 	if (!out)
 		fail_msg("%s", error->message);
 	assert_int_equal(out->len, 2);
-	assert_string_equal(only_unknown(out, "tf:.:aws_default_security_group.d"),
-	                    "aws_default_security_group.d: resource type aws_default_security_group is not read "
-	                    "by driftwatch");
-	assert_string_equal(only_unknown(out, "tf:.:aws_redshift_cluster.r"),
-	                    "aws_redshift_cluster.r: resource type aws_redshift_cluster is not read by driftwatch; "
-	                    "it sets publicly_accessible");
+	assert_string_equal(only_unknown(out, "tf:.:aws_networkfirewall_rule_group.d"),
+	                    "aws_networkfirewall_rule_group.d: resource type aws_networkfirewall_rule_group is not "
+	                    "read by driftwatch");
+	assert_string_equal(only_unknown(out, "tf:.:azurerm_kubernetes_cluster.r"),
+	                    "azurerm_kubernetes_cluster.r: resource type azurerm_kubernetes_cluster is not read by "
+	                    "driftwatch; it sets authorized_ip_ranges");
+}
+
+/* aws_default_security_group and legacy DB security groups are rule lists like a group. */
+static void test_tf__default_and_db_security_groups(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_default_security_group\" \"d\" {\n  vpc_id = \"vpc-1\"\n"
+		"  ingress {\n    protocol = -1\n    self = true\n    from_port = 0\n    to_port = 0\n  }\n}\n"
+		"resource \"aws_db_security_group\" \"legacy\" {\n  name = \"legacy\"\n"
+		"  ingress {\n    cidr = \"198.51.100.0/24\"\n  }\n"
+		"  ingress {\n    security_group_name = \"app\"\n  }\n  ingress {\n    cidr = var.nope\n  }\n}\n",
+		NULL);
+	struct resource *legacy;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_default_security_group.d"),
+	                "any from aws-sg:aws_default_security_group.d");
+	legacy = find(out, "tf:.:aws_db_security_group.legacy");
+	/* The DB port is not named by the group: every TCP port. */
+	assert_exposure(legacy, "tcp/0-65535 from 198.51.100.0/24, aws-sg:app");
+	assert_int_equal(legacy->unknowns->len, 1);
+}
+
+static const char *setting_of(GPtrArray *out, const char *identity, const char *key)
+{
+	const struct resource_setting *set = resource_setting_get(find(out, identity), key);
+
+	return set ? set->value : "absent";
+}
+
+/* publicly_accessible and MSK public access, with each provider default. */
+static void test_tf__publicly_accessible_flags_take_their_defaults(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_redshift_cluster\" \"dw\" {\n  node_type = \"ra3.xlplus\"\n}\n"
+		"resource \"aws_mq_broker\" \"mq\" {\n  engine_type = \"RabbitMQ\"\n}\n"
+		"resource \"aws_rds_cluster_instance\" \"db\" {\n  publicly_accessible = true\n}\n"
+		"resource \"aws_neptune_cluster_instance\" \"g\" {\n  publicly_accessible = false\n}\n"
+		"resource \"aws_dms_replication_instance\" \"dms\" {\n  publicly_accessible = var.p\n}\n"
+		"resource \"aws_msk_cluster\" \"k\" {\n  broker_node_group_info {\n    connectivity_info {\n"
+		"      public_access {\n        type = \"SERVICE_PROVIDED_EIPS\"\n      }\n    }\n  }\n}\n"
+		"resource \"aws_msk_cluster\" \"private\" {\n  broker_node_group_info {\n    instance_type = \"t3\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_string_equal(setting_of(out, "tf:.:aws_redshift_cluster.dw", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_mq_broker.mq", "public"), "off");
+	assert_string_equal(setting_of(out, "tf:.:aws_rds_cluster_instance.db", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_neptune_cluster_instance.g", "public"), "off");
+	assert_string_equal(setting_of(out, "tf:.:aws_dms_replication_instance.dms", "public"), "absent");
+	assert_int_equal(find(out, "tf:.:aws_dms_replication_instance.dms")->unknowns->len, 1);
+	assert_string_equal(setting_of(out, "tf:.:aws_msk_cluster.k", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_msk_cluster.private", "public"), "off");
+}
+
+/* The EKS API endpoint: public by default from 0.0.0.0/0, judged as the API server behind it. */
+static void test_tf__eks_endpoint_defaults_to_public(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "eks.tf",
+		"resource \"aws_eks_cluster\" \"dflt\" {\n  vpc_config {\n    subnet_ids = [\"s-1\"]\n  }\n}\n"
+		"resource \"aws_eks_cluster\" \"office\" {\n  vpc_config {\n"
+		"    public_access_cidrs = [\"203.0.113.0/24\"]\n  }\n}\n"
+		"resource \"aws_eks_cluster\" \"private\" {\n  vpc_config {\n    endpoint_public_access = false\n"
+		"    endpoint_private_access = true\n  }\n}\n",
+		NULL);
+	const struct resource_rule *rule;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.dflt"), "tcp/443 from 0.0.0.0/0");
+	rule = find(out, "tf:.:aws_eks_cluster.dflt")->rules->pdata[0];
+	assert_int_equal(rule->target_lo, 6443);
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.office"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.private"), "nothing");
 }
 
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
@@ -857,6 +940,9 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__default_and_db_security_groups),
+		cmocka_unit_test(test_tf__publicly_accessible_flags_take_their_defaults),
+		cmocka_unit_test(test_tf__eks_endpoint_defaults_to_public),
 		cmocka_unit_test(test_tf__local_module_binds_arguments_under_the_callers_identity),
 		cmocka_unit_test(test_tf__module_not_followed_is_an_unknown_naming_it),
 		cmocka_unit_test(test_tf__module_dir_is_normalised),

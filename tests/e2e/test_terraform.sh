@@ -492,4 +492,71 @@ case "$OUT" in
 *) not_ok "surface: a malformed rule is an unknown at its line, the rest is read" "$OUT" "$ERR" ;;
 esac
 
+# ---- EKS endpoint, publicly-accessible flags, DB security groups ---------
+repo=$(new_repo surfaces)
+cat > "$repo/eks.tf" <<'EOF'
+resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  vpc_config {
+    subnet_ids              = ["subnet-1", "subnet-2"]
+    endpoint_private_access = true
+    endpoint_public_access  = false
+  }
+}
+EOF
+cat > "$repo/dw.tf" <<'EOF'
+resource "aws_redshift_cluster" "dw" {
+  cluster_identifier  = "dw"
+  node_type           = "ra3.xlplus"
+  publicly_accessible = false
+}
+EOF
+commit "$repo" "private endpoints"
+sed -i 's/endpoint_public_access  = false/endpoint_public_access  = true/' "$repo/eks.tf"
+sed -i '/publicly_accessible/d' "$repo/dw.tf"
+commit "$repo" "public endpoint, redshift flag dropped"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: the public endpoint (default 0.0.0.0/0) is the API server from the Internet, DW-NET-001 at eks.tf:4" \
+	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and x['resource']=='tf:.:aws_eks_cluster.main' and x['line']==4 and 'Kubernetes API server' in x['message'] for x in f)"
+json_check "redshift: dropping publicly_accessible = false takes the default (true): DW-SET-010" \
+	"any(x['rule']=='DW-SET-010' and x['resource']=='tf:.:aws_redshift_cluster.dw' for x in f)"
+cat > "$repo/eks.tf" <<'EOF'
+resource "aws_eks_cluster" "main" {
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  name     = "main"
+  vpc_config {
+    endpoint_public_access  = true
+    endpoint_private_access = true
+    public_access_cidrs     = ["0.0.0.0/0"]
+    subnet_ids              = ["subnet-1", "subnet-2"]
+  }
+}
+EOF
+commit "$repo" "spell the default out"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: writing the default public_access_cidrs out changes nothing" "f == []"
+sed -i 's|\["0.0.0.0/0"\]|["203.0.113.0/24"]|' "$repo/eks.tf"
+commit "$repo" "office only"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: limited to the office: an info narrowing only" \
+	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
+sed -i 's|\["203.0.113.0/24"\]|var.api_cidrs|' "$repo/eks.tf"
+commit "$repo" "cidrs from a variable"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: cidrs from a variable with no value: DW-EVAL-001 naming it, no widening claimed" \
+	"[x['rule'] for x in f if x['rule']!='DW-NET-900'] == ['DW-EVAL-001'] and 'var.api_cidrs' in json.dumps(f)"
+cat > "$repo/legacy.tf" <<'EOF'
+resource "aws_db_security_group" "legacy" {
+  name = "legacy"
+  ingress {
+    cidr = "0.0.0.0/0"
+  }
+}
+EOF
+commit "$repo" "legacy db group"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "db security group: 0.0.0.0/0 reaches the DB's port, every TCP port: DW-NET-002 at legacy.tf:3" \
+	"[(x['rule'],x['line']) for x in f] == [('DW-NET-002',3)]"
+
 done_testing
