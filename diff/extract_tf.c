@@ -798,6 +798,7 @@ static const struct {
 	{ "aws_redshift_cluster", tf_aws_public_flag },
 	{ "aws_msk_cluster", tf_aws_msk },
 	{ "aws_eks_cluster", tf_aws_eks },
+	{ "google_sql_database_instance", tf_gcp_sql_instance },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -834,6 +835,10 @@ static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 	}
 	if (strcmp(type, "aws_vpc_security_group_ingress_rule") == 0) {
 		tf_vpc_ingress_rule(c, address, res);
+		return;
+	}
+	if (tf_azure_firewall_type(type)) {
+		tf_azure_firewall_rule(c, address, res);
 		return;
 	}
 	for (size_t i = 0; i < G_N_ELEMENTS(tf_resource_types); i++) {

@@ -3,8 +3,10 @@
  * azurerm_network_security_group (inline "security_rule") and
  * azurerm_network_security_rule, first match by priority with Azure's
  * default rules, and public_network_access_enabled with the provider's
- * documented default.
+ * documented default; the service-level IP firewalls of Azure SQL,
+ * PostgreSQL, MySQL, MariaDB, Synapse and Redis.
  */
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "extract_tf_private.h"
@@ -164,4 +166,92 @@ void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_blo
 		resource_add_setting(r, "public_network_access", "on",
 		                     "public_network_access_enabled not set (the provider's default: true)", res->line);
 	}
+}
+
+/*
+ * Service-level IP firewalls (azurerm_*_firewall_rule): a start-end range
+ * of IPv4 addresses admitted to the server's port; 0.0.0.0-0.0.0.0 is
+ * Azure's "Allow Azure services" rule, a named source. Each rule is a
+ * resource of its own (a union of allows, as the server's rules are).
+ */
+static const struct {
+	const char *type;
+	const char *kind;
+	unsigned port_lo, port_hi;
+	const char *start, *end;
+} tf_azure_firewalls[] = {
+	{ "azurerm_mssql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
+	{ "azurerm_sql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
+	{ "azurerm_synapse_firewall_rule", "Azure Synapse firewall rule", 1433, 1433, "start_ip_address",
+	  "end_ip_address" },
+	{ "azurerm_postgresql_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432, "start_ip_address",
+	  "end_ip_address" },
+	{ "azurerm_postgresql_flexible_server_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432,
+	  "start_ip_address", "end_ip_address" },
+	{ "azurerm_mysql_firewall_rule", "Azure MySQL firewall rule", 3306, 3306, "start_ip_address",
+	  "end_ip_address" },
+	{ "azurerm_mysql_flexible_server_firewall_rule", "Azure MySQL firewall rule", 3306, 3306,
+	  "start_ip_address", "end_ip_address" },
+	{ "azurerm_mariadb_firewall_rule", "Azure MariaDB firewall rule", 3306, 3306, "start_ip_address",
+	  "end_ip_address" },
+	/* Azure Cache for Redis: 6379 without TLS, 6380 with. */
+	{ "azurerm_redis_firewall_rule", "Azure Redis firewall rule", 6379, 6380, "start_ip", "end_ip" },
+};
+
+static bool tf_azure_ipv4(const char *text, guint32 *out)
+{
+	struct in_addr a;
+
+	if (!text || inet_pton(AF_INET, text, &a) != 1)
+		return false;
+	*out = g_ntohl(a.s_addr);
+	return true;
+}
+
+void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const char *type = res->labels->pdata[0];
+	size_t k = 0;
+	g_autofree char *identity = tf_identity(c, address);
+	g_autoptr(srcset) src = srcset_new();
+	struct resource *r;
+	struct tf_rule tr = { .c = c, .address = address, .body = res->body, .line = res->line };
+	g_autofree char *start = NULL;
+	g_autofree char *end = NULL;
+	unsigned line = res->line;
+	guint32 lo = 0, hi = 0;
+
+	while (k + 1 < G_N_ELEMENTS(tf_azure_firewalls) && strcmp(type, tf_azure_firewalls[k].type) != 0)
+		k++;
+	r = resource_new(identity, tf_azure_firewalls[k].kind, address, c->path, res->line, RESOURCE_UNION);
+	g_ptr_array_add(c->found, r);
+	tr.r = r;
+	start = tf_rule_string(&tr, tf_azure_firewalls[k].start, &line);
+	if (start && !tf_azure_ipv4(start, &lo))
+		tf_rule_bad(&tr, line, "expected an IPv4 address", start);
+	end = tf_rule_string(&tr, tf_azure_firewalls[k].end, &line);
+	if (end && !tf_azure_ipv4(end, &hi))
+		tf_rule_bad(&tr, line, "expected an IPv4 address", end);
+	if (!tr.unknown && !tr.bad && (!start || !end))
+		tf_rule_missing(&tr, res->line, "no start or end address");
+	if (!tr.bad && !tr.unknown && lo > hi)
+		tf_rule_bad(&tr, res->line, "expected start <= end", start);
+	if (tr.bad || tr.unknown)
+		return;
+	if (lo == 0 && hi == 0)
+		srcset_add_atom(src, "azure:AzureServices");
+	else
+		srcset_add_v4(src, lo, hi);
+	resource_add_rule(r, address, res->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, tf_azure_firewalls[k].port_lo,
+	                                   tf_azure_firewalls[k].port_hi, src));
+}
+
+bool tf_azure_firewall_type(const char *type)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(tf_azure_firewalls); i++) {
+		if (strcmp(type, tf_azure_firewalls[i].type) == 0)
+			return true;
+	}
+	return false;
 }

@@ -176,3 +176,67 @@ void tf_gcp_network_resource(struct tf_ctx *c, const char *address, const struct
 	g_ptr_array_add(c->found, resource_new(identity, TF_KIND_GCP, address, c->path, res->line,
 	                                       RESOURCE_FIRST_MATCH));
 }
+
+/*
+ * google_sql_database_instance: with a public IPv4 address
+ * (settings.ip_configuration.ipv4_enabled, default true), each
+ * authorized_networks value is admitted to the database's port, named by
+ * database_version (POSTGRES_*, MYSQL_*, SQLSERVER_*).
+ */
+static bool tf_gcp_sql_port(const char *version, unsigned *port)
+{
+	static const struct {
+		const char *prefix;
+		unsigned port;
+	} engines[] = { { "POSTGRES", 5432 }, { "MYSQL", 3306 }, { "SQLSERVER", 1433 } };
+
+	for (size_t i = 0; version && i < G_N_ELEMENTS(engines); i++) {
+		if (g_str_has_prefix(version, engines[i].prefix)) {
+			*port = engines[i].port;
+			return true;
+		}
+	}
+	return false;
+}
+
+void tf_gcp_sql_instance(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *settings = tf_body_block(res->body, "settings");
+	const struct hcl_block *ip = settings ? tf_body_block(settings->body, "ip_configuration") : NULL;
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "Cloud SQL instance", address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	g_autofree char *version = NULL;
+	unsigned port = 0, line = res->line;
+
+	g_ptr_array_add(c->found, r);
+	if (!ip)
+		return;
+	version = tf_rule_string(&tr, "database_version", &line);
+	tr.body = ip->body;
+	tr.line = ip->line;
+	if (!tf_rule_bool(&tr, "ipv4_enabled", true) || tr.unknown || tr.bad)
+		return;
+	if (version && !tf_gcp_sql_port(version, &port))
+		tf_rule_bad(&tr, line, "expected a database_version (POSTGRES_*, MYSQL_*, SQLSERVER_*)", version);
+	for (guint i = 0; i < ip->body->items->len; i++) {
+		const struct hcl_item *it = ip->body->items->pdata[i];
+		struct tf_rule net = tr;
+		g_autoptr(srcset) src = NULL;
+
+		if (it->kind != HCL_ITEM_BLOCK)
+			continue;
+		if (strcmp(it->block.type, "dynamic") == 0 && it->block.labels->len &&
+		    strcmp(it->block.labels->pdata[0], "authorized_networks") == 0)
+			tf_block_unknown(r, address, &it->block);
+		if (strcmp(it->block.type, "authorized_networks") != 0)
+			continue;
+		net.body = it->block.body;
+		net.line = it->block.line;
+		net.unknown = net.bad = false;
+		src = srcset_new();
+		if (tf_rule_each(&net, "value", false, tf_source_cidr, src) && !net.bad && !tr.bad && version)
+			resource_add_rule(r, address, net.line, true, 0,
+			                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
+	}
+}

@@ -107,6 +107,9 @@ void tf_aws_public_flag(struct tf_ctx *c, const char *address, const struct hcl_
 void tf_aws_msk(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_db_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_eks(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+bool tf_azure_firewall_type(const char *type);
+void tf_gcp_sql_instance(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
 

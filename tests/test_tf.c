@@ -895,6 +895,59 @@ static void test_tf__eks_endpoint_defaults_to_public(void **state)
 	assert_exposure(find(out, "tf:.:aws_eks_cluster.private"), "nothing");
 }
 
+/* Azure service firewalls: start-end ranges on the service's port; 0.0.0.0-0.0.0.0 is "Azure services". */
+static void test_tf__azure_service_firewall_rules(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "fw.tf",
+		"resource \"azurerm_mssql_firewall_rule\" \"azure\" {\n  start_ip_address = \"0.0.0.0\"\n"
+		"  end_ip_address = \"0.0.0.0\"\n}\n"
+		"resource \"azurerm_postgresql_flexible_server_firewall_rule\" \"office\" {\n"
+		"  start_ip_address = \"203.0.113.0\"\n  end_ip_address = \"203.0.113.255\"\n}\n"
+		"resource \"azurerm_redis_firewall_rule\" \"r\" {\n  start_ip = \"10.0.0.1\"\n  end_ip = \"10.0.0.2\"\n}\n"
+		"resource \"azurerm_mysql_firewall_rule\" \"bad\" {\n  start_ip_address = \"10.0.0.9\"\n"
+		"  end_ip_address = \"10.0.0.1\"\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_mssql_firewall_rule.azure"), "tcp/1433 from azure:AzureServices");
+	assert_exposure(find(out, "tf:.:azurerm_postgresql_flexible_server_firewall_rule.office"),
+	                "tcp/5432 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:azurerm_redis_firewall_rule.r"), "tcp/6379-6380 from 10.0.0.1/32, 10.0.0.2/32");
+	assert_exposure(find(out, "tf:.:azurerm_mysql_firewall_rule.bad"), "nothing");
+	assert_string_equal(only_unknown(out, "tf:.:azurerm_mysql_firewall_rule.bad"),
+	                    "azurerm_mysql_firewall_rule.bad: expected start <= end, got \"10.0.0.9\"");
+}
+
+/* Cloud SQL: authorized networks reach the engine's port while the public IPv4 address is on. */
+static void test_tf__cloud_sql_authorized_networks(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "sql.tf",
+		"resource \"google_sql_database_instance\" \"pg\" {\n  database_version = \"POSTGRES_15\"\n"
+		"  settings {\n    ip_configuration {\n      authorized_networks {\n        value = \"0.0.0.0/0\"\n      }\n"
+		"      authorized_networks {\n        name = \"vpn\"\n        value = \"198.51.100.0/24\"\n      }\n"
+		"    }\n  }\n}\n"
+		"resource \"google_sql_database_instance\" \"off\" {\n  database_version = \"MYSQL_8_0\"\n"
+		"  settings {\n    ip_configuration {\n      ipv4_enabled = false\n"
+		"      authorized_networks {\n        value = \"0.0.0.0/0\"\n      }\n    }\n  }\n}\n"
+		"resource \"google_sql_database_instance\" \"dyn\" {\n  database_version = \"SQLSERVER_2019_STANDARD\"\n"
+		"  settings {\n    ip_configuration {\n      dynamic \"authorized_networks\" {\n"
+		"        for_each = var.nets\n        content {\n          value = authorized_networks.value\n"
+		"        }\n      }\n    }\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:google_sql_database_instance.pg"), "tcp/5432 from 0.0.0.0/0");
+	assert_exposure(find(out, "tf:.:google_sql_database_instance.off"), "nothing");
+	assert_non_null(strstr(only_unknown(out, "tf:.:google_sql_database_instance.dyn"),
+	                       "dynamic \"authorized_networks\" block, not evaluated"));
+}
+
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
 static void test_tf__sourceless_ingress_adds_nothing(void **state)
 {
@@ -940,6 +993,8 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__azure_service_firewall_rules),
+		cmocka_unit_test(test_tf__cloud_sql_authorized_networks),
 		cmocka_unit_test(test_tf__default_and_db_security_groups),
 		cmocka_unit_test(test_tf__publicly_accessible_flags_take_their_defaults),
 		cmocka_unit_test(test_tf__eks_endpoint_defaults_to_public),

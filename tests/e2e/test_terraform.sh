@@ -559,4 +559,46 @@ dw diff -C "$repo" HEAD~1 HEAD --format json
 json_check "db security group: 0.0.0.0/0 reaches the DB's port, every TCP port: DW-NET-002 at legacy.tf:3" \
 	"[(x['rule'],x['line']) for x in f] == [('DW-NET-002',3)]"
 
+# ---- service firewalls: Azure SQL, Cloud SQL ------------------------------
+repo=$(new_repo svcfw)
+cat > "$repo/sql.tf" <<'EOF'
+resource "azurerm_mssql_firewall_rule" "office" {
+  name             = "office"
+  server_id        = azurerm_mssql_server.main.id
+  start_ip_address = "203.0.113.0"
+  end_ip_address   = "203.0.113.255"
+}
+
+resource "google_sql_database_instance" "pg" {
+  name             = "pg"
+  database_version = "POSTGRES_15"
+  settings {
+    tier = "db-f1-micro"
+    ip_configuration {
+      ipv4_enabled = true
+      authorized_networks {
+        name  = "office"
+        value = "203.0.113.0/24"
+      }
+    }
+  }
+}
+EOF
+commit "$repo" "office only"
+sed -i 's/"203.0.113.255"/"255.255.255.255"/; s/"203.0.113.0"$/"0.0.0.0"/' "$repo/sql.tf"
+sed -i 's|value = "203.0.113.0/24"|value = "0.0.0.0/0"|' "$repo/sql.tf"
+commit "$repo" "open both"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "service firewalls: SQL Server and PostgreSQL from the Internet, DW-NET-001 at sql.tf:1 and sql.tf:15" \
+	"sorted((x['rule'],x['line'],x['after']) for x in f) == [('DW-NET-001',1,'tcp/1433 from 0.0.0.0/0'),('DW-NET-001',15,'tcp/5432 from 0.0.0.0/0')]"
+sed -i 's/name             = "office"/name             = "everyone"/' "$repo/sql.tf"
+commit "$repo" "rename the rule"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "service firewalls: renaming the rule changes nothing" "f == []"
+sed -i 's/ipv4_enabled = true/ipv4_enabled = false/' "$repo/sql.tf"
+commit "$repo" "no public ip"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "cloud sql: the public address off narrows: info only" \
+	"[(x['rule'],x['resource']) for x in f] == [('DW-NET-900','tf:.:google_sql_database_instance.pg')]"
+
 done_testing
