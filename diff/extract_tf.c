@@ -837,6 +837,10 @@ static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 		tf_vpc_ingress_rule(c, address, res);
 		return;
 	}
+	if (tf_k8s_type(type)) {
+		tf_k8s_resource(c, address, res);
+		return;
+	}
 	if (tf_azure_firewall_type(type)) {
 		tf_azure_firewall_rule(c, address, res);
 		return;

@@ -948,6 +948,67 @@ static void test_tf__cloud_sql_authorized_networks(void **state)
 	                       "dynamic \"authorized_networks\" block, not evaluated"));
 }
 
+/* The exposure of a YAML manifest's one resource, read by the Kubernetes reader. */
+static char *yaml_exposure(const char *yaml, const char *identity)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(exposure) e = NULL;
+
+	if (!extract_file(out, "k8s/obj.yaml", yaml, strlen(yaml), &error))
+		fail_msg("%s", error->message);
+	e = resource_exposure(find(out, identity));
+	return exposure_to_string(e);
+}
+
+/* kubernetes_* resources give the exposure their YAML manifests give, on the .tf's lines. */
+static void test_tf__kubernetes_resources_read_like_their_manifests(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"k8s", &error, "k8s/app.tf",
+		"variable \"port\" {\n  default = 6379\n}\n"
+		"resource \"kubernetes_service_v1\" \"cache\" {\n  metadata {\n    name = \"cache\"\n"
+		"    namespace = \"shop\"\n  }\n  spec {\n    selector = { app = \"cache\" }\n    type = \"LoadBalancer\"\n"
+		"    load_balancer_source_ranges = [\"198.51.100.0/24\"]\n"
+		"    port {\n      name = \"redis\"\n      port = var.port\n      target_port = \"6379\"\n    }\n"
+		"    port {\n      name = \"metrics\"\n      port = 9121\n    }\n  }\n}\n"
+		"resource \"kubernetes_deployment\" \"agent\" {\n  metadata {\n    name = \"agent\"\n  }\n"
+		"  spec {\n    template {\n      metadata {\n        labels = { app = \"agent\" }\n      }\n"
+		"      spec {\n        container {\n          name = \"agent\"\n          image = \"example/agent:1\"\n"
+		"          port {\n            container_port = 9100\n            host_port = 9100\n          }\n"
+		"        }\n      }\n    }\n  }\n}\n"
+		"resource \"kubernetes_service_v1\" \"later\" {\n  metadata {\n    name = \"later\"\n  }\n"
+		"  spec {\n    port {\n      port = var.nope\n    }\n  }\n}\n",
+		NULL);
+	g_autofree char *yaml_svc = yaml_exposure(
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\n  namespace: shop\nspec:\n"
+		"  selector:\n    app: cache\n  type: LoadBalancer\n  loadBalancerSourceRanges: [198.51.100.0/24]\n"
+		"  ports:\n  - name: redis\n    port: 6379\n    targetPort: 6379\n  - name: metrics\n    port: 9121\n",
+		"k8s:Service/shop/cache");
+	g_autofree char *yaml_deploy = yaml_exposure(
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent\nspec:\n  template:\n"
+		"    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n      - name: agent\n"
+		"        image: example/agent:1\n        ports:\n        - containerPort: 9100\n          hostPort: 9100\n",
+		"k8s:Deployment/default/agent");
+	struct resource *svc;
+	g_autoptr(exposure) e = NULL;
+	g_autofree char *text = NULL;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	svc = find(out, "k8s:Service/shop/cache");
+	assert_string_equal(svc->file, "k8s/app.tf");
+	assert_int_equal(svc->line, 4);
+	e = resource_exposure(svc);
+	text = exposure_to_string(e);
+	assert_string_equal(text, yaml_svc);
+	assert_non_null(strstr(text, "tcp/6379,9121 from 198.51.100.0/24, k8s:cluster"));
+	assert_exposure(find(out, "k8s:Deployment/default/agent"), yaml_deploy);
+	assert_string_equal(only_unknown(out, "tf:k8s:kubernetes_service_v1.later"),
+	                    "kubernetes_service_v1.later: port is var.nope, not declared");
+}
+
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
 static void test_tf__sourceless_ingress_adds_nothing(void **state)
 {
@@ -993,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__kubernetes_resources_read_like_their_manifests),
 		cmocka_unit_test(test_tf__azure_service_firewall_rules),
 		cmocka_unit_test(test_tf__cloud_sql_authorized_networks),
 		cmocka_unit_test(test_tf__default_and_db_security_groups),
