@@ -20,13 +20,17 @@ static const struct extract_format_info extract_format_table[] = {
 	{ "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	  "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR" },
 	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
-	  "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), aws_network_acl "
+	  "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), "
+	  "aws_default_security_group, aws_db_security_group, aws_network_acl "
 	  "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
-	  "google_compute_firewall (per network), aws_db_instance.publicly_accessible, open "
+	  "google_compute_firewall (per network), Azure SQL/PostgreSQL/MySQL/MariaDB/Redis firewall "
+	  "rules, Cloud SQL authorized_networks, the EKS API endpoint, kubernetes_* objects as "
+	  "manifests, publicly_accessible (RDS, Neptune, Redshift, MQ, DMS), MSK public access, open "
 	  "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
-	  "public_network_access_enabled; variables from defaults and tfvars, locals, concat, "
-	  "flatten, tolist, toset, cidrsubnet; anything else an explicit unknown",
-	  "tf:DIR:TYPE.NAME" },
+	  "public_network_access_enabled (provider default); local module calls followed; "
+	  "variables from defaults and tfvars, locals, concat, flatten, tolist, toset, cidrsubnet; "
+	  "anything else, and network-like types not read, an explicit unknown",
+	  "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME" },
 	{ "Kubernetes manifests", "*.yml, *.yaml, *.json",
 	  "contains both apiVersion and kind; a Helm template ({{ }}) is reported as not analysable",
 	  "Service (type, ports, loadBalancerSourceRanges, externalIPs), NetworkPolicy (union of its "
