@@ -799,6 +799,9 @@ static const struct {
 	{ "aws_msk_cluster", tf_aws_msk },
 	{ "aws_eks_cluster", tf_aws_eks },
 	{ "google_sql_database_instance", tf_gcp_sql_instance },
+	{ "google_container_cluster", tf_gcp_gke },
+	{ "azurerm_kubernetes_cluster", tf_azure_aks },
+	{ "aws_default_network_acl", tf_aws_nacl },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)

@@ -242,9 +242,13 @@ void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct 
 		srcset_add_atom(src, "azure:AzureServices");
 	else
 		srcset_add_v4(src, lo, hi);
-	resource_add_rule(r, address, res->line, true, 0,
-	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, tf_azure_firewalls[k].port_lo,
-	                                   tf_azure_firewalls[k].port_hi, src));
+	/* A second port of the same service (Redis's TLS 6380) is judged as the first. */
+	for (unsigned port = tf_azure_firewalls[k].port_lo; port <= tf_azure_firewalls[k].port_hi; port++) {
+		resource_add_rule(r, address, res->line, true, 0,
+		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
+		if (port != tf_azure_firewalls[k].port_lo)
+			resource_set_target(r, tf_azure_firewalls[k].port_lo, tf_azure_firewalls[k].port_lo);
+	}
 }
 
 bool tf_azure_firewall_type(const char *type)
@@ -254,4 +258,37 @@ bool tf_azure_firewall_type(const char *type)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * azurerm_kubernetes_cluster: the API server's public endpoint, unless
+ * private_cluster_enabled (default false). api_server_access_profile's
+ * authorized_ip_ranges (the older api_server_authorized_ip_ranges
+ * attribute) limit it; with none, anyone may connect (AzureRM provider and
+ * AKS documentation). HTTPS, judged as the API server behind it (tcp/6443).
+ */
+void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *profile = tf_body_block(res->body, "api_server_access_profile");
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "AKS API endpoint", address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	g_autoptr(srcset) src = srcset_new();
+	bool any;
+
+	g_ptr_array_add(c->found, r);
+	if (tf_rule_bool(&tr, "private_cluster_enabled", false) || tr.unknown || tr.bad)
+		return;
+	any = tf_rule_each(&tr, "api_server_authorized_ip_ranges", true, tf_source_cidr, src);
+	if (profile) {
+		tr.body = profile->body;
+		tr.line = profile->line;
+		any |= tf_rule_each(&tr, "authorized_ip_ranges", true, tf_source_cidr, src);
+	}
+	if (tr.unknown || tr.bad)
+		return;
+	if (!any)
+		srcset_add_all_addresses(src);
+	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	resource_set_target(r, 6443, 6443);
 }

@@ -240,3 +240,49 @@ void tf_gcp_sql_instance(struct tf_ctx *c, const char *address, const struct hcl
 			                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
 	}
 }
+
+/*
+ * google_container_cluster: the GKE control plane's public endpoint,
+ * unless private_cluster_config.enable_private_endpoint. Without a
+ * master_authorized_networks_config block any address may connect; with
+ * one, its cidr_blocks (none: no public address may). HTTPS, judged as the
+ * API server behind it (tcp/6443).
+ */
+void tf_gcp_gke(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *priv = tf_body_block(res->body, "private_cluster_config");
+	const struct hcl_block *man = tf_body_block(res->body, "master_authorized_networks_config");
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "GKE API endpoint", address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .line = res->line };
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	if (priv) {
+		tr.body = priv->body;
+		if (tf_rule_bool(&tr, "enable_private_endpoint", false) || tr.unknown || tr.bad)
+			return;
+	}
+	if (!man) {
+		srcset_add_v4(src, 0, G_MAXUINT32);
+	} else {
+		for (guint i = 0; i < man->body->items->len; i++) {
+			const struct hcl_item *it = man->body->items->pdata[i];
+			struct tf_rule net = { .c = c, .r = r, .address = address, .line = it->block.line };
+
+			if (it->kind != HCL_ITEM_BLOCK)
+				continue;
+			if (strcmp(it->block.type, "dynamic") == 0) {
+				tf_block_unknown(r, address, &it->block);
+				continue;
+			}
+			if (strcmp(it->block.type, "cidr_blocks") != 0)
+				continue;
+			net.body = it->block.body;
+			tf_rule_each(&net, "cidr_block", false, tf_source_cidr, src);
+		}
+	}
+	resource_add_rule(r, address, man ? man->line : res->line, true, 0,
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	resource_set_target(r, 6443, 6443);
+}

@@ -112,6 +112,8 @@ bool tf_azure_firewall_type(const char *type);
 void tf_gcp_sql_instance(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 bool tf_k8s_type(const char *type);
 void tf_k8s_resource(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_gcp_gke(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
 

@@ -794,8 +794,8 @@ static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
 	g_autoptr(GPtrArray) out = module(
 		".", &error, "main.tf",
 		"resource \"aws_networkfirewall_rule_group\" \"d\" {\n  capacity = 100\n}\n"
-		"resource \"azurerm_kubernetes_cluster\" \"r\" {\n  api_server_access_profile {\n"
-		"    authorized_ip_ranges = [\"0.0.0.0/0\"]\n  }\n}\n"
+		"resource \"azurerm_container_app\" \"r\" {\n  template {\n    container {\n      name = \"web\"\n    }\n  }\n"
+		"  ingress {\n    external_enabled = true\n    target_port = 8080\n  }\n}\n"
 		"resource \"aws_s3_object\" \"o\" {\n  bucket = \"b\"\n  key = \"k\"\n}\n"
 		"resource \"aws_instance\" \"i\" {\n  vpc_security_group_ids = [\"sg-1\"]\n}\n"
 		"resource \"aws_vpc_security_group_egress_rule\" \"e\" {\n  cidr_ipv4 = \"0.0.0.0/0\"\n}\n"
@@ -808,9 +808,9 @@ static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
 	assert_string_equal(only_unknown(out, "tf:.:aws_networkfirewall_rule_group.d"),
 	                    "aws_networkfirewall_rule_group.d: resource type aws_networkfirewall_rule_group is not "
 	                    "read by driftwatch");
-	assert_string_equal(only_unknown(out, "tf:.:azurerm_kubernetes_cluster.r"),
-	                    "azurerm_kubernetes_cluster.r: resource type azurerm_kubernetes_cluster is not read by "
-	                    "driftwatch; it sets authorized_ip_ranges");
+	assert_string_equal(only_unknown(out, "tf:.:azurerm_container_app.r"),
+	                    "azurerm_container_app.r: resource type azurerm_container_app is not read by "
+	                    "driftwatch; it sets ingress");
 }
 
 /* aws_default_security_group and legacy DB security groups are rule lists like a group. */
@@ -1009,6 +1009,49 @@ static void test_tf__kubernetes_resources_read_like_their_manifests(void **state
 	                    "kubernetes_service_v1.later: port is var.nope, not declared");
 }
 
+/* Managed Kubernetes API endpoints on AKS and GKE: public by default, limited by authorized ranges. */
+static void test_tf__aks_and_gke_api_endpoints(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "k8s.tf",
+		"resource \"azurerm_kubernetes_cluster\" \"open\" {\n  dns_prefix = \"a\"\n}\n"
+		"resource \"azurerm_kubernetes_cluster\" \"office\" {\n  api_server_access_profile {\n"
+		"    authorized_ip_ranges = [\"203.0.113.0/24\"]\n  }\n}\n"
+		"resource \"azurerm_kubernetes_cluster\" \"private\" {\n  private_cluster_enabled = true\n}\n"
+		"resource \"google_container_cluster\" \"open\" {\n  name = \"g\"\n}\n"
+		"resource \"google_container_cluster\" \"vpn\" {\n  master_authorized_networks_config {\n"
+		"    cidr_blocks {\n      cidr_block = \"10.8.0.0/16\"\n      display_name = \"vpn\"\n    }\n  }\n}\n"
+		"resource \"google_container_cluster\" \"private\" {\n  private_cluster_config {\n"
+		"    enable_private_endpoint = true\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.open"), "tcp/443 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.office"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "nothing");
+	assert_exposure(find(out, "tf:.:google_container_cluster.open"), "tcp/443 from 0.0.0.0/0");
+	assert_exposure(find(out, "tf:.:google_container_cluster.vpn"), "tcp/443 from 10.8.0.0/16");
+	assert_exposure(find(out, "tf:.:google_container_cluster.private"), "nothing");
+}
+
+/* aws_default_network_acl is read as a network ACL. */
+static void test_tf__default_network_acl(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "acl.tf",
+		"resource \"aws_default_network_acl\" \"d\" {\n  default_network_acl_id = \"acl-1\"\n"
+		"  ingress {\n    rule_no = 100\n    action = \"allow\"\n    protocol = -1\n    from_port = 0\n"
+		"    to_port = 0\n    cidr_block = \"10.0.0.0/8\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_default_network_acl.d"), "any from 10.0.0.0/8");
+}
+
 /* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
 static void test_tf__sourceless_ingress_adds_nothing(void **state)
 {
@@ -1054,6 +1097,8 @@ int main(void)
 		cmocka_unit_test(test_tf__malformed_fails),
 		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
 		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__aks_and_gke_api_endpoints),
+		cmocka_unit_test(test_tf__default_network_acl),
 		cmocka_unit_test(test_tf__kubernetes_resources_read_like_their_manifests),
 		cmocka_unit_test(test_tf__azure_service_firewall_rules),
 		cmocka_unit_test(test_tf__cloud_sql_authorized_networks),
