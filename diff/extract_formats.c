@@ -22,9 +22,9 @@ static const struct extract_format_info extract_format_table[] = {
 	{ "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
 	  "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), "
 	  "aws_default_security_group, aws_db_security_group, aws_network_acl "
-	  "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
+	  "(+ _rule, aws_default_network_acl), azurerm_network_security_group (+ azurerm_network_security_rule), "
 	  "google_compute_firewall (per network), Azure SQL/PostgreSQL/MySQL/MariaDB/Redis firewall "
-	  "rules, Cloud SQL authorized_networks, the EKS API endpoint, kubernetes_* objects as "
+	  "rules, Cloud SQL authorized_networks, EKS/AKS/GKE API endpoints, kubernetes_* objects as "
 	  "manifests, publicly_accessible (RDS, Neptune, Redshift, MQ, DMS), MSK public access, open "
 	  "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
 	  "public_network_access_enabled (provider default); local module calls followed; "
