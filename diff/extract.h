@@ -237,6 +237,40 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
  */
 void extract_arm_set_internet(const srcset *internet);
 
+/*
+ * Reads the Terraform files of another directory (repository-relative,
+ * normalised, "." at the top) for a module call: appends struct
+ * extract_tf_file to files_out, each borrowed until extract_tf_module_with()
+ * returns. False when the directory holds none or cannot be read.
+ */
+typedef bool (*extract_tf_load_fn)(GArray *files_out, const char *dir, void *user_data);
+
+struct extract_tf_options {
+	/* Local module calls (source = "./...", "../...") are followed through
+	 * it, and a registry module through a vendored copy in
+	 * DIR/.terraform/modules/NAME; NULL: every call is an unknown. */
+	extract_tf_load_fn load;
+	void *user_data;
+};
+
+/*
+ * extract_tf_module(), following module calls: a called module's
+ * resources are evaluated with the call's arguments bound to its
+ * variables, under the caller's identity "tf:DIR:module.NAME.TYPE.NAME".
+ * A call that cannot be followed is a resource "tf:DIR:module.NAME" with
+ * an unknown saying why and naming the inputs that look like network rules.
+ */
+/*
+ * The directory a local module source names from module directory dir
+ * ("envs/prod" + "../../modules/sg" is "modules/sg"), normalised, "." at
+ * the top; NULL when source is not local (./ or ../) or leaves the
+ * repository. New string.
+ */
+char *extract_tf_module_dir(const char *dir, const char *source);
+
+bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
+                            const struct extract_tf_options *opts, char **failed_out, GError **error);
+
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);

@@ -581,13 +581,18 @@ static const struct extract_format extract_format_rows[] = {
 	  .markers = extract_formats_cfn_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
 	  .read = extract_formats_read_cfn },
 	{ .info = { "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
-	            "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), aws_network_acl "
-	            "(+ _rule), azurerm_network_security_group (+ azurerm_network_security_rule), "
-	            "google_compute_firewall (per network), aws_db_instance.publicly_accessible, open "
-	            "Elasticsearch/OpenSearch domain policies, aws_s3_bucket_public_access_block, azurerm "
-	            "public_network_access_enabled; variables from defaults and tfvars, locals, concat, "
-	            "flatten, tolist, toset, cidrsubnet; anything else an explicit unknown",
-	            "tf:DIR:TYPE.NAME", NULL },
+	            "aws_security_group (+ _rule, aws_vpc_security_group_ingress_rule), "
+	            "aws_default_security_group, aws_db_security_group, aws_network_acl "
+	            "(+ _rule, aws_default_network_acl), azurerm_network_security_group (+ "
+	            "azurerm_network_security_rule), google_compute_firewall (per network), Azure "
+	            "SQL/PostgreSQL/MySQL/MariaDB/Redis firewall rules, Cloud SQL authorized_networks, "
+	            "EKS/AKS/GKE API endpoints, kubernetes_* objects as manifests, publicly_accessible (RDS, "
+	            "Neptune, Redshift, MQ, DMS), MSK public access, open Elasticsearch/OpenSearch domain "
+	            "policies, aws_s3_bucket_public_access_block, azurerm public_network_access_enabled "
+	            "(provider default); local module calls followed; variables from defaults and tfvars, "
+	            "locals, concat, flatten, tolist, toset, cidrsubnet; anything else, and network-like "
+	            "types not read, an explicit unknown",
+	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME", NULL },
 	  .name = extract_formats_tf, .module = true },
 	{ .info = { "Elasticsearch / OpenSearch", "elasticsearch.yml, opensearch.yml", "by name",
 	            "security on/off, bind address (flat or nested keys)", "elasticsearch:DIR", NULL },

@@ -23,6 +23,10 @@
  *   admits 0.0.0.0/0. A deny limited to some targets denies nothing as a
  *   whole, as for Azure.
  *
+ * The readers of each provider are in extract_tf_aws.c, extract_tf_azure.c
+ * and extract_tf_gcp.c; this file reads the module, its values, its module
+ * calls, and the rule attributes they share (extract_tf_private.h).
+ *
  * Identity: "tf:DIR:ADDRESS" (extract.h). Rules in their own resources are
  * fragments joined to the group their reference names
  * (security_group_id = aws_security_group.web.id); a rule whose group is
@@ -33,26 +37,12 @@
 
 #include "extract.h"
 #include "extract_private.h"
+#include "extract_tf_private.h"
 #include "hcl.h"
 #include "tf_eval.h"
 
-#define TF_KIND_SG "AWS security group"
-#define TF_KIND_NACL "AWS network ACL"
-#define TF_KIND_NSG "Azure NSG"
-#define TF_KIND_GCP "GCP firewall"
 
-struct tf_ctx {
-	const char *dir;
-	struct tf_eval *ev;
-	GPtrArray *found;  /* struct resource *, owned */
-	const char *path;  /* the file being read */
-	struct dw_problems problems;
-	GHashTable *networks; /* google_compute_network name -> address; owned strings */
-};
-
-static void tf_error(struct tf_ctx *c, unsigned line, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-
-static void tf_error(struct tf_ctx *c, unsigned line, const char *fmt, ...)
+void tf_error(struct tf_ctx *c, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -61,45 +51,82 @@ static void tf_error(struct tf_ctx *c, unsigned line, const char *fmt, ...)
 	va_end(ap);
 }
 
-static char *tf_identity(const struct tf_ctx *c, const char *address)
+char *tf_identity(const struct tf_ctx *c, const char *address)
 {
 	return g_strdup_printf("tf:%s:%s", c->dir, address);
 }
 
+/*
+ * A reference a module call passes in (security_group_id =
+ * aws_security_group.web.id) names a resource of the caller: bound to the
+ * called module's variable, its text becomes the caller's full address
+ * after this marker, so that it is not read as a resource of the module.
+ */
+#define TF_REF_OUTER '\x01'
+
+/* The address a reference names, from c's module. New string. */
+char *tf_ref_address(const struct tf_ctx *c, const struct tf_value *v)
+{
+	if (v->text[0] == TF_REF_OUTER)
+		return g_strdup(v->text + 1);
+	return g_strconcat(c->prefix, v->text, NULL);
+}
+
+/* Is v a reference to a resource of type (wherever it is declared)? */
+bool tf_ref_is(const struct tf_value *v, const char *type)
+{
+	const char *text;
+
+	if (v->kind != TF_VALUE_REF)
+		return false;
+	text = v->text[0] == TF_REF_OUTER ? v->text + 1 : v->text;
+	while (g_str_has_prefix(text, "module.") && strchr(text + 7, '.'))
+		text = strchr(text + 7, '.') + 1;
+	return g_str_has_prefix(text, type) && text[strlen(type)] == '.';
+}
+
 /* ---- reading values of one rule -------------------------------------- */
 
-struct tf_rule {
-	struct tf_ctx *c;
-	struct resource *r;
-	const char *address;         /* "aws_security_group.web", for messages */
-	const struct hcl_body *body; /* the rule's attributes */
-	unsigned line;
-	bool unknown;                /* some value is not known (recorded on r) */
-	bool bad;                    /* some value is malformed (an error was added) */
-};
-
-static void tf_rule_bad(struct tf_rule *tr, unsigned line, const char *what, const char *text)
+/*
+ * A malformed value makes its rule unknown, not the file unreadable: one
+ * bad rule must not hide the others beside it (Terraform would refuse the
+ * rule at plan; what it was meant to let in is not known).
+ */
+void tf_rule_bad(struct tf_rule *tr, unsigned line, const char *what, const char *text)
 {
 	g_autofree char *quoted = extract_quote(text ? text : "");
 
-	tf_error(tr->c, line, "%s: %s, got \"%s\"", tr->address, what, quoted);
+	if (!tr->bad)
+		resource_add_unknown(tr->r, line, "%s: %s, got \"%s\"", tr->address, what, quoted);
 	tr->bad = true;
 }
 
-/* The value of attribute name, or NULL when absent, null, or unknown (recorded). */
-static struct tf_value *tf_rule_get(struct tf_rule *tr, const char *name, unsigned *line_out)
+/* The value of attribute name in a rule written as an object. New value, or NULL. */
+static struct tf_value *tf_rule_value(struct tf_rule *tr, const char *name)
 {
-	const struct hcl_attribute *a = hcl_body_attribute(tr->body, name);
+	const struct tf_value *v = tf_value_get(tr->values, name);
+
+	return v ? tf_value_dup(v) : NULL;
+}
+
+/* The value of attribute name, or NULL when absent, null, or unknown (recorded). */
+struct tf_value *tf_rule_get(struct tf_rule *tr, const char *name, unsigned *line_out)
+{
+	const struct hcl_attribute *a = tr->body ? hcl_body_attribute(tr->body, name) : NULL;
+	unsigned line = a ? a->line : tr->line;
 	struct tf_value *v;
 	const char *why;
 
-	if (!a)
+	if (tr->values)
+		v = tf_rule_value(tr, name);
+	else
+		v = a ? tf_eval_expr(tr->c->ev, a->expr) : NULL;
+	if (!v)
 		return NULL;
-	v = tf_eval_expr(tr->c->ev, a->expr);
 	if (line_out)
-		*line_out = a->line;
+		*line_out = line;
 	if ((why = tf_value_unknown(v)) != NULL) {
-		resource_add_unknown(tr->r, a->line, "%s: %s is %s", tr->address, name, why);
+		resource_add_unknown(tr->r, line, "%s: %s is %s", tr->address, name, why);
 		tr->unknown = true;
 		tf_value_free(v);
 		return NULL;
@@ -112,7 +139,7 @@ static struct tf_value *tf_rule_get(struct tf_rule *tr, const char *name, unsign
 }
 
 /* What a value is, for a message about the wrong kind. */
-static const char *tf_value_kind_name(const struct tf_value *v)
+const char *tf_value_kind_name(const struct tf_value *v)
 {
 	switch (v->kind) {
 	case TF_VALUE_LIST:
@@ -120,14 +147,14 @@ static const char *tf_value_kind_name(const struct tf_value *v)
 	case TF_VALUE_MAP:
 		return "a map";
 	case TF_VALUE_REF:
-		return v->text;
+		return v->text[0] == TF_REF_OUTER ? v->text + 1 : v->text;
 	default:
 		return tf_value_text(v) ? tf_value_text(v) : "null";
 	}
 }
 
 /* A string (or number) attribute; NULL when absent or not known. New string. */
-static char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line_out)
+char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line_out)
 {
 	unsigned line = tr->line;
 	g_autoptr(tf_value) v = tf_rule_get(tr, name, &line);
@@ -145,13 +172,15 @@ static char *tf_rule_string(struct tf_rule *tr, const char *name, unsigned *line
 	return g_strdup(tf_value_text(v));
 }
 
-static void tf_rule_missing(struct tf_rule *tr, unsigned line, const char *what)
+/* A required value is missing: the rule is unknown (as tf_rule_bad()). */
+void tf_rule_missing(struct tf_rule *tr, unsigned line, const char *what)
 {
-	tf_error(tr->c, line, "%s: %s", tr->address, what);
+	if (!tr->bad)
+		resource_add_unknown(tr->r, line, "%s: %s", tr->address, what);
 	tr->bad = true;
 }
 
-static bool tf_rule_bool(struct tf_rule *tr, const char *name, bool dflt)
+bool tf_rule_bool(struct tf_rule *tr, const char *name, bool dflt)
 {
 	unsigned line = tr->line;
 	g_autoptr(tf_value) v = tf_rule_get(tr, name, &line);
@@ -165,11 +194,33 @@ static bool tf_rule_bool(struct tf_rule *tr, const char *name, bool dflt)
 	return dflt;
 }
 
-typedef void (*tf_item_fn)(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data);
+/*
+ * Calls fn on each item of list v; a list inside it is flattened, as
+ * Terraform 0.11 did with ["${var.cidrs}"] (a list in a list literal);
+ * since 0.12 a list of lists is a type error for these attributes, so
+ * reading it as 0.11 did cannot misread a valid file. Returns the count.
+ */
+static guint tf_rule_each_item(struct tf_rule *tr, const struct tf_value *v, unsigned line, tf_item_fn fn,
+                               void *user_data)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < v->items->len; i++) {
+		const struct tf_value *item = v->items->pdata[i];
+
+		if (item->kind == TF_VALUE_LIST) {
+			n += tf_rule_each_item(tr, item, line, fn, user_data);
+			continue;
+		}
+		fn(tr, item, line, user_data);
+		n++;
+	}
+	return n;
+}
 
 /* Each item of a list attribute (or the single value of a scalar one);
- * false when absent. */
-static bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_item_fn fn, void *user_data)
+ * false when absent or empty. */
+bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_item_fn fn, void *user_data)
 {
 	unsigned line = tr->line;
 	g_autoptr(tf_value) v = tf_rule_get(tr, name, &line);
@@ -186,28 +237,27 @@ static bool tf_rule_each(struct tf_rule *tr, const char *name, bool list, tf_ite
 		tf_rule_bad(tr, line, what, tf_value_kind_name(v));
 		return true;
 	}
-	for (guint i = 0; i < v->items->len; i++)
-		fn(tr, v->items->pdata[i], line, user_data);
-	return v->items->len > 0;
+	return tf_rule_each_item(tr, v, line, fn, user_data) > 0;
 }
 
-static bool tf_parse_int(const char *text, gint64 lo, gint64 hi, gint64 *out)
+bool tf_parse_int(const char *text, gint64 lo, gint64 hi, gint64 *out)
 {
 	return text && text[0] != '+' && !g_ascii_isspace(text[0]) &&
 	       g_ascii_string_to_signed(text, 10, lo, hi, out, NULL);
 }
 
 /* An integer attribute in lo..hi; false (reported) when absent or wrong. */
-static bool tf_rule_int(struct tf_rule *tr, const char *name, gint64 lo, gint64 hi, bool required,
-                        gint64 *out)
+bool tf_rule_int(struct tf_rule *tr, const char *name, gint64 lo, gint64 hi, bool required,
+                 gint64 *out)
 {
 	unsigned line = tr->line;
 	g_autofree char *text = tf_rule_string(tr, name, &line);
 	g_autofree char *what = NULL;
 
 	if (!text && required && !tr->unknown && !tr->bad) {
-		tf_error(tr->c, tr->line, "%s: no %s", tr->address, name);
-		tr->bad = true;
+		g_autofree char *missing = g_strdup_printf("no %s", name);
+
+		tf_rule_missing(tr, tr->line, missing);
 	}
 	if (!text)
 		return false;
@@ -222,7 +272,7 @@ static bool tf_rule_int(struct tf_rule *tr, const char *name, gint64 lo, gint64 
 
 /* An address block; one of the other family in cidr_blocks (which AWS
  * refuses) counts as written, which can only overstate what gets in. */
-static void tf_source_cidr(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+void tf_source_cidr(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
 	srcset *src = user_data;
 	const char *text = tf_value_text(item);
@@ -234,10 +284,12 @@ static void tf_source_cidr(struct tf_rule *tr, const struct tf_value *item, unsi
 
 /* A security group or prefix list: a reference to a resource of the
  * module, or an id as written. */
-static void tf_source_atom(struct tf_rule *tr, const struct tf_value *item, const char *prefix,
-                           unsigned line, srcset *src)
+void tf_source_atom(struct tf_rule *tr, const struct tf_value *item, const char *prefix,
+                    unsigned line, srcset *src)
 {
-	const char *text = item->kind == TF_VALUE_REF ? item->text : tf_value_text(item);
+	bool ref = item->kind == TF_VALUE_REF;
+	g_autofree char *address = ref ? tf_ref_address(tr->c, item) : NULL;
+	const char *text = ref ? address : tf_value_text(item);
 	g_autofree char *atom = NULL;
 
 	if (!text || !*text) {
@@ -248,116 +300,33 @@ static void tf_source_atom(struct tf_rule *tr, const struct tf_value *item, cons
 	srcset_add_atom(src, atom);
 }
 
-static void tf_source_sg(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+void tf_source_sg(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
 	tf_source_atom(tr, item, "aws-sg:", line, user_data);
 }
 
-static void tf_source_pl(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+void tf_source_pl(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
 	tf_source_atom(tr, item, "aws-pl:", line, user_data);
 }
 
-/* ---- AWS security groups --------------------------------------------- */
-
-/* The ports of an AWS rule: ports (from..to) for tcp/udp, all otherwise. */
-static bool tf_aws_ports(struct tf_rule *tr, const char *proto_key, unsigned *proto_lo, unsigned *proto_hi,
-                         unsigned *port_lo, unsigned *port_hi)
-{
-	unsigned line = tr->line;
-	g_autofree char *proto = tf_rule_string(tr, proto_key, &line);
-	gint64 from = -1, to = -1;
-	bool from_ok, to_ok;
-
-	*port_lo = 0;
-	*port_hi = EXPOSURE_PORT_MAX;
-	if (!proto) {
-		if (!tr->unknown && !tr->bad)
-			tf_error(tr->c, tr->line, "%s: no %s", tr->address, proto_key);
-		tr->bad = true;
-		return false;
-	}
-	if (g_ascii_strcasecmp(proto, "all") == 0) {
-		g_free(proto);
-		proto = g_strdup("-1");
-	}
-	if (!cfn_parse_protocol(proto, proto_lo, proto_hi)) {
-		tf_rule_bad(tr, line, "expected a protocol (-1, all, tcp, udp, icmp, icmpv6, 0..255)", proto);
-		return false;
-	}
-	if (*proto_lo != *proto_hi || !exposure_proto_has_ports(*proto_lo) || *proto_lo == EXPOSURE_PROTO_SCTP)
-		return true;
-	/* Both are read, so that both get reported when wrong. */
-	from_ok = tf_rule_int(tr, "from_port", -1, EXPOSURE_PORT_MAX, true, &from);
-	to_ok = tf_rule_int(tr, "to_port", -1, EXPOSURE_PORT_MAX, true, &to);
-	if (!from_ok || !to_ok)
-		return false;
-	if (from >= 0 && to >= 0 && from > to) {
-		g_autofree char *range = g_strdup_printf("%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, from, to);
-
-		tf_rule_bad(tr, tr->line, "expected from_port <= to_port", range);
-		return false;
-	}
-	if (from >= 0 && to >= 0) {
-		*port_lo = (unsigned)from;
-		*port_hi = (unsigned)to;
-	}
-	return true;
-}
-
-/*
- * One AWS ingress rule (an inline block or a rule resource) into r.
- * group_atom: the atom "self = true" stands for. A value that is not
- * known leaves the rule out, with the unknown recorded.
- */
-static void tf_aws_rule_add(struct tf_rule *tr, const char *proto_key, bool vpc_rule, const char *group_atom)
-{
-	g_autoptr(srcset) src = srcset_new();
-	unsigned proto_lo = 0, proto_hi = 0, port_lo = 0, port_hi = 0;
-	bool any = false, ports_ok;
-
-	ports_ok = tf_aws_ports(tr, proto_key, &proto_lo, &proto_hi, &port_lo, &port_hi);
-	if (vpc_rule) {
-		any |= tf_rule_each(tr, "cidr_ipv4", false, tf_source_cidr, src);
-		any |= tf_rule_each(tr, "cidr_ipv6", false, tf_source_cidr, src);
-		any |= tf_rule_each(tr, "prefix_list_id", false, tf_source_pl, src);
-		any |= tf_rule_each(tr, "referenced_security_group_id", false, tf_source_sg, src);
-	} else {
-		any |= tf_rule_each(tr, "cidr_blocks", true, tf_source_cidr, src);
-		any |= tf_rule_each(tr, "ipv6_cidr_blocks", true, tf_source_cidr, src);
-		any |= tf_rule_each(tr, "prefix_list_ids", true, tf_source_pl, src);
-		any |= tf_rule_each(tr, "security_groups", true, tf_source_sg, src);
-		any |= tf_rule_each(tr, "source_security_group_id", false, tf_source_sg, src);
-		if (tf_rule_bool(tr, "self", false)) {
-			srcset_add_atom(src, group_atom);
-			any = true;
-		}
-	}
-	if (!any && !tr->unknown && !tr->bad) {
-		tf_error(tr->c, tr->line, "%s: ingress rule has no source", tr->address);
-		tr->bad = true;
-	}
-	if (!ports_ok || tr->bad || tr->unknown)
-		return;
-	resource_add_rule(tr->r, tr->address, tr->line, true, 0,
-	                  exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
-}
+/* ---- rules in resources of their own, and inline lists ---------------- */
 
 /* A resource of this module, or the resource-of-its-own/fragment choice:
  * the identity of the group ref names, when it is a resource of type. */
-static char *tf_group_ref(struct tf_ctx *c, const struct hcl_body *body, const char *key, const char *type)
+char *tf_group_ref(struct tf_ctx *c, const struct hcl_body *body, const char *key, const char *type)
 {
 	const struct hcl_attribute *a = hcl_body_attribute(body, key);
 	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
 
-	if (!v || v->kind != TF_VALUE_REF || !g_str_has_prefix(v->text, type) || v->text[strlen(type)] != '.')
+	if (!v || !tf_ref_is(v, type))
 		return NULL;
-	return g_strdup(v->text);
+	return tf_ref_address(c, v);
 }
 
 /* The resource a rule resource joins: its group's, as a fragment, else its own. */
-static struct resource *tf_rule_resource(struct tf_ctx *c, const char *address, const char *kind,
-                                         const char *group, unsigned line, enum resource_model model)
+struct resource *tf_rule_resource(struct tf_ctx *c, const char *address, const char *kind,
+                                  const char *group, unsigned line, enum resource_model model)
 {
 	g_autofree char *identity = tf_identity(c, group ? group : address);
 	struct resource *r = resource_new(identity, kind, group ? group : address, c->path, line, model);
@@ -367,146 +336,63 @@ static struct resource *tf_rule_resource(struct tf_ctx *c, const char *address, 
 	return r;
 }
 
-static void tf_block_unknown(struct resource *r, const char *address, const struct hcl_block *b)
+void tf_block_unknown(struct resource *r, const char *address, const struct hcl_block *b)
 {
 	const char *label = b->labels->len ? b->labels->pdata[0] : "?";
 
 	resource_add_unknown(r, b->line, "%s: dynamic \"%s\" block, not evaluated", address, label);
 }
 
-/* Rules written as an attribute ("ingress = [...]") rather than blocks: not evaluated. */
-static void tf_inline_list_unknown(struct resource *r, const char *address, const struct hcl_block *res,
-                                   const char *name)
+/* The line of item i of a list written as a literal, else the attribute's. */
+static unsigned tf_item_line(const struct hcl_attribute *a, guint i)
+{
+	const struct hcl_expr *e = a->expr;
+
+	if (e->kind == HCL_EXPR_TUPLE && i < e->items->len)
+		return ((const struct hcl_expr *)e->items->pdata[i])->line;
+	return a->line;
+}
+
+/*
+ * Rules written as an attribute, "ingress = [{...}]" ("attributes as
+ * blocks" in the provider documentation): each object is read as a block
+ * of the same name would be. A list that is not known is an unknown.
+ */
+void tf_inline_list(struct tf_ctx *c, struct resource *r, const char *address, const struct hcl_block *res,
+                    const char *name, tf_rule_fn fn, void *user_data)
 {
 	const struct hcl_attribute *list = hcl_body_attribute(res->body, name);
-	g_autofree char *text = NULL;
-	g_autofree char *quoted = NULL;
+	g_autoptr(tf_value) v = list ? tf_eval_expr(c->ev, list->expr) : NULL;
+	const char *why;
 
-	if (!list)
+	if (!v || v->kind == TF_VALUE_NULL)
 		return;
-	text = hcl_expr_to_string(list->expr);
-	quoted = extract_quote(text);
-	resource_add_unknown(r, list->line, "%s: %s = %s, not evaluated", address, name, quoted);
-}
+	if ((why = tf_value_unknown(v)) != NULL && v->kind != TF_VALUE_LIST) {
+		resource_add_unknown(r, list->line, "%s: %s is %s", address, name, why);
+		return;
+	}
+	if (v->kind != TF_VALUE_LIST) {
+		struct tf_rule tr = { .c = c, .r = r, .address = address, .line = list->line };
+		g_autofree char *what = g_strdup_printf("expected a list of objects for %s", name);
 
-static void tf_aws_security_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *identity = tf_identity(c, address);
-	g_autofree char *self = g_strconcat("aws-sg:", address, NULL);
-	struct resource *r = resource_new(identity, TF_KIND_SG, address, c->path, res->line, RESOURCE_UNION);
+		tf_rule_bad(&tr, list->line, what, tf_value_kind_name(v));
+		return;
+	}
+	for (guint i = 0; i < v->items->len; i++) {
+		const struct tf_value *item = v->items->pdata[i];
+		struct tf_rule tr = { .c = c, .r = r, .address = address, .values = item,
+		                      .line = tf_item_line(list, i) };
 
-	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "ingress");
-	for (guint i = 0; i < res->body->items->len; i++) {
-		const struct hcl_item *it = res->body->items->pdata[i];
-		const struct hcl_block *b = &it->block;
-
-		if (it->kind != HCL_ITEM_BLOCK)
-			continue;
-		if (strcmp(b->type, "ingress") == 0) {
-			struct tf_rule tr = { .c = c, .r = r, .address = address, .body = b->body, .line = b->line };
-
-			tf_aws_rule_add(&tr, "protocol", false, self);
-		} else if (strcmp(b->type, "dynamic") == 0 && b->labels->len &&
-		           strcmp(b->labels->pdata[0], "ingress") == 0) {
-			tf_block_unknown(r, address, b);
-		}
+		if (item->kind == TF_VALUE_UNKNOWN)
+			resource_add_unknown(r, tr.line, "%s: %s is %s", address, name, item->text);
+		else if (item->kind != TF_VALUE_MAP)
+			tf_rule_bad(&tr, tr.line, "expected an object", tf_value_kind_name(item));
+		else
+			fn(&tr, user_data);
 	}
 }
 
-/* The type of an aws_security_group_rule when it is known, else NULL. */
-static char *tf_sg_rule_type(struct tf_ctx *c, const struct hcl_body *body)
-{
-	const struct hcl_attribute *a = hcl_body_attribute(body, "type");
-	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
-
-	return v && tf_value_text(v) ? g_strdup(tf_value_text(v)) : NULL;
-}
-
-static void tf_aws_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res, bool vpc_rule)
-{
-	g_autofree char *group = tf_group_ref(c, res->body, "security_group_id", "aws_security_group");
-	g_autofree char *self = g_strconcat("aws-sg:", group ? group : address, NULL);
-	g_autofree char *type = vpc_rule ? NULL : tf_sg_rule_type(c, res->body);
-	struct tf_rule tr = { .c = c, .address = address, .body = res->body, .line = res->line };
-
-	/* An egress rule is no resource of ours. */
-	if (type && strcmp(type, "egress") == 0)
-		return;
-	tr.r = tf_rule_resource(c, address, TF_KIND_SG, group, res->line, RESOURCE_UNION);
-	if (!vpc_rule && (!type || strcmp(type, "ingress") != 0)) {
-		g_autofree char *again = tf_rule_string(&tr, "type", NULL);
-
-		if (!tr.unknown)
-			tf_rule_bad(&tr, res->line, "expected type = \"ingress\" or \"egress\"", type ? type : "nothing");
-		return;
-	}
-	tf_aws_rule_add(&tr, vpc_rule ? "ip_protocol" : "protocol", vpc_rule, self);
-}
-
-/* ---- AWS network ACLs ------------------------------------------------- */
-
-static void tf_nacl_rule_add(struct tf_rule *tr, bool inline_block)
-{
-	g_autoptr(srcset) src = srcset_new();
-	unsigned proto_lo = 0, proto_hi = 0, port_lo = 0, port_hi = 0, line = tr->line;
-	g_autofree char *action = tf_rule_string(tr, inline_block ? "action" : "rule_action", &line);
-	gint64 number = 0;
-	bool any = false, ports_ok, number_ok;
-
-	number_ok = tf_rule_int(tr, inline_block ? "rule_no" : "rule_number", 1, 32766, true, &number);
-	if (action && g_ascii_strcasecmp(action, "allow") != 0 && g_ascii_strcasecmp(action, "deny") != 0)
-		tf_rule_bad(tr, line, "expected allow or deny", action);
-	else if (!action && !tr->unknown)
-		tf_rule_missing(tr, tr->line, "no rule_action (action)");
-	ports_ok = tf_aws_ports(tr, "protocol", &proto_lo, &proto_hi, &port_lo, &port_hi);
-	any |= tf_rule_each(tr, "cidr_block", false, tf_source_cidr, src);
-	any |= tf_rule_each(tr, "ipv6_cidr_block", false, tf_source_cidr, src);
-	if (!any && !tr->unknown && !tr->bad)
-		tf_rule_missing(tr, tr->line, "no cidr_block or ipv6_cidr_block");
-	if (!ports_ok || !number_ok || tr->bad || tr->unknown)
-		return;
-	resource_add_rule(tr->r, tr->address, tr->line, g_ascii_strcasecmp(action, "allow") == 0, number,
-	                  exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
-}
-
-static void tf_aws_nacl(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *identity = tf_identity(c, address);
-	struct resource *r = resource_new(identity, TF_KIND_NACL, address, c->path, res->line,
-	                                  RESOURCE_FIRST_MATCH);
-
-	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "ingress");
-	for (guint i = 0; i < res->body->items->len; i++) {
-		const struct hcl_item *it = res->body->items->pdata[i];
-		const struct hcl_block *b = &it->block;
-
-		if (it->kind != HCL_ITEM_BLOCK)
-			continue;
-		if (strcmp(b->type, "ingress") == 0) {
-			struct tf_rule tr = { .c = c, .r = r, .address = address, .body = b->body, .line = b->line };
-
-			tf_nacl_rule_add(&tr, true);
-		} else if (strcmp(b->type, "dynamic") == 0 && b->labels->len &&
-		           strcmp(b->labels->pdata[0], "ingress") == 0) {
-			tf_block_unknown(r, address, b);
-		}
-	}
-}
-
-static void tf_aws_nacl_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *group = tf_group_ref(c, res->body, "network_acl_id", "aws_network_acl");
-	struct resource *r = tf_rule_resource(c, address, TF_KIND_NACL, group, res->line, RESOURCE_FIRST_MATCH);
-	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
-
-	if (tf_rule_bool(&tr, "egress", false) || tr.unknown || tr.bad)
-		return;
-	tf_nacl_rule_add(&tr, false);
-}
-
-/* ---- Azure NSGs ------------------------------------------------------- */
+/* ---- ports and matches shared by Azure and GCP ------------------------ */
 
 /* "22", "1000-2000" or "*" (any port). */
 static bool tf_parse_port_range(const char *text, unsigned *lo, unsigned *hi)
@@ -528,7 +414,7 @@ static bool tf_parse_port_range(const char *text, unsigned *lo, unsigned *hi)
 	return true;
 }
 
-static void tf_port_item(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+void tf_port_item(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
 	GArray *ranges = user_data;
 	const char *text = tf_value_text(item);
@@ -542,30 +428,7 @@ static void tf_port_item(struct tf_rule *tr, const struct tf_value *item, unsign
 	g_array_append_val(ranges, hi);
 }
 
-static void tf_azure_source(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
-{
-	const char *text = tf_value_text(item);
-
-	if (!text || !arm_source_add(user_data, text))
-		tf_rule_bad(tr, line, "expected an address prefix or service tag", text);
-}
-
-static void tf_azure_asg(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
-{
-	tf_source_atom(tr, item, "azure-asg:", line, user_data);
-}
-
-static void tf_wide_item(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
-{
-	const char *text = tf_value_text(item);
-	bool *wide = user_data;
-
-	if (text && (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0 ||
-	             g_ascii_strcasecmp(text, "VirtualNetwork") == 0 || strcmp(text, "0-65535") == 0))
-		*wide = true;
-}
-
-static exposure *tf_ranges_match(unsigned proto_lo, unsigned proto_hi, const GArray *ranges, const srcset *src)
+exposure *tf_ranges_match(unsigned proto_lo, unsigned proto_hi, const GArray *ranges, const srcset *src)
 {
 	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
 
@@ -576,8 +439,8 @@ static exposure *tf_ranges_match(unsigned proto_lo, unsigned proto_hi, const GAr
 }
 
 /* An Azure rule's attributes, for a single value or a list of them. */
-static bool tf_rule_one_or_many(struct tf_rule *tr, const char *one, const char *many, tf_item_fn fn,
-                                void *user_data)
+bool tf_rule_one_or_many(struct tf_rule *tr, const char *one, const char *many, tf_item_fn fn,
+                         void *user_data)
 {
 	bool a = tf_rule_each(tr, one, false, fn, user_data);
 	bool b = tf_rule_each(tr, many, true, fn, user_data);
@@ -585,274 +448,21 @@ static bool tf_rule_one_or_many(struct tf_rule *tr, const char *one, const char 
 	return a || b;
 }
 
-static void tf_azure_rule_add(struct tf_rule *tr)
+/* ---- settings-style exposure: shared helpers -------------------------- */
+
+const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type)
 {
-	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
-	g_autoptr(srcset) src = srcset_new();
-	unsigned proto_lo = 0, proto_hi = 0, line = tr->line;
-	g_autofree char *direction = tf_rule_string(tr, "direction", &line);
-	g_autofree char *access = NULL;
-	g_autofree char *proto = NULL;
-	gint64 priority = 0;
-	bool has_source, has_port, allow, dst_wide = false, sport_wide = false;
+	for (guint i = 0; i < body->items->len; i++) {
+		const struct hcl_item *it = body->items->pdata[i];
 
-	if (direction && g_ascii_strcasecmp(direction, "Outbound") == 0)
-		return;
-	if (direction && g_ascii_strcasecmp(direction, "Inbound") != 0)
-		tf_rule_bad(tr, line, "expected Inbound or Outbound", direction);
-	access = tf_rule_string(tr, "access", &line);
-	if (access && g_ascii_strcasecmp(access, "Allow") != 0 && g_ascii_strcasecmp(access, "Deny") != 0)
-		tf_rule_bad(tr, line, "expected Allow or Deny", access);
-	allow = access && g_ascii_strcasecmp(access, "Allow") == 0;
-	tf_rule_int(tr, "priority", 100, 4096, true, &priority);
-	proto = tf_rule_string(tr, "protocol", &line);
-	if (proto && !arm_parse_protocol(proto, &proto_lo, &proto_hi))
-		tf_rule_bad(tr, line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
-	has_source = tf_rule_one_or_many(tr, "source_address_prefix", "source_address_prefixes", tf_azure_source,
-	                                 src);
-	has_source |= tf_rule_each(tr, "source_application_security_group_ids", true, tf_azure_asg, src);
-	has_port = tf_rule_one_or_many(tr, "destination_port_range", "destination_port_ranges", tf_port_item,
-	                               ranges);
-	if (!direction || !access || !proto || !has_source || !has_port) {
-		if (!tr->unknown && !tr->bad)
-			tf_error(tr->c, tr->line, "%s: security rule needs direction, access, protocol, a source "
-			         "address prefix and a destination port range", tr->address);
-		return;
+		if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, type) == 0)
+			return &it->block;
 	}
-	if (tr->bad || tr->unknown)
-		return;
-	/* A deny that spares some destinations or source ports lets the rest
-	 * of its traffic on to later rules: as a whole it denies nothing. */
-	tf_rule_one_or_many(tr, "destination_address_prefix", "destination_address_prefixes", tf_wide_item, &dst_wide);
-	tf_rule_one_or_many(tr, "source_port_range", "source_port_ranges", tf_wide_item, &sport_wide);
-	if (!allow && !(dst_wide && sport_wide))
-		return;
-	resource_add_rule(tr->r, tr->address, tr->line, allow, priority,
-	                  tf_ranges_match(proto_lo, proto_hi, ranges, src));
-}
-
-static void tf_azure_nsg(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *identity = tf_identity(c, address);
-	struct resource *r = resource_new(identity, TF_KIND_NSG, address, c->path, res->line, RESOURCE_FIRST_MATCH);
-
-	g_ptr_array_add(c->found, r);
-	tf_inline_list_unknown(r, address, res, "security_rule");
-	for (guint i = 0; i < res->body->items->len; i++) {
-		const struct hcl_item *it = res->body->items->pdata[i];
-		const struct hcl_block *b = &it->block;
-
-		if (it->kind != HCL_ITEM_BLOCK)
-			continue;
-		if (strcmp(b->type, "security_rule") == 0) {
-			struct tf_rule tr = { .c = c, .r = r, .address = address, .body = b->body, .line = b->line };
-			g_autofree char *name = tf_rule_string(&tr, "name", NULL);
-			g_autofree char *rule_address = g_strdup_printf("%s rule %s", address, name ? name : "?");
-
-			tr.address = rule_address;
-			tf_azure_rule_add(&tr);
-		} else if (strcmp(b->type, "dynamic") == 0 && b->labels->len &&
-		           strcmp(b->labels->pdata[0], "security_rule") == 0) {
-			tf_block_unknown(r, address, b);
-		}
-	}
-	arm_add_default_rules(r);
-}
-
-static void tf_azure_nsg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *group = tf_group_ref(c, res->body, "network_security_group_name",
-	                                      "azurerm_network_security_group");
-	struct resource *r = tf_rule_resource(c, address, TF_KIND_NSG, group, res->line, RESOURCE_FIRST_MATCH);
-	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
-
-	tf_azure_rule_add(&tr);
-	/* A rule on its own is a list of its own, with Azure's defaults after it. */
-	if (!group)
-		arm_add_default_rules(r);
-}
-
-/* ---- GCP firewalls ---------------------------------------------------- */
-
-/* protocol "all", a name or a number, and ports ("22", "8000-8080"). */
-static bool tf_gcp_protocol(const char *text, unsigned *lo, unsigned *hi)
-{
-	static const struct {
-		const char *name;
-		unsigned proto;
-	} names[] = {
-		{ "tcp", EXPOSURE_PROTO_TCP }, { "udp", EXPOSURE_PROTO_UDP }, { "icmp", EXPOSURE_PROTO_ICMP },
-		{ "esp", 50 }, { "ah", 51 }, { "sctp", EXPOSURE_PROTO_SCTP }, { "ipip", 4 },
-	};
-	gint64 n;
-
-	if (g_ascii_strcasecmp(text, "all") == 0) {
-		*lo = 0;
-		*hi = EXPOSURE_PROTO_MAX;
-		return true;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
-			*lo = *hi = names[i].proto;
-			return true;
-		}
-	}
-	if (!tf_parse_int(text, 0, EXPOSURE_PROTO_MAX, &n))
-		return false;
-	*lo = *hi = (unsigned)n;
-	return true;
-}
-
-/* One allow { } or deny { } block: what it matches from src. */
-static exposure *tf_gcp_match(struct tf_rule *tr, const struct hcl_block *b, const srcset *src)
-{
-	struct tf_rule part = *tr;
-	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
-	unsigned lo = 0, hi = 0, line = b->line;
-	g_autofree char *proto = NULL;
-	exposure *e;
-
-	part.body = b->body;
-	part.line = b->line;
-	proto = tf_rule_string(&part, "protocol", &line);
-	if (proto && !tf_gcp_protocol(proto, &lo, &hi))
-		tf_rule_bad(&part, line, "expected a protocol (all, tcp, udp, icmp, esp, ah, sctp, ipip, 0..255)",
-		            proto);
-	else if (!proto && !part.unknown)
-		tf_rule_missing(&part, b->line, "no protocol");
-	if (!tf_rule_each(&part, "ports", true, tf_port_item, ranges)) {
-		unsigned all[] = { 0, EXPOSURE_PORT_MAX };
-
-		g_array_append_vals(ranges, all, 2);
-	}
-	tr->unknown |= part.unknown;
-	tr->bad |= part.bad;
-	if (tr->bad || tr->unknown)
-		return NULL;
-	e = tf_ranges_match(lo, hi, ranges, src);
-	return e;
-}
-
-/* Does a deny apply to every instance and destination of the network? */
-static bool tf_gcp_deny_is_wide(struct tf_rule *tr)
-{
-	static const char *const narrowing[] = { "target_tags", "target_service_accounts", "destination_ranges" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(narrowing); i++) {
-		if (hcl_body_attribute(tr->body, narrowing[i]))
-			return false;
-	}
-	return true;
-}
-
-static void tf_gcp_firewall_rules(struct tf_rule *tr, const char *address)
-{
-	g_autoptr(srcset) src = srcset_new();
-	unsigned line = tr->line;
-	g_autofree char *direction = tf_rule_string(tr, "direction", &line);
-	gint64 priority = 1000;
-	bool any = false;
-
-	if (direction && strcmp(direction, "EGRESS") == 0)
-		return;
-	if (direction && strcmp(direction, "INGRESS") != 0)
-		tf_rule_bad(tr, line, "expected INGRESS or EGRESS", direction);
-	if (tf_rule_bool(tr, "disabled", false))
-		return;
-	tf_rule_int(tr, "priority", 0, 65535, false, &priority);
-	any |= tf_rule_each(tr, "source_ranges", true, tf_source_cidr, src);
-	for (size_t k = 0; k < 2; k++) {
-		static const char *const keys[] = { "source_tags", "source_service_accounts" };
-		static const char *const prefixes[] = { "gcp-tag:", "gcp-sa:" };
-		unsigned at = tr->line;
-		g_autoptr(tf_value) v = tf_rule_get(tr, keys[k], &at);
-
-		for (guint i = 0; v && v->kind == TF_VALUE_LIST && i < v->items->len; i++) {
-			tf_source_atom(tr, v->items->pdata[i], prefixes[k], at, src);
-			any = true;
-		}
-		if (v && v->kind != TF_VALUE_LIST) {
-			g_autofree char *what = g_strdup_printf("expected a list for %s", keys[k]);
-
-			tf_rule_bad(tr, at, what, tf_value_kind_name(v));
-		}
-	}
-	/* An ingress rule that names no source admits every IPv4 address. */
-	if (!any && !tr->unknown)
-		srcset_add_v4(src, 0, G_MAXUINT32);
-	for (guint i = 0; i < tr->body->items->len; i++) {
-		const struct hcl_item *it = tr->body->items->pdata[i];
-		bool allow = it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "allow") == 0;
-		exposure *match;
-
-		if (it->kind != HCL_ITEM_BLOCK || (!allow && strcmp(it->block.type, "deny") != 0))
-			continue;
-		match = tf_gcp_match(tr, &it->block, src);
-		if (!match)
-			continue;
-		if (!allow && !tf_gcp_deny_is_wide(tr)) {
-			exposure_free(match);
-			continue;
-		}
-		/* Deny wins at equal priority: it sorts first. */
-		resource_add_rule(tr->r, address, it->block.line, allow, priority * 2 + (allow ? 1 : 0), match);
-	}
-}
-
-/* The network a firewall guards: a google_compute_network of the module,
- * else the network as written ("default"). NULL when not known. */
-static char *tf_gcp_network(struct tf_ctx *c, const struct hcl_body *body, char **why_out)
-{
-	const struct hcl_attribute *a = hcl_body_attribute(body, "network");
-	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
-	const char *text;
-
-	if (!v)
-		return NULL;
-	if (v->kind == TF_VALUE_REF && g_str_has_prefix(v->text, "google_compute_network."))
-		return g_strdup(v->text);
-	if ((text = tf_value_text(v)) != NULL) {
-		const char *slash = strrchr(text, '/');
-		const char *name = slash ? slash + 1 : text;
-		const char *address = g_hash_table_lookup(c->networks, name);
-
-		/* A network of the module named by its name is that network. */
-		return address ? g_strdup(address) : g_strconcat("network:", name, NULL);
-	}
-	*why_out = g_strdup(tf_value_unknown(v) ? tf_value_unknown(v) : "not a network");
 	return NULL;
 }
 
-static void tf_gcp_firewall(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *why = NULL;
-	g_autofree char *network = tf_gcp_network(c, res->body, &why);
-	struct resource *r = tf_rule_resource(c, address, TF_KIND_GCP, network, res->line, RESOURCE_FIRST_MATCH);
-	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
-
-	if (why)
-		resource_add_unknown(r, res->line, "%s: network is %s", address, why);
-	tf_gcp_firewall_rules(&tr, address);
-}
-
-static void tf_gcp_network_resource(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	g_autofree char *identity = tf_identity(c, address);
-
-	/* Implied rules: deny all ingress, at the lowest priority. */
-	g_ptr_array_add(c->found, resource_new(identity, TF_KIND_GCP, address, c->path, res->line,
-	                                       RESOURCE_FIRST_MATCH));
-}
-
-/* ---- settings-style exposure ------------------------------------------ */
-
-#define TF_KIND_RDS "AWS RDS instance"
-#define TF_KIND_SEARCH "AWS OpenSearch domain"
-#define TF_KIND_S3 "AWS S3 public access block"
-#define TF_KIND_AZURE "Azure resource"
-
-static struct resource *tf_settings_resource(struct tf_ctx *c, const char *address, const char *kind,
-                                             const struct hcl_block *res)
+struct resource *tf_settings_resource(struct tf_ctx *c, const char *address, const char *kind,
+                                      const struct hcl_block *res)
 {
 	g_autofree char *identity = tf_identity(c, address);
 	struct resource *r = resource_new(identity, kind, address, c->path, res->line, RESOURCE_SETTINGS);
@@ -862,8 +472,8 @@ static struct resource *tf_settings_resource(struct tf_ctx *c, const char *addre
 }
 
 /* A bool attribute as a setting "on"/"off" (dflt when absent); unknowns recorded. */
-static void tf_setting_bool(struct tf_ctx *c, struct resource *r, const char *address, const struct hcl_block *res,
-                            const char *attr, const char *key, bool dflt)
+void tf_setting_bool(struct tf_ctx *c, struct resource *r, const char *address, const struct hcl_block *res,
+                     const char *attr, const char *key, bool dflt)
 {
 	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
 	const struct hcl_attribute *a = hcl_body_attribute(res->body, attr);
@@ -875,154 +485,291 @@ static void tf_setting_bool(struct tf_ctx *c, struct resource *r, const char *ad
 	resource_add_setting(r, key, on ? "on" : "off", raw, a ? a->line : res->line);
 }
 
-/* aws_db_instance: publicly_accessible (default false). */
-static void tf_aws_db(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+/* ---- module calls and types not read ---------------------------------- */
+
+#define TF_KIND_MODULE "Terraform module"
+#define TF_KIND_UNREAD "Terraform resource"
+/* Module calls followed from one root module: nesting, and instances in all. */
+#define TF_MODULE_DEPTH 8u
+#define TF_MODULE_MAX 256u
+/* Names listed in one message before "...". */
+#define TF_NAMES_MAX 8u
+
+static void tf_declare(struct tf_ctx *c, const struct hcl_body *body);
+static void tf_networks(struct tf_ctx *c, const struct hcl_body *body);
+static void tf_resources(struct tf_ctx *c, const struct hcl_body *body);
+static bool tf_resource_created(struct tf_ctx *c, const struct hcl_block *res);
+static void tf_file_done(struct tf_ctx *c, GString *all, char **failed);
+static int tf_file_compare(const void *a, const void *b);
+static int tf_file_rank(const struct extract_tf_file *f);
+
+/* Does a name (an input, an attribute, a type) look like it opens a network path? */
+static bool tf_looks_like_network(const char *name)
 {
-	struct resource *r = tf_settings_resource(c, address, TF_KIND_RDS, res);
+	static const char *const words[] = {
+		"cidr", "ingress", "firewall", "security_group", "network_acl", "network_security",
+		"network_policy", "public_access", "publicly_accessible", "source_address", "source_ranges",
+		"authorized_ip", "authorized_network", "allowed_ip", "ip_rule", "ip_range", "ip_filter",
+		"ip_restriction", "whitelist", "allowlist", "access_list", "ports", "host_port", "host_network",
+		"kubernetes_service",
+	};
+	g_autofree char *lower = g_ascii_strdown(name, -1);
 
-	tf_setting_bool(c, r, address, res, "publicly_accessible", "public", false);
-}
-
-/* azurerm_*: public_network_access_enabled, recorded when written. */
-static void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	struct resource *r;
-
-	if (!hcl_body_attribute(res->body, "public_network_access_enabled"))
-		return;
-	r = tf_settings_resource(c, address, TF_KIND_AZURE, res);
-	tf_setting_bool(c, r, address, res, "public_network_access_enabled", "public_network_access", true);
-}
-
-/* aws_s3_bucket_public_access_block: "on" only when all four blocks are on
- * (each defaults to false). */
-static void tf_aws_s3_block(struct tf_ctx *c, const char *address, const struct hcl_block *res)
-{
-	static const char *const flags[] = { "block_public_acls", "block_public_policy", "ignore_public_acls",
-	                                     "restrict_public_buckets" };
-	struct resource *r = tf_settings_resource(c, address, TF_KIND_S3, res);
-	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
-	const char *off = NULL;
-	unsigned line = res->line;
-	g_autofree char *raw = NULL;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
-		if (!tf_rule_bool(&tr, flags[i], false) && !off) {
-			off = flags[i];
-			if (hcl_body_attribute(res->body, flags[i]))
-				line = hcl_body_attribute(res->body, flags[i])->line;
-		}
-	}
-	if (tr.unknown || tr.bad)
-		return;
-	raw = off ? g_strdup_printf("%s = false", off) : g_strdup("all four blocks on");
-	resource_add_setting(r, "public_access_block", off ? "off" : "on", raw, line);
-}
-
-/* A JSON document (a policy string) as a value; NULL when it does not parse. */
-static struct tf_value *tf_json_value(const struct doc_node *n)
-{
-	struct tf_value *v = g_new0(struct tf_value, 1);
-
-	if (n->kind == DOC_MAP || n->kind == DOC_LIST) {
-		v->kind = n->kind == DOC_MAP ? TF_VALUE_MAP : TF_VALUE_LIST;
-		v->items = g_ptr_array_new_with_free_func((GDestroyNotify)tf_value_free);
-		if (n->kind == DOC_MAP)
-			v->keys = g_ptr_array_new_with_free_func(g_free);
-		for (size_t i = 0; i < n->n; i++) {
-			const struct doc_node *item = n->kind == DOC_MAP ? n->pairs[i].value : n->items[i];
-
-			if (n->kind == DOC_MAP)
-				g_ptr_array_add(v->keys, g_strdup(doc_scalar(n->pairs[i].key) ? doc_scalar(n->pairs[i].key) : ""));
-			g_ptr_array_add(v->items, tf_json_value(item));
-		}
-	} else {
-		v->kind = doc_scalar(n) ? TF_VALUE_STRING : TF_VALUE_NULL;
-		v->text = g_strdup(doc_scalar(n));
-	}
-	return v;
-}
-
-static bool tf_text_is(const struct tf_value *v, const char *text)
-{
-	return v && tf_value_text(v) && strcmp(tf_value_text(v), text) == 0;
-}
-
-/* Principal "*", {"AWS": "*"} or {"AWS": ["*"]}. */
-static bool tf_policy_anyone(const struct tf_value *p)
-{
-	const struct tf_value *aws = p ? tf_value_get(p, "AWS") : NULL;
-
-	if (tf_text_is(p, "*") || tf_text_is(aws, "*"))
-		return true;
-	for (guint i = 0; aws && aws->kind == TF_VALUE_LIST && i < aws->items->len; i++) {
-		if (tf_text_is(aws->items->pdata[i], "*"))
+	for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+		if (strstr(lower, words[i]))
 			return true;
 	}
 	return false;
 }
 
-/* Does a policy allow anyone with no IpAddress condition? */
-static bool tf_policy_open(const struct tf_value *policy)
+/* Appends the names in body (attributes and blocks, to depth levels) that
+ * look like network rules, once each, to names. */
+static void tf_network_names(GPtrArray *names, const struct hcl_body *body, unsigned depth)
 {
-	const struct tf_value *st = tf_value_get(policy, "Statement");
-	guint n = st && st->kind == TF_VALUE_LIST ? st->items->len : st ? 1 : 0;
+	for (guint i = 0; i < body->items->len && depth > 0; i++) {
+		const struct hcl_item *it = body->items->pdata[i];
+		const char *name = it->kind == HCL_ITEM_ATTRIBUTE ? it->attribute.name : it->block.type;
+		bool seen = false;
 
-	for (guint i = 0; i < n; i++) {
-		const struct tf_value *s = st->kind == TF_VALUE_LIST ? st->items->pdata[i] : st;
-		const struct tf_value *cond = tf_value_get(s, "Condition");
-
-		if (s->kind == TF_VALUE_MAP && tf_text_is(tf_value_get(s, "Effect"), "Allow") &&
-		    tf_policy_anyone(tf_value_get(s, "Principal")) &&
-		    !(cond && (tf_value_get(cond, "IpAddress") || tf_value_get(cond, "NotIpAddress"))))
-			return true;
+		for (guint j = 0; j < names->len && !seen; j++)
+			seen = strcmp(names->pdata[j], name) == 0;
+		/* A group's id (vpc_security_group_ids) attaches a rule set; it opens nothing. */
+		if (!seen && strcmp(name, "source") != 0 && !g_str_has_suffix(name, "_id") &&
+		    !g_str_has_suffix(name, "_ids") && tf_looks_like_network(name))
+			g_ptr_array_add(names, (gpointer)name);
+		if (it->kind == HCL_ITEM_BLOCK)
+			tf_network_names(names, it->block.body, depth - 1);
 	}
-	return false;
+}
+
+/* "; inputs that look like network rules: a, b" or "". New string. */
+static char *tf_network_names_text(const struct hcl_body *body, const char *what)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	tf_network_names(names, body, 4);
+	for (guint i = 0; i < names->len && i < TF_NAMES_MAX; i++)
+		g_string_append_printf(out, "%s%s", i ? ", " : what, (const char *)names->pdata[i]);
+	if (names->len > TF_NAMES_MAX)
+		g_string_append(out, ", ...");
+	return g_string_free(g_steal_pointer(&out), FALSE);
 }
 
 /*
- * aws_elasticsearch_domain / aws_opensearch_domain: access_policies (a JSON
- * string, or jsonencode() of an object) open to Principal "*" with no IP
- * condition, outside a VPC ("open"), else "restricted".
+ * A resource type no code here reads: silent when nothing in it looks like
+ * a network rule (aws_s3_object), else an explicit unknown naming it, so
+ * that a surface not read is seen as not read.
  */
-static void tf_aws_search_domain(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+static void tf_resource_unread(struct tf_ctx *c, const char *type, const char *address, const struct hcl_block *res)
 {
-	struct resource *r = tf_settings_resource(c, address, TF_KIND_SEARCH, res);
-	const struct hcl_attribute *a = hcl_body_attribute(res->body, "access_policies");
-	const struct hcl_expr *e = a ? a->expr : NULL;
-	g_autoptr(tf_value) v = NULL;
-	g_autoptr(tf_value) policy = NULL;
-	const char *why;
-	bool in_vpc = false;
+	g_autofree char *names = tf_network_names_text(res->body, "");
+	g_autofree char *identity = NULL;
+	struct resource *r;
 
-	for (guint i = 0; i < res->body->items->len; i++) {
-		const struct hcl_item *it = res->body->items->pdata[i];
+	/* Egress, and the links that attach a group or list somewhere, open nothing. */
+	if (strstr(type, "egress") || strstr(type, "_association") || strstr(type, "_attachment"))
+		return;
+	if (!tf_looks_like_network(type) && !*names)
+		return;
+	identity = tf_identity(c, address);
+	r = resource_new(identity, TF_KIND_UNREAD, address, c->path, res->line, RESOURCE_SETTINGS);
+	g_ptr_array_add(c->found, r);
+	resource_add_unknown(r, res->line, "%s: resource type %s is not read by driftwatch%s%s", address, type,
+	                     *names ? "; it sets " : "", names);
+}
 
-		in_vpc |= it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "vpc_options") == 0;
+/* The module call itself, holding what could not be read of it. */
+static void tf_module_unread(struct tf_ctx *c, const char *call, const struct hcl_block *b, const char *why)
+{
+	g_autofree char *identity = tf_identity(c, call);
+	g_autofree char *inputs = tf_network_names_text(b->body, "; inputs that look like network rules: ");
+	struct resource *r = resource_new(identity, TF_KIND_MODULE, call, c->path, b->line, RESOURCE_SETTINGS);
+
+	g_ptr_array_add(c->found, r);
+	resource_add_unknown(r, b->line, "%s: %s%s", call, why, inputs);
+}
+
+/* dir joined with a relative path ("./sg", "../shared/sg"), normalised;
+ * NULL when it leaves the repository. New string. */
+static char *tf_path_join(const char *dir, const char *rel)
+{
+	g_auto(GStrv) a = g_strsplit(dir, "/", -1);
+	g_auto(GStrv) b = g_strsplit(rel, "/", -1);
+	g_autoptr(GPtrArray) parts = g_ptr_array_new();
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	for (int k = 0; k < 2; k++) {
+		for (char **p = k ? b : a; *p; p++) {
+			if (!**p || strcmp(*p, ".") == 0)
+				continue;
+			if (strcmp(*p, "..") != 0) {
+				g_ptr_array_add(parts, *p);
+				continue;
+			}
+			if (parts->len == 0)
+				return NULL;
+			g_ptr_array_set_size(parts, parts->len - 1);
+		}
 	}
-	if (!e)
-		return;
-	if (e->kind == HCL_EXPR_CALL && strcmp(e->call.name, "jsonencode") == 0 && e->call.args->len == 1)
-		e = e->call.args->pdata[0];
-	tf_eval_set_symbolic_refs(c->ev, true);
-	v = tf_eval_expr(c->ev, e);
-	tf_eval_set_symbolic_refs(c->ev, false);
-	if ((why = tf_value_unknown(v)) != NULL) {
-		resource_add_unknown(r, a->line, "%s: access_policies is %s", address, why);
-		return;
+	for (guint i = 0; i < parts->len; i++)
+		g_string_append_printf(out, "%s%s", i ? "/" : "", (const char *)parts->pdata[i]);
+	return parts->len ? g_string_free(g_steal_pointer(&out), FALSE) : g_strdup(".");
+}
+
+char *extract_tf_module_dir(const char *dir, const char *source)
+{
+	if (!g_str_has_prefix(source, "./") && !g_str_has_prefix(source, "../"))
+		return NULL;
+	return tf_path_join(dir, source);
+}
+
+/* Marks the references in v (evaluated in c's module) as the caller's. */
+static void tf_ref_mark_outer(const struct tf_ctx *c, struct tf_value *v)
+{
+	if (v->kind == TF_VALUE_REF) {
+		char *address = tf_ref_address(c, v);
+
+		g_free(v->text);
+		v->text = g_strdup_printf("%c%s", TF_REF_OUTER, address);
+		g_free(address);
 	}
-	if (v->kind == TF_VALUE_STRING) {
-		g_autoptr(doc) d = NULL;
+	for (guint i = 0; v->items && i < v->items->len; i++)
+		tf_ref_mark_outer(c, v->items->pdata[i]);
+}
+
+/* Binds the call's arguments, evaluated in the caller, to the module's variables. */
+static void tf_module_bind(struct tf_ctx *c, struct tf_ctx *child, const struct hcl_block *b)
+{
+	static const char *const meta[] = { "source", "version", "count", "for_each", "providers", "depends_on" };
+
+	for (guint i = 0; i < b->body->items->len; i++) {
+		const struct hcl_item *it = b->body->items->pdata[i];
+		bool is_meta = false;
+
+		if (it->kind != HCL_ITEM_ATTRIBUTE)
+			continue;
+		for (size_t k = 0; k < G_N_ELEMENTS(meta); k++)
+			is_meta |= strcmp(it->attribute.name, meta[k]) == 0;
+		if (!is_meta) {
+			struct tf_value *v = tf_eval_expr(c->ev, it->attribute.expr);
+
+			tf_ref_mark_outer(c, v);
+			tf_eval_bind_variable(child->ev, it->attribute.name, v);
+		}
+	}
+}
+
+/* Parses the module's .tf files in path order into parsed; problems into all. */
+static void tf_module_parse(GPtrArray *parsed, GArray *files, GString *all)
+{
+	g_autofree const struct extract_tf_file **order = g_new0(const struct extract_tf_file *, files->len + 1);
+	guint n = 0;
+
+	for (guint i = 0; i < files->len; i++) {
+		const struct extract_tf_file *f = &g_array_index(files, struct extract_tf_file, i);
+
+		if (tf_file_rank(f) == 0)
+			order[n++] = f;
+	}
+	qsort(order, n, sizeof(*order), tf_file_compare);
+	for (guint i = 0; i < n; i++) {
+		struct hcl_file *f = NULL;
 		g_autoptr(GError) error = NULL;
 
-		if (!doc_parse_json(&d, c->path, v->text, strlen(v->text), NULL, &error) || d->roots->len != 1) {
-			tf_error(c, a->line, "%s: access_policies is not a JSON policy", address);
-			return;
+		if (hcl_parse(&f, order[i]->path, order[i]->data ? order[i]->data : "", order[i]->len, &error)) {
+			g_ptr_array_add(parsed, f);
+		} else if (!all->len) {
+			g_string_append(all, error->message);
 		}
-		policy = tf_json_value(g_ptr_array_index(d->roots, 0));
 	}
-	resource_add_setting(r, "access_policy", !in_vpc && tf_policy_open(policy ? policy : v) ? "open" : "restricted",
-	                     "access_policies: Principal \"*\" with no IP condition", a->line);
+}
+
+/* Reads a called module's resources into c->found under the call's address. */
+static void tf_module_child(struct tf_ctx *c, const char *call, const char *dir, const struct hcl_block *b,
+                            GArray *files)
+{
+	g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)hcl_file_free);
+	g_autoptr(tf_eval) ev = tf_eval_new();
+	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GString) all = g_string_new(NULL);
+	g_autofree char *prefix = g_strconcat(call, ".", NULL);
+	g_autofree char *failed = NULL;
+	struct tf_ctx child = { .dir = c->dir, .prefix = prefix, .here = dir, .opts = c->opts,
+		                .depth = c->depth + 1, .modules = c->modules, .ev = ev, .found = c->found,
+		                .networks = networks };
+
+	tf_module_parse(parsed, files, all);
+	for (int pass = 0; pass < 3 && !all->len; pass++) {
+		if (pass == 1)
+			tf_module_bind(c, &child, b);
+		for (guint i = 0; i < parsed->len; i++) {
+			const struct hcl_file *f = parsed->pdata[i];
+
+			child.path = f->path;
+			dw_problems_init(&child.problems, child.path, EXTRACT_MAX_PROBLEMS);
+			if (pass == 0)
+				tf_declare(&child, f->body);
+			else if (pass == 1)
+				tf_networks(&child, f->body);
+			else
+				tf_resources(&child, f->body);
+			tf_file_done(&child, all, &failed);
+		}
+	}
+	if (tf_eval_over_limit(ev) && !all->len)
+		g_string_append_printf(all, "values too large to evaluate (more than %zu)", (size_t)DW_LIMIT_NODES);
+	if (all->len) {
+		g_autofree char *why = g_strdup_printf("module %s could not be read: %s", dir, all->str);
+
+		tf_module_unread(c, call, b, why);
+	}
+}
+
+/* Follows a module call from c's module: local sources, or a vendored copy. */
+static void tf_module_call(struct tf_ctx *c, const struct hcl_block *b)
+{
+	g_autofree char *call = g_strconcat(c->prefix, "module.", (const char *)b->labels->pdata[0], NULL);
+	const struct hcl_attribute *a = hcl_body_attribute(b->body, "source");
+	g_autoptr(tf_value) v = a ? tf_eval_expr(c->ev, a->expr) : NULL;
+	const char *source = v && v->kind == TF_VALUE_STRING ? v->text : NULL;
+	g_autoptr(GArray) files = g_array_new(FALSE, TRUE, sizeof(struct extract_tf_file));
+	g_autofree char *quoted = extract_quote(source ? source : "");
+	g_autofree char *dir = NULL;
+	g_autofree char *why = NULL;
+	bool local = source && (g_str_has_prefix(source, "./") || g_str_has_prefix(source, "../"));
+
+	if (!tf_resource_created(c, b))
+		return;
+	if (local) {
+		dir = tf_path_join(c->here, source);
+	} else if (source) {
+		/* terraform init keeps a registry module in .terraform/modules/KEY,
+		 * KEY the call's name ("a.b" when nested). */
+		g_autofree char *key = g_strdup(call);
+		g_auto(GStrv) parts = g_strsplit(key, "module.", -1);
+		g_autofree char *joined = g_strjoinv("", parts);
+		g_autofree char *vendored = g_strconcat(".terraform/modules/", joined, NULL);
+
+		dir = tf_path_join(c->dir, vendored);
+	}
+	if (!source)
+		why = g_strdup("source is not a literal string, not read");
+	else if (!dir)
+		why = g_strdup_printf("source \"%s\" is outside the repository, not read", quoted);
+	else if (c->depth >= TF_MODULE_DEPTH || *c->modules >= TF_MODULE_MAX)
+		why = g_strdup_printf("source \"%s\": more module calls than driftwatch follows (%u deep, %u in all)",
+		                      quoted, TF_MODULE_DEPTH, TF_MODULE_MAX);
+	else if (!c->opts || !c->opts->load || !c->opts->load(files, dir, c->opts->user_data) || files->len == 0)
+		why = local ? g_strdup_printf("source \"%s\" (%s) holds no Terraform files here, not read", quoted, dir)
+		            : g_strdup_printf("source \"%s\" is a registry or remote module, not read offline "
+		                              "(no vendored copy in %s)", quoted, dir);
+	if (why) {
+		tf_module_unread(c, call, b, why);
+		return;
+	}
+	(*c->modules)++;
+	tf_module_child(c, call, dir, b, files);
 }
 
 /* ---- the module ------------------------------------------------------- */
@@ -1042,6 +789,19 @@ static const struct {
 	{ "aws_elasticsearch_domain", tf_aws_search_domain },
 	{ "aws_opensearch_domain", tf_aws_search_domain },
 	{ "aws_s3_bucket_public_access_block", tf_aws_s3_block },
+	{ "aws_default_security_group", tf_aws_security_group },
+	{ "aws_db_security_group", tf_aws_db_security_group },
+	{ "aws_rds_cluster_instance", tf_aws_public_flag },
+	{ "aws_neptune_cluster_instance", tf_aws_public_flag },
+	{ "aws_mq_broker", tf_aws_public_flag },
+	{ "aws_dms_replication_instance", tf_aws_public_flag },
+	{ "aws_redshift_cluster", tf_aws_public_flag },
+	{ "aws_msk_cluster", tf_aws_msk },
+	{ "aws_eks_cluster", tf_aws_eks },
+	{ "google_sql_database_instance", tf_gcp_sql_instance },
+	{ "google_container_cluster", tf_gcp_gke },
+	{ "azurerm_kubernetes_cluster", tf_azure_aks },
+	{ "aws_default_network_acl", tf_aws_nacl },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -1068,7 +828,7 @@ static bool tf_resource_created(struct tf_ctx *c, const struct hcl_block *res)
 static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 {
 	const char *type = res->labels->pdata[0], *name = res->labels->pdata[1];
-	g_autofree char *address = g_strconcat(type, ".", name, NULL);
+	g_autofree char *address = g_strconcat(c->prefix, type, ".", name, NULL);
 
 	if (!tf_resource_created(c, res))
 		return;
@@ -1080,14 +840,25 @@ static void tf_resource(struct tf_ctx *c, const struct hcl_block *res)
 		tf_vpc_ingress_rule(c, address, res);
 		return;
 	}
+	if (tf_k8s_type(type)) {
+		tf_k8s_resource(c, address, res);
+		return;
+	}
+	if (tf_azure_firewall_type(type)) {
+		tf_azure_firewall_rule(c, address, res);
+		return;
+	}
 	for (size_t i = 0; i < G_N_ELEMENTS(tf_resource_types); i++) {
 		if (strcmp(type, tf_resource_types[i].type) == 0) {
 			tf_resource_types[i].fn(c, address, res);
 			return;
 		}
 	}
-	if (g_str_has_prefix(type, "azurerm_"))
+	if (g_str_has_prefix(type, "azurerm_") && (hcl_body_attribute(res->body, "public_network_access_enabled") ||
+	                                           tf_azure_public_default(type)))
 		tf_azure_public(c, address, res);
+	else
+		tf_resource_unread(c, type, address, res);
 }
 
 /* Variables, locals and resources of one .tf file. */
@@ -1136,7 +907,8 @@ static void tf_networks(struct tf_ctx *c, const struct hcl_body *body)
 		v = tf_eval_expr(c->ev, name->expr);
 		if (v->kind == TF_VALUE_STRING)
 			g_hash_table_replace(c->networks, g_strdup(v->text),
-			                     g_strconcat("google_compute_network.", it->block.labels->pdata[1], NULL));
+			                     g_strconcat(c->prefix, "google_compute_network.", it->block.labels->pdata[1],
+			                                 NULL));
 	}
 }
 
@@ -1148,6 +920,9 @@ static void tf_resources(struct tf_ctx *c, const struct hcl_body *body)
 		if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "resource") == 0 &&
 		    it->block.labels->len == 2)
 			tf_resource(c, &it->block);
+		else if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "module") == 0 &&
+		         it->block.labels->len == 1)
+			tf_module_call(c, &it->block);
 	}
 }
 
@@ -1289,6 +1064,12 @@ static bool tf_check_limits(GPtrArray *found, char **failed_out, GError **error)
 bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                        char **failed_out, GError **error)
 {
+	return extract_tf_module_with(out, dir, files, n, NULL, failed_out, error);
+}
+
+bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
+                            const struct extract_tf_options *opts, char **failed_out, GError **error)
+{
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func((GDestroyNotify)hcl_file_free);
 	g_autofree const struct extract_tf_file **order = g_new0(const struct extract_tf_file *, n + 1);
@@ -1296,7 +1077,9 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 	g_autoptr(GString) all = g_string_new(NULL);
 	g_autofree char *failed = NULL;
 	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	struct tf_ctx c = { .dir = dir, .ev = ev, .found = found, .networks = networks };
+	unsigned modules = 0;
+	struct tf_ctx c = { .dir = dir, .prefix = "", .here = dir, .opts = opts, .modules = &modules, .ev = ev,
+		            .found = found, .networks = networks };
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = &files[i];

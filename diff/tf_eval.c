@@ -114,6 +114,11 @@ static struct tf_value *tf_value_copy(struct tf_eval *ev, const struct tf_value 
 	return c;
 }
 
+struct tf_value *tf_value_dup(const struct tf_value *v)
+{
+	return tf_value_copy(NULL, v);
+}
+
 const char *tf_value_unknown(const struct tf_value *v)
 {
 	if (v->kind == TF_VALUE_UNKNOWN)
@@ -242,6 +247,14 @@ void tf_eval_set_variable(struct tf_eval *ev, const char *name, const struct hcl
 	o->expr = expr;
 	o->file = g_strdup(file);
 	g_ptr_array_add(var->optional, o);
+}
+
+void tf_eval_bind_variable(struct tf_eval *ev, const char *name, struct tf_value *value)
+{
+	struct tf_variable *var = tf_eval_variable(ev, name);
+
+	tf_value_free(var->value);
+	var->value = value;
 }
 
 void tf_eval_declare_local(struct tf_eval *ev, const char *name, const struct hcl_expr *expr)
@@ -649,6 +662,19 @@ static struct tf_value *tf_eval_bool(struct tf_eval *ev, bool b)
 	return v;
 }
 
+/* -N of a number written N: the number as Terraform prints it ("-1"; "-0" is "0"). */
+static struct tf_value *tf_eval_negate(struct tf_eval *ev, const char *text)
+{
+	struct tf_value *v = tf_value_new(ev, TF_VALUE_NUMBER, NULL);
+	bool zero = strspn(text, "0.") == strlen(text);
+
+	if (text[0] == '-')
+		v->text = g_strdup(text + 1);
+	else
+		v->text = zero ? g_strdup(text) : g_strconcat("-", text, NULL);
+	return v;
+}
+
 /* c ? a : b with c known; and ! && || == != on known values. */
 static struct tf_value *tf_eval_logic(struct tf_eval *ev, const struct hcl_expr *e)
 {
@@ -673,6 +699,11 @@ static struct tf_value *tf_eval_logic(struct tf_eval *ev, const struct hcl_expr 
 	if (left && tf_value_unknown(left))
 		return tf_unknown(ev, "%s", tf_value_unknown(left));
 	switch (e->op.op) {
+	case HCL_OP_NEG:
+		/* -1, unquoted: Terraform's protocol = -1 (all protocols). */
+		if (right->kind == TF_VALUE_NUMBER)
+			return tf_eval_negate(ev, right->text);
+		break;
 	case HCL_OP_NOT:
 		if (right->kind == TF_VALUE_BOOL)
 			return tf_eval_bool(ev, !right->boolean);

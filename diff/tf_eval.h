@@ -43,6 +43,8 @@ void tf_value_free(struct tf_value *v);
 typedef struct tf_value tf_value;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(tf_value, tf_value_free)
 
+/* A deep copy of v. New value. */
+struct tf_value *tf_value_dup(const struct tf_value *v);
 /* Is v, or anything inside it, unknown? The first reason, borrowed from v, or NULL. */
 const char *tf_value_unknown(const struct tf_value *v);
 /* A string, number or bool as text (borrowed or static), else NULL. */
@@ -78,6 +80,12 @@ bool tf_eval_has_resource(const struct tf_eval *ev, const char *type, const char
  */
 void tf_eval_set_variable(struct tf_eval *ev, const char *name, const struct hcl_expr *expr,
                           const char *file, bool auto_loaded);
+
+/*
+ * The value a module call passes for input variable name (value is taken):
+ * it replaces the default, as a module block's argument does.
+ */
+void tf_eval_bind_variable(struct tf_eval *ev, const char *name, struct tf_value *value);
 
 /* The value of expr in the module. New value; never NULL. */
 struct tf_value *tf_eval_expr(struct tf_eval *ev, const struct hcl_expr *expr);

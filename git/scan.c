@@ -557,12 +557,79 @@ static char *scan_tf_key(const char *dir, GPtrArray *files)
 	return g_string_free(g_steal_pointer(&key), FALSE);
 }
 
+/*
+ * A module's local module calls read other directories at the same side:
+ * the loader gives their files to the extractor, keeps their blobs until
+ * it is done, and notes each directory read with its files' cache keys.
+ */
+struct scan_tf_loader {
+	struct scan *s;
+	git_tree *base;
+	GPtrArray *changes;
+	bool new_side;
+	GPtrArray *blobs;  /* GBytes *, owned */
+	GPtrArray *files;  /* struct gitwalk_file *, owned */
+	GHashTable *deps;  /* directory read -> scan_tf_key() of its files; owned */
+	bool git_failed;   /* a read failed for another reason than a limit */
+};
+
+static bool scan_tf_load(GArray *out, const char *dir, void *user_data)
+{
+	struct scan_tf_loader *l = user_data;
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GError) error = NULL;
+
+	if (!scan_tf_files(l->s, files, l->base, l->changes, l->new_side, dir, &error)) {
+		l->git_failed = true;
+		return false;
+	}
+	for (guint j = files->len; j-- > 0;) {
+		if (((struct gitwalk_file *)files->pdata[j])->special != GITWALK_REGULAR)
+			g_ptr_array_remove_index(files, j);
+	}
+	g_hash_table_replace(l->deps, g_strdup(dir), scan_tf_key(dir, files));
+	for (guint i = 0; i < files->len; i++) {
+		struct gitwalk_file *f = files->pdata[i];
+		struct extract_tf_file part = { f->path, NULL, 0 };
+		GBytes *data = NULL;
+
+		if (!gitwalk_file_read(&data, l->s->repo, f, dw_limit_file_bytes(), &error)) {
+			l->git_failed |= !g_error_matches(error, DW_ERROR, DW_ERROR_LIMIT);
+			return false;
+		}
+		g_ptr_array_add(l->blobs, data);
+		part.data = g_bytes_get_data(data, &part.len);
+		g_array_append_val(out, part);
+	}
+	/* The paths given out stay with the loader. */
+	while (files->len)
+		g_ptr_array_add(l->files, g_ptr_array_steal_index(files, 0));
+	return out->len > 0;
+}
+
+static void scan_tf_loader_init(struct scan_tf_loader *l, struct scan *s, git_tree *base, GPtrArray *changes,
+                                bool new_side)
+{
+	*l = (struct scan_tf_loader){ .s = s, .base = base, .changes = changes, .new_side = new_side };
+	l->blobs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	l->files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	l->deps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+}
+
+static void scan_tf_loader_clear(struct scan_tf_loader *l)
+{
+	g_ptr_array_unref(l->blobs);
+	g_ptr_array_unref(l->files);
+	g_hash_table_unref(l->deps);
+}
+
 /* Reads and extracts a module outside the cache. Fails only when git fails. */
 static bool scan_tf_parse(struct scan_cached **out, struct scan *s, const char *dir, GPtrArray *files,
-                          GError **error)
+                          struct scan_tf_loader *loader, GError **error)
 {
 	g_autoptr(GPtrArray) blobs = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	g_autofree struct extract_tf_file *parts = g_new0(struct extract_tf_file, files->len + 1);
+	struct extract_tf_options opts = { scan_tf_load, loader };
 	struct scan_cached *c = g_new0(struct scan_cached, 1);
 
 	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
@@ -586,11 +653,102 @@ static bool scan_tf_parse(struct scan_cached **out, struct scan *s, const char *
 		parts[i].path = f->path;
 		parts[i].data = g_bytes_get_data(data, &parts[i].len);
 	}
-	extract_tf_module(c->resources, dir, parts, files->len, &c->error_file, &c->error);
+	extract_tf_module_with(c->resources, dir, parts, files->len, &opts, &c->error_file, &c->error);
+	if (loader->git_failed) {
+		gitwalk_set_error(error, "reading a called Terraform module");
+		scan_cached_free(c);
+		return false;
+	}
 	for (guint i = 0; i < c->resources->len; i++)
 		exposure_free(resource_exposure(c->resources->pdata[i]));
 	*out = c;
 	return true;
+}
+
+static int scan_tf_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The directories a module read (its calls' modules), sorted, each on a line. */
+static char *scan_tf_deps_list(GHashTable *deps)
+{
+	g_autofree const char **dirs = (const char **)g_hash_table_get_keys_as_array(deps, NULL);
+	g_autoptr(GString) out = g_string_new(NULL);
+
+	qsort(dirs, g_hash_table_size(deps), sizeof(*dirs), scan_tf_strcmp);
+	for (guint i = 0; dirs[i]; i++)
+		g_string_append_printf(out, "%s\n", dirs[i]);
+	return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+/* The cache key of a module with what it read: its own key, then each
+ * directory read with its files' keys, in path order. */
+static char *scan_tf_full_key(const char *own, GHashTable *deps)
+{
+	g_autofree char *list = scan_tf_deps_list(deps);
+	g_auto(GStrv) dirs = g_strsplit(list, "\n", -1);
+	g_autoptr(GString) key = g_string_new(own);
+
+	for (guint i = 0; dirs[i] && *dirs[i]; i++)
+		g_string_append_printf(key, "\n--\n%s", (const char *)g_hash_table_lookup(deps, dirs[i]));
+	return g_string_free(g_steal_pointer(&key), FALSE);
+}
+
+/*
+ * The full key of a module whose own key is own, from the directories it
+ * read when last extracted (kept under "tfdeps:" + own, one per line), as
+ * they are at this side; NULL when it was never extracted.
+ */
+static char *scan_tf_known_key(struct scan *s, const char *own, git_tree *base, GPtrArray *changes,
+                               bool new_side, GError **error)
+{
+	g_autofree char *deps_key = g_strconcat("tfdeps:", own, NULL);
+	const struct scan_cached *known = scan_cache_lookup(s, deps_key);
+	g_autoptr(GHashTable) deps = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_auto(GStrv) dirs = NULL;
+
+	if (!known)
+		return NULL;
+	dirs = g_strsplit(known->error_file ? known->error_file : "", "\n", -1);
+	for (guint i = 0; dirs[i] && *dirs[i]; i++) {
+		g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+
+		if (!scan_tf_files(s, files, base, changes, new_side, dirs[i], error))
+			return NULL;
+		for (guint j = files->len; j-- > 0;) {
+			if (((struct gitwalk_file *)files->pdata[j])->special != GITWALK_REGULAR)
+				g_ptr_array_remove_index(files, j);
+		}
+		g_hash_table_replace(deps, g_strdup(dirs[i]), scan_tf_key(dirs[i], files));
+	}
+	return scan_tf_full_key(own, deps);
+}
+
+/* Extracts a module and caches it under its full key, and what it read under "tfdeps:". */
+static const struct scan_cached *scan_tf_extract(struct scan *s, const char *dir, GPtrArray *files,
+                                                 const char *own, git_tree *base, GPtrArray *changes,
+                                                 bool new_side, GError **error)
+{
+	struct scan_tf_loader loader;
+	struct scan_cached *c = NULL;
+	struct scan_cached *deps = g_new0(struct scan_cached, 1);
+	const struct scan_cached *kept;
+	bool ok;
+
+	scan_tf_loader_init(&loader, s, base, changes, new_side);
+	ok = scan_tf_parse(&c, s, dir, files, &loader, error);
+	if (ok) {
+		/* Not resources: the list of directories read, in error_file. */
+		deps->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+		deps->error_file = scan_tf_deps_list(loader.deps);
+		scan_cache_add(s, g_strconcat("tfdeps:", own, NULL), g_steal_pointer(&deps));
+		kept = scan_cache_add(s, scan_tf_full_key(own, loader.deps), c);
+	}
+	if (deps)
+		scan_cached_free(deps);
+	scan_tf_loader_clear(&loader);
+	return ok ? kept : NULL;
 }
 
 /* Adds the resources of module dir at one side, or its failure. */
@@ -598,9 +756,10 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
                                  GPtrArray *changes, bool new_side, const char *dir, GError **error)
 {
 	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	const struct scan_cached *cached;
-	struct scan_cached *c;
-	char *key;
+	g_autoptr(GError) local = NULL;
+	const struct scan_cached *cached = NULL;
+	g_autofree char *own = NULL;
+	g_autofree char *key = NULL;
 
 	if (!scan_tf_files(s, files, base, changes, new_side, dir, error))
 		return false;
@@ -623,17 +782,16 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
 	}
 	if (files->len == 0)
 		return true;
-	key = scan_tf_key(dir, files);
-	cached = scan_cache_lookup(s, key);
-	if (!cached) {
-		if (!scan_tf_parse(&c, s, dir, files, error)) {
-			g_free(key);
-			return false;
-		}
-		cached = scan_cache_add(s, key, c);
-	} else {
-		g_free(key);
+	own = scan_tf_key(dir, files);
+	key = scan_tf_known_key(s, own, base, changes, new_side, &local);
+	if (local) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return false;
 	}
+	if (key)
+		cached = scan_cache_lookup(s, key);
+	if (!cached && !(cached = scan_tf_extract(s, dir, files, own, base, changes, new_side, error)))
+		return false;
 	if (cached->error) {
 		scan_side_fail(side, cached->error_file, cached->error);
 		return true;
@@ -644,13 +802,191 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
 	return true;
 }
 
-/* Adds every module in dirs. */
+/* Local module sources in a .tf file at dir: the directory of each
+ * `source = "./..."` line, one per line, appended to out. A cheap scan to
+ * find which directories are called as modules; the extractor reads the
+ * calls themselves. */
+static void scan_tf_sources(GString *out, const char *dir, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = nl ? nl : end;
+		const char *q = p;
+
+		while (q < line_end && (*q == ' ' || *q == '\t'))
+			q++;
+		if (line_end - q > 6 && memcmp(q, "source", 6) == 0) {
+			q += 6;
+			while (q < line_end && (*q == ' ' || *q == '\t' || *q == '='))
+				q++;
+			if (q < line_end && *q == '"') {
+				const char *close = memchr(q + 1, '"', (size_t)(line_end - q - 1));
+				g_autofree char *source = close ? g_strndup(q + 1, (gsize)(close - q - 1)) : NULL;
+				g_autofree char *callee = source ? extract_tf_module_dir(dir, source) : NULL;
+
+				if (callee)
+					g_string_append_printf(out, "%s\n", callee);
+			}
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* The local module sources of one .tf file, cached by blob ("tfcalls:"); NULL
+ * when it cannot be read (too large: the extractor reports it). Borrowed. */
+static const char *scan_tf_file_calls(struct scan *s, const struct gitwalk_file *f, GError **error)
+{
+	g_autofree char *file_key = scan_cache_key(f);
+	char *key = g_strconcat("tfcalls:", file_key, NULL);
+	const struct scan_cached *cached = scan_cache_lookup(s, key);
+	g_autoptr(GBytes) data = NULL;
+	g_autoptr(GError) local = NULL;
+	g_autoptr(GString) calls = g_string_new(NULL);
+	g_autofree char *dir = scan_tf_dir(f->path);
+	struct scan_cached *c;
+	gsize len;
+	const char *bytes;
+
+	if (cached) {
+		g_free(key);
+		return cached->error_file;
+	}
+	if (!gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), &local)) {
+		g_free(key);
+		if (!g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT))
+			g_propagate_error(error, g_steal_pointer(&local));
+		return NULL;
+	}
+	bytes = g_bytes_get_data(data, &len);
+	scan_tf_sources(calls, dir, bytes ? bytes : "", len);
+	/* Not resources: the directories called, in error_file. */
+	c = g_new0(struct scan_cached, 1);
+	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	c->error_file = g_string_free(g_steal_pointer(&calls), FALSE);
+	return scan_cache_add(s, key, c)->error_file;
+}
+
+/* The .tf files of one side: base's, with the changes laid over. */
+static bool scan_tf_all_files(struct scan *s, GPtrArray *out, git_tree *base, GPtrArray *changes, bool new_side,
+                              GError **error)
+{
+	if (base && s->repo && !gitwalk_tree_files(out, s->repo, base, extract_tf_path, error))
+		return false;
+	for (guint i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
+		const char *path = scan_change_path(c);
+
+		if (!extract_tf_path(path))
+			continue;
+		for (guint j = out->len; j-- > 0;) {
+			if (strcmp(((struct gitwalk_file *)out->pdata[j])->path, path) == 0)
+				g_ptr_array_remove_index(out, j);
+		}
+		if (f)
+			g_ptr_array_add(out, scan_file_copy(f));
+	}
+	return true;
+}
+
+/* Which directories are called as local modules at one side: callee ->
+ * set of the directories calling it (owned strings). */
+static bool scan_tf_calls(struct scan *s, GHashTable *calls, git_tree *base, GPtrArray *changes, bool new_side,
+                          GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+
+	if (!scan_tf_all_files(s, files, base, changes, new_side, error))
+		return false;
+	for (guint i = 0; i < files->len; i++) {
+		const struct gitwalk_file *f = files->pdata[i];
+		const char *list;
+		g_auto(GStrv) callees = NULL;
+
+		if (!g_str_has_suffix(f->path, ".tf") || f->special != GITWALK_REGULAR || scan_skips(s, f->path))
+			continue;
+		if (!(list = scan_tf_file_calls(s, f, error))) {
+			if (error && *error)
+				return false;
+			continue;
+		}
+		callees = g_strsplit(list, "\n", -1);
+		for (guint j = 0; callees[j] && *callees[j]; j++) {
+			GHashTable *callers = g_hash_table_lookup(calls, callees[j]);
+
+			if (!callers) {
+				callers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+				g_hash_table_insert(calls, g_strdup(callees[j]), callers);
+			}
+			g_hash_table_add(callers, scan_tf_dir(f->path));
+		}
+	}
+	return true;
+}
+
+/*
+ * Adds every module in dirs. A directory called as a local module is read
+ * at its call sites, under their identities, not as a root of its own; so a
+ * change to it is judged at every caller (and theirs, transitively).
+ */
 static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tree *base,
                                   GPtrArray *changes, bool new_side, GHashTable *dirs, GError **error)
 {
-	g_autofree const char **list = (const char **)g_hash_table_get_keys_as_array(dirs, NULL);
+	g_autoptr(GHashTable) calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                                    (GDestroyNotify)g_hash_table_unref);
+	g_autoptr(GHashTable) todo = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_autoptr(GPtrArray) queue = g_ptr_array_new();
+	g_autofree const char **list = NULL;
+	GHashTableIter it;
+	gpointer dir;
 
+	if (g_hash_table_size(dirs) == 0)
+		return true;
+	if (!scan_tf_calls(s, calls, base, changes, new_side, error))
+		return false;
+	g_hash_table_iter_init(&it, dirs);
+	while (g_hash_table_iter_next(&it, &dir, NULL)) {
+		g_hash_table_add(todo, g_strdup(dir));
+		g_ptr_array_add(queue, dir);
+	}
+	for (guint i = 0; i < queue->len; i++) {
+		GHashTable *callers = g_hash_table_lookup(calls, queue->pdata[i]);
+		const char *vendored = strstr(queue->pdata[i], ".terraform/modules/");
+		gpointer caller;
+
+		/* A vendored module's caller is the module holding .terraform/. */
+		if (vendored && (vendored == queue->pdata[i] || vendored[-1] == '/')) {
+			g_autofree char *root = vendored == queue->pdata[i]
+			                                ? g_strdup(".")
+			                                : g_strndup(queue->pdata[i],
+			                                            (gsize)(vendored - 1 - (const char *)queue->pdata[i]));
+
+			if (!g_hash_table_contains(todo, root)) {
+				g_ptr_array_add(queue, root);
+				g_hash_table_add(todo, g_steal_pointer(&root));
+			}
+		}
+		if (!callers)
+			continue;
+		g_hash_table_iter_init(&it, callers);
+		while (g_hash_table_iter_next(&it, &caller, NULL)) {
+			if (g_hash_table_contains(todo, caller))
+				continue;
+			g_hash_table_add(todo, g_strdup(caller));
+			g_ptr_array_add(queue, caller);
+		}
+	}
+	list = (const char **)g_hash_table_get_keys_as_array(todo, NULL);
+	qsort(list, g_hash_table_size(todo), sizeof(*list), scan_tf_strcmp);
 	for (guint i = 0; list[i]; i++) {
+		/* A vendored module (.terraform/modules/) is read by its caller. */
+		if (g_hash_table_contains(calls, list[i]) || g_str_has_prefix(list[i], ".terraform/") ||
+		    strstr(list[i], "/.terraform/"))
+			continue;
 		if (!scan_side_add_module(s, side, base, changes, new_side, list[i], error))
 			return false;
 	}

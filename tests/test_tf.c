@@ -345,25 +345,34 @@ static void test_tf__unknown_source_leaves_the_rule_out(void **state)
 	assert_int_equal(u->line, 7);
 }
 
-/* Rules in dynamic blocks or an attribute list are not evaluated: unknowns, never a pass. */
-static void test_tf__dynamic_and_attribute_rules_are_unknown(void **state)
+/* Rules in dynamic blocks, or an attribute list that is not known: unknowns, never a pass. */
+static void test_tf__dynamic_and_unknown_attribute_rules_are_unknown(void **state)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GPtrArray) out = module(
 		".", &error, "main.tf",
-		"resource \"aws_security_group\" \"a\" {\n  ingress = []\n}\n"
+		"variable \"rules\" {}\n"
+		"resource \"aws_security_group\" \"a\" {\n  ingress = var.rules\n}\n"
+		"resource \"aws_security_group\" \"none\" {\n  ingress = []\n}\n"
 		"resource \"azurerm_network_security_group\" \"n\" {\n"
 		"  dynamic \"security_rule\" {\n    for_each = var.rules\n    content {}\n  }\n}\n",
 		NULL);
 	const struct resource_unknown *u;
+	struct resource *none;
 
 	if (!out)
 		fail_msg("%s", error->message);
+	assert_int_equal(find(out, "tf:.:aws_security_group.a")->unknowns->len, 1);
 	u = find(out, "tf:.:aws_security_group.a")->unknowns->pdata[0];
-	assert_string_equal(u->what, "aws_security_group.a: ingress = [], not evaluated");
+	assert_string_equal(u->what, "aws_security_group.a: ingress is var.rules, no default");
+	assert_int_equal(u->line, 3);
+	/* An empty list is no rule at all, and nothing unknown. */
+	none = find(out, "tf:.:aws_security_group.none");
+	assert_int_equal(none->unknowns->len, 0);
+	assert_exposure(none, "nothing");
 	u = find(out, "tf:.:azurerm_network_security_group.n")->unknowns->pdata[0];
 	assert_string_equal(u->what, "azurerm_network_security_group.n: dynamic \"security_rule\" block, not evaluated");
-	assert_int_equal(u->line, 5);
+	assert_int_equal(u->line, 9);
 }
 
 static void test_tf__count_zero_creates_nothing(void **state)
@@ -478,24 +487,589 @@ static void assert_module_fails(const char *text, const char *expected)
 static void test_tf__malformed_fails(void **state)
 {
 	assert_module_fails("resource \"aws_security_group\" \"s\" {\n", "m/b.tf:");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"tcp\"\n"
-	                    "    from_port = 22\n    to_port = 70000\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
-	                    "m/b.tf:5: aws_security_group.s: expected to_port in -1..65535, got \"70000\"");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"tcp\"\n"
-	                    "    from_port = 22\n    to_port = 22\n  }\n}\n",
-	                    "m/b.tf:2: aws_security_group.s: ingress rule has no source");
-	assert_module_fails("resource \"aws_security_group\" \"s\" {\n  ingress {\n    protocol = \"gre\"\n"
-	                    "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
-	                    "m/b.tf:3: aws_security_group.s: expected a protocol");
 	assert_module_fails("resource \"aws_security_group\" \"s\" {}\nresource \"aws_security_group\" \"s\" {}\n",
 	                    "m/b.tf:2: duplicate resource aws_security_group.s");
-	assert_module_fails("resource \"google_compute_firewall\" \"f\" {\n  network = \"default\"\n"
-	                    "  direction = \"IN\"\n  allow {\n    protocol = \"tcp\"\n  }\n}\n",
-	                    "m/b.tf:3: google_compute_firewall.f: expected INGRESS or EGRESS");
-	assert_module_fails("resource \"azurerm_network_security_rule\" \"r\" {\n  priority = 5\n"
-	                    "  direction = \"Inbound\"\n  access = \"Allow\"\n  protocol = \"Tcp\"\n"
-	                    "  source_address_prefix = \"*\"\n  destination_port_range = \"22\"\n}\n",
-	                    "m/b.tf:2: azurerm_network_security_rule.r: expected priority in 100..4096");
+	assert_module_fails("resource \"aws_security_group\" {}\n", "m/b.tf:1: expected resource \"TYPE\" \"NAME\"");
+}
+
+/*
+ * One malformed rule is unknown (naming file:line and the value) and the
+ * rule beside it, 3306 from anywhere, is still read: a bad value must not
+ * hide a widening in the same file.
+ */
+static void assert_rule_unknown(const char *rule_type, const char *bad_rule, const char *good_rule,
+                                const char *identity, const char *expected, unsigned line,
+                                const char *exposure_text)
+{
+	g_autoptr(GError) error = NULL;
+	g_autofree char *text = g_strdup_printf("resource \"%s\" \"s\" {\n%s%s}\n", rule_type, bad_rule, good_rule);
+	g_autoptr(GPtrArray) out = module("m", &error, "m/a.tf", "locals {}\n", "m/b.tf", text, NULL);
+	struct resource *r;
+	const struct resource_unknown *u;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, identity);
+	assert_int_equal(r->unknowns->len, 1);
+	u = r->unknowns->pdata[0];
+	if (!strstr(u->what, expected))
+		fail_msg("\"%s\" does not hold \"%s\"", u->what, expected);
+	assert_int_equal(u->line, line);
+	assert_exposure(r, exposure_text);
+}
+
+#define TF_GOOD_SG "  ingress {\n    protocol = \"tcp\"\n    from_port = 3306\n    to_port = 3306\n" \
+	"    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n"
+
+static void test_tf__malformed_rule_is_unknown_beside_good_ones(void **state)
+{
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n    to_port = 70000\n"
+	                    "    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n", TF_GOOD_SG, "tf:m:aws_security_group.s",
+	                    "aws_security_group.s: expected to_port in -1..65535, got \"70000\"", 5,
+	                    "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"gre\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n", TF_GOOD_SG,
+	                    "tf:m:aws_security_group.s", "aws_security_group.s: expected a protocol", 3,
+	                    "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_security_group",
+	                    "  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n    to_port = 22\n"
+	                    "    cidr_blocks = [\"10.0.0.0/33\"]\n  }\n", TF_GOOD_SG, "tf:m:aws_security_group.s",
+	                    "expected a CIDR block, got \"10.0.0.0/33\"", 6, "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("aws_network_acl",
+	                    "  ingress {\n    rule_no = 100\n    action = \"allow\"\n    protocol = \"tcp\"\n"
+	                    "    from_port = 22\n    to_port = 22\n  }\n",
+	                    "  ingress {\n    rule_no = 200\n    action = \"allow\"\n    protocol = \"tcp\"\n"
+	                    "    from_port = 3306\n    to_port = 3306\n    cidr_block = \"0.0.0.0/0\"\n  }\n",
+	                    "tf:m:aws_network_acl.s", "no cidr_block or ipv6_cidr_block", 2, "tcp/3306 from 0.0.0.0/0");
+	assert_rule_unknown("google_compute_firewall",
+	                    "  network = \"default\"\n  direction = \"IN\"\n  allow {\n    protocol = \"tcp\"\n  }\n", "",
+	                    "tf:m:network:default", "google_compute_firewall.s: expected INGRESS or EGRESS", 3, "nothing");
+}
+
+/* Terraform 0.11: a list variable interpolated into a list literal is flattened into it. */
+static void test_tf__tf011_list_interpolation_is_flattened(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"legacy", &error, "legacy/main.tf",
+		"variable \"admin_cidrs\" {\n  type = \"list\"\n  default = [\"203.0.113.0/24\", \"0.0.0.0/0\"]\n}\n"
+		"variable \"office\" {\n  default = \"198.51.100.7/32\"\n}\n"
+		"resource \"aws_security_group\" \"admin\" {\n  name = \"admin-${var.office}\"\n"
+		"  ingress {\n    from_port = \"22\"\n    to_port = \"22\"\n    protocol = \"tcp\"\n"
+		"    cidr_blocks = [\"${var.admin_cidrs}\", \"${var.office}\"]\n  }\n}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:legacy:aws_security_group.admin");
+	assert_int_equal(r->unknowns->len, 0);
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0");
+}
+
+/* protocol = -1 unquoted is the number -1: every protocol. */
+static void test_tf__unary_minus_is_a_number(void **state)
+{
+	assert_local("locals {\n  x = -1\n}\n", "-1");
+	assert_local("locals {\n  x = -(-22)\n}\n", "22");
+	assert_local("locals {\n  x = -0\n}\n", "0");
+	assert_local("locals {\n  x = -\"a\"\n}\n", "?-\"a\", not evaluated");
+}
+
+/* "ingress = [{...}]" (attributes as blocks) reads like ingress blocks, in each list type. */
+static void test_tf__attribute_list_rules_read_like_blocks(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"locals {\n  web = [{ from_port = 443, to_port = 443, protocol = \"tcp\", cidr_blocks = [\"0.0.0.0/0\"],\n"
+		"    ipv6_cidr_blocks = null, prefix_list_ids = [], security_groups = [], self = false, description = null }]\n}\n"
+		"resource \"aws_security_group\" \"sg\" {\n  ingress = concat(local.web, [\n    {\n"
+		"      description = \"all from the vpn\"\n      from_port = 0\n      to_port = 0\n      protocol = -1\n"
+		"      cidr_blocks = [\"10.8.0.0/16\"]\n      ipv6_cidr_blocks = []\n      prefix_list_ids = []\n"
+		"      security_groups = []\n      self = false\n    },\n  ])\n}\n"
+		"resource \"aws_network_acl\" \"acl\" {\n  ingress = [{\n    rule_no = 100, action = \"allow\", protocol = \"tcp\",\n"
+		"    from_port = 22, to_port = 22, cidr_block = \"0.0.0.0/0\", ipv6_cidr_block = null, icmp_code = null,\n"
+		"    icmp_type = null }]\n}\n"
+		"resource \"azurerm_network_security_group\" \"nsg\" {\n  security_rule = [{\n    name = \"rdp\"\n"
+		"    priority = 100\n    direction = \"Inbound\"\n    access = \"Allow\"\n    protocol = \"Tcp\"\n"
+		"    source_port_range = \"*\"\n    destination_port_range = \"3389\"\n    source_address_prefix = \"*\"\n"
+		"    destination_address_prefix = \"*\"\n    destination_port_ranges = []\n    source_address_prefixes = []\n"
+		"  }]\n}\n",
+		NULL);
+	struct resource *sg;
+	g_autoptr(exposure) nsg = NULL;
+	g_autofree char *nsg_text = NULL;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	sg = find(out, "tf:.:aws_security_group.sg");
+	assert_int_equal(sg->unknowns->len, 0);
+	assert_exposure(sg, "0-5 from 10.8.0.0/16; tcp/0-442,444-65535 from 10.8.0.0/16; "
+	                    "tcp/443 from 0.0.0.0/0; 7-255 from 10.8.0.0/16");
+	assert_exposure(find(out, "tf:.:aws_network_acl.acl"), "tcp/22 from 0.0.0.0/0");
+	nsg = resource_exposure(find(out, "tf:.:azurerm_network_security_group.nsg"));
+	nsg_text = exposure_to_string(nsg);
+	assert_non_null(strstr(nsg_text, "tcp/3389 from 0.0.0.0/0"));
+}
+
+/* A rule with a known CIDR and an unresolvable group: the CIDR is a lower
+ * bound of what it lets in (union of allows), and the group is named. */
+static void test_tf__partly_unknown_rule_keeps_its_known_sources(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_security_group\" \"app\" {\n  ingress {\n    protocol = \"tcp\"\n    from_port = 22\n"
+		"    to_port = 22\n    cidr_blocks = [\"0.0.0.0/0\"]\n"
+		"    security_groups = [data.aws_security_group.ops.id]\n  }\n"
+		"  ingress {\n    protocol = \"tcp\"\n    from_port = var.port\n    to_port = 8080\n"
+		"    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:.:aws_security_group.app");
+	/* The second rule's port is not known: the rule is left out. */
+	assert_exposure(r, "tcp/22 from 0.0.0.0/0");
+	assert_int_equal(r->unknowns->len, 2);
+	assert_string_equal(((struct resource_unknown *)r->unknowns->pdata[0])->what,
+	                    "aws_security_group.app: security_groups is data.aws_security_group.ops.id, "
+	                    "a data source, known only at plan");
+	assert_int_equal(((struct resource_unknown *)r->unknowns->pdata[0])->line, 7);
+}
+
+/* public_network_access_enabled absent means the provider's default: true where documented so. */
+static void test_tf__azure_public_access_takes_the_provider_default(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"db", &error, "db/sql.tf",
+		"resource \"azurerm_mssql_server\" \"orders\" {\n  name = \"orders\"\n  version = \"12.0\"\n}\n"
+		"resource \"azurerm_redis_cache\" \"cache\" {\n  public_network_access_enabled = false\n}\n"
+		"resource \"azurerm_postgresql_flexible_server\" \"pg\" {\n  version = \"16\"\n}\n",
+		NULL);
+	const struct resource_setting *set;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	set = resource_setting_get(find(out, "tf:db:azurerm_mssql_server.orders"), "public_network_access");
+	assert_non_null(set);
+	assert_string_equal(set->value, "on");
+	assert_int_equal(set->line, 1);
+	set = resource_setting_get(find(out, "tf:db:azurerm_redis_cache.cache"), "public_network_access");
+	assert_string_equal(set->value, "off");
+	/* A flexible server's default depends on its subnet: nothing recorded. */
+	assert_int_equal(out->len, 2);
+}
+
+/* ---- module calls ----------------------------------------------------- */
+
+/* An in-memory repository for module calls: dir -> (path, text) pairs. */
+struct fake_dir {
+	const char *dir;
+	const char *path;
+	const char *text;
+};
+
+static bool fake_load(GArray *out, const char *dir, void *user_data)
+{
+	const struct fake_dir *d;
+
+	for (d = user_data; d->dir; d++) {
+		struct extract_tf_file f = { d->path, d->text, strlen(d->text) };
+
+		if (strcmp(d->dir, dir) == 0)
+			g_array_append_val(out, f);
+	}
+	return out->len > 0;
+}
+
+static GPtrArray *module_with(const char *dir, const char *path, const char *text, const struct fake_dir *repo)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct extract_tf_file f = { path, text, strlen(text) };
+	struct extract_tf_options opts = { fake_load, (void *)repo };
+	g_autoptr(GError) error = NULL;
+	g_autofree char *failed = NULL;
+
+	if (!extract_tf_module_with(out, dir, &f, 1, &opts, &failed, &error))
+		fail_msg("%s", error->message);
+	return g_steal_pointer(&out);
+}
+
+static const struct fake_dir tf_fake_repo[] = {
+	{ "modules/sg", "modules/sg/main.tf",
+	  "variable \"cidrs\" {\n  default = [\"10.0.0.0/8\"]\n}\nvariable \"port\" {}\nvariable \"peer\" {\n  default = null\n}\n"
+	  "resource \"aws_security_group\" \"this\" {\n  ingress {\n    protocol = \"tcp\"\n    from_port = var.port\n"
+	  "    to_port = var.port\n    cidr_blocks = var.cidrs\n  }\n}\n"
+	  "module \"extra\" {\n  source = \"./extra\"\n  group = aws_security_group.this.id\n  peer = var.peer\n}\n" },
+	{ "modules/sg/extra", "modules/sg/extra/rule.tf",
+	  "variable \"group\" {}\nvariable \"peer\" {}\n"
+	  "resource \"aws_security_group_rule\" \"peer\" {\n  type = \"ingress\"\n  security_group_id = var.group\n"
+	  "  protocol = \"tcp\"\n  from_port = 443\n  to_port = 443\n  source_security_group_id = var.peer\n}\n" },
+	{ "modules/loop", "modules/loop/main.tf", "module \"again\" {\n  source = \"./\"\n}\n" },
+	{ "modules/broken", "modules/broken/main.tf", "resource \"aws_security_group\" \"x\" {\n" },
+	{ NULL, NULL, NULL },
+};
+
+/* Arguments bind to the module's variables (defaults otherwise), under the caller's identity. */
+static void test_tf__local_module_binds_arguments_under_the_callers_identity(void **state)
+{
+	g_autoptr(GPtrArray) out = module_with(
+		"envs/prod", "envs/prod/main.tf",
+		"resource \"aws_security_group\" \"lb\" {}\n"
+		"module \"db\" {\n  source = \"../../modules/sg\"\n  port = 5432\n  peer = aws_security_group.lb.id\n}\n"
+		"module \"ssh\" {\n  source = \"../../modules/sg/\"\n  port = 22\n  cidrs = [\"0.0.0.0/0\"]\n}\n",
+		tf_fake_repo);
+	struct resource *db;
+
+	db = find(out, "tf:envs/prod:module.db.aws_security_group.this");
+	assert_string_equal(db->file, "modules/sg/main.tf");
+	assert_string_equal(db->name, "module.db.aws_security_group.this");
+	/* The nested module's rule joins the group passed to it; its source is the caller's group. */
+	assert_exposure(db, "tcp/443 from aws-sg:aws_security_group.lb; tcp/5432 from 10.0.0.0/8");
+	assert_exposure(find(out, "tf:envs/prod:module.ssh.aws_security_group.this"), "tcp/22 from 0.0.0.0/0");
+	/* module.ssh passes no peer: the rule has no source and adds nothing. */
+	assert_int_equal(find(out, "tf:envs/prod:module.ssh.aws_security_group.this")->unknowns->len, 0);
+	assert_int_equal(out->len, 3);
+}
+
+static const char *only_unknown(GPtrArray *out, const char *identity)
+{
+	struct resource *r = find(out, identity);
+
+	assert_int_equal(r->unknowns->len, 1);
+	return ((struct resource_unknown *)r->unknowns->pdata[0])->what;
+}
+
+/* A call that cannot be followed is one unknown that says why and names the network inputs. */
+static void test_tf__module_not_followed_is_an_unknown_naming_it(void **state)
+{
+	g_autoptr(GPtrArray) out = module_with(
+		".", "main.tf",
+		"module \"web\" {\n  source = \"terraform-aws-modules/security-group/aws\"\n  version = \"5.1.0\"\n"
+		"  name = \"web\"\n  ingress_with_cidr_blocks = [{ from_port = 22 }]\n  egress_rules = [\"all-all\"]\n}\n"
+		"module \"gone\" {\n  source = \"./nowhere\"\n}\n"
+		"module \"up\" {\n  source = \"../../etc\"\n}\n"
+		"module \"loop\" {\n  source = \"./modules/loop\"\n}\n"
+		"module \"broken\" {\n  source = \"./modules/broken\"\n}\n"
+		"module \"off\" {\n  source = \"./nowhere\"\n  count = 0\n}\n",
+		tf_fake_repo);
+	const char *what;
+
+	what = only_unknown(out, "tf:.:module.web");
+	assert_non_null(strstr(what, "source \"terraform-aws-modules/security-group/aws\" is a registry or remote module"));
+	assert_non_null(strstr(what, "inputs that look like network rules: ingress_with_cidr_blocks"));
+	assert_null(strstr(what, "egress_rules, "));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.gone"), "(nowhere) holds no Terraform files"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.up"), "is outside the repository"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.loop.module.again.module.again.module.again.module.again"
+	                                         ".module.again.module.again.module.again.module.again"),
+	                       "more module calls than driftwatch follows"));
+	assert_non_null(strstr(only_unknown(out, "tf:.:module.broken"), "modules/broken/main.tf:2"));
+	for (guint i = 0; i < out->len; i++)
+		assert_null(strstr(((struct resource *)out->pdata[i])->identity, "module.off"));
+}
+
+static void test_tf__module_dir_is_normalised(void **state)
+{
+	g_autofree char *a = extract_tf_module_dir("envs/prod", "../../modules/./sg/");
+	g_autofree char *b = extract_tf_module_dir(".", "./");
+	g_autofree char *c = extract_tf_module_dir("envs", "../../x");
+	g_autofree char *d = extract_tf_module_dir("envs", "git::https://example.com/x.git");
+
+	assert_string_equal(a, "modules/sg");
+	assert_string_equal(b, ".");
+	assert_null(c);
+	assert_null(d);
+}
+
+/* A resource type no code reads is an unknown when it looks like a network rule, else quiet. */
+static void test_tf__unread_network_types_are_unknown_others_quiet(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_networkfirewall_rule_group\" \"d\" {\n  capacity = 100\n}\n"
+		"resource \"azurerm_container_app\" \"r\" {\n  template {\n    container {\n      name = \"web\"\n    }\n  }\n"
+		"  ingress {\n    external_enabled = true\n    target_port = 8080\n  }\n}\n"
+		"resource \"aws_s3_object\" \"o\" {\n  bucket = \"b\"\n  key = \"k\"\n}\n"
+		"resource \"aws_instance\" \"i\" {\n  vpc_security_group_ids = [\"sg-1\"]\n}\n"
+		"resource \"aws_vpc_security_group_egress_rule\" \"e\" {\n  cidr_ipv4 = \"0.0.0.0/0\"\n}\n"
+		"resource \"aws_network_acl_association\" \"a\" {\n  subnet_id = \"s\"\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_int_equal(out->len, 2);
+	assert_string_equal(only_unknown(out, "tf:.:aws_networkfirewall_rule_group.d"),
+	                    "aws_networkfirewall_rule_group.d: resource type aws_networkfirewall_rule_group is not "
+	                    "read by driftwatch");
+	assert_string_equal(only_unknown(out, "tf:.:azurerm_container_app.r"),
+	                    "azurerm_container_app.r: resource type azurerm_container_app is not read by "
+	                    "driftwatch; it sets ingress");
+}
+
+/* aws_default_security_group and legacy DB security groups are rule lists like a group. */
+static void test_tf__default_and_db_security_groups(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_default_security_group\" \"d\" {\n  vpc_id = \"vpc-1\"\n"
+		"  ingress {\n    protocol = -1\n    self = true\n    from_port = 0\n    to_port = 0\n  }\n}\n"
+		"resource \"aws_db_security_group\" \"legacy\" {\n  name = \"legacy\"\n"
+		"  ingress {\n    cidr = \"198.51.100.0/24\"\n  }\n"
+		"  ingress {\n    security_group_name = \"app\"\n  }\n  ingress {\n    cidr = var.nope\n  }\n}\n",
+		NULL);
+	struct resource *legacy;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_default_security_group.d"),
+	                "any from aws-sg:aws_default_security_group.d");
+	legacy = find(out, "tf:.:aws_db_security_group.legacy");
+	/* The DB port is not named by the group: every TCP port. */
+	assert_exposure(legacy, "tcp/0-65535 from 198.51.100.0/24, aws-sg:app");
+	assert_int_equal(legacy->unknowns->len, 1);
+}
+
+static const char *setting_of(GPtrArray *out, const char *identity, const char *key)
+{
+	const struct resource_setting *set = resource_setting_get(find(out, identity), key);
+
+	return set ? set->value : "absent";
+}
+
+/* publicly_accessible and MSK public access, with each provider default. */
+static void test_tf__publicly_accessible_flags_take_their_defaults(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "main.tf",
+		"resource \"aws_redshift_cluster\" \"dw\" {\n  node_type = \"ra3.xlplus\"\n}\n"
+		"resource \"aws_mq_broker\" \"mq\" {\n  engine_type = \"RabbitMQ\"\n}\n"
+		"resource \"aws_rds_cluster_instance\" \"db\" {\n  publicly_accessible = true\n}\n"
+		"resource \"aws_neptune_cluster_instance\" \"g\" {\n  publicly_accessible = false\n}\n"
+		"resource \"aws_dms_replication_instance\" \"dms\" {\n  publicly_accessible = var.p\n}\n"
+		"resource \"aws_msk_cluster\" \"k\" {\n  broker_node_group_info {\n    connectivity_info {\n"
+		"      public_access {\n        type = \"SERVICE_PROVIDED_EIPS\"\n      }\n    }\n  }\n}\n"
+		"resource \"aws_msk_cluster\" \"private\" {\n  broker_node_group_info {\n    instance_type = \"t3\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_string_equal(setting_of(out, "tf:.:aws_redshift_cluster.dw", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_mq_broker.mq", "public"), "off");
+	assert_string_equal(setting_of(out, "tf:.:aws_rds_cluster_instance.db", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_neptune_cluster_instance.g", "public"), "off");
+	assert_string_equal(setting_of(out, "tf:.:aws_dms_replication_instance.dms", "public"), "absent");
+	assert_int_equal(find(out, "tf:.:aws_dms_replication_instance.dms")->unknowns->len, 1);
+	assert_string_equal(setting_of(out, "tf:.:aws_msk_cluster.k", "public"), "on");
+	assert_string_equal(setting_of(out, "tf:.:aws_msk_cluster.private", "public"), "off");
+}
+
+/* The EKS API endpoint: public by default from 0.0.0.0/0, judged as the API server behind it. */
+static void test_tf__eks_endpoint_defaults_to_public(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "eks.tf",
+		"resource \"aws_eks_cluster\" \"dflt\" {\n  vpc_config {\n    subnet_ids = [\"s-1\"]\n  }\n}\n"
+		"resource \"aws_eks_cluster\" \"office\" {\n  vpc_config {\n"
+		"    public_access_cidrs = [\"203.0.113.0/24\"]\n  }\n}\n"
+		"resource \"aws_eks_cluster\" \"private\" {\n  vpc_config {\n    endpoint_public_access = false\n"
+		"    endpoint_private_access = true\n  }\n}\n",
+		NULL);
+	const struct resource_rule *rule;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.dflt"), "tcp/443 from 0.0.0.0/0");
+	rule = find(out, "tf:.:aws_eks_cluster.dflt")->rules->pdata[0];
+	assert_int_equal(rule->target_lo, 6443);
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.office"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:aws_eks_cluster.private"), "nothing");
+}
+
+/* Azure service firewalls: start-end ranges on the service's port; 0.0.0.0-0.0.0.0 is "Azure services". */
+static void test_tf__azure_service_firewall_rules(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "fw.tf",
+		"resource \"azurerm_mssql_firewall_rule\" \"azure\" {\n  start_ip_address = \"0.0.0.0\"\n"
+		"  end_ip_address = \"0.0.0.0\"\n}\n"
+		"resource \"azurerm_postgresql_flexible_server_firewall_rule\" \"office\" {\n"
+		"  start_ip_address = \"203.0.113.0\"\n  end_ip_address = \"203.0.113.255\"\n}\n"
+		"resource \"azurerm_redis_firewall_rule\" \"r\" {\n  start_ip = \"10.0.0.1\"\n  end_ip = \"10.0.0.2\"\n}\n"
+		"resource \"azurerm_mysql_firewall_rule\" \"bad\" {\n  start_ip_address = \"10.0.0.9\"\n"
+		"  end_ip_address = \"10.0.0.1\"\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_mssql_firewall_rule.azure"), "tcp/1433 from azure:AzureServices");
+	assert_exposure(find(out, "tf:.:azurerm_postgresql_flexible_server_firewall_rule.office"),
+	                "tcp/5432 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:azurerm_redis_firewall_rule.r"), "tcp/6379-6380 from 10.0.0.1/32, 10.0.0.2/32");
+	assert_exposure(find(out, "tf:.:azurerm_mysql_firewall_rule.bad"), "nothing");
+	assert_string_equal(only_unknown(out, "tf:.:azurerm_mysql_firewall_rule.bad"),
+	                    "azurerm_mysql_firewall_rule.bad: expected start <= end, got \"10.0.0.9\"");
+}
+
+/* Cloud SQL: authorized networks reach the engine's port while the public IPv4 address is on. */
+static void test_tf__cloud_sql_authorized_networks(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "sql.tf",
+		"resource \"google_sql_database_instance\" \"pg\" {\n  database_version = \"POSTGRES_15\"\n"
+		"  settings {\n    ip_configuration {\n      authorized_networks {\n        value = \"0.0.0.0/0\"\n      }\n"
+		"      authorized_networks {\n        name = \"vpn\"\n        value = \"198.51.100.0/24\"\n      }\n"
+		"    }\n  }\n}\n"
+		"resource \"google_sql_database_instance\" \"off\" {\n  database_version = \"MYSQL_8_0\"\n"
+		"  settings {\n    ip_configuration {\n      ipv4_enabled = false\n"
+		"      authorized_networks {\n        value = \"0.0.0.0/0\"\n      }\n    }\n  }\n}\n"
+		"resource \"google_sql_database_instance\" \"dyn\" {\n  database_version = \"SQLSERVER_2019_STANDARD\"\n"
+		"  settings {\n    ip_configuration {\n      dynamic \"authorized_networks\" {\n"
+		"        for_each = var.nets\n        content {\n          value = authorized_networks.value\n"
+		"        }\n      }\n    }\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:google_sql_database_instance.pg"), "tcp/5432 from 0.0.0.0/0");
+	assert_exposure(find(out, "tf:.:google_sql_database_instance.off"), "nothing");
+	assert_non_null(strstr(only_unknown(out, "tf:.:google_sql_database_instance.dyn"),
+	                       "dynamic \"authorized_networks\" block, not evaluated"));
+}
+
+/* The exposure of a YAML manifest's one resource, read by the Kubernetes reader. */
+static char *yaml_exposure(const char *yaml, const char *identity)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+	g_autoptr(exposure) e = NULL;
+
+	if (!extract_file(out, "k8s/obj.yaml", yaml, strlen(yaml), &error))
+		fail_msg("%s", error->message);
+	e = resource_exposure(find(out, identity));
+	return exposure_to_string(e);
+}
+
+/* kubernetes_* resources give the exposure their YAML manifests give, on the .tf's lines. */
+static void test_tf__kubernetes_resources_read_like_their_manifests(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"k8s", &error, "k8s/app.tf",
+		"variable \"port\" {\n  default = 6379\n}\n"
+		"resource \"kubernetes_service_v1\" \"cache\" {\n  metadata {\n    name = \"cache\"\n"
+		"    namespace = \"shop\"\n  }\n  spec {\n    selector = { app = \"cache\" }\n    type = \"LoadBalancer\"\n"
+		"    load_balancer_source_ranges = [\"198.51.100.0/24\"]\n"
+		"    port {\n      name = \"redis\"\n      port = var.port\n      target_port = \"6379\"\n    }\n"
+		"    port {\n      name = \"metrics\"\n      port = 9121\n    }\n  }\n}\n"
+		"resource \"kubernetes_deployment\" \"agent\" {\n  metadata {\n    name = \"agent\"\n  }\n"
+		"  spec {\n    template {\n      metadata {\n        labels = { app = \"agent\" }\n      }\n"
+		"      spec {\n        container {\n          name = \"agent\"\n          image = \"example/agent:1\"\n"
+		"          port {\n            container_port = 9100\n            host_port = 9100\n          }\n"
+		"        }\n      }\n    }\n  }\n}\n"
+		"resource \"kubernetes_service_v1\" \"later\" {\n  metadata {\n    name = \"later\"\n  }\n"
+		"  spec {\n    port {\n      port = var.nope\n    }\n  }\n}\n",
+		NULL);
+	g_autofree char *yaml_svc = yaml_exposure(
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\n  namespace: shop\nspec:\n"
+		"  selector:\n    app: cache\n  type: LoadBalancer\n  loadBalancerSourceRanges: [198.51.100.0/24]\n"
+		"  ports:\n  - name: redis\n    port: 6379\n    targetPort: 6379\n  - name: metrics\n    port: 9121\n",
+		"k8s:Service/shop/cache");
+	g_autofree char *yaml_deploy = yaml_exposure(
+		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: agent\nspec:\n  template:\n"
+		"    metadata:\n      labels:\n        app: agent\n    spec:\n      containers:\n      - name: agent\n"
+		"        image: example/agent:1\n        ports:\n        - containerPort: 9100\n          hostPort: 9100\n",
+		"k8s:Deployment/default/agent");
+	struct resource *svc;
+	g_autoptr(exposure) e = NULL;
+	g_autofree char *text = NULL;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	svc = find(out, "k8s:Service/shop/cache");
+	assert_string_equal(svc->file, "k8s/app.tf");
+	assert_int_equal(svc->line, 4);
+	e = resource_exposure(svc);
+	text = exposure_to_string(e);
+	assert_string_equal(text, yaml_svc);
+	assert_non_null(strstr(text, "tcp/6379,9121 from 198.51.100.0/24, k8s:cluster"));
+	assert_exposure(find(out, "k8s:Deployment/default/agent"), yaml_deploy);
+	assert_string_equal(only_unknown(out, "tf:k8s:kubernetes_service_v1.later"),
+	                    "kubernetes_service_v1.later: port is var.nope, not declared");
+}
+
+/* Managed Kubernetes API endpoints on AKS and GKE: public by default, limited by authorized ranges. */
+static void test_tf__aks_and_gke_api_endpoints(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "k8s.tf",
+		"resource \"azurerm_kubernetes_cluster\" \"open\" {\n  dns_prefix = \"a\"\n}\n"
+		"resource \"azurerm_kubernetes_cluster\" \"office\" {\n  api_server_access_profile {\n"
+		"    authorized_ip_ranges = [\"203.0.113.0/24\"]\n  }\n}\n"
+		"resource \"azurerm_kubernetes_cluster\" \"private\" {\n  private_cluster_enabled = true\n}\n"
+		"resource \"google_container_cluster\" \"open\" {\n  name = \"g\"\n}\n"
+		"resource \"google_container_cluster\" \"vpn\" {\n  master_authorized_networks_config {\n"
+		"    cidr_blocks {\n      cidr_block = \"10.8.0.0/16\"\n      display_name = \"vpn\"\n    }\n  }\n}\n"
+		"resource \"google_container_cluster\" \"private\" {\n  private_cluster_config {\n"
+		"    enable_private_endpoint = true\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.open"), "tcp/443 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.office"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "nothing");
+	assert_exposure(find(out, "tf:.:google_container_cluster.open"), "tcp/443 from 0.0.0.0/0");
+	assert_exposure(find(out, "tf:.:google_container_cluster.vpn"), "tcp/443 from 10.8.0.0/16");
+	assert_exposure(find(out, "tf:.:google_container_cluster.private"), "nothing");
+}
+
+/* aws_default_network_acl is read as a network ACL. */
+static void test_tf__default_network_acl(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "acl.tf",
+		"resource \"aws_default_network_acl\" \"d\" {\n  default_network_acl_id = \"acl-1\"\n"
+		"  ingress {\n    rule_no = 100\n    action = \"allow\"\n    protocol = -1\n    from_port = 0\n"
+		"    to_port = 0\n    cidr_block = \"10.0.0.0/8\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_default_network_acl.d"), "any from 10.0.0.0/8");
+}
+
+/* An ingress block with no source is a no-op in AWS: it adds nothing and hides nothing. */
+static void test_tf__sourceless_ingress_adds_nothing(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		"db", &error, "db/sg.tf",
+		"resource \"aws_security_group\" \"db\" {\n"
+		"  ingress {\n    description = \"placeholder\"\n    protocol = \"tcp\"\n    from_port = 443\n"
+		"    to_port = 443\n    cidr_blocks = []\n  }\n" TF_GOOD_SG "}\n",
+		NULL);
+	struct resource *r;
+
+	if (!out)
+		fail_msg("%s", error->message);
+	r = find(out, "tf:db:aws_security_group.db");
+	assert_int_equal(r->unknowns->len, 0);
+	assert_int_equal(r->rules->len, 1);
+	assert_exposure(r, "tcp/3306 from 0.0.0.0/0");
 }
 
 int main(void)
@@ -514,13 +1088,32 @@ int main(void)
 		cmocka_unit_test(test_tf__too_many_rules_in_one_file_fails),
 		cmocka_unit_test(test_tf__security_group_joins_rules_across_files),
 		cmocka_unit_test(test_tf__unknown_source_leaves_the_rule_out),
-		cmocka_unit_test(test_tf__dynamic_and_attribute_rules_are_unknown),
+		cmocka_unit_test(test_tf__dynamic_and_unknown_attribute_rules_are_unknown),
 		cmocka_unit_test(test_tf__count_zero_creates_nothing),
 		cmocka_unit_test(test_tf__azure_defaults_and_deny_scope),
 		cmocka_unit_test(test_tf__gcp_deny_wins_at_equal_priority),
 		cmocka_unit_test(test_tf__gcp_network_by_name_or_reference_is_one_list),
 		cmocka_unit_test(test_tf__nacl_first_match_by_number),
 		cmocka_unit_test(test_tf__malformed_fails),
+		cmocka_unit_test(test_tf__malformed_rule_is_unknown_beside_good_ones),
+		cmocka_unit_test(test_tf__sourceless_ingress_adds_nothing),
+		cmocka_unit_test(test_tf__aks_and_gke_api_endpoints),
+		cmocka_unit_test(test_tf__default_network_acl),
+		cmocka_unit_test(test_tf__kubernetes_resources_read_like_their_manifests),
+		cmocka_unit_test(test_tf__azure_service_firewall_rules),
+		cmocka_unit_test(test_tf__cloud_sql_authorized_networks),
+		cmocka_unit_test(test_tf__default_and_db_security_groups),
+		cmocka_unit_test(test_tf__publicly_accessible_flags_take_their_defaults),
+		cmocka_unit_test(test_tf__eks_endpoint_defaults_to_public),
+		cmocka_unit_test(test_tf__local_module_binds_arguments_under_the_callers_identity),
+		cmocka_unit_test(test_tf__module_not_followed_is_an_unknown_naming_it),
+		cmocka_unit_test(test_tf__module_dir_is_normalised),
+		cmocka_unit_test(test_tf__unread_network_types_are_unknown_others_quiet),
+		cmocka_unit_test(test_tf__azure_public_access_takes_the_provider_default),
+		cmocka_unit_test(test_tf__tf011_list_interpolation_is_flattened),
+		cmocka_unit_test(test_tf__unary_minus_is_a_number),
+		cmocka_unit_test(test_tf__attribute_list_rules_read_like_blocks),
+		cmocka_unit_test(test_tf__partly_unknown_rule_keeps_its_known_sources),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -198,8 +198,8 @@ json_check "malformed .tf: DW-PARSE-001 at broken.tf with a line, nothing else" 
 	"[(x['rule'],x['file']) for x in f] == [('DW-PARSE-001','infra/net/broken.tf')] and f[0]['line'] > 0"
 printf 'resource "aws_security_group_rule" "x" {\n  type = "ingress"\n  from_port = 22\n  to_port = 22\n  protocol = "tcp"\n  cidr_blocks = ["300.0.0.0/8"]\n}\n' > "$repo/infra/net/broken.tf"
 diffc "$repo" "a bad CIDR"
-json_check "bad CIDR, the module unreadable before too: DW-PARSE-004 at broken.tf:6" \
-	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-004','infra/net/broken.tf',6)]"
+json_check "bad CIDR: only that rule is unknown (DW-EVAL-001 at broken.tf:6), the module is read" \
+	"[(x['rule'],x['line']) for x in f if x['file']=='infra/net/broken.tf'] == [('DW-EVAL-001',6)] and '300.0.0.0/8' in str(f) and not any(x['rule'].startswith('DW-PARSE') for x in f)"
 git -C "$repo" rm -q infra/net/broken.tf
 commit "$repo" "fixed"
 
@@ -350,8 +350,8 @@ json_check "gcp: a deny at equal priority wins: ssh from the Internet narrowed" 
 	"[x['rule'] for x in f] == ['DW-NET-900'] and 'tcp/22 from 0.0.0.0/0' not in f[0]['message'].split('now:')[-1]"
 printf 'resource "google_compute_firewall" "bad" {\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports = ["http"]\n  }\n}\n' > "$repo/bad.tf"
 diffc "$repo" "a bad port"
-json_check "gcp: a port that is not one is DW-PARSE-001 at bad.tf:5" \
-	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-PARSE-001','bad.tf',5)]"
+json_check "gcp: a port that is not one makes that rule unknown: DW-EVAL-001 at bad.tf:5" \
+	"[(x['rule'],x['file'],x['line']) for x in f] == [('DW-EVAL-001','bad.tf',5)]"
 
 # ---- aws_network_acl ----------------------------------------------------
 repo=$(new_repo nacl)
@@ -488,8 +488,117 @@ case "$OUT" in
 esac
 dw surface -C "$WORK/gcp" HEAD
 case "$OUT" in
-*"bad.tf:5:"*"expected a port or range"*) ok "surface: a module that does not parse is reported at its file:line" ;;
-*) not_ok "surface: a module that does not parse is reported at its file:line" "$OUT" "$ERR" ;;
+*"bad.tf:1"*"unknown (line 5)"*"expected a port or range"*) ok "surface: a malformed rule is an unknown at its line, the rest is read" ;;
+*) not_ok "surface: a malformed rule is an unknown at its line, the rest is read" "$OUT" "$ERR" ;;
 esac
+
+# ---- EKS endpoint, publicly-accessible flags, DB security groups ---------
+repo=$(new_repo surfaces)
+cat > "$repo/eks.tf" <<'EOF'
+resource "aws_eks_cluster" "main" {
+  name     = "main"
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  vpc_config {
+    subnet_ids              = ["subnet-1", "subnet-2"]
+    endpoint_private_access = true
+    endpoint_public_access  = false
+  }
+}
+EOF
+cat > "$repo/dw.tf" <<'EOF'
+resource "aws_redshift_cluster" "dw" {
+  cluster_identifier  = "dw"
+  node_type           = "ra3.xlplus"
+  publicly_accessible = false
+}
+EOF
+commit "$repo" "private endpoints"
+sed -i 's/endpoint_public_access  = false/endpoint_public_access  = true/' "$repo/eks.tf"
+sed -i '/publicly_accessible/d' "$repo/dw.tf"
+commit "$repo" "public endpoint, redshift flag dropped"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: the public endpoint (default 0.0.0.0/0) is the API server from the Internet, DW-NET-001 at eks.tf:4" \
+	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and x['resource']=='tf:.:aws_eks_cluster.main' and x['line']==4 and 'Kubernetes API server' in x['message'] for x in f)"
+json_check "redshift: dropping publicly_accessible = false takes the default (true): DW-SET-010" \
+	"any(x['rule']=='DW-SET-010' and x['resource']=='tf:.:aws_redshift_cluster.dw' for x in f)"
+cat > "$repo/eks.tf" <<'EOF'
+resource "aws_eks_cluster" "main" {
+  role_arn = "arn:aws:iam::111111111111:role/eks"
+  name     = "main"
+  vpc_config {
+    endpoint_public_access  = true
+    endpoint_private_access = true
+    public_access_cidrs     = ["0.0.0.0/0"]
+    subnet_ids              = ["subnet-1", "subnet-2"]
+  }
+}
+EOF
+commit "$repo" "spell the default out"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: writing the default public_access_cidrs out changes nothing" "f == []"
+sed -i 's|\["0.0.0.0/0"\]|["203.0.113.0/24"]|' "$repo/eks.tf"
+commit "$repo" "office only"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: limited to the office: an info narrowing only" \
+	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
+sed -i 's|\["203.0.113.0/24"\]|var.api_cidrs|' "$repo/eks.tf"
+commit "$repo" "cidrs from a variable"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "eks: cidrs from a variable with no value: DW-EVAL-001 naming it, no widening claimed" \
+	"[x['rule'] for x in f if x['rule']!='DW-NET-900'] == ['DW-EVAL-001'] and 'var.api_cidrs' in json.dumps(f)"
+cat > "$repo/legacy.tf" <<'EOF'
+resource "aws_db_security_group" "legacy" {
+  name = "legacy"
+  ingress {
+    cidr = "0.0.0.0/0"
+  }
+}
+EOF
+commit "$repo" "legacy db group"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "db security group: 0.0.0.0/0 reaches the DB's port, every TCP port: DW-NET-002 at legacy.tf:3" \
+	"[(x['rule'],x['line']) for x in f] == [('DW-NET-002',3)]"
+
+# ---- service firewalls: Azure SQL, Cloud SQL ------------------------------
+repo=$(new_repo svcfw)
+cat > "$repo/sql.tf" <<'EOF'
+resource "azurerm_mssql_firewall_rule" "office" {
+  name             = "office"
+  server_id        = azurerm_mssql_server.main.id
+  start_ip_address = "203.0.113.0"
+  end_ip_address   = "203.0.113.255"
+}
+
+resource "google_sql_database_instance" "pg" {
+  name             = "pg"
+  database_version = "POSTGRES_15"
+  settings {
+    tier = "db-f1-micro"
+    ip_configuration {
+      ipv4_enabled = true
+      authorized_networks {
+        name  = "office"
+        value = "203.0.113.0/24"
+      }
+    }
+  }
+}
+EOF
+commit "$repo" "office only"
+sed -i 's/"203.0.113.255"/"255.255.255.255"/; s/"203.0.113.0"$/"0.0.0.0"/' "$repo/sql.tf"
+sed -i 's|value = "203.0.113.0/24"|value = "0.0.0.0/0"|' "$repo/sql.tf"
+commit "$repo" "open both"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "service firewalls: SQL Server and PostgreSQL from the Internet, DW-NET-001 at sql.tf:1 and sql.tf:15" \
+	"sorted((x['rule'],x['line'],x['after']) for x in f) == [('DW-NET-001',1,'tcp/1433 from 0.0.0.0/0'),('DW-NET-001',15,'tcp/5432 from 0.0.0.0/0')]"
+sed -i 's/name             = "office"/name             = "everyone"/' "$repo/sql.tf"
+commit "$repo" "rename the rule"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "service firewalls: renaming the rule changes nothing" "f == []"
+sed -i 's/ipv4_enabled = true/ipv4_enabled = false/' "$repo/sql.tf"
+commit "$repo" "no public ip"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "cloud sql: the public address off narrows: info only" \
+	"[(x['rule'],x['resource']) for x in f] == [('DW-NET-900','tf:.:google_sql_database_instance.pg')]"
 
 done_testing

@@ -4,7 +4,8 @@
  * one module (two .tf files, terraform.tfvars, an *.auto.tfvars), so that
  * references, variables and locals cross files. Every resource found is
  * evaluated and printed, so the set algebra runs on whatever the
- * extractor made of hostile input.
+ * extractor made of hostile input. Every module call with a local
+ * source is served the second file, so calls nest and recurse.
  */
 #include <glib.h>
 #include <stdint.h>
@@ -14,6 +15,17 @@
 #include "fuzz_extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Any module directory holds the second file (user_data), under its own path. */
+static bool fuzz_tf_load(GArray *out, const char *dir, void *user_data)
+{
+	const struct extract_tf_file *f = user_data;
+	struct extract_tf_file copy = *f;
+
+	copy.path = "m/called.tf";
+	g_array_append_val(out, copy);
+	return true;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -38,7 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		p = cut + strlen(sep);
 	}
-	if (!extract_tf_module(out, "m", files, n, &failed, &error)) {
+	struct extract_tf_options opts = { fuzz_tf_load, NULL };
+
+	opts.user_data = &files[n > 1 ? 1 : 0];
+	if (!extract_tf_module_with(out, "m", files, n, &opts, &failed, &error)) {
 		g_assert(error && error->message && failed);
 		g_error_free(error);
 		g_free(failed);
