@@ -568,12 +568,22 @@ const char *exposure_proto_name(unsigned proto)
 	switch (proto) {
 	case EXPOSURE_PROTO_ICMP:
 		return "icmp";
+	case 2:
+		return "igmp";
 	case EXPOSURE_PROTO_TCP:
 		return "tcp";
 	case EXPOSURE_PROTO_UDP:
 		return "udp";
+	case 47:
+		return "gre";
+	case 50:
+		return "esp";
+	case 51:
+		return "ah";
 	case EXPOSURE_PROTO_ICMPV6:
 		return "icmpv6";
+	case 89:
+		return "ospf";
 	case EXPOSURE_PROTO_SCTP:
 		return "sctp";
 	default:

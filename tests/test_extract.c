@@ -367,14 +367,11 @@ static void test_arm__priority_order(void **state)
 	assert_address_exposure(r, "tcp/9000-9199,9201-9300 from 0.0.0.0/0, ::/0");
 	/* DenyVnet shadows AllowVnetInBound; the load balancer tag stays,
 	 * except where DenyElasticsearch (source "*") comes first. */
-	assert_exposure(r, "0-5 from azure-tag:AzureLoadBalancer; "
+	assert_exposure(r, "all protocols except tcp, udp, sctp from azure-tag:AzureLoadBalancer; "
 	                   "tcp/0-8999,9301-65535 from azure-tag:AzureLoadBalancer; "
 	                   "tcp/9000-9199,9201-9300 from 0.0.0.0/0, ::/0, azure-tag:AzureLoadBalancer; "
-	                   "7-16 from azure-tag:AzureLoadBalancer; "
 	                   "udp/0-9199,9201-65535 from azure-tag:AzureLoadBalancer; "
-	                   "18-131 from azure-tag:AzureLoadBalancer; "
-	                   "sctp/0-9199,9201-65535 from azure-tag:AzureLoadBalancer; "
-	                   "133-255 from azure-tag:AzureLoadBalancer");
+	                   "sctp/0-9199,9201-65535 from azure-tag:AzureLoadBalancer");
 }
 
 static void test_arm__defaults(void **state)
@@ -400,13 +397,12 @@ static void test_arm__parameters_and_variables(void **state)
 	assert_string_equal(admin->name, "[admin]");
 	assert_int_equal(r->unknowns->len, 0);
 	assert_int_equal(r->rules->len, 2 + 3);
-	assert_exposure(r, "0-5 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	assert_exposure(r, "all protocols except tcp from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                   "tcp/0-21,23-79,81-442,444-65535 from azure-tag:AzureLoadBalancer, "
 	                   "azure-tag:VirtualNetwork; "
 	                   "tcp/22 from 203.0.113.0/24, azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                   "tcp/80,443 from 198.51.100.0/24, azure-tag:AzureLoadBalancer, "
-	                   "azure-tag:Storage.WestEurope, azure-tag:VirtualNetwork; "
-	                   "7-255 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+	                   "azure-tag:Storage.WestEurope, azure-tag:VirtualNetwork");
 }
 
 static void test_arm__unknown_expression_recorded(void **state)
@@ -582,8 +578,8 @@ static void test_cfn__json_form(void **state)
 	assert_exposure(find(rs, "aws-sg:SearchSG"),
 	                "icmp from 192.168.0.0/16; tcp/9200 from 0.0.0.0/0, ::/0; udp/53 from 10.0.0.0/8");
 	assert_exposure(find(rs, "aws-sg:AppSG"),
-	                "0-5 from aws-sg:SearchSG; tcp/0-442,444-65535 from aws-sg:SearchSG; "
-	                "tcp/443 from aws-pl:pl-0abc1234, aws-sg:SearchSG; 7-255 from aws-sg:SearchSG");
+	                "all protocols except tcp from aws-sg:SearchSG; tcp/0-442,444-65535 from aws-sg:SearchSG; "
+	                "tcp/443 from aws-pl:pl-0abc1234, aws-sg:SearchSG");
 }
 
 static void test_cfn__safe(void **state)
