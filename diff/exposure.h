@@ -82,6 +82,12 @@ srcset *srcset_union(const srcset *a, const srcset *b);
 srcset *srcset_intersect(const srcset *a, const srcset *b);
 srcset *srcset_subtract(const srcset *a, const srcset *b);
 bool srcset_is_empty(const srcset *s);
+/*
+ * Are s's IPv4 addresses no more than those of one /v4_prefix, and its
+ * IPv6 addresses no more than one /v6_prefix (counted in total, wherever
+ * they lie)? Atoms are not counted. Grades public sources by size.
+ */
+bool srcset_fits(const srcset *s, unsigned v4_prefix, unsigned v6_prefix);
 bool srcset_equal(const srcset *a, const srcset *b);
 /* Canonical text: shortest CIDR list (IPv4, then IPv6), then atoms, ", " between. */
 char *srcset_to_string(const srcset *s);
