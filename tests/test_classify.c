@@ -509,11 +509,14 @@ static void test_classify__grades_are_per_port(void **state)
 	assert_int_equal(db->line, 11);
 }
 
-/* RFC 5737 and RFC 3849 documentation ranges are not the Internet. */
+/*
+ * RFC 5737 and RFC 3849 documentation ranges are not the Internet, nor
+ * are addresses that are never a unicast source (0.0.0.0/8, multicast).
+ */
 static void test_classify__documentation_ranges_are_not_the_internet(void **state)
 {
 	static const char *const docs[] = { "192.0.2.0/24", "198.51.100.7/32", "203.0.113.0/24",
-		                            "2001:db8::/32" };
+		                            "2001:db8::/32", "0.0.0.0/8", "224.0.0.0/3", "ff02::1/128" };
 
 	for (size_t i = 0; i < G_N_ELEMENTS(docs); i++) {
 		g_autofree char *rule = g_strdup_printf("tcp/22,9200 from %s", docs[i]);
