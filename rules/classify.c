@@ -717,7 +717,8 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
 		g_autofree char *shown_text = exposure_to_string(shown);
 		g_autofree char *head = classify_part_head(p, c, part);
 
-		/* ". " between parts: a set holds "; " itself. */
+		/* One sentence per part: a set holds "; " itself. */
+		head[0] = g_ascii_toupper(head[0]);
 		g_string_append_printf(msg, ". %s: %s", head, shown_text);
 		worst = MAX(worst, rulepack_rule(p, part->rule_id)->severity);
 	}

@@ -653,8 +653,8 @@ static void test_classify__service_type_change_is_one_finding_graded_by_exposure
 	x = only(web);
 	assert_string_equal(x->rule->id, "DW-SET-030");
 	assert_int_equal(x->severity, SEVERITY_LOW);
-	assert_non_null(strstr(x->message, ". newly reachable from the Internet: tcp/443 from 0.0.0.0/0, ::/0."));
-	assert_non_null(strstr(x->message, ". newly reachable from private sources k8s:node-network: "));
+	assert_non_null(strstr(x->message, ". Newly reachable from the Internet: tcp/443 from 0.0.0.0/0, ::/0."));
+	assert_non_null(strstr(x->message, ". Newly reachable from private sources k8s:node-network: "));
 
 	x = only(redis);
 	assert_int_equal(x->severity, SEVERITY_CRITICAL);
