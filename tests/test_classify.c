@@ -486,6 +486,12 @@ static void test_classify__ipv6_sources_are_graded_too(void **state)
 	assert_non_null(strstr(only(subnet)->message, "PostgreSQL newly reachable from specific public sources 2a00:1450:4001:81b::/64"));
 	assert_string_equal(only(isp)->rule->id, "DW-NET-003");
 	assert_string_equal(only(all)->rule->id, "DW-NET-003");
+	/* The grade's bound: one /48 is specific, a /47 is not. */
+	g_autoptr(GPtrArray) site = classify(NULL, sg("f", RULES("tcp/22 from 2a00:1450:4001::/48")), NULL);
+	g_autoptr(GPtrArray) two_sites = classify(NULL, sg("g", RULES("tcp/22 from 2a00:1450:4000::/47")), NULL);
+
+	assert_string_equal(only(site)->rule->id, "DW-NET-031");
+	assert_string_equal(only(two_sites)->rule->id, "DW-NET-003");
 	/* One port, one grade: a specific IPv4 address beside all of IPv6 is the Internet. */
 	assert_string_equal(only(mixed)->rule->id, "DW-NET-003");
 }

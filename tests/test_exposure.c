@@ -477,6 +477,27 @@ static void test_exposure__protocols_print_by_name(void **state)
 	}
 }
 
+/* srcset_fits counts addresses per family, wherever they lie; atoms do not count. */
+static void test_exposure__srcset_fits_counts_addresses(void **state)
+{
+	g_autoptr(srcset) none = src("k8s:cluster");
+	g_autoptr(srcset) one = src("198.51.100.7");
+	g_autoptr(srcset) two24 = src("198.51.100.0/24 203.0.113.0/24");
+	g_autoptr(srcset) all = src("*");
+	g_autoptr(srcset) v6 = src("2001:db8::/64 2001:db8:1::/64");
+
+	assert_true(srcset_fits(none, 32, 128));
+	assert_true(srcset_fits(one, 32, 128));
+	assert_false(srcset_fits(two24, 24, 48));
+	assert_true(srcset_fits(two24, 23, 128));
+	/* 2^32 and 2^128 addresses, counted without wrapping. */
+	assert_true(srcset_fits(all, 0, 0));
+	assert_false(srcset_fits(all, 1, 0));
+	assert_false(srcset_fits(all, 0, 1));
+	assert_false(srcset_fits(v6, 32, 64));
+	assert_true(srcset_fits(v6, 32, 63));
+}
+
 /* The numeric forms earlier versions printed still read, as the same sets. */
 static void test_exposure__numeric_protocols_still_parse(void **state)
 {
@@ -953,6 +974,7 @@ int main(void)
 		cmocka_unit_test(test_exposure__foreach_walks_canonical_form),
 		cmocka_unit_test(test_exposure__protocols_print_by_name),
 		cmocka_unit_test(test_exposure__numeric_protocols_still_parse),
+		cmocka_unit_test(test_exposure__srcset_fits_counts_addresses),
 		cmocka_unit_test(test_exposure__proto_names),
 		cmocka_unit_test(test_exposure__random_rules_satisfy_identities),
 		cmocka_unit_test(test_exposure__small_universe_matches_brute_force),
