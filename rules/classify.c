@@ -1,11 +1,15 @@
 /*
  * classify.c - from a compared resource to findings with a severity.
  *
- * A widened set is split into the part reachable from the Internet and
- * the part reachable only from private sources (and atoms). The Internet
- * part is then split by port: all ports, sensitive service ports, public
- * web ports, port-less protocols, the rest; each non-empty part is one
- * finding whose region is exactly that part, printed canonically.
+ * A widened set is split into the part reachable from public sources
+ * and the part reachable only from private sources (and atoms). Public
+ * sources are graded by size, port by port (pack.yml "public_sources":
+ * a partner's /32 is not the Internet); each grade's part is then split
+ * by port: all ports, sensitive service ports, public web ports,
+ * port-less protocols, the rest. Private sources are split into a
+ * blanket grant of every port and what is granted port by port, the
+ * sensitive ports apart. Each non-empty part is one finding; a Service
+ * whose type widens gathers its parts into one finding instead.
  */
 #include "rulepack.h"
 
