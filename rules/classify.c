@@ -778,7 +778,22 @@ static char *classify_network_place(const struct classify_context *ctx, const ex
 	return g_strdup("");
 }
 
-/* Appends how the Internet reaches the service of settings resource r. */
+/* "the Internet", or the name of the first grade holding all of inet's sources. */
+static const char *classify_grade_name(const struct rulepack *p, const exposure *inet)
+{
+	g_autoptr(srcset) sources = srcset_new();
+
+	exposure_foreach(inet, classify_collect_sources, &sources);
+	for (guint i = 0; i < p->public_grades->len; i++) {
+		const struct public_grade *g = p->public_grades->pdata[i];
+
+		if (srcset_fits(sources, g->v4_prefix, g->v6_prefix))
+			return g->name;
+	}
+	return "the Internet";
+}
+
+/* Appends how public sources reach the service of settings resource r. */
 static void classify_setting_reach(GString *msg, const struct rulepack *p, const struct resource *r,
                                    const struct classify_context *ctx, const srcset *internet)
 {
@@ -798,8 +813,8 @@ static void classify_setting_reach(GString *msg, const struct rulepack *p, const
 			continue;
 		text = exposure_to_string(on_ports);
 		place = classify_network_place(ctx, sp->ports, internet);
-		g_string_append_printf(msg, "; and the network rules let the Internet reach it: %s%s", text,
-		                       place);
+		g_string_append_printf(msg, "; and the network rules let %s reach it: %s%s",
+		                       classify_grade_name(p, inet), text, place);
 		return;
 	}
 }

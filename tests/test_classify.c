@@ -246,6 +246,19 @@ static void test_classify__auth_off_names_open_port(void **state)
 	assert_non_null(strstr(x->message, "the Internet reach it: tcp/9200 from 0.0.0.0/0"));
 }
 
+/* Security off where only a partner's address reaches it: named as such, not "the Internet". */
+static void test_classify__auth_off_names_specific_public_sources(void **state)
+{
+	g_autoptr(exposure) surface = exposure_parse("tcp/9200 from 10.0.0.0/8, 52.14.7.9/32", NULL);
+	struct classify_context ctx = { .surface = surface };
+	g_autoptr(GPtrArray) f = classify(es("on", "all"), es("off", "all"), &ctx);
+	const struct finding *x = find_rule(f, "DW-SET-001");
+
+	assert_non_null(x);
+	assert_non_null(strstr(x->message, "let specific public sources reach it: tcp/9200 from 10.0.0.0/8, 52.14.7.9/32"));
+	assert_null(strstr(x->message, "Internet"));
+}
+
 static void test_classify__finding_id_is_stable_and_region_specific(void **state)
 {
 	g_autoptr(GPtrArray) a = classify(NULL, sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
@@ -753,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_classify__bind_all_with_auth_is_medium),
 		cmocka_unit_test(test_classify__network_finding_names_auth_off),
 		cmocka_unit_test(test_classify__auth_off_names_open_port),
+		cmocka_unit_test(test_classify__auth_off_names_specific_public_sources),
 		cmocka_unit_test(test_classify__finding_id_is_stable_and_region_specific),
 		cmocka_unit_test(test_classify__removed_nsg_is_reported),
 		cmocka_unit_test(test_rulepack__bad_pack_reports_every_problem_with_lines),
