@@ -57,6 +57,11 @@ int cmd_rules(int argc, char **argv, const char *exe_path)
 	return CLI_EXIT_OK;
 }
 
+static int cmd_explain_strcmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void cmd_explain_rule(const struct rule *r)
 {
 	printf("%s  %s\nseverity: %s\n\n%s\n\nremediation: %s\n", r->id, r->title,
@@ -64,6 +69,45 @@ static void cmd_explain_rule(const struct rule *r)
 	       r->remediation ? r->remediation : "");
 	for (guint i = 0; i < r->references->len; i++)
 		printf("%s %s\n", i == 0 ? "\nreferences:" : "           ", (char *)r->references->pdata[i]);
+}
+
+/* The Internet rules a grade maps to rule_id, sorted, ", " between; NULL when none. */
+static char *cmd_explain_mapped_from(const struct public_grade *g, const char *rule_id)
+{
+	g_autoptr(GPtrArray) from = g_ptr_array_new();
+	GHashTableIter it;
+	gpointer key, value;
+
+	g_hash_table_iter_init(&it, g->rules);
+	while (g_hash_table_iter_next(&it, &key, &value)) {
+		if (strcmp(value, rule_id) == 0)
+			g_ptr_array_add(from, key);
+	}
+	if (from->len == 0)
+		return NULL;
+	g_ptr_array_sort(from, (GCompareFunc)cmd_explain_strcmp);
+	g_ptr_array_add(from, NULL);
+	return g_strjoinv(", ", (char **)from->pdata);
+}
+
+/*
+ * How the pack's public-source grades touch rule r: the rule a grade
+ * uses in its place, or the Internet rules it stands for in a grade.
+ */
+static void cmd_explain_grades(const struct rulepack *pack, const struct rule *r)
+{
+	for (guint i = 0; i < pack->public_grades->len; i++) {
+		const struct public_grade *g = pack->public_grades->pdata[i];
+		const char *to = g_hash_table_lookup(g->rules, r->id);
+		g_autofree char *from = cmd_explain_mapped_from(g, r->id);
+
+		if (to)
+			printf("\nfrom %s (at most a /%u of IPv4 and a /%u of IPv6 addresses on a port), "
+			       "%s instead\n", g->name, g->v4_prefix, g->v6_prefix, to);
+		if (from)
+			printf("\napplies to %s (at most a /%u of IPv4 and a /%u of IPv6 addresses on a port), "
+			       "in place of %s\n", g->name, g->v4_prefix, g->v6_prefix, from);
+	}
 }
 
 /* A finding id: "v" and 11 lowercase hex digits, or 12 of the old form. */
@@ -267,6 +311,7 @@ int cmd_explain(int argc, char **argv, const char *exe_path)
 	r = rulepack_rule(common.pack, argv[1]);
 	if (r) {
 		cmd_explain_rule(r);
+		cmd_explain_grades(common.pack, r);
 		status = CLI_EXIT_OK;
 	} else if (cmd_explain_is_finding_id(argv[1])) {
 		status = cmd_explain_finding_id(&common, report, argv[1]);

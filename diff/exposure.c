@@ -299,6 +299,32 @@ bool srcset_is_empty(const srcset *s)
 	return s->v4->len == 0 && s->v6->len == 0 && s->atoms->len == 0;
 }
 
+/* Do ranges hold at most 2^bits addresses, in a space of 2^width? */
+static bool srcset_ranges_fit(const GArray *ranges, unsigned width, unsigned bits)
+{
+	const struct srcset_range *r = (const struct srcset_range *)(const void *)ranges->data;
+	exposure_u128 room;
+
+	if (bits >= width)
+		return true;
+	room = (exposure_u128)1 << bits; /* bits < 128 */
+	for (guint i = 0; i < ranges->len; i++) {
+		exposure_u128 span = r[i].hi - r[i].lo; /* addresses minus one: never wraps */
+
+		if (span >= room)
+			return false;
+		room -= span + 1;
+	}
+	return true;
+}
+
+bool srcset_fits(const srcset *s, unsigned v4_prefix, unsigned v6_prefix)
+{
+	g_return_val_if_fail(v4_prefix <= 32 && v6_prefix <= 128, false);
+	return srcset_ranges_fit(s->v4, 32, 32 - v4_prefix) &&
+	       srcset_ranges_fit(s->v6, 128, 128 - v6_prefix);
+}
+
 static int srcset_ranges_compare(const GArray *a, const GArray *b)
 {
 	if (a->len != b->len)
@@ -568,12 +594,22 @@ const char *exposure_proto_name(unsigned proto)
 	switch (proto) {
 	case EXPOSURE_PROTO_ICMP:
 		return "icmp";
+	case 2:
+		return "igmp";
 	case EXPOSURE_PROTO_TCP:
 		return "tcp";
 	case EXPOSURE_PROTO_UDP:
 		return "udp";
+	case 47:
+		return "gre";
+	case 50:
+		return "esp";
+	case 51:
+		return "ah";
 	case EXPOSURE_PROTO_ICMPV6:
 		return "icmpv6";
+	case 89:
+		return "ospf";
 	case EXPOSURE_PROTO_SCTP:
 		return "sctp";
 	default:

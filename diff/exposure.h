@@ -82,6 +82,12 @@ srcset *srcset_union(const srcset *a, const srcset *b);
 srcset *srcset_intersect(const srcset *a, const srcset *b);
 srcset *srcset_subtract(const srcset *a, const srcset *b);
 bool srcset_is_empty(const srcset *s);
+/*
+ * Are s's IPv4 addresses no more than those of one /v4_prefix, and its
+ * IPv6 addresses no more than one /v6_prefix (counted in total, wherever
+ * they lie)? Atoms are not counted. Grades public sources by size.
+ */
+bool srcset_fits(const srcset *s, unsigned v4_prefix, unsigned v6_prefix);
 bool srcset_equal(const srcset *a, const srcset *b);
 /* Canonical text: shortest CIDR list (IPv4, then IPv6), then atoms, ", " between. */
 char *srcset_to_string(const srcset *s);
@@ -128,13 +134,18 @@ exposure *exposure_first_match(const struct exposure_rule *rules, size_t n);
 /*
  * Canonical printing. Grammar (exposure_parse() reads exactly this):
  *   set     = "nothing" | entry *("; " entry)
- *   entry   = proto ["/" ports] " from " src *(", " src)
- *   proto   = "any" | "tcp" | "udp" | "icmp" | "icmpv6" | "sctp" | N | N "-" N
+ *   entry   = protos ["/" ports] " from " src *(", " src)
+ *   protos  = "any" | "all protocols except " items | items
+ *   items   = item *(", " item); item = NAME | N | N "-" N
  *   ports   = range *("," range); range = N | N "-" N
+ * NAME is a name of exposure_proto_name() ("tcp", "icmp", "esp"...).
  * Ports are printed for tcp, udp and sctp and omitted (meaning all) for
  * protocol runs that are not a single port-bearing protocol. Port ranges
  * of one protocol with equal sources share an entry ("tcp/22,80-90 from
- * ..."). Example: "tcp/9200 from 0.0.0.0/0, ::/0; udp/53 from 10.0.0.0/8".
+ * ..."); so do the protocols printed without ports, named by name
+ * ("icmp, esp from ..."), or by what they leave out when that is shorter
+ * ("all protocols except tcp from ..."). Example: "tcp/9200 from
+ * 0.0.0.0/0, ::/0; udp/53 from 10.0.0.0/8".
  */
 char *exposure_to_string(const exposure *e);
 /* Parses the grammar above; DW_ERROR_PARSE with the offending token. */
@@ -145,7 +156,8 @@ typedef void (*exposure_foreach_fn)(unsigned proto_lo, unsigned proto_hi, unsign
                                     unsigned port_hi, const srcset *src, void *user_data);
 void exposure_foreach(const exposure *e, exposure_foreach_fn fn, void *user_data);
 
-/* The name of a protocol number ("tcp"), or NULL when it has none. */
+/* The name of a protocol number ("tcp", "esp": IANA's keyword, lower case),
+ * or NULL when it has none. */
 const char *exposure_proto_name(unsigned proto);
 /* Does this protocol carry ports (tcp, udp, sctp)? */
 bool exposure_proto_has_ports(unsigned proto);

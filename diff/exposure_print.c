@@ -242,6 +242,79 @@ static void exposure_print_proto(GString *out, unsigned lo, unsigned hi)
 		g_string_append_printf(out, "%u-%u", lo, hi);
 }
 
+/*
+ * The items that name the protocols of in (a sorted list of disjoint
+ * intervals): each named protocol by its name, the numbers between as
+ * ranges ("0, icmp, igmp, 3-5"). Appends to out when it is not NULL;
+ * returns how many items.
+ */
+static unsigned exposure_print_proto_items(GString *out, const GArray *in)
+{
+	const struct exposure_seg *seg = (const struct exposure_seg *)(const void *)in->data;
+	unsigned n = 0;
+
+	for (guint i = 0; i < in->len; i++) {
+		unsigned p = seg[i].lo;
+
+		while (p <= seg[i].hi) {
+			unsigned end = p;
+
+			if (!exposure_proto_name(p)) {
+				while (end < seg[i].hi && !exposure_proto_name(end + 1))
+					end++;
+			}
+			if (out) {
+				if (n > 0)
+					g_string_append(out, ", ");
+				exposure_print_proto(out, p, end);
+			}
+			n++;
+			p = end + 1;
+		}
+	}
+	return n;
+}
+
+/* 0..255 minus the sorted disjoint intervals of in. */
+static GArray *exposure_print_proto_complement(const GArray *in)
+{
+	const struct exposure_seg *seg = (const struct exposure_seg *)(const void *)in->data;
+	GArray *out = g_array_new(FALSE, FALSE, sizeof(struct exposure_seg));
+	unsigned next = 0;
+
+	for (guint i = 0; i < in->len; i++) {
+		if (seg[i].lo > next) {
+			struct exposure_seg gap = { next, seg[i].lo - 1, NULL };
+			g_array_append_val(out, gap);
+		}
+		next = seg[i].hi + 1;
+	}
+	if (next <= EXPOSURE_PROTO_MAX) {
+		struct exposure_seg gap = { next, EXPOSURE_PROTO_MAX, NULL };
+		g_array_append_val(out, gap);
+	}
+	return out;
+}
+
+/*
+ * The protocols of one port-less entry, by name: "any" for all of them,
+ * "all protocols except tcp" when naming what is left out is shorter
+ * (Azure's default rules around a tcp rule), else the list ("icmp, esp").
+ */
+static void exposure_print_protos(GString *out, const GArray *protos)
+{
+	g_autoptr(GArray) rest = exposure_print_proto_complement(protos);
+
+	if (rest->len == 0) {
+		g_string_append(out, "any");
+	} else if (exposure_print_proto_items(NULL, rest) < exposure_print_proto_items(NULL, protos)) {
+		g_string_append(out, "all protocols except ");
+		exposure_print_proto_items(out, rest);
+	} else {
+		exposure_print_proto_items(out, protos);
+	}
+}
+
 static int exposure_print_seg_cmp(const void *a, const void *b, void *user_data)
 {
 	const struct exposure_seg *segs = user_data;
@@ -305,25 +378,56 @@ static void exposure_print_port_run(GString *out, unsigned proto, const GArray *
 	}
 }
 
+/* A run printed without ports: several protocols, or one without ports. */
+static bool exposure_print_is_portless(const struct exposure_seg *run)
+{
+	return !(run->lo == run->hi && exposure_proto_has_ports(run->lo));
+}
+
+/*
+ * Runs printed without ports always hold every port (exposure.h); all
+ * those with one source set are one entry, named by their protocols.
+ */
+static void exposure_print_portless(GString *out, const struct exposure_seg *run, guint n, guint i,
+                                    bool *done)
+{
+	const GArray *ports = run[i].val;
+	const struct exposure_seg *all = (const struct exposure_seg *)(const void *)ports->data;
+	g_autoptr(GArray) protos = g_array_new(FALSE, FALSE, sizeof(struct exposure_seg));
+
+	g_assert(ports->len == 1 && all->lo == 0 && all->hi == EXPOSURE_PORT_MAX);
+	for (guint j = i; j < n; j++) {
+		const GArray *other = run[j].val;
+		const struct exposure_seg *o = (const struct exposure_seg *)(const void *)other->data;
+
+		if (done[j] || !exposure_print_is_portless(&run[j]) || !srcset_equal(o->val, all->val))
+			continue;
+		g_assert(other->len == 1 && o->lo == 0 && o->hi == EXPOSURE_PORT_MAX);
+		g_array_append_val(protos, run[j]);
+		done[j] = true;
+	}
+	if (out->len > 0)
+		g_string_append(out, "; ");
+	exposure_print_protos(out, protos);
+	g_string_append(out, " from ");
+	exposure_print_srcset(out, all->val);
+}
+
 char *exposure_to_string(const exposure *e)
 {
 	const struct exposure_seg *run = (const struct exposure_seg *)(const void *)e->runs->data;
 	GString *out = g_string_new(NULL);
+	/* At most one run per protocol: 256 flags. */
+	bool done[EXPOSURE_PROTO_MAX + 1] = { false };
 
+	g_assert(e->runs->len <= G_N_ELEMENTS(done));
 	for (guint i = 0; i < e->runs->len; i++) {
-		const GArray *ports = run[i].val;
-		if (run[i].lo == run[i].hi && exposure_proto_has_ports(run[i].lo)) {
-			exposure_print_port_run(out, run[i].lo, ports);
+		if (done[i])
 			continue;
-		}
-		/* Runs of port-less or several protocols always hold every port. */
-		const struct exposure_seg *all = (const struct exposure_seg *)(const void *)ports->data;
-		g_assert(ports->len == 1 && all->lo == 0 && all->hi == EXPOSURE_PORT_MAX);
-		if (out->len > 0)
-			g_string_append(out, "; ");
-		exposure_print_proto(out, run[i].lo, run[i].hi);
-		g_string_append(out, " from ");
-		exposure_print_srcset(out, all->val);
+		if (exposure_print_is_portless(&run[i]))
+			exposure_print_portless(out, run, e->runs->len, i, done);
+		else
+			exposure_print_port_run(out, run[i].lo, run[i].val);
 	}
 	if (out->len == 0)
 		g_string_append(out, "nothing");
@@ -385,25 +489,49 @@ static bool exposure_parse_range(struct exposure_parser *ps, unsigned *lo, unsig
 	return true;
 }
 
-static bool exposure_parse_proto(struct exposure_parser *ps, unsigned *lo, unsigned *hi)
+/* One protocol item: a name, N or N "-" N. */
+static bool exposure_parse_proto_item(struct exposure_parser *ps, unsigned *lo, unsigned *hi)
 {
-	static const char *const names[] = { "any", "icmp", "tcp", "udp", "icmpv6", "sctp" };
-	static const unsigned numbers[] = { 0, EXPOSURE_PROTO_ICMP, EXPOSURE_PROTO_TCP,
-		                            EXPOSURE_PROTO_UDP, EXPOSURE_PROTO_ICMPV6, EXPOSURE_PROTO_SCTP };
+	size_t n;
 
 	if (g_ascii_isdigit(*ps->p))
 		return exposure_parse_range(ps, lo, hi, EXPOSURE_PROTO_MAX, "a protocol number 0..255");
+	n = strspn(ps->p, "abcdefghijklmnopqrstuvwxyz0123456789");
+	for (unsigned p = 0; n > 0 && p <= EXPOSURE_PROTO_MAX; p++) {
+		const char *name = exposure_proto_name(p);
 
-	size_t n = strspn(ps->p, "abcdefghijklmnopqrstuvwxyz0123456789");
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (strlen(names[i]) == n && strncmp(ps->p, names[i], n) == 0) {
-			*lo = numbers[i];
-			*hi = i == 0 ? EXPOSURE_PROTO_MAX : numbers[i];
+		if (name && strlen(name) == n && strncmp(ps->p, name, n) == 0) {
+			*lo = *hi = p;
 			ps->p += n;
 			return true;
 		}
 	}
 	return exposure_parse_fail(ps, "a protocol");
+}
+
+/*
+ * protos = "any" | "all protocols except " items | items, items being
+ * item *(", " item); sets flags[p] for each protocol p named.
+ */
+static bool exposure_parse_protos(struct exposure_parser *ps, bool *flags)
+{
+	bool except = false;
+
+	if (exposure_parse_lit(ps, "any")) {
+		memset(flags, 1, (EXPOSURE_PROTO_MAX + 1) * sizeof(*flags));
+		return true;
+	}
+	except = exposure_parse_lit(ps, "all protocols except ");
+	memset(flags, except, (EXPOSURE_PROTO_MAX + 1) * sizeof(*flags));
+	do {
+		unsigned lo, hi;
+
+		if (!exposure_parse_proto_item(ps, &lo, &hi))
+			return false;
+		for (unsigned p = lo; p <= hi; p++)
+			flags[p] = !except;
+	} while (exposure_parse_lit(ps, ", "));
+	return true;
 }
 
 /* One source token: an address if it reads as one, else a %XX-escaped atom. */
@@ -443,14 +571,32 @@ static bool exposure_parse_source(struct exposure_parser *ps, srcset *src)
 	return true;
 }
 
-/* entry = proto ["/" ports] " from " src *(", " src); appends its boxes. */
+/* Appends a box per interval of flagged protocols and port range. */
+static void exposure_parse_add_boxes(GPtrArray *boxes, const bool *flags, const GArray *ports,
+                                     const srcset *src)
+{
+	for (unsigned lo = 0; lo <= EXPOSURE_PROTO_MAX; lo++) {
+		unsigned hi = lo;
+
+		if (!flags[lo])
+			continue;
+		while (hi < EXPOSURE_PROTO_MAX && flags[hi + 1])
+			hi++;
+		for (guint i = 0; i < ports->len; i += 2)
+			g_ptr_array_add(boxes, exposure_new_box_shared(lo, hi, g_array_index(ports, unsigned, i),
+			                                               g_array_index(ports, unsigned, i + 1), src));
+		lo = hi;
+	}
+}
+
+/* entry = protos ["/" ports] " from " src *(", " src); appends its boxes. */
 static bool exposure_parse_entry(struct exposure_parser *ps, GPtrArray *boxes)
 {
-	unsigned proto_lo, proto_hi;
+	bool flags[EXPOSURE_PROTO_MAX + 1];
 	g_autoptr(GArray) ports = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	g_autoptr(srcset) src = srcset_new();
 
-	if (!exposure_parse_proto(ps, &proto_lo, &proto_hi))
+	if (!exposure_parse_protos(ps, flags))
 		return false;
 	if (*ps->p == '/') {
 		do {
@@ -471,10 +617,7 @@ static bool exposure_parse_entry(struct exposure_parser *ps, GPtrArray *boxes)
 		if (!exposure_parse_source(ps, src))
 			return false;
 	} while (exposure_parse_lit(ps, ", "));
-
-	for (guint i = 0; i < ports->len; i += 2)
-		g_ptr_array_add(boxes, exposure_new_box_shared(proto_lo, proto_hi, g_array_index(ports, unsigned, i),
-		                                               g_array_index(ports, unsigned, i + 1), src));
+	exposure_parse_add_boxes(boxes, flags, ports, src);
 	return true;
 }
 

@@ -1,11 +1,15 @@
 /*
  * classify.c - from a compared resource to findings with a severity.
  *
- * A widened set is split into the part reachable from the Internet and
- * the part reachable only from private sources (and atoms). The Internet
- * part is then split by port: all ports, sensitive service ports, public
- * web ports, port-less protocols, the rest; each non-empty part is one
- * finding whose region is exactly that part, printed canonically.
+ * A widened set is split into the part reachable from public sources
+ * and the part reachable only from private sources (and atoms). Public
+ * sources are graded by size, port by port (pack.yml "public_sources":
+ * a partner's /32 is not the Internet); each grade's part is then split
+ * by port: all ports, sensitive service ports, public web ports,
+ * port-less protocols, the rest. Private sources are split into a
+ * blanket grant of every port and what is granted port by port, the
+ * sensitive ports apart. Each non-empty part is one finding; a Service
+ * whose type widens gathers its parts into one finding instead.
  */
 #include "rulepack.h"
 
@@ -309,14 +313,15 @@ static exposure *classify_behind(const struct resource *r, const exposure *regio
 /*
  * The part of region that reaches a sensitive service: on a sensitive
  * port that no rule forwards elsewhere, or admitted by a rule that
- * forwards to one. New set.
+ * forwards to one, whatever the source (an address, a selector, a
+ * service tag). New set.
  */
 static exposure *classify_sensitive_part(const struct rulepack *p, const struct resource *r,
                                          const exposure *region)
 {
 	g_autoptr(exposure) fwd_only = classify_forwarded_only(r, region);
 	g_autoptr(exposure) direct = exposure_subtract(region, fwd_only);
-	exposure *acc = exposure_intersect(direct, p->sensitive_all);
+	exposure *acc = classify_on_ports(direct, p->sensitive_all);
 
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
@@ -327,7 +332,7 @@ static exposure *classify_sensitive_part(const struct rulepack *p, const struct 
 			continue;
 		part = exposure_intersect(rule->match, region);
 		moved = classify_move_ports(part, rule->target_lo, rule->target_hi);
-		hit = exposure_intersect(moved, p->sensitive_all);
+		hit = classify_on_ports(moved, p->sensitive_all);
 		if (exposure_is_empty(hit))
 			continue;
 		u = exposure_union(acc, part);
@@ -343,7 +348,7 @@ static const struct resource *classify_auth_off(const struct rulepack *p, const 
 {
 	for (guint i = 0; ctx && ctx->settings_resources && i < p->sensitive->len; i++) {
 		const struct sensitive_port *s = p->sensitive->pdata[i];
-		g_autoptr(exposure) hit = exposure_intersect(region, s->ports);
+		g_autoptr(exposure) hit = classify_on_ports(region, s->ports);
 
 		if (exposure_is_empty(hit))
 			continue;
@@ -366,7 +371,7 @@ static char *classify_services(const struct rulepack *p, const exposure *region)
 
 	for (guint i = 0; i < p->sensitive->len; i++) {
 		const struct sensitive_port *s = p->sensitive->pdata[i];
-		g_autoptr(exposure) hit = exposure_intersect(region, s->ports);
+		g_autoptr(exposure) hit = classify_on_ports(region, s->ports);
 
 		if (exposure_is_empty(hit))
 			continue;
@@ -375,58 +380,81 @@ static char *classify_services(const struct rulepack *p, const exposure *region)
 	return g_string_free(out, FALSE);
 }
 
-static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *rule_id,
-                          const struct compare_change *c, const exposure *region, const char *where,
-                          const struct classify_context *ctx)
+/*
+ * One class of a widened set, before it becomes a finding: the part of
+ * the widened set in the class (its sources only), the rule, and how it
+ * is reached ("from the Internet", "from private sources 172.16.0.0/12").
+ */
+struct classify_part {
+	const char *rule_id;  /* static, or borrowed from the pack */
+	exposure *region;     /* owned */
+	char *where;          /* owned */
+	bool sensitive;       /* reaches a data store or admin port: name it */
+};
+
+static void classify_part_free(struct classify_part *part)
 {
-	const struct resource *r = classify_resource(c);
-	g_autofree char *text = exposure_to_string(region);
-	g_autoptr(exposure) behind = classify_behind(c->new_r, region);
-	g_autoptr(exposure) before = classify_on_ports(c->before, region);
-	g_autofree char *before_text = exposure_to_string(before);
-	g_autoptr(exposure) after = classify_on_ports(c->after, region);
-	g_autofree char *after_text = exposure_to_string(after);
-	GString *msg = g_string_new(NULL);
-	const struct resource *auth_off;
-	const struct resource_rule *at;
-	struct finding *f;
-
-	if (strcmp(rule_id, "DW-NET-001") == 0) {
-		g_autofree char *services = classify_services(p, behind);
-
-		g_string_append_printf(msg, "%s newly reachable %s: now %s", services, where, after_text);
-	} else {
-		g_string_append_printf(msg, "newly reachable %s: now %s", where, after_text);
-	}
-	g_string_append_printf(msg, " (%s %s); before: %s", r->kind, r->name, before_text);
-	auth_off = classify_auth_off(p, behind, ctx);
-	if (auth_off) {
-		const struct resource_setting *s = resource_setting_get(auth_off, "auth");
-
-		/* Line 0: the program's default, not written in the file. */
-		if (s->line)
-			g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
-			                       auth_off->file, s->line, s->raw);
-		else
-			g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
-			                       auth_off->file, s->raw);
-	}
-	at = classify_rule_at(c->new_r, region);
-	f = classify_finding(p, rule_id, c, text, before_text, at ? at->line : 0, g_string_free(msg, FALSE));
-	if (at && at->file) {
-		g_free(f->file);
-		f->file = g_strdup(at->file);
-	}
-	f->after = g_steal_pointer(&after_text);
-	g_ptr_array_add(out, f);
+	exposure_free(part->region);
+	g_free(part->where);
+	g_free(part);
 }
 
-static void classify_emit_part(GPtrArray *out, const struct rulepack *p, const char *rule_id,
-                               const struct compare_change *c, const exposure *part,
-                               const char *where, const struct classify_context *ctx)
+/* The sources of a set, at most max of them, "and N more" for the rest. */
+static char *classify_sources_text(const exposure *e, unsigned max)
 {
-	if (!exposure_is_empty(part))
-		classify_emit(out, p, rule_id, c, part, where, ctx);
+	g_autoptr(srcset) sources = srcset_new();
+	g_autofree char *text = NULL;
+	g_auto(GStrv) items = NULL;
+	GString *out;
+	guint n;
+
+	exposure_foreach(e, classify_collect_sources, &sources);
+	text = srcset_to_string(sources);
+	items = g_strsplit(text, ", ", -1); /* atoms are escaped: no ", " inside */
+	n = g_strv_length(items);
+	if (n <= max)
+		return g_steal_pointer(&text);
+	out = g_string_new(items[0]);
+	for (guint i = 1; i < max; i++)
+		g_string_append_printf(out, ", %s", items[i]);
+	g_string_append_printf(out, " and %u more", n - max);
+	return g_string_free(out, FALSE);
+}
+
+/* Longest source list a message names before "and N more". */
+#define CLASSIFY_SOURCES_SHOWN 6
+
+/*
+ * Adds region as a part unless it is empty; where is "from CLASS", with
+ * the sources named when the class is not the Internet as a whole.
+ */
+static void classify_add_part(GPtrArray *parts, const char *rule_id, const exposure *region,
+                              const char *class, bool name_sources, bool sensitive)
+{
+	struct classify_part *part;
+	g_autofree char *sources = NULL;
+
+	if (exposure_is_empty(region))
+		return;
+	part = g_new0(struct classify_part, 1);
+	part->rule_id = rule_id;
+	part->region = exposure_copy(region);
+	if (name_sources) {
+		sources = classify_sources_text(region, CLASSIFY_SOURCES_SHOWN);
+		part->where = g_strdup_printf("from %s %s", class, sources);
+	} else {
+		part->where = g_strdup_printf("from %s", class);
+	}
+	part->sensitive = sensitive;
+	g_ptr_array_add(parts, part);
+}
+
+/* The rule a grade uses in place of an Internet rule (grade NULL: the Internet). */
+static const char *classify_graded(const struct public_grade *grade, const char *rule_id)
+{
+	const char *to = grade ? g_hash_table_lookup(grade->rules, rule_id) : NULL;
+
+	return to ? to : rule_id;
 }
 
 /* Ports per protocol of a region, counted over its canonical boxes. */
@@ -454,17 +482,24 @@ static bool classify_is_wide(const struct rulepack *p, const exposure *region)
 	return false;
 }
 
-static void classify_internet(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
-                              const exposure *inet, const struct classify_context *ctx)
+/*
+ * Splits public sources (inet) by port: all ports, sensitive service
+ * ports, the rest (a wide range or not), public web ports, port-less
+ * protocols; each part takes its Internet rule or the grade's.
+ */
+static void classify_public_part(GPtrArray *parts, const struct rulepack *p,
+                                 const struct compare_change *c, const exposure *inet,
+                                 const struct public_grade *grade)
 {
+	const char *where = grade ? grade->name : "the Internet";
+	bool named = grade != NULL;
 	bool all = false;
 	g_autoptr(exposure) sensitive = NULL, rest = NULL, web = NULL, rest2 = NULL;
 	g_autoptr(exposure) portless = NULL, other = NULL;
-	const char *where = "from the Internet";
 
 	exposure_foreach(inet, classify_find_all_ports, &all);
 	if (all) {
-		classify_emit(out, p, "DW-NET-002", c, inet, where, ctx);
+		classify_add_part(parts, classify_graded(grade, "DW-NET-002"), inet, where, named, false);
 		return;
 	}
 	sensitive = classify_sensitive_part(p, c->new_r, inet);
@@ -473,22 +508,302 @@ static void classify_internet(GPtrArray *out, const struct rulepack *p, const st
 	rest2 = exposure_subtract(rest, p->web);
 	portless = exposure_intersect(rest2, p->portless);
 	other = exposure_subtract(rest2, p->portless);
-	classify_emit_part(out, p, "DW-NET-001", c, sensitive, where, ctx);
-	classify_emit_part(out, p, classify_is_wide(p, other) ? "DW-NET-006" : "DW-NET-003", c, other,
-	                   where, ctx);
-	classify_emit_part(out, p, "DW-NET-004", c, web, where, ctx);
-	classify_emit_part(out, p, "DW-NET-005", c, portless, where, ctx);
+	classify_add_part(parts, classify_graded(grade, "DW-NET-001"), sensitive, where, named, true);
+	classify_add_part(parts, classify_graded(grade, classify_is_wide(p, other) ? "DW-NET-006" : "DW-NET-003"),
+	                  other, where, named, false);
+	classify_add_part(parts, classify_graded(grade, "DW-NET-004"), web, where, named, false);
+	classify_add_part(parts, classify_graded(grade, "DW-NET-005"), portless, where, named, false);
 }
 
-static void classify_private(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+struct classify_grading {
+	const struct rulepack *p;
+	GPtrArray *boxes; /* one GPtrArray of exposure * per grade, then the Internet's */
+};
+
+/* Puts one canonical box of public sources with the first grade that holds it. */
+static void classify_grade_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                               unsigned port_hi, const srcset *src, void *user_data)
+{
+	struct classify_grading *g = user_data;
+	guint i = 0;
+
+	while (i < g->p->public_grades->len) {
+		const struct public_grade *grade = g->p->public_grades->pdata[i];
+
+		if (srcset_fits(src, grade->v4_prefix, grade->v6_prefix))
+			break;
+		i++;
+	}
+	g_ptr_array_add(g->boxes->pdata[i], exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, src));
+}
+
+/*
+ * Public sources graded by size (pack.yml "public_sources"): on each
+ * port, the public sources newly let in go to the first grade that holds
+ * them, else they are the Internet.
+ */
+static void classify_public(GPtrArray *parts, const struct rulepack *p, const struct compare_change *c,
+                            const exposure *inet)
+{
+	guint n = p->public_grades->len;
+	struct classify_grading g = { p, g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref) };
+
+	for (guint i = 0; i <= n; i++)
+		g_ptr_array_add(g.boxes, g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free));
+	exposure_foreach(inet, classify_grade_box, &g);
+	for (guint i = 0; i <= n; i++) {
+		GPtrArray *boxes = g.boxes->pdata[i];
+		const struct public_grade *grade = i < n ? p->public_grades->pdata[i] : NULL;
+		g_autoptr(exposure) part = NULL;
+
+		if (boxes->len == 0)
+			continue;
+		part = exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
+		classify_public_part(parts, p, c, part, grade);
+	}
+	g_ptr_array_unref(g.boxes);
+}
+
+struct classify_cover {
+	unsigned proto;
+	uint32_t next;   /* the first port not yet seen */
+	srcset *common;  /* sources on every port seen; owned, NULL before the first */
+};
+
+static void classify_cover_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
+                               unsigned port_hi, const srcset *src, void *user_data)
+{
+	struct classify_cover *cv = user_data;
+	srcset *both;
+
+	if (proto_lo > cv->proto || cv->proto > proto_hi)
+		return;
+	if (port_lo != cv->next) {
+		/* A gap: no source has every port. */
+		srcset_free(cv->common);
+		cv->common = srcset_new();
+	}
+	both = cv->common ? srcset_intersect(cv->common, src) : srcset_copy(src);
+	srcset_free(cv->common);
+	cv->common = both;
+	cv->next = (uint32_t)port_hi + 1;
+}
+
+/* The sources e admits on every port of tcp, or of udp. New set. */
+static srcset *classify_blanket_sources(const exposure *e)
+{
+	static const unsigned protos[] = { EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_UDP };
+	srcset *acc = srcset_new();
+
+	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
+		struct classify_cover cv = { protos[i], 0, NULL };
+
+		exposure_foreach(e, classify_cover_box, &cv);
+		if (cv.common && cv.next == EXPOSURE_PORT_MAX + 1u) {
+			srcset *u = srcset_union(acc, cv.common);
+
+			srcset_free(acc);
+			acc = u;
+		}
+		srcset_free(cv.common);
+	}
+	return acc;
+}
+
+/*
+ * Private sources. A blanket grant (every port to the VNet, a group
+ * to itself: Azure's AllowVnetInBound) is network-level trust, one low
+ * finding; what is granted port by port is split, and a data store or
+ * admin port keeps its own rule, from addresses and from sources that
+ * are not addresses (a selector, a service tag) alike.
+ */
+static void classify_private(GPtrArray *parts, const struct rulepack *p, const struct compare_change *c,
                              const exposure *priv)
 {
-	g_autoptr(exposure) sensitive = classify_sensitive_part(p, c->new_r, priv);
-	g_autoptr(exposure) rest = exposure_subtract(priv, sensitive);
-	const char *where = "from private sources";
+	g_autoptr(srcset) blanket_sources = classify_blanket_sources(priv);
+	g_autoptr(exposure) blanket = exposure_restrict_sources(priv, blanket_sources);
+	g_autoptr(exposure) granted = exposure_subtract(priv, blanket);
+	g_autoptr(exposure) sensitive = classify_sensitive_part(p, c->new_r, granted);
+	g_autoptr(exposure) rest = exposure_subtract(granted, sensitive);
 
-	classify_emit_part(out, p, "DW-NET-010", c, sensitive, where, NULL);
-	classify_emit_part(out, p, "DW-NET-011", c, rest, where, NULL);
+	classify_add_part(parts, "DW-NET-010", sensitive, "private sources", true, true);
+	classify_add_part(parts, "DW-NET-011", rest, "private sources", true, false);
+	classify_add_part(parts, "DW-NET-011", blanket, "private sources", true, false);
+}
+
+/*
+ * The classes of c's widened set: public sources by grade and port,
+ * then private ones on the ports not already open to public ones.
+ */
+static GPtrArray *classify_widened(const struct rulepack *p, const struct compare_change *c,
+                                   const struct classify_context *ctx)
+{
+	GPtrArray *parts = g_ptr_array_new_with_free_func((GDestroyNotify)classify_part_free);
+	g_autoptr(exposure) inet = exposure_restrict_sources(c->widened, classify_internet_of(p, ctx));
+	g_autoptr(exposure) priv = exposure_subtract(c->widened, inet);
+	/* Ports already reported open to public sources are not also
+	 * reported as widened within private space. */
+	g_autoptr(exposure) overlap = classify_on_ports(priv, inet);
+	g_autoptr(exposure) priv_only = exposure_subtract(priv, overlap);
+
+	classify_public(parts, p, c, inet);
+	classify_private(parts, p, c, priv_only);
+	return parts;
+}
+
+/* "Elasticsearch newly reachable from the Internet" for a part. */
+static char *classify_part_head(const struct rulepack *p, const struct compare_change *c,
+                                const struct classify_part *part)
+{
+	g_autoptr(exposure) behind = classify_behind(c->new_r, part->region);
+	g_autofree char *services = part->sensitive ? classify_services(p, behind) : NULL;
+
+	if (services && *services)
+		return g_strdup_printf("%s newly reachable %s", services, part->where);
+	return g_strdup_printf("newly reachable %s", part->where);
+}
+
+/* "; and Elasticsearch security is off in FILE:LINE (RAW)" when it is. */
+static void classify_append_auth_off(GString *msg, const struct rulepack *p, const exposure *region,
+                                     const struct compare_change *c, const struct classify_context *ctx)
+{
+	g_autoptr(exposure) behind = classify_behind(c->new_r, region);
+	const struct resource *auth_off = classify_auth_off(p, behind, ctx);
+	const struct resource_setting *s;
+
+	if (!auth_off)
+		return;
+	s = resource_setting_get(auth_off, "auth");
+	/* Line 0: the program's default, not written in the file. */
+	if (s->line)
+		g_string_append_printf(msg, "; and %s security is off in %s:%u (%s)", auth_off->kind,
+		                       auth_off->file, s->line, s->raw);
+	else
+		g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
+		                       auth_off->file, s->raw);
+}
+
+/*
+ * One finding for one part. Its region (the JSON "widened") is all that
+ * the change newly lets in on the part's protocols and ports, whatever
+ * the source, so it reads "tcp/22 from 0.0.0.0/0", not the Internet as
+ * a list of CIDRs; the rule it points at is the one admitting the part.
+ */
+static void classify_emit(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                          const struct classify_part *part, const struct classify_context *ctx)
+{
+	const struct resource *r = classify_resource(c);
+	g_autoptr(exposure) shown = classify_on_ports(c->widened, part->region);
+	g_autofree char *text = exposure_to_string(shown);
+	g_autoptr(exposure) before = classify_on_ports(c->before, part->region);
+	g_autofree char *before_text = exposure_to_string(before);
+	g_autoptr(exposure) after = classify_on_ports(c->after, part->region);
+	g_autofree char *after_text = exposure_to_string(after);
+	g_autofree char *head = classify_part_head(p, c, part);
+	GString *msg = g_string_new(NULL);
+	const struct resource_rule *at;
+	struct finding *f;
+
+	g_string_append_printf(msg, "%s: now %s (%s %s); before: %s", head, after_text, r->kind, r->name,
+	                       before_text);
+	classify_append_auth_off(msg, p, part->region, c, ctx);
+	at = classify_rule_at(c->new_r, part->region);
+	f = classify_finding(p, part->rule_id, c, text, before_text, at ? at->line : 0,
+	                     g_string_free(msg, FALSE));
+	if (at && at->file) {
+		g_free(f->file);
+		f->file = g_strdup(at->file);
+	}
+	f->after = g_steal_pointer(&after_text);
+	g_ptr_array_add(out, f);
+}
+
+/* Kubernetes Service types, least exposed first. */
+static int classify_service_rank(const char *type)
+{
+	static const char *const ranks[] = { "ExternalName", "ClusterIP", "NodePort", "LoadBalancer" };
+
+	for (size_t i = 0; type && i < G_N_ELEMENTS(ranks); i++) {
+		if (strcmp(type, ranks[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* The Service type setting of c when it moved towards LoadBalancer, or NULL. */
+static const struct compare_setting *classify_service_widening(const struct compare_change *c)
+{
+	for (guint i = 0; i < c->settings->len; i++) {
+		const struct compare_setting *s = &g_array_index(c->settings, struct compare_setting, i);
+
+		if (strcmp(s->key, "service-type") == 0 && s->new_value && s->setting &&
+		    classify_service_rank(s->new_value) >
+		            classify_service_rank(s->old_value ? s->old_value : "ClusterIP"))
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * A Service whose type widened: one finding for the whole change
+ * (DW-SET-030), saying what each class of it lets in, as severe as the
+ * worst of them and at least the rule's own severity. An internal load
+ * balancer is private, 443 to the Internet is a web port: not high.
+ */
+static void classify_service_change(GPtrArray *out, const struct rulepack *p,
+                                    const struct compare_change *c, const struct compare_setting *s,
+                                    const GPtrArray *parts, const struct classify_context *ctx)
+{
+	const struct resource *r = c->new_r;
+	g_autofree char *text = exposure_to_string(c->widened);
+	g_autoptr(exposure) before = classify_on_ports(c->before, c->widened);
+	g_autofree char *before_text = exposure_to_string(before);
+	g_autoptr(exposure) after = classify_on_ports(c->after, c->widened);
+	GString *msg = g_string_new(NULL);
+	struct finding *f;
+	enum severity worst;
+
+	if (!c->old_r)
+		g_string_append_printf(msg, "new %s %s of type %s", r->kind, r->name, s->new_value);
+	else
+		g_string_append_printf(msg, "%s %s type %s, before %s", r->kind, r->name, s->new_value,
+		                       s->old_value ? s->old_value : "ClusterIP");
+	g_string_append_printf(msg, ": its ports are now reachable %s",
+	                       strcmp(s->new_value, "LoadBalancer") == 0 ? "through a cloud load balancer"
+	                                                                 : "on every node's address");
+	f = classify_finding(p, "DW-SET-030", c, text, before_text, s->setting->line, NULL);
+	worst = f->severity;
+	for (guint i = 0; i < parts->len; i++) {
+		const struct classify_part *part = parts->pdata[i];
+		g_autoptr(exposure) shown = classify_on_ports(c->widened, part->region);
+		g_autofree char *shown_text = exposure_to_string(shown);
+		g_autofree char *head = classify_part_head(p, c, part);
+
+		/* One sentence per part: a set holds "; " itself. */
+		head[0] = g_ascii_toupper(head[0]);
+		g_string_append_printf(msg, ". %s: %s", head, shown_text);
+		worst = MAX(worst, rulepack_rule(p, part->rule_id)->severity);
+	}
+	classify_append_auth_off(msg, p, c->widened, c, ctx);
+	f->severity = worst;
+	f->message = g_string_free(msg, FALSE);
+	f->after = exposure_to_string(after);
+	g_ptr_array_add(out, f);
+}
+
+/* The findings of c's widened set. */
+static void classify_network(GPtrArray *out, const struct rulepack *p, const struct compare_change *c,
+                             const struct classify_context *ctx)
+{
+	g_autoptr(GPtrArray) parts = classify_widened(p, c, ctx);
+	const struct compare_setting *service = classify_service_widening(c);
+
+	if (service && c->new_r) {
+		classify_service_change(out, p, c, service, parts, ctx);
+		return;
+	}
+	for (guint i = 0; i < parts->len; i++)
+		classify_emit(out, p, c, parts->pdata[i], ctx);
 }
 
 static void classify_narrowed(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
@@ -521,7 +836,22 @@ static char *classify_network_place(const struct classify_context *ctx, const ex
 	return g_strdup("");
 }
 
-/* Appends how the Internet reaches the service of settings resource r. */
+/* "the Internet", or the name of the first grade holding all of inet's sources. */
+static const char *classify_grade_name(const struct rulepack *p, const exposure *inet)
+{
+	g_autoptr(srcset) sources = srcset_new();
+
+	exposure_foreach(inet, classify_collect_sources, &sources);
+	for (guint i = 0; i < p->public_grades->len; i++) {
+		const struct public_grade *g = p->public_grades->pdata[i];
+
+		if (srcset_fits(sources, g->v4_prefix, g->v6_prefix))
+			return g->name;
+	}
+	return "the Internet";
+}
+
+/* Appends how public sources reach the service of settings resource r. */
 static void classify_setting_reach(GString *msg, const struct rulepack *p, const struct resource *r,
                                    const struct classify_context *ctx, const srcset *internet)
 {
@@ -541,8 +871,8 @@ static void classify_setting_reach(GString *msg, const struct rulepack *p, const
 			continue;
 		text = exposure_to_string(on_ports);
 		place = classify_network_place(ctx, sp->ports, internet);
-		g_string_append_printf(msg, "; and the network rules let the Internet reach it: %s%s", text,
-		                       place);
+		g_string_append_printf(msg, "; and the network rules let %s reach it: %s%s",
+		                       classify_grade_name(p, inet), text, place);
 		return;
 	}
 }
@@ -570,18 +900,6 @@ static const char *classify_ssh_rule(const struct compare_setting *s)
 	return strcmp(s->new_value, "yes") == 0 ? "DW-SET-021" : "DW-SET-022";
 }
 
-/* Kubernetes Service types, least exposed first. */
-static int classify_service_rank(const char *type)
-{
-	static const char *const ranks[] = { "ExternalName", "ClusterIP", "NodePort", "LoadBalancer" };
-
-	for (size_t i = 0; type && i < G_N_ELEMENTS(ranks); i++) {
-		if (strcmp(type, ranks[i]) == 0)
-			return (int)i;
-	}
-	return -1;
-}
-
 /*
  * Kubernetes settings (extract_k8s.c): a NetworkPolicy that stops
  * isolating ingress or selects other pods, a Service whose type moved
@@ -606,18 +924,10 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 		msg = g_strdup_printf("%s %s now selects %s, before %s: pods it no longer selects "
 		                      "lose its ingress isolation, pods it newly selects are open to "
 		                      "its rules", r->kind, r->name, s->new_value, s->old_value);
-	} else if (strcmp(s->key, "service-type") == 0 &&
-	           classify_service_rank(s->new_value) > classify_service_rank(s->old_value ? s->old_value
-	                                                                                    : "ClusterIP")) {
-		g_autoptr(exposure) e = resource_exposure(r);
-		g_autofree char *ports = exposure_to_string(e);
-
-		rule = "DW-SET-030";
-		msg = g_strdup_printf("%s %s type %s, before %s: its ports are now reachable %s (%s)",
-		                      r->kind, r->name, s->new_value, s->old_value ? s->old_value : "none",
-		                      strcmp(s->new_value, "LoadBalancer") == 0
-		                              ? "through a cloud load balancer"
-		                              : "on every node's address", ports);
+	} else if (strcmp(s->key, "service-type") == 0) {
+		/* A widened type is judged with the exposure it brings
+		 * (classify_service_change); letting nothing new in, it is no finding. */
+		return true;
 	} else if (strcmp(s->key, "host-network") == 0 && strcmp(s->new_value, "on") == 0) {
 		rule = "DW-SET-031";
 		msg = g_strdup_printf("%s %s uses the node's network (%s): every port its containers "
@@ -796,19 +1106,8 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 
 		g_ptr_array_add(out, classify_finding(p, "DW-NET-020", c, "removed", "", 0, msg));
 	}
-	if (c->widened && !exposure_is_empty(c->widened)) {
-		g_autoptr(exposure) inet = exposure_restrict_sources(c->widened,
-		                                                     classify_internet_of(p, ctx));
-		g_autoptr(exposure) priv = exposure_subtract(c->widened, inet);
-
-		/* Ports already reported open to the Internet are not also
-		 * reported as widened within private space. */
-		g_autoptr(exposure) overlap = classify_on_ports(priv, inet);
-		g_autoptr(exposure) priv_only = exposure_subtract(priv, overlap);
-
-		classify_internet(out, p, c, inet, ctx);
-		classify_private(out, p, c, priv_only);
-	}
+	if (c->widened && !exposure_is_empty(c->widened))
+		classify_network(out, p, c, ctx);
 	if (c->narrowed && !exposure_is_empty(c->narrowed) && c->new_r)
 		classify_narrowed(out, p, c);
 	for (guint i = 0; i < c->settings->len; i++)
@@ -833,7 +1132,7 @@ bool rulepack_needs_context(const struct rulepack *p, const struct compare_chang
 
 		if (s->settings->len == 0)
 			continue;
-		hit = exposure_intersect(c->widened, s->ports);
+		hit = classify_on_ports(c->widened, s->ports);
 		if (!exposure_is_empty(hit))
 			return true;
 	}

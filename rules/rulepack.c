@@ -56,6 +56,13 @@ static void rulepack_rule_free(struct rule *r)
 	g_free(r);
 }
 
+static void rulepack_grade_free(struct public_grade *g)
+{
+	g_free(g->name);
+	g_hash_table_unref(g->rules);
+	g_free(g);
+}
+
 static void rulepack_sensitive_free(struct sensitive_port *s)
 {
 	g_free(s->service);
@@ -77,6 +84,7 @@ void rulepack_free(struct rulepack *p)
 	exposure_free(p->web);
 	exposure_free(p->portless);
 	exposure_free(p->settings_ports);
+	g_ptr_array_unref(p->public_grades);
 	g_free(p);
 }
 
@@ -251,6 +259,106 @@ static unsigned rulepack_wide_range(struct rulepack_loader *l, const struct doc_
 	return (unsigned)v;
 }
 
+/* The Internet rules a grade may replace: the ones classify_internet emits. */
+static const char *const rulepack_internet_rules[] = {
+	"DW-NET-001", "DW-NET-002", "DW-NET-003", "DW-NET-004", "DW-NET-005", "DW-NET-006",
+};
+
+/* "/24" -> 24, within 0..max; *out unchanged after a problem. */
+static void rulepack_prefix(struct rulepack_loader *l, const struct doc_node *m, const char *key,
+                            unsigned max, unsigned *out)
+{
+	const struct doc_node *n = doc_map_get(m, key);
+	const char *text = doc_scalar(n);
+	guint64 v = 0;
+
+	if (!text || text[0] != '/' || !g_ascii_string_to_unsigned(text + 1, 10, 0, max, &v, NULL)) {
+		dw_problems_add(&l->problems, n ? n->line : m->line,
+		                "public_sources: %s: expected a prefix length \"/0\" to \"/%u\", got \"%s\"",
+		                key, max, text ? text : "(none)");
+		return;
+	}
+	*out = (unsigned)v;
+}
+
+/* A grade's "rules:" map, Internet rule -> rule; rule ids checked later. */
+static GHashTable *rulepack_grade_rules(struct rulepack_loader *l, const struct doc_node *map)
+{
+	GHashTable *rules = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+	if (map && map->kind != DOC_MAP) {
+		dw_problems_add(&l->problems, map->line,
+		                "public_sources: rules: expected a map such as {DW-NET-001: DW-NET-030}");
+		return rules;
+	}
+	for (size_t i = 0; map && i < map->n; i++) {
+		const char *from = doc_scalar(map->pairs[i].key);
+		const char *to = doc_scalar(map->pairs[i].value);
+		bool known = false;
+
+		for (size_t k = 0; from && k < G_N_ELEMENTS(rulepack_internet_rules); k++)
+			known = known || strcmp(from, rulepack_internet_rules[k]) == 0;
+		if (!known || !to) {
+			dw_problems_add(&l->problems, map->pairs[i].key->line,
+			                "public_sources: rules: \"%s\" is not an Internet rule "
+			                "(DW-NET-001 to DW-NET-006) mapped to a rule id",
+			                from ? from : "(not a scalar)");
+			continue;
+		}
+		g_hash_table_replace(rules, g_strdup(from), g_strdup(to));
+	}
+	return rules;
+}
+
+/* A "public_sources:" list (what could be read of it; problems are added). */
+static GPtrArray *rulepack_grades(struct rulepack_loader *l, const struct doc_node *list)
+{
+	g_autoptr(GPtrArray) grades = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_grade_free);
+
+	if (list->kind != DOC_LIST) {
+		dw_problems_add(&l->problems, list->line,
+		                "public_sources: expected a list of {name, ipv4, ipv6, rules}");
+		return NULL;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		const struct doc_node *m = list->items[i];
+		struct public_grade *g;
+		unsigned v4 = 0, v6 = 0;
+
+		if (m->kind != DOC_MAP || !doc_scalar(doc_map_get(m, "name"))) {
+			dw_problems_add(&l->problems, m->line, "public_sources: expected {name: ..., ipv4: /N, ipv6: /N}");
+			continue;
+		}
+		rulepack_prefix(l, m, "ipv4", 32, &v4);
+		rulepack_prefix(l, m, "ipv6", 128, &v6);
+		g = g_new0(struct public_grade, 1);
+		g->name = g_strdup(doc_scalar(doc_map_get(m, "name")));
+		g->v4_prefix = v4;
+		g->v6_prefix = v6;
+		g->rules = rulepack_grade_rules(l, doc_map_get(m, "rules"));
+		g_ptr_array_add(grades, g);
+	}
+	return g_steal_pointer(&grades);
+}
+
+/* Every rule a grade maps to must be one of p's. */
+static void rulepack_check_grades(struct rulepack_loader *l, const GPtrArray *grades, unsigned line)
+{
+	for (guint i = 0; grades && i < grades->len; i++) {
+		const struct public_grade *g = grades->pdata[i];
+		GHashTableIter it;
+		gpointer to;
+
+		g_hash_table_iter_init(&it, g->rules);
+		while (g_hash_table_iter_next(&it, NULL, &to)) {
+			if (!rulepack_rule(l->p, to))
+				dw_problems_add(&l->problems, line,
+				                "public_sources: grade \"%s\" names rule %s, which the pack "
+				                "does not have", g->name, (const char *)to);
+		}
+	}
+}
+
 static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node *m)
 {
 	const char *id = rulepack_text(l, m, "id");
@@ -324,6 +432,7 @@ static struct rulepack *rulepack_new(const char *path)
 	p->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_rule_free);
 	p->sensitive = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_sensitive_free);
 	p->portless = rulepack_portless();
+	p->public_grades = g_ptr_array_new_with_free_func((GDestroyNotify)rulepack_grade_free);
 	return p;
 }
 
@@ -361,6 +470,15 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 		dw_problems_add(&l.problems, root->line,
 		                "missing \"wide_range:\" (ports from which a range is wide)");
 	rulepack_load_rules(&l, root);
+	if (doc_map_get(root, "public_sources")) {
+		GPtrArray *grades = rulepack_grades(&l, doc_map_get(root, "public_sources"));
+
+		rulepack_check_grades(&l, grades, doc_map_get(root, "public_sources")->line);
+		if (grades) {
+			g_ptr_array_unref(p->public_grades);
+			p->public_grades = grades;
+		}
+	}
 	ok = dw_problems_check(&l.problems, error);
 	dw_problems_clear(&l.problems);
 	if (!ok)
@@ -439,11 +557,13 @@ static void rulepack_overlay_rule(struct rulepack_loader *l, const struct doc_no
 
 bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 {
-	static const char *const known[] = { "version", "internet", "sensitive", "wide_range", "rules" };
+	static const char *const known[] = { "version", "internet", "sensitive", "wide_range", "rules",
+		                             "public_sources" };
 	g_autofree char *data = NULL;
 	gsize len = 0;
 	g_autoptr(doc) d = NULL;
 	g_autoptr(srcset) excluded = NULL;
+	g_autoptr(GPtrArray) grades = NULL;
 	g_autoptr(GPtrArray) sensitive = g_ptr_array_new_with_free_func(
 		(GDestroyNotify)rulepack_sensitive_free);
 	const struct doc_node *root, *not, *list, *rules;
@@ -473,7 +593,7 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		if (!is_known)
 			dw_problems_add(
 			        &l.problems, root->pairs[i].key->line,
-			        "unknown key \"%s\" (internet, sensitive, wide_range, rules)",
+			        "unknown key \"%s\" (internet, sensitive, wide_range, public_sources, rules)",
 			        key ? key : "(not a scalar)");
 	}
 	not = doc_map_get(doc_map_get(root, "internet"), "not");
@@ -489,6 +609,10 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		rulepack_sensitive_list(&l, list, sensitive);
 	if (doc_map_get(root, "wide_range"))
 		wide_range = rulepack_wide_range(&l, doc_map_get(root, "wide_range"));
+	if (doc_map_get(root, "public_sources")) {
+		grades = rulepack_grades(&l, doc_map_get(root, "public_sources"));
+		rulepack_check_grades(&l, grades, doc_map_get(root, "public_sources")->line);
+	}
 	rules = doc_map_get(root, "rules");
 	if (rules && rules->kind != DOC_LIST)
 		dw_problems_add(&l.problems, rules->line, "expected a list under \"rules:\"");
@@ -515,6 +639,11 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 	}
 	if (wide_range)
 		p->wide_range = wide_range;
+	if (grades) {
+		/* A user's grades replace the pack's: they are one scale. */
+		g_ptr_array_unref(p->public_grades);
+		p->public_grades = g_steal_pointer(&grades);
+	}
 	return true;
 }
 

@@ -44,6 +44,20 @@ struct sensitive_port {
 	GPtrArray *settings; /* char *: services whose settings files govern it */
 };
 
+/*
+ * A grade of public sources by size (pack.yml "public_sources"): public
+ * sources newly let in on a port that number no more than one /ipv4
+ * (IPv4) and one /ipv6 (IPv6) are this grade, not the Internet. Its
+ * findings say "from NAME" and take the rule mapped from each Internet
+ * rule (DW-NET-001 -> DW-NET-030); an Internet rule not mapped stays.
+ */
+struct public_grade {
+	char *name;          /* "specific public sources" */
+	unsigned v4_prefix;  /* 0..32 */
+	unsigned v6_prefix;  /* 0..128 */
+	GHashTable *rules;   /* Internet rule id -> this grade's rule id; char *, owned */
+};
+
 struct rulepack {
 	char *path;
 	GPtrArray *rules;      /* struct rule * */
@@ -54,6 +68,7 @@ struct rulepack {
 	exposure *portless;    /* every protocol without ports, every address */
 	exposure *settings_ports; /* the sensitive ports of services with settings files */
 	unsigned wide_range;   /* ports of one protocol from which a range is wide (DW-NET-006) */
+	GPtrArray *public_grades; /* struct public_grade *, tried in order; may be empty */
 };
 
 /*

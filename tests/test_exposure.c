@@ -96,9 +96,9 @@ static void test_exposure__single_box_prints(void **state)
 	g_autoptr(exposure) u = box(17, 17, 53, 53, "10.0.0.0/8");
 	assert_prints(u, "udp/53 from 10.0.0.0/8");
 	g_autoptr(exposure) p = box(47, 47, ALL_PORTS, "192.0.2.7");
-	assert_prints(p, "47 from 192.0.2.7/32");
+	assert_prints(p, "gre from 192.0.2.7/32");
 	g_autoptr(exposure) r = box(2, 4, ALL_PORTS, "192.0.2.7");
-	assert_prints(r, "2-4 from 192.0.2.7/32");
+	assert_prints(r, "igmp, 3-4 from 192.0.2.7/32");
 	g_autoptr(exposure) v6 = box(58, 58, ALL_PORTS, "2001:db8::/32");
 	assert_prints(v6, "icmpv6 from 2001:db8::/32");
 }
@@ -203,9 +203,9 @@ static void test_exposure__neighbours_merge(void **state)
 
 	g_autoptr(exposure) protos = box(5, 5, ALL_PORTS, "10.0.0.0/8");
 	add(&protos, box(7, 7, ALL_PORTS, "10.0.0.0/8"));
-	assert_prints(protos, "5 from 10.0.0.0/8; 7 from 10.0.0.0/8");
+	assert_prints(protos, "5, 7 from 10.0.0.0/8");
 	add(&protos, box(6, 6, ALL_PORTS, "10.0.0.0/8"));
-	assert_prints(protos, "5-7 from 10.0.0.0/8");
+	assert_prints(protos, "5, tcp, 7 from 10.0.0.0/8");
 
 	g_autoptr(exposure) all = box(0, 127, ALL_PORTS, "*");
 	add(&all, box(128, 255, ALL_PORTS, "*"));
@@ -324,6 +324,10 @@ static void test_exposure__parse_rejects_junk(void **state)
 		"tcp/22  from 1.2.3.4", "tcp/22 from 1.2.3.4,5.6.7.8", "tcp/22 from 1.2.3.4, ", "5-4 from 1.2.3.4",
 		"tcp/22, 23 from 1.2.3.4", "tcp/22 from 1.2.3.4; ", "; tcp from 1.2.3.4", "tcp/-1 from 1.2.3.4",
 		"icmpv7 from 1.2.3.4", "tcp/22 from caf\xc3\xa9", "tcp/22 from 1.2.3.4\n",
+		"all protocols except from 1.2.3.4", "all protocols except  tcp from 1.2.3.4",
+		"icmp,esp from 1.2.3.4", "icmp, from 1.2.3.4", "icmp,  esp from 1.2.3.4",
+		"all protocols from 1.2.3.4", "tcp, any from 1.2.3.4", "anything from 1.2.3.4",
+		"all protocols except any from 1.2.3.4", "esp, 256 from 1.2.3.4",
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
 		g_autoptr(GError) error = NULL;
@@ -404,11 +408,10 @@ static void test_exposure__azure_defaults(void **state)
 		{ deny_all, false }, /* 65500 */
 	};
 	g_autoptr(exposure) fm = exposure_first_match(rules, G_N_ELEMENTS(rules));
-	assert_prints(fm, "0-5 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	assert_prints(fm, "all protocols except tcp from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                  "tcp/0-21,23-3388,3390-65535 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                  "tcp/22 from azure-tag:AzureLoadBalancer; "
-	                  "tcp/3389 from 0.0.0.0/0, ::/0, azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
-	                  "7-255 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+	                  "tcp/3389 from 0.0.0.0/0, ::/0, azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
 	g_autoptr(exposure) internet = box(0, 255, ALL_PORTS, "*");
 	g_autoptr(exposure) from_internet = exposure_intersect(fm, internet);
 	assert_prints(from_internet, "tcp/3389 from 0.0.0.0/0, ::/0");
@@ -435,12 +438,87 @@ static void test_exposure__foreach_walks_canonical_form(void **state)
 	assert_string_equal(text->str, "[6-6 22-22 10.0.0.0/8][6-6 80-80 10.0.0.0/8][17-17 0-65535 tag:x]");
 }
 
+/*
+ * Protocols printed without ports are one entry per source set, named:
+ * Azure's default rules around a tcp rule read "all protocols except
+ * tcp", never "0-5; 7-255". Each form reads back equal.
+ */
+static void test_exposure__protocols_print_by_name(void **state)
+{
+	g_autoptr(exposure) ipsec = box(50, 51, ALL_PORTS, "203.0.113.9");
+	assert_prints(ipsec, "esp, ah from 203.0.113.9/32");
+	g_autoptr(exposure) pings = box(1, 1, ALL_PORTS, "10.0.0.0/8");
+	add(&pings, box(58, 58, ALL_PORTS, "10.0.0.0/8"));
+	assert_prints(pings, "icmp, icmpv6 from 10.0.0.0/8");
+
+	/* Everything but tcp/22 from the VNet: tcp keeps its ports. */
+	g_autoptr(exposure) vnet = box(0, 255, ALL_PORTS, "azure-tag:VirtualNetwork");
+	g_autoptr(exposure) ssh = box(6, 6, 22, 22, "azure-tag:VirtualNetwork");
+	g_autoptr(exposure) rest = exposure_subtract(vnet, ssh);
+	assert_prints(rest, "all protocols except tcp from azure-tag:VirtualNetwork; "
+	                    "tcp/0-21,23-65535 from azure-tag:VirtualNetwork");
+
+	/* tcp and udp carved out: both named, in protocol order. */
+	g_autoptr(exposure) dns = box(17, 17, 53, 53, "azure-tag:VirtualNetwork");
+	g_autoptr(exposure) rest2 = exposure_subtract(rest, dns);
+	assert_prints(rest2, "all protocols except tcp, udp from azure-tag:VirtualNetwork; "
+	                     "tcp/0-21,23-65535 from azure-tag:VirtualNetwork; "
+	                     "udp/0-52,54-65535 from azure-tag:VirtualNetwork");
+
+	/* Numbers without a name stay numbers, split around named ones. */
+	g_autoptr(exposure) low = box(0, 5, ALL_PORTS, "10.0.0.0/8");
+	assert_prints(low, "0, icmp, igmp, 3-5 from 10.0.0.0/8");
+
+	const exposure *all[] = { ipsec, pings, rest, rest2, low };
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
+		g_autofree char *text = exposure_to_string(all[i]);
+		g_autoptr(exposure) back = parse_ok(text);
+		assert_true(exposure_equal(back, all[i]));
+	}
+}
+
+/* srcset_fits counts addresses per family, wherever they lie; atoms do not count. */
+static void test_exposure__srcset_fits_counts_addresses(void **state)
+{
+	g_autoptr(srcset) none = src("k8s:cluster");
+	g_autoptr(srcset) one = src("198.51.100.7");
+	g_autoptr(srcset) two24 = src("198.51.100.0/24 203.0.113.0/24");
+	g_autoptr(srcset) all = src("*");
+	g_autoptr(srcset) v6 = src("2001:db8::/64 2001:db8:1::/64");
+
+	assert_true(srcset_fits(none, 32, 128));
+	assert_true(srcset_fits(one, 32, 128));
+	assert_false(srcset_fits(two24, 24, 48));
+	assert_true(srcset_fits(two24, 23, 128));
+	/* 2^32 and 2^128 addresses, counted without wrapping. */
+	assert_true(srcset_fits(all, 0, 0));
+	assert_false(srcset_fits(all, 1, 0));
+	assert_false(srcset_fits(all, 0, 1));
+	assert_false(srcset_fits(v6, 32, 64));
+	assert_true(srcset_fits(v6, 32, 63));
+}
+
+/* The numeric forms earlier versions printed still read, as the same sets. */
+static void test_exposure__numeric_protocols_still_parse(void **state)
+{
+	g_autoptr(exposure) old = parse_ok("0-5 from tag:a; tcp/0-21,23-65535 from tag:a; 7-255 from tag:a");
+	g_autoptr(exposure) now = parse_ok("all protocols except tcp from tag:a; tcp/0-21,23-65535 from tag:a");
+	g_autoptr(exposure) named = parse_ok("47, esp, 51 from 192.0.2.1");
+	g_autoptr(exposure) numbers = parse_ok("47 from 192.0.2.1; 50-51 from 192.0.2.1");
+
+	assert_true(exposure_equal(old, now));
+	assert_true(exposure_equal(named, numbers));
+	assert_prints(named, "gre, esp, ah from 192.0.2.1/32");
+}
+
 static void test_exposure__proto_names(void **state)
 {
 	assert_string_equal(exposure_proto_name(6), "tcp");
 	assert_string_equal(exposure_proto_name(58), "icmpv6");
 	assert_null(exposure_proto_name(0));
-	assert_null(exposure_proto_name(47));
+	assert_string_equal(exposure_proto_name(47), "gre");
+	assert_string_equal(exposure_proto_name(50), "esp");
+	assert_null(exposure_proto_name(3));
 	assert_true(exposure_proto_has_ports(132));
 	assert_false(exposure_proto_has_ports(1));
 }
@@ -894,6 +972,9 @@ int main(void)
 		cmocka_unit_test(test_exposure__first_match_deny_before_allow),
 		cmocka_unit_test(test_exposure__azure_defaults),
 		cmocka_unit_test(test_exposure__foreach_walks_canonical_form),
+		cmocka_unit_test(test_exposure__protocols_print_by_name),
+		cmocka_unit_test(test_exposure__numeric_protocols_still_parse),
+		cmocka_unit_test(test_exposure__srcset_fits_counts_addresses),
 		cmocka_unit_test(test_exposure__proto_names),
 		cmocka_unit_test(test_exposure__random_rules_satisfy_identities),
 		cmocka_unit_test(test_exposure__small_universe_matches_brute_force),

@@ -370,7 +370,7 @@ static void test_policy__loosening(void **state)
 	g_autoptr(GPtrArray) same = loosening(approvals, approvals);
 	g_autoptr(GPtrArray) priv = loosening(NULL, "trusted_networks: [10.0.0.0/8, azure-tag:X]\n");
 	g_autoptr(GPtrArray) f = loosening("rules:\n  DW-NET-001: medium\n",
-	                                   "trusted_networks: [198.51.100.0/24]\n"
+	                                   "trusted_networks: [81.2.69.0/24]\n"
 	                                   "rules:\n  DW-NET-001: low\n  DW-NET-003: critical\n"
 	                                   "  DW-NET-004: off\n");
 	g_autoptr(GPtrArray) tightened = loosening("fail_on: medium\n", "fail_on: low\n");
@@ -383,7 +383,7 @@ static void test_policy__loosening(void **state)
 	assert_int_equal(f->len, 3);
 	x = f->pdata[0];
 	assert_string_equal(x->rule->id, "DW-POLICY-001");
-	assert_string_equal(x->message, "trusted networks widened: 198.51.100.0/24");
+	assert_string_equal(x->message, "trusted networks widened: 81.2.69.0/24");
 	assert_int_equal(x->line, 1);
 	x = f->pdata[1];
 	assert_string_equal(x->message, "policy loosened: rule DW-NET-001 lowered from medium to low");

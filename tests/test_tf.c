@@ -313,10 +313,9 @@ static void test_tf__security_group_joins_rules_across_files(void **state)
 	assert_int_equal(out->len, 1);
 	r = find(out, "tf:infra:aws_security_group.web");
 	assert_false(r->fragment);
-	assert_exposure(r, "0-5 from aws-sg:aws_security_group.web; "
+	assert_exposure(r, "all protocols except tcp from aws-sg:aws_security_group.web; "
 	                   "tcp/0-442,444-65535 from aws-sg:aws_security_group.web; "
-	                   "tcp/443 from 0.0.0.0/0, ::/0, aws-sg:aws_security_group.web; "
-	                   "7-255 from aws-sg:aws_security_group.web");
+	                   "tcp/443 from 0.0.0.0/0, ::/0, aws-sg:aws_security_group.web");
 	joined = r->rules->pdata[2];
 	assert_string_equal(joined->file, "infra/rules.tf");
 	assert_int_equal(joined->line, 1);
@@ -410,10 +409,10 @@ static void test_tf__azure_defaults_and_deny_scope(void **state)
 	r = find(out, "tf:.:azurerm_network_security_group.n");
 	/* The deny names one destination only: it denies nothing as a whole. */
 	assert_int_equal(r->rules->len, 4);
-	assert_exposure(r, "0-5 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	assert_exposure(r, "all protocols except tcp from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                   "tcp/0-21,23-2221,2224-65535 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                   "tcp/22,2222-2223 from 198.51.100.0/24, azure-tag:AzureLoadBalancer, "
-	                   "azure-tag:VirtualNetwork; 7-255 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+	                   "azure-tag:VirtualNetwork");
 }
 
 static void test_tf__gcp_deny_wins_at_equal_priority(void **state)
@@ -606,8 +605,8 @@ static void test_tf__attribute_list_rules_read_like_blocks(void **state)
 		fail_msg("%s", error->message);
 	sg = find(out, "tf:.:aws_security_group.sg");
 	assert_int_equal(sg->unknowns->len, 0);
-	assert_exposure(sg, "0-5 from 10.8.0.0/16; tcp/0-442,444-65535 from 10.8.0.0/16; "
-	                    "tcp/443 from 0.0.0.0/0; 7-255 from 10.8.0.0/16");
+	assert_exposure(sg, "all protocols except tcp from 10.8.0.0/16; tcp/0-442,444-65535 from "
+	                    "10.8.0.0/16; tcp/443 from 0.0.0.0/0");
 	assert_exposure(find(out, "tf:.:aws_network_acl.acl"), "tcp/22 from 0.0.0.0/0");
 	nsg = resource_exposure(find(out, "tf:.:azurerm_network_security_group.nsg"));
 	nsg_text = exposure_to_string(nsg);

@@ -58,12 +58,10 @@ commit "$repo" "base: Elasticsearch inside the cluster"
 commit "$repo" "expose es through a load balancer"
 dw diff -C "$repo" HEAD --format json
 status_is "ClusterIP -> LoadBalancer: exit 1" 1
-json_check "LoadBalancer on 9200: critical DW-NET-001 at the port's line" \
-	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and x['resource']=='k8s:Service/data/es' and x['file']=='deploy/es.yaml' and x['line']==10 and x['after']=='tcp/9200 from 0.0.0.0/0, ::/0, k8s:cluster' and x['before']=='tcp/9200 from k8s:cluster' for x in f)"
-json_check "the type change is DW-SET-030 (high) at the type line" \
-	"any(x['rule']=='DW-SET-030' and x['severity']=='high' and x['line']==7 and 'LoadBalancer' in x['message'] and x['before']=='ClusterIP' for x in f)"
+json_check "ClusterIP -> LoadBalancer on 9200: one finding, DW-SET-030 at the type line, critical as what it opens" \
+	"[x['rule'] for x in f if x['resource']=='k8s:Service/data/es'] == ['DW-SET-030'] and any(x['severity']=='critical' and x['file']=='deploy/es.yaml' and x['line']==7 and 'type LoadBalancer, before ClusterIP' in x['message'] and '. Elasticsearch newly reachable from the Internet: tcp/9200 from 0.0.0.0/0, ::/0.' in x['message'] and 'tcp/9200 from 0.0.0.0/0, ::/0, k8s:cluster' in x['after'] and 'tcp/9200 from k8s:cluster' in x['before'] for x in f)"
 json_check "the node ports appear as k8s:node-network, not as the Internet" \
-	"any(x['rule']=='DW-NET-011' and 'k8s:node-network' in x['widened'] and '30000-32767' in x['widened'] for x in f)"
+	"any(x['rule']=='DW-SET-030' and 'from private sources k8s:node-network: tcp/30000-32767 from k8s:node-network' in x['message'] for x in f)"
 
 # --- safe ---------------------------------------------------------------
 { svc LoadBalancer 'loadBalancerSourceRanges: [10.20.0.0/16]'; echo ---; netpol; echo ---; deploy; } > "$repo/deploy/es.yaml"
@@ -167,8 +165,8 @@ json_check "hostNetwork is DW-SET-031 (high) at its line" \
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: es-nodes, namespace: data}\nspec:\n  type: NodePort\n  ports:\n    - {port: 9200, nodePort: 30920}\n' > "$repo/deploy/nodeport.yaml"
 commit "$repo" "a new NodePort Service for es"
 dw diff -C "$repo" HEAD --format json
-json_check "a new NodePort Service is DW-SET-030 (high) naming its ports" \
-	"any(x['rule']=='DW-SET-030' and x['severity']=='high' and x['file']=='deploy/nodeport.yaml' and x['line']==5 and 'tcp/30920 from k8s:node-network' in x['message'] for x in f)"
+json_check "a new NodePort Service for es is DW-SET-030, medium as es from private sources, naming its ports" \
+	"any(x['rule']=='DW-SET-030' and x['severity']=='medium' and x['file']=='deploy/nodeport.yaml' and x['line']==5 and 'Elasticsearch newly reachable from private sources' in x['message'] and 'tcp/30920 from k8s:node-network' in x['message'] for x in f)"
 
 # --- malformed, Helm ----------------------------------------------------
 printf 'apiVersion: v1\nkind: Service\nmetadata: {name: bad}\nspec:\n  ports:\n    - port: http\n' > "$repo/deploy/bad.yaml"
@@ -207,7 +205,7 @@ json_check "a quoted directive outside templates/ is DW-PARSE-003 too" \
 # --- audit over the whole history ---------------------------------------
 dw audit -C "$repo" --format json
 json_check "audit names each exposing commit" \
-	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-020','DW-SET-031')} >= {'expose es through a load balancer', 'drop the network policy', 'ingress for es', 'es on the host network'}"
+	"{x['subject'] for x in f if x['rule'] in ('DW-NET-001','DW-NET-020','DW-SET-030','DW-SET-031')} >= {'expose es through a load balancer', 'drop the network policy', 'ingress for es', 'es on the host network'}"
 json_check "audit: the refactor commits have no finding" \
 	"not any(x['subject'] in ('split the Service out, reorder keys', 'the Service as a JSON List, its range split in two halves') for x in f)"
 
@@ -218,8 +216,8 @@ commit "$r2" "es behind port 80, inside the cluster"
 sed -i 's/^spec:$/spec:\n  type: LoadBalancer/' "$r2/svc.yaml"
 commit "$r2" "es behind port 80, on a load balancer"
 dw diff -C "$r2" HEAD --format json
-json_check "LoadBalancer port 80 with targetPort 9200 is Elasticsearch: critical DW-NET-001, not a web port" \
-	"any(x['rule']=='DW-NET-001' and x['severity']=='critical' and 'Elasticsearch' in x['message'] for x in f) and not any(x['rule']=='DW-NET-004' for x in f)"
+json_check "LoadBalancer port 80 with targetPort 9200 is Elasticsearch: critical, not a web port" \
+	"[(x['rule'], x['severity']) for x in f] == [('DW-SET-030', 'critical')] and 'Elasticsearch newly reachable from the Internet' in f[0]['message']"
 
 # --- constructs real repositories write --------------------------------
 r3=$(new_repo k8s-real)
@@ -310,7 +308,7 @@ JSON
 commit "$r3" "legacy redis service"
 dw diff -C "$r3" HEAD --format json
 json_check "a v1beta1 createExternalLoadBalancer Service on 6379 is Redis from the Internet" \
-	"d['errors'] == [] and any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service/default/frontend' for x in f)"
+	"d['errors'] == [] and any(x['rule'] in ('DW-NET-001','DW-SET-030') and x['severity']=='critical' and 'Redis' in x['message'] and x['resource']=='k8s:Service/default/frontend' for x in f)"
 
 # An unknown: a named Ingress backend port not declared in the repository.
 cat > "$r3/k8s/api-ingress.yaml" <<'YAML'

@@ -46,7 +46,7 @@ dw diff -C "$repo" HEAD --format json
 status_is "trusted VPN range: exit 0" 0
 json_check "trusted VPN range: no Internet finding, private widening instead" \
 	"not any(x['rule'].startswith('DW-NET-00') for x in f) and any(x['rule']=='DW-NET-011' for x in f)"
-sg 203.0.113.0/24 22 > "$repo/sg.yaml"
+sg 81.2.0.0/16 22 > "$repo/sg.yaml"
 commit "$repo" "ssh from elsewhere"
 dw diff -C "$repo" HEAD --format json
 status_is "untrusted range: exit 1" 1

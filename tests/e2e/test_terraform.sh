@@ -154,10 +154,10 @@ printf 'admin_cidr = "10.1.0.0/16"\n' > "$repo/infra/net/terraform.tfvars"
 diffc "$repo" "admin cidr from terraform.tfvars"
 json_check "tfvars: the variable is known now: a private widening, no unknown" \
 	"[x['rule'] for x in f] == ['DW-NET-011']"
-printf 'admin_cidr = "198.51.100.0/24"\n' > "$repo/infra/net/zz.auto.tfvars"
+printf 'admin_cidr = "81.2.0.0/16"\n' > "$repo/infra/net/zz.auto.tfvars"
 diffc "$repo" "auto.tfvars overrides"
-json_check "tfvars: *.auto.tfvars overrides terraform.tfvars: ssh from 198.51.100.0/24 (DW-NET-003) at rules.tf:14" \
-	"sorted((x['rule'],x['widened'],x['line']) for x in f) == [('DW-NET-003','tcp/22 from 198.51.100.0/24',14), ('DW-NET-900','tcp/22 from 10.1.0.0/16',1)]"
+json_check "tfvars: *.auto.tfvars overrides terraform.tfvars: ssh from 81.2.0.0/16 (DW-NET-003) at rules.tf:14" \
+	"sorted((x['rule'],x['widened'],x['line']) for x in f) == [('DW-NET-003','tcp/22 from 81.2.0.0/16',14), ('DW-NET-900','tcp/22 from 10.1.0.0/16',1)]"
 printf 'admin_cidr = "0.0.0.0/0"\n' > "$repo/infra/net/prod.tfvars"
 diffc "$repo" "a -var-file that disagrees"
 json_check "tfvars: a plain .tfvars that disagrees makes the variable unknown, naming the file" \
