@@ -18,10 +18,14 @@ static const char cmd_hook_help[] =
 	"  pre-commit    on a clone: the staged changes against HEAD.\n"
 	"  pre-push      on a clone: what is about to be pushed (git gives REMOTE URL).\n\n"
 	"Server settings are git config keys of the repository (or of --config FILE):\n"
-	"  driftwatch.guard     refs judged, fnmatch patterns, repeatable (refs/heads/*)\n"
+	"  driftwatch.guard     refs judged, fnmatch patterns, repeatable (refs/heads/*,\n"
+	"                       refs/tags/*); any other ref is named as not judged\n"
 	"  driftwatch.failOn    threshold: critical|high|medium|low|info (policy's, else high)\n"
-	"  driftwatch.approver  who may push with -o driftwatch.approve=ID, repeatable\n"
-	"  driftwatch.trust     approvals believed: push-option,policy,trailer,comment (all)\n"
+	"  driftwatch.approver  who may approve, repeatable: by push option, or by pushing\n"
+	"                       or signing a commit with a trailer, comment or policy entry\n"
+	"  driftwatch.trust     approvals believed: push-option,policy,trailer,comment (all);\n"
+	"                       add unverified to count them whoever wrote them (warned)\n"
+	"  driftwatch.maxSeconds, driftwatch.maxMemory  budget of one push (20, 400MiB)\n"
 	"  driftwatch.policy    a server copy of .driftwatch.yml used instead of the pushed one\n"
 	"  driftwatch.onError   reject (default) or accept when a push cannot be checked\n"
 	"  driftwatch.log       a file (one line per decision) or syslog\n"
@@ -45,10 +49,15 @@ int cmd_hook(int argc, char **argv, const char *exe_path)
 {
 	g_autofree char *rules = NULL;
 	g_autofree char *config = NULL;
+	g_autofree char *identity_name = NULL;
+	enum hook_identity identity = HOOK_IDENTITY_PLAIN;
 	GOptionEntry entries[] = {
 		{ "rules", 0, 0, G_OPTION_ARG_FILENAME, &rules, "Use this rule pack", "FILE" },
 		{ "config", 0, 0, G_OPTION_ARG_FILENAME, &config,
 		  "pre-receive: read driftwatch.* settings from this git config file too", "FILE" },
+		{ "identity", 0, 0, G_OPTION_ARG_STRING, &identity_name,
+		  "pre-receive: where the pusher's name comes from: plain (the account), gitlab, gitea, gitolite",
+		  "MODE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("pre-receive | pre-commit | pre-push REMOTE [URL]");
@@ -59,9 +68,13 @@ int cmd_hook(int argc, char **argv, const char *exe_path)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, &argc, &argv, "hook"))
 		return CLI_EXIT_ERROR;
+	if (identity_name && !hook_identity_parse(&identity, identity_name)) {
+		fprintf(stderr, "driftwatch hook: --identity: expected plain, gitlab, gitea or gitolite\n");
+		return CLI_EXIT_ERROR;
+	}
 	pack = rules ? g_strdup(rules) : rulepack_default_path(exe_path);
 	if (argc == 2 && strcmp(argv[1], "pre-receive") == 0)
-		return hook_pre_receive(stdin, stderr, pack, config);
+		return hook_pre_receive(stdin, stderr, pack, config, identity);
 	if (argc == 2 && strcmp(argv[1], "pre-commit") == 0)
 		return hook_pre_commit(stderr, pack);
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "pre-push") == 0)
@@ -99,7 +112,8 @@ static bool cmd_install_kind(enum hook_install_kind *out, gboolean server, gbool
 
 int cmd_install_hook(int argc, char **argv, const char *exe_path)
 {
-	gboolean server = FALSE, client = FALSE, gitlab = FALSE, gitea = FALSE, force = FALSE;
+	gboolean server = FALSE, client = FALSE, gitlab = FALSE, gitea = FALSE, gitolite = FALSE;
+	gboolean force = FALSE;
 	g_autofree char *repo = NULL;
 	GOptionEntry entries[] = {
 		{ "server", 0, 0, G_OPTION_ARG_NONE, &server, "Install the pre-receive gate", NULL },
@@ -107,6 +121,7 @@ int cmd_install_hook(int argc, char **argv, const char *exe_path)
 		{ "repo", 0, 0, G_OPTION_ARG_FILENAME, &repo, "The repository (default: here)", "PATH" },
 		{ "gitlab", 0, 0, G_OPTION_ARG_NONE, &gitlab, "GitLab layout: custom_hooks/pre-receive.d/", NULL },
 		{ "gitea", 0, 0, G_OPTION_ARG_NONE, &gitea, "Gitea layout: hooks/pre-receive.d/", NULL },
+		{ "gitolite", 0, 0, G_OPTION_ARG_NONE, &gitolite, "gitolite: hooks/pre-receive, pusher from GL_USER", NULL },
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace a hook driftwatch did not write", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
@@ -119,16 +134,17 @@ int cmd_install_hook(int argc, char **argv, const char *exe_path)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, &argc, &argv, "install-hook"))
 		return CLI_EXIT_ERROR;
-	if (argc > 1 || (gitlab && gitea)) {
+	if (argc > 1 || gitlab + gitea + gitolite > 1) {
 		fprintf(stderr, "driftwatch install-hook: %s\nTry 'driftwatch install-hook --help'.\n",
 		        argc > 1 ? "no arguments expected (use --repo PATH)"
-		                 : "--gitlab and --gitea exclude each other");
+		                 : "--gitlab, --gitea and --gitolite exclude each other");
 		return CLI_EXIT_ERROR;
 	}
 	o.repo = repo;
 	o.force = force;
-	o.host = gitlab ? HOOK_HOST_GITLAB : gitea ? HOOK_HOST_GITEA : HOOK_HOST_AUTO;
-	if (!cmd_install_kind(&o.kind, server, client, gitlab || gitea, repo, &error) ||
+	o.host = gitlab ? HOOK_HOST_GITLAB : gitea ? HOOK_HOST_GITEA
+	         : gitolite ? HOOK_HOST_GITOLITE : HOOK_HOST_AUTO;
+	if (!cmd_install_kind(&o.kind, server, client, gitlab || gitea || gitolite, repo, &error) ||
 	    !hook_install(&o, stdout, &error))
 		return cli_fail(error);
 	return CLI_EXIT_OK;

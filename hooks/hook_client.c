@@ -35,13 +35,13 @@ int hook_pre_commit(FILE *err, const char *rules_path)
 	if (blocking == 0) {
 		if (hook_count_shown(findings))
 			fprintf(err, "driftwatch: nothing at or above the threshold in this commit:\n");
-		hook_print_findings(err, "", findings, &c.config);
+		hook_print_findings(err, "", findings, &c.config, NULL);
 		status = 0;
 		goto out;
 	}
 	fprintf(err, "driftwatch: commit refused: the staged changes widen exposure (%u finding%s)\n",
 	        blocking, blocking == 1 ? "" : "s");
-	hook_print_findings(err, "", findings, &c.config);
+	hook_print_findings(err, "", findings, &c.config, NULL);
 	fprintf(err, "\nFix the change, or approve a finding under approvals: in .driftwatch.yml.\n"
 	             "git commit --no-verify skips this check; the server may still refuse the push.\n");
 	status = 1;
@@ -94,21 +94,27 @@ static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *re
 	ref = dw_escape(w[2]);
 	if (git_oid_is_zero(&local) || !hook_config_guards(&c->config, w[2]))
 		return true;
-	if (!hook_push_base(&base, &has_base, c, remote, &local, &remote_id, &error) ||
-	    !hook_judge(findings, c->scan, c->repo, has_base ? &base : NULL, &local, c->config.trust,
-	                &error)) {
+	/* The server vets who approved; here every approval is taken at its word. */
+	struct hook_vet v = { .trust = c->config.trust, .unverified = true };
+	bool judged;
+
+	hook_vet_init(&v);
+	judged = hook_push_base(&base, &has_base, c, remote, &local, &remote_id, &error) &&
+	         hook_judge(findings, c->scan, c->repo, has_base ? &base : NULL, &local, &v, &error);
+	hook_vet_clear(&v);
+	if (!judged) {
 		hook_client_fail(err, error);
 		*failed = true;
 		return false;
 	}
 	blocking = hook_count_blocking(findings, &c->config);
 	if (blocking == 0) {
-		hook_print_findings(err, "", findings, &c->config);
+		hook_print_findings(err, "", findings, &c->config, NULL);
 		return true;
 	}
 	fprintf(err, "driftwatch: push refused: %s would widen exposure (%u finding%s)\n", ref, blocking,
 	        blocking == 1 ? "" : "s");
-	hook_print_findings(err, "", findings, &c->config);
+	hook_print_findings(err, "", findings, &c->config, NULL);
 	return false;
 }
 

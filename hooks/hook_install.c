@@ -55,33 +55,40 @@ static char *hook_install_hooks_dir(git_repository *repo)
 	return dir ? dir : g_build_filename(git_repository_path(repo), "hooks", NULL);
 }
 
-/* Where the server hook goes, by host or by the layout already there. */
-static char *hook_install_server_path(git_repository *repo, enum hook_install_host host)
+/* Where the server hook goes, by host or by the layout already there;
+ * *identity_out: whose variable names the pusher there. */
+static char *hook_install_server_path(git_repository *repo, enum hook_install_host host,
+                                      const char **identity_out)
 {
 	g_autofree char *hooks = hook_install_hooks_dir(repo);
 	g_autofree char *gitea_dir = g_build_filename(hooks, "pre-receive.d", NULL);
 	g_autofree char *gitlab_dir =
 		g_build_filename(git_repository_path(repo), "custom_hooks", "pre-receive.d", NULL);
 
+	*identity_out = host == HOOK_HOST_GITOLITE ? "gitolite" : "plain";
 	if (host == HOOK_HOST_GITLAB ||
-	    (host == HOOK_HOST_AUTO && g_file_test(gitlab_dir, G_FILE_TEST_IS_DIR)))
+	    (host == HOOK_HOST_AUTO && g_file_test(gitlab_dir, G_FILE_TEST_IS_DIR))) {
+		*identity_out = "gitlab";
 		return g_build_filename(gitlab_dir, "driftwatch", NULL);
+	}
 	if (host == HOOK_HOST_GITEA ||
-	    (host == HOOK_HOST_AUTO && g_file_test(gitea_dir, G_FILE_TEST_IS_DIR)))
+	    (host == HOOK_HOST_AUTO && g_file_test(gitea_dir, G_FILE_TEST_IS_DIR))) {
+		*identity_out = "gitea";
 		return g_build_filename(gitea_dir, "driftwatch", NULL);
+	}
 	return g_build_filename(hooks, "pre-receive", NULL);
 }
 
-/* Writes one script running `driftwatch hook NAME`, unless a foreign one is there. */
-static bool hook_install_script(const char *path, const char *exe, const char *name, bool force,
-                                FILE *out, GError **error)
+/* Writes one script running `driftwatch hook NAME ARGS`, unless a foreign one is there. */
+static bool hook_install_script(const char *path, const char *exe, const char *name,
+                                const char *args, bool force, FILE *out, GError **error)
 {
 	g_autofree char *dir = g_path_get_dirname(path);
 	g_autofree char *old = NULL;
 	g_autofree char *quoted = hook_install_quote(exe);
 	g_autofree char *script = g_strdup_printf(
 		"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
-		"exec %s hook %s \"$@\"\n", quoted, name);
+		"exec %s hook %s%s \"$@\"\n", quoted, name, args);
 
 	if (g_file_get_contents(path, &old, NULL, NULL) && !strstr(old, HOOK_MARK) && !force) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
@@ -106,12 +113,19 @@ static bool hook_install_script(const char *path, const char *exe, const char *n
 static bool hook_install_server(git_repository *repo, const struct hook_install_options *o,
                                 FILE *out, GError **error)
 {
-	g_autofree char *path = hook_install_server_path(repo, o->host);
+	const char *identity = "plain";
+	g_autofree char *path = hook_install_server_path(repo, o->host, &identity);
+	g_autofree char *args = g_strdup_printf(" --identity=%s", identity);
 	git_config *cfg = NULL;
 	bool ok;
 
-	if (!hook_install_script(path, o->exe, "pre-receive", o->force, out, error))
+	if (!hook_install_script(path, o->exe, "pre-receive", args, o->force, out, error))
 		return false;
+	fprintf(out, "driftwatch: the pusher is %s\n",
+	        strcmp(identity, "gitlab") == 0     ? "GL_USERNAME, as GitLab authenticated it"
+	        : strcmp(identity, "gitea") == 0    ? "GITEA_PUSHER_NAME, as Gitea authenticated it"
+	        : strcmp(identity, "gitolite") == 0 ? "GL_USER, as gitolite authenticated it"
+	                                            : "the account the hook runs as (plain SSH)");
 	/* -o driftwatch.approve=ID reaches the hook only when pushes may carry options. */
 	ok = git_repository_config(&cfg, repo) == 0 &&
 	     git_config_set_bool(cfg, "receive.advertisePushOptions", 1) == 0;
@@ -122,7 +136,7 @@ static bool hook_install_server(git_repository *repo, const struct hook_install_
 	}
 	fprintf(out, "driftwatch: set receive.advertisePushOptions=true in %sconfig\n",
 	        git_repository_path(repo));
-	fprintf(out, "driftwatch: pushes to refs/heads/* are now judged; settings (approvers, "
+	fprintf(out, "driftwatch: pushes to branches and tags are now judged; settings (approvers, "
 	             "threshold, pinned policy) are git config driftwatch.*, see driftwatch(1)\n");
 	return true;
 }
@@ -134,8 +148,8 @@ static bool hook_install_client(git_repository *repo, const struct hook_install_
 	g_autofree char *pre_commit = g_build_filename(hooks, "pre-commit", NULL);
 	g_autofree char *pre_push = g_build_filename(hooks, "pre-push", NULL);
 
-	if (!hook_install_script(pre_commit, o->exe, "pre-commit", o->force, out, error) ||
-	    !hook_install_script(pre_push, o->exe, "pre-push", o->force, out, error))
+	if (!hook_install_script(pre_commit, o->exe, "pre-commit", "", o->force, out, error) ||
+	    !hook_install_script(pre_push, o->exe, "pre-push", "", o->force, out, error))
 		return false;
 	fprintf(out, "driftwatch: commits and pushes from this clone are now checked "
 	             "(git commit/push --no-verify skips the check)\n");
