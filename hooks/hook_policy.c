@@ -251,7 +251,6 @@ void hook_policy_findings(struct hook_policy *hp, const struct rulepack *pack, s
 			f->suppressed = true;
 			f->approved_by = g_strdup(hp->approved_by);
 			f->approval_reason = g_strdup("signed the policy change");
-			f->approval_expires = g_strdup("the change");
 		}
 		g_ptr_array_add(findings, f);
 	}

@@ -168,13 +168,13 @@ static bool hook_accept(struct hook_push *p, FILE *err, const struct hook_update
 	unsigned approved = hook_count_approved(findings);
 
 	if (approved)
-		fprintf(err, "driftwatch: accepted %s: %u finding%s approved\n", ref, approved,
-		        approved == 1 ? "" : "s");
+		fprintf(err, "driftwatch: accepted %s: %u finding%s approved (%s)\n", ref, approved,
+		        approved == 1 ? "" : "s", threshold);
 	else if (hook_count_shown(findings))
 		fprintf(err, "driftwatch: accepted %s: nothing at or above the threshold (%s)\n", ref,
 		        threshold);
 	else
-		fprintf(err, "driftwatch: accepted %s: no exposure widened\n", ref);
+		fprintf(err, "driftwatch: accepted %s: no exposure widened (%s)\n", ref, threshold);
 	hook_print_findings(err, "", findings, &p->h.config, v->not_counted);
 	if (!hook_log(p, err, u, "accepted", findings))
 		return hook_unlogged(p, err, ref, internal_out);
