@@ -79,6 +79,25 @@ static char *hook_install_server_path(git_repository *repo, enum hook_install_ho
 	return g_build_filename(hooks, "pre-receive", NULL);
 }
 
+/*
+ * The server script: runs the gate and, when it could not even start or
+ * was killed (a loader error or a signal under a low ulimit -v, statuses
+ * above 2), says so in a readable line and still rejects.
+ */
+static char *hook_install_server_text(const char *quoted, const char *args, const char *prefix)
+{
+	return g_strdup_printf(
+		"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
+		"%s hook pre-receive%s \"$@\"\n"
+		"status=$?\n"
+		"if [ \"$status\" -gt 2 ]; then\n"
+		"\techo \"%sdriftwatch: REJECTED: the gate could not run (exit status $status: out of "
+		"memory, or a broken install); no ref was updated: ask an administrator\" >&2\n"
+		"\texit 1\n"
+		"fi\n"
+		"exit \"$status\"\n", quoted, args, prefix);
+}
+
 /* Writes one script running `driftwatch hook NAME ARGS`, unless a foreign one is there. */
 static bool hook_install_script(const char *path, const char *exe, const char *name,
                                 const char *args, bool force, FILE *out, GError **error)
@@ -86,9 +105,12 @@ static bool hook_install_script(const char *path, const char *exe, const char *n
 	g_autofree char *dir = g_path_get_dirname(path);
 	g_autofree char *old = NULL;
 	g_autofree char *quoted = hook_install_quote(exe);
-	g_autofree char *script = g_strdup_printf(
-		"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
-		"exec %s hook %s%s \"$@\"\n", quoted, name, args);
+	g_autofree char *script =
+		strcmp(name, "pre-receive") == 0
+			? hook_install_server_text(quoted, args,
+			                           strstr(args, "gitlab") ? "GL-HOOK-ERR: " : "")
+			: g_strdup_printf("#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, "
+			                  "see driftwatch(1).\nexec %s hook %s%s \"$@\"\n", quoted, name, args);
 
 	if (g_file_get_contents(path, &old, NULL, NULL) && !strstr(old, HOOK_MARK) && !force) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,

@@ -100,6 +100,13 @@ bool hook_log(struct hook_push *p, FILE *err, const struct hook_update *u, const
 /* "To go ahead ..." with the real ids, the approvers and each way this server believes. */
 void hook_print_ways(struct hook_push *p, FILE *err, GPtrArray *findings);
 
+/*
+ * Starts the watchdog that rejects the push (verdict, log lines for
+ * updates, exit status 1) once it has run past driftwatch.maxSeconds or
+ * its resident memory past driftwatch.maxMemory. Once per process.
+ */
+void hook_budget_start(const struct hook_push *p, GPtrArray *updates);
+
 /* The tree id peels to; *out NULL for a NULL id. */
 bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error);
 

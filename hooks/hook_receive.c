@@ -370,6 +370,7 @@ int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *co
 		hook_push_clear(&p);
 		return 2;
 	}
+	hook_budget_start(&p, updates);
 	if (p.h.config.trust_unverified)
 		fprintf(err, "driftwatch: WARNING: driftwatch.trust has \"unverified\": trailers, comments "
 		             "and policy entries count whoever wrote them\n");

@@ -22,8 +22,8 @@ server() {
 	git init -q --bare -b main "$WORK/$1.git"
 	"$DRIFTWATCH" install-hook --server "${@:2}" --repo "$WORK/$1.git" >"$WORK/$1.install" 2>&1
 	if [ -n "${DW_HOOK_EXEC:-}" ]; then
-		sed -i "s|^exec .* hook |exec '$DW_HOOK_EXEC' hook |" "$WORK/$1.git/hooks/pre-receive"
-		grep -q "^exec '$DW_HOOK_EXEC' hook " "$WORK/$1.git/hooks/pre-receive" || echo "Bail out! DW_HOOK_EXEC not set in the hook"
+		sed -i "s|^'[^']*' hook |'$DW_HOOK_EXEC' hook |" "$WORK/$1.git/hooks/pre-receive"
+		grep -q "^'$DW_HOOK_EXEC' hook " "$WORK/$1.git/hooks/pre-receive" || echo "Bail out! DW_HOOK_EXEC not set in the hook"
 	fi
 	git clone -q "$WORK/$1.git" "$WORK/$1" 2>/dev/null
 }
