@@ -107,6 +107,14 @@ void hook_print_ways(struct hook_push *p, FILE *err, GPtrArray *findings);
  */
 void hook_budget_start(const struct hook_push *p, GPtrArray *updates);
 
+/*
+ * What the gate cannot see (hook_unseen.c): raises links and submodules
+ * at configuration paths to high, and adds a finding for a submodule
+ * standing where a directory of configuration was (base -> target).
+ */
+bool hook_unseen(GPtrArray *findings, struct hook_session *h, const git_oid *base,
+                 const git_oid *target, GError **error);
+
 /* The tree id peels to; *out NULL for a NULL id. */
 bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error);
 

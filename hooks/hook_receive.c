@@ -222,7 +222,8 @@ static bool hook_judge_update(struct hook_push *p, const struct hook_update *u, 
 
 	ok = hook_update_base(p, u, &base, &has_base, error) &&
 	     hook_policy_prepare(&hp, &p->h, v, has_base ? &base : NULL, &u->new_id, error) &&
-	     hook_judge(findings, p->h.scan, p->h.repo, has_base ? &base : NULL, &u->new_id, v, error);
+	     hook_judge(findings, p->h.scan, p->h.repo, has_base ? &base : NULL, &u->new_id, v, error) &&
+	     hook_unseen(findings, &p->h, has_base ? &base : NULL, &u->new_id, error);
 	if (ok) {
 		g_autofree char *threshold = hook_policy_threshold(&hp, &p->h.config);
 
