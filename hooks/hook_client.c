@@ -73,7 +73,7 @@ static bool hook_push_base(git_oid *out, bool *found_out, struct hook_session *c
 
 /* One "<local ref> <local id> <remote ref> <remote id>" line; false to refuse. */
 static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *remote,
-                               const char *line, bool *failed)
+                               const char *line, GString *ids, bool *failed)
 {
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
@@ -115,6 +115,11 @@ static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *re
 	fprintf(err, "driftwatch: push refused: %s would widen exposure (%u finding%s)\n", ref, blocking,
 	        blocking == 1 ? "" : "s");
 	hook_print_findings(err, "", findings, &c->config, NULL);
+	{
+		g_autofree char *these = hook_blocking_ids(findings, &c->config);
+
+		g_string_append_printf(ids, "%s%s", ids->len ? "," : "", these);
+	}
 	return false;
 }
 
@@ -122,6 +127,7 @@ int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remot
 {
 	g_autoptr(GError) error = NULL;
 	struct hook_session c = { 0 };
+	g_autoptr(GString) ids = g_string_new(NULL);
 	char line[4096];
 	bool refused = false, failed = false;
 
@@ -132,12 +138,18 @@ int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remot
 	while (fgets(line, sizeof(line), in)) {
 		g_strchomp(line);
 		if (*line)
-			refused |= !hook_pre_push_line(&c, err, remote, line, &failed);
+			refused |= !hook_pre_push_line(&c, err, remote, line, ids, &failed);
 	}
-	if (refused && !failed)
+	if (refused && !failed) {
+		g_auto(GStrv) each = g_strsplit(ids->str, ",", -1);
+
 		fprintf(err, "\nFix the change, or have it approved: an approver can push with\n"
-		             "  git push --no-verify -o driftwatch.approve=ID\n"
-		             "or add a trailer to the commit: Exposure-Approved: ID <reason>\n");
+		             "  git push --no-verify -o driftwatch.approve=%s\n"
+		             "or the commit that introduced each finding, signed by an approver, carries:\n",
+		        ids->str);
+		for (char **id = each; *id; id++)
+			fprintf(err, "  Exposure-Approved: %s <reason>\n", *id);
+	}
 	hook_session_clear(&c);
 	return failed ? 2 : refused ? 1 : 0;
 }

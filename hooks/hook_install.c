@@ -98,6 +98,52 @@ static char *hook_install_server_text(const char *quoted, const char *args, cons
 		"exit \"$status\"\n", quoted, args, prefix);
 }
 
+/*
+ * A client script: runs the hook that was there before driftwatch (kept
+ * as NAME.chained, such as the pre-commit framework's), then driftwatch;
+ * pre-push hands both the same stdin.
+ */
+static char *hook_install_client_text(const char *quoted, const char *name)
+{
+	if (strcmp(name, "pre-push") == 0)
+		return g_strdup_printf(
+			"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
+			"# The hook that was here before runs first (%s.chained), then driftwatch.\n"
+			"next=\"$(dirname \"$0\")/%s.chained\"\n"
+			"if [ -x \"$next\" ]; then\n"
+			"\tinput=$(cat)\n"
+			"\tprintf '%%s\\n' \"$input\" | \"$next\" \"$@\" || exit $?\n"
+			"\tprintf '%%s\\n' \"$input\" | %s hook %s \"$@\"\n"
+			"\texit $?\n"
+			"fi\n"
+			"exec %s hook %s \"$@\"\n", name, name, quoted, name, quoted, name);
+	return g_strdup_printf(
+		"#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, see driftwatch(1).\n"
+		"# The hook that was here before runs first (%s.chained), then driftwatch.\n"
+		"next=\"$(dirname \"$0\")/%s.chained\"\n"
+		"if [ -x \"$next\" ]; then \"$next\" \"$@\" || exit $?; fi\n"
+		"exec %s hook %s \"$@\"\n", name, name, quoted, name);
+}
+
+/* Keeps a client hook driftwatch did not write as NAME.chained, run before ours. */
+static bool hook_install_chain(const char *path, FILE *out, GError **error)
+{
+	g_autofree char *next = g_strconcat(path, ".chained", NULL);
+
+	if (g_file_test(next, G_FILE_TEST_EXISTS)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "%s exists and was not written by driftwatch, and %s is taken too; "
+		            "use --force to replace the first", path, next);
+		return false;
+	}
+	if (rename(path, next) < 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_FAILED, "%s: %s", path, g_strerror(errno));
+		return false;
+	}
+	fprintf(out, "driftwatch: kept the hook that was at %s as %s; it runs first\n", path, next);
+	return true;
+}
+
 /* Writes one script running `driftwatch hook NAME ARGS`, unless a foreign one is there. */
 static bool hook_install_script(const char *path, const char *exe, const char *name,
                                 const char *args, bool force, FILE *out, GError **error)
@@ -109,14 +155,19 @@ static bool hook_install_script(const char *path, const char *exe, const char *n
 		strcmp(name, "pre-receive") == 0
 			? hook_install_server_text(quoted, args,
 			                           strstr(args, "gitlab") ? "GL-HOOK-ERR: " : "")
-			: g_strdup_printf("#!/bin/sh\n" HOOK_MARK "; settings: git config driftwatch.*, "
-			                  "see driftwatch(1).\nexec %s hook %s%s \"$@\"\n", quoted, name, args);
+			: hook_install_client_text(quoted, name);
 
 	if (g_file_get_contents(path, &old, NULL, NULL) && !strstr(old, HOOK_MARK) && !force) {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
-		            "%s exists and was not written by driftwatch; move it into a %s.d/ directory "
-		            "or use --force to replace it", path, name);
-		return false;
+		/* A client hook (the pre-commit framework's, say) is chained, not lost. */
+		if (strcmp(name, "pre-receive") == 0) {
+			g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+			            "%s exists and was not written by driftwatch; move it into a %s.d/ "
+			            "directory (--gitea, --gitlab) or use --force to replace it", path, name);
+			return false;
+		}
+		if (!hook_install_chain(path, out, error))
+			return false;
+		g_clear_pointer(&old, g_free);
 	}
 	if (g_mkdir_with_parents(dir, 0755) < 0) {
 		g_set_error(error, DW_ERROR, DW_ERROR_FAILED, "%s: %s", dir, g_strerror(errno));
