@@ -37,12 +37,18 @@ static const char cmd_install_help[] =
 	"hooks/pre-receive.d/ (Gitea, or when that directory exists), custom_hooks/\n"
 	"pre-receive.d/ (GitLab, or when it exists), else hooks/pre-receive; and sets\n"
 	"receive.advertisePushOptions=true so approvers can push with -o.\n"
-	"--client (the default otherwise) writes pre-commit and pre-push hooks.\n"
-	"A hook that driftwatch did not write is kept unless --force.\n\n"
+	"--gitlab --tarball FILE (GitLab 15.11+) writes the archive that `gitaly hooks\n"
+	"set` takes instead, and prints the command. --gitolite writes hooks/pre-receive.\n"
+	"The pusher is GL_USERNAME (--gitlab), GITEA_PUSHER_NAME (--gitea), GL_USER\n"
+	"(--gitolite), else the account the hook runs as.\n"
+	"--client (the default otherwise) writes pre-commit and pre-push hooks; a hook\n"
+	"already there (the pre-commit framework's) is kept as NAME.chained and runs first.\n"
+	"A server hook that driftwatch did not write is kept unless --force.\n\n"
 	"Examples:\n"
 	"  driftwatch install-hook --server --repo /srv/git/infra.git\n"
 	"  git -C /srv/git/infra.git config --add driftwatch.approver alice\n"
 	"  driftwatch install-hook --gitlab --repo /var/opt/gitlab/git-data/repositories/@hashed/ab/cd/abcd.git\n"
+	"  driftwatch install-hook --gitlab --tarball hooks.tar --repo /var/opt/gitlab/git-data/repositories/@hashed/ab/cd/abcd.git\n"
 	"  driftwatch install-hook --client";
 
 int cmd_hook(int argc, char **argv, const char *exe_path)
@@ -115,6 +121,7 @@ int cmd_install_hook(int argc, char **argv, const char *exe_path)
 	gboolean server = FALSE, client = FALSE, gitlab = FALSE, gitea = FALSE, gitolite = FALSE;
 	gboolean force = FALSE;
 	g_autofree char *repo = NULL;
+	g_autofree char *tarball = NULL;
 	GOptionEntry entries[] = {
 		{ "server", 0, 0, G_OPTION_ARG_NONE, &server, "Install the pre-receive gate", NULL },
 		{ "client", 0, 0, G_OPTION_ARG_NONE, &client, "Install pre-commit and pre-push", NULL },
@@ -123,6 +130,9 @@ int cmd_install_hook(int argc, char **argv, const char *exe_path)
 		{ "gitea", 0, 0, G_OPTION_ARG_NONE, &gitea, "Gitea layout: hooks/pre-receive.d/", NULL },
 		{ "gitolite", 0, 0, G_OPTION_ARG_NONE, &gitolite, "gitolite: hooks/pre-receive, pusher from GL_USER", NULL },
 		{ "force", 0, 0, G_OPTION_ARG_NONE, &force, "Replace a hook driftwatch did not write", NULL },
+		{ "tarball", 0, 0, G_OPTION_ARG_FILENAME, &tarball,
+		  "With --gitlab: write the archive for `gitaly hooks set` (GitLab 15.11+) and print the command",
+		  "FILE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("");
@@ -134,14 +144,16 @@ int cmd_install_hook(int argc, char **argv, const char *exe_path)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	if (!cli_parse(ctx, &argc, &argv, "install-hook"))
 		return CLI_EXIT_ERROR;
-	if (argc > 1 || gitlab + gitea + gitolite > 1) {
+	if (argc > 1 || gitlab + gitea + gitolite > 1 || (tarball && !gitlab)) {
 		fprintf(stderr, "driftwatch install-hook: %s\nTry 'driftwatch install-hook --help'.\n",
-		        argc > 1 ? "no arguments expected (use --repo PATH)"
-		                 : "--gitlab, --gitea and --gitolite exclude each other");
+		        argc > 1        ? "no arguments expected (use --repo PATH)"
+		        : tarball && !gitlab ? "--tarball is for --gitlab"
+		                        : "--gitlab, --gitea and --gitolite exclude each other");
 		return CLI_EXIT_ERROR;
 	}
 	o.repo = repo;
 	o.force = force;
+	o.tarball = tarball;
 	o.host = gitlab ? HOOK_HOST_GITLAB : gitea ? HOOK_HOST_GITEA
 	         : gitolite ? HOOK_HOST_GITOLITE : HOOK_HOST_AUTO;
 	if (!cmd_install_kind(&o.kind, server, client, gitlab || gitea || gitolite, repo, &error) ||

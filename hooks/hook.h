@@ -185,6 +185,9 @@ struct hook_install_options {
 	const char *repo;     /* a repository path, or NULL for the current one */
 	const char *exe;      /* the driftwatch binary the hook runs (absolute) */
 	bool force;           /* replace an existing hook */
+	/* GitLab 15.11+: write the archive `gitaly hooks set` takes here,
+	 * instead of writing into the repository. */
+	const char *tarball;
 };
 
 /*

@@ -5,12 +5,17 @@
  * Where hooks live:
  *   plain git   GIT_DIR/hooks/pre-receive (or core.hooksPath)
  *   Gitea       GIT_DIR/hooks/pre-receive.d/ (Gitea's own pre-receive runs them)
- *   GitLab      GIT_DIR/custom_hooks/pre-receive.d/ (server hooks, run by Gitaly)
+ *   GitLab      GIT_DIR/custom_hooks/pre-receive.d/ (server hooks, run by Gitaly);
+ *               from GitLab 15.11 a tar archive holding custom_hooks/ that an
+ *               administrator hands to `gitaly hooks set` (GitLab, "Git server
+ *               hooks", set server hooks for a repository)
  * A hook that driftwatch did not write is never replaced without --force.
  */
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "error.h"
 #include "gitwalk.h"
@@ -229,11 +234,71 @@ static bool hook_install_client(git_repository *repo, const struct hook_install_
 	return true;
 }
 
+/* The --repository of `gitaly hooks set`: the path under the storage's repositories/. */
+static char *hook_install_gitaly_relative(const char *repo)
+{
+	const char *at = repo ? strstr(repo, "/repositories/") : NULL;
+
+	if (at)
+		return g_strdup(at + strlen("/repositories/"));
+	return g_strdup("RELATIVE-PATH (Admin area > Projects > the project: Gitaly relative path)");
+}
+
+/* Writes o->tarball: custom_hooks/pre-receive.d/driftwatch, for `gitaly hooks set`. */
+static bool hook_install_tarball(const struct hook_install_options *o, FILE *out, GError **error)
+{
+	g_autofree char *tmp = g_dir_make_tmp("dw-gitaly-XXXXXX", error);
+	g_autofree char *script = NULL;
+	g_autofree char *rel = hook_install_gitaly_relative(o->repo);
+	g_autofree char *abs = NULL;
+	g_autofree char *cwd = g_get_current_dir();
+	const char *argv[] = { "tar", "-C", tmp, "-cf", NULL, "custom_hooks", NULL };
+	int status = 0;
+	FILE *quiet;
+	bool ok;
+
+	if (!tmp)
+		return false;
+	abs = g_path_is_absolute(o->tarball) ? g_strdup(o->tarball)
+	                                    : g_build_filename(cwd, o->tarball, NULL);
+	argv[4] = abs;
+	script = g_build_filename(tmp, "custom_hooks", "pre-receive.d", "driftwatch", NULL);
+	/* The temporary copy is not worth a line of its own. */
+	quiet = fopen("/dev/null", "w");
+	ok = hook_install_script(script, o->exe, "pre-receive", " --identity=gitlab", true,
+	                         quiet ? quiet : out, error) &&
+	     g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL,
+	                  &status, error) &&
+	     g_spawn_check_wait_status(status, error);
+	if (quiet)
+		fclose(quiet);
+	g_unlink(script);
+	{
+		g_autofree char *d1 = g_path_get_dirname(script);
+		g_autofree char *d0 = g_path_get_dirname(d1);
+
+		g_rmdir(d1);
+		g_rmdir(d0);
+		g_rmdir(tmp);
+	}
+	if (!ok)
+		return false;
+	fprintf(out, "driftwatch: wrote %s (custom_hooks/pre-receive.d/driftwatch)\n"
+	             "driftwatch: install it on the Gitaly node (GitLab 15.11 or later) with:\n"
+	             "  cat %s | sudo -u git -- /opt/gitlab/embedded/bin/gitaly hooks set "
+	             "--storage default --repository %s --config /var/opt/gitlab/gitaly/config.toml\n"
+	             "driftwatch: the pusher is GL_USERNAME, as GitLab authenticated it; settings are "
+	             "git config driftwatch.* of the repository, see driftwatch(1)\n", abs, abs, rel);
+	return true;
+}
+
 bool hook_install(const struct hook_install_options *o, FILE *out, GError **error)
 {
 	git_repository *repo = NULL;
 	bool ok;
 
+	if (o->tarball)
+		return hook_install_tarball(o, out, error);
 	if (git_repository_open_ext(&repo, o->repo ? o->repo : ".", 0, NULL) < 0) {
 		g_autofree char *what = g_strdup_printf("opening a git repository at %s",
 		                                        o->repo ? o->repo : ".");

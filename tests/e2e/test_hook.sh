@@ -92,6 +92,14 @@ dw install-hook --gitlab --repo "$WORK/gitlab.git"
 check "--gitlab writes custom_hooks/pre-receive.d/driftwatch" \
 	test -x "$WORK/gitlab.git/custom_hooks/pre-receive.d/driftwatch"
 
+dw install-hook --gitlab --tarball "$WORK/hooks.tar" --repo /var/opt/gitlab/git-data/repositories/@hashed/ab/cd/abcd.git
+status_is "install-hook --gitlab --tarball writes the archive for gitaly hooks set" 0
+same "... holding custom_hooks/pre-receive.d/driftwatch" "$(tar -tf "$WORK/hooks.tar" | grep -c '^custom_hooks/pre-receive.d/driftwatch$')" 1
+check "... an executable script naming GL_USERNAME's mode" bash -c \
+	'tar -tvf "$1" | grep -q "^-rwx.*custom_hooks/pre-receive.d/driftwatch" && tar -xOf "$1" custom_hooks/pre-receive.d/driftwatch | grep -q -- --identity=gitlab' _ "$WORK/hooks.tar"
+check "... and prints the exact command" grep -q -- \
+	"gitaly hooks set --storage default --repository @hashed/ab/cd/abcd.git --config /var/opt/gitlab/gitaly/config.toml" <<<"$OUT"
+
 # --- the incident, pushed ----------------------------------------------
 put "$W" 1-initial && commit "$W" "Initial support cluster"
 push "$W" origin main
