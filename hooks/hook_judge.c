@@ -150,15 +150,57 @@ static GHashTable *hook_attribute_index(GPtrArray *net)
 	return index;
 }
 
+/* The net comparison's two trees: a commit with the same two needs no second scan. */
+struct hook_net_trees {
+	git_oid old_id; /* zero for the empty tree */
+	git_oid new_id;
+};
+
+/* Does commit compare the same two trees as the net comparison? */
+static bool hook_commit_is_net(git_commit *commit, const struct hook_net_trees *net_trees)
+{
+	git_oid zero = { { 0 } };
+	const git_oid *parent_tree = &zero;
+	git_commit *parent = NULL;
+	bool same;
+
+	if (!git_oid_equal(git_commit_tree_id(commit), &net_trees->new_id) ||
+	    git_commit_parentcount(commit) > 1)
+		return false;
+	if (git_commit_parentcount(commit) == 1 && git_commit_parent(&parent, commit, 0) < 0)
+		return false;
+	if (parent)
+		parent_tree = git_commit_tree_id(parent);
+	same = git_oid_equal(parent_tree, &net_trees->old_id);
+	git_commit_free(parent);
+	return same;
+}
+
 /* Compares commit with its first parent and attributes what matches. */
 static bool hook_attribute_commit(struct scan *s, GHashTable *index, git_commit *commit,
-                                  GError **error)
+                                  const struct hook_net_trees *net_trees, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	git_tree *tree = NULL, *parent_tree = NULL;
 	git_commit *parent = NULL;
 	bool ok = false;
 
+	/* A push of one commit onto the old tip: its findings are the net ones. */
+	if (hook_commit_is_net(commit, net_trees)) {
+		GHashTableIter it;
+		GPtrArray *same;
+
+		g_hash_table_iter_init(&it, index);
+		while (g_hash_table_iter_next(&it, NULL, (gpointer *)&same)) {
+			for (guint i = 0; i < same->len; i++) {
+				struct finding *f = same->pdata[i];
+
+				if (!f->commit)
+					hook_attribute_to(f, commit);
+			}
+		}
+		return true;
+	}
 	if (git_commit_tree(&tree, commit) < 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
 	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
@@ -189,7 +231,8 @@ out:
 
 /* Walks the update's commits, oldest first: attribution and trailers. */
 static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *repo,
-                             const git_oid *base, const git_oid *target, struct hook_vet *v,
+                             const git_oid *base, const git_oid *target,
+                             const struct hook_net_trees *net_trees, struct hook_vet *v,
                              GError **error)
 {
 	g_autoptr(GHashTable) index = hook_attribute_index(net);
@@ -220,7 +263,7 @@ static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *rep
 			gitwalk_set_error(error, "reading a pushed commit");
 			goto out;
 		}
-		step = hook_attribute_commit(s, index, commit, error);
+		step = hook_attribute_commit(s, index, commit, net_trees, error);
 		if (v && v->commits)
 			g_array_append_val(v->commits, id);
 		if (step && v && (v->trust & HOOK_TRUST_TRAILER))
@@ -246,6 +289,7 @@ bool hook_judge(GPtrArray *out, struct scan *s, git_repository *repo, const git_
                 const git_oid *target, struct hook_vet *v, GError **error)
 {
 	g_autoptr(GPtrArray) net = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	struct hook_net_trees net_trees = { 0 };
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	bool ok = false, any = false;
 
@@ -255,7 +299,10 @@ bool hook_judge(GPtrArray *out, struct scan *s, git_repository *repo, const git_
 		goto out;
 	for (guint i = 0; i < net->len && !any; i++)
 		any = ((struct finding *)net->pdata[i])->severity > SEVERITY_INFO;
-	if (any && !hook_walk_update(s, net, repo, base, target, v, error))
+	if (old_tree)
+		net_trees.old_id = *git_tree_id(old_tree);
+	net_trees.new_id = *git_tree_id(new_tree);
+	if (any && !hook_walk_update(s, net, repo, base, target, &net_trees, v, error))
 		goto out;
 	if (any && v && (v->trust & HOOK_TRUST_COMMENT))
 		hook_vet_comments(v, repo, net);
