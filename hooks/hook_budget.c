@@ -85,9 +85,16 @@ static gpointer hook_budget_watch(gpointer data)
 	return NULL;
 }
 
+/* GLib's fatal errors: "failed to allocate" is running out of memory. */
 static void hook_budget_oom(const gchar *domain, GLogLevelFlags level, const gchar *message,
                             gpointer user_data)
 {
+	if (message && !strstr(message, "alloc")) {
+		char line[512];
+
+		g_snprintf(line, sizeof(line), "driftwatch: REJECTED: internal error: %s\n", message);
+		hook_budget_reject(line);
+	}
 	hook_budget_reject(hook_budget.oom_text);
 }
 
