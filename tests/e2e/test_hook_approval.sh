@@ -320,6 +320,26 @@ push "$W" -o "driftwatch.approve=$id" "$WORK/p.git" plain:main
 expect "on a plain install the account the hook runs as is the pusher" 0 "approved by $me at push time"
 git -C "$W" checkout -q main
 
+# --- Gitea: the pusher is GITEA_PUSHER_NAME, nothing else -------------
+# Gitea's own pre-receive runs hooks/pre-receive.d/*; a runner stands in for it.
+git init -q --bare -b main "$WORK/gt.git"
+mkdir -p "$WORK/gt.git/hooks/pre-receive.d"
+"$DRIFTWATCH" install-hook --gitea --repo "$WORK/gt.git" >/dev/null 2>&1
+printf '#!/bin/sh\nin=$(cat)\nfor h in hooks/pre-receive.d/*; do printf "%%s\\n" "$in" | "$h" || exit 1; done\n' \
+	>"$WORK/gt.git/hooks/pre-receive"
+chmod +x "$WORK/gt.git/hooks/pre-receive"
+git --git-dir="$WORK/gt.git" config driftwatch.approver alice
+git -C "$W" push -q "$WORK/gt.git" "$base:refs/heads/main" 2>/dev/null
+git -C "$W" checkout -q -b gitea "$base"
+cp "$EX/3-open-9200"/* "$W"/ && commit "$W" "Open 9200"
+GITEA_PUSHER_NAME=mallory GL_USERNAME=alice GL_USER=alice push "$W" -o "driftwatch.approve=$id" "$WORK/gt.git" gitea:main
+expect "on Gitea, GL_USERNAME and GL_USER do not make an approver" 1 "REJECTED refs/heads/main" \
+	"mallory is not an approver"
+same "... and the ref did not move" "$(rev "$WORK/gt.git" main)" "$base"
+GITEA_PUSHER_NAME=alice push "$W" -o "driftwatch.approve=$id" "$WORK/gt.git" gitea:main
+expect "on Gitea, the approver is GITEA_PUSHER_NAME" 0 "approved by alice at push time"
+git -C "$W" checkout -q main
+
 # --- what git gives the hook ------------------------------------------
 PSTATUS=0
 PERR=$(cd "$S" && python3 -c "
