@@ -69,6 +69,14 @@ expect "past driftwatch.maxSeconds the push is rejected" 1 \
 	"too large to check within 1 s \(driftwatch.maxSeconds\): split the push or ask an administrator"
 same "... and the ref did not move" "$(rev "$WORK/b.git" main)" "$base"
 
+git --git-dir="$WORK/b.git" config driftwatch.maxSeconds 0
+git --git-dir="$WORK/b.git" config driftwatch.maxMemory 1KiB
+push "$W" "$WORK/b.git" many:main
+expect "bad budgets reject every push, one line each" 2 "could not be checked: *$" \
+	"^remote: driftwatch:   git config: driftwatch.maxseconds = \"0\": expected a number of seconds" \
+	"^remote: driftwatch:   git config: driftwatch.maxmemory = \"1KiB\": expected a size from 16MiB to 64GiB"
+git --git-dir="$WORK/b.git" config --unset driftwatch.maxMemory
+
 # A normal push stays far inside the default budgets.
 git --git-dir="$WORK/b.git" config --unset driftwatch.maxSeconds
 git -C "$W" checkout -q -b calm "$base"
