@@ -12,8 +12,9 @@
 static const char cmd_hook_help[] =
 	"Run by git, not by hand: install with 'driftwatch install-hook'.\n\n"
 	"  pre-receive   on the server: judges each pushed ref by its net effect (old\n"
-	"                tip against new tip; a new branch against its merge base with\n"
-	"                HEAD) and rejects the push when a finding reaches the threshold.\n"
+	"                tip against new tip; a new branch or any tag against its merge\n"
+	"                base with HEAD) and rejects the push when a finding reaches the\n"
+	"                threshold. --identity names whose variable the pusher is.\n"
 	"                Reads \"<old> <new> <ref>\" lines on stdin; verdict on stderr.\n"
 	"  pre-commit    on a clone: the staged changes against HEAD.\n"
 	"  pre-push      on a clone: what is about to be pushed (git gives REMOTE URL).\n\n"
