@@ -34,13 +34,18 @@ static struct {
 	size_t page;
 } hook_budget;
 
-/* Resident bytes, from /proc/self/statm (proc(5)); 0 when unknown. */
+/*
+ * Resident bytes of the hook's own memory, from /proc/self/statm
+ * (proc(5)): resident minus shared, so that pages of the pack files
+ * libgit2 maps (the page cache's, given back under pressure) do not
+ * count; 0 when unknown.
+ */
 static size_t hook_budget_rss(void)
 {
 	char buf[128];
 	ssize_t n;
 	int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-	unsigned long long size = 0, resident = 0;
+	unsigned long long size = 0, resident = 0, shared = 0;
 
 	if (fd < 0)
 		return 0;
@@ -49,9 +54,9 @@ static size_t hook_budget_rss(void)
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
-	if (sscanf(buf, "%llu %llu", &size, &resident) != 2)
+	if (sscanf(buf, "%llu %llu %llu", &size, &resident, &shared) != 3 || shared > resident)
 		return 0;
-	return (size_t)resident * hook_budget.page;
+	return (size_t)(resident - shared) * hook_budget.page;
 }
 
 /* Says text, logs the prepared lines, and exits: the push is rejected. */
