@@ -17,7 +17,15 @@
 # How to run
 #   bench/hook-bench.sh                 # sizes 1, 100, 10000; 5 runs (1 run for 10000)
 #   bench/hook-bench.sh --runs 9
+#   bench/hook-bench.sh --large         # the two hostile pushes below, once each
 #   DRIFTWATCH=/path/to/driftwatch bench/hook-bench.sh
+#
+# --large: pushes the gate must judge, or reject by its budget
+# (driftwatch.maxSeconds, driftwatch.maxMemory), within 30 s and 500 MB:
+#   - one commit adding 50,000 Azure NSG templates, each opening 9200;
+#   - 5,000 commits, each adding a 2.2 MB template under its own path.
+#   For each it prints the hook's wall time, its peak RSS (/usr/bin/time)
+#   and its verdict line.
 #
 # Exit status: 0 when every push went through, 1 otherwise, 2 on usage errors.
 set -euo pipefail
@@ -25,8 +33,10 @@ set -euo pipefail
 root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 DRIFTWATCH=${DRIFTWATCH:-$root/build/cli/driftwatch}
 runs=5
+large=0
 case ${1:-} in
 --runs) runs=${2:?--runs needs a number} ;;
+--large) large=1 ;;
 -h | --help) sed -n '2,/^$/{s/^# \{0,1\}//;p}' "$0"; exit 0 ;;
 "") ;;
 *) echo "hook-bench: unknown option $1" >&2; exit 2 ;;
@@ -38,6 +48,67 @@ trap 'rm -rf "$work"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
 export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.com
 export GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.com
+
+# large_case NAME: pushes refs/heads/NAME of $work/large.git into a fresh
+# hooked server holding its base; prints the hook's seconds, peak RSS and verdict.
+large_case() {
+	rm -rf "$work/server.git"
+	git init -q --bare -b main "$work/server.git"
+	"$DRIFTWATCH" install-hook --server --repo "$work/server.git" >/dev/null
+	mv "$work/server.git/hooks/pre-receive" "$work/server.git/hooks/driftwatch-pre-receive"
+	cat >"$work/server.git/hooks/pre-receive" <<EOF
+#!/bin/sh
+exec /usr/bin/time -f "%e %M" -o "$work/hook-time" "\$(dirname "\$0")/driftwatch-pre-receive"
+EOF
+	chmod +x "$work/server.git/hooks/pre-receive"
+	git --git-dir="$work/large.git" push -q "$work/server.git" "refs/heads/base:refs/heads/main" 2>/dev/null
+	git --git-dir="$work/large.git" push "$work/server.git" "refs/heads/$1:refs/heads/main" \
+		>"$work/push.out" 2>&1 || true
+	read -r secs kb < <(tail -1 "$work/hook-time") || true
+	printf '%-12s %8s s %8s MB  %s\n' "$1" "$secs" "$((kb / 1024))" \
+		"$(grep -m1 -E 'driftwatch: (REJECTED|accepted)' "$work/push.out" | sed 's/^remote: //; s/ *$//' | cut -c1-120)"
+}
+
+if [ "$large" = 1 ]; then
+	command -v /usr/bin/time >/dev/null || { echo "hook-bench: --large needs /usr/bin/time" >&2; exit 2; }
+	python3 - "$root/examples/incident/3-open-9200/es-nsg.json" >"$work/large.stream" <<'EOF'
+import sys, json
+nsg = open(sys.argv[1]).read()
+out = sys.stdout.buffer
+def blob(mark, data):
+    out.write(b"blob\nmark :%d\ndata %d\n" % (mark, len(data)) + data + b"\n")
+def commit(ref, mark, parent, lines):
+    out.write(b"commit %s\nmark :%d\ncommitter Bench <bench@example.com> %d +0000\ndata 1\nx\n"
+              % (ref.encode(), mark, 1700000000 + mark))
+    if parent:
+        out.write(b"from :%d\n" % parent)
+    out.write(b"".join(lines))
+blob(1, b"base\n")
+commit("refs/heads/base", 2, None, [b"M 100644 :1 README\n"])
+# 50,000 templates in one commit, each a distinct blob (its own NSG name).
+for i in range(50000):
+    blob(10 + i, nsg.replace("support-es-nsg", "nsg-%05d" % i).encode())
+commit("refs/heads/files50k", 60010, 2,
+       [b"M 100644 :%d infra/nsg%02d/t%05d.json\n" % (10 + i, i % 100, i) for i in range(50000)])
+# A 2.2 MB template (the NSG with a long description), two versions, each
+# commit adding one under a path of its own, so none is parsed from a cache.
+big = json.loads(nsg)
+for v in range(2):
+    big["resources"][0]["properties"]["securityRules"][0]["properties"]["description"] = "%d" % v + "x" * 2200000
+    blob(70000 + v, json.dumps(big).encode())
+parent = 2
+for i in range(5000):
+    commit("refs/heads/big5000", 80000 + i, parent, [b"M 100644 :%d big/t%04d.json\n" % (70000 + i % 2, i)])
+    parent = 80000 + i
+EOF
+	git init -q --bare "$work/large.git"
+	git --git-dir="$work/large.git" fast-import --quiet <"$work/large.stream"
+	rm -f "$work/large.stream"
+	printf '%-12s %10s %11s  %s\n' push "hook time" "peak RSS" verdict
+	large_case files50k
+	large_case big5000
+	exit 0
+fi
 
 # The base tree and 10,000 commits on it, from a deterministic fast-import stream.
 python3 - "$root/examples/incident/2-refactor" >"$work/stream" <<'EOF'

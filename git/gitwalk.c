@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob.h"
 #include "error.h"
 
 /* Rename pairing by git (similar content): past this many added and
@@ -431,6 +432,8 @@ bool gitwalk_tree_changes(GPtrArray *out, git_repository *repo, git_tree *old_tr
 	else
 		ok = gitwalk_pair(&w, old_tree, new_tree, 0, error);
 	g_string_free(w.path, TRUE);
+	if (ok)
+		blob_follow_links(out, repo, old_tree, new_tree);
 	return ok && (!old_tree || !new_tree ||
 	              gitwalk_renames(out, start, repo, old_tree, new_tree, GITWALK_TREES, error));
 }
@@ -673,7 +676,9 @@ bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_
 		if (len > max_bytes)
 			goto too_big;
 		*out = g_bytes_ref(file->data);
-		return true;
+		if (!blob_text(out, file->path, error))
+			g_clear_pointer(out, g_bytes_unref);
+		return *out != NULL;
 	}
 	/* The header gives the size without inflating a hostile giant blob. */
 	if (git_repository_odb(&odb, repo) < 0)
@@ -688,7 +693,9 @@ bool gitwalk_file_read(GBytes **out, git_repository *repo, const struct gitwalk_
 		goto fail;
 	*out = g_bytes_new_with_free_func(git_blob_rawcontent(blob), (gsize)git_blob_rawsize(blob),
 	                                  (GDestroyNotify)git_blob_free, blob);
-	return true;
+	if (!blob_text(out, file->path, error))
+		g_clear_pointer(out, g_bytes_unref);
+	return *out != NULL;
 too_big:
 	dw_set_error_too_large(error, file->path, max_bytes);
 	return false;

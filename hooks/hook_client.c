@@ -35,13 +35,13 @@ int hook_pre_commit(FILE *err, const char *rules_path)
 	if (blocking == 0) {
 		if (hook_count_shown(findings))
 			fprintf(err, "driftwatch: nothing at or above the threshold in this commit:\n");
-		hook_print_findings(err, "", findings, &c.config);
+		hook_print_findings(err, "", findings, &c.config, NULL);
 		status = 0;
 		goto out;
 	}
 	fprintf(err, "driftwatch: commit refused: the staged changes widen exposure (%u finding%s)\n",
 	        blocking, blocking == 1 ? "" : "s");
-	hook_print_findings(err, "", findings, &c.config);
+	hook_print_findings(err, "", findings, &c.config, NULL);
 	fprintf(err, "\nFix the change, or approve a finding under approvals: in .driftwatch.yml.\n"
 	             "git commit --no-verify skips this check; the server may still refuse the push.\n");
 	status = 1;
@@ -73,7 +73,7 @@ static bool hook_push_base(git_oid *out, bool *found_out, struct hook_session *c
 
 /* One "<local ref> <local id> <remote ref> <remote id>" line; false to refuse. */
 static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *remote,
-                               const char *line, bool *failed)
+                               const char *line, GString *ids, bool *failed)
 {
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
@@ -94,21 +94,32 @@ static bool hook_pre_push_line(struct hook_session *c, FILE *err, const char *re
 	ref = dw_escape(w[2]);
 	if (git_oid_is_zero(&local) || !hook_config_guards(&c->config, w[2]))
 		return true;
-	if (!hook_push_base(&base, &has_base, c, remote, &local, &remote_id, &error) ||
-	    !hook_judge(findings, c->scan, c->repo, has_base ? &base : NULL, &local, c->config.trust,
-	                &error)) {
+	/* The server vets who approved; here every approval is taken at its word. */
+	struct hook_vet v = { .trust = c->config.trust, .unverified = true };
+	bool judged;
+
+	hook_vet_init(&v);
+	judged = hook_push_base(&base, &has_base, c, remote, &local, &remote_id, &error) &&
+	         hook_judge(findings, c->scan, c->repo, has_base ? &base : NULL, &local, &v, &error);
+	hook_vet_clear(&v);
+	if (!judged) {
 		hook_client_fail(err, error);
 		*failed = true;
 		return false;
 	}
 	blocking = hook_count_blocking(findings, &c->config);
 	if (blocking == 0) {
-		hook_print_findings(err, "", findings, &c->config);
+		hook_print_findings(err, "", findings, &c->config, NULL);
 		return true;
 	}
 	fprintf(err, "driftwatch: push refused: %s would widen exposure (%u finding%s)\n", ref, blocking,
 	        blocking == 1 ? "" : "s");
-	hook_print_findings(err, "", findings, &c->config);
+	hook_print_findings(err, "", findings, &c->config, NULL);
+	{
+		g_autofree char *these = hook_blocking_ids(findings, &c->config);
+
+		g_string_append_printf(ids, "%s%s", ids->len ? "," : "", these);
+	}
 	return false;
 }
 
@@ -116,6 +127,7 @@ int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remot
 {
 	g_autoptr(GError) error = NULL;
 	struct hook_session c = { 0 };
+	g_autoptr(GString) ids = g_string_new(NULL);
 	char line[4096];
 	bool refused = false, failed = false;
 
@@ -126,12 +138,18 @@ int hook_pre_push(FILE *in, FILE *err, const char *rules_path, const char *remot
 	while (fgets(line, sizeof(line), in)) {
 		g_strchomp(line);
 		if (*line)
-			refused |= !hook_pre_push_line(&c, err, remote, line, &failed);
+			refused |= !hook_pre_push_line(&c, err, remote, line, ids, &failed);
 	}
-	if (refused && !failed)
+	if (refused && !failed) {
+		g_auto(GStrv) each = g_strsplit(ids->str, ",", -1);
+
 		fprintf(err, "\nFix the change, or have it approved: an approver can push with\n"
-		             "  git push --no-verify -o driftwatch.approve=ID\n"
-		             "or add a trailer to the commit: Exposure-Approved: ID <reason>\n");
+		             "  git push --no-verify -o driftwatch.approve=%s\n"
+		             "or the commit that introduced each finding, signed by an approver, carries:\n",
+		        ids->str);
+		for (char **id = each; *id; id++)
+			fprintf(err, "  Exposure-Approved: %s <reason>\n", *id);
+	}
 	hook_session_clear(&c);
 	return failed ? 2 : refused ? 1 : 0;
 }

@@ -13,7 +13,12 @@
 #include "gitwalk.h"
 #include "hook.h"
 
-#define HOOK_DEFAULT_GUARD "refs/heads/*"
+/* Branches and tags: a tag-triggered deploy must not be a way around the gate. */
+static const char *const hook_default_guard[] = { "refs/heads/*", "refs/tags/*" };
+
+/* Budgets far above a normal push (a few milliseconds, a few MB). */
+#define HOOK_DEFAULT_MAX_SECONDS 20u
+#define HOOK_DEFAULT_MAX_MEMORY ((size_t)400 << 20)
 
 static void hook_config_init(struct hook_config *c)
 {
@@ -21,6 +26,8 @@ static void hook_config_init(struct hook_config *c)
 	c->guard = g_ptr_array_new_with_free_func(g_free);
 	c->approvers = g_ptr_array_new_with_free_func(g_free);
 	c->trust = HOOK_TRUST_ALL;
+	c->max_seconds = HOOK_DEFAULT_MAX_SECONDS;
+	c->max_memory = HOOK_DEFAULT_MAX_MEMORY;
 }
 
 void hook_config_clear(struct hook_config *c)
@@ -32,8 +39,9 @@ void hook_config_clear(struct hook_config *c)
 	g_clear_pointer(&c->rules, g_free);
 }
 
-/* "push-option, trailer" -> bits; false on an unknown word. */
-static bool hook_config_trust(unsigned *out, const char *value)
+/* "push-option, trailer" -> bits; false on an unknown word. "unverified"
+ * sets *unverified_out. */
+static bool hook_config_trust(unsigned *out, bool *unverified_out, const char *value)
 {
 	static const struct {
 		const char *name;
@@ -45,19 +53,27 @@ static bool hook_config_trust(unsigned *out, const char *value)
 	};
 	g_auto(GStrv) parts = g_strsplit_set(value, ", ", -1);
 	unsigned bits = 0;
+	bool unverified = false, any = false;
 
 	for (char **p = parts; *p; p++) {
 		size_t i;
 
 		if (!**p)
 			continue;
+		if (strcmp(*p, "unverified") == 0) {
+			unverified = true;
+			continue;
+		}
+		any = true;
 		for (i = 0; i < G_N_ELEMENTS(words) && strcmp(*p, words[i].name) != 0; i++)
 			;
 		if (i == G_N_ELEMENTS(words))
 			return false;
 		bits |= words[i].bits;
 	}
-	*out = bits;
+	/* "unverified" alone keeps every kind, as before. */
+	*out = any ? bits : HOOK_TRUST_ALL;
+	*unverified_out = unverified;
 	return true;
 }
 
@@ -67,6 +83,34 @@ static char *hook_config_path(git_repository *repo, const char *value)
 	if (g_path_is_absolute(value) || strcmp(value, "syslog") == 0)
 		return g_strdup(value);
 	return g_build_filename(git_repository_path(repo), value, NULL);
+}
+
+/* "512MiB", "2GiB", "300M" or a number of bytes, 16 MiB to 64 GiB. */
+static bool hook_config_size(size_t *out, const char *value)
+{
+	static const struct {
+		const char *suffix;
+		unsigned shift;
+	} units[] = { { "GiB", 30 }, { "G", 30 }, { "MiB", 20 }, { "M", 20 }, { "KiB", 10 },
+		      { "K", 10 }, { "", 0 } };
+	char *end = NULL;
+	guint64 n;
+
+	if (!g_ascii_isdigit(*value))
+		return false;
+	n = g_ascii_strtoull(value, &end, 10);
+	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (n > (G_GUINT64_CONSTANT(64) << 30) >> units[i].shift)
+			return false;
+		n <<= units[i].shift;
+		if (n < ((guint64)16 << 20))
+			return false;
+		*out = (size_t)n;
+		return true;
+	}
+	return false;
 }
 
 /* One driftwatch.* entry; a problem is appended to problems. */
@@ -80,6 +124,7 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 	/* libgit2 gives the variable name in lower case. */
 	if (strcmp(key, "guard") == 0) {
 		g_ptr_array_add(c->guard, g_strdup(value));
+		c->guard_given = true;
 	} else if (strcmp(key, "approver") == 0) {
 		g_ptr_array_add(c->approvers, g_strdup(value));
 	} else if (strcmp(key, "failon") == 0) {
@@ -87,8 +132,8 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 		if (!c->has_fail_on)
 			bad = "critical, high, medium, low or info";
 	} else if (strcmp(key, "trust") == 0) {
-		if (!hook_config_trust(&c->trust, value))
-			bad = "a list of push-option, policy, trailer, comment, or all or none";
+		if (!hook_config_trust(&c->trust, &c->trust_unverified, value))
+			bad = "a list of push-option, policy, trailer, comment, unverified, or all or none";
 	} else if (strcmp(key, "onerror") == 0) {
 		c->fail_open = strcmp(value, "accept") == 0;
 		if (!c->fail_open && strcmp(value, "reject") != 0)
@@ -102,12 +147,26 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 	} else if (strcmp(key, "maxfilesize") == 0) {
 		if (!dw_limit_file_bytes_parse(&c->max_file_bytes, value))
 			bad = "a size from 1KiB to 1GiB, such as 16MiB";
+	} else if (strcmp(key, "maxseconds") == 0) {
+		guint64 n = 0;
+
+		if (!g_ascii_string_to_unsigned(value, 10, 1, 86400, &n, NULL))
+			bad = "a number of seconds from 1 to 86400";
+		c->max_seconds = (unsigned)n;
+	} else if (strcmp(key, "maxmemory") == 0) {
+		/* Same syntax as maxFileSize; the range checked below. */
+		size_t bytes = 0;
+
+		if (!hook_config_size(&bytes, value))
+			bad = "a size from 16MiB to 64GiB, such as 1GiB";
+		c->max_memory = bytes;
 	} else if (strcmp(key, "rules") == 0) {
 		g_free(c->rules);
 		c->rules = hook_config_path(repo, value);
 	} else {
 		g_string_append_printf(problems, "%s%s: unknown setting %s (guard, failOn, approver, "
-		                       "trust, onError, policy, log, rules, maxFileSize)",
+		                       "trust, onError, policy, log, rules, maxFileSize, maxSeconds, "
+		                       "maxMemory)",
 		                       problems->len ? "\n" : "", origin, e->name);
 		return;
 	}
@@ -169,8 +228,10 @@ bool hook_config_load(struct hook_config *c, git_repository *repo, const char *f
 		g_set_error_literal(error, DW_ERROR, DW_ERROR_USAGE, problems->str);
 		goto out;
 	}
-	if (tmp.guard->len == 0)
-		g_ptr_array_add(tmp.guard, g_strdup(HOOK_DEFAULT_GUARD));
+	if (tmp.guard->len == 0) {
+		for (size_t i = 0; i < G_N_ELEMENTS(hook_default_guard); i++)
+			g_ptr_array_add(tmp.guard, g_strdup(hook_default_guard[i]));
+	}
 	*c = tmp;
 	memset(&tmp, 0, sizeof(tmp));
 	ok = true;
@@ -187,6 +248,18 @@ bool hook_config_guards(const struct hook_config *c, const char *ref)
 			return true;
 	}
 	return false;
+}
+
+char *hook_config_approvers_text(const struct hook_config *c)
+{
+	GString *text = g_string_new(NULL);
+
+	for (guint i = 0; i < c->approvers->len; i++) {
+		g_autofree char *name = dw_escape(c->approvers->pdata[i]);
+
+		g_string_append_printf(text, "%s%s", i ? ", " : "", name);
+	}
+	return g_string_free(text, FALSE);
 }
 
 bool hook_config_is_approver(const struct hook_config *c, const char *name)

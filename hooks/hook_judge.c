@@ -14,12 +14,13 @@
 #include "exposure.h"
 #include "gitwalk.h"
 #include "hook.h"
+#include "hook_private.h"
 
 /* Commits of an update examined to attribute findings; past this, the
  * findings still count but name no commit. */
 #define HOOK_ATTRIBUTE_MAX 100000
 
-static bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error)
+bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error)
 {
 	git_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -117,15 +118,89 @@ static void hook_attribute_to(struct finding *f, git_commit *commit)
 	f->subject = g_strdup(git_commit_summary(commit));
 }
 
+/* "RULE\nRESOURCE": what a commit's finding must share with a net one. New string. */
+static char *hook_attribute_key(const struct finding *f)
+{
+	return g_strdup_printf("%s\n%s", f->rule->id, f->resource ? f->resource : "");
+}
+
+/*
+ * The net findings not yet attributed, indexed by rule and resource, so
+ * that each finding of a commit is compared with the few net findings of
+ * its own resource only (not every finding with every other).
+ */
+static GHashTable *hook_attribute_index(GPtrArray *net)
+{
+	GHashTable *index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                          (GDestroyNotify)g_ptr_array_unref);
+
+	for (guint i = 0; i < net->len; i++) {
+		struct finding *f = net->pdata[i];
+		char *key = hook_attribute_key(f);
+		GPtrArray *same = g_hash_table_lookup(index, key);
+
+		if (!same) {
+			same = g_ptr_array_new();
+			g_hash_table_insert(index, key, same);
+		} else {
+			g_free(key);
+		}
+		g_ptr_array_add(same, f);
+	}
+	return index;
+}
+
+/* The net comparison's two trees: a commit with the same two needs no second scan. */
+struct hook_net_trees {
+	git_oid old_id; /* zero for the empty tree */
+	git_oid new_id;
+};
+
+/* Does commit compare the same two trees as the net comparison? */
+static bool hook_commit_is_net(git_commit *commit, const struct hook_net_trees *net_trees)
+{
+	git_oid zero = { { 0 } };
+	const git_oid *parent_tree = &zero;
+	git_commit *parent = NULL;
+	bool same;
+
+	if (!git_oid_equal(git_commit_tree_id(commit), &net_trees->new_id) ||
+	    git_commit_parentcount(commit) > 1)
+		return false;
+	if (git_commit_parentcount(commit) == 1 && git_commit_parent(&parent, commit, 0) < 0)
+		return false;
+	if (parent)
+		parent_tree = git_commit_tree_id(parent);
+	same = git_oid_equal(parent_tree, &net_trees->old_id);
+	git_commit_free(parent);
+	return same;
+}
+
 /* Compares commit with its first parent and attributes what matches. */
-static bool hook_attribute_commit(struct scan *s, GPtrArray *net, git_commit *commit,
-                                  GError **error)
+static bool hook_attribute_commit(struct scan *s, GHashTable *index, git_commit *commit,
+                                  const struct hook_net_trees *net_trees, GError **error)
 {
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	git_tree *tree = NULL, *parent_tree = NULL;
 	git_commit *parent = NULL;
 	bool ok = false;
 
+	/* A push of one commit onto the old tip: its findings are the net ones. */
+	if (hook_commit_is_net(commit, net_trees)) {
+		GHashTableIter it;
+		GPtrArray *same;
+
+		g_hash_table_iter_init(&it, index);
+		while (g_hash_table_iter_next(&it, NULL, (gpointer *)&same)) {
+			for (guint i = 0; i < same->len; i++) {
+				struct finding *f = same->pdata[i];
+
+				if (!f->commit)
+					hook_attribute_to(f, commit);
+			}
+		}
+		return true;
+	}
 	if (git_commit_tree(&tree, commit) < 0 ||
 	    (git_commit_parentcount(commit) > 0 &&
 	     (git_commit_parent(&parent, commit, 0) < 0 || git_commit_tree(&parent_tree, parent) < 0))) {
@@ -134,11 +209,15 @@ static bool hook_attribute_commit(struct scan *s, GPtrArray *net, git_commit *co
 	}
 	if (!scan_trees(s, found, parent_tree, tree, error))
 		goto out;
-	for (guint i = 0; i < net->len; i++) {
-		struct finding *f = net->pdata[i];
+	for (guint j = 0; j < found->len; j++) {
+		const struct finding *c = found->pdata[j];
+		g_autofree char *key = hook_attribute_key(c);
+		GPtrArray *same = g_hash_table_lookup(index, key);
 
-		for (guint j = 0; j < found->len && !f->commit; j++) {
-			if (hook_same_widening(f, found->pdata[j]))
+		for (guint i = 0; same && i < same->len; i++) {
+			struct finding *f = same->pdata[i];
+
+			if (!f->commit && hook_same_widening(f, c))
 				hook_attribute_to(f, commit);
 		}
 	}
@@ -152,9 +231,11 @@ out:
 
 /* Walks the update's commits, oldest first: attribution and trailers. */
 static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *repo,
-                             const git_oid *base, const git_oid *target, unsigned trust,
+                             const git_oid *base, const git_oid *target,
+                             const struct hook_net_trees *net_trees, struct hook_vet *v,
                              GError **error)
 {
+	g_autoptr(GHashTable) index = hook_attribute_index(net);
 	git_commit *tip = hook_commit_of(repo, target);
 	git_commit *from = hook_commit_of(repo, base);
 	git_revwalk *walk = NULL;
@@ -182,9 +263,11 @@ static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *rep
 			gitwalk_set_error(error, "reading a pushed commit");
 			goto out;
 		}
-		step = hook_attribute_commit(s, net, commit, error);
-		if (step && (trust & HOOK_TRUST_TRAILER))
-			scan_commit_approvals(net, 0, commit);
+		step = hook_attribute_commit(s, index, commit, net_trees, error);
+		if (v && v->commits)
+			g_array_append_val(v->commits, id);
+		if (step && v && (v->trust & HOOK_TRUST_TRAILER))
+			hook_vet_trailers(v, net, commit);
 		git_commit_free(commit);
 		if (!step)
 			goto out;
@@ -203,9 +286,10 @@ out:
 }
 
 bool hook_judge(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *base,
-                const git_oid *target, unsigned trust, GError **error)
+                const git_oid *target, struct hook_vet *v, GError **error)
 {
 	g_autoptr(GPtrArray) net = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	struct hook_net_trees net_trees = { 0 };
 	git_tree *old_tree = NULL, *new_tree = NULL;
 	bool ok = false, any = false;
 
@@ -215,8 +299,13 @@ bool hook_judge(GPtrArray *out, struct scan *s, git_repository *repo, const git_
 		goto out;
 	for (guint i = 0; i < net->len && !any; i++)
 		any = ((struct finding *)net->pdata[i])->severity > SEVERITY_INFO;
-	if (any && !hook_walk_update(s, net, repo, base, target, trust, error))
+	if (old_tree)
+		net_trees.old_id = *git_tree_id(old_tree);
+	net_trees.new_id = *git_tree_id(new_tree);
+	if (any && !hook_walk_update(s, net, repo, base, target, &net_trees, v, error))
 		goto out;
+	if (any && v && (v->trust & HOOK_TRUST_COMMENT))
+		hook_vet_comments(v, repo, net);
 	while (net->len)
 		g_ptr_array_add(out, g_ptr_array_steal_index(net, 0));
 	ok = true;

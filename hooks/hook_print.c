@@ -9,9 +9,11 @@
 #include "hook.h"
 #include "hook_private.h"
 
-/* A finding that counts: what, where, the message, and who brought it in. */
-static void hook_print_full(FILE *out, const char *prefix, const struct finding *f)
+/* A finding that counts: what, where, the message, who brought it in, the fix. */
+static void hook_print_full(FILE *out, const char *prefix, const struct finding *f,
+                            GHashTable *notes)
 {
+	const char *note = notes ? g_hash_table_lookup(notes, f) : NULL;
 	g_autofree char *sev = g_ascii_strup(severity_name(f->severity), -1);
 	g_autofree char *resource = dw_escape(f->resource);
 	g_autofree char *file = dw_escape(f->file);
@@ -27,6 +29,19 @@ static void hook_print_full(FILE *out, const char *prefix, const struct finding 
 		g_autofree char *author = dw_escape(f->author);
 
 		fprintf(out, "%s    introduced by %.12s \"%s\" (%s)\n", prefix, f->commit, subject, author);
+	}
+	if (f->unchecked)
+		fprintf(out, "%s    could not be checked: the gate cannot see what this file lets in\n",
+		        prefix);
+	if (f->rule->remediation && *f->rule->remediation) {
+		g_autofree char *fix = g_strdelimit(g_strstrip(g_strdup(f->rule->remediation)), "\n", ' ');
+
+		fprintf(out, "%s    fix: %s\n", prefix, fix);
+	}
+	if (note) {
+		g_autofree char *shown = dw_escape(note);
+
+		fprintf(out, "%s    %s\n", prefix, shown);
 	}
 }
 
@@ -45,7 +60,7 @@ static void hook_print_short(FILE *out, const char *prefix, const struct finding
 }
 
 void hook_print_findings(FILE *out, const char *prefix, GPtrArray *findings,
-                         const struct hook_config *c)
+                         const struct hook_config *c, GHashTable *notes)
 {
 	bool others = false;
 
@@ -53,7 +68,7 @@ void hook_print_findings(FILE *out, const char *prefix, GPtrArray *findings,
 		const struct finding *f = findings->pdata[i];
 
 		if (!f->suppressed && f->severity >= hook_threshold(c, f))
-			hook_print_full(out, prefix, f);
+			hook_print_full(out, prefix, f, notes);
 		else
 			others |= f->severity > SEVERITY_INFO;
 	}
@@ -79,6 +94,33 @@ unsigned hook_count_blocking(GPtrArray *findings, const struct hook_config *c)
 			n++;
 	}
 	return n;
+}
+
+unsigned hook_count_unchecked(GPtrArray *findings, const struct hook_config *c)
+{
+	unsigned n = 0;
+
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+
+		if (!f->suppressed && f->severity >= hook_threshold(c, f) && f->unchecked)
+			n++;
+	}
+	return n;
+}
+
+char *hook_verdict_text(unsigned blocking, unsigned unchecked)
+{
+	unsigned widen = blocking - unchecked;
+	GString *text = g_string_new(NULL);
+
+	if (widen)
+		g_string_append_printf(text, "%u finding%s widen%s exposure", widen, widen == 1 ? "" : "s",
+		                       widen == 1 ? "s" : "");
+	if (unchecked)
+		g_string_append_printf(text, "%s%u file%s could not be checked", widen ? ", " : "",
+		                       unchecked, unchecked == 1 ? "" : "s");
+	return g_string_free(text, FALSE);
 }
 
 unsigned hook_count_approved(GPtrArray *findings)

@@ -8,37 +8,29 @@
  * repository is opened from the environment (githooks(5), "pre-receive").
  * A non-zero exit rejects the whole push. Nothing here writes to the
  * repository.
+ *
+ * Every ref is accounted for: a ref the server guards (branches and tags
+ * by default, driftwatch.guard) is judged, any other gets a line saying it
+ * was not, in the push's output and the log.
+ *
+ * On GitLab only the verdict lines carry "GL-HOOK-ERR: ": GitLab shows
+ * the lines with that prefix in its web interface when a hook declines a
+ * change (GitLab, "Git server hooks", custom error messages); the details
+ * below them go to the command line pusher as they are.
  */
-#include <fcntl.h>
 #include <string.h>
-#include <syslog.h>
-#include <unistd.h>
 
 #include "error.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"
+#include "policy.h"
 
 /* Lines and bytes of stdin accepted: git sends one short line per ref. */
 #define HOOK_MAX_UPDATES 100000u
 #define HOOK_MAX_LINE 4096
 
 #define HOOK_APPROVE_OPTION "driftwatch.approve="
-
-struct hook_update {
-	git_oid old_id;
-	git_oid new_id;
-	char *ref;     /* owned */
-};
-
-/* One push: its settings and what every ref came to. */
-struct hook_push {
-	struct hook_session h;
-	const char *pusher;      /* borrowed from the environment, or NULL */
-	GPtrArray *approve_ids;  /* char *: driftwatch.approve push options */
-	GHashTable *used_ids;    /* ids an approval matched */
-	const char *prefix;      /* "GL-HOOK-ERR: " on GitLab for rejections, else "" */
-};
 
 static void hook_update_free(struct hook_update *u)
 {
@@ -51,6 +43,20 @@ static bool hook_parse_oid(git_oid *out, const char *hex)
 	return strlen(hex) == GIT_OID_HEXSZ && git_oid_fromstr(out, hex) == 0;
 }
 
+/* One "<old> <new> <ref>" line into u; false when malformed. */
+static bool hook_receive_line(struct hook_update *u, char *line)
+{
+	g_auto(GStrv) words = NULL;
+
+	g_strchomp(line);
+	words = g_strsplit(line, " ", 3);
+	if (g_strv_length(words) != 3 || !hook_parse_oid(&u->old_id, words[0]) ||
+	    !hook_parse_oid(&u->new_id, words[1]) || !*words[2])
+		return false;
+	u->ref = g_strdup(words[2]);
+	return true;
+}
+
 /* Reads every line before any work, as git expects the hook to. */
 static bool hook_receive_read(GPtrArray *out, FILE *in, GError **error)
 {
@@ -58,28 +64,27 @@ static bool hook_receive_read(GPtrArray *out, FILE *in, GError **error)
 	unsigned n = 0;
 
 	while (fgets(line, sizeof(line), in)) {
-		g_auto(GStrv) words = NULL;
 		struct hook_update *u;
 
-		n++;
+		if (++n > HOOK_MAX_UPDATES) {
+			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT,
+			            "more than %u ref updates in one push: split the push", HOOK_MAX_UPDATES);
+			return false;
+		}
 		if (!strchr(line, '\n') && !feof(in)) {
 			g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "stdin:%u: line longer than %d bytes", n,
 			            HOOK_MAX_LINE);
 			return false;
 		}
-		g_strchomp(line);
-		words = g_strsplit(line, " ", 3);
 		u = g_new0(struct hook_update, 1);
 		g_ptr_array_add(out, u);
-		if (g_strv_length(words) != 3 || !hook_parse_oid(&u->old_id, words[0]) ||
-		    !hook_parse_oid(&u->new_id, words[1]) || !*words[2] || n > HOOK_MAX_UPDATES) {
+		if (!hook_receive_line(u, line)) {
 			g_autofree char *shown = dw_escape(line);
 
 			g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
 			            "stdin:%u: expected \"<old-id> <new-id> <ref>\", got \"%s\"", n, shown);
 			return false;
 		}
-		u->ref = g_strdup(words[2]);
 	}
 	return true;
 }
@@ -109,25 +114,10 @@ static GPtrArray *hook_push_approvals(void)
 	return ids;
 }
 
-/* Who pushes: GitLab, Gitea, else the account of a plain SSH server. */
-static const char *hook_pusher(void)
-{
-	static const char *const vars[] = { "GL_USERNAME", "GITEA_PUSHER_NAME", "USER", "LOGNAME" };
-
-	for (size_t i = 0; i < G_N_ELEMENTS(vars); i++) {
-		const char *v = g_getenv(vars[i]);
-
-		if (v && *v)
-			return v;
-	}
-	return NULL;
-}
-
 /* An approver's push options approve the findings they name, DW-POLICY ones included. */
 static void hook_apply_push_approvals(struct hook_push *p, GPtrArray *findings)
 {
-	if (!(p->h.config.trust & HOOK_TRUST_PUSH_OPTION) ||
-	    !hook_config_is_approver(&p->h.config, p->pusher))
+	if (!(p->h.config.trust & HOOK_TRUST_PUSH_OPTION) || !p->pusher_approves)
 		return;
 	for (guint i = 0; i < p->approve_ids->len; i++) {
 		const char *id = p->approve_ids->pdata[i];
@@ -140,89 +130,129 @@ static void hook_apply_push_approvals(struct hook_push *p, GPtrArray *findings)
 			f->suppressed = true;
 			f->approval_at_push = true;
 			f->approved_by = g_strdup(p->pusher);
-			f->approval_reason = g_strdup("git push -o " HOOK_APPROVE_OPTION "ID");
+			f->approval_reason = g_strdup_printf("git push -o " HOOK_APPROVE_OPTION "%s", f->id);
 			g_hash_table_add(p->used_ids, g_strdup(id));
 		}
 	}
 }
 
-/* One log line per decision, to driftwatch.log (a file or syslog). */
-static void hook_log(struct hook_push *p, FILE *err, const struct hook_update *u,
-                     const char *verdict, GPtrArray *findings)
+/* Trailer ids that approved nothing are named, so a typo or a reach-back is noticed. */
+static void hook_print_unmatched(FILE *err, const struct hook_vet *v)
 {
-	g_autoptr(GString) line = g_string_new(NULL);
-	g_autoptr(GDateTime) now = g_date_time_new_now_utc();
-	g_autofree char *when = g_date_time_format_iso8601(now);
-	g_autofree char *ref = dw_escape(u->ref);
-	g_autofree char *pusher = dw_escape(p->pusher ? p->pusher : "?");
-	char old_hex[GIT_OID_HEXSZ + 1], new_hex[GIT_OID_HEXSZ + 1];
-	const char *sep = "";
+	for (guint i = 0; i < v->unmatched->len; i++) {
+		g_autofree char *what = dw_escape(v->unmatched->pdata[i]);
 
-	if (!p->h.config.log)
-		return;
-	g_string_append_printf(line, "%s ref=%s old=%s new=%s pusher=%s verdict=%s findings=", when, ref,
-	                       git_oid_tostr(old_hex, sizeof(old_hex), &u->old_id),
-	                       git_oid_tostr(new_hex, sizeof(new_hex), &u->new_id), pusher, verdict);
-	for (guint i = 0; findings && i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-
-		if (f->severity == SEVERITY_INFO)
-			continue;
-		g_string_append_printf(line, "%s%s/%s/%s", sep, f->id, f->rule->id,
-		                       severity_name(f->severity));
-		sep = ",";
-	}
-	g_string_append(line, " approvals=");
-	sep = "";
-	for (guint i = 0; findings && i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-		g_autofree char *by = NULL;
-
-		if (!f->suppressed)
-			continue;
-		by = dw_escape(f->approved_by ? f->approved_by : f->approval_comment);
-		g_strdelimit(by, " ", '_');
-		g_string_append_printf(line, "%s%s/%s/%s", sep, f->id,
-		                       f->approval_at_push ? "push-option"
-		                       : f->approval_comment ? "comment"
-		                       : f->approval_expires ? "policy" : "trailer", by);
-		sep = ",";
-	}
-	if (strcmp(p->h.config.log, "syslog") == 0) {
-		openlog("driftwatch", LOG_PID, LOG_USER);
-		syslog(strcmp(verdict, "accepted") == 0 ? LOG_INFO : LOG_WARNING, "%s", line->str);
-		closelog();
-		return;
-	}
-	g_string_append_c(line, '\n');
-	{
-		/* One write of one line with O_APPEND: concurrent pushes do not interleave. */
-		int fd = open(p->h.config.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
-
-		if (fd < 0 || write(fd, line->str, line->len) != (ssize_t)line->len)
-			fprintf(err, "driftwatch: warning: cannot write the log %s: %s\n", p->h.config.log,
-			        g_strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		fprintf(err, "driftwatch: warning: Exposure-Approved: %s\n", what);
 	}
 }
 
-static void hook_print_ways(struct hook_push *p, FILE *err, GPtrArray *findings)
+/* The decision could not be logged: driftwatch.onError decides. */
+static bool hook_unlogged(struct hook_push *p, FILE *err, const char *ref, bool *internal_out)
 {
-	g_autofree char *ids = hook_blocking_ids(findings, &p->h.config);
-	const char *pre = p->prefix;
-	unsigned trust = p->h.config.trust;
+	if (p->h.config.fail_open) {
+		fprintf(err, "driftwatch: WARNING: %s accepted without a log line, because "
+		             "driftwatch.onError is accept\n", ref);
+		return true;
+	}
+	*internal_out = true;
+	fprintf(err, "%sdriftwatch: REJECTED %s: the decision could not be logged (driftwatch.log)\n",
+	        p->prefix, ref);
+	return false;
+}
 
-	fprintf(err, "%s\n%sTo go ahead, fix the change, or approve each finding by its id:\n", pre, pre);
-	if (trust & HOOK_TRUST_PUSH_OPTION)
-		fprintf(err, "%s  an approver pushes again: git push -o %s%s\n", pre, HOOK_APPROVE_OPTION,
-		        ids);
-	if (trust & HOOK_TRUST_TRAILER)
-		fprintf(err, "%s  a trailer in the commit: Exposure-Approved: ID <reason>\n", pre);
-	if (trust & HOOK_TRUST_POLICY)
-		fprintf(err, "%s  an entry under approvals: in .driftwatch.yml (man driftwatch.yml)\n", pre);
-	if (!(trust & (HOOK_TRUST_PUSH_OPTION | HOOK_TRUST_TRAILER | HOOK_TRUST_POLICY)))
-		fprintf(err, "%s  (this server trusts no approvals: ask its administrator)\n", pre);
+static bool hook_accept(struct hook_push *p, FILE *err, const struct hook_update *u,
+                        GPtrArray *findings, const struct hook_vet *v, const char *threshold,
+                        bool *internal_out)
+{
+	g_autofree char *ref = dw_escape(u->ref);
+	unsigned approved = hook_count_approved(findings);
+
+	if (approved)
+		fprintf(err, "driftwatch: accepted %s: %u finding%s approved (%s)\n", ref, approved,
+		        approved == 1 ? "" : "s", threshold);
+	else if (hook_count_shown(findings))
+		fprintf(err, "driftwatch: accepted %s: nothing at or above the threshold (%s)\n", ref,
+		        threshold);
+	else
+		fprintf(err, "driftwatch: accepted %s: no exposure widened (%s)\n", ref, threshold);
+	hook_print_findings(err, "", findings, &p->h.config, v->not_counted);
+	if (!hook_log(p, err, u, "accepted", findings))
+		return hook_unlogged(p, err, ref, internal_out);
+	return true;
+}
+
+static bool hook_reject(struct hook_push *p, FILE *err, const struct hook_update *u,
+                        GPtrArray *findings, const struct hook_vet *v, const char *threshold)
+{
+	g_autofree char *ref = dw_escape(u->ref);
+	unsigned blocking = hook_count_blocking(findings, &p->h.config);
+	g_autofree char *verdict = hook_verdict_text(blocking, hook_count_unchecked(findings,
+	                                                                            &p->h.config));
+	g_autofree char *ids = hook_blocking_ids(findings, &p->h.config);
+
+	fprintf(err, "%sdriftwatch: REJECTED %s: %s (%s) [%s]\n", p->prefix, ref, verdict, threshold,
+	        ids);
+	hook_print_findings(err, "", findings, &p->h.config, v->not_counted);
+	hook_print_ways(p, err, findings);
+	hook_log(p, err, u, "rejected", findings);
+	return false;
+}
+
+/* The base a ref is judged against; *has_base_out false for the empty tree. */
+static bool hook_update_base(struct hook_push *p, const struct hook_update *u, git_oid *base,
+                             bool *has_base_out, GError **error)
+{
+	/* A tag is a release: judged against what the default branch already
+	 * holds (the merge base), whatever the tag pointed at before. */
+	if (!git_oid_is_zero(&u->old_id) && !g_str_has_prefix(u->ref, "refs/tags/")) {
+		*base = u->old_id;
+		*has_base_out = true;
+		return true;
+	}
+	return hook_new_ref_base(base, has_base_out, p->h.repo, &u->new_id, "HEAD", error);
+}
+
+/* Judges one guarded update into findings; the verdict is the caller's. */
+static bool hook_judge_update(struct hook_push *p, const struct hook_update *u, struct hook_vet *v,
+                              GPtrArray *findings, char **threshold_out, GError **error)
+{
+	struct hook_policy hp = { 0 };
+	git_oid base;
+	bool has_base = false, ok;
+
+	ok = hook_update_base(p, u, &base, &has_base, error) &&
+	     hook_policy_prepare(&hp, &p->h, v, has_base ? &base : NULL, &u->new_id, error) &&
+	     hook_judge(findings, p->h.scan, p->h.repo, has_base ? &base : NULL, &u->new_id, v, error) &&
+	     hook_unseen(findings, &p->h, has_base ? &base : NULL, &u->new_id, error);
+	if (ok) {
+		g_autofree char *threshold = hook_policy_threshold(&hp, &p->h.config);
+
+		hook_policy_findings(&hp, p->h.pack, v, findings);
+		hook_apply_push_approvals(p, findings);
+		*threshold_out = g_strdup_printf("threshold %s", threshold);
+	}
+	hook_policy_clear(&hp);
+	return ok;
+}
+
+static bool hook_not_checked(struct hook_push *p, FILE *err, const struct hook_update *u,
+                             const GError *error, bool *internal_out)
+{
+	g_autofree char *ref = dw_escape(u->ref);
+	g_autofree char *message = dw_escape(error->message);
+
+	*internal_out = true;
+	if (p->h.config.fail_open) {
+		fprintf(err, "driftwatch: WARNING: %s NOT CHECKED, accepted because driftwatch.onError "
+		             "is accept: %s\n", ref, message);
+		if (!hook_log(p, err, u, "accepted-unchecked", NULL))
+			fprintf(err, "driftwatch: WARNING: and no log line was written\n");
+		return true;
+	}
+	fprintf(err, "%sdriftwatch: REJECTED %s: it could not be checked: %s\n", p->prefix, ref,
+	        message);
+	hook_log(p, err, u, "rejected-error", NULL);
+	return false;
 }
 
 /* Judges one update; returns false when it must be rejected. */
@@ -232,60 +262,35 @@ static bool hook_receive_update(struct hook_push *p, FILE *err, const struct hoo
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
 	g_autofree char *ref = dw_escape(u->ref);
-	git_oid base;
-	bool has_base = !git_oid_is_zero(&u->old_id);
-	unsigned blocking, shown;
+	g_autofree char *threshold = NULL;
+	struct hook_vet v = {
+		.trust = p->h.config.trust,
+		.unverified = p->h.config.trust_unverified,
+		.pusher_approves = p->pusher_approves,
+		.pusher = p->pusher,
+		.signed_by_approver = hook_signers_check,
+		.user_data = &p->signers,
+	};
+	bool ok;
 
-	if (!hook_config_guards(&p->h.config, u->ref))
-		return true;
+	if (!hook_config_guards(&p->h.config, u->ref)) {
+		fprintf(err, "driftwatch: %s not judged: driftwatch.guard\n", ref);
+		return hook_log(p, err, u, "not-judged", NULL) || hook_unlogged(p, err, ref, internal_out);
+	}
 	if (git_oid_is_zero(&u->new_id)) {
 		fprintf(err, "driftwatch: accepted %s: deleted\n", ref);
-		hook_log(p, err, u, "accepted", NULL);
-		return true;
+		return hook_log(p, err, u, "accepted", NULL) || hook_unlogged(p, err, ref, internal_out);
 	}
-	if (has_base)
-		base = u->old_id;
-	if ((has_base || hook_new_ref_base(&base, &has_base, p->h.repo, &u->new_id, "HEAD", &error)) &&
-	    hook_judge(findings, p->h.scan, p->h.repo, has_base ? &base : NULL, &u->new_id, p->h.config.trust,
-	               &error)) {
-		hook_apply_push_approvals(p, findings);
-		blocking = hook_count_blocking(findings, &p->h.config);
-		shown = hook_count_shown(findings);
-		if (blocking == 0) {
-			unsigned approved = hook_count_approved(findings);
-
-			if (approved)
-				fprintf(err, "driftwatch: accepted %s: %u finding%s approved\n", ref, approved,
-				        approved == 1 ? "" : "s");
-			else
-				fprintf(err, "driftwatch: accepted %s: %s\n", ref,
-				        shown ? "nothing at or above the threshold" : "no exposure widened");
-			hook_print_findings(err, "", findings, &p->h.config);
-			hook_log(p, err, u, "accepted", findings);
-			return true;
-		}
-		fprintf(err, "%sdriftwatch: REJECTED %s: %u finding%s widen%s exposure\n", p->prefix, ref,
-		        blocking, blocking == 1 ? "" : "s", blocking == 1 ? "s" : "");
-		hook_print_findings(err, p->prefix, findings, &p->h.config);
-		hook_print_ways(p, err, findings);
-		hook_log(p, err, u, "rejected", findings);
-		return false;
-	}
-	*internal_out = true;
-	{
-		g_autofree char *message = dw_escape(error->message);
-
-		if (p->h.config.fail_open) {
-			fprintf(err, "driftwatch: WARNING: %s NOT CHECKED, accepted because driftwatch.onError "
-			             "is accept: %s\n", ref, message);
-			hook_log(p, err, u, "accepted-unchecked", NULL);
-			return true;
-		}
-		fprintf(err, "%sdriftwatch: REJECTED %s: it could not be checked: %s\n", p->prefix, ref,
-		        message);
-		hook_log(p, err, u, "rejected-error", NULL);
-		return false;
-	}
+	hook_vet_init(&v);
+	if (!hook_judge_update(p, u, &v, findings, &threshold, &error))
+		ok = hook_not_checked(p, err, u, error, internal_out);
+	else if (hook_count_blocking(findings, &p->h.config) == 0)
+		ok = hook_accept(p, err, u, findings, &v, threshold, internal_out);
+	else
+		ok = hook_reject(p, err, u, findings, &v, threshold);
+	hook_print_unmatched(err, &v);
+	hook_vet_clear(&v);
+	return ok;
 }
 
 /* Push options that approved nothing are said, so a typo is noticed. */
@@ -298,7 +303,7 @@ static void hook_report_unused(struct hook_push *p, FILE *err)
 		        HOOK_APPROVE_OPTION "ID");
 		return;
 	}
-	if (!hook_config_is_approver(&p->h.config, p->pusher)) {
+	if (!p->pusher_approves) {
 		g_autofree char *who = dw_escape(p->pusher ? p->pusher : "an unknown user");
 
 		fprintf(err, "driftwatch: %s ignored: %s is not an approver (git config driftwatch.approver)\n",
@@ -315,38 +320,61 @@ static void hook_report_unused(struct hook_push *p, FILE *err)
 }
 
 static bool hook_push_init(struct hook_push *p, const char *rules_path, const char *config,
-                           GError **error)
+                           enum hook_identity identity, GError **error)
 {
-	p->pusher = hook_pusher();
+	p->identity = identity;
+	p->pusher = hook_identity_pusher(identity);
 	p->approve_ids = hook_push_approvals();
 	p->used_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	p->prefix = g_getenv("GL_ID") ? "GL-HOOK-ERR: " : "";
-	return hook_session_open(&p->h, rules_path, config, error);
+	p->prefix = identity == HOOK_IDENTITY_GITLAB ? "GL-HOOK-ERR: " : "";
+	if (!hook_session_open(&p->h, rules_path, config, error))
+		return false;
+	p->pusher_approves = hook_config_is_approver(&p->h.config, p->pusher);
+	hook_signers_init(&p->signers, &p->h.config);
+	return true;
 }
 
 static void hook_push_clear(struct hook_push *p)
 {
+	hook_signers_clear(&p->signers);
 	hook_session_clear(&p->h);
 	g_clear_pointer(&p->approve_ids, g_ptr_array_unref);
 	g_clear_pointer(&p->used_ids, g_hash_table_unref);
 }
 
-int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *config)
+/* One line per problem: a configuration error may hold several. */
+static void hook_print_setup_error(FILE *err, const char *prefix, const GError *error)
+{
+	g_auto(GStrv) lines = g_strsplit(error->message, "\n", -1);
+
+	fprintf(err, "%sdriftwatch: REJECTED: the push could not be checked:%s", prefix,
+	        lines[0] && lines[1] ? "\n" : " ");
+	for (char **l = lines; *l; l++) {
+		g_autofree char *shown = dw_escape(*l);
+
+		fprintf(err, "%s%s%s\n", lines[1] ? prefix : "", lines[1] ? "driftwatch:   " : "", shown);
+	}
+}
+
+int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *config,
+                     enum hook_identity identity)
 {
 	g_autoptr(GPtrArray) updates = g_ptr_array_new_with_free_func((GDestroyNotify)hook_update_free);
 	g_autoptr(GError) error = NULL;
 	struct hook_push p = { 0 };
 	bool rejected = false, internal = false;
 
-	if (!hook_receive_read(updates, in, &error) || !hook_push_init(&p, rules_path, config, &error)) {
-		g_autofree char *message = dw_escape(error->message);
-
+	if (!hook_receive_read(updates, in, &error) ||
+	    !hook_push_init(&p, rules_path, config, identity, &error)) {
 		/* The settings could not be read, so fail-open is unknown: reject. */
-		fprintf(err, "%sdriftwatch: REJECTED: the push could not be checked: %s\n",
-		        g_getenv("GL_ID") ? "GL-HOOK-ERR: " : "", message);
+		hook_print_setup_error(err, identity == HOOK_IDENTITY_GITLAB ? "GL-HOOK-ERR: " : "", error);
 		hook_push_clear(&p);
 		return 2;
 	}
+	hook_budget_start(&p, updates);
+	if (p.h.config.trust_unverified)
+		fprintf(err, "driftwatch: WARNING: driftwatch.trust has \"unverified\": trailers, comments "
+		             "and policy entries count whoever wrote them\n");
 	for (guint i = 0; i < updates->len; i++)
 		rejected |= !hook_receive_update(&p, err, updates->pdata[i], &internal);
 	hook_report_unused(&p, err);

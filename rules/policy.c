@@ -862,9 +862,72 @@ static void policy_old_form_left(GPtrArray *out, const struct rulepack *pack, co
 	}
 }
 
+/* A removed entry: "rule X lowered ..." at the line it had in old_p. */
+static void policy_loosened_removed(GPtrArray *out, const struct rulepack *pack,
+                                    const struct policy *old_p, unsigned line, char *what)
+{
+	char *region = g_strdup_printf("%s (removed, was line %u)", what, line);
+
+	g_free(what);
+	g_ptr_array_add(out, rulepack_finding_new(pack, "DW-POLICY-002", old_p->path, old_p->path, 0,
+	                                          region, g_strdup_printf("policy loosened: %s", region)));
+	g_free(region);
+}
+
+/*
+ * What removing entries of old_p (or the whole file: new_p NULL) loosens:
+ * a fail_on below the default taken away raises the threshold, a rule
+ * override that raised a severity taken away lowers it. Removing a
+ * trusted network, an ignored path or an approval only tightens.
+ */
+static void policy_loosening_removed(GPtrArray *out, const struct rulepack *pack,
+                                     const struct policy *old_p, const struct policy *new_p)
+{
+	if (!old_p)
+		return;
+	if (old_p->has_fail_on && old_p->fail_on < SEVERITY_HIGH && !(new_p && new_p->has_fail_on))
+		policy_loosened_removed(out, pack, old_p, old_p->fail_on_line,
+		                        g_strdup_printf("fail_on raised from %s to %s, the default",
+		                                        severity_name(old_p->fail_on),
+		                                        severity_name(SEVERITY_HIGH)));
+	for (guint i = 0; i < old_p->rules->len; i++) {
+		const struct policy_rule *r = old_p->rules->pdata[i];
+		int before = policy_effective(pack, old_p, r->id);
+		int now = policy_effective(pack, new_p, r->id);
+
+		if (policy_rule_get(new_p, r->id) || now >= before)
+			continue;
+		policy_loosened_removed(out, pack, old_p, r->line,
+		                        g_strdup_printf("rule %s lowered from %s to %s", r->id,
+		                                        severity_name((enum severity)before),
+		                                        severity_name((enum severity)now)));
+	}
+}
+
+const struct policy_approval *policy_find_approval(const struct policy *p, const struct finding *f)
+{
+	for (guint i = 0; p && i < p->approvals->len; i++) {
+		const struct policy_approval *a = p->approvals->pdata[i];
+
+		if (policy_approval_covers(a, f))
+			return a;
+	}
+	return NULL;
+}
+
+bool policy_has_approval(const struct policy *p, const struct policy_approval *a)
+{
+	for (guint i = 0; p && i < p->approvals->len; i++) {
+		if (policy_same_approval(a, p->approvals->pdata[i]))
+			return true;
+	}
+	return false;
+}
+
 void policy_loosening(GPtrArray *out, const struct rulepack *pack, const struct policy *old_p,
                       const struct policy *new_p)
 {
+	policy_loosening_removed(out, pack, old_p, new_p);
 	if (!new_p)
 		return;
 	policy_loosened_trusted(out, pack, old_p, new_p);

@@ -116,9 +116,15 @@ bool policy_approve_finding(GPtrArray *findings, guint start, const char *findin
  * rule turned off or lowered, fail_on raised, a path ignored
  * (DW-POLICY-002); an approval added (DW-POLICY-004); an approval still
  * written with an old-form finding id (DW-POLICY-005, unless out has one
- * for it already).
+ * for it already). Removing an entry, or the whole file, is judged the
+ * same way: a fail_on or a raised severity taken away is DW-POLICY-002.
  */
 void policy_loosening(GPtrArray *out, const struct rulepack *pack, const struct policy *old_p,
                       const struct policy *new_p);
+
+/* The first approval of p that covers f (by id, or by rule and resource), or NULL. Borrowed. */
+const struct policy_approval *policy_find_approval(const struct policy *p, const struct finding *f);
+/* Does p hold the same approval as a (target, approver and expiry)? */
+bool policy_has_approval(const struct policy *p, const struct policy_approval *a);
 
 #endif

@@ -399,6 +399,35 @@ static void test_policy__loosening(void **state)
 	assert_non_null(strstr(x->message, "DW-NET-003 on aws-sg:A by Ana until 2026-06-01"));
 }
 
+/* Removing the file or a key is judged like any change (issue: loosening by deletion). */
+static void test_policy__removing_is_loosening(void **state)
+{
+	g_autoptr(policy) o = parses("fail_on: medium\nrules:\n  DW-NET-004: critical\n"
+	                             "trusted_networks: [10.0.0.0/8]\n");
+	g_autoptr(policy) kept = parses("rules:\n  DW-NET-004: critical\n");
+	g_autoptr(policy) calm = parses("fail_on: medium\n");
+	g_autoptr(GPtrArray) deleted = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GPtrArray) key = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GPtrArray) tighter = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	const struct finding *x;
+
+	policy_loosening(deleted, pack, o, NULL);
+	policy_loosening(key, pack, o, kept);
+	/* Dropping a trusted network only tightens. */
+	policy_loosening(tighter, pack, calm, calm);
+	assert_int_equal(deleted->len, 2);
+	x = deleted->pdata[0];
+	assert_string_equal(x->rule->id, "DW-POLICY-002");
+	assert_non_null(strstr(x->message, "fail_on raised from medium to high, the default"));
+	x = deleted->pdata[1];
+	assert_non_null(strstr(x->message, "rule DW-NET-004 lowered from critical to"));
+	assert_non_null(strstr(x->message, "was line 3"));
+	assert_int_equal(key->len, 1);
+	x = key->pdata[0];
+	assert_non_null(strstr(x->message, "fail_on raised from medium"));
+	assert_int_equal(tighter->len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +446,7 @@ int main(void)
 		cmocka_unit_test(test_policy__rule_overrides),
 		cmocka_unit_test(test_policy__bad_today_fails),
 		cmocka_unit_test(test_policy__loosening),
+		cmocka_unit_test(test_policy__removing_is_loosening),
 	};
 
 	return cmocka_run_group_tests(tests, setup_pack, teardown_pack);
