@@ -151,7 +151,6 @@ static gboolean watch_on_reload(gpointer user_data)
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GString) problems = g_string_new(NULL);
 
-	w->config_reload = 0;
 	watch_log("reloading the configuration");
 	if (!watch_load_config(w, &error)) {
 		watch_problem(w, "driftwatch: watch.yml has problems; keeping the running setup",
@@ -166,6 +165,15 @@ static gboolean watch_on_reload(gpointer user_data)
 	return G_SOURCE_CONTINUE;
 }
 
+static gboolean watch_on_config_quiet(gpointer user_data)
+{
+	struct watcher *w = user_data;
+
+	w->config_reload = 0;
+	watch_on_reload(w);
+	return G_SOURCE_REMOVE;
+}
+
 /* watch.yml appeared, changed or went: reload once things are quiet. */
 static void watch_on_config_event(GFileMonitor *m, GFile *file, GFile *other,
                                   GFileMonitorEvent event, gpointer user_data)
@@ -174,8 +182,9 @@ static void watch_on_config_event(GFileMonitor *m, GFile *file, GFile *other,
 
 	if (event == G_FILE_MONITOR_EVENT_ATTRIBUTE_CHANGED || w->opts->repos)
 		return;
+
 	g_clear_handle_id(&w->config_reload, g_source_remove);
-	w->config_reload = g_timeout_add(200, (GSourceFunc)watch_on_reload, w);
+	w->config_reload = g_timeout_add(200, watch_on_config_quiet, w);
 }
 
 static void watch_monitor_config(struct watcher *w)
