@@ -296,26 +296,34 @@ static void watch_teardown(struct watcher *w)
 	g_free(w->state_problem);
 }
 
-/*
- * Is a systemd user manager running this session, with the unit enabled?
- * Then the XDG autostart entry must not start a second watcher
- * (GNOME reads X-GNOME-HiddenUnderSystemd itself; other desktops do not).
- */
-static bool watch_systemd_session(void)
+/* Runs `systemctl --user --quiet VERB UNIT`: did it succeed? */
+static bool watch_systemctl(const char *verb, const char *unit)
 {
-	const char *runtime = g_getenv("XDG_RUNTIME_DIR");
-	g_autofree char *manager = runtime ? g_build_filename(runtime, "systemd", "private", NULL) : NULL;
-	const char *argv[] = { "systemctl", "--user", "--quiet", "is-enabled",
-		               "driftwatch-watch.service", NULL };
+	const char *argv[] = { "systemctl", "--user", "--quiet", verb, unit, NULL };
 	int status = -1;
 
-	if (!manager || !g_file_test(manager, G_FILE_TEST_EXISTS))
-		return false;
 	if (!g_spawn_sync(NULL, (char **)argv, NULL,
 	                  G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
 	                  NULL, NULL, NULL, NULL, &status, NULL))
 		return false;
 	return g_spawn_check_wait_status(status, NULL);
+}
+
+/*
+ * Does the systemd user unit run the watcher in this session? Then the
+ * XDG autostart entry must not start a second one. GNOME reads
+ * X-GNOME-HiddenUnderSystemd itself; other desktops start the entry, and
+ * only those whose session reaches graphical-session.target (which the
+ * unit is wanted by) start the unit. The lock settles any race left.
+ */
+static bool watch_systemd_session(void)
+{
+	const char *runtime = g_getenv("XDG_RUNTIME_DIR");
+	g_autofree char *manager = runtime ? g_build_filename(runtime, "systemd", "private", NULL) : NULL;
+
+	return manager && g_file_test(manager, G_FILE_TEST_EXISTS) &&
+	       watch_systemctl("is-enabled", "driftwatch-watch.service") &&
+	       watch_systemctl("is-active", "graphical-session.target");
 }
 
 bool watch_run(const struct watch_options *opts, GError **error)

@@ -336,4 +336,38 @@ for kind in corrupted truncated read-only; do
 	same "$kind state.db: the watcher stops cleanly" "$WSTATUS" 0
 done
 
+# --- the XDG autostart entry steps aside where the systemd unit runs.
+# systemctl is a stand-in answering as a systemd user manager would
+# ($WORK/systemd-answers: "is-enabled driftwatch-watch.service" and
+# "is-active graphical-session.target" lines that succeed).
+mkdir -p "$WORK/bin" "$XDG_RUNTIME_DIR/systemd"
+: >"$XDG_RUNTIME_DIR/systemd/private"
+cat >"$WORK/bin/systemctl" <<SH
+#!/bin/sh
+# systemctl --user --quiet VERB UNIT
+grep -qx "\$3 \$4" "$WORK/systemd-answers"
+SH
+chmod +x "$WORK/bin/systemctl"
+printf '%s\n' "is-enabled driftwatch-watch.service" "is-active graphical-session.target" \
+	>"$WORK/systemd-answers"
+MARK=$(log_mark)
+PATH="$WORK/bin:$PATH" timeout 10 "$DRIFTWATCH" watch --autostart 2>>"$LOG"
+same "--autostart under a systemd session with the unit enabled: exits 0" "$?" 0
+log_has "leaves it to systemd" && ok "--autostart: says the systemd unit runs the watcher" ||
+	not_ok "--autostart: says the systemd unit runs the watcher" "$(log_since)"
+echo "is-enabled driftwatch-watch.service" >"$WORK/systemd-answers"
+MARK=$(log_mark)
+PATH="$WORK/bin:$PATH" start_watch --autostart
+if wait_for 10 log_has "watching 1 repository" && kill -0 "$W"; then
+	ok "--autostart where graphical-session.target is not reached: the entry runs the watcher"
+else
+	not_ok "--autostart where graphical-session.target is not reached: the entry runs the watcher" "$(log_since)"
+fi
+stop_watch "$W"
+desktop="$SRCDIR/packaging/driftwatch-watch.desktop.in"
+grep -qx "Exec=@bindir@/driftwatch watch --autostart" "$desktop" &&
+	grep -qx "X-GNOME-HiddenUnderSystemd=true" "$desktop" &&
+	ok "the autostart entry passes --autostart and hides under systemd" ||
+	not_ok "the autostart entry passes --autostart and hides under systemd" "$(cat "$desktop")"
+
 done_testing
