@@ -240,6 +240,7 @@ static bool watch_setup(struct watcher *w, GError **error)
 	g_autofree char *user_rules = g_build_filename(g_get_user_config_dir(), "driftwatch",
 	                                               "rules.yml", NULL);
 	g_autoptr(GString) problems = g_string_new(NULL);
+	g_autoptr(GError) config_error = NULL;
 	GPtrArray *repos;
 	pid_t holder = 0;
 
@@ -253,12 +254,20 @@ static bool watch_setup(struct watcher *w, GError **error)
 	if (g_file_test(user_rules, G_FILE_TEST_EXISTS) &&
 	    !rulepack_overlay(w->pack, user_rules, error))
 		return false;
-	if (!state_open(&w->state, state_path, error) ||
-	    !watch_load_config(w, error))
+	if (!state_open(&w->state, state_path, error))
 		return false;
-	w->notifier = notifier_new(w->config->details_command, reports, w->opts->exe_path,
-	                           watch_on_mute, w);
+	w->notifier = notifier_new(NULL, reports, w->opts->exe_path, watch_on_mute, w);
 	watch_state_report(w);
+	if (!watch_load_config(w, &config_error)) {
+		/* Said, and waited out: the file is reread when it changes. */
+		watch_problem(w, "driftwatch: watch.yml has problems; waiting for a fix",
+		              config_error->message);
+		w->config = g_new0(struct watch_config, 1);
+		w->config->repos = g_ptr_array_new();
+		w->threshold = w->opts->threshold;
+		w->fetch_interval = w->opts->fetch_interval;
+	}
+	notifier_set_details_command(w->notifier, w->config->details_command);
 	repos = watch_open_repos(w, problems);
 	/* Repositories named on the command line must open; the config's are reported. */
 	if (w->opts->repos && problems->len) {

@@ -352,6 +352,30 @@ json_check "history --format json: 9 alerts, all notified, newest first" \
 	"len(f)==9 and all(a['notified'] for a in f) and f[0]['rule']=='DW-NET-003' and 'VncSG' in f[0]['resource'] and 'CacheSG' in f[-1]['resource']"
 dw history --since 2999-01-01
 [ -z "$OUT" ] && ok "history --since the future: nothing" || not_ok "history --since the future: nothing" "$OUT"
+for when in yesterday today 2h 30m 1w; do
+	dw history --since "$when" --format json
+	json_check "history --since $when: all 9" "len(f)==9"
+done
+dw history --since soon
+status_is "history --since soon: a usage error" 2
+dw history --severity critical --format json
+json_check "history --severity critical: only critical, newest first" \
+	"len(f)>0 and all(x['severity']=='critical' for x in f) and len(f)<9 and f[0]['found']>=f[-1]['found']"
+dw history --limit 2 --format json
+json_check "history --limit 2: the 2 newest" "len(f)==2 and 'VncSG' in f[0]['resource']"
+dw history --reverse --limit 1
+case "$OUT" in *"aws-sg:CacheSG "*) ok "history --reverse: oldest first" ;;
+*) not_ok "history --reverse: oldest first" "$OUT" ;; esac
+dw history --unacknowledged --format json
+json_check "history --unacknowledged: none muted yet, all 9" "len(f)==9"
+# The same layout as audit's JSON: every member audit gives a finding, same values.
+dw audit -C "$REPO" --format json
+printf '%s' "$OUT" >"$WORK/audit.json"
+dw history --format json
+json_check "history --format json: audit's layout and values for the same finding" "
+(lambda a: all(set(x) <= set(h) and all(h[k] == x[k] for k in ('id', 'rule', 'severity', 'title', 'resource', 'kind', 'file', 'widened', 'before', 'after'))
+               for h in f for x in a if x['id'] == h['id']) and any(x['id'] == h['id'] for h in f for x in a)
+ and set(d) == set(json.load(open('$WORK/audit.json'))))(json.load(open('$WORK/audit.json'))['findings'])"
 
 # --- SIGTERM: a clean stop
 kill -TERM "$WATCH_PID"

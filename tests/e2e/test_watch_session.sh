@@ -370,4 +370,18 @@ grep -qx "Exec=@bindir@/driftwatch watch --autostart" "$desktop" &&
 	ok "the autostart entry passes --autostart and hides under systemd" ||
 	not_ok "the autostart entry passes --autostart and hides under systemd" "$(cat "$desktop")"
 
+# --- a watch.yml with problems at start: said, and waited out (no exit, no restart loop)
+echo "repositories: 5" >"$CONFIG"
+MARK=$(log_mark)
+start_watch
+if wait_for 10 log_has "watch.yml has problems" && sleep 0.5 && kill -0 "$W"; then
+	ok "bad watch.yml at start: said, still running"
+else
+	not_ok "bad watch.yml at start: said, still running" "$(log_since)"
+fi
+printf 'repositories:\n  - ~/infra\n' >"$CONFIG"
+wait_for 10 log_has "watching 1 repository" && ok "bad watch.yml fixed: watching" ||
+	not_ok "bad watch.yml fixed: watching" "$(log_since)"
+stop_watch "$W"
+
 done_testing
