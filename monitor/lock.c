@@ -56,10 +56,25 @@ static bool watch_lock_write_pid(int fd, GError **error, const char *path)
 	return true;
 }
 
+/*
+ * Is pid a driftwatch? The file names the holder only once it wrote its
+ * id; until then it may name an earlier watcher's, since reused.
+ */
+static bool watch_lock_is_driftwatch(pid_t pid)
+{
+	g_autofree char *path = g_strdup_printf("/proc/%ld/comm", (long)pid);
+	g_autofree char *comm = NULL;
+
+	if (!g_file_get_contents(path, &comm, NULL, NULL))
+		return true; /* no /proc: trust the file */
+	return g_str_has_prefix(comm, "driftwatch");
+}
+
 /* Asks the holder to stop and waits until the lock is free. */
 static bool watch_lock_take_over(int fd, pid_t holder)
 {
-	if (holder > 0 && kill(holder, SIGTERM) < 0 && errno != ESRCH)
+	if (holder > 0 && watch_lock_is_driftwatch(holder) && kill(holder, SIGTERM) < 0 &&
+	    errno != ESRCH)
 		return false;
 	for (int waited = 0; waited < WATCH_LOCK_REPLACE_MS; waited += 50) {
 		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
