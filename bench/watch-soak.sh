@@ -9,9 +9,9 @@
 #   `git fast-import` onto main, and the next one waits until the watcher
 #   logged its analysis. Every commit changes an Azure NSG template (JSON,
 #   read by the JSON reader) and a CloudFormation security group (YAML):
-#   a port moves among private sources (a low finding, logged), and one
-#   commit in 500 opens a data store to the Internet (a critical alert,
-#   notified) and the next closes it.
+#   a port moves among private sources (a low finding, logged), and every
+#   500 commits a data store is opened to the Internet (a critical alert,
+#   notified) and closed again 250 commits later.
 #   It prints the watcher's resident set size (VmRSS) after the first
 #   batch, at the middle and at the end, and whether the end is within 10%
 #   of the middle.
@@ -74,7 +74,7 @@ def nsg(i):
     rules = [{"name": "app", "properties": {"priority": 100, "direction": "Inbound",
               "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "10.0.0.0/8",
               "destinationPortRange": str(port)}}]
-    if i % 500 == 499:
+    if i % 500 >= 250:
         rules.append({"name": "es", "properties": {"priority": 110, "direction": "Inbound",
                       "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*",
                       "destinationPortRange": "9200"}})
@@ -114,9 +114,11 @@ pids="$pids $watcher"
 for _ in $(seq 200); do grep -q "following from" "$work/watch.log" && break; sleep 0.1; done
 
 rss() { awk '/^VmRSS:/ {print $2}' "/proc/$watcher/status"; }
+# "anon/file" KiB: the heap, and mapped files (libraries, git's pack files).
+rss_split() { awk '/^RssAnon:/ {a=$2} /^RssFile:/ {f=$2} END {print a "/" f}' "/proc/$watcher/status"; }
 analysed() { grep -c ": analysed " "$work/watch.log" || true; }
 
-start_rss= mid_rss= done=1 updates=0
+start_rss= mid_rss= start_split= mid_split= done=1 updates=0
 t0=$(date +%s)
 while [ "$done" -lt "$commits" ]; do
 	n=$((commits - done < batch ? commits - done : batch))
@@ -129,16 +131,18 @@ while [ "$done" -lt "$commits" ]; do
 		tail -n 20 "$work/watch.log" >&2
 		exit 1
 	fi
-	[ -z "$start_rss" ] && start_rss=$(rss)
-	[ -z "$mid_rss" ] && [ "$done" -ge $((commits / 2)) ] && mid_rss=$(rss)
+	[ -z "$start_rss" ] && start_rss=$(rss) && start_split=$(rss_split)
+	[ -z "$mid_rss" ] && [ "$done" -ge $((commits / 2)) ] && mid_rss=$(rss) && mid_split=$(rss_split)
 done
 end_rss=$(rss)
+end_split=$(rss_split)
 t1=$(date +%s)
 
 alerts=$(grep -c ": alert: " "$work/watch.log" || true)
 echo "watch-soak: $done commits in $updates updates of $batch, $((t1 - t0)) s; notification server: $server"
 echo "watch-soak: alerts $alerts; analyses logged $(analysed)"
 echo "watch-soak: VmRSS start ${start_rss} KiB, middle ${mid_rss} KiB, end ${end_rss} KiB"
+echo "watch-soak: of which anonymous/file-backed: start $start_split, middle $mid_split, end $end_split KiB"
 if [ $((end_rss * 100)) -le $((mid_rss * 110)) ]; then
 	echo "watch-soak: flat (end within 10% of middle: $(((end_rss - mid_rss) * 1000 / mid_rss / 10))%)"
 else

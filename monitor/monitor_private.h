@@ -181,6 +181,7 @@ struct watch_repo {
 	bool fetch_failing;       /* reported once until it works again */
 	bool notify_failing;      /* likewise for the notification server */
 	GHashTable *unsaved;      /* ref -> tip hex analysed but not stored (state unwritable) */
+	bool analysed;            /* this check parsed something: its parse cache is dropped */
 };
 
 /* Logs one line to stderr with the program name (the journal keeps it). */

@@ -394,6 +394,7 @@ static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_o
 		else if (f->severity > SEVERITY_INFO)
 			watch_repo_log_finding(r, ref, f, "below the threshold");
 	}
+	r->analysed = r->analysed || base || open;
 	if (base || open) {
 		g_autofree char *what = open ? g_strdup_printf("what is open at %.12s", hex)
 		                             : g_strdup_printf("%.12s..%.12s", git_oid_tostr_s(base), hex);
@@ -564,6 +565,16 @@ void watch_repo_check(struct watch_repo *r)
 			watch_state_problem(r->w, error);
 		else
 			watch_log("%s %s: %s", r->name, (char *)refs->pdata[i], error->message);
+	}
+	/*
+	 * The parse cache serves one update (a commit's new blobs are the next
+	 * one's old); kept across updates it would hold thousands of parsed
+	 * files in a process that runs for weeks.
+	 */
+	if (r->analysed) {
+		scan_free(r->scan);
+		r->scan = scan_new(r->repo, r->w->pack);
+		r->analysed = false;
 	}
 	watch_repo_flush(r);
 }
