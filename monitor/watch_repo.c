@@ -521,6 +521,31 @@ void watch_repo_flush(struct watch_repo *r)
 }
 
 /*
+ * After an update that parsed something: a fresh parse cache and a fresh
+ * repository handle. The parse cache serves one update (a commit's new
+ * blobs are the next one's old); libgit2 keeps per repository an object
+ * cache and, for every pack file it opened, its index and a cache of delta
+ * bases. Kept for weeks they would hold thousands of parsed files and
+ * every pack ever fetched; renewed, memory is what one update needs.
+ */
+static void watch_repo_renew(struct watch_repo *r)
+{
+	git_repository *fresh = NULL;
+
+	r->analysed = false;
+	scan_free(r->scan);
+	r->scan = NULL;
+	if (git_repository_open_ext(&fresh, r->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		git_repository_free(r->repo);
+		r->repo = fresh;
+	} else {
+		watch_log("%s: cannot reopen the repository, keeping the open one: %s", r->name,
+		          git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	r->scan = scan_new(r->repo, r->w->pack);
+}
+
+/*
  * The store turned out damaged while running: move it aside, start
  * afresh, say so, and analyse what is open at every tip so that nothing
  * open is forgotten.
@@ -566,15 +591,7 @@ void watch_repo_check(struct watch_repo *r)
 		else
 			watch_log("%s %s: %s", r->name, (char *)refs->pdata[i], error->message);
 	}
-	/*
-	 * The parse cache serves one update (a commit's new blobs are the next
-	 * one's old); kept across updates it would hold thousands of parsed
-	 * files in a process that runs for weeks.
-	 */
-	if (r->analysed) {
-		scan_free(r->scan);
-		r->scan = scan_new(r->repo, r->w->pack);
-		r->analysed = false;
-	}
+	if (r->analysed)
+		watch_repo_renew(r);
 	watch_repo_flush(r);
 }
