@@ -77,6 +77,8 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings);
 /* Adds a string member (skipped when value is NULL), made valid UTF-8:
  * JSON strings must be, and bytes from a repository need not be. */
 void cli_json_member(JsonBuilder *b, const char *name, const char *value);
+/* Adds the members of one finding of the JSON report (report.c's schema) to an open object. */
+void cli_json_finding_members(JsonBuilder *b, const struct finding *f);
 /* Is this finding a file that could not be parsed (DW-PARSE-001, -004)? */
 bool cli_finding_is_parse_failure(const struct finding *f);
 

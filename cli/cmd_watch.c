@@ -17,6 +17,10 @@ static const char cmd_watch_help[] =
 	"$XDG_STATE_HOME/driftwatch/state.db, so after a restart the watcher catches up\n"
 	"and notifies nothing twice. Without a notification server, alerts are logged\n"
 	"to stderr and notified when a server appears.\n\n"
+	"One watcher runs per state directory: a second one says which process runs\n"
+	"and exits 0; --replace stops that one and takes over. With no repository to\n"
+	"watch it waits for watch.yml to list one, and rereads watch.yml whenever it\n"
+	"changes.\n\n"
 	"SIGTERM and SIGINT stop it; SIGHUP reloads watch.yml.\n\n"
 	"Examples:\n"
 	"  driftwatch watch ~/src/infra\n"
@@ -28,6 +32,8 @@ struct cmd_watch_args {
 	char *threshold;
 	char *max_file_size;
 	int debounce_ms;
+	gboolean replace;
+	gboolean autostart;
 };
 
 static bool cmd_watch_finish(struct watch_options *o, struct cmd_watch_args *a, GError **error)
@@ -48,6 +54,8 @@ static bool cmd_watch_finish(struct watch_options *o, struct cmd_watch_args *a, 
 		return false;
 	}
 	o->debounce_ms = (guint)a->debounce_ms;
+	o->replace = a->replace;
+	o->autostart = a->autostart;
 	return true;
 }
 
@@ -70,6 +78,10 @@ int cmd_watch(int argc, char **argv, const char *exe_path)
 		  "Quiet time after the last ref change before analysing (default 300)", "MS" },
 		{ "max-file-size", 0, 0, G_OPTION_ARG_STRING, &a.max_file_size,
 		  "Report files larger than SIZE as not analysed: 1KiB to 1GiB (default 8MiB)", "SIZE" },
+		{ "replace", 0, 0, G_OPTION_ARG_NONE, &a.replace,
+		  "Stop the watcher already running on this state and take over", NULL },
+		{ "autostart", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &a.autostart,
+		  "Started by the XDG autostart entry: leave the session to the systemd unit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REPO...]");
@@ -83,8 +95,13 @@ int cmd_watch(int argc, char **argv, const char *exe_path)
 		return CLI_EXIT_ERROR;
 	o.exe_path = exe_path;
 	o.repos = argc > 1 ? g_strdupv(argv + 1) : NULL;
-	if (!cmd_watch_finish(&o, &a, &error) || !watch_run(&o, &error))
-		status = cli_fail(error);
+	if (!cmd_watch_finish(&o, &a, &error) || !watch_run(&o, &error)) {
+		/* Another watcher runs: what was asked is done. */
+		if (g_error_matches(error, WATCH_ERROR, WATCH_ERROR_RUNNING))
+			fprintf(stderr, "driftwatch watch: %s\n", error->message);
+		else
+			status = cli_fail(error);
+	}
 	g_strfreev(o.repos);
 	g_free(o.config_path);
 	g_free(o.rules_path);

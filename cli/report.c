@@ -79,9 +79,8 @@ void cli_json_member(JsonBuilder *b, const char *name, const char *value)
 	json_builder_add_string_value(b, valid);
 }
 
-static void report_json_finding(JsonBuilder *b, const struct finding *f)
+void cli_json_finding_members(JsonBuilder *b, const struct finding *f)
 {
-	json_builder_begin_object(b);
 	cli_json_member(b, "id", f->id);
 	cli_json_member(b, "rule", f->rule->id);
 	cli_json_member(b, "severity", severity_name(f->severity));
@@ -114,6 +113,12 @@ static void report_json_finding(JsonBuilder *b, const struct finding *f)
 		cli_json_member(b, "comment", f->approval_comment);
 		json_builder_end_object(b);
 	}
+}
+
+static void report_json_finding(JsonBuilder *b, const struct finding *f)
+{
+	json_builder_begin_object(b);
+	cli_json_finding_members(b, f);
 	json_builder_end_object(b);
 }
 

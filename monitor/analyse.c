@@ -31,6 +31,7 @@ void analyse_set_commit(GPtrArray *findings, guint start, git_commit *commit)
 		f->commit = g_strdup(hex);
 		f->author = g_strdup_printf("%s <%s>", author->name, author->email);
 		f->date = g_strdup(date);
+		/* NULL when the message cannot be read: no subject then. */
 		f->subject = g_strdup(git_commit_summary(commit));
 	}
 }
@@ -100,13 +101,13 @@ static bool analyse_walk(GPtrArray *out, struct scan *s, git_repository *repo, c
 	int rc;
 	bool ok = true;
 
-	if (git_revwalk_new(&walk, repo) < 0 || git_revwalk_push(walk, tip) < 0 ||
-	    (base && git_revwalk_hide(walk, base) < 0)) {
+	if (git_revwalk_new(&walk, repo) < 0 ||
+	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    git_revwalk_push(walk, tip) < 0 || (base && git_revwalk_hide(walk, base) < 0)) {
 		gitwalk_set_error(error, "walking the new commits");
 		git_revwalk_free(walk);
 		return false;
 	}
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
 	while (ok && (rc = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *commit = NULL;
 
@@ -192,4 +193,27 @@ bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const g
 	analyse_merge(out, commits, net, keys, tip_commit);
 	git_commit_free(tip_commit);
 	return true;
+}
+
+bool analyse_open(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *tip,
+                  GError **error)
+{
+	git_tree *tree = NULL;
+	git_commit *commit = NULL;
+	guint start = out->len;
+	bool ok = false;
+
+	if (git_commit_lookup(&commit, repo, tip) < 0 || git_commit_tree(&tree, commit) < 0) {
+		gitwalk_set_error(error, "reading the tip");
+		goto out;
+	}
+	ok = scan_trees(s, out, NULL, tree, error);
+	if (ok) {
+		analyse_set_commit(out, start, commit);
+		scan_commit_approvals(out, start, commit);
+	}
+out:
+	git_tree_free(tree);
+	git_commit_free(commit);
+	return ok;
 }

@@ -70,6 +70,13 @@ char *watch_config_default_path(void);
 bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *base,
                    const git_oid *tip, GError **error);
 
+/*
+ * What is open at tip: everything tip's tree exposes, as if added by tip
+ * (used when the state store was rebuilt and the history is unknown).
+ */
+bool analyse_open(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *tip,
+                  GError **error);
+
 /* Fills the commit fields of findings from index start on. */
 void analyse_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 
@@ -81,23 +88,57 @@ void analyse_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 bool analyse_base(git_oid *out, bool *found, git_repository *repo, const git_oid *stored,
                   const git_oid *tip, GError **error);
 
-/* ---- notify.c ---- */
+/* ---- notify.c, notify_details.c, ports.c ---- */
+
+/* "Mute 1 day" on the alerts (struct state_alert *) of a notification, until then. */
+typedef void (*notifier_mute_fn)(GPtrArray *alerts, gint64 until, void *user_data);
 
 struct notifier;
-struct notifier *notifier_new(const char *details_command, const char *report_dir);
+/* exe_path runs `driftwatch explain`; mute is called for "Mute 1 day". */
+struct notifier *notifier_new(const char *details_command, const char *report_dir,
+                              const char *exe_path, notifier_mute_fn mute, void *user_data);
 void notifier_free(struct notifier *n);
-/* The command "Show details" runs (NULL: xdg-open), for a reloaded config. */
+/* The command "Show" runs (NULL: xdg-open), for a reloaded config. */
 void notifier_set_details_command(struct notifier *n, const char *command);
 /*
- * One notification for the alerts (struct state_alert *) of one update
- * of repository name: worst first, with a count. False (and error) when
- * no notification server answered; the caller keeps them pending.
+ * One notification for the alerts (struct state_alert *, kept referenced
+ * for the actions) of one update of one repository: worst first, with a
+ * count. False (and error) when no notification server answered; the
+ * caller keeps them pending.
  */
-bool notifier_show(struct notifier *n, const char *name, GPtrArray *alerts, GError **error);
+bool notifier_show(struct notifier *n, GPtrArray *alerts, GError **error);
+/* A notification about the watcher itself (its state store, its config). */
+bool notifier_problem(struct notifier *n, const char *summary, const char *text, GError **error);
 
-/* The summary and body notifier_show() sends, newly allocated. */
-char *notifier_summary(const char *name, GPtrArray *alerts);
+/* The summary and body notifier_show() sends (no markup), newly allocated. */
+char *notifier_summary(GPtrArray *alerts);
 char *notifier_body(GPtrArray *alerts);
+/* One finding in a line: "Redis newly reachable from the Internet: tcp/6379 (Redis)". */
+char *notifier_headline(const struct state_alert *a);
+/* path with the home directory as "~". */
+char *notifier_short_path(const char *path);
+
+/* The details page of a notification, as HTML (notify_details.c). */
+char *notifier_details_render(GPtrArray *alerts);
+/* Writes it under report_dir; its path, or NULL and error. */
+char *notifier_details_write(const char *report_dir, GPtrArray *alerts, GError **error);
+
+/* The service on a well-known port ("SSH" for tcp/22), or NULL. */
+const char *port_service_name(const char *proto, unsigned port);
+/* "tcp/22,8080-8081" -> "tcp/22 (SSH),8080-8081"; a name context (NULL: none) has is left out. */
+char *port_annotate(const char *set, const char *context);
+
+/* ---- lock.c ---- */
+
+struct watch_lock;
+/*
+ * Takes the lock of state_dir (watch.lock), or fails with
+ * WATCH_ERROR_RUNNING naming the holder (its pid also in *holder). With
+ * replace, asks the holder to stop (SIGTERM) and waits for the lock.
+ */
+bool watch_lock_acquire(struct watch_lock **out, pid_t *holder, const char *state_dir,
+                        bool replace, GError **error);
+void watch_lock_free(struct watch_lock *l);
 
 /* ---- watch.c, watch_repo.c ---- */
 
@@ -109,6 +150,12 @@ struct watcher {
 	struct state *state;
 	struct notifier *notifier;
 	struct watch_config *config;
+	char *config_path;
+	GFileMonitor *config_monitor; /* watch.yml appearing, changing, going */
+	guint config_reload;      /* pending debounced reload */
+	struct watch_lock *lock;
+	bool rebuilt;             /* the state was rebuilt: analyse what is open at each tip */
+	char *state_problem;      /* last state error shown, so it is shown once */
 	GPtrArray *repos;         /* struct watch_repo * */
 	enum severity threshold;  /* notify at or above */
 	guint fetch_interval;     /* seconds, 0: never */
@@ -121,7 +168,7 @@ struct watcher {
 struct watch_repo {
 	struct watcher *w;        /* parent */
 	char *path;               /* work tree (or git dir when bare), no trailing '/' */
-	char *name;               /* its base name, for notifications */
+	char *name;               /* ~/short/path, for logs and notifications */
 	git_repository *repo;
 	struct scan *scan;
 	char **branches;          /* configured names, or NULL: current branch and upstream */
@@ -133,6 +180,8 @@ struct watch_repo {
 	GCancellable *cancel;     /* cancels the fetch when the repository is closed */
 	bool fetch_failing;       /* reported once until it works again */
 	bool notify_failing;      /* likewise for the notification server */
+	GHashTable *unsaved;      /* ref -> tip hex analysed but not stored (state unwritable) */
+	bool analysed;            /* this check parsed something: its parse cache is dropped */
 };
 
 /* Logs one line to stderr with the program name (the journal keeps it). */
@@ -145,5 +194,12 @@ void watch_repo_free(struct watch_repo *r);
 void watch_repo_check(struct watch_repo *r);
 /* Notifies the alerts of r still pending (the server was away). */
 void watch_repo_flush(struct watch_repo *r);
+/* Shows a state store error once (log and notification) until another one. */
+void watch_state_problem(struct watcher *w, const GError *error);
+/*
+ * The remote-tracking ref branch (a full ref name) follows, or NULL; a ref
+ * outside refs/heads/ has none.
+ */
+char *watch_repo_upstream(git_repository *repo, const char *branch);
 
 #endif

@@ -2,32 +2,48 @@
  * notify.c - desktop notifications through libnotify (the freedesktop
  * Desktop Notifications protocol on the session bus).
  *
- * One notification per update, naming the worst finding and the count;
- * urgency critical (and no timeout) for critical findings, normal
- * otherwise. Where the server supports actions, "Show details" runs the
- * configured command on a report file written for the notification.
+ * One notification per update: the worst finding as the summary; the
+ * body names the repository (~/src/infra) and branch, then the worst
+ * finding's resource and commit and the other findings, never the summary
+ * again. Urgency critical (and no timeout) for critical findings, normal
+ * otherwise. Where the server supports actions: "Show" opens a details
+ * page, "Explain" the rule's explanation (driftwatch explain), "Mute 1
+ * day" acknowledges the alerts in the state store.
+ *
+ * Every string from a repository is escaped (dw_escape: C0, DEL, C1 and
+ * invalid UTF-8 become \xNN), then marked up when the server reads markup.
  */
 #include "monitor_private.h"
 
 #include <libnotify/notify.h>
 #include <string.h>
 
+#include "error.h"
+
 /* Findings listed in one notification's body; the rest are counted. */
 #define NOTIFIER_BODY_MAX 5
 #define NOTIFIER_HEADLINE_MAX 120
+#define NOTIFIER_MUTE_SECONDS (24 * 3600)
 
 struct notifier {
 	char *details_command;
 	char *report_dir;
+	char *exe_path;
+	notifier_mute_fn mute;
+	void *mute_data;
 	GPtrArray *shown; /* NotifyNotification *, kept until closed for their actions */
 };
 
-struct notifier *notifier_new(const char *details_command, const char *report_dir)
+struct notifier *notifier_new(const char *details_command, const char *report_dir,
+                              const char *exe_path, notifier_mute_fn mute, void *user_data)
 {
 	struct notifier *n = g_new0(struct notifier, 1);
 
 	n->details_command = g_strdup(details_command ? details_command : "xdg-open");
 	n->report_dir = g_strdup(report_dir);
+	n->exe_path = g_strdup(exe_path ? exe_path : "driftwatch");
+	n->mute = mute;
+	n->mute_data = user_data;
 	n->shown = g_ptr_array_new_with_free_func(g_object_unref);
 	if (!notify_is_initted())
 		notify_init("driftwatch");
@@ -43,6 +59,7 @@ void notifier_free(struct notifier *n)
 	g_ptr_array_unref(n->shown);
 	g_free(n->details_command);
 	g_free(n->report_dir);
+	g_free(n->exe_path);
 	g_free(n);
 	if (notify_is_initted())
 		notify_uninit();
@@ -54,23 +71,33 @@ void notifier_set_details_command(struct notifier *n, const char *command)
 	n->details_command = g_strdup(command ? command : "xdg-open");
 }
 
-/* Text from a repository, made safe for a notification: no control characters. */
+/* Text from a repository, made safe for a notification: escaped, and marked up if asked. */
 static void notifier_append_clean(GString *out, const char *s, bool markup)
 {
-	for (const char *p = s ? s : ""; *p; p++) {
-		unsigned char c = (unsigned char)*p;
+	g_autofree char *safe = dw_escape(s);
+	g_autofree char *marked = markup ? g_markup_escape_text(safe, -1) : NULL;
 
-		if (c < 0x20 || c == 0x7f)
-			g_string_append_c(out, '?');
-		else if (markup && c == '<')
-			g_string_append(out, "&lt;");
-		else if (markup && c == '>')
-			g_string_append(out, "&gt;");
-		else if (markup && c == '&')
-			g_string_append(out, "&amp;");
-		else
-			g_string_append_c(out, (char)c);
-	}
+	g_string_append(out, markup ? marked : safe);
+}
+
+char *notifier_short_path(const char *path)
+{
+	const char *home = g_get_home_dir();
+	size_t n = home ? strlen(home) : 0;
+
+	if (n > 1 && strncmp(path, home, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+		return g_strconcat("~", path + n, NULL);
+	return g_strdup(path);
+}
+
+/* "refs/heads/main" -> "main", "refs/remotes/origin/main" -> "origin/main". */
+static const char *notifier_branch(const char *ref)
+{
+	if (g_str_has_prefix(ref, "refs/heads/"))
+		return ref + strlen("refs/heads/");
+	if (g_str_has_prefix(ref, "refs/remotes/"))
+		return ref + strlen("refs/remotes/");
+	return ref;
 }
 
 /* The worst alert (first of the highest severity). */
@@ -87,8 +114,8 @@ static const struct state_alert *notifier_worst(GPtrArray *alerts)
 	return worst;
 }
 
-/* "Elasticsearch newly reachable from the Internet: tcp/9200,9300" from the message. */
-static char *notifier_headline(const struct state_alert *a)
+/* "Elasticsearch newly reachable from the Internet: tcp/9200 (Elasticsearch)". */
+char *notifier_headline(const struct state_alert *a)
 {
 	const char *m = a->message ? a->message : a->rule;
 	const char *now = strstr(m, ": now ");
@@ -97,12 +124,18 @@ static char *notifier_headline(const struct state_alert *a)
 
 	if (now) {
 		const char *from = strstr(now + 6, " from ");
+		g_autofree char *set = from ? g_strndup(now + 6, (gsize)(from - now - 6)) : NULL;
+		g_autofree char *said = g_strndup(m, (gsize)(now - m));
+		g_autofree char *named = set ? port_annotate(set, said) : NULL;
 
-		head = from ? g_strdup_printf("%.*s: %.*s", (int)(now - m), m, (int)(from - now - 6), now + 6)
-		            : g_strndup(m, (gsize)(now - m));
+		head = named ? g_strdup_printf("%.*s: %s", (int)(now - m), m, named)
+		             : g_strndup(m, (gsize)(now - m));
 	} else {
 		head = semi ? g_strndup(m, (gsize)(semi - m)) : g_strdup(m);
 	}
+	/* A message that starts with its verb ("newly reachable..."). */
+	if (g_ascii_islower(head[0]))
+		head[0] = g_ascii_toupper(head[0]);
 	if (g_utf8_strlen(head, -1) > NOTIFIER_HEADLINE_MAX) {
 		char *cut = g_utf8_offset_to_pointer(head, NOTIFIER_HEADLINE_MAX - 1);
 
@@ -112,30 +145,23 @@ static char *notifier_headline(const struct state_alert *a)
 	return g_steal_pointer(&head);
 }
 
-char *notifier_summary(const char *name, GPtrArray *alerts)
+char *notifier_summary(GPtrArray *alerts)
 {
 	g_autofree char *head = notifier_headline(notifier_worst(alerts));
 	GString *out = g_string_new(NULL);
 
-	notifier_append_clean(out, name, false);
-	if (alerts->len > 1)
-		g_string_append_printf(out, ": %u findings; worst: ", alerts->len);
-	else
-		g_string_append(out, ": ");
 	notifier_append_clean(out, head, false);
+	if (alerts->len > 1)
+		g_string_append_printf(out, " (+%u more)", alerts->len - 1);
 	return g_string_free(out, FALSE);
 }
 
-static void notifier_body_alert(GString *out, const struct state_alert *a, bool markup)
+/* "  aws-sg:X (x.yaml:3)\n  commit abc by A: subject" */
+static void notifier_body_where(GString *out, const struct state_alert *a, bool markup)
 {
-	g_autofree char *head = notifier_headline(a);
-	g_autofree char *upper = g_ascii_strup(severity_name(a->severity), -1);
-
-	g_string_append_printf(out, "%s%s %s ", out->len ? "\n" : "", upper, a->rule);
-	notifier_append_clean(out, head, markup);
 	g_string_append(out, "\n  ");
 	notifier_append_clean(out, a->resource, markup);
-	g_string_append_printf(out, " (");
+	g_string_append(out, " (");
 	notifier_append_clean(out, a->file, markup);
 	g_string_append_printf(out, ":%u)\n  commit %.12s by ", a->line, a->commit);
 	notifier_append_clean(out, a->author, markup);
@@ -143,15 +169,13 @@ static void notifier_body_alert(GString *out, const struct state_alert *a, bool 
 	notifier_append_clean(out, a->subject, markup);
 }
 
-static char *notifier_body_markup(GPtrArray *alerts, bool markup)
+/* A borrowing copy of alerts, worst first, otherwise in commit order. */
+static GPtrArray *notifier_sorted(GPtrArray *alerts)
 {
-	GString *out = g_string_new(NULL);
-	/* A borrowing copy: g_ptr_array_copy() would keep the free function. */
-	g_autoptr(GPtrArray) sorted = g_ptr_array_sized_new(alerts->len);
+	GPtrArray *sorted = g_ptr_array_sized_new(alerts->len);
 
 	for (guint i = 0; i < alerts->len; i++)
 		g_ptr_array_add(sorted, alerts->pdata[i]);
-	/* Worst first; a stable order otherwise (the order of the commits). */
 	for (guint i = 1; i < sorted->len; i++)
 		for (guint j = i; j > 0 && ((struct state_alert *)sorted->pdata[j])->severity >
 		                               ((struct state_alert *)sorted->pdata[j - 1])->severity; j--) {
@@ -160,8 +184,31 @@ static char *notifier_body_markup(GPtrArray *alerts, bool markup)
 			sorted->pdata[j] = sorted->pdata[j - 1];
 			sorted->pdata[j - 1] = t;
 		}
-	for (guint i = 0; i < sorted->len && i < NOTIFIER_BODY_MAX; i++)
-		notifier_body_alert(out, sorted->pdata[i], markup);
+	return sorted;
+}
+
+static char *notifier_body_markup(GPtrArray *alerts, bool markup)
+{
+	GString *out = g_string_new(NULL);
+	g_autoptr(GPtrArray) sorted = notifier_sorted(alerts);
+	const struct state_alert *worst = sorted->pdata[0];
+	g_autofree char *repo = notifier_short_path(worst->repo);
+	g_autofree char *upper = g_ascii_strup(severity_name(worst->severity), -1);
+
+	notifier_append_clean(out, repo, markup);
+	g_string_append(out, " on ");
+	notifier_append_clean(out, notifier_branch(worst->branch), markup);
+	g_string_append_printf(out, "\n%s %s", upper, worst->rule);
+	notifier_body_where(out, worst, markup);
+	for (guint i = 1; i < sorted->len && i < NOTIFIER_BODY_MAX; i++) {
+		const struct state_alert *a = sorted->pdata[i];
+		g_autofree char *head = notifier_headline(a);
+		g_autofree char *sev = g_ascii_strup(severity_name(a->severity), -1);
+
+		g_string_append_printf(out, "\n%s %s ", sev, a->rule);
+		notifier_append_clean(out, head, markup);
+		notifier_body_where(out, a, markup);
+	}
 	if (sorted->len > NOTIFIER_BODY_MAX)
 		g_string_append_printf(out, "\nand %u more (driftwatch history)", sorted->len - NOTIFIER_BODY_MAX);
 	return g_string_free(out, FALSE);
@@ -177,49 +224,66 @@ static bool notifier_has_cap(GList *caps, const char *cap)
 	return g_list_find_custom(caps, cap, (GCompareFunc)strcmp) != NULL;
 }
 
-/* Writes the report "Show details" opens; returns its path or NULL. */
-static char *notifier_report(struct notifier *n, const char *name, GPtrArray *alerts)
+/* Runs the details command on file. */
+static void notifier_open(struct notifier *n, const char *file)
 {
-	const struct state_alert *first = alerts->pdata[0];
-	g_autofree char *body = notifier_body_markup(alerts, false);
-	g_autofree char *file = g_strdup_printf("%s-%" G_GINT64_FORMAT ".txt", name, first->rowid);
-	g_autofree char *path = g_build_filename(n->report_dir, file, NULL);
-	g_autoptr(GString) text = g_string_new(NULL);
-
-	g_string_append_printf(text, "driftwatch: %s (%s)\n\n%s\n\nSee: git -C '%s' show <commit>\n",
-	                       name, first->repo, body, first->repo);
-	for (guint i = 0; i < alerts->len; i++) {
-		const struct state_alert *a = alerts->pdata[i];
-
-		g_autofree char *where = finding_where(a->file, a->line);
-
-		g_string_append_printf(text, "\n%s %s %s %s\n  %s\n", a->commit, a->rule, a->resource,
-		                       where, a->message);
-	}
-	if (g_mkdir_with_parents(n->report_dir, 0700) < 0 ||
-	    !g_file_set_contents(path, text->str, (gssize)text->len, NULL))
-		return NULL;
-	return g_steal_pointer(&path);
-}
-
-static void notifier_on_details(NotifyNotification *nn, char *action, gpointer user_data)
-{
-	struct notifier *n = user_data;
-	const char *report = g_object_get_data(G_OBJECT(nn), "driftwatch-report");
 	g_auto(GStrv) argv = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GStrvBuilder) b = g_strv_builder_new();
 	g_auto(GStrv) full = NULL;
 
-	if (!report || !g_shell_parse_argv(n->details_command, NULL, &argv, &error)) {
-		watch_log("details-command: %s", error ? error->message : "no report");
+	if (!g_shell_parse_argv(n->details_command, NULL, &argv, &error)) {
+		watch_log("details-command: %s", error->message);
 		return;
 	}
 	g_strv_builder_addv(b, (const char **)argv);
-	g_strv_builder_add(b, report);
+	g_strv_builder_add(b, file);
 	full = g_strv_builder_end(b);
 	if (!g_spawn_async(NULL, full, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, &error))
 		watch_log("details-command: %s", error->message);
+}
+
+static void notifier_on_show(NotifyNotification *nn, char *action, gpointer user_data)
+{
+	const char *report = g_object_get_data(G_OBJECT(nn), "driftwatch-report");
+
+	if (report)
+		notifier_open(user_data, report);
+}
+
+/* Writes what `driftwatch explain RULE` says for the worst finding, and opens it. */
+static void notifier_on_explain(NotifyNotification *nn, char *action, gpointer user_data)
+{
+	struct notifier *n = user_data;
+	GPtrArray *alerts = g_object_get_data(G_OBJECT(nn), "driftwatch-alerts");
+	const struct state_alert *worst = notifier_worst(alerts);
+	const char *argv[] = { n->exe_path, "explain", worst->rule, NULL };
+	g_autofree char *name = g_strdup_printf("explain-%s.txt", worst->rule);
+	g_autofree char *path = NULL;
+	g_autofree char *out = NULL;
+	g_autoptr(GError) error = NULL;
+	int status = 0;
+
+	g_strdelimit(name, "/\\", '_');
+	path = g_build_filename(n->report_dir, name, NULL);
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out,
+	                  NULL, &status, &error) ||
+	    !g_spawn_check_wait_status(status, &error) ||
+	    g_mkdir_with_parents(n->report_dir, 0700) < 0 ||
+	    !g_file_set_contents(path, out, -1, &error)) {
+		watch_log("explain %s: %s", worst->rule, error ? error->message : g_strerror(errno));
+		return;
+	}
+	notifier_open(n, path);
+}
+
+static void notifier_on_mute(NotifyNotification *nn, char *action, gpointer user_data)
+{
+	struct notifier *n = user_data;
+	GPtrArray *alerts = g_object_get_data(G_OBJECT(nn), "driftwatch-alerts");
+
+	if (n->mute)
+		n->mute(alerts, g_get_real_time() / G_USEC_PER_SEC + NOTIFIER_MUTE_SECONDS, n->mute_data);
 }
 
 static void notifier_on_closed(NotifyNotification *nn, gpointer user_data)
@@ -230,24 +294,30 @@ static void notifier_on_closed(NotifyNotification *nn, gpointer user_data)
 	g_ptr_array_remove(n->shown, nn);
 }
 
-static void notifier_add_details(struct notifier *n, NotifyNotification *nn, const char *name,
-                                 GPtrArray *alerts)
+static void notifier_add_actions(struct notifier *n, NotifyNotification *nn, GPtrArray *alerts)
 {
-	char *report = notifier_report(n, name, alerts);
+	g_autoptr(GError) error = NULL;
+	char *report = notifier_details_write(n->report_dir, alerts, &error);
 
-	if (!report)
-		return;
-	g_object_set_data_full(G_OBJECT(nn), "driftwatch-report", report, g_free);
-	notify_notification_add_action(nn, "details", "Show details", notifier_on_details, n, NULL);
+	if (report) {
+		g_object_set_data_full(G_OBJECT(nn), "driftwatch-report", report, g_free);
+		notify_notification_add_action(nn, "show", "Show", notifier_on_show, n, NULL);
+	} else {
+		watch_log("cannot write the details page: %s", error->message);
+	}
+	g_object_set_data_full(G_OBJECT(nn), "driftwatch-alerts", g_ptr_array_ref(alerts),
+	                       (GDestroyNotify)g_ptr_array_unref);
+	notify_notification_add_action(nn, "explain", "Explain", notifier_on_explain, n, NULL);
+	notify_notification_add_action(nn, "mute", "Mute 1 day", notifier_on_mute, n, NULL);
 	g_signal_connect(nn, "closed", G_CALLBACK(notifier_on_closed), n);
 	g_ptr_array_add(n->shown, g_object_ref(nn));
 }
 
-bool notifier_show(struct notifier *n, const char *name, GPtrArray *alerts, GError **error)
+bool notifier_show(struct notifier *n, GPtrArray *alerts, GError **error)
 {
 	GList *caps = notify_get_server_caps();
 	bool markup = notifier_has_cap(caps, "body-markup");
-	g_autofree char *summary = notifier_summary(name, alerts);
+	g_autofree char *summary = notifier_summary(alerts);
 	g_autofree char *body = notifier_body_markup(alerts, markup);
 	NotifyNotification *nn = notify_notification_new(summary, body, "dialog-warning");
 	bool critical = notifier_worst(alerts)->severity >= SEVERITY_CRITICAL;
@@ -257,11 +327,29 @@ bool notifier_show(struct notifier *n, const char *name, GPtrArray *alerts, GErr
 	notify_notification_set_timeout(nn, critical ? NOTIFY_EXPIRES_NEVER : NOTIFY_EXPIRES_DEFAULT);
 	notify_notification_set_category(nn, "driftwatch.exposure");
 	if (notifier_has_cap(caps, "actions"))
-		notifier_add_details(n, nn, name, alerts);
+		notifier_add_actions(n, nn, alerts);
 	g_list_free_full(caps, g_free);
 	ok = notify_notification_show(nn, error);
 	if (!ok)
 		notifier_on_closed(nn, n);
+	g_object_unref(nn);
+	return ok;
+}
+
+bool notifier_problem(struct notifier *n, const char *summary, const char *text, GError **error)
+{
+	GList *caps = notify_get_server_caps();
+	bool markup = notifier_has_cap(caps, "body-markup");
+	g_autoptr(GString) body = g_string_new(NULL);
+	NotifyNotification *nn;
+	bool ok;
+
+	g_list_free_full(caps, g_free);
+	notifier_append_clean(body, text, markup);
+	nn = notify_notification_new(summary, body->str, "dialog-error");
+	notify_notification_set_urgency(nn, NOTIFY_URGENCY_CRITICAL);
+	notify_notification_set_category(nn, "driftwatch.error");
+	ok = notify_notification_show(nn, error);
 	g_object_unref(nn);
 	return ok;
 }

@@ -192,10 +192,11 @@ bool watch_repo_open(struct watch_repo **out, struct watcher *w, const char *pat
 	}
 	r->path = watch_repo_strip(git_repository_workdir(r->repo) ? git_repository_workdir(r->repo)
 	                                                           : git_repository_path(r->repo));
-	r->name = g_path_get_basename(r->path);
+	r->name = notifier_short_path(r->path);
 	r->scan = scan_new(r->repo, w->pack);
 	r->branches = g_strdupv(branches);
 	r->monitors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, watch_repo_monitor_free);
+	r->unsaved = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	r->debounce = debounce_new(w->opts->debounce_ms, WATCH_REPO_DEBOUNCE_MAX_MS,
 	                           watch_repo_on_quiet, r);
 	r->cancel = g_cancellable_new();
@@ -218,6 +219,7 @@ void watch_repo_free(struct watch_repo *r)
 	g_clear_object(&r->cancel);
 	g_clear_handle_id(&r->fetch_source, g_source_remove);
 	g_hash_table_unref(r->monitors);
+	g_hash_table_unref(r->unsaved);
 	debounce_free(r->debounce);
 	scan_free(r->scan);
 	git_repository_free(r->repo);
@@ -270,16 +272,20 @@ static int watch_repo_refspec_cb(const git_config_entry *entry, void *payload)
  * whose regex matching in libgit2 1.5 leaks PCRE2 match data on every
  * call, which a daemon checking every minute cannot afford.
  */
-static char *watch_repo_upstream(struct watch_repo *r, const char *branch)
+char *watch_repo_upstream(git_repository *repo, const char *branch)
 {
-	const char *name = branch + strlen("refs/heads/");
-	g_autofree char *remote_key = g_strdup_printf("branch.%s.remote", name);
-	g_autofree char *merge_key = g_strdup_printf("branch.%s.merge", name);
+	g_autofree char *remote_key = NULL;
+	g_autofree char *merge_key = NULL;
 	git_config *cfg = NULL;
 	git_buf remote = { 0 }, merge = { 0 };
 	struct watch_repo_refspec_match m = { NULL, NULL };
 
-	if (!g_str_has_prefix(branch, "refs/heads/") || git_repository_config_snapshot(&cfg, r->repo) < 0)
+	/* The prefix first: a shorter name has nothing past it to read. */
+	if (!g_str_has_prefix(branch, "refs/heads/"))
+		return NULL;
+	remote_key = g_strdup_printf("branch.%s.remote", branch + strlen("refs/heads/"));
+	merge_key = g_strdup_printf("branch.%s.merge", branch + strlen("refs/heads/"));
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
 		return NULL;
 	if (git_config_get_string_buf(&remote, cfg, remote_key) == 0 &&
 	    git_config_get_string_buf(&merge, cfg, merge_key) == 0) {
@@ -315,7 +321,7 @@ static GPtrArray *watch_repo_refs(struct watch_repo *r)
 		g_ptr_array_add(refs, g_strdup("HEAD"));
 	} else {
 		g_ptr_array_add(refs, g_strdup(git_reference_symbolic_target(head)));
-		upstream = watch_repo_upstream(r, git_reference_symbolic_target(head));
+		upstream = watch_repo_upstream(r->repo, git_reference_symbolic_target(head));
 		if (upstream)
 			g_ptr_array_add(refs, upstream);
 	}
@@ -333,16 +339,47 @@ static void watch_repo_log_finding(struct watch_repo *r, const char *ref, const 
 	          f->commit ? f->commit : "", f->author ? f->author : "", f->message);
 }
 
+/* Is the finding muted ("Mute 1 day")? A store that cannot say: not muted. */
+static bool watch_repo_muted(struct watch_repo *r, const struct finding *f)
+{
+	g_autoptr(GError) error = NULL;
+	bool muted = false;
+
+	if (!state_muted(&muted, r->w->state, r->path, f->id, g_get_real_time() / G_USEC_PER_SEC,
+	                 &error))
+		watch_state_problem(r->w, error);
+	return muted;
+}
+
+/*
+ * The store did not take the update: the alerts are shown now rather
+ * than lost, and the tip is remembered in memory so they are shown once.
+ */
+static void watch_repo_unsaved(struct watch_repo *r, const char *ref, const char *hex,
+                               GPtrArray *alerts, const GError *error)
+{
+	g_autoptr(GError) notify_error = NULL;
+
+	watch_state_problem(r->w, error);
+	g_hash_table_insert(r->unsaved, g_strdup(ref), g_strdup(hex));
+	if (alerts->len && !notifier_show(r->w->notifier, alerts, &notify_error))
+		watch_log("%s: no notification server (%s); %u alert(s) logged above", r->name,
+		          notify_error->message, alerts->len);
+}
+
 /* Stores what base..tip brought to ref (alerts at or above the threshold) and the new tip. */
 static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_oid *base,
-                              const git_oid *tip, GError **error)
+                              const git_oid *tip, bool open, GError **error)
 {
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autoptr(GError) store_error = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 
 	git_oid_tostr(hex, sizeof(hex), tip);
 	if (base && !analyse_range(findings, r->scan, r->repo, base, tip, error))
+		return false;
+	if (open && !analyse_open(findings, r->scan, r->repo, tip, error))
 		return false;
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
@@ -350,23 +387,37 @@ static bool watch_repo_record(struct watch_repo *r, const char *ref, const git_o
 		/* Approved in the repository's .driftwatch.yml: logged, never an alert. */
 		if (f->suppressed)
 			watch_repo_log_finding(r, ref, f, "approved");
+		else if (f->severity >= r->w->threshold && watch_repo_muted(r, f))
+			watch_repo_log_finding(r, ref, f, "muted");
 		else if (f->severity >= r->w->threshold)
 			g_ptr_array_add(alerts, state_alert_from_finding(f, r->path, ref));
 		else if (f->severity > SEVERITY_INFO)
 			watch_repo_log_finding(r, ref, f, "below the threshold");
 	}
-	if (!state_record(r->w->state, r->path, ref, hex, alerts, error))
-		return false;
-	if (base)
-		watch_log("%s %s: analysed %.12s..%.12s: %u finding(s), %u at or above %s", r->name, ref,
-		          git_oid_tostr_s(base), hex, findings->len, alerts->len,
-		          severity_name(r->w->threshold));
-	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
+	r->analysed = r->analysed || base || open;
+	if (base || open) {
+		g_autofree char *what = open ? g_strdup_printf("what is open at %.12s", hex)
+		                             : g_strdup_printf("%.12s..%.12s", git_oid_tostr_s(base), hex);
 
-		if (!f->suppressed && f->severity >= r->w->threshold)
-			watch_repo_log_finding(r, ref, f, "alert");
+		watch_log("%s %s: analysed %s: %u finding(s), %u at or above %s", r->name, ref, what,
+		          findings->len, alerts->len, severity_name(r->w->threshold));
 	}
+	for (guint i = 0; i < alerts->len; i++) {
+		const struct state_alert *a = alerts->pdata[i];
+
+		watch_log("%s %s: alert: %s %s %s (%s:%u) commit %.12s by %s: %s", r->name, ref,
+		          severity_name(a->severity), a->rule, a->resource, a->file, a->line, a->commit,
+		          a->author ? a->author : "", a->message);
+	}
+	if (!state_record(r->w->state, r->path, ref, hex, alerts, &store_error)) {
+		if (g_error_matches(store_error, WATCH_ERROR, WATCH_ERROR_DAMAGED)) {
+			g_propagate_error(error, g_steal_pointer(&store_error));
+			return false;
+		}
+		watch_repo_unsaved(r, ref, hex, alerts, store_error);
+		return true;
+	}
+	g_hash_table_remove(r->unsaved, ref);
 	return true;
 }
 
@@ -377,7 +428,13 @@ static bool watch_repo_base(git_oid *out, bool *have, struct watch_repo *r, cons
 	bool found = false;
 
 	*have = false;
-	if (git_graph_descendant_of(r->repo, tip, stored) == 1) {
+	int rc = git_graph_descendant_of(r->repo, tip, stored);
+
+	if (rc < 0) {
+		gitwalk_set_error(error, "finding whether the branch moved forward");
+		return false;
+	}
+	if (rc == 1) {
 		*out = *stored;
 		*have = true;
 		return true;
@@ -406,23 +463,35 @@ static bool watch_repo_branch(struct watch_repo *r, const char *ref, GError **er
 
 	if (git_reference_name_to_id(&tip, r->repo, ref) < 0)
 		return true; /* not there (yet) */
-	if (!state_branch_get(&stored_hex, r->w->state, r->path, ref, error))
+	if (g_hash_table_contains(r->unsaved, ref))
+		stored_hex = g_strdup(g_hash_table_lookup(r->unsaved, ref));
+	else if (!state_branch_get(&stored_hex, r->w->state, r->path, ref, error))
 		return false;
+	if (!stored_hex && r->w->rebuilt) {
+		watch_log("%s %s: the state was rebuilt; analysing what is open at %.12s", r->name, ref,
+		          git_oid_tostr_s(&tip));
+		return watch_repo_record(r, ref, NULL, &tip, true, error);
+	}
 	if (!stored_hex) {
 		watch_log("%s %s: following from %.12s", r->name, ref, git_oid_tostr_s(&tip));
-		return watch_repo_record(r, ref, NULL, &tip, error);
+		return watch_repo_record(r, ref, NULL, &tip, false, error);
 	}
-	if (git_oid_fromstr(&stored, stored_hex) < 0 || git_oid_equal(&stored, &tip))
+	if (git_oid_fromstr(&stored, stored_hex) < 0) {
+		watch_log("%s %s: the state names no commit (%s); following from %.12s", r->name, ref,
+		          stored_hex, git_oid_tostr_s(&tip));
+		return watch_repo_record(r, ref, NULL, &tip, false, error);
+	}
+	if (git_oid_equal(&stored, &tip))
 		return true;
 	if (git_commit_lookup(&old, r->repo, &stored) < 0) {
 		watch_log("%s %s: the last analysed commit %.12s is gone; following from %.12s", r->name,
 		          ref, stored_hex, git_oid_tostr_s(&tip));
-		return watch_repo_record(r, ref, NULL, &tip, error);
+		return watch_repo_record(r, ref, NULL, &tip, false, error);
 	}
 	git_commit_free(old);
 	if (!watch_repo_base(&base, &have_base, r, ref, &stored, &tip, error))
 		return false;
-	return watch_repo_record(r, ref, have_base ? &base : NULL, &tip, error);
+	return watch_repo_record(r, ref, have_base ? &base : NULL, &tip, false, error);
 }
 
 void watch_repo_flush(struct watch_repo *r)
@@ -431,12 +500,12 @@ void watch_repo_flush(struct watch_repo *r)
 	g_autoptr(GError) error = NULL;
 
 	if (!state_pending(pending, r->w->state, r->path, &error)) {
-		watch_log("%s: %s", r->name, error->message);
+		watch_state_problem(r->w, error);
 		return;
 	}
 	if (pending->len == 0)
 		return;
-	if (!notifier_show(r->w->notifier, r->name, pending, &error)) {
+	if (!notifier_show(r->w->notifier, pending, &error)) {
 		if (!r->notify_failing)
 			watch_log("%s: no notification server (%s); %u alert(s) logged above, kept to notify "
 			          "when one appears",
@@ -448,7 +517,57 @@ void watch_repo_flush(struct watch_repo *r)
 	watch_log("%s: notified %u alert(s)", r->name, pending->len);
 	g_clear_error(&error);
 	if (!state_mark_notified(r->w->state, pending, &error))
-		watch_log("%s: %s", r->name, error->message);
+		watch_state_problem(r->w, error);
+}
+
+/*
+ * After an update that parsed something: a fresh parse cache and a fresh
+ * repository handle. The parse cache serves one update (a commit's new
+ * blobs are the next one's old); libgit2 keeps per repository an object
+ * cache and, for every pack file it opened, its index and a cache of delta
+ * bases. Kept for weeks they would hold thousands of parsed files and
+ * every pack ever fetched; renewed, memory is what one update needs.
+ */
+static void watch_repo_renew(struct watch_repo *r)
+{
+	git_repository *fresh = NULL;
+
+	r->analysed = false;
+	scan_free(r->scan);
+	r->scan = NULL;
+	if (git_repository_open_ext(&fresh, r->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0) {
+		git_repository_free(r->repo);
+		r->repo = fresh;
+	} else {
+		watch_log("%s: cannot reopen the repository, keeping the open one: %s", r->name,
+		          git_error_last() ? git_error_last()->message : "unknown error");
+	}
+	r->scan = scan_new(r->repo, r->w->pack);
+}
+
+/*
+ * The store turned out damaged while running: move it aside, start
+ * afresh, say so, and analyse what is open at every tip so that nothing
+ * open is forgotten.
+ */
+static void watch_repo_recover(struct watch_repo *r, const GError *damage)
+{
+	struct watcher *w = r->w;
+	g_autoptr(GError) error = NULL;
+
+	if (w->rebuilt) {
+		watch_state_problem(w, damage);
+		return; /* already recovering: no loop */
+	}
+	if (!state_recover(w->state, damage->message, &error)) {
+		watch_state_problem(w, error);
+		return;
+	}
+	watch_state_problem(w, damage);
+	w->rebuilt = true;
+	for (guint i = 0; i < w->repos->len; i++)
+		watch_repo_check(w->repos->pdata[i]);
+	w->rebuilt = false;
 }
 
 void watch_repo_check(struct watch_repo *r)
@@ -461,8 +580,18 @@ void watch_repo_check(struct watch_repo *r)
 	for (guint i = 0; i < refs->len; i++) {
 		g_autoptr(GError) error = NULL;
 
-		if (!watch_repo_branch(r, refs->pdata[i], &error))
+		if (watch_repo_branch(r, refs->pdata[i], &error))
+			continue;
+		if (g_error_matches(error, WATCH_ERROR, WATCH_ERROR_DAMAGED)) {
+			watch_repo_recover(r, error);
+			return;
+		}
+		if (error->domain == WATCH_ERROR)
+			watch_state_problem(r->w, error);
+		else
 			watch_log("%s %s: %s", r->name, (char *)refs->pdata[i], error->message);
 	}
+	if (r->analysed)
+		watch_repo_renew(r);
 	watch_repo_flush(r);
 }

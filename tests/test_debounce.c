@@ -2,7 +2,8 @@
  * test_debounce.c - the watcher's event handling on a real GLib main
  * loop: a burst of ref events is one analysis, an endless stream is
  * still analysed (the cap), git's lock files are ignored; and the
- * watch.yml reader, durations and notification texts.
+ * watch.yml reader, durations, notification texts (escaped, with port
+ * names), the details page and a branch's upstream.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "monitor_private.h"
@@ -208,6 +210,8 @@ static struct state_alert *alert(enum severity sev, const char *message)
 	struct state_alert *a = g_new0(struct state_alert, 1);
 
 	a->severity = sev;
+	a->repo = g_build_filename(g_get_home_dir(), "src", "infra", NULL);
+	a->branch = g_strdup("refs/heads/main");
 	a->rule = g_strdup("DW-NET-001");
 	a->commit = g_strdup("0123456789abcdef0123");
 	a->resource = g_strdup("aws-sg:AppSG");
@@ -219,24 +223,121 @@ static struct state_alert *alert(enum severity sev, const char *message)
 	return a;
 }
 
-static void test_notify__summary_names_repo_worst_finding_and_count(void **state)
+static void test_notify__summary_is_the_worst_finding_with_a_count(void **state)
 {
 	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
-	g_autofree char *one = NULL, *two = NULL, *body = NULL;
+	g_autofree char *one = NULL, *two = NULL;
 
-	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "SSH newly reachable from the Internet: now tcp/22 "
+	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "newly reachable from the Internet: now tcp/22 "
 	                                             "from 0.0.0.0/0 (AWS security group AppSG); before: nothing"));
-	one = notifier_summary("infra", alerts);
-	assert_string_equal(one, "infra: SSH newly reachable from the Internet: tcp/22");
+	one = notifier_summary(alerts);
+	/* SSH is not a "sensitive" port of the pack, still it gets its name. */
+	assert_string_equal(one, "Newly reachable from the Internet: tcp/22 (SSH)");
 	g_ptr_array_add(alerts, alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet: now "
 	                                                 "tcp/6379 from 0.0.0.0/0; before: nothing"));
-	two = notifier_summary("infra", alerts);
-	assert_string_equal(two, "infra: 2 findings; worst: Redis newly reachable from the Internet: tcp/6379");
+	two = notifier_summary(alerts);
+	assert_string_equal(two, "Redis newly reachable from the Internet: tcp/6379 (+1 more)");
+}
+
+static void test_notify__body_names_path_and_branch_and_does_not_repeat_the_summary(void **state)
+{
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autofree char *summary = NULL, *body = NULL;
+
+	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "newly reachable from the Internet: now tcp/22 "
+	                                             "from 0.0.0.0/0; before: nothing"));
+	g_ptr_array_add(alerts, alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet: now "
+	                                                 "tcp/6379 from 0.0.0.0/0; before: nothing"));
+	summary = notifier_summary(alerts);
 	body = notifier_body(alerts);
-	/* Worst first, commit and author named, no escape sequence from the repository. */
-	assert_true(g_str_has_prefix(body, "CRITICAL DW-NET-001 Redis"));
-	assert_non_null(strstr(body, "commit 0123456789ab by Sam <sam@example.com>?[31m: open redis"));
+	assert_true(g_str_has_prefix(body, "~/src/infra on main\nCRITICAL DW-NET-001\n  aws-sg:AppSG"));
+	assert_null(strstr(body, "Redis newly reachable"));
+	/* The other finding is listed with its headline. */
+	assert_non_null(strstr(body, "HIGH DW-NET-001 Newly reachable from the Internet: tcp/22 (SSH)"));
+	assert_non_null(strstr(body, "commit 0123456789ab by Sam <sam@example.com>\\x1b[31m: open redis"));
 	assert_null(strchr(body, '\x1b'));
+}
+
+static void test_notify__c0_del_c1_and_bad_utf8_never_reach_a_notification(void **state)
+{
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	struct state_alert *a = alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet\x07");
+	g_autofree char *summary = NULL, *body = NULL, *html = NULL;
+
+	g_free(a->resource);
+	/* ESC, BEL, DEL, CSI as C1 (U+009B), OSC as C1 (U+009D), a lone 0xff byte. */
+	a->resource = g_strdup("aws-sg:\x1b]0;owned\x07X\x7f\xc2\x9b" "2J\xc2\x9dY\xff<b>");
+	g_ptr_array_add(alerts, a);
+	summary = notifier_summary(alerts);
+	body = notifier_body(alerts);
+	html = notifier_details_render(alerts);
+	for (const char *t[] = { summary, body, html }, **p = t; p < t + 3; p++) {
+		assert_null(strchr(*p, '\x1b'));
+		assert_null(strchr(*p, '\x07'));
+		assert_null(strchr(*p, '\x7f'));
+		assert_null(strstr(*p, "\xc2\x9b"));
+		assert_null(strstr(*p, "\xc2\x9d"));
+		assert_true(g_utf8_validate(*p, -1, NULL));
+	}
+	assert_non_null(strstr(body, "aws-sg:\\x1b]0;owned\\x07X\\x7f\\x9b2J\\x9dY\\xff<b>"));
+	/* HTML markup from the repository is text on the page. */
+	assert_non_null(strstr(html, "\\xff&lt;b&gt;"));
+}
+
+static void test_notify__details_page_has_no_placeholder(void **state)
+{
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autofree char *html = NULL;
+
+	g_ptr_array_add(alerts, alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet: now "
+	                                                 "tcp/6379 from 0.0.0.0/0; before: nothing"));
+	html = notifier_details_render(alerts);
+	assert_null(strstr(html, "<commit>"));
+	assert_null(strstr(html, "&lt;commit&gt;"));
+	assert_non_null(strstr(html, "show 0123456789abcdef0123 -- &apos;sg.yaml&apos;"));
+	assert_non_null(strstr(html, "~/src/infra on refs/heads/main"));
+}
+
+static void test_ports__well_known_ports_are_named(void **state)
+{
+	g_autofree char *a = port_annotate("tcp/22,80,8000-8100", NULL);
+	g_autofree char *b = port_annotate("udp/53 tcp/5", NULL);
+	g_autofree char *c = port_annotate("tcp/6379,22", "Redis newly reachable");
+
+	assert_string_equal(port_service_name("tcp", 22), "SSH");
+	assert_null(port_service_name("udp", 22));
+	assert_string_equal(a, "tcp/22 (SSH),80 (HTTP),8000-8100");
+	assert_string_equal(b, "udp/53 (DNS) tcp/5");
+	assert_string_equal(c, "tcp/6379,22 (SSH)");
+}
+
+/* watch_repo_upstream read past a short ref name's end before checking its prefix. */
+static void test_watch__upstream_of_a_short_ref_is_none(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("dw-upstream-XXXXXX", NULL);
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	/* Exactly sized on the heap, so that ASan sees any read past the end. */
+	g_autofree char *ref = g_strdup("refs/x");
+	g_autofree char *upstream = NULL;
+	g_autofree char *cmd = NULL;
+
+	git_libgit2_init();
+	assert_int_equal(git_repository_init(&repo, dir, false), 0);
+	assert_null(watch_repo_upstream(repo, ref));
+	assert_null(watch_repo_upstream(repo, "HEAD"));
+	/* A branch with an upstream in the same repository (remote "."). */
+	assert_int_equal(git_repository_config(&cfg, repo), 0);
+	assert_int_equal(git_config_set_string(cfg, "branch.topic.remote", "."), 0);
+	assert_int_equal(git_config_set_string(cfg, "branch.topic.merge", "refs/heads/main"), 0);
+	git_config_free(cfg);
+	upstream = watch_repo_upstream(repo, "refs/heads/topic");
+	assert_non_null(upstream);
+	assert_string_equal(upstream, "refs/heads/main");
+	git_repository_free(repo);
+	cmd = g_strdup_printf("rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	git_libgit2_shutdown();
 }
 
 int main(void)
@@ -251,7 +352,12 @@ int main(void)
 		cmocka_unit_test(test_watch__config_reads_repositories),
 		cmocka_unit_test(test_watch__missing_config_is_empty),
 		cmocka_unit_test(test_watch__bad_config_reports_every_problem_with_lines),
-		cmocka_unit_test(test_notify__summary_names_repo_worst_finding_and_count),
+		cmocka_unit_test(test_notify__summary_is_the_worst_finding_with_a_count),
+		cmocka_unit_test(test_notify__body_names_path_and_branch_and_does_not_repeat_the_summary),
+		cmocka_unit_test(test_notify__c0_del_c1_and_bad_utf8_never_reach_a_notification),
+		cmocka_unit_test(test_notify__details_page_has_no_placeholder),
+		cmocka_unit_test(test_ports__well_known_ports_are_named),
+		cmocka_unit_test(test_watch__upstream_of_a_short_ref_is_none),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

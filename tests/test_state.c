@@ -1,7 +1,9 @@
 /*
  * test_state.c - the watcher's SQLite state store: the last analysed
  * commit per repository and branch, alerts stored once, pending until
- * notified, kept across reopening, and all-or-nothing writes.
+ * notified, kept across reopening, and all-or-nothing writes; damaged
+ * files (emptied, cut short, corrupt) moved aside and said, a read-only
+ * one kept in memory; muting; history's queries; the schema upgrade.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,7 +13,9 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "monitor.h"
 
@@ -50,10 +54,26 @@ static void rm_rf(const char *dir)
 	g_rmdir(dir);
 }
 
+/*
+ * Makes path read-only for this process: a mode for a user; for root,
+ * who writes any mode, the immutable attribute (ext4 and most others).
+ */
+static void set_read_only(const char *path, bool on)
+{
+	g_autofree char *cmd = g_strdup_printf("chattr %ci '%s' 2>/dev/null", on ? '+' : '-', path);
+
+	if (geteuid() != 0) {
+		if (g_chmod(path, on ? 0400 : 0600) != 0 && on)
+			fail_msg("chmod %s failed", path);
+	} else if (system(cmd) != 0 && on)
+		skip(); /* a file system without the attribute */
+}
+
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
 
+	set_read_only(fx->path, false);
 	state_free(fx->s);
 	rm_rf(fx->dir);
 	g_free(fx->dir);
@@ -85,6 +105,15 @@ static GPtrArray *alerts_new(void)
 	return g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
 }
 
+/* Every alert, oldest first. */
+static bool all_alerts(GPtrArray *out, struct state *s)
+{
+	struct state_query q = STATE_QUERY_INIT;
+
+	q.oldest_first = true;
+	return state_alerts(out, s, &q, NULL);
+}
+
 static void test_state__unknown_branch_has_no_commit(void **state)
 {
 	struct fixture *fx = *state;
@@ -107,7 +136,7 @@ static void test_state__record_sets_branch_and_stores_alerts(void **state)
 	assert_true(((struct state_alert *)in->pdata[0])->rowid > 0);
 	assert_true(state_branch_get(&commit, fx->s, "/src/infra", "refs/heads/main", NULL));
 	assert_string_equal(commit, "c1");
-	assert_true(state_alerts(out, fx->s, NULL, 0, NULL));
+	assert_true(all_alerts(out, fx->s));
 	assert_int_equal(out->len, 1);
 	assert_int_equal(((struct state_alert *)out->pdata[0])->severity, SEVERITY_CRITICAL);
 	assert_string_equal(((struct state_alert *)out->pdata[0])->message,
@@ -129,7 +158,7 @@ static void test_state__same_commit_and_finding_is_stored_once(void **state)
 	assert_true(state_record(fx->s, "/src/infra", "refs/remotes/origin/main", "c2", b, NULL));
 	assert_int_equal(((struct state_alert *)b->pdata[0])->rowid, 0);
 	assert_true(((struct state_alert *)b->pdata[1])->rowid > 0);
-	assert_true(state_alerts(out, fx->s, NULL, 0, NULL));
+	assert_true(all_alerts(out, fx->s));
 	assert_int_equal(out->len, 2);
 }
 
@@ -185,7 +214,7 @@ static void test_state__failed_record_stores_nothing(void **state)
 	assert_non_null(error);
 	assert_non_null(strstr(error->message, fx->path));
 	assert_int_equal(((struct state_alert *)in->pdata[0])->rowid, 0);
-	assert_true(state_alerts(out, fx->s, NULL, 0, NULL));
+	assert_true(all_alerts(out, fx->s));
 	assert_int_equal(out->len, 0);
 	assert_true(state_branch_get(&commit, fx->s, "/src/infra", "refs/heads/main", NULL));
 	assert_null(commit);
@@ -199,6 +228,7 @@ static void test_state__alerts_filter_by_repo_and_time(void **state)
 	g_autoptr(GPtrArray) out = alerts_new();
 	struct state_alert *late = alert("c2", "f1", SEVERITY_HIGH);
 	struct state_alert *elsewhere = alert("c1", "f1", SEVERITY_HIGH);
+	struct state_query q = STATE_QUERY_INIT;
 
 	late->found_at = 5000;
 	g_free(elsewhere->repo);
@@ -208,11 +238,13 @@ static void test_state__alerts_filter_by_repo_and_time(void **state)
 	g_ptr_array_add(other, elsewhere);
 	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c2", in, NULL));
 	assert_true(state_record(fx->s, "/src/other", "refs/heads/main", "c1", other, NULL));
-	assert_true(state_alerts(out, fx->s, "/src/infra", 2000, NULL));
+	q.repo = "/src/infra";
+	q.since = 2000;
+	assert_true(state_alerts(out, fx->s, &q, NULL));
 	assert_int_equal(out->len, 1);
 	assert_string_equal(((struct state_alert *)out->pdata[0])->commit, "c2");
 	g_ptr_array_set_size(out, 0);
-	assert_true(state_alerts(out, fx->s, NULL, 0, NULL));
+	assert_true(all_alerts(out, fx->s));
 	assert_int_equal(out->len, 3);
 }
 
@@ -231,6 +263,190 @@ static void test_state__newer_schema_is_refused(void **state)
 	assert_non_null(strstr(error->message, "newer driftwatch"));
 }
 
+/* Closes the fixture's store, so that the test can damage the file. */
+static void close_store(struct fixture *fx)
+{
+	state_free(fx->s);
+	fx->s = NULL;
+}
+
+/* A store with one alert, closed and checkpointed into the main file. */
+static void store_one_alert(struct fixture *fx)
+{
+	g_autoptr(GPtrArray) in = alerts_new();
+
+	for (int i = 0; i < 40; i++) {
+		g_autofree char *id = g_strdup_printf("f%d", i);
+
+		g_ptr_array_add(in, alert("c1", id, SEVERITY_HIGH));
+	}
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c1", in, NULL));
+	close_store(fx);
+}
+
+/* The damaged file is moved aside (path.damaged-*), a fresh store opened, and it says so. */
+static void assert_recovered(struct fixture *fx, const char *reason)
+{
+	g_autoptr(GPtrArray) out = alerts_new();
+	g_autoptr(GDir) d = NULL;
+	g_autofree char *dir = g_path_get_dirname(fx->path);
+	const char *name;
+	bool moved = false;
+
+	assert_true(state_open(&fx->s, fx->path, NULL));
+	assert_non_null(state_damage(fx->s));
+	assert_non_null(strstr(state_damage(fx->s), "moved aside to"));
+	if (reason)
+		assert_non_null(strstr(state_damage(fx->s), reason));
+	assert_true(all_alerts(out, fx->s));
+	assert_int_equal(out->len, 0);
+	d = g_dir_open(dir, 0, NULL);
+	while ((name = g_dir_read_name(d)))
+		moved = moved || g_str_has_prefix(name, "state.db.damaged-");
+	assert_true(moved);
+}
+
+static void test_state__emptied_file_is_moved_aside_and_said(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_one_alert(fx);
+	assert_int_equal(truncate(fx->path, 0), 0);
+	assert_recovered(fx, "empty");
+}
+
+static void test_state__file_cut_mid_page_is_moved_aside(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_one_alert(fx);
+	assert_int_equal(truncate(fx->path, 5000), 0);
+	assert_recovered(fx, "cut short");
+}
+
+static void test_state__corrupt_pages_are_found_at_open(void **state)
+{
+	struct fixture *fx = *state;
+	GStatBuf st;
+	FILE *f;
+	char junk[1024];
+
+	store_one_alert(fx);
+	assert_int_equal(g_stat(fx->path, &st), 0);
+	assert_true(st.st_size >= 8192);
+	/* Overwrite the second page (the first table's root) with junk. */
+	memset(junk, 0xa5, sizeof(junk));
+	f = fopen(fx->path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 4096, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof(junk), f), sizeof(junk));
+	fclose(f);
+	assert_recovered(fx, NULL);
+}
+
+static void test_state__read_only_file_is_kept_in_memory_with_one_line(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) in = alerts_new();
+	g_autoptr(GPtrArray) out = alerts_new();
+	g_autofree char *commit = NULL;
+
+	store_one_alert(fx);
+	set_read_only(fx->path, true);
+	assert_true(state_open(&fx->s, fx->path, NULL));
+	assert_null(state_damage(fx->s));
+	assert_non_null(state_unwritable(fx->s));
+	assert_non_null(strstr(state_unwritable(fx->s), "read-only"));
+	assert_null(strchr(state_unwritable(fx->s), '\n'));
+	assert_true(strlen(state_unwritable(fx->s)) < 200 + strlen(fx->path));
+	/* What was stored is still known, and new alerts are kept (in memory). */
+	assert_true(state_branch_get(&commit, fx->s, "/src/infra", "refs/heads/main", NULL));
+	assert_string_equal(commit, "c1");
+	g_ptr_array_add(in, alert("c2", "new", SEVERITY_CRITICAL));
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c2", in, NULL));
+	assert_true(all_alerts(out, fx->s));
+	assert_int_equal(out->len, 41);
+	set_read_only(fx->path, false);
+}
+
+static void test_state__mute_acknowledges_and_mutes_for_a_while(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) in = alerts_new();
+	g_autoptr(GPtrArray) out = alerts_new();
+	struct state_query q = STATE_QUERY_INIT;
+	bool muted = true;
+
+	g_ptr_array_add(in, alert("c1", "f1", SEVERITY_HIGH));
+	g_ptr_array_add(in, alert("c1", "f2", SEVERITY_HIGH));
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c1", in, NULL));
+	g_ptr_array_remove_index(in, 1);
+	assert_true(state_mute(fx->s, in, 5000, NULL));
+	assert_true(state_muted(&muted, fx->s, "/src/infra", "f1", 4999, NULL));
+	assert_true(muted);
+	assert_true(state_muted(&muted, fx->s, "/src/infra", "f1", 5000, NULL));
+	assert_false(muted);
+	assert_true(state_muted(&muted, fx->s, "/src/other", "f1", 10, NULL));
+	assert_false(muted);
+	q.unacknowledged = true;
+	assert_true(state_alerts(out, fx->s, &q, NULL));
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "f2");
+}
+
+static void test_state__query_newest_first_by_severity_with_limit(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) in = alerts_new();
+	g_autoptr(GPtrArray) out = alerts_new();
+	struct state_query q = STATE_QUERY_INIT;
+
+	g_ptr_array_add(in, alert("c1", "f1", SEVERITY_CRITICAL));
+	g_ptr_array_add(in, alert("c1", "f2", SEVERITY_MEDIUM));
+	g_ptr_array_add(in, alert("c1", "f3", SEVERITY_HIGH));
+	g_ptr_array_add(in, alert("c1", "f4", SEVERITY_CRITICAL));
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c1", in, NULL));
+	q.min = SEVERITY_HIGH;
+	assert_true(state_alerts(out, fx->s, &q, NULL));
+	assert_int_equal(out->len, 3);
+	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "f4");
+	assert_string_equal(((struct state_alert *)out->pdata[2])->finding_id, "f1");
+	g_ptr_array_set_size(out, 0);
+	q.limit = 1;
+	q.min = SEVERITY_INFO;
+	assert_true(state_alerts(out, fx->s, &q, NULL));
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "f4");
+}
+
+static void test_state__schema_1_is_upgraded_keeping_alerts(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) out = alerts_new();
+	sqlite3 *db = NULL;
+
+	close_store(fx);
+	g_unlink(fx->path);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE branches (repo TEXT NOT NULL, branch TEXT NOT NULL, commit_id TEXT NOT NULL,"
+		" updated_at INTEGER NOT NULL, PRIMARY KEY (repo, branch));"
+		"CREATE TABLE alerts (id INTEGER PRIMARY KEY, repo TEXT NOT NULL, branch TEXT NOT NULL,"
+		" commit_id TEXT NOT NULL, finding_id TEXT NOT NULL, rule TEXT NOT NULL,"
+		" severity TEXT NOT NULL, resource TEXT, file TEXT, line INTEGER, message TEXT,"
+		" author TEXT, date TEXT, subject TEXT, found_at INTEGER NOT NULL,"
+		" notified_at INTEGER, UNIQUE (repo, commit_id, finding_id));"
+		"INSERT INTO alerts (repo, branch, commit_id, finding_id, rule, severity, found_at)"
+		" VALUES ('/r', 'refs/heads/main', 'c0', 'old', 'DW-NET-001', 'critical', 10);"
+		"PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(state_open(&fx->s, fx->path, NULL));
+	assert_null(state_damage(fx->s));
+	assert_true(all_alerts(out, fx->s));
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "old");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +458,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state__failed_record_stores_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state__alerts_filter_by_repo_and_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state__newer_schema_is_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__emptied_file_is_moved_aside_and_said, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__file_cut_mid_page_is_moved_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__corrupt_pages_are_found_at_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__read_only_file_is_kept_in_memory_with_one_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__mute_acknowledges_and_mutes_for_a_while, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__query_newest_first_by_severity_with_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__schema_1_is_upgraded_keeping_alerts, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

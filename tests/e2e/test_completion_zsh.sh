@@ -57,8 +57,8 @@ completes "driftwatch rules --<TAB>" "driftwatch rules --" "--extra-rules --help
 completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --report"
 completes "driftwatch formats --<TAB>" "driftwatch formats --" "--help"
 completes "driftwatch watch --<TAB>" "driftwatch watch --" \
-	"--config --debounce --fetch-interval --help --max-file-size --rescan-interval --rules --threshold"
-completes "driftwatch history --<TAB>" "driftwatch history --" "--format --help --repo --since"
+	"--config --debounce --fetch-interval --help --max-file-size --replace --rescan-interval --rules --threshold"
+completes "driftwatch history --<TAB>" "driftwatch history --" "--format --help --limit --repo --reverse --severity --since --unacknowledged"
 completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
 completes "driftwatch hook --<TAB>" "driftwatch hook --" "--config --help --rules"
 completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab"
