@@ -525,3 +525,105 @@ commit "web-sg: drop the MySQL rule"
 # Step: documentation only.
 echo "Modules live in modules/network/." >> README.md
 commit "README: where the modules live"
+
+# Step: a rule with no source (its range commented out: a no-op in AWS)
+# beside MySQL from anywhere: the no-op adds nothing and hides nothing
+# (critical).
+as "Lee Perf"
+put environments/staging/reporting.tf <<'EOF'
+resource "aws_security_group" "reporting" {
+  name   = "staging-reporting"
+  vpc_id = var.vpc_id
+
+  ingress {
+    description = "TODO: office range once the VPN is up"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    # cidr_blocks = ["10.50.0.0/16"]
+  }
+
+  ingress {
+    description = "MySQL for the BI tool"
+    from_port   = 3306
+    to_port     = 3306
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+EOF
+commit "staging: reporting group for the BI tool"
+
+# Step: the fix (narrowing).
+sed -i 's|    cidr_blocks = \["0.0.0.0/0"\]|    cidr_blocks = ["10.50.0.0/16"]|' environments/staging/reporting.tf
+commit "staging: BI tool through the VPN only"
+
+# Step: a cache group whose rule has a known part (anywhere) and an
+# unknown part (a group id from remote state): the known part is a lower
+# bound and is reported (critical), the unknown part too (medium).
+put environments/staging/cache.tf <<'EOF'
+data "terraform_remote_state" "network" {
+  backend = "s3"
+  config = {
+    bucket = "shop-tfstate"
+    key    = "network/terraform.tfstate"
+    region = "eu-central-1"
+  }
+}
+
+resource "aws_security_group" "cache" {
+  name   = "staging-cache"
+  vpc_id = var.vpc_id
+
+  ingress {
+    description     = "Redis"
+    from_port       = 6379
+    to_port         = 6379
+    protocol        = "tcp"
+    cidr_blocks     = ["0.0.0.0/0"]
+    security_groups = [data.terraform_remote_state.network.outputs.workers_sg_id]
+  }
+}
+EOF
+commit "staging: redis group for the workers"
+
+# Step: the fix: only the workers' group (unknown remains, nothing wider).
+sed -i '/    cidr_blocks     = \["0.0.0.0\/0"\]/d' environments/staging/cache.tf
+commit "staging: redis only from the workers"
+
+# Step: a sample call with documentation addresses (RFC 5737): not the
+# Internet, and not private either: PostgreSQL from them is medium.
+as "Dana Platform"
+put examples/basic/main.tf <<'EOF'
+# Example: a database group for a small setup. Replace the ranges.
+resource "aws_security_group" "example_db" {
+  name = "example-db"
+
+  ingress {
+    from_port   = 5432
+    to_port     = 5432
+    protocol    = "tcp"
+    cidr_blocks = ["198.51.100.0/24", "203.0.113.0/24"]
+  }
+}
+EOF
+commit "examples: a basic database group"
+
+# Step: a webhook receiver open to the payment provider's one address on
+# HTTPS: a specific public source on a web port (low).
+as "Omar Cloud"
+put environments/prod/webhook.tf <<'EOF'
+resource "aws_security_group" "webhook" {
+  name   = "prod-webhook"
+  vpc_id = var.vpc_id
+
+  ingress {
+    description = "payment provider callbacks"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["52.59.71.20/32"]
+  }
+}
+EOF
+commit "prod: webhook receiver for the payment provider"
