@@ -410,3 +410,45 @@ commit "prod: API load balancer public again for the mobile app"
 mv_ deploy/k8s/overlays/prod/api-lb.yaml deploy/k8s/overlays/prod/service-api-public.yaml
 sed -i 's/^  - api-lb.yaml$/  - service-api-public.yaml/' deploy/k8s/overlays/prod/kustomization.yaml
 commit "prod: name service files after their kind"
+
+# Step: an internal load balancer by the GKE annotation (private, low).
+as "Tom Api"
+put deploy/k8s/overlays/prod/service-search-internal.yaml <<'EOF'
+apiVersion: v1
+kind: Service
+metadata:
+  name: search-internal
+  namespace: shop-prod
+  annotations:
+    networking.gke.io/load-balancer-type: "Internal"
+spec:
+  type: LoadBalancer
+  selector:
+    app: search-api
+  ports:
+    - port: 8080
+EOF
+sed -i 's/^  - service-api-public.yaml$/&\n  - service-search-internal.yaml/' deploy/k8s/overlays/prod/kustomization.yaml
+commit "prod: internal load balancer for the search API"
+
+# Step: an internal NLB by the AWS annotations in front of PostgreSQL
+# (private sources on a data-store port: medium).
+put deploy/k8s/overlays/prod/service-ledger-db.yaml <<'EOF'
+apiVersion: v1
+kind: Service
+metadata:
+  name: ledger-db
+  namespace: shop-prod
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: "nlb"
+    service.beta.kubernetes.io/aws-load-balancer-internal: "true"
+spec:
+  type: LoadBalancer
+  selector:
+    app: ledger-db
+  ports:
+    - port: 5432
+      targetPort: 5432
+EOF
+sed -i 's/^  - service-search-internal.yaml$/&\n  - service-ledger-db.yaml/' deploy/k8s/overlays/prod/kustomization.yaml
+commit "prod: internal NLB for the ledger database"

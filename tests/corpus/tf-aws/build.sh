@@ -627,3 +627,52 @@ resource "aws_security_group" "webhook" {
 }
 EOF
 commit "prod: webhook receiver for the payment provider"
+
+# Step: refactor. The prod bastion's inline rule becomes an
+# aws_vpc_security_group_ingress_rule per range (the provider's newer
+# resource): same exposure.
+python3 - environments/prod/main.tf <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+old = s[s.index('resource "aws_security_group" "bastion"'):]
+new = '''resource "aws_security_group" "bastion" {
+  name   = "prod-bastion"
+  vpc_id = var.vpc_id
+}
+
+resource "aws_vpc_security_group_ingress_rule" "bastion_ssh" {
+  security_group_id = aws_security_group.bastion.id
+  description       = "SSH from the admin range"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv4         = var.admin_cidrs[0]
+}
+'''
+open(p, "w").write(s.replace(old, new))
+EOF
+commit "prod: bastion rule as aws_vpc_security_group_ingress_rule"
+
+# Step: SSH over IPv6 from anywhere (high).
+as "Sam Vendor"
+cat >> environments/prod/main.tf <<'EOF'
+
+resource "aws_vpc_security_group_ingress_rule" "bastion_ssh_v6" {
+  security_group_id = aws_security_group.bastion.id
+  description       = "SSH over IPv6 for the vendor"
+  ip_protocol       = "tcp"
+  from_port         = 22
+  to_port           = 22
+  cidr_ipv6         = "::/0"
+}
+EOF
+commit "prod: bastion SSH over IPv6 for the vendor"
+
+# Step: the revert.
+as "Omar Cloud"
+python3 - environments/prod/main.tf <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+open(p, "w").write(s[:s.index('\nresource "aws_vpc_security_group_ingress_rule" "bastion_ssh_v6"')])
+EOF
+commit "prod: no IPv6 SSH on the bastion"

@@ -322,3 +322,21 @@ s = open(b).read()
 open(b, "w").write(s[:s.index('resource "azurerm_subnet_network_security_group_association"')])
 EOF
 commit "azure: drop the NSG, the firewall appliance filters now"
+
+# Step: Kibana from instances tagged "bastion" (a GCP source tag: a named
+# private source on an admin port keeps the admin grade: medium).
+put infra/analytics/gcp-kibana.tf <<'EOF'
+resource "google_compute_firewall" "kibana" {
+  name    = "${var.prefix}-allow-kibana"
+  network = google_compute_network.vpc.name
+
+  allow {
+    protocol = "tcp"
+    ports    = ["5601"]
+  }
+
+  source_tags = ["bastion"]
+  target_tags = ["kibana"]
+}
+EOF
+commit "gcp: kibana from the bastion hosts"
