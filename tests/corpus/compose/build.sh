@@ -101,16 +101,16 @@ services:
 EOF
 commit "app: long port syntax"
 
-# Step: nginx's port 80 also published as 8080: named by what listens
-# (nginx on 80: a web port, low), not by the host port number.
+# Step: the API published on the host's 9200 (a client hard-codes it):
+# named and graded by what listens behind it (the API on 8000: a port to
+# the Internet, high), never "Elasticsearch" for the host port number.
 python3 - app/docker-compose.yml <<'EOF'
 import sys
 p = sys.argv[1]; s = open(p).read()
-s = s.replace("      - target: 80\n        published: 80\n",
-              "      - target: 80\n        published: 80\n      - target: 80\n        published: 8080\n")
+s = s.replace('    expose: ["8000"]\n', '    expose: ["8000"]\n    ports:\n      - "9200:8000"\n')
 open(p, "w").write(s)
 EOF
-commit "app: nginx also on 8080 for the old load balancer"
+commit "app: api on host port 9200 for the legacy mobile client"
 
 # Step: Postgres published on all interfaces (critical).
 as "Ava Bi"
