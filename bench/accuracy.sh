@@ -86,7 +86,9 @@ for build in "$src"/tests/corpus/*/build.sh; do
 done
 
 exec python3 - "$src/tests/corpus" "$work" "$check" "$only" <<'PY'
-import fnmatch, json, os, sys
+import fnmatch, json, os, signal, sys
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 corpus, work, check, only = sys.argv[1], sys.argv[2], sys.argv[3] == "1", sys.argv[4]
 SEVERITIES = ("low", "medium", "high", "critical", "any")

@@ -348,5 +348,35 @@ open(p, "w").write(s)
 EOF
 commit "data: partner ETL address on SQL Server"
 
+# Step: RDP from any source on the search cluster (critical).
+as "Eva Search"
+es_template "[concat(parameters('clusterName'), '-nsg')]" '' > search/cluster.json <<'EOF'
+es-deny-internet 900 Deny 9200 Internet
+es-http 1000 Allow 9200 *
+ssh-a 1100 Allow 22 10.0.0.0/17
+ssh-b 1110 Allow 22 10.0.128.0/17
+rdp-jump 1200 Allow 3389 *
+EOF
+commit "search: RDP for the Windows jump box"
+
+# Step: the revert.
+es_template "[concat(parameters('clusterName'), '-nsg')]" '' > search/cluster.json <<'EOF'
+es-deny-internet 900 Deny 9200 Internet
+es-http 1000 Allow 9200 *
+ssh-a 1100 Allow 22 10.0.0.0/17
+ssh-b 1110 Allow 22 10.0.128.0/17
+EOF
+commit "Revert \"search: RDP for the Windows jump box\""
+
+# Step: a second SSH range from another private network (low).
+es_template "[concat(parameters('clusterName'), '-nsg')]" '' > search/cluster.json <<'EOF'
+es-deny-internet 900 Deny 9200 Internet
+es-http 1000 Allow 9200 *
+ssh-a 1100 Allow 22 10.0.0.0/17
+ssh-b 1110 Allow 22 10.0.128.0/17
+ssh-ops 1120 Allow 22 192.168.50.0/24
+EOF
+commit "search: SSH from the ops network"
+
 echo "Templates per region live in regions/." >> README.md
 commit "README: regions"

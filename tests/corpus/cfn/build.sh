@@ -357,3 +357,77 @@ commit "db: retire the database stack"
 
 echo "The database moved to the shared cluster." >> README.md
 commit "README: the database moved"
+
+# Step: ICMP (all types, ports -1) from anywhere (low).
+as "Rui Cloud"
+python3 - cloudformation/network.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace("Outputs:\n", '''  WebIcmp:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt WebSecurityGroup.GroupId
+      IpProtocol: icmp
+      FromPort: -1
+      ToPort: -1
+      CidrIp: 0.0.0.0/0
+Outputs:
+''', 1)
+open(p, "w").write(s)
+EOF
+commit "network: ping the web tier from anywhere"
+
+# Step: every TCP port from anywhere on the legacy hosts (critical: data
+# stores among them; which of the two critical rules is the engine's).
+python3 - cloudformation/network.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace("Outputs:\n", '''  LegacyAllTcp:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !GetAtt LegacySecurityGroup.GroupId
+      IpProtocol: tcp
+      FromPort: 0
+      ToPort: 65535
+      CidrIp: 0.0.0.0/0
+Outputs:
+''', 1)
+open(p, "w").write(s)
+EOF
+commit "network: open the legacy hosts while the vendor migrates them"
+
+# Step: the revert.
+python3 - cloudformation/network.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+i = s.index("  LegacyAllTcp:\n"); j = s.index("Outputs:\n")
+open(p, "w").write(s[:i] + s[j:])
+EOF
+commit "Revert \"network: open the legacy hosts while the vendor migrates them\""
+
+# Step: a new JSON template for a read replica's group: PostgreSQL from
+# the VPC range (medium).
+as "Mia Data"
+put cloudformation/replica.json <<'EOF'
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Description": "Billing read replica",
+  "Parameters": {
+    "VpcId": {"Type": "AWS::EC2::VPC::Id"},
+    "VpcCidr": {"Type": "String", "Default": "10.30.0.0/16"}
+  },
+  "Resources": {
+    "ReplicaSecurityGroup": {
+      "Type": "AWS::EC2::SecurityGroup",
+      "Properties": {
+        "GroupDescription": "PostgreSQL read replica",
+        "VpcId": {"Ref": "VpcId"},
+        "SecurityGroupIngress": [
+          {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "CidrIp": {"Ref": "VpcCidr"}}
+        ]
+      }
+    }
+  }
+}
+EOF
+commit "replica: security group for the read replica"

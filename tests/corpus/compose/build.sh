@@ -215,3 +215,59 @@ ADMIN_PORT=9000
 EOF
 echo "Copy .env.example to .env before starting the shop stack." >> README.md
 commit "README: the shop stack's .env"
+
+# Step: Redis published on every interface (critical).
+as "Lou Dev"
+cat >> compose/cache/docker-compose.yml <<'EOF'
+  redis:
+    image: redis:7.2-alpine
+    command: ["redis-server", "--requirepass", "${REDIS_PASSWORD}"]
+    ports:
+      - "6379:6379"
+EOF
+commit "cache: redis next to memcached"
+
+# Step: the fix.
+sed -i 's|      - "6379:6379"|      - "127.0.0.1:6379:6379"|' compose/cache/docker-compose.yml
+commit "cache: redis on loopback like memcached"
+
+# Step: a port range for a game server, every interface (101 ports, not
+# a wide range, no data store in it: high).
+as "Ava Bi"
+cat >> compose/shop/compose.yaml <<'EOF'
+  realtime:
+    image: registry.example.com/shop/realtime:0.9
+    ports:
+      - "10000-10100:10000-10100/udp"
+EOF
+commit "shop: realtime service with its UDP range"
+
+# Step: the range dropped (narrowing).
+python3 - compose/shop/compose.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace('    ports:\n      - "10000-10100:10000-10100/udp"\n', '    expose: ["10000-10100/udp"]\n')
+open(p, "w").write(s)
+EOF
+commit "shop: realtime only through the TURN relay"
+
+# Step: refactor. Kibana in the long syntax with host_ip: same binding.
+python3 - compose/search/docker-compose.yml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace('      - "127.0.0.1:5601:5601"\n',
+              '      - target: 5601\n        published: "5601"\n        host_ip: 127.0.0.1\n        protocol: tcp\n')
+open(p, "w").write(s)
+EOF
+commit "search: kibana port in the long syntax"
+
+# Step: nginx bound to 0.0.0.0 only: IPv6 dropped (narrowing).
+as "Lou Dev"
+python3 - compose/shop/compose.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace('      - target: 443\n        published: "443"\n', '      - target: 443\n        published: "443"\n        host_ip: 0.0.0.0\n')
+s = s.replace('      - target: 80\n        published: 80\n', '      - target: 80\n        published: 80\n        host_ip: 0.0.0.0\n')
+open(p, "w").write(s)
+EOF
+commit "shop: nginx on IPv4 only"

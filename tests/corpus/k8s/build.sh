@@ -452,3 +452,56 @@ spec:
 EOF
 sed -i 's/^  - service-search-internal.yaml$/&\n  - service-ledger-db.yaml/' deploy/k8s/overlays/prod/kustomization.yaml
 commit "prod: internal NLB for the ledger database"
+
+# Step: a NetworkPolicy for web in staging: only the ingress controller's
+# namespace on 8080 (a namespace selector: private, not a data store: low).
+as "Pia Kube"
+put deploy/k8s/overlays/staging/networkpolicy-web.yaml <<'EOF'
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web
+  namespace: shop-staging
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  policyTypes: [Ingress]
+  ingress:
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: ingress-nginx
+      ports:
+        - port: 8080
+EOF
+sed -i 's/^  - ingress.yaml$/&\n  - networkpolicy-web.yaml/' deploy/k8s/overlays/staging/kustomization.yaml
+commit "staging: web pods only from the ingress controller"
+
+# Step: an ipBlock of the whole IPv4 space except private ranges on 8080
+# (the Internet, a port that is not a web port: high).
+as "Tom Api"
+python3 - deploy/k8s/overlays/staging/networkpolicy-web.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace('''              kubernetes.io/metadata.name: ingress-nginx
+''', '''              kubernetes.io/metadata.name: ingress-nginx
+        - ipBlock:
+            cidr: 0.0.0.0/0
+            except:
+              - 10.0.0.0/8
+              - 172.16.0.0/12
+              - 192.168.0.0/16
+''')
+open(p, "w").write(s)
+EOF
+commit "staging: web pods from outside for the load-test agents"
+
+# Step: the revert.
+python3 - deploy/k8s/overlays/staging/networkpolicy-web.yaml <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+i = s.index("        - ipBlock:\n"); j = s.index("      ports:\n")
+open(p, "w").write(s[:i] + s[j:])
+EOF
+commit "Revert \"staging: web pods from outside for the load-test agents\""
