@@ -22,12 +22,21 @@ static const char cmd_audit_help[] =
 	"  driftwatch audit                        the whole history of HEAD\n"
 	"  driftwatch audit v1.0..main --format json\n"
 	"  driftwatch audit --first-parent main    the main line, merges included\n\n"
-	"A shallow clone cannot be walked past its boundary; fetch with --unshallow.\n\n"
+	"In a shallow clone (CI checkouts often are) the history that is there is\n"
+	"judged and the report says where it stops; fetch the rest with\n"
+	"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0).\n\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings, 2 error.";
 
 struct cmd_audit {
 	git_repository *repo;
 	git_revwalk *walk;
+	/* A shallow clone: the commits to judge, oldest first, from git
+	 * rev-list (libgit2 1.5's walk stops with an error at the boundary);
+	 * git_oid, and the next one's index. */
+	GArray *shallow_ids;
+	guint shallow_next;
+	char *boundary;     /* the first commit whose parent is missing, or NULL */
+	guint64 judged;     /* commits compared with their parent */
 	scan *scan;
 	gboolean first_parent;
 	int jobs;
@@ -38,6 +47,74 @@ struct cmd_audit {
 	git_oid last_id;
 	git_tree *last_tree;
 };
+
+/* The first commit past which a shallow clone has no history. */
+static void cmd_audit_boundary(struct cmd_audit *a, git_commit *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (a->boundary)
+		return;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	a->boundary = g_strdup(hex);
+}
+
+/*
+ * A shallow clone's commits from `git rev-list`, which knows the
+ * boundary (libgit2 1.5 does not: its walk fails there). The same order
+ * as the libgit2 walk: topological, oldest first.
+ */
+static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gboolean first_parent,
+                                   GError **error)
+{
+	const char *workdir = git_repository_path(a->repo);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autofree char *out = NULL, *err = NULL;
+	g_auto(GStrv) lines = NULL;
+	gint status = 0;
+
+	g_ptr_array_add(argv, (gpointer) "git");
+	g_ptr_array_add(argv, (gpointer) "--git-dir");
+	g_ptr_array_add(argv, (gpointer)workdir);
+	g_ptr_array_add(argv, (gpointer) "rev-list");
+	g_ptr_array_add(argv, (gpointer) "--topo-order");
+	g_ptr_array_add(argv, (gpointer) "--reverse");
+	if (first_parent)
+		g_ptr_array_add(argv, (gpointer) "--first-parent");
+	g_ptr_array_add(argv, (gpointer)(range ? range : "HEAD"));
+	g_ptr_array_add(argv, (gpointer) "--");
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+	                  &status, error)) {
+		g_prefix_error(error, "listing a shallow clone's history with git rev-list: ");
+		return false;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "reading revision range '%s': %s",
+		            range ? range : "HEAD", g_strstrip(err));
+		return false;
+	}
+	a->shallow_ids = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		git_oid id;
+
+		if (*lines[i] && git_oid_fromstr(&id, lines[i]) == 0)
+			g_array_append_val(a->shallow_ids, id);
+	}
+	return true;
+}
+
+/* The next commit to judge: 0, GIT_ITEROVER at the end, or an error. */
+static int cmd_audit_next(struct cmd_audit *a, git_oid *out)
+{
+	if (!a->shallow_ids)
+		return git_revwalk_next(out, a->walk);
+	if (a->shallow_next >= a->shallow_ids->len)
+		return GIT_ITEROVER;
+	git_oid_cpy(out, &g_array_index(a->shallow_ids, git_oid, a->shallow_next++));
+	return 0;
+}
 
 static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **error)
 {
@@ -122,12 +199,17 @@ static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git
 	else if (git_commit_parentcount(commit) > 0 &&
 	         (git_commit_parent(&parent, commit, 0) < 0 ||
 	          git_commit_tree(&item->parent_tree, parent) < 0)) {
-		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
-		                             ? "a shallow clone cannot be walked past its boundary "
-		                               "(libgit2 1.5); fetch with --unshallow"
-		                             : "reading a parent commit");
+		if (a->shallow_ids && !parent) {
+			/* The boundary of a shallow clone: what it changed is unknown. */
+			cmd_audit_boundary(a, commit);
+			item->commit = NULL;
+			cmd_audit_item_free(item);
+			return true;
+		}
+		gitwalk_set_error(error, "reading a parent commit");
 		goto fail;
 	}
+	a->judged++;
 	git_commit_free(parent);
 	git_oid_cpy(&a->last_id, git_commit_id(commit));
 	git_tree_free(a->last_tree);
@@ -158,7 +240,7 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 	int rc = 0;
 
 	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)cmd_audit_item_free);
-	while (b->items->len < CMD_AUDIT_BATCH && (rc = git_revwalk_next(&id, a->walk)) == 0) {
+	while (b->items->len < CMD_AUDIT_BATCH && (rc = cmd_audit_next(a, &id)) == 0) {
 		git_commit *commit = NULL;
 		struct cmd_audit_item *item = NULL;
 
@@ -178,9 +260,7 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 			fprintf(stderr, "\rdriftwatch audit: %zu commits", a->commits);
 	}
 	if (rc != 0 && rc != GIT_ITEROVER) {
-		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
-		                             ? "walking history (a shallow clone ends at its boundary)"
-		                             : "walking history");
+		gitwalk_set_error(error, "walking history");
 		goto fail;
 	}
 	*done = rc == GIT_ITEROVER;
@@ -238,6 +318,30 @@ static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **er
 	return ok;
 }
 
+/*
+ * Says where a shallow history stops (stderr and the text summary); with
+ * nothing judged at all, that is an error: there was nothing to audit.
+ */
+static bool cmd_audit_shallow_end(struct cmd_audit *a, struct cli_common *common, GError **error)
+{
+	if (!a->boundary)
+		return true;
+	if (a->judged == 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "this shallow clone holds no commit whose parent it has (history stops at "
+		            "%.12s), so nothing could be judged: fetch the history with 'git fetch "
+		            "--unshallow' (GitHub Actions: fetch-depth: 0)", a->boundary);
+		return false;
+	}
+	g_free(common->history_note);
+	common->history_note = g_strdup_printf(
+		"shallow clone: history stops at %.12s, which and whose ancestors were not judged; "
+		"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0) audits the rest", a->boundary);
+	if (!common->quiet && common->format != CLI_FORMAT_TEXT)
+		fprintf(stderr, "driftwatch: %s\n", common->history_note);
+	return true;
+}
+
 static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
                           int jobs, int argc, char **argv, GError **error)
 {
@@ -263,10 +367,19 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		goto out;
 	}
 	git_revwalk_sorting(a.walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+
 	if (first_parent)
 		git_revwalk_simplify_first_parent(a.walk);
-	ok = cmd_audit_push(&a, argc == 2 ? argv[1] : NULL, error) && cmd_audit_walk(&a, findings, error);
+	if (git_repository_is_shallow(a.repo) == 1)
+		ok = cmd_audit_shallow_list(&a, argc == 2 ? argv[1] : NULL, first_parent, error);
+	else
+		ok = cmd_audit_push(&a, argc == 2 ? argv[1] : NULL, error);
+	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error);
+	common->commits = a.judged;
 out:
+	if (a.shallow_ids)
+		g_array_unref(a.shallow_ids);
+	g_free(a.boundary);
 	git_revwalk_free(a.walk);
 	git_tree_free(a.last_tree);
 	scan_free(a.scan);
