@@ -212,7 +212,7 @@ static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings)
 	json_builder_end_array(b);
 }
 
-void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
+void cli_report_sarif(FILE *out, const struct cli_common *c, GPtrArray *findings)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -223,6 +223,11 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	json_builder_begin_array(b);
 	json_builder_begin_object(b);
 	report_sarif_driver(b, c->pack);
+	/* Code scanning keeps one set of alerts per category: driftwatch's own. */
+	json_builder_set_member_name(b, "automationDetails");
+	json_builder_begin_object(b);
+	cli_json_member(b, "id", "driftwatch/");
+	json_builder_end_object(b);
 	report_sarif_invocation(b, findings);
 	json_builder_set_member_name(b, "results");
 	json_builder_begin_array(b);
@@ -230,7 +235,7 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 		const struct finding *f = findings->pdata[i];
 
 		/* Narrowed exposure is no alert; shown only on request, as in text. */
-		if (f->severity == SEVERITY_INFO && !c->verbose)
+		if (!cli_finding_shown(c, f))
 			continue;
 		report_sarif_result(b, c->pack, f);
 	}
@@ -238,5 +243,5 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	json_builder_end_object(b);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
-	cli_json_print(b);
+	cli_json_write(out, b);
 }

@@ -67,7 +67,7 @@ json_check "the node ports appear as k8s:node-network, not as the Internet" \
 # --- safe ---------------------------------------------------------------
 { svc LoadBalancer 'loadBalancerSourceRanges: [10.20.0.0/16]'; echo ---; netpol; echo ---; deploy; } > "$repo/deploy/es.yaml"
 commit "$repo" "restrict the load balancer to the VPN"
-dw diff -C "$repo" HEAD --format json
+dw diff -C "$repo" HEAD --format json -v
 status_is "loadBalancerSourceRanges narrow: exit 0" 0
 json_check "narrowing by source ranges is only DW-NET-900" \
 	"[x['rule'] for x in f] == ['DW-NET-900'] and f[0]['widened'].startswith('tcp/9200 from 0.0.0.0/5')"

@@ -257,7 +257,7 @@ host    all       bob   10.0.0.0/8     scram-sha-256
 host    all       all   0.0.0.0/0      reject
 EOF
 commit "$repo" "hba: reject the rest"
-dw diff -C "$repo" HEAD --format json
+dw diff -C "$repo" HEAD --format json -v
 json_check "pg_hba: rejecting the rest is only narrowing" \
 	"f != [] and all(x['rule']=='DW-NET-900' for x in f)"
 
