@@ -40,7 +40,10 @@ struct cmd_audit {
 	scan *scan;
 	gboolean first_parent;
 	int jobs;
-	bool progress;
+	bool progress;       /* a progress bar on stderr (a terminal) */
+	size_t total;        /* commits the walk will give, 0 when not counted */
+	gint64 started;      /* when the walk started, for the ETA */
+	gint64 shown;        /* when the bar was last drawn */
 	size_t commits;
 	/* The last commit judged and its tree: in a linear history it is the
 	 * next commit's parent, whose tree then needs no lookup. */
@@ -95,6 +98,7 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gbool
 		return false;
 	}
 	a->shallow_ids = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	a->total = 0;
 	lines = g_strsplit(out, "\n", -1);
 	for (guint i = 0; lines[i]; i++) {
 		git_oid id;
@@ -102,6 +106,7 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gbool
 		if (*lines[i] && git_oid_fromstr(&id, lines[i]) == 0)
 			g_array_append_val(a->shallow_ids, id);
 	}
+	a->total = a->shallow_ids->len;
 	return true;
 }
 
@@ -116,20 +121,20 @@ static int cmd_audit_next(struct cmd_audit *a, git_oid *out)
 	return 0;
 }
 
-static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **error)
+static bool cmd_audit_push(struct cmd_audit *a, git_revwalk *walk, const char *range, GError **error)
 {
 	int rc;
 
 	if (!range)
-		rc = git_revwalk_push_head(a->walk);
+		rc = git_revwalk_push_head(walk);
 	else if (strstr(range, ".."))
-		rc = git_revwalk_push_range(a->walk, range);
+		rc = git_revwalk_push_range(walk, range);
 	else {
 		git_object *obj = NULL;
 
 		rc = git_revparse_single(&obj, a->repo, range);
 		if (rc == 0)
-			rc = git_revwalk_push(a->walk, git_object_id(obj));
+			rc = git_revwalk_push(walk, git_object_id(obj));
 		git_object_free(obj);
 	}
 	if (rc < 0) {
@@ -139,6 +144,55 @@ static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **erro
 		return false;
 	}
 	return true;
+}
+
+/* How many commits the walk will give, for the progress bar: a walk of
+ * the commit graph alone, cheap beside reading trees. */
+static void cmd_audit_count(struct cmd_audit *a, const char *range, gboolean first_parent)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+
+	if (git_revwalk_new(&walk, a->repo) < 0)
+		return;
+	if (first_parent)
+		git_revwalk_simplify_first_parent(walk);
+	if (cmd_audit_push(a, walk, range, NULL)) {
+		while (git_revwalk_next(&id, walk) == 0)
+			a->total++;
+	}
+	git_revwalk_free(walk);
+}
+
+/*
+ * "driftwatch audit [#########...........] 4,210/20,000 commits, 0:42 left",
+ * at most ten times a second; the last call (done) ends the line.
+ */
+static void cmd_audit_progress(struct cmd_audit *a, bool done)
+{
+	enum { WIDTH = 30 };
+	gint64 now = g_get_monotonic_time();
+	size_t total = MAX(a->total, a->commits);
+	unsigned filled;
+	double left;
+
+	if (!a->progress || (!done && now - a->shown < G_USEC_PER_SEC / 10))
+		return;
+	if (!a->started)
+		a->started = now;
+	a->shown = now;
+	if (!total) {
+		fprintf(stderr, "\rdriftwatch audit: %zu commits%s", a->commits, done ? "\n" : "");
+		return;
+	}
+	filled = (unsigned)(WIDTH * a->commits / total);
+	left = a->commits ? (double)(now - a->started) / G_USEC_PER_SEC * (total - a->commits) / a->commits
+	                  : 0;
+	fprintf(stderr, "\rdriftwatch audit [%.*s%.*s] %zu/%zu commits, %u:%02u left ", (int)filled,
+	        "##############################", (int)(WIDTH - filled), "..............................",
+	        a->commits, total, (unsigned)left / 60, (unsigned)left % 60);
+	if (done)
+		fprintf(stderr, "\n");
 }
 
 /* One commit to judge: its trees and the config paths it changed. */
@@ -256,8 +310,8 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 			git_commit_free(commit);
 		else
 			g_ptr_array_add(b->items, item);
-		if (a->progress && ++a->commits % 500 == 0)
-			fprintf(stderr, "\rdriftwatch audit: %zu commits", a->commits);
+		a->commits++;
+		cmd_audit_progress(a, false);
 	}
 	if (rc != 0 && rc != GIT_ITEROVER) {
 		gitwalk_set_error(error, "walking history");
@@ -313,8 +367,7 @@ static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **er
 	if (ok && prev)
 		ok = cmd_audit_judge(a, findings, prev, error);
 	cmd_audit_batch_free(prev);
-	if (a->progress && a->commits >= 500)
-		fprintf(stderr, "\rdriftwatch audit: %zu commits\n", a->commits);
+	cmd_audit_progress(a, true);
 	return ok;
 }
 
@@ -373,7 +426,9 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	if (git_repository_is_shallow(a.repo) == 1)
 		ok = cmd_audit_shallow_list(&a, argc == 2 ? argv[1] : NULL, first_parent, error);
 	else
-		ok = cmd_audit_push(&a, argc == 2 ? argv[1] : NULL, error);
+		ok = cmd_audit_push(&a, a.walk, argc == 2 ? argv[1] : NULL, error);
+	if (ok && a.progress)
+		cmd_audit_count(&a, argc == 2 ? argv[1] : NULL, first_parent);
 	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error);
 	common->commits = a.judged;
 out:

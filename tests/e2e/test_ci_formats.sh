@@ -71,6 +71,19 @@ check "long: the full layout with the sets" grep -q "now allowed: tcp/9200,9300 
 check "long: protocols' long source lists are cut with 'and N more'" \
 	python3 -c 'import sys; sys.exit(0 if all(l.count(", ") <= 12 for l in sys.stdin.read().splitlines() if "now allowed:" in l) else 1)' <<<"$OUT"
 
+# --- a progress bar on a terminal -----------------------------------------
+if command -v script >/dev/null; then
+	total=$(git -C "$repo" rev-list --count HEAD)
+	bar=$(script -qec "'$DRIFTWATCH' audit -C '$repo' >/dev/null" /dev/null | tr '\r' '\n')
+	check "on a terminal: a progress bar with the total and what is left" \
+		grep -qE "^driftwatch audit \[#+\] $total/$total commits, [0-9]+:[0-9]{2} left" <<<"$bar"
+	dw audit -C "$repo"
+	check "not on a terminal: no progress bar" test -z "$ERR"
+else
+	ok "progress bar # SKIP no script(1)"
+	ok "no progress bar off a terminal # SKIP no script(1)"
+fi
+
 # --- GitLab SAST -------------------------------------------------------------
 check "GitLab SAST: the fields GitLab's schema (15.0.x) requires" python3 - "$out/gl-sast-report.json" <<'PY'
 import json, re, sys
