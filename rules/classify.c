@@ -32,6 +32,7 @@ void finding_free(struct finding *f)
 	g_free(f->approved_by);
 	g_free(f->approval_expires);
 	g_free(f->approval_comment);
+	g_free(f->setting_key);
 	g_free(f);
 }
 
@@ -653,6 +654,37 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	                                      s->setting->line, g_string_free(msg, FALSE)));
 }
 
+/*
+ * After a setting's findings (from index first on): each names the key;
+ * a setting that moved and raised none moved to a value no rule flags,
+ * which is recorded as DW-SET-900 (info), so that the window an earlier
+ * finding on that key opened can be seen to close.
+ */
+static void classify_setting_done(GPtrArray *out, guint first, const struct rulepack *p,
+                                  const struct compare_change *c, const struct compare_setting *s)
+{
+	const struct resource *r = classify_resource(c);
+	g_autofree char *region = NULL;
+	struct finding *f;
+	char *msg;
+
+	for (guint i = first; i < out->len; i++) {
+		f = out->pdata[i];
+		g_free(f->setting_key);
+		f->setting_key = g_strdup(s->key);
+	}
+	/* A removed resource's settings go with it: no window to close. */
+	if (out->len > first || !s->old_value || !c->new_r)
+		return;
+	region = g_strdup_printf("%s: %s", s->key, s->new_value ? s->new_value : "unset");
+	msg = g_strdup_printf("%s %s: %s is now %s, before %s", r->kind, r->name, s->key,
+	                      s->new_value ? s->new_value : "unset", s->old_value);
+	f = classify_finding(p, "DW-SET-900", c, region, s->old_value, s->setting ? s->setting->line : 0,
+	                     msg);
+	f->setting_key = g_strdup(s->key);
+	g_ptr_array_add(out, f);
+}
+
 static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
 {
 	for (guint i = 0; i < c->new_unknowns->len; i++) {
@@ -698,10 +730,20 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 		classify_internet(out, p, c, inet, ctx);
 		classify_private(out, p, c, priv_only);
 	}
-	if (c->narrowed && !exposure_is_empty(c->narrowed) && c->new_r)
+	/* A removed list of allows (a security group) shuts what it let in;
+	 * a removed first-match list (an NSG) is DW-NET-012 above, and a
+	 * removed NetworkPolicy DW-NET-020: its pods lose their isolation. */
+	if (c->narrowed && !exposure_is_empty(c->narrowed) &&
+	    (c->new_r || (c->old_r->model == RESOURCE_UNION &&
+	                  !resource_setting_get(c->old_r, "ingress-isolation"))))
 		classify_narrowed(out, p, c);
-	for (guint i = 0; i < c->settings->len; i++)
-		classify_setting(out, p, c, &g_array_index(c->settings, struct compare_setting, i), ctx);
+	for (guint i = 0; i < c->settings->len; i++) {
+		const struct compare_setting *s = &g_array_index(c->settings, struct compare_setting, i);
+		guint first = out->len;
+
+		classify_setting(out, p, c, s, ctx);
+		classify_setting_done(out, first, p, c, s);
+	}
 	classify_unknowns(out, p, c);
 }
 
