@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "exposure.h"
 #include "rulepack.h"
 
 /* Exit statuses; stable, documented in driftwatch(1). */
@@ -64,6 +65,12 @@ struct cli_common {
 	/* What the command judged, for the text summary: set by the command. */
 	guint64 commits;         /* commits judged (audit), or 0 */
 	char *history_note;      /* where a shallow history stops, or NULL; owned */
+	GPtrArray *windows;      /* audit: struct cli_window *, or NULL; owned */
+	/* audit: what still holds at the tip (struct finding *, each at its
+	 * place there), or NULL; every format reports it with --open-at-tip,
+	 * SARIF always (code scanning shows current lines); owned */
+	GPtrArray *tip_findings;
+	gboolean open_at_tip;
 	const char *exe_path;
 	struct rulepack *pack; /* loaded by cli_load_pack(); findings borrow its rules */
 };
@@ -105,6 +112,28 @@ void cli_report_gitlab(FILE *out, const struct cli_common *c, GPtrArray *finding
 /* JUnit XML (report_junit.c): a test case per shown finding, failed when
  * it reaches --fail-on and is not approved. */
 void cli_report_junit(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* An exposure window (report_windows.c): how long a widening stayed open. */
+struct cli_window {
+	const struct finding *opened; /* the finding that opened it; borrowed */
+	const struct finding *closed; /* the one that closed it, or NULL: open at the tip; borrowed */
+	exposure *open;               /* a network window: what is still open; NULL for a setting */
+	char *tip_file;               /* open at the tip: where it stands there, or NULL; owned */
+	unsigned tip_line;
+	double days;                  /* opened to closed, or to the tip's date while open */
+};
+
+/* Closed windows listed in text after the open ones. */
+#define CLI_WINDOWS_CLOSED_SHOWN 10
+
+/* The windows of an audit's findings (in commit order, info included),
+ * open ones first; they borrow from findings. An open window's days run
+ * to tip_time (the tip commit's, seconds since the epoch). */
+GPtrArray *cli_windows_new(GPtrArray *findings, gint64 tip_time);
+void cli_window_free(struct cli_window *w);
+/* The text section and the JSON "windows" member, when c->windows is set. */
+void cli_windows_text(FILE *out, const struct cli_common *c, bool compact);
+void cli_windows_json(JsonBuilder *b, const struct cli_common *c);
+
 /* The threshold a finding is judged by: --fail-on, else its policy's, else high. */
 enum severity cli_threshold(const struct cli_common *c, const struct finding *f);
 
@@ -120,6 +149,13 @@ void cli_json_errors(JsonBuilder *b, GPtrArray *findings);
  * standard output (cli_json_print) or to out. */
 void cli_json_print(JsonBuilder *b);
 void cli_json_write(FILE *out, JsonBuilder *b);
+
+/* A printed set with each source list cut after keep sources, "and N
+ * more" in their place (text; JSON has them whole). New string. */
+char *cli_text_cut(const char *set, guint keep);
+
+/* s cut to at most width characters, with "…" where it was cut. New string. */
+char *cli_text_fit(const char *s, glong width);
 
 /* Escapes control characters and non-UTF-8 bytes from a repository. */
 char *cli_escape(const char *s);

@@ -395,6 +395,99 @@ static bool cmd_audit_shallow_end(struct cmd_audit *a, struct cli_common *common
 	return true;
 }
 
+/* The tip a range ends at: "A..B" -> "B", "X" -> "X", none -> HEAD. */
+static const char *cmd_audit_tip_rev(const char *range)
+{
+	const char *dots = range ? strstr(range, "..") : NULL;
+
+	if (!range)
+		return "HEAD";
+	if (!dots)
+		return range;
+	return dots[2] == '.' ? dots + 3 : dots + 2;
+}
+
+/* The resource of identity (a change's identity may end in "@FILE" for twins). */
+static const struct resource *cmd_audit_tip_resource(GPtrArray *resources, const char *identity)
+{
+	for (guint i = 0; i < resources->len; i++) {
+		const struct resource *r = resources->pdata[i];
+		size_t n = strlen(r->identity);
+
+		if (strcmp(identity, r->identity) == 0 ||
+		    (strncmp(identity, r->identity, n) == 0 && identity[n] == '@' &&
+		     strcmp(identity + n + 1, r->file) == 0))
+			return r;
+	}
+	return NULL;
+}
+
+/* Where an open window stands at the tip: the rule that still lets its
+ * region in, or the setting, or the resource. */
+static void cmd_audit_tip_place(struct cli_window *w, const struct resource *r)
+{
+	const struct resource_rule *rule = w->open ? resource_rule_at(r, w->open) : NULL;
+	const struct resource_setting *s = w->opened->setting_key
+	                                           ? resource_setting_get(r, w->opened->setting_key)
+	                                           : NULL;
+
+	w->tip_file = g_strdup(rule && rule->file ? rule->file : r->file);
+	w->tip_line = rule ? rule->line : s ? s->line : r->line;
+}
+
+/*
+ * The windows of the audit, each open one placed at the tip, and what
+ * still holds there as findings: an open window's opening finding at its
+ * place at the tip (its commit says who opened it), and every finding
+ * that opens no window (a file that could not be checked, an unknown),
+ * which the history alone cannot say is over.
+ */
+static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GPtrArray *findings,
+                              const char *range, GError **error)
+{
+	g_autoptr(GPtrArray) resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GHashTable) opening = g_hash_table_new(NULL, NULL);
+	git_tree *tree = NULL;
+	git_commit *tip = NULL;
+	bool ok;
+
+	ok = gitwalk_rev_tree(&tree, &tip, a->repo, cmd_audit_tip_rev(range), error) &&
+	     scan_surface(a->scan, resources, failures, tree, error);
+	if (ok)
+		common->windows = cli_windows_new(findings, git_commit_time(tip));
+	git_tree_free(tree);
+	git_commit_free(tip);
+	if (!ok)
+		return false;
+	common->tip_findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	for (guint i = 0; i < common->windows->len; i++) {
+		struct cli_window *w = common->windows->pdata[i];
+		const struct resource *r;
+
+		g_hash_table_insert(opening, (gpointer)w->opened, w);
+		if (w->closed || !(r = cmd_audit_tip_resource(resources, w->opened->resource)))
+			continue;
+		cmd_audit_tip_place(w, r);
+	}
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+		const struct cli_window *w = g_hash_table_lookup(opening, f);
+		struct finding *now;
+
+		if (f->severity == SEVERITY_INFO || (w && w->closed))
+			continue;
+		now = finding_copy(f);
+		if (w && w->tip_file) {
+			g_free(now->file);
+			now->file = g_strdup(w->tip_file);
+			now->line = w->tip_line;
+		}
+		g_ptr_array_add(common->tip_findings, now);
+	}
+	return true;
+}
+
 static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
                           int jobs, int argc, char **argv, GError **error)
 {
@@ -429,7 +522,8 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		ok = cmd_audit_push(&a, a.walk, argc == 2 ? argv[1] : NULL, error);
 	if (ok && a.progress)
 		cmd_audit_count(&a, argc == 2 ? argv[1] : NULL, first_parent);
-	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error);
+	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error) &&
+	     cmd_audit_windows(&a, common, findings, argc == 2 ? argv[1] : NULL, error);
 	common->commits = a.judged;
 out:
 	if (a.shallow_ids)
@@ -460,6 +554,9 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 		  "Follow only the first parent; compare merges with it", NULL },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Threads that parse ahead of the walk (default: processors - 1; 0: none)", "N" },
+		{ "open-at-tip", 0, 0, G_OPTION_ARG_NONE, &common.open_at_tip,
+		  "Report only what still holds at the tip, at its place there, with the commit that "
+		  "opened it (SARIF always does)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE]");

@@ -134,6 +134,7 @@ static void report_json(FILE *out, const struct cli_common *c, GPtrArray *findin
 	}
 	json_builder_end_array(b);
 	cli_json_errors(b, findings);
+	cli_windows_json(b, c);
 	json_builder_end_object(b);
 	cli_json_write(out, b);
 }
@@ -150,7 +151,7 @@ static void report_json(FILE *out, const struct cli_common *c, GPtrArray *findin
  * "tcp/22 from a, b, c; udp/53 from d" -> "tcp/22 from a, b and 1 more;
  * udp/53 from d" (keep 2). New string.
  */
-static char *report_text_cut(const char *set, guint keep)
+char *cli_text_cut(const char *set, guint keep)
 {
 	g_auto(GStrv) clauses = g_strsplit(set ? set : "", "; ", -1);
 	GString *out = g_string_new(NULL);
@@ -200,9 +201,9 @@ static void report_text_finding(FILE *out, const struct cli_common *c, const str
 
 	fprintf(out, "    %s%s%s %s %s  [%s]\n", on, sev, off, f->rule->id, f->rule->title, f->id);
 	if (report_text_is_network(f)) {
-		g_autofree char *now = report_text_cut(f->after ? f->after : f->widened,
+		g_autofree char *now = cli_text_cut(f->after ? f->after : f->widened,
 		                                       REPORT_TEXT_SOURCES);
-		g_autofree char *before = report_text_cut(f->before, REPORT_TEXT_SOURCES);
+		g_autofree char *before = cli_text_cut(f->before, REPORT_TEXT_SOURCES);
 
 		fprintf(out, "      now allowed: %s\n", now);
 		fprintf(out, "      before:      %s\n", *before ? before : "nothing");
@@ -249,8 +250,7 @@ static guint report_text_long(FILE *out, const struct cli_common *c, GPtrArray *
 	return shown;
 }
 
-/* s cut to at most width characters, with "…" where it was cut. */
-static char *report_text_fit(const char *s, glong width)
+char *cli_text_fit(const char *s, glong width)
 {
 	glong len = g_utf8_strlen(s, -1);
 
@@ -279,7 +279,7 @@ static void report_text_compact_line(FILE *out, const struct cli_common *c, cons
 	glong room;
 
 	if (report_text_is_network(f)) {
-		g_autofree char *cut = report_text_cut(f->after ? f->after : f->widened, 2);
+		g_autofree char *cut = cli_text_cut(f->after ? f->after : f->widened, 2);
 
 		raw_region = cli_escape(cut);
 	} else {
@@ -291,9 +291,9 @@ static void report_text_compact_line(FILE *out, const struct cli_common *c, cons
 	room = REPORT_COMPACT_WIDTH - (glong)strlen(sev) - (glong)strlen(f->rule->id) -
 	       g_utf8_strlen(where, -1) - g_utf8_strlen(tail, -1) - 4;
 	/* The region keeps 40 columns where it can; the resource the rest. */
-	res = report_text_fit(raw_res, MAX(room - MIN(g_utf8_strlen(raw_region, -1), 40), 16));
+	res = cli_text_fit(raw_res, MAX(room - MIN(g_utf8_strlen(raw_region, -1), 40), 16));
 	room -= g_utf8_strlen(res, -1);
-	region = report_text_fit(raw_region, MAX(room, 0));
+	region = cli_text_fit(raw_region, MAX(room, 0));
 	fprintf(out, "%s%s%s %s %s %s %s%s\n", on, sev, off, f->rule->id, res, where, region, tail);
 }
 
@@ -380,6 +380,7 @@ static void report_text(FILE *out, const struct cli_common *c, GPtrArray *findin
 
 	if (shown == 0)
 		fprintf(out, "no exposure widened\n");
+	cli_windows_text(out, c, report_text_is_compact(out, c, findings));
 	if (!c->quiet)
 		report_text_summary(out, c, findings);
 }
@@ -396,6 +397,8 @@ enum severity cli_threshold(const struct cli_common *c, const struct finding *f)
 static void report_write(FILE *out, enum cli_format format, const struct cli_common *c,
                          GPtrArray *findings)
 {
+	if (c->tip_findings && (c->open_at_tip || format == CLI_FORMAT_SARIF))
+		findings = c->tip_findings;
 	switch (format) {
 	case CLI_FORMAT_JSON:
 		report_json(out, c, findings);
@@ -441,6 +444,8 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 {
 	int status = CLI_EXIT_OK;
 
+	if (c->tip_findings && c->open_at_tip)
+		findings = c->tip_findings;
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 

@@ -36,6 +36,31 @@ void finding_free(struct finding *f)
 	g_free(f);
 }
 
+struct finding *finding_copy(const struct finding *f)
+{
+	struct finding *c = g_memdup2(f, sizeof(*f));
+
+	c->id = g_strdup(f->id);
+	c->resource = g_strdup(f->resource);
+	c->kind = g_strdup(f->kind);
+	c->name = g_strdup(f->name);
+	c->file = g_strdup(f->file);
+	c->widened = g_strdup(f->widened);
+	c->before = g_strdup(f->before);
+	c->after = g_strdup(f->after);
+	c->message = g_strdup(f->message);
+	c->commit = g_strdup(f->commit);
+	c->author = g_strdup(f->author);
+	c->date = g_strdup(f->date);
+	c->subject = g_strdup(f->subject);
+	c->approval_reason = g_strdup(f->approval_reason);
+	c->approved_by = g_strdup(f->approved_by);
+	c->approval_expires = g_strdup(f->approval_expires);
+	c->approval_comment = g_strdup(f->approval_comment);
+	c->setting_key = g_strdup(f->setting_key);
+	return c;
+}
+
 char *finding_approval_text(const struct finding *f)
 {
 	if (!f->suppressed)
@@ -122,30 +147,6 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	f->before = g_strdup(before);
 	f->message = message;
 	return f;
-}
-
-/*
- * The first allow rule of r that admits part of region, or NULL; for a
- * first-match list the first in evaluation order (lowest priority), since
- * that is the rule that lets the region in.
- */
-static const struct resource_rule *classify_rule_at(const struct resource *r, const exposure *region)
-{
-	const struct resource_rule *best = NULL;
-
-	for (guint i = 0; r && i < r->rules->len; i++) {
-		const struct resource_rule *rule = r->rules->pdata[i];
-		g_autoptr(exposure) both = NULL;
-
-		if (!rule->allow || (best && rule->priority >= best->priority))
-			continue;
-		both = exposure_intersect(rule->match, region);
-		if (!exposure_is_empty(both))
-			best = rule;
-		if (best && r->model != RESOURCE_FIRST_MATCH)
-			break;
-	}
-	return best;
 }
 
 static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
@@ -354,7 +355,7 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const char *
 			g_string_append_printf(msg, "; and %s security is off in %s (%s)", auth_off->kind,
 			                       auth_off->file, s->raw);
 	}
-	at = classify_rule_at(c->new_r, region);
+	at = resource_rule_at(c->new_r, region);
 	f = classify_finding(p, rule_id, c, text, before_text, at ? at->line : 0, g_string_free(msg, FALSE));
 	if (at && at->file) {
 		g_free(f->file);
@@ -457,7 +458,7 @@ static char *classify_network_place(const struct classify_context *ctx, const ex
 
 		if (exposure_is_empty(inet))
 			continue;
-		at = classify_rule_at(r, inet);
+		at = resource_rule_at(r, inet);
 		return g_strdup_printf(" (%s %s at %s:%u)", r->kind, r->name,
 		                       at && at->file ? at->file : r->file, at ? at->line : r->line);
 	}

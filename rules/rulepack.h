@@ -122,6 +122,8 @@ struct finding {
 };
 
 void finding_free(struct finding *f);
+/* A deep copy (the rule stays borrowed from the pack). */
+struct finding *finding_copy(const struct finding *f);
 
 /*
  * "approved by NAME until DATE: REASON" for a suppressed finding ("in

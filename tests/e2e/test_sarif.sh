@@ -63,10 +63,12 @@ print("\n".join(bad)); sys.exit(1 if bad else 0)
 
 repo=$("$SRCDIR/examples/make-incident-repo.sh" "$WORK/incident")
 
-dw audit -C "$repo" --format json
+# SARIF reports what holds at the tip of the range: up to HEAD~1 (before
+# the fix), Elasticsearch open to the Internet with its security off.
+dw audit -C "$repo" HEAD~1 --open-at-tip --format json
 json_out=$OUT
 
-dw audit -C "$repo" --format sarif
+dw audit -C "$repo" HEAD~1 --format sarif
 status_is "audit --format sarif on the example: exit 1" 1
 valid "the example's SARIF is valid SARIF 2.1.0"
 sarif_check "version 2.1.0, one run, driver driftwatch with its version" \
@@ -88,7 +90,10 @@ sarif_check "properties carry resource, sets and the commit" \
 	"all(x['properties']['resource']=='azure-nsg:support-es-nsg' and x['properties']['after'].startswith('tcp/9200,9300 from 0.0.0.0/0') and len(x['properties']['commit'])==40 and x['properties']['author'] and x['properties']['date'] for x in by_id['DW-NET-001'])"
 sarif_check "info findings are left out without -v" "all(x['properties']['severity']!='info' for x in r)"
 
-dw audit -C "$repo" --format sarif -v
+dw audit -C "$repo" --format sarif
+sarif_check "the whole history: the windows the fix closed are not on today's lines" \
+	"'DW-NET-001' not in by_id and 'DW-SET-001' not in by_id and r"
+dw diff -C "$repo" HEAD~1 HEAD --format sarif -v
 valid "with -v: still valid"
 sarif_check "with -v: the fix's narrowing is a note" \
 	"any(x['properties']['severity']=='info' and x['level']=='note' for x in r)"
