@@ -9,7 +9,9 @@
 #include <glib.h>
 #include <json-glib/json-glib.h>
 #include <stdbool.h>
+#include <stdio.h>
 
+#include "exposure.h"
 #include "rulepack.h"
 
 /* Exit statuses; stable, documented in driftwatch(1). */
@@ -24,6 +26,17 @@ enum cli_format {
 	CLI_FORMAT_JSON,
 	CLI_FORMAT_SARIF,
 	CLI_FORMAT_MARKDOWN,
+	CLI_FORMAT_GITLAB_SAST, /* GitLab's SAST security report (report_gitlab.c) */
+	CLI_FORMAT_JUNIT,       /* JUnit XML, one test case a finding (report_junit.c) */
+};
+
+/* "sarif" -> CLI_FORMAT_SARIF; false for an unknown name. */
+bool cli_format_parse(enum cli_format *out, const char *name);
+
+/* One --output: a report written to a file besides standard output. */
+struct cli_output {
+	enum cli_format format;
+	char *path; /* owned */
 };
 
 /* Options every analysing subcommand takes. */
@@ -35,12 +48,29 @@ struct cli_common {
 	char **extra_rules;   /* --extra-rules, repeatable: rule files layered on the pack */
 	char *color_name;     /* --color */
 	char *max_file_size;  /* --max-file-size */
+	char **output_specs;  /* --output, repeatable: [FORMAT:]FILE */
+	char *severity_name;  /* --severity: show findings at or above it */
+	gboolean exit_zero;   /* --exit-zero: report, but exit 0 on findings */
+	gboolean long_text;   /* --long: the full text layout, however many findings */
+	gboolean compact;     /* --compact: one line a finding */
 	gboolean quiet;       /* -q */
 	gboolean verbose;     /* -v: show info findings (narrowing) too */
 	/* resolved by cli_common_finish() */
 	enum cli_format format;
 	enum severity fail_on;
+	enum severity show_from; /* the least severe finding shown, in every format */
+	GArray *outputs;         /* struct cli_output, from output_specs */
 	bool color;
+	gint64 started;          /* g_get_monotonic_time() at cli_common_finish() */
+	/* What the command judged, for the text summary: set by the command. */
+	guint64 commits;         /* commits judged (audit), or 0 */
+	char *history_note;      /* where a shallow history stops, or NULL; owned */
+	GPtrArray *windows;      /* audit: struct cli_window *, or NULL; owned */
+	/* audit: what still holds at the tip (struct finding *, each at its
+	 * place there), or NULL; every format reports it with --open-at-tip,
+	 * SARIF always (code scanning shows current lines); owned */
+	GPtrArray *tip_findings;
+	gboolean open_at_tip;
 	const char *exe_path;
 	struct rulepack *pack; /* loaded by cli_load_pack(); findings borrow its rules */
 };
@@ -62,17 +92,53 @@ bool cli_open_repo(git_repository **out, const struct cli_common *c, GError **er
 bool cli_load_pack(struct cli_common *c, GError **error);
 
 /*
- * Prints findings (struct finding *) as the common options ask and
- * returns the exit status they give. Info findings are shown only with -v
- * (text, SARIF, Markdown) and always in JSON. A finding about a file
- * whatever the change (never readable, not analysed) is kept once per
- * rule and file: its repeats are removed from findings.
+ * Prints findings (struct finding *) as the common options ask, to
+ * standard output in --format and to each --output file in its own, and
+ * returns the exit status they give (CLI_EXIT_ERROR when an output file
+ * cannot be written). Every format shows the same findings: those at or
+ * above c->show_from (low by default; -v adds info). A finding about a
+ * file whatever the change (never readable, not analysed) is kept once
+ * per rule and file: its repeats are removed from findings.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
+/* Is f shown under c's --severity / -v? */
+bool cli_finding_shown(const struct cli_common *c, const struct finding *f);
 /* SARIF 2.1.0 (report_sarif.c); tool.driver.rules is c->pack, which must be loaded. */
-void cli_report_sarif(const struct cli_common *c, GPtrArray *findings);
-/* A Markdown table for a merge-request comment (report_markdown.c). */
-void cli_report_markdown(const struct cli_common *c, GPtrArray *findings);
+void cli_report_sarif(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* A Markdown table for a merge-request comment (report_markdown.c), at
+ * most CLI_MARKDOWN_MAX bytes, GitHub's limit for a comment. */
+#define CLI_MARKDOWN_MAX 65536
+void cli_report_markdown(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* GitLab's SAST security report, schema 15.0.7 (report_gitlab.c). */
+void cli_report_gitlab(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* JUnit XML (report_junit.c): a test case per shown finding, failed when
+ * it reaches --fail-on and is not approved. */
+void cli_report_junit(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* An exposure window (report_windows.c): how long a widening stayed open. */
+struct cli_window {
+	const struct finding *opened; /* the finding that opened it; borrowed */
+	const struct finding *closed; /* the one that closed it, or NULL: open at the tip; borrowed */
+	exposure *open;               /* a network window: what is still open; NULL for a setting */
+	char *tip_file;               /* open at the tip: where it stands there, or NULL; owned */
+	unsigned tip_line;
+	double days;                  /* opened to closed, or to the tip's date while open */
+};
+
+/* Closed windows listed in text after the open ones. */
+#define CLI_WINDOWS_CLOSED_SHOWN 10
+
+/* The windows of an audit's findings (in commit order, info included),
+ * open ones first; they borrow from findings. An open window's days run
+ * to tip_time (the tip commit's, seconds since the epoch). internet (the
+ * pack's) is what an Internet finding's window follows; NULL: all of it. */
+GPtrArray *cli_windows_new(GPtrArray *findings, gint64 tip_time, const srcset *internet);
+void cli_window_free(struct cli_window *w);
+/* The text section and the JSON "windows" member, when c->windows is set. */
+void cli_windows_text(FILE *out, const struct cli_common *c, bool compact);
+void cli_windows_json(JsonBuilder *b, const struct cli_common *c);
+
+/* The threshold a finding is judged by: --fail-on, else its policy's, else high. */
+enum severity cli_threshold(const struct cli_common *c, const struct finding *f);
 
 /* Adds a string member (skipped when value is NULL), made valid UTF-8:
  * JSON strings must be, and bytes from a repository need not be. */
@@ -84,8 +150,17 @@ bool cli_finding_is_parse_failure(const struct finding *f);
 
 /* Adds the "errors" member: the files among findings that could not be analysed. */
 void cli_json_errors(JsonBuilder *b, GPtrArray *findings);
-/* Prints the document built in b, pretty, with a final newline. */
+/* Prints the document built in b, pretty, with a final newline, to
+ * standard output (cli_json_print) or to out. */
 void cli_json_print(JsonBuilder *b);
+void cli_json_write(FILE *out, JsonBuilder *b);
+
+/* A printed set with each source list cut after keep sources, "and N
+ * more" in their place (text; JSON has them whole). New string. */
+char *cli_text_cut(const char *set, guint keep);
+
+/* s cut to at most width characters, with "…" where it was cut. New string. */
+char *cli_text_fit(const char *s, glong width);
 
 /* Escapes control characters and non-UTF-8 bytes from a repository. */
 char *cli_escape(const char *s);

@@ -22,16 +22,28 @@ static const char cmd_audit_help[] =
 	"  driftwatch audit                        the whole history of HEAD\n"
 	"  driftwatch audit v1.0..main --format json\n"
 	"  driftwatch audit --first-parent main    the main line, merges included\n\n"
-	"A shallow clone cannot be walked past its boundary; fetch with --unshallow.\n\n"
+	"In a shallow clone (CI checkouts often are) the history that is there is\n"
+	"judged and the report says where it stops; fetch the rest with\n"
+	"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0).\n\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings, 2 error.";
 
 struct cmd_audit {
 	git_repository *repo;
 	git_revwalk *walk;
+	/* A shallow clone: the commits to judge, oldest first, from git
+	 * rev-list (libgit2 1.5's walk stops with an error at the boundary);
+	 * git_oid, and the next one's index. */
+	GArray *shallow_ids;
+	guint shallow_next;
+	char *boundary;     /* the first commit whose parent is missing, or NULL */
+	guint64 judged;     /* commits compared with their parent */
 	scan *scan;
 	gboolean first_parent;
 	int jobs;
-	bool progress;
+	bool progress;       /* a progress bar on stderr (a terminal) */
+	size_t total;        /* commits the walk will give, 0 when not counted */
+	gint64 started;      /* when the walk started, for the ETA */
+	gint64 shown;        /* when the bar was last drawn */
 	size_t commits;
 	/* The last commit judged and its tree: in a linear history it is the
 	 * next commit's parent, whose tree then needs no lookup. */
@@ -39,20 +51,90 @@ struct cmd_audit {
 	git_tree *last_tree;
 };
 
-static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **error)
+/* The first commit past which a shallow clone has no history. */
+static void cmd_audit_boundary(struct cmd_audit *a, git_commit *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (a->boundary)
+		return;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	a->boundary = g_strdup(hex);
+}
+
+/*
+ * A shallow clone's commits from `git rev-list`, which knows the
+ * boundary (libgit2 1.5 does not: its walk fails there). The same order
+ * as the libgit2 walk: topological, oldest first.
+ */
+static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gboolean first_parent,
+                                   GError **error)
+{
+	const char *workdir = git_repository_path(a->repo);
+	g_autoptr(GPtrArray) argv = g_ptr_array_new();
+	g_autofree char *out = NULL, *err = NULL;
+	g_auto(GStrv) lines = NULL;
+	gint status = 0;
+
+	g_ptr_array_add(argv, (gpointer) "git");
+	g_ptr_array_add(argv, (gpointer) "--git-dir");
+	g_ptr_array_add(argv, (gpointer)workdir);
+	g_ptr_array_add(argv, (gpointer) "rev-list");
+	g_ptr_array_add(argv, (gpointer) "--topo-order");
+	g_ptr_array_add(argv, (gpointer) "--reverse");
+	if (first_parent)
+		g_ptr_array_add(argv, (gpointer) "--first-parent");
+	g_ptr_array_add(argv, (gpointer)(range ? range : "HEAD"));
+	g_ptr_array_add(argv, (gpointer) "--");
+	g_ptr_array_add(argv, NULL);
+	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+	                  &status, error)) {
+		g_prefix_error(error, "listing a shallow clone's history with git rev-list: ");
+		return false;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "reading revision range '%s': %s",
+		            range ? range : "HEAD", g_strstrip(err));
+		return false;
+	}
+	a->shallow_ids = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	a->total = 0;
+	lines = g_strsplit(out, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		git_oid id;
+
+		if (*lines[i] && git_oid_fromstr(&id, lines[i]) == 0)
+			g_array_append_val(a->shallow_ids, id);
+	}
+	a->total = a->shallow_ids->len;
+	return true;
+}
+
+/* The next commit to judge: 0, GIT_ITEROVER at the end, or an error. */
+static int cmd_audit_next(struct cmd_audit *a, git_oid *out)
+{
+	if (!a->shallow_ids)
+		return git_revwalk_next(out, a->walk);
+	if (a->shallow_next >= a->shallow_ids->len)
+		return GIT_ITEROVER;
+	git_oid_cpy(out, &g_array_index(a->shallow_ids, git_oid, a->shallow_next++));
+	return 0;
+}
+
+static bool cmd_audit_push(struct cmd_audit *a, git_revwalk *walk, const char *range, GError **error)
 {
 	int rc;
 
 	if (!range)
-		rc = git_revwalk_push_head(a->walk);
+		rc = git_revwalk_push_head(walk);
 	else if (strstr(range, ".."))
-		rc = git_revwalk_push_range(a->walk, range);
+		rc = git_revwalk_push_range(walk, range);
 	else {
 		git_object *obj = NULL;
 
 		rc = git_revparse_single(&obj, a->repo, range);
 		if (rc == 0)
-			rc = git_revwalk_push(a->walk, git_object_id(obj));
+			rc = git_revwalk_push(walk, git_object_id(obj));
 		git_object_free(obj);
 	}
 	if (rc < 0) {
@@ -62,6 +144,55 @@ static bool cmd_audit_push(struct cmd_audit *a, const char *range, GError **erro
 		return false;
 	}
 	return true;
+}
+
+/* How many commits the walk will give, for the progress bar: a walk of
+ * the commit graph alone, cheap beside reading trees. */
+static void cmd_audit_count(struct cmd_audit *a, const char *range, gboolean first_parent)
+{
+	git_revwalk *walk = NULL;
+	git_oid id;
+
+	if (git_revwalk_new(&walk, a->repo) < 0)
+		return;
+	if (first_parent)
+		git_revwalk_simplify_first_parent(walk);
+	if (cmd_audit_push(a, walk, range, NULL)) {
+		while (git_revwalk_next(&id, walk) == 0)
+			a->total++;
+	}
+	git_revwalk_free(walk);
+}
+
+/*
+ * "driftwatch audit [#########...........] 4,210/20,000 commits, 0:42 left",
+ * at most ten times a second; the last call (done) ends the line.
+ */
+static void cmd_audit_progress(struct cmd_audit *a, bool done)
+{
+	enum { WIDTH = 30 };
+	gint64 now = g_get_monotonic_time();
+	size_t total = MAX(a->total, a->commits);
+	unsigned filled;
+	double left;
+
+	if (!a->progress || (!done && now - a->shown < G_USEC_PER_SEC / 10))
+		return;
+	if (!a->started)
+		a->started = now;
+	a->shown = now;
+	if (!total) {
+		fprintf(stderr, "\rdriftwatch audit: %zu commits%s", a->commits, done ? "\n" : "");
+		return;
+	}
+	filled = (unsigned)(WIDTH * a->commits / total);
+	left = a->commits ? (double)(now - a->started) / G_USEC_PER_SEC * (total - a->commits) / a->commits
+	                  : 0;
+	fprintf(stderr, "\rdriftwatch audit [%.*s%.*s] %zu/%zu commits, %u:%02u left ", (int)filled,
+	        "##############################", (int)(WIDTH - filled), "..............................",
+	        a->commits, total, (unsigned)left / 60, (unsigned)left % 60);
+	if (done)
+		fprintf(stderr, "\n");
 }
 
 /* One commit to judge: its trees and the config paths it changed. */
@@ -122,12 +253,17 @@ static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git
 	else if (git_commit_parentcount(commit) > 0 &&
 	         (git_commit_parent(&parent, commit, 0) < 0 ||
 	          git_commit_tree(&item->parent_tree, parent) < 0)) {
-		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
-		                             ? "a shallow clone cannot be walked past its boundary "
-		                               "(libgit2 1.5); fetch with --unshallow"
-		                             : "reading a parent commit");
+		if (a->shallow_ids && !parent) {
+			/* The boundary of a shallow clone: what it changed is unknown. */
+			cmd_audit_boundary(a, commit);
+			item->commit = NULL;
+			cmd_audit_item_free(item);
+			return true;
+		}
+		gitwalk_set_error(error, "reading a parent commit");
 		goto fail;
 	}
+	a->judged++;
 	git_commit_free(parent);
 	git_oid_cpy(&a->last_id, git_commit_id(commit));
 	git_tree_free(a->last_tree);
@@ -158,7 +294,7 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 	int rc = 0;
 
 	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)cmd_audit_item_free);
-	while (b->items->len < CMD_AUDIT_BATCH && (rc = git_revwalk_next(&id, a->walk)) == 0) {
+	while (b->items->len < CMD_AUDIT_BATCH && (rc = cmd_audit_next(a, &id)) == 0) {
 		git_commit *commit = NULL;
 		struct cmd_audit_item *item = NULL;
 
@@ -174,13 +310,11 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 			git_commit_free(commit);
 		else
 			g_ptr_array_add(b->items, item);
-		if (a->progress && ++a->commits % 500 == 0)
-			fprintf(stderr, "\rdriftwatch audit: %zu commits", a->commits);
+		a->commits++;
+		cmd_audit_progress(a, false);
 	}
 	if (rc != 0 && rc != GIT_ITEROVER) {
-		gitwalk_set_error(error, git_repository_is_shallow(a->repo)
-		                             ? "walking history (a shallow clone ends at its boundary)"
-		                             : "walking history");
+		gitwalk_set_error(error, "walking history");
 		goto fail;
 	}
 	*done = rc == GIT_ITEROVER;
@@ -233,9 +367,125 @@ static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **er
 	if (ok && prev)
 		ok = cmd_audit_judge(a, findings, prev, error);
 	cmd_audit_batch_free(prev);
-	if (a->progress && a->commits >= 500)
-		fprintf(stderr, "\rdriftwatch audit: %zu commits\n", a->commits);
+	cmd_audit_progress(a, true);
 	return ok;
+}
+
+/*
+ * Says where a shallow history stops (stderr and the text summary); with
+ * nothing judged at all, that is an error: there was nothing to audit.
+ */
+static bool cmd_audit_shallow_end(struct cmd_audit *a, struct cli_common *common, GError **error)
+{
+	if (!a->boundary)
+		return true;
+	if (a->judged == 0) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "this shallow clone holds no commit whose parent it has (history stops at "
+		            "%.12s), so nothing could be judged: fetch the history with 'git fetch "
+		            "--unshallow' (GitHub Actions: fetch-depth: 0)", a->boundary);
+		return false;
+	}
+	g_free(common->history_note);
+	common->history_note = g_strdup_printf(
+		"shallow clone: history stops at %.12s, which and whose ancestors were not judged; "
+		"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0) audits the rest", a->boundary);
+	if (!common->quiet && common->format != CLI_FORMAT_TEXT)
+		fprintf(stderr, "driftwatch: %s\n", common->history_note);
+	return true;
+}
+
+/* The tip a range ends at: "A..B" -> "B", "X" -> "X", none -> HEAD. */
+static const char *cmd_audit_tip_rev(const char *range)
+{
+	const char *dots = range ? strstr(range, "..") : NULL;
+
+	if (!range)
+		return "HEAD";
+	if (!dots)
+		return range;
+	return dots[2] == '.' ? dots + 3 : dots + 2;
+}
+
+/* The resource of identity (a change's identity may end in "@FILE" for twins). */
+static const struct resource *cmd_audit_tip_resource(GPtrArray *resources, const char *identity)
+{
+	for (guint i = 0; i < resources->len; i++) {
+		const struct resource *r = resources->pdata[i];
+		size_t n = strlen(r->identity);
+
+		if (strcmp(identity, r->identity) == 0 ||
+		    (strncmp(identity, r->identity, n) == 0 && identity[n] == '@' &&
+		     strcmp(identity + n + 1, r->file) == 0))
+			return r;
+	}
+	return NULL;
+}
+
+/* Where an open window stands at the tip: the rule that still lets its
+ * region in, or the setting, or the resource. */
+static void cmd_audit_tip_place(struct cli_window *w, const struct resource *r)
+{
+	const struct resource_rule *rule = w->open ? resource_rule_at(r, w->open) : NULL;
+	const struct resource_setting *s = w->opened->setting_key
+	                                           ? resource_setting_get(r, w->opened->setting_key)
+	                                           : NULL;
+
+	w->tip_file = g_strdup(rule && rule->file ? rule->file : r->file);
+	w->tip_line = rule ? rule->line : s ? s->line : r->line;
+}
+
+/*
+ * The windows of the audit, each open one placed at the tip, and what
+ * still holds there as findings: an open window's opening finding at its
+ * place at the tip (its commit says who opened it), and every finding
+ * that opens no window (a file that could not be checked, an unknown),
+ * which the history alone cannot say is over.
+ */
+static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GPtrArray *findings,
+                              const char *range, GError **error)
+{
+	g_autoptr(GPtrArray) resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GHashTable) opening = g_hash_table_new(NULL, NULL);
+	git_tree *tree = NULL;
+	git_commit *tip = NULL;
+	bool ok;
+
+	ok = gitwalk_rev_tree(&tree, &tip, a->repo, cmd_audit_tip_rev(range), error) &&
+	     scan_surface(a->scan, resources, failures, tree, error);
+	if (ok)
+		common->windows = cli_windows_new(findings, git_commit_time(tip), common->pack->internet);
+	git_tree_free(tree);
+	git_commit_free(tip);
+	if (!ok)
+		return false;
+	common->tip_findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	for (guint i = 0; i < common->windows->len; i++) {
+		struct cli_window *w = common->windows->pdata[i];
+		const struct resource *r;
+
+		g_hash_table_insert(opening, (gpointer)w->opened, w);
+		if (w->closed || !(r = cmd_audit_tip_resource(resources, w->opened->resource)))
+			continue;
+		cmd_audit_tip_place(w, r);
+	}
+	for (guint i = 0; i < findings->len; i++) {
+		const struct finding *f = findings->pdata[i];
+		const struct cli_window *w = g_hash_table_lookup(opening, f);
+		struct finding *now;
+
+		if (f->severity == SEVERITY_INFO || (w && w->closed))
+			continue;
+		now = finding_copy(f);
+		if (w && w->tip_file) {
+			g_free(now->file);
+			now->file = g_strdup(w->tip_file);
+			now->line = w->tip_line;
+		}
+		g_ptr_array_add(common->tip_findings, now);
+	}
+	return true;
 }
 
 static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
@@ -263,10 +513,22 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		goto out;
 	}
 	git_revwalk_sorting(a.walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+
 	if (first_parent)
 		git_revwalk_simplify_first_parent(a.walk);
-	ok = cmd_audit_push(&a, argc == 2 ? argv[1] : NULL, error) && cmd_audit_walk(&a, findings, error);
+	if (git_repository_is_shallow(a.repo) == 1)
+		ok = cmd_audit_shallow_list(&a, argc == 2 ? argv[1] : NULL, first_parent, error);
+	else
+		ok = cmd_audit_push(&a, a.walk, argc == 2 ? argv[1] : NULL, error);
+	if (ok && a.progress)
+		cmd_audit_count(&a, argc == 2 ? argv[1] : NULL, first_parent);
+	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error) &&
+	     cmd_audit_windows(&a, common, findings, argc == 2 ? argv[1] : NULL, error);
+	common->commits = a.judged;
 out:
+	if (a.shallow_ids)
+		g_array_unref(a.shallow_ids);
+	g_free(a.boundary);
 	git_revwalk_free(a.walk);
 	git_tree_free(a.last_tree);
 	scan_free(a.scan);
@@ -292,6 +554,9 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 		  "Follow only the first parent; compare merges with it", NULL },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Threads that parse ahead of the walk (default: processors - 1; 0: none)", "N" },
+		{ "open-at-tip", 0, 0, G_OPTION_ARG_NONE, &common.open_at_tip,
+		  "Report only what still holds at the tip, at its place there, with the commit that "
+		  "opened it (SARIF always does)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE]");

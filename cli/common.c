@@ -17,10 +17,23 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 		{ "repo", 'C', 0, G_OPTION_ARG_FILENAME, &c->repo_dir,
 		  "Repository to read (default: the one containing the current directory)", "DIR" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->format_name,
-		  "Output format: text (default), json, sarif (SARIF 2.1.0) or markdown (a table)", "FORMAT" },
+		  "Output format: text (default), json, sarif (SARIF 2.1.0), markdown (a table), "
+		  "gitlab-sast (GitLab's SAST report) or junit (JUnit XML)", "FORMAT" },
+		{ "output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &c->output_specs,
+		  "Also write the report to FILE, in FORMAT or as FILE's extension says (.json, .sarif, "
+		  ".md, .xml for JUnit, .txt); repeatable", "[FORMAT:]FILE" },
 		{ "fail-on", 0, 0, G_OPTION_ARG_STRING, &c->fail_on_name,
 		  "Exit 1 when a finding is at least this severe: critical, high (default), medium, low, info",
 		  "SEVERITY" },
+		{ "severity", 0, 0, G_OPTION_ARG_STRING, &c->severity_name,
+		  "Show findings at least this severe (default low; -v is info); the exit status still "
+		  "follows --fail-on", "SEVERITY" },
+		{ "exit-zero", 0, 0, G_OPTION_ARG_NONE, &c->exit_zero,
+		  "Exit 0 even when findings reach --fail-on (report only); errors still exit 2", NULL },
+		{ "compact", 0, 0, G_OPTION_ARG_NONE, &c->compact,
+		  "Text: one line a finding (the default on a terminal past 10 findings)", NULL },
+		{ "long", 0, 0, G_OPTION_ARG_NONE, &c->long_text,
+		  "Text: every finding in full, with its sets, however many there are", NULL },
 		{ "rules", 0, 0, G_OPTION_ARG_FILENAME, &c->rules_path,
 		  "Rule pack to use instead of the installed one", "FILE" },
 		{ "extra-rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &c->extra_rules,
@@ -43,30 +56,118 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 	g_option_context_add_group(ctx, group);
 }
 
+/* The formats by name, and the file extension that implies each. */
+static const struct {
+	const char *name;
+	const char *extension;
+	enum cli_format format;
+} cli_formats[] = {
+	{ "text", ".txt", CLI_FORMAT_TEXT },
+	{ "json", ".json", CLI_FORMAT_JSON },
+	{ "sarif", ".sarif", CLI_FORMAT_SARIF },
+	{ "markdown", ".md", CLI_FORMAT_MARKDOWN },
+	{ "gitlab-sast", NULL, CLI_FORMAT_GITLAB_SAST },
+	{ "junit", ".xml", CLI_FORMAT_JUNIT },
+};
+
+#define CLI_FORMAT_NAMES "text, json, sarif, markdown, gitlab-sast, junit"
+
+bool cli_format_parse(enum cli_format *out, const char *name)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(cli_formats); i++) {
+		if (strcmp(name, cli_formats[i].name) == 0) {
+			*out = cli_formats[i].format;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "sarif:out.sarif", or "out.sarif" by its extension (longest match, so
+ * that "gl-sast.json" may name a format of its own one day). */
+static bool cli_output_parse(struct cli_output *out, const char *spec, GError **error)
+{
+	const char *colon = strchr(spec, ':');
+	g_autofree char *name = colon ? g_strndup(spec, colon - spec) : NULL;
+
+	if (name && cli_format_parse(&out->format, name)) {
+		out->path = g_strdup(colon + 1);
+	} else {
+		bool found = false;
+
+		for (size_t i = 0; i < G_N_ELEMENTS(cli_formats) && !found; i++) {
+			found = cli_formats[i].extension && g_str_has_suffix(spec, cli_formats[i].extension);
+			if (found)
+				out->format = cli_formats[i].format;
+		}
+		if (!found) {
+			g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+			            "--output %s: name a format as FORMAT:FILE (" CLI_FORMAT_NAMES
+			            "), or end the file name in .json, .sarif, .md, .xml or .txt", spec);
+			return false;
+		}
+		out->path = g_strdup(spec);
+	}
+	if (!*out->path) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "--output %s: no file name", spec);
+		g_clear_pointer(&out->path, g_free);
+		return false;
+	}
+	return true;
+}
+
+static void cli_output_clear(struct cli_output *o)
+{
+	g_free(o->path);
+}
+
+static bool cli_common_outputs(struct cli_common *c, GError **error)
+{
+	c->outputs = g_array_new(FALSE, TRUE, sizeof(struct cli_output));
+	g_array_set_clear_func(c->outputs, (GDestroyNotify)cli_output_clear);
+	for (char **spec = c->output_specs; spec && *spec; spec++) {
+		struct cli_output o = { 0 };
+
+		if (!cli_output_parse(&o, *spec, error))
+			return false;
+		g_array_append_val(c->outputs, o);
+	}
+	return true;
+}
+
+static bool cli_severity_option(enum severity *out, const char *option, const char *value,
+                                GError **error)
+{
+	if (value && !severity_parse(out, value)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
+		            "%s: unknown severity '%s' (critical, high, medium, low, info)", option, value);
+		return false;
+	}
+	return true;
+}
+
 bool cli_common_finish(struct cli_common *c, GError **error)
 {
 	const char *fmt = c->format_name ? c->format_name : "text";
 	const char *color = c->color_name ? c->color_name : "auto";
 
-	if (strcmp(fmt, "text") == 0) {
-		c->format = CLI_FORMAT_TEXT;
-	} else if (strcmp(fmt, "json") == 0) {
-		c->format = CLI_FORMAT_JSON;
-	} else if (strcmp(fmt, "sarif") == 0) {
-		c->format = CLI_FORMAT_SARIF;
-	} else if (strcmp(fmt, "markdown") == 0) {
-		c->format = CLI_FORMAT_MARKDOWN;
-	} else {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
-		            "unknown format '%s' (text, json, sarif, markdown)", fmt);
+	c->started = g_get_monotonic_time();
+	if (!cli_format_parse(&c->format, fmt)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "unknown format '%s' (" CLI_FORMAT_NAMES ")",
+		            fmt);
 		return false;
 	}
+	if (!cli_common_outputs(c, error))
+		return false;
 	if (c->max_file_size && !cli_set_max_file_size(c->max_file_size, error))
 		return false;
 	c->fail_on = SEVERITY_HIGH;
-	if (c->fail_on_name && !severity_parse(&c->fail_on, c->fail_on_name)) {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
-		            "unknown severity '%s' (critical, high, medium, low, info)", c->fail_on_name);
+	c->show_from = c->verbose ? SEVERITY_INFO : SEVERITY_LOW;
+	if (!cli_severity_option(&c->fail_on, "--fail-on", c->fail_on_name, error) ||
+	    !cli_severity_option(&c->show_from, "--severity", c->severity_name, error))
+		return false;
+	if (c->compact && c->long_text) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "--compact and --long exclude each other");
 		return false;
 	}
 	if (strcmp(color, "always") == 0) {
@@ -107,6 +208,12 @@ void cli_common_clear(struct cli_common *c)
 	g_clear_pointer(&c->extra_rules, g_strfreev);
 	g_clear_pointer(&c->color_name, g_free);
 	g_clear_pointer(&c->max_file_size, g_free);
+	g_clear_pointer(&c->output_specs, g_strfreev);
+	g_clear_pointer(&c->severity_name, g_free);
+	g_clear_pointer(&c->outputs, g_array_unref);
+	g_clear_pointer(&c->history_note, g_free);
+	g_clear_pointer(&c->tip_findings, g_ptr_array_unref);
+	g_clear_pointer(&c->windows, g_ptr_array_unref);
 	g_clear_pointer(&c->pack, rulepack_free);
 }
 

@@ -132,17 +132,34 @@ static void report_markdown_heading(GString *out, const guint counts[], guint ap
 	g_string_append(out, "\n\n");
 }
 
-void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
+/* Most severe first; approved ones after the rest of their severity. */
+static gint report_markdown_order(gconstpointer a, gconstpointer b)
 {
-	g_autoptr(GString) rows = g_string_new(NULL);
+	const struct finding *x = *(const struct finding *const *)a;
+	const struct finding *y = *(const struct finding *const *)b;
+
+	if (x->severity != y->severity)
+		return (gint)y->severity - (gint)x->severity;
+	return (gint)x->suppressed - (gint)y->suppressed;
+}
+
+/* How to approve, for the people reading the comment. */
+static const char report_markdown_footer[] =
+	"\nTo approve a finding, add its id under `approvals:` in `.driftwatch.yml` "
+	"(with `approved_by`, `reason` and `expires`), or ask an approver to push with "
+	"`-o driftwatch.approve=ID`; `driftwatch explain RULE` says what a rule means.\n";
+
+void cli_report_markdown(FILE *out_file, const struct cli_common *c, GPtrArray *findings)
+{
+	g_autoptr(GPtrArray) shown = g_ptr_array_new();
 	g_autoptr(GString) out = g_string_new(NULL);
 	guint counts[SEVERITY_CRITICAL + 1] = { 0 };
-	guint shown = 0, approved = 0, unchecked = 0;
+	guint approved = 0, rows = 0, unchecked = 0;
 
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (f->severity == SEVERITY_INFO && !c->verbose)
+		if (!cli_finding_shown(c, f))
 			continue;
 		if (f->suppressed)
 			approved++;
@@ -150,16 +167,28 @@ void cli_report_markdown(const struct cli_common *c, GPtrArray *findings)
 			counts[f->severity]++;
 		if (f->unchecked)
 			unchecked++;
-		shown++;
-		report_markdown_row(rows, f);
+		g_ptr_array_add(shown, (gpointer)f);
 	}
-	if (shown == 0) {
-		printf("### driftwatch\n\nNo exposure widened.\n");
+	if (shown->len == 0) {
+		fprintf(out_file, "### driftwatch\n\nNo exposure widened.\n");
 		return;
 	}
+	g_ptr_array_sort(shown, report_markdown_order);
 	report_markdown_heading(out, counts, approved, unchecked);
 	g_string_append(out, "| Severity | Rule | Resource | File:line | Newly allowed | Before | Commit |\n");
 	g_string_append(out, "| --- | --- | --- | --- | --- | --- | --- |\n");
-	g_string_append(out, rows->str);
-	fputs(out->str, stdout);
+	/* Rows while they fit, keeping room for "and N more" and the footer. */
+	for (; rows < shown->len; rows++) {
+		g_autoptr(GString) row = g_string_new(NULL);
+
+		report_markdown_row(row, shown->pdata[rows]);
+		if (out->len + row->len + sizeof(report_markdown_footer) + 64 > CLI_MARKDOWN_MAX)
+			break;
+		g_string_append(out, row->str);
+	}
+	if (rows < shown->len)
+		g_string_append_printf(out, "\n… and %u more (the whole list: `driftwatch audit --format json`)\n",
+		                       shown->len - rows);
+	g_string_append(out, report_markdown_footer);
+	fputs(out->str, out_file);
 }

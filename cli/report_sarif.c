@@ -190,7 +190,7 @@ static void report_sarif_result(JsonBuilder *b, const struct rulepack *pack, con
  * invocations[0]: the run completed (input that could not be checked is a
  * result, not a failed run); each such file is also a notification.
  */
-static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings, bool verbose)
+static void report_sarif_invocation(JsonBuilder *b, const struct cli_common *c, GPtrArray *findings)
 {
 	json_builder_set_member_name(b, "invocations");
 	json_builder_begin_array(b);
@@ -202,7 +202,7 @@ static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings, bool ve
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!f->unchecked || (f->severity == SEVERITY_INFO && !verbose))
+		if (!f->unchecked || !cli_finding_shown(c, f))
 			continue;
 		json_builder_begin_object(b);
 		cli_json_member(b, "level", report_sarif_levels[f->severity]);
@@ -218,7 +218,7 @@ static void report_sarif_invocation(JsonBuilder *b, GPtrArray *findings, bool ve
 	json_builder_end_array(b);
 }
 
-void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
+void cli_report_sarif(FILE *out, const struct cli_common *c, GPtrArray *findings)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 
@@ -229,14 +229,19 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	json_builder_begin_array(b);
 	json_builder_begin_object(b);
 	report_sarif_driver(b, c->pack);
-	report_sarif_invocation(b, findings, c->verbose);
+	/* Code scanning keeps one set of alerts per category: driftwatch's own. */
+	json_builder_set_member_name(b, "automationDetails");
+	json_builder_begin_object(b);
+	cli_json_member(b, "id", "driftwatch/");
+	json_builder_end_object(b);
+	report_sarif_invocation(b, c, findings);
 	json_builder_set_member_name(b, "results");
 	json_builder_begin_array(b);
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
 		/* Narrowed exposure is no alert; shown only on request, as in text. */
-		if (f->severity == SEVERITY_INFO && !c->verbose)
+		if (!cli_finding_shown(c, f))
 			continue;
 		report_sarif_result(b, c->pack, f);
 	}
@@ -244,5 +249,5 @@ void cli_report_sarif(const struct cli_common *c, GPtrArray *findings)
 	json_builder_end_object(b);
 	json_builder_end_array(b);
 	json_builder_end_object(b);
-	cli_json_print(b);
+	cli_json_write(out, b);
 }

@@ -158,6 +158,13 @@ const struct resource_setting *resource_setting_get(const struct resource *r, co
  */
 exposure *resource_exposure(const struct resource *r);
 
+/*
+ * The first allow rule of r that admits part of region, or NULL; for a
+ * first-match list the first in evaluation order (lowest priority), since
+ * that is the rule that lets the region in. Borrowed from r.
+ */
+const struct resource_rule *resource_rule_at(const struct resource *r, const exposure *region);
+
 /* A deep copy, cached exposure included. */
 struct resource *resource_copy(const struct resource *r);
 

@@ -345,3 +345,22 @@ void resources_join(GPtrArray *resources)
 		g_ptr_array_add(resources, g_ptr_array_index(kept, i));
 	g_hash_table_remove_all(orphans);
 }
+
+const struct resource_rule *resource_rule_at(const struct resource *r, const exposure *region)
+{
+	const struct resource_rule *best = NULL;
+
+	for (guint i = 0; r && i < r->rules->len; i++) {
+		const struct resource_rule *rule = r->rules->pdata[i];
+		g_autoptr(exposure) both = NULL;
+
+		if (!rule->allow || (best && rule->priority >= best->priority))
+			continue;
+		both = exposure_intersect(rule->match, region);
+		if (!exposure_is_empty(both))
+			best = rule;
+		if (best && r->model != RESOURCE_FIRST_MATCH)
+			break;
+	}
+	return best;
+}

@@ -1143,12 +1143,21 @@ static void scan_drop_file(GPtrArray *old_resources, const char *file)
 }
 
 /* The same under the old path a change pairs with file (a rename), if any. */
-static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures, GPtrArray *changes)
+static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures, GPtrArray *changes,
+                             GHashTable *renames)
 {
 	for (guint i = 0; i < failures->len; i++) {
 		const struct finding *f = failures->pdata[i];
+		GHashTableIter iter;
+		gpointer from, to;
 
 		scan_drop_file(old_resources, f->file);
+		if (renames)
+			g_hash_table_iter_init(&iter, renames);
+		while (renames && g_hash_table_iter_next(&iter, &from, &to)) {
+			if (strcmp(to, f->file) == 0)
+				scan_drop_file(old_resources, from);
+		}
 		for (guint k = 0; k < changes->len; k++) {
 			const struct gitwalk_change *c = changes->pdata[k];
 
@@ -1491,7 +1500,7 @@ static bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, 
 	if (!scan_load_sides(s, &old_side, &new_side, changes, old_base, new_base, error))
 		goto out;
 	scan_side_grade(s, &new_side, &old_side, changes);
-	scan_drop_failed(old_side.resources, new_side.failures, changes);
+	scan_drop_failed(old_side.resources, new_side.failures, changes, s->renames);
 	compare_resources_renamed(diffs, old_side.resources, new_side.resources, s->renames);
 	for (guint i = 0; i < diffs->len && !need_context; i++)
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);

@@ -37,7 +37,34 @@ void finding_free(struct finding *f)
 	g_free(f->approved_by);
 	g_free(f->approval_expires);
 	g_free(f->approval_comment);
+	g_free(f->setting_key);
 	g_free(f);
+}
+
+struct finding *finding_copy(const struct finding *f)
+{
+	struct finding *c = g_memdup2(f, sizeof(*f));
+
+	c->id = g_strdup(f->id);
+	c->old_id = g_strdup(f->old_id);
+	c->resource = g_strdup(f->resource);
+	c->kind = g_strdup(f->kind);
+	c->name = g_strdup(f->name);
+	c->file = g_strdup(f->file);
+	c->widened = g_strdup(f->widened);
+	c->before = g_strdup(f->before);
+	c->after = g_strdup(f->after);
+	c->message = g_strdup(f->message);
+	c->commit = g_strdup(f->commit);
+	c->author = g_strdup(f->author);
+	c->date = g_strdup(f->date);
+	c->subject = g_strdup(f->subject);
+	c->approval_reason = g_strdup(f->approval_reason);
+	c->approved_by = g_strdup(f->approved_by);
+	c->approval_expires = g_strdup(f->approval_expires);
+	c->approval_comment = g_strdup(f->approval_comment);
+	c->setting_key = g_strdup(f->setting_key);
+	return c;
 }
 
 char *finding_approval_text(const struct finding *f)
@@ -152,30 +179,6 @@ static struct finding *classify_finding(const struct rulepack *p, const char *ru
 	f->before = g_strdup(before);
 	f->message = message;
 	return f;
-}
-
-/*
- * The first allow rule of r that admits part of region, or NULL; for a
- * first-match list the first in evaluation order (lowest priority), since
- * that is the rule that lets the region in.
- */
-static const struct resource_rule *classify_rule_at(const struct resource *r, const exposure *region)
-{
-	const struct resource_rule *best = NULL;
-
-	for (guint i = 0; r && i < r->rules->len; i++) {
-		const struct resource_rule *rule = r->rules->pdata[i];
-		g_autoptr(exposure) both = NULL;
-
-		if (!rule->allow || (best && rule->priority >= best->priority))
-			continue;
-		both = exposure_intersect(rule->match, region);
-		if (!exposure_is_empty(both))
-			best = rule;
-		if (best && r->model != RESOURCE_FIRST_MATCH)
-			break;
-	}
-	return best;
 }
 
 static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
@@ -707,7 +710,7 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const struct
 	g_string_append_printf(msg, "%s: now %s (%s %s); before: %s", head, after_text, r->kind, r->name,
 	                       before_text);
 	classify_append_auth_off(msg, p, part->region, c, ctx);
-	at = classify_rule_at(c->new_r, part->region);
+	at = resource_rule_at(c->new_r, part->region);
 	f = classify_finding(p, part->rule_id, c, text, before_text, at ? at->line : 0,
 	                     g_string_free(msg, FALSE));
 	if (at && at->file) {
@@ -829,7 +832,7 @@ static char *classify_network_place(const struct classify_context *ctx, const ex
 
 		if (exposure_is_empty(inet))
 			continue;
-		at = classify_rule_at(r, inet);
+		at = resource_rule_at(r, inet);
 		return g_strdup_printf(" (%s %s at %s:%u)", r->kind, r->name,
 		                       at && at->file ? at->file : r->file, at ? at->line : r->line);
 	}
@@ -1021,6 +1024,71 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	                                      s->setting->line, g_string_free(msg, FALSE)));
 }
 
+/*
+ * After a setting's findings (from index first on): each names the key;
+ * a setting that moved away from a value a rule flags is recorded as
+ * DW-SET-900 (info), so that the window an earlier finding on that key
+ * opened can be seen to close.
+ */
+/* The value of each key that a DW-SET rule flags (classify_setting and
+ * its helpers above); "*" for any value but "no". */
+static const struct {
+	const char *key, *value;
+} classify_flagged_values[] = {
+	{ "auth", "off" },          { "bind", "all" },
+	{ "public", "on" },         { "access_policy", "open" },
+	{ "public_access_block", "off" }, { "public_network_access", "on" },
+	{ "password-login", "yes" }, { "root-login", "*" },
+	{ "host-network", "on" },   { "ingress-isolation", "off" },
+};
+
+static bool classify_value_flagged(const char *key, const char *value)
+{
+	for (size_t i = 0; value && i < G_N_ELEMENTS(classify_flagged_values); i++) {
+		if (strcmp(key, classify_flagged_values[i].key) != 0)
+			continue;
+		if (strcmp(classify_flagged_values[i].value, "*") == 0)
+			return strcmp(value, "no") != 0;
+		return strcmp(value, classify_flagged_values[i].value) == 0;
+	}
+	return false;
+}
+
+/* Did s move away from what a rule flags: a flagged value left, or a
+ * Service type moved towards ClusterIP? */
+static bool classify_setting_made_safer(const struct compare_setting *s)
+{
+	if (strcmp(s->key, "service-type") == 0)
+		return classify_service_rank(s->new_value ? s->new_value : "ClusterIP") <
+		       classify_service_rank(s->old_value);
+	return classify_value_flagged(s->key, s->old_value) && !classify_value_flagged(s->key, s->new_value);
+}
+
+static void classify_setting_done(GPtrArray *out, guint first, const struct rulepack *p,
+                                  const struct compare_change *c, const struct compare_setting *s)
+{
+	const struct resource *r = classify_resource(c);
+	g_autofree char *region = NULL;
+	struct finding *f;
+	char *msg;
+
+	for (guint i = first; i < out->len; i++) {
+		f = out->pdata[i];
+		g_free(f->setting_key);
+		f->setting_key = g_strdup(s->key);
+	}
+	/* A removed resource's settings go with it: no window to close. */
+	if (out->len > first || !s->old_value || !c->new_r || !classify_setting_made_safer(s))
+		return;
+	region = g_strdup_printf("%s: %s", s->key, s->new_value ? s->new_value : "unset");
+	msg = g_strdup_printf("%s %s: %s is now %s, before %s", r->kind, r->name, s->key,
+	                      s->new_value ? s->new_value : "unset", s->old_value);
+	f = classify_finding(p, "DW-SET-900", c, region, s->old_value, s->setting ? s->setting->line : 0,
+	                     msg);
+	f->setting_key = g_strdup(s->key);
+	g_ptr_array_add(out, f);
+}
+
 static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
 {
 	for (guint i = 0; i < c->new_unknowns->len; i++) {
@@ -1108,10 +1176,20 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 	}
 	if (c->widened && !exposure_is_empty(c->widened))
 		classify_network(out, p, c, ctx);
-	if (c->narrowed && !exposure_is_empty(c->narrowed) && c->new_r)
+	/* A removed list of allows (a security group) shuts what it let in;
+	 * a removed first-match list (an NSG) is DW-NET-012 above, and a
+	 * removed NetworkPolicy DW-NET-020: its pods lose their isolation. */
+	if (c->narrowed && !exposure_is_empty(c->narrowed) &&
+	    (c->new_r || (c->old_r->model == RESOURCE_UNION &&
+	                  !resource_setting_get(c->old_r, "ingress-isolation"))))
 		classify_narrowed(out, p, c);
-	for (guint i = 0; i < c->settings->len; i++)
-		classify_setting(out, p, c, &g_array_index(c->settings, struct compare_setting, i), ctx);
+	for (guint i = 0; i < c->settings->len; i++) {
+		const struct compare_setting *s = &g_array_index(c->settings, struct compare_setting, i);
+		guint first = out->len;
+
+		classify_setting(out, p, c, s, ctx);
+		classify_setting_done(out, first, p, c, s);
+	}
 	classify_unknowns(out, p, c);
 }
 

@@ -124,6 +124,9 @@ struct finding {
 	/* Could not be checked (a file that does not parse, content the
 	 * readers cannot see): never reported as "widens exposure". */
 	bool unchecked;
+	/* A finding about a setting: its key ("auth", "bind", "public"), so
+	 * that a later change of the same key can be told to close it. */
+	char *setting_key;
 	char *commit;      /* when the finding comes from a commit, else NULL */
 	char *author;
 	char *date;        /* ISO 8601 */
@@ -144,6 +147,8 @@ struct finding {
 #define FINDING_ID_VERSION 'v'
 
 void finding_free(struct finding *f);
+/* A deep copy (the rule stays borrowed from the pack). */
+struct finding *finding_copy(const struct finding *f);
 
 /*
  * "approved by NAME until DATE: REASON" for a suppressed finding ("in

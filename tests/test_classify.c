@@ -701,7 +701,10 @@ static void test_classify__service_type_change_letting_nothing_in_is_quiet(void 
 	/* NodePort -> internal LoadBalancer: only the internal balancer is new. */
 	assert_string_equal(only(same)->rule->id, "DW-SET-030");
 	assert_string_equal(only(same)->widened, "tcp/443 from k8s:internal-lb");
-	assert_string_equal(only(back)->rule->id, "DW-NET-900");
+	/* Back to ClusterIP: the narrowing, and DW-SET-900 for the type. */
+	assert_int_equal(back->len, 2);
+	assert_string_equal(((struct finding *)back->pdata[0])->rule->id, "DW-NET-900");
+	assert_string_equal(((struct finding *)back->pdata[1])->rule->id, "DW-SET-900");
 	assert_int_equal(nothing->len, 0);
 }
 

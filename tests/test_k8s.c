@@ -744,12 +744,15 @@ static void test_k8s__service_and_pod_settings(void **state)
 {
 	/* One finding for the type change and what it lets in. */
 	assert_classified(K8S_SVC, K8S_SVC "  type: NodePort\n", "DW-SET-030");
-	assert_classified(K8S_SVC "  type: NodePort\n", K8S_SVC, "DW-NET-900");
-	assert_classified(K8S_SVC "  type: LoadBalancer\n", K8S_SVC "  type: NodePort\n", "DW-NET-900");
+	/* Back to a narrower type: the narrowing, and the setting that closes
+	 * what DW-SET-030 opened (DW-SET-900). */
+	assert_classified(K8S_SVC "  type: NodePort\n", K8S_SVC, "DW-NET-900 DW-SET-900");
+	assert_classified(K8S_SVC "  type: LoadBalancer\n", K8S_SVC "  type: NodePort\n",
+	                  "DW-NET-900 DW-SET-900");
 	/* Elasticsearch (9200) from the cluster: a data store from a selector keeps its rule. */
 	assert_classified("", K8S_SVC, "DW-NET-010");
 	assert_classified(K8S_POD, K8S_POD "  hostNetwork: true\n", "DW-SET-031");
-	assert_classified(K8S_POD "  hostNetwork: true\n", K8S_POD, "");
+	assert_classified(K8S_POD "  hostNetwork: true\n", K8S_POD, "DW-SET-900");
 }
 
 static void test_k8s__template_is_parse_003(void **state)

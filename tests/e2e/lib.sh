@@ -118,3 +118,11 @@ status_is() {
 		not_ok "$1" "exit status $STATUS, expected $2" "stdout: $OUT" "stderr: $ERR"
 	fi
 }
+
+# sarif_validate FILE...: the OASIS SARIF 2.1.0 schema and Microsoft's SARIF
+# Multitool (e2e/sarif_validate.js). Exit 0 valid, 1 invalid, 77 when node
+# or the npm packages (NODE_PATH, set by tests/meson.build) are missing.
+sarif_validate() {
+	command -v node >/dev/null || { echo "no node"; return 77; }
+	node "$SRCDIR/tests/e2e/sarif_validate.js" "$@"
+}

@@ -45,7 +45,7 @@ json_check "9200 on all interfaces is critical DW-NET-001 at the port line, nami
 # --- safe ---------------------------------------------------------------
 compose "127.0.0.1:9200:9200" > "$repo/deploy/compose.yml"
 commit "$repo" "back to loopback"
-dw diff -C "$repo" HEAD --format json
+dw diff -C "$repo" HEAD --format json -v
 status_is "back to loopback: exit 0" 0
 json_check "back to loopback is only a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
 

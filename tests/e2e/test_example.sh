@@ -25,7 +25,8 @@ json_check "the refactor-only commit has no finding" \
 	"not any(x['commit']=='$refactor' for x in f)"
 json_check "the fix has no finding above info" \
 	"not any(x['commit']=='$fix' and x['severity']!='info' for x in f)"
-json_check "the fix records the narrowing as info" \
+dw audit -C "$repo" --format json -v
+json_check "the fix records the narrowing as info (shown with -v)" \
 	"any(x['commit']=='$fix' and x['rule']=='DW-NET-900' for x in f)"
 json_check "findings are oldest first" \
 	"[x['commit'] for x in f if x['commit'] in ('$opened','$secoff')] == sorted([x['commit'] for x in f if x['commit'] in ('$opened','$secoff')], key=lambda c: c!='$opened')"

@@ -253,7 +253,7 @@ N=$(new_repo nsg)
 commit "$N" "app network"
 git -C "$N" rm -q app.json
 commit "$N" "tear the app network down"
-dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info -v
 json_check "template deleted with the subnet its NSG protects: a teardown, info only" \
 	"len(f) == 1 and f[0]['rule'] == 'DW-NET-012' and f[0]['severity'] == 'info'"
 git -C "$N" reset -q --hard HEAD~1
@@ -265,7 +265,7 @@ del d["resources"][0]["properties"]["subnets"][0]["properties"]["networkSecurity
 json.dump(d, open(sys.argv[1], "w"), indent=1)
 PY
 commit "$N" "drop the NSG, keep the subnet"
-dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info -v
 json_check "NSG removed while its subnet stays: still a medium finding" \
 	"any(x['rule'] == 'DW-NET-012' and x['severity'] == 'medium' for x in f)"
 git -C "$N" reset -q --hard HEAD~1
@@ -280,12 +280,12 @@ git -C "$N" reset -q --hard HEAD~1
 commit "$N" "the subnet in its own template"
 git -C "$N" rm -q app.json
 commit "$N" "drop the NSG only"
-dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info -v
 json_check "NSG removed with its NIC while a subnet elsewhere names it: a medium finding" \
 	"any(x['rule'] == 'DW-NET-012' and x['severity'] == 'medium' for x in f)"
 git -C "$N" rm -q vnet.json
 git -C "$N" commit -q --amend -m "drop the NSG, its NIC and the other subnet"
-dwin "$N" diff HEAD~1 HEAD --format json --fail-on info
+dwin "$N" diff HEAD~1 HEAD --format json --fail-on info -v
 json_check "... and with that subnet gone too: a teardown" \
 	"len(f) == 1 and f[0]['rule'] == 'DW-NET-012' and f[0]['severity'] == 'info' and 'azure-nic:app-nic' in f[0]['message']"
 

@@ -66,7 +66,7 @@ json_check "the node ports appear as k8s:node-network, not as the Internet" \
 # --- safe ---------------------------------------------------------------
 { svc LoadBalancer 'loadBalancerSourceRanges: [10.20.0.0/16]'; echo ---; netpol; echo ---; deploy; } > "$repo/deploy/es.yaml"
 commit "$repo" "restrict the load balancer to the VPN"
-dw diff -C "$repo" HEAD --format json
+dw diff -C "$repo" HEAD --format json -v
 status_is "loadBalancerSourceRanges narrow: exit 0" 0
 json_check "narrowing by source ranges is only DW-NET-900" \
 	"[x['rule'] for x in f] == ['DW-NET-900'] and f[0]['widened'].startswith('tcp/9200 from 0.0.0.0/5')"
@@ -343,7 +343,7 @@ json_check "a Knative Service made public routes the Internet to Elasticsearch's
 	"any(x['rule']=='DW-NET-001' and x['resource']=='k8s:Service.serving.knative.dev/apps/search' and x['after']=='tcp/80 from 0.0.0.0/0, ::/0, k8s:cluster' for x in f)"
 ksvc 'networking.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
 commit "$cp" "knative: back inside"
-dw diff -C "$cp" HEAD --format json
+dw diff -C "$cp" HEAD --format json -v
 json_check "Knative Service back to cluster-local: a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
 ksvc 'serving.knative.dev/visibility: cluster-local' > "$cp/apps/search.yaml"
 commit "$cp" "knative: the older label"
@@ -368,9 +368,9 @@ json_check "KubeletConfiguration with anonymous auth and AlwaysAllow: critical D
 	"any(x['rule']=='DW-SET-001' and x['severity']=='critical' and x['line']==5 for x in f) and any('tcp/10255 from k8s:node-network' in x['after'] for x in f)"
 kcfg true Webhook > "$cp/nodes/kubelet-config.yaml"
 commit "$cp" "kubelet config: webhook authorization, no read-only port"
-dw diff -C "$cp" HEAD --format json
-json_check "authorization back to Webhook and readOnlyPort dropped: only a narrowing" \
-	"[x['rule'] for x in f] == ['DW-NET-900']"
+dw diff -C "$cp" HEAD --format json -v
+json_check "authorization back to Webhook and readOnlyPort dropped: only a narrowing, and auth back on" \
+	"sorted(x['rule'] for x in f) == ['DW-NET-900', 'DW-SET-900'] and [x['widened'] for x in f if x['rule']=='DW-SET-900'] == ['auth: on']"
 printf 'kind: KubeletConfiguration\napiVersion: kubelet.config.k8s.io/v1beta1\nauthorization: {mode: Webhook}\nreadOnlyPort: 0\nauthentication: {anonymous: {enabled: true}}\n' > "$cp/nodes/kubelet-config.yaml"
 git -C "$cp" mv nodes/kubelet-config.yaml nodes/config.yaml
 commit "$cp" "kubelet config: flow style, readOnlyPort 0 written, file renamed"

@@ -257,9 +257,9 @@ host    all       bob   10.0.0.0/8     scram-sha-256
 host    all       all   0.0.0.0/0      reject
 EOF
 commit "$repo" "hba: reject the rest"
-dw diff -C "$repo" HEAD --format json
-json_check "pg_hba: rejecting the rest is only narrowing" \
-	"f != [] and all(x['rule']=='DW-NET-900' for x in f)"
+dw diff -C "$repo" HEAD --format json -v
+json_check "pg_hba: rejecting the rest is only narrowing (of the network, and of auth: DW-SET-900)" \
+	"any(x['rule']=='DW-NET-900' for x in f) and all(x['rule'] in ('DW-NET-900','DW-SET-900') for x in f) and 'auth: on' in [x['widened'] for x in f if x['rule']=='DW-SET-900']"
 
 printf 'host all all 10.0.0.0/8 md5\nhost all all 10.0.0.0 md5\nhost sales app 10.0.0.0/8 password-ish\n' > "$repo/db/pg_hba.conf"
 commit "$repo" "hba: malformed"

@@ -128,7 +128,7 @@ json_check "the tag's spelling changes nothing" "f == [] and d['errors'] == []"
 
 nsg '*' '*' > "$arm/search.json"
 commit "$arm" "deny every source"
-dw diff -C "$arm" HEAD --format json
+dw diff -C "$arm" HEAD --format json -v
 json_check "deny * instead of deny Internet narrows: only DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
 
 nsg 203.0.113.0/24 Internet > "$arm/search.json"
@@ -190,7 +190,7 @@ json_check "NetworkAclEntry opening RDP to 0.0.0.0/0: critical DW-NET-001" \
 	"any(x['rule']=='DW-NET-001' and x['resource']=='aws-nacl:PublicAcl' and x['after']=='tcp/3389 from 0.0.0.0/0' for x in f)"
 acl 10.1.0.0/16 > "$surf/stack/acl.yaml"
 commit "$surf" "acl: RDP from one office range"
-dw diff -C "$surf" HEAD --format json
+dw diff -C "$surf" HEAD --format json -v
 json_check "NetworkAclEntry narrowed: only DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
 acl 10.1.0.0/16 tcp RdpFromOffice > "$surf/stack/acl.yaml"
 commit "$surf" "acl: entry renamed, protocol by name"
@@ -276,7 +276,7 @@ json_check "a DB security group admitting 0.0.0.0/0 to MySQL: critical DW-NET-00
 	"any(x['rule']=='DW-NET-001' and x['resource']=='aws-dbsg:LegacyDb' and x['after']=='tcp/3306 from 0.0.0.0/0' for x in f)"
 dbsg 10.2.0.0/16 > "$surf/stack/db.yaml"
 commit "$surf" "legacy db group: one range"
-dw diff -C "$surf" HEAD --format json
+dw diff -C "$surf" HEAD --format json -v
 json_check "DB security group narrowed: DW-NET-900" "'DW-NET-900' in [x['rule'] for x in f] and not any(x['rule'].startswith('DW-NET-00') for x in f)"
 dbsg '"10.2.0.0/16"' > "$surf/stack/db.yaml"
 commit "$surf" "legacy db group: quoted"
@@ -300,7 +300,7 @@ json_check "an EKS endpoint made public: the API server's 443 from the Internet"
 	"any(x['resource']=='aws-eks:Main' and x['after']=='tcp/443 from 0.0.0.0/0' for x in f)"
 eks true '[203.0.113.0/24]' > "$surf/stack/eks.yaml"
 commit "$surf" "eks: office only"
-dw diff -C "$surf" HEAD --format json
+dw diff -C "$surf" HEAD --format json -v
 json_check "EKS PublicAccessCidrs narrowed: DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
 eks '"true"' '[203.0.113.0/25, 203.0.113.128/25]' > "$surf/stack/eks.yaml"
 commit "$surf" "eks: range split"
@@ -348,7 +348,7 @@ json_check "a SQL firewall rule 0.0.0.0-255.255.255.255: critical DW-NET-001 on 
 	"any(x['rule']=='DW-NET-001' and x['resource']=='azure-sql:orders' and x['after']=='tcp/1433 from 0.0.0.0/0' for x in f)"
 sqlfw 10.1.2.0 10.1.2.255 > "$az/azure/sql.json"
 commit "$az" "sql: one subnet"
-dw diff -C "$az" HEAD --format json
+dw diff -C "$az" HEAD --format json -v
 json_check "SQL firewall narrowed: DW-NET-900, no widening" \
 	"'DW-NET-900' in [x['rule'] for x in f] and not any(x['rule'].startswith('DW-NET-00') or x['rule'].startswith('DW-NET-01') for x in f)"
 sqlfw 10.1.2.0 10.1.2.255 standalone > "$az/azure/sql.json"
@@ -373,7 +373,7 @@ json_check "AKS authorizedIPRanges emptied: the API server from the Internet" \
 	"any(x['resource']=='azure-aks:main' and x['after']=='tcp/443 from 0.0.0.0/0, ::/0' for x in f)"
 aks '["203.0.113.0/24", "198.51.100.0/24"]' > "$az/azure/aks.json"
 commit "$az" "aks: two offices"
-dw diff -C "$az" HEAD --format json
+dw diff -C "$az" HEAD --format json -v
 json_check "AKS ranges set again: a narrowing" "[x['rule'] for x in f] == ['DW-NET-900']"
 aks '["198.51.100.0/24", "203.0.113.0/25", "203.0.113.128/25"]' > "$az/azure/aks.json"
 commit "$az" "aks: ranges reordered and split"
@@ -408,7 +408,7 @@ json_check "an NSG in a Blueprint artifact opening SSH: high DW-NET-003" \
 	"any(x['rule']=='DW-NET-003' and x['resource']=='azure-nsg:jump-nsg' and x['file']=='blueprint/artifacts/network.json' for x in f)"
 artifact 10.20.0.0/16 > "$az/blueprint/artifacts/network.json"
 commit "$az" "blueprint: jump host from one subnet"
-dw diff -C "$az" HEAD --format json
+dw diff -C "$az" HEAD --format json -v
 json_check "artifact narrowed: DW-NET-900" "[x['rule'] for x in f] == ['DW-NET-900']"
 python3 - "$az/blueprint/artifacts/network.json" <<'PY'
 import json, sys

@@ -11,6 +11,13 @@ diffc() {
 	dw diff -C "$repo" HEAD~1 HEAD --format json
 }
 
+# diffv REPO MESSAGE: the same with -v, where a check looks at the
+# narrowing's info finding too.
+diffv() {
+	commit "$repo" "$2"
+	dw diff -C "$repo" HEAD~1 HEAD --format json -v
+}
+
 # ---- aws_security_group, inline ingress ---------------------------------
 repo=$(new_repo aws)
 mkdir -p "$repo/infra/net"
@@ -105,7 +112,7 @@ json_check "aws sg: moving between files, reordering, splitting a CIDR: no findi
 
 # Narrowed: info only.
 sed -i 's/local.halves/["192.168.0.0\/16"]/' "$repo/infra/net/sg.tf"
-diffc "$repo" "ssh private only"
+diffv "$repo" "ssh private only"
 json_check "aws sg: narrowing is DW-NET-900 info" "[x['rule'] for x in f] == ['DW-NET-900'] and f[0]['severity']=='info'"
 
 # ---- aws_security_group_rule joined by reference, unknowns --------------
@@ -155,11 +162,11 @@ diffc "$repo" "admin cidr from terraform.tfvars"
 json_check "tfvars: the variable is known now: a private widening, no unknown" \
 	"[x['rule'] for x in f] == ['DW-NET-011']"
 printf 'admin_cidr = "81.2.0.0/16"\n' > "$repo/infra/net/zz.auto.tfvars"
-diffc "$repo" "auto.tfvars overrides"
+diffv "$repo" "auto.tfvars overrides"
 json_check "tfvars: *.auto.tfvars overrides terraform.tfvars: ssh from 81.2.0.0/16 (DW-NET-003) at rules.tf:14" \
 	"sorted((x['rule'],x['widened'],x['line']) for x in f) == [('DW-NET-003','tcp/22 from 81.2.0.0/16',14), ('DW-NET-900','tcp/22 from 10.1.0.0/16',1)]"
 printf 'admin_cidr = "0.0.0.0/0"\n' > "$repo/infra/net/prod.tfvars"
-diffc "$repo" "a -var-file that disagrees"
+diffv "$repo" "a -var-file that disagrees"
 json_check "tfvars: a plain .tfvars that disagrees makes the variable unknown, naming the file" \
 	"sorted(x['rule'] for x in f) == ['DW-EVAL-001','DW-NET-900'] and any('var.admin_cidr, set in prod.tfvars' in x['message'] for x in f)"
 git -C "$repo" rm -q infra/net/prod.tfvars
@@ -282,7 +289,7 @@ resource "azurerm_network_security_rule" "deny_rdp" {
   network_security_group_name = azurerm_network_security_group.app.name
 }
 EOF
-diffc "$repo" "deny rdp before the allow"
+diffv "$repo" "deny rdp before the allow"
 json_check "azurerm: a deny at a lower priority number shuts it: only DW-NET-900" \
 	"[x['rule'] for x in f] == ['DW-NET-900']"
 sed -i 's/destination_port_range     = "443"/destination_port_range     = "0-65535"/' "$repo/nsg.tf"
@@ -345,7 +352,7 @@ resource "google_compute_firewall" "no_ssh" {
   }
 }
 EOF
-diffc "$repo" "deny at equal priority"
+diffv "$repo" "deny at equal priority"
 json_check "gcp: a deny at equal priority wins: ssh from the Internet narrowed" \
 	"[x['rule'] for x in f] == ['DW-NET-900'] and 'tcp/22 from 0.0.0.0/0' not in f[0]['message'].split('now:')[-1]"
 printf 'resource "google_compute_firewall" "bad" {\n  network = "default"\n  allow {\n    protocol = "tcp"\n    ports = ["http"]\n  }\n}\n' > "$repo/bad.tf"
@@ -538,7 +545,7 @@ dw diff -C "$repo" HEAD~1 HEAD --format json
 json_check "eks: writing the default public_access_cidrs out changes nothing" "f == []"
 sed -i 's|\["0.0.0.0/0"\]|["203.0.113.0/24"]|' "$repo/eks.tf"
 commit "$repo" "office only"
-dw diff -C "$repo" HEAD~1 HEAD --format json
+dw diff -C "$repo" HEAD~1 HEAD --format json -v
 json_check "eks: limited to the office: an info narrowing only" \
 	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
 sed -i 's|\["203.0.113.0/24"\]|var.api_cidrs|' "$repo/eks.tf"
@@ -597,7 +604,7 @@ dw diff -C "$repo" HEAD~1 HEAD --format json
 json_check "service firewalls: renaming the rule changes nothing" "f == []"
 sed -i 's/ipv4_enabled = true/ipv4_enabled = false/' "$repo/sql.tf"
 commit "$repo" "no public ip"
-dw diff -C "$repo" HEAD~1 HEAD --format json
+dw diff -C "$repo" HEAD~1 HEAD --format json -v
 json_check "cloud sql: the public address off narrows: info only" \
 	"[(x['rule'],x['resource']) for x in f] == [('DW-NET-900','tf:.:google_sql_database_instance.pg')]"
 

@@ -119,7 +119,8 @@ json_check "nested module: finding ids differ per call site" \
 
 # The caller narrows its own argument: only that site moves, as a narrowing.
 sed -i 's|192.168.10.0/24|192.168.10.0/28|' "$repo/envs/prod/variables.tf"
-diffc "narrow prod"
+commit "$repo" "narrow prod"
+dw diff -C "$repo" HEAD~1 HEAD --format json -v
 status_is "caller narrows: exit 0" 0
 json_check "caller narrows: only an info narrowing on prod" \
 	"[(x['rule'],x['resource']) for x in f] == [('DW-NET-900','tf:envs/prod:module.bastion.aws_security_group.this')]"
