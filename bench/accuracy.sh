@@ -106,12 +106,14 @@ def parse_labels(path):
             if line.startswith("format "):
                 fmt = line.split(None, 1)[1]
             elif line.startswith("== "):
-                cur = (line[3:].strip(), [])
+                cur = (line[3:].strip(), [], [])
                 commits.append(cur)
             elif cur is None:
                 problems.append(f"{where}: a label before any '== SUBJECT' line")
             elif line == "none":
                 pass
+            elif line.startswith("gap "):
+                cur[2].append(line[4:].strip())
             else:
                 parts = line.split()
                 if len(parts) != 3 or parts[0] not in SEVERITIES:
@@ -119,7 +121,7 @@ def parse_labels(path):
                     continue
                 cur[1].append({"sev": parts[0], "rules": parts[1].split("|"),
                                "files": parts[2].split("|"), "text": line})
-    subjects = [s for s, _ in commits]
+    subjects = [s for s, _, _ in commits]
     for s in set(subjects):
         if subjects.count(s) > 1:
             problems.append(f"{os.path.basename(os.path.dirname(path))}/labels: subject labelled twice: {s}")
@@ -148,7 +150,7 @@ for name in sorted(os.listdir(corpus)):
             sha, _, subject = line.rstrip("\n").partition(" ")
             log.append((sha, subject))
     by_subject = {s: sha for sha, s in log}
-    labelled = {s for s, _ in commits}
+    labelled = {s for s, _, _ in commits}
     for sha, s in log:
         if s not in labelled:
             errors.append(f"{name}: commit not labelled: {s}")
@@ -167,7 +169,7 @@ for name in sorted(os.listdir(corpus)):
                 continue
             key = (f.get("subject") or "", f.get("severity") or "", f.get("rule") or "", f.get("file") or "")
             found.setdefault(f.get("commit") or "", set()).add(key)
-    for subject, labels in commits:
+    for subject, labels, gaps in commits:
         sha = by_subject.get(subject)
         diag = []
         if sha is None:
@@ -192,7 +194,7 @@ for name in sorted(os.listdir(corpus)):
                 st[2] += 1
             else:
                 diag.append(f"unexpected: {f['severity']} {f['rule']} {f['file']}")
-        results.append((not diag, name, subject, diag))
+        results.append((not diag, name, subject, diag, "; ".join(gaps)))
 
 
 def ratio(a, b):
@@ -200,25 +202,29 @@ def ratio(a, b):
 
 
 passed = sum(1 for r in results if r[0])
-failed = len(results) - passed + len(errors)
+# A known gap (a "gap REASON" line) is a TAP TODO: reported, counted in the
+# figures below, and not a failure of the check until the engine is fixed.
+gaps = sum(1 for r in results if r[4] and not r[0])
+failed = len(results) - passed - gaps + len(errors)
 if check:
     n = 0
-    for ok, name, subject, diag in results:
+    for ok, name, subject, diag, gap in results:
         n += 1
-        print(f"{'ok' if ok else 'not ok'} {n} - {name}: {subject}")
+        todo = f" # TODO known gap: {gap}" if gap else ""
+        print(f"{'ok' if ok else 'not ok'} {n} - {name}: {subject}{todo}")
         for d in diag:
             print(f"#   {d}")
     for e in errors:
         n += 1
         print(f"not ok {n} - {e}")
     print(f"1..{n}")
-    print(f"# {passed} passed, {failed} failed")
+    print(f"# {passed} passed, {failed} failed, {gaps} known gaps")
     sys.exit(1 if failed else 0)
 
 print(f"{'format':<16} {'commits':>7} {'labels':>6} {'found':>6} {'missed':>6} {'unexp':>6} {'precision':>9} {'recall':>7}")
 tot = [0, 0, 0, 0]
 ncommits = {}
-for ok, name, subject, diag in results:
+for ok, name, subject, diag, gap in results:
     fmt = parse_labels(os.path.join(corpus, name, "labels"))[0]
     ncommits[fmt] = ncommits.get(fmt, 0) + 1
 for fmt in sorted(stats):
@@ -227,10 +233,10 @@ for fmt in sorted(stats):
     print(f"{fmt:<16} {ncommits.get(fmt, 0):>7} {nl:>6} {nf:>6} {nl - tp:>6} {nf - tpf:>6} {ratio(tpf, nf):>9} {ratio(tp, nl):>7}")
 tp, nl, tpf, nf = tot
 print(f"{'overall':<16} {len(results):>7} {nl:>6} {nf:>6} {nl - tp:>6} {nf - tpf:>6} {ratio(tpf, nf):>9} {ratio(tp, nl):>7}")
-print(f"\n{passed} of {len(results)} labelled commits exactly as labelled")
-for ok, name, subject, diag in results:
+print(f"\n{passed} of {len(results)} labelled commits exactly as labelled; {gaps} known gaps")
+for ok, name, subject, diag, gap in results:
     if not ok:
-        print(f"\n{name}: {subject}")
+        print(f"\n{name}: {subject}" + (f"  (known gap: {gap})" if gap else ""))
         for d in diag:
             print(f"  {d}")
 for e in errors:

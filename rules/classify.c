@@ -614,20 +614,30 @@ static srcset *classify_blanket_sources(const exposure *e)
 }
 
 /*
- * Private sources. A blanket grant (every port to the VNet, a group
- * to itself: Azure's AllowVnetInBound) is network-level trust, one low
- * finding; what is granted port by port is split, and a data store or
- * admin port keeps its own rule, from addresses and from sources that
- * are not addresses (a selector, a service tag) alike.
+ * Private sources. A blanket grant to a named source (every port to the
+ * VNet tag, a group to itself: Azure's AllowVnetInBound) is network-level
+ * trust, one low finding; what is granted port by port, and every port
+ * granted to addresses (a peered network's whole range), is split, and a
+ * data store or admin port keeps its own rule, from addresses and from
+ * sources that are not addresses (a selector, a service tag) alike.
  */
 static void classify_private(GPtrArray *parts, const struct rulepack *p, const struct compare_change *c,
                              const exposure *priv)
 {
-	g_autoptr(srcset) blanket_sources = classify_blanket_sources(priv);
-	g_autoptr(exposure) blanket = exposure_restrict_sources(priv, blanket_sources);
-	g_autoptr(exposure) granted = exposure_subtract(priv, blanket);
-	g_autoptr(exposure) sensitive = classify_sensitive_part(p, c->new_r, granted);
-	g_autoptr(exposure) rest = exposure_subtract(granted, sensitive);
+	g_autoptr(srcset) every = classify_blanket_sources(priv);
+	g_autoptr(srcset) addresses = srcset_new();
+	g_autoptr(srcset) blanket_sources = NULL;
+	g_autoptr(exposure) blanket = NULL;
+	g_autoptr(exposure) granted = NULL;
+	g_autoptr(exposure) sensitive = NULL;
+	g_autoptr(exposure) rest = NULL;
+
+	srcset_add_all_addresses(addresses);
+	blanket_sources = srcset_subtract(every, addresses);
+	blanket = exposure_restrict_sources(priv, blanket_sources);
+	granted = exposure_subtract(priv, blanket);
+	sensitive = classify_sensitive_part(p, c->new_r, granted);
+	rest = exposure_subtract(granted, sensitive);
 
 	classify_add_part(parts, "DW-NET-010", sensitive, "private sources", true, true);
 	classify_add_part(parts, "DW-NET-011", rest, "private sources", true, false);
