@@ -18,6 +18,15 @@
  *   "[". parameters(), variables(), concat(), string(), toLower(),
  *   toUpper() and resourceId() of known strings are evaluated; anything
  *   else is an unknown, never a guess.
+ * - Copy loops ("Resource iteration in ARM templates" and "Property
+ *   iteration in ARM templates", learn.microsoft.com/azure/
+ *   azure-resource-manager/templates/copy-resources and copy-properties):
+ *   a resource's "copy": {"name", "count"} deploys count instances, and
+ *   a property copy "copy": [{"name": "securityRules", "count", "input"}]
+ *   builds that property's list from count evaluations of input;
+ *   copyIndex() is the resource loop's index, copyIndex('NAME') the named
+ *   loop's, copyIndex(..., offset) adds offset. The count can't exceed
+ *   800: a count that is not a known number in 0..800 is an unknown.
  *
  * The exposure of an NSG is what may reach any of the machines it
  * protects, so destination addresses are not modelled: an allow rule counts
@@ -55,6 +64,15 @@
 /* Problems reported for one file before "and N more". */
 /* Expressions quoted in messages are cut to this many bytes. */
 
+/* The copy loops around an expression: copyIndex() looks here. */
+#define ARM_COPY_MAX 800u
+struct arm_loop {
+	const char *name;           /* the loop's name, or NULL */
+	bool resource;              /* a resource's loop (copyIndex() without a name) */
+	unsigned index;
+	const struct arm_loop *up;
+};
+
 /* Where parameters() and variables() look. */
 struct arm_scope {
 	const struct doc_node *parameters;   /* the template's "parameters" map, or NULL */
@@ -63,6 +81,7 @@ struct arm_scope {
 	 * properties.parameters, evaluated in the outer scope. */
 	const struct doc_node *param_values;
 	const struct arm_scope *outer;
+	const struct arm_loop *loop;         /* innermost copy loop, or NULL */
 };
 
 struct arm_ctx {
@@ -180,11 +199,53 @@ static bool arm_expr_lookup(struct arm_expr *e, bool is_param, const char *name,
 	return ok;
 }
 
+/* copyIndex(), copyIndex(offset), copyIndex('loop'), copyIndex('loop', offset). */
+static bool arm_expr_copy_index(struct arm_expr *e, const char *const *text, size_t n,
+                                struct arm_value *out)
+{
+	const char *name = NULL;
+	guint64 offset = 0;
+	const struct arm_loop *l;
+
+	if (n > 2)
+		return arm_expr_fail(e, "copyIndex() has too many arguments");
+	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, ARM_COPY_MAX, &offset, NULL))
+		name = text[0];
+	if (n == 2 && (name == NULL ||
+	               !g_ascii_string_to_unsigned(text[1], 10, 0, ARM_COPY_MAX, &offset, NULL)))
+		return arm_expr_fail(e, "copyIndex() has an offset that is not evaluated");
+	for (l = e->s->loop; l != NULL; l = l->up) {
+		if ((name == NULL && l->resource) ||
+		    (name != NULL && l->name != NULL && g_ascii_strcasecmp(name, l->name) == 0))
+			break;
+	}
+	if (l == NULL)
+		return arm_expr_fail(e, "copyIndex(%s) is outside its copy loop", name ? name : "");
+	out->str = g_strdup_printf("%u", l->index + (unsigned)offset);
+	return true;
+}
+
+/* length() of a list, an object or a string. */
+static bool arm_expr_length(struct arm_expr *e, const struct arm_value *arg, struct arm_value *out)
+{
+	const char *text = arm_value_text(arg);
+
+	if (text != NULL)
+		out->str = g_strdup_printf("%zu", strlen(text));
+	else if (arg->node != NULL && (arg->node->kind == DOC_LIST || arg->node->kind == DOC_MAP))
+		out->str = g_strdup_printf("%zu", arg->node->n);
+	else
+		return arm_expr_fail(e, "length() of this value is not evaluated");
+	return true;
+}
+
 static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *args, size_t n,
                           struct arm_value *out)
 {
 	const char *text[ARM_MAX_ARGS];
 
+	if (g_ascii_strcasecmp(fn, "length") == 0 && n == 1)
+		return arm_expr_length(e, &args[0], out);
 	for (size_t i = 0; i < n; i++) {
 		text[i] = arm_value_text(&args[i]);
 		if (text[i] == NULL)
@@ -201,6 +262,8 @@ static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *
 		out->str = g_string_free(s, FALSE);
 		return true;
 	}
+	if (g_ascii_strcasecmp(fn, "copyIndex") == 0)
+		return arm_expr_copy_index(e, text, n, out);
 	if (g_ascii_strcasecmp(fn, "toLower") == 0 && n == 1) {
 		out->str = g_ascii_strdown(text[0], -1);
 		return true;
@@ -926,6 +989,80 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 	                     why);
 }
 
+/* A copy loop's count: a known number in 0..ARM_COPY_MAX, else false
+ * with *why set. */
+static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *count, unsigned *out,
+                           char **why)
+{
+	struct arm_value v = { 0 };
+	const char *text;
+	guint64 n = 0;
+	bool ok;
+
+	if (count == NULL) {
+		*why = g_strdup("has no count");
+		return false;
+	}
+	if (!arm_eval_node(s, count, 0, &v, why))
+		return false;
+	text = arm_value_text(&v);
+	ok = text != NULL && g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &n, NULL);
+	if (ok && n > ARM_COPY_MAX) {
+		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, ARM_COPY_MAX);
+		ok = false;
+	} else if (!ok) {
+		*why = g_strdup("has a count that is not a number");
+	}
+	arm_value_clear(&v);
+	*out = (unsigned)n;
+	return ok;
+}
+
+/* One rule of a securityRules copy loop: input evaluated at index i. */
+static void arm_nsg_copy_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                              const struct doc_node *input, const char *loop, unsigned i)
+{
+	struct arm_loop l = { .name = loop, .index = i, .up = s->loop };
+	struct arm_scope inner = *s;
+	g_autofree char *why = NULL;
+	g_autofree char *name = NULL;
+
+	inner.loop = &l;
+	name = arm_name(&inner, doc_map_get_ci(input, "name"), &why);
+	arm_name_unknown(r, doc_map_get_ci(input, "name"), why);
+	arm_rule_add(c, &inner, r, name, doc_map_get_ci(input, "properties"), input->line);
+}
+
+/* A property copy of an NSG: "copy": [{"name": "securityRules", "count",
+ * "input"}]; each iteration is one rule. A loop that cannot be evaluated
+ * is an unknown, never dropped. */
+static void arm_nsg_copy(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                         const struct doc_node *copy)
+{
+	for (size_t k = 0; copy != NULL && copy->kind == DOC_LIST && k < copy->n; k++) {
+		const struct doc_node *loop = copy->items[k];
+		const char *name = doc_scalar(doc_map_get_ci(loop, "name"));
+		const struct doc_node *input = doc_map_get_ci(loop, "input");
+		g_autofree char *why = NULL;
+		unsigned count = 0;
+
+		if (name == NULL || g_ascii_strcasecmp(name, "securityRules") != 0)
+			continue;
+		if (input == NULL || input->kind != DOC_MAP) {
+			resource_add_unknown(r, loop->line, "securityRules copy loop has an input that is not evaluated");
+			continue;
+		}
+		if (!arm_copy_count(s, doc_map_get_ci(loop, "count"), &count, &why)) {
+			resource_add_unknown(r, loop->line, "securityRules copy loop %s, not evaluated", why);
+			continue;
+		}
+		for (unsigned i = 0; i < count; i++)
+			arm_nsg_copy_rule(c, s, r, input, name, i);
+	}
+	if (copy != NULL && copy->kind != DOC_LIST)
+		resource_add_unknown(r, copy->line, "copy of properties is not a list, not evaluated");
+}
+
 static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
                     const char *name, const char *name_why)
 {
@@ -939,9 +1076,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 
 	g_ptr_array_add(c->found, r);
 	arm_name_unknown(r, doc_map_get_ci(res, "name"), name_why);
-	if (doc_map_get_ci(props, "copy") != NULL)
-		resource_add_unknown(r, doc_map_get_ci(props, "copy")->line,
-		                     "securityRules built by a copy loop, not evaluated");
+	arm_nsg_copy(c, s, r, doc_map_get_ci(props, "copy"));
 	if (rules != NULL && !arm_eval_node(s, rules, 0, &v, &why)) {
 		g_autofree char *quoted = extract_quote(rules->text);
 
@@ -1526,6 +1661,39 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 	arm_resources(c, s, doc_map_get_ci(res, "resources"), child_parent, depth);
 }
 
+/* A resource, with its copy loop ("copy": {"name", "count"}) when it has
+ * one: count instances, each with its copyIndex(). A loop that cannot be
+ * evaluated reads the resource once, and each resource that gives carries
+ * an unknown saying so. */
+static void arm_resource_copies(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                                const char *parent, unsigned depth)
+{
+	const struct doc_node *copy = doc_map_get_ci(res, "copy");
+	g_autofree char *why = NULL;
+	unsigned count = 0;
+	guint before = c->found->len;
+
+	if (copy == NULL) {
+		arm_resource(c, s, res, parent, depth);
+		return;
+	}
+	if (copy->kind == DOC_MAP && arm_copy_count(s, doc_map_get_ci(copy, "count"), &count, &why)) {
+		for (unsigned i = 0; i < count; i++) {
+			struct arm_loop l = { .name = doc_scalar(doc_map_get_ci(copy, "name")), .resource = true,
+			                      .index = i, .up = s->loop };
+			struct arm_scope inner = *s;
+
+			inner.loop = &l;
+			arm_resource(c, &inner, res, parent, depth);
+		}
+		return;
+	}
+	arm_resource(c, s, res, parent, depth);
+	for (guint j = before; j < c->found->len; j++)
+		resource_add_unknown(c->found->pdata[j], copy->line, "deployed by a copy loop that %s, not evaluated",
+		                     why != NULL ? why : "is not an object");
+}
+
 /* "resources": a list, or (languageVersion 2.0) a map of symbolic names. */
 static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *list,
                           const char *parent, unsigned depth)
@@ -1534,10 +1702,10 @@ static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const st
 		return;
 	if (list->kind == DOC_LIST) {
 		for (size_t i = 0; i < list->n; i++)
-			arm_resource(c, s, list->items[i], parent, depth);
+			arm_resource_copies(c, s, list->items[i], parent, depth);
 	} else if (list->kind == DOC_MAP) {
 		for (size_t i = 0; i < list->n; i++)
-			arm_resource(c, s, list->pairs[i].value, parent, depth);
+			arm_resource_copies(c, s, list->pairs[i].value, parent, depth);
 	}
 }
 
