@@ -73,6 +73,13 @@ struct arm_loop {
 	const struct arm_loop *up;
 };
 
+/* The parameter files that apply to a template (extract_arm_with()). */
+struct arm_files {
+	const struct extract_tf_file *in;
+	size_t n;
+	struct doc **docs;  /* n; NULL where a file cannot be read; owned */
+};
+
 /* Where parameters() and variables() look. */
 struct arm_scope {
 	const struct doc_node *parameters;   /* the template's "parameters" map, or NULL */
@@ -82,6 +89,7 @@ struct arm_scope {
 	const struct doc_node *param_values;
 	const struct arm_scope *outer;
 	const struct arm_loop *loop;         /* innermost copy loop, or NULL */
+	const struct arm_files *files;       /* the template's parameter files, or NULL */
 };
 
 struct arm_ctx {
@@ -174,22 +182,95 @@ static bool arm_expr_string(struct arm_expr *e, struct arm_value *out)
 	return arm_expr_fail(e, "cannot be read (unterminated string)");
 }
 
+/* Equal values (parameter files are literal JSON); a bounded walk. */
+static bool arm_node_equal(const struct doc_node *a, const struct doc_node *b, unsigned depth)
+{
+	if (a == NULL || b == NULL || depth > DW_LIMIT_DEPTH)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == DOC_SCALAR)
+		return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->kind == DOC_LIST && !arm_node_equal(a->items[i], b->items[i], depth + 1))
+			return false;
+		if (a->kind == DOC_MAP && (!arm_node_equal(a->pairs[i].key, b->pairs[i].key, depth + 1) ||
+		                           !arm_node_equal(a->pairs[i].value, b->pairs[i].value, depth + 1)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A parameter's value from the parameter files: 1 with *out set when they
+ * give one (all that apply agree; a file without the parameter means the
+ * template's default), 0 when none sets it, -1 (failed e) when a file
+ * cannot be read, or two disagree: never a guess between environments.
+ */
+static int arm_expr_file_value(struct arm_expr *e, const char *name, const struct doc_node *dflt,
+                               const struct doc_node **out)
+{
+	const struct arm_files *f = e->s->files;
+	const struct doc_node *first = NULL;
+	size_t from = 0;
+	bool set = false;
+
+	for (size_t i = 0; f != NULL && i < f->n; i++) {
+		const struct doc_node *p;
+		const struct doc_node *v;
+
+		if (f->docs[i] == NULL || f->docs[i]->roots->len != 1) {
+			arm_expr_fail(e, "parameter %s: %s cannot be read", name, f->in[i].path);
+			return -1;
+		}
+		p = doc_map_get_ci(doc_map_get_ci(g_ptr_array_index(f->docs[i]->roots, 0), "parameters"), name);
+		if (p != NULL && doc_map_get_ci(p, "reference") != NULL) {
+			arm_expr_fail(e, "parameter %s is a Key Vault reference in %s", name, f->in[i].path);
+			return -1;
+		}
+		v = doc_map_get_ci(p, "value");
+		set = set || v != NULL;
+		if (v == NULL)
+			v = dflt;
+		if (i > 0 && !arm_node_equal(first, v, 0)) {
+			arm_expr_fail(e, "parameter %s differs between %s and %s", name, f->in[from].path,
+			              f->in[i].path);
+			return -1;
+		}
+		if (i == 0 || first == NULL) {
+			first = v;
+			from = i;
+		}
+	}
+	*out = first;
+	return set ? 1 : 0;
+}
+
 /* The value of a parameters()/variables() entry, itself evaluated. */
 static bool arm_expr_lookup(struct arm_expr *e, bool is_param, const char *name, struct arm_value *out)
 {
 	const struct arm_scope *s = e->s;
 	const struct doc_node *n;
 	char *why = NULL;
+	int got;
 	bool ok;
 
 	if (is_param) {
 		n = doc_map_get_ci(doc_map_get_ci(s->param_values, name), "value");
-		if (n != NULL && s->outer != NULL)
+		if (n != NULL && s->outer != NULL) {
 			s = s->outer;
-		else if (doc_map_get_ci(s->parameters, name) == NULL)
+		} else if (s->files != NULL && doc_map_get_ci(s->parameters, name) != NULL &&
+		           (got = arm_expr_file_value(e, name, doc_map_get_ci(doc_map_get_ci(s->parameters, name),
+		                                                             "defaultValue"), &n)) != 0) {
+			/* A parameter file's value is literal, not an expression. */
+			if (got > 0)
+				out->node = n;
+			return got > 0;
+		} else if (doc_map_get_ci(s->parameters, name) == NULL) {
 			return arm_expr_fail(e, "parameter %s is not declared", name);
-		else if ((n = doc_map_get_ci(doc_map_get_ci(s->parameters, name), "defaultValue")) == NULL)
+		} else if ((n = doc_map_get_ci(doc_map_get_ci(s->parameters, name), "defaultValue")) == NULL) {
 			return arm_expr_fail(e, "parameter %s has no defaultValue", name);
+		}
 	} else if ((n = doc_map_get_ci(s->variables, name)) == NULL) {
 		return arm_expr_fail(e, "variable %s is not declared", name);
 	}
@@ -1711,9 +1792,45 @@ static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const st
 
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 {
+	return extract_arm_with(out, d, NULL, 0, error);
+}
+
+/* NAME.parameters.json or NAME.parameters.ENV.json beside NAME.json. */
+bool extract_arm_params_for(const char *path, const char *template_path)
+{
+	g_autofree char *tmpl = extract_arm_template_of(path);
+
+	return tmpl != NULL && strcmp(tmpl, template_path) == 0;
+}
+
+char *extract_arm_template_of(const char *params_path)
+{
+	const char *base = extract_basename(params_path);
+	const char *at = strstr(base, ".parameters.");
+	const char *rest;
+
+	if (at == NULL || at == base || !g_str_has_suffix(params_path, ".json"))
+		return NULL;
+	rest = at + strlen(".parameters.");
+	/* "json", or "ENV.json" with ENV one name */
+	if (strcmp(rest, "json") != 0 &&
+	    (strchr(rest, '.') == rest || strchr(rest, '.') != strrchr(rest, '.')))
+		return NULL;
+	return g_strdup_printf("%.*s.json", (int)(at - params_path), params_path);
+}
+
+bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
+                      GError **error)
+{
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	struct arm_ctx c = { .d = d, .found = found };
+	struct arm_files files = { .in = params, .n = n, .docs = g_new0(struct doc *, n + 1) };
+	bool ok;
 
+	for (size_t i = 0; i < n; i++) {
+		if (!doc_parse(&files.docs[i], params[i].path, params[i].data, params[i].len, NULL, NULL))
+			files.docs[i] = NULL;
+	}
 	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
 	for (guint i = 0; i < d->roots->len; i++) {
@@ -1721,6 +1838,7 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		struct arm_scope s = {
 			.parameters = doc_map_get_ci(root, "parameters"),
 			.variables = doc_map_get_ci(root, "variables"),
+			.files = n > 0 ? &files : NULL,
 		};
 
 		if (root->kind == DOC_MAP && arm_is_artifact(root))
@@ -1729,5 +1847,9 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
 	arm_link_protected(found);
-	return extract_finish(out, found, &c.problems, error);
+	ok = extract_finish(out, found, &c.problems, error);
+	for (size_t i = 0; i < n; i++)
+		doc_free(files.docs[i]);
+	g_free(files.docs);
+	return ok;
 }

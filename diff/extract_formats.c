@@ -162,7 +162,7 @@ static bool extract_formats_read_hba(GPtrArray *out, const struct extract_input 
 
 static bool extract_formats_read_arm(GPtrArray *out, const struct extract_input *in, GError **error)
 {
-	return extract_arm(out, in->doc, error);
+	return extract_arm_with(out, in->doc, in->params, in->n_params, error);
 }
 
 static bool extract_formats_read_cfn(GPtrArray *out, const struct extract_input *in, GError **error)
