@@ -273,9 +273,10 @@ static void extract_partial(GPtrArray *found, struct extract_run *run, const str
 
 /* extract_file() into found, which the caller drops on failure. */
 static bool extract_file_into(GPtrArray *found, const char *path, const char *data, size_t len,
-                              GError **error)
+                              const struct extract_tf_file *params, size_t n_params, GError **error)
 {
-	struct extract_run run = { .in = { .path = path, .data = data, .len = len } };
+	struct extract_run run = { .in = { .path = path, .data = data, .len = len, .params = params,
+	                                   .n_params = n_params } };
 	size_t n;
 	const struct extract_format *t = extract_format_table(&n);
 	bool ok = true, named = false;
@@ -334,12 +335,18 @@ static bool extract_check_limits(GPtrArray *found, const char *path, GError **er
 
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error)
 {
+	return extract_file_arm(out, path, data, len, NULL, 0, error);
+}
+
+bool extract_file_arm(GPtrArray *out, const char *path, const char *data, size_t len,
+                      const struct extract_tf_file *params, size_t n, GError **error)
+{
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 
 	/* An empty GBytes gives NULL data; the parsers expect a buffer. */
 	if (!data)
 		data = "";
-	if (!extract_file_into(found, path, data, len, error) ||
+	if (!extract_file_into(found, path, data, len, params, n, error) ||
 	    !extract_check_limits(found, path, error))
 		return false;
 	for (guint i = 0; i < found->len; i++)

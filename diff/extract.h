@@ -245,6 +245,21 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 void extract_arm_set_internet(const srcset *internet);
 
 /*
+ * ARM parameter files (the quick-start convention): beside DIR/NAME.json,
+ * DIR/NAME.parameters.json and DIR/NAME.parameters.*.json give values
+ * ({"parameters": {"p": {"value": ...}}}) over the template's defaults.
+ * extract_arm_params_for() says whether path is such a file of template
+ * (both repository-relative). extract_file_arm() is extract_file() with
+ * the n parameter files that apply to a template; where two of them
+ * disagree on a value, the value is an unknown naming both.
+ */
+bool extract_arm_params_for(const char *path, const char *template_path);
+/* The template a parameters file belongs to (DIR/NAME.json), or NULL. New string. */
+char *extract_arm_template_of(const char *params_path);
+bool extract_file_arm(GPtrArray *out, const char *path, const char *data, size_t len,
+                      const struct extract_tf_file *params, size_t n, GError **error);
+
+/*
  * Reads the Terraform files of another directory (repository-relative,
  * normalised, "." at the top) for a module call: appends struct
  * extract_tf_file to files_out, each borrowed until extract_tf_module_with()
@@ -280,6 +295,8 @@ bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extrac
 
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
+                      GError **error);
 bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
 /* Line-based service configs, from the file's bytes: redis.conf,

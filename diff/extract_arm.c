@@ -18,6 +18,15 @@
  *   "[". parameters(), variables(), concat(), string(), toLower(),
  *   toUpper() and resourceId() of known strings are evaluated; anything
  *   else is an unknown, never a guess.
+ * - Copy loops ("Resource iteration in ARM templates" and "Property
+ *   iteration in ARM templates", learn.microsoft.com/azure/
+ *   azure-resource-manager/templates/copy-resources and copy-properties):
+ *   a resource's "copy": {"name", "count"} deploys count instances, and
+ *   a property copy "copy": [{"name": "securityRules", "count", "input"}]
+ *   builds that property's list from count evaluations of input;
+ *   copyIndex() is the resource loop's index, copyIndex('NAME') the named
+ *   loop's, copyIndex(..., offset) adds offset. The count can't exceed
+ *   800: a count that is not a known number in 0..800 is an unknown.
  *
  * The exposure of an NSG is what may reach any of the machines it
  * protects, so destination addresses are not modelled: an allow rule counts
@@ -55,6 +64,22 @@
 /* Problems reported for one file before "and N more". */
 /* Expressions quoted in messages are cut to this many bytes. */
 
+/* The copy loops around an expression: copyIndex() looks here. */
+#define ARM_COPY_MAX 800u
+struct arm_loop {
+	const char *name;           /* the loop's name, or NULL */
+	bool resource;              /* a resource's loop (copyIndex() without a name) */
+	unsigned index;
+	const struct arm_loop *up;
+};
+
+/* The parameter files that apply to a template (extract_arm_with()). */
+struct arm_files {
+	const struct extract_tf_file *in;
+	size_t n;
+	struct doc **docs;  /* n; NULL where a file cannot be read; owned */
+};
+
 /* Where parameters() and variables() look. */
 struct arm_scope {
 	const struct doc_node *parameters;   /* the template's "parameters" map, or NULL */
@@ -63,6 +88,8 @@ struct arm_scope {
 	 * properties.parameters, evaluated in the outer scope. */
 	const struct doc_node *param_values;
 	const struct arm_scope *outer;
+	const struct arm_loop *loop;         /* innermost copy loop, or NULL */
+	const struct arm_files *files;       /* the template's parameter files, or NULL */
 };
 
 struct arm_ctx {
@@ -155,22 +182,95 @@ static bool arm_expr_string(struct arm_expr *e, struct arm_value *out)
 	return arm_expr_fail(e, "cannot be read (unterminated string)");
 }
 
+/* Equal values (parameter files are literal JSON); a bounded walk. */
+static bool arm_node_equal(const struct doc_node *a, const struct doc_node *b, unsigned depth)
+{
+	if (a == NULL || b == NULL || depth > DW_LIMIT_DEPTH)
+		return a == b;
+	if (a->kind != b->kind || a->n != b->n)
+		return false;
+	if (a->kind == DOC_SCALAR)
+		return a->len == b->len && memcmp(a->text, b->text, a->len) == 0;
+	for (size_t i = 0; i < a->n; i++) {
+		if (a->kind == DOC_LIST && !arm_node_equal(a->items[i], b->items[i], depth + 1))
+			return false;
+		if (a->kind == DOC_MAP && (!arm_node_equal(a->pairs[i].key, b->pairs[i].key, depth + 1) ||
+		                           !arm_node_equal(a->pairs[i].value, b->pairs[i].value, depth + 1)))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * A parameter's value from the parameter files: 1 with *out set when they
+ * give one (all that apply agree; a file without the parameter means the
+ * template's default), 0 when none sets it, -1 (failed e) when a file
+ * cannot be read, or two disagree: never a guess between environments.
+ */
+static int arm_expr_file_value(struct arm_expr *e, const char *name, const struct doc_node *dflt,
+                               const struct doc_node **out)
+{
+	const struct arm_files *f = e->s->files;
+	const struct doc_node *first = NULL;
+	size_t from = 0;
+	bool set = false;
+
+	for (size_t i = 0; f != NULL && i < f->n; i++) {
+		const struct doc_node *p;
+		const struct doc_node *v;
+
+		if (f->docs[i] == NULL || f->docs[i]->roots->len != 1) {
+			arm_expr_fail(e, "parameter %s: %s cannot be read", name, f->in[i].path);
+			return -1;
+		}
+		p = doc_map_get_ci(doc_map_get_ci(g_ptr_array_index(f->docs[i]->roots, 0), "parameters"), name);
+		if (p != NULL && doc_map_get_ci(p, "reference") != NULL) {
+			arm_expr_fail(e, "parameter %s is a Key Vault reference in %s", name, f->in[i].path);
+			return -1;
+		}
+		v = doc_map_get_ci(p, "value");
+		set = set || v != NULL;
+		if (v == NULL)
+			v = dflt;
+		if (i > 0 && !arm_node_equal(first, v, 0)) {
+			arm_expr_fail(e, "parameter %s differs between %s and %s", name, f->in[from].path,
+			              f->in[i].path);
+			return -1;
+		}
+		if (i == 0 || first == NULL) {
+			first = v;
+			from = i;
+		}
+	}
+	*out = first;
+	return set ? 1 : 0;
+}
+
 /* The value of a parameters()/variables() entry, itself evaluated. */
 static bool arm_expr_lookup(struct arm_expr *e, bool is_param, const char *name, struct arm_value *out)
 {
 	const struct arm_scope *s = e->s;
 	const struct doc_node *n;
 	char *why = NULL;
+	int got;
 	bool ok;
 
 	if (is_param) {
 		n = doc_map_get_ci(doc_map_get_ci(s->param_values, name), "value");
-		if (n != NULL && s->outer != NULL)
+		if (n != NULL && s->outer != NULL) {
 			s = s->outer;
-		else if (doc_map_get_ci(s->parameters, name) == NULL)
+		} else if (s->files != NULL && doc_map_get_ci(s->parameters, name) != NULL &&
+		           (got = arm_expr_file_value(e, name, doc_map_get_ci(doc_map_get_ci(s->parameters, name),
+		                                                             "defaultValue"), &n)) != 0) {
+			/* A parameter file's value is literal, not an expression. */
+			if (got > 0)
+				out->node = n;
+			return got > 0;
+		} else if (doc_map_get_ci(s->parameters, name) == NULL) {
 			return arm_expr_fail(e, "parameter %s is not declared", name);
-		else if ((n = doc_map_get_ci(doc_map_get_ci(s->parameters, name), "defaultValue")) == NULL)
+		} else if ((n = doc_map_get_ci(doc_map_get_ci(s->parameters, name), "defaultValue")) == NULL) {
 			return arm_expr_fail(e, "parameter %s has no defaultValue", name);
+		}
 	} else if ((n = doc_map_get_ci(s->variables, name)) == NULL) {
 		return arm_expr_fail(e, "variable %s is not declared", name);
 	}
@@ -180,11 +280,53 @@ static bool arm_expr_lookup(struct arm_expr *e, bool is_param, const char *name,
 	return ok;
 }
 
+/* copyIndex(), copyIndex(offset), copyIndex('loop'), copyIndex('loop', offset). */
+static bool arm_expr_copy_index(struct arm_expr *e, const char *const *text, size_t n,
+                                struct arm_value *out)
+{
+	const char *name = NULL;
+	guint64 offset = 0;
+	const struct arm_loop *l;
+
+	if (n > 2)
+		return arm_expr_fail(e, "copyIndex() has too many arguments");
+	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, ARM_COPY_MAX, &offset, NULL))
+		name = text[0];
+	if (n == 2 && (name == NULL ||
+	               !g_ascii_string_to_unsigned(text[1], 10, 0, ARM_COPY_MAX, &offset, NULL)))
+		return arm_expr_fail(e, "copyIndex() has an offset that is not evaluated");
+	for (l = e->s->loop; l != NULL; l = l->up) {
+		if ((name == NULL && l->resource) ||
+		    (name != NULL && l->name != NULL && g_ascii_strcasecmp(name, l->name) == 0))
+			break;
+	}
+	if (l == NULL)
+		return arm_expr_fail(e, "copyIndex(%s) is outside its copy loop", name ? name : "");
+	out->str = g_strdup_printf("%u", l->index + (unsigned)offset);
+	return true;
+}
+
+/* length() of a list, an object or a string. */
+static bool arm_expr_length(struct arm_expr *e, const struct arm_value *arg, struct arm_value *out)
+{
+	const char *text = arm_value_text(arg);
+
+	if (text != NULL)
+		out->str = g_strdup_printf("%zu", strlen(text));
+	else if (arg->node != NULL && (arg->node->kind == DOC_LIST || arg->node->kind == DOC_MAP))
+		out->str = g_strdup_printf("%zu", arg->node->n);
+	else
+		return arm_expr_fail(e, "length() of this value is not evaluated");
+	return true;
+}
+
 static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *args, size_t n,
                           struct arm_value *out)
 {
 	const char *text[ARM_MAX_ARGS];
 
+	if (g_ascii_strcasecmp(fn, "length") == 0 && n == 1)
+		return arm_expr_length(e, &args[0], out);
 	for (size_t i = 0; i < n; i++) {
 		text[i] = arm_value_text(&args[i]);
 		if (text[i] == NULL)
@@ -201,6 +343,8 @@ static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *
 		out->str = g_string_free(s, FALSE);
 		return true;
 	}
+	if (g_ascii_strcasecmp(fn, "copyIndex") == 0)
+		return arm_expr_copy_index(e, text, n, out);
 	if (g_ascii_strcasecmp(fn, "toLower") == 0 && n == 1) {
 		out->str = g_ascii_strdown(text[0], -1);
 		return true;
@@ -926,6 +1070,80 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 	                     why);
 }
 
+/* A copy loop's count: a known number in 0..ARM_COPY_MAX, else false
+ * with *why set. */
+static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *count, unsigned *out,
+                           char **why)
+{
+	struct arm_value v = { 0 };
+	const char *text;
+	guint64 n = 0;
+	bool ok;
+
+	if (count == NULL) {
+		*why = g_strdup("has no count");
+		return false;
+	}
+	if (!arm_eval_node(s, count, 0, &v, why))
+		return false;
+	text = arm_value_text(&v);
+	ok = text != NULL && g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &n, NULL);
+	if (ok && n > ARM_COPY_MAX) {
+		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, ARM_COPY_MAX);
+		ok = false;
+	} else if (!ok) {
+		*why = g_strdup("has a count that is not a number");
+	}
+	arm_value_clear(&v);
+	*out = (unsigned)n;
+	return ok;
+}
+
+/* One rule of a securityRules copy loop: input evaluated at index i. */
+static void arm_nsg_copy_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                              const struct doc_node *input, const char *loop, unsigned i)
+{
+	struct arm_loop l = { .name = loop, .index = i, .up = s->loop };
+	struct arm_scope inner = *s;
+	g_autofree char *why = NULL;
+	g_autofree char *name = NULL;
+
+	inner.loop = &l;
+	name = arm_name(&inner, doc_map_get_ci(input, "name"), &why);
+	arm_name_unknown(r, doc_map_get_ci(input, "name"), why);
+	arm_rule_add(c, &inner, r, name, doc_map_get_ci(input, "properties"), input->line);
+}
+
+/* A property copy of an NSG: "copy": [{"name": "securityRules", "count",
+ * "input"}]; each iteration is one rule. A loop that cannot be evaluated
+ * is an unknown, never dropped. */
+static void arm_nsg_copy(struct arm_ctx *c, const struct arm_scope *s, struct resource *r,
+                         const struct doc_node *copy)
+{
+	for (size_t k = 0; copy != NULL && copy->kind == DOC_LIST && k < copy->n; k++) {
+		const struct doc_node *loop = copy->items[k];
+		const char *name = doc_scalar(doc_map_get_ci(loop, "name"));
+		const struct doc_node *input = doc_map_get_ci(loop, "input");
+		g_autofree char *why = NULL;
+		unsigned count = 0;
+
+		if (name == NULL || g_ascii_strcasecmp(name, "securityRules") != 0)
+			continue;
+		if (input == NULL || input->kind != DOC_MAP) {
+			resource_add_unknown(r, loop->line, "securityRules copy loop has an input that is not evaluated");
+			continue;
+		}
+		if (!arm_copy_count(s, doc_map_get_ci(loop, "count"), &count, &why)) {
+			resource_add_unknown(r, loop->line, "securityRules copy loop %s, not evaluated", why);
+			continue;
+		}
+		for (unsigned i = 0; i < count; i++)
+			arm_nsg_copy_rule(c, s, r, input, name, i);
+	}
+	if (copy != NULL && copy->kind != DOC_LIST)
+		resource_add_unknown(r, copy->line, "copy of properties is not a list, not evaluated");
+}
+
 static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
                     const char *name, const char *name_why)
 {
@@ -939,9 +1157,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 
 	g_ptr_array_add(c->found, r);
 	arm_name_unknown(r, doc_map_get_ci(res, "name"), name_why);
-	if (doc_map_get_ci(props, "copy") != NULL)
-		resource_add_unknown(r, doc_map_get_ci(props, "copy")->line,
-		                     "securityRules built by a copy loop, not evaluated");
+	arm_nsg_copy(c, s, r, doc_map_get_ci(props, "copy"));
 	if (rules != NULL && !arm_eval_node(s, rules, 0, &v, &why)) {
 		g_autofree char *quoted = extract_quote(rules->text);
 
@@ -1526,6 +1742,39 @@ static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const str
 	arm_resources(c, s, doc_map_get_ci(res, "resources"), child_parent, depth);
 }
 
+/* A resource, with its copy loop ("copy": {"name", "count"}) when it has
+ * one: count instances, each with its copyIndex(). A loop that cannot be
+ * evaluated reads the resource once, and each resource that gives carries
+ * an unknown saying so. */
+static void arm_resource_copies(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,
+                                const char *parent, unsigned depth)
+{
+	const struct doc_node *copy = doc_map_get_ci(res, "copy");
+	g_autofree char *why = NULL;
+	unsigned count = 0;
+	guint before = c->found->len;
+
+	if (copy == NULL) {
+		arm_resource(c, s, res, parent, depth);
+		return;
+	}
+	if (copy->kind == DOC_MAP && arm_copy_count(s, doc_map_get_ci(copy, "count"), &count, &why)) {
+		for (unsigned i = 0; i < count; i++) {
+			struct arm_loop l = { .name = doc_scalar(doc_map_get_ci(copy, "name")), .resource = true,
+			                      .index = i, .up = s->loop };
+			struct arm_scope inner = *s;
+
+			inner.loop = &l;
+			arm_resource(c, &inner, res, parent, depth);
+		}
+		return;
+	}
+	arm_resource(c, s, res, parent, depth);
+	for (guint j = before; j < c->found->len; j++)
+		resource_add_unknown(c->found->pdata[j], copy->line, "deployed by a copy loop that %s, not evaluated",
+		                     why != NULL ? why : "is not an object");
+}
+
 /* "resources": a list, or (languageVersion 2.0) a map of symbolic names. */
 static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *list,
                           const char *parent, unsigned depth)
@@ -1534,18 +1783,54 @@ static void arm_resources(struct arm_ctx *c, const struct arm_scope *s, const st
 		return;
 	if (list->kind == DOC_LIST) {
 		for (size_t i = 0; i < list->n; i++)
-			arm_resource(c, s, list->items[i], parent, depth);
+			arm_resource_copies(c, s, list->items[i], parent, depth);
 	} else if (list->kind == DOC_MAP) {
 		for (size_t i = 0; i < list->n; i++)
-			arm_resource(c, s, list->pairs[i].value, parent, depth);
+			arm_resource_copies(c, s, list->pairs[i].value, parent, depth);
 	}
 }
 
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 {
+	return extract_arm_with(out, d, NULL, 0, error);
+}
+
+/* NAME.parameters.json or NAME.parameters.ENV.json beside NAME.json. */
+bool extract_arm_params_for(const char *path, const char *template_path)
+{
+	g_autofree char *tmpl = extract_arm_template_of(path);
+
+	return tmpl != NULL && strcmp(tmpl, template_path) == 0;
+}
+
+char *extract_arm_template_of(const char *params_path)
+{
+	const char *base = extract_basename(params_path);
+	const char *at = strstr(base, ".parameters.");
+	const char *rest;
+
+	if (at == NULL || at == base || !g_str_has_suffix(params_path, ".json"))
+		return NULL;
+	rest = at + strlen(".parameters.");
+	/* "json", or "ENV.json" with ENV one name */
+	if (strcmp(rest, "json") != 0 &&
+	    (strchr(rest, '.') == rest || strchr(rest, '.') != strrchr(rest, '.')))
+		return NULL;
+	return g_strdup_printf("%.*s.json", (int)(at - params_path), params_path);
+}
+
+bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
+                      GError **error)
+{
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	struct arm_ctx c = { .d = d, .found = found };
+	struct arm_files files = { .in = params, .n = n, .docs = g_new0(struct doc *, n + 1) };
+	bool ok;
 
+	for (size_t i = 0; i < n; i++) {
+		if (!doc_parse(&files.docs[i], params[i].path, params[i].data, params[i].len, NULL, NULL))
+			files.docs[i] = NULL;
+	}
 	dw_problems_init(&c.problems, d->path, EXTRACT_MAX_PROBLEMS);
 
 	for (guint i = 0; i < d->roots->len; i++) {
@@ -1553,6 +1838,7 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 		struct arm_scope s = {
 			.parameters = doc_map_get_ci(root, "parameters"),
 			.variables = doc_map_get_ci(root, "variables"),
+			.files = n > 0 ? &files : NULL,
 		};
 
 		if (root->kind == DOC_MAP && arm_is_artifact(root))
@@ -1561,5 +1847,9 @@ bool extract_arm(GPtrArray *out, const struct doc *d, GError **error)
 			arm_resources(&c, &s, doc_map_get_ci(root, "resources"), NULL, 0);
 	}
 	arm_link_protected(found);
-	return extract_finish(out, found, &c.problems, error);
+	ok = extract_finish(out, found, &c.problems, error);
+	for (size_t i = 0; i < n; i++)
+		doc_free(files.docs[i]);
+	g_free(files.docs);
+	return ok;
 }

@@ -162,7 +162,7 @@ static bool extract_formats_read_hba(GPtrArray *out, const struct extract_input 
 
 static bool extract_formats_read_arm(GPtrArray *out, const struct extract_input *in, GError **error)
 {
-	return extract_arm(out, in->doc, error);
+	return extract_arm_with(out, in->doc, in->params, in->n_params, error);
 }
 
 static bool extract_formats_read_cfn(GPtrArray *out, const struct extract_input *in, GError **error)
@@ -544,7 +544,8 @@ static const struct extract_format extract_format_rows[] = {
 	            "in a deny rule); templates nested in deployments and Blueprint artifacts; firewallRules "
 	            "of SQL, MySQL, PostgreSQL, MariaDB and Redis servers; storage accounts' networkAcls; AKS "
 	            "authorized IP ranges; publicNetworkAccess; which subnets and NICs name an NSG; "
-	            "parameters()/variables() defaults (parameter files are not read)",
+	            "parameters()/variables(), with values from NAME.parameters[.ENV].json beside the template "
+	            "(files that disagree: an unknown); copy loops of resources and securityRules (count up to 800)",
 	            "azure-nsg:NAME, azure-subnet:VNET/SUBNET, azure-nic:NAME, azure-sql:SERVER, "
 	            "azure-storage:NAME, azure-aks:NAME ...", NULL },
 	  .markers = extract_formats_arm_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,

@@ -69,6 +69,8 @@ struct extract_input {
 	size_t len;
 	const struct doc *doc; /* the parsed document, for a row that parses; else NULL */
 	const char *service;   /* what the row's name test returned; NULL when found by content */
+	const struct extract_tf_file *params; /* ARM parameter files that apply (n_params) */
+	size_t n_params;
 };
 
 enum extract_parse {

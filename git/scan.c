@@ -994,6 +994,180 @@ static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tr
 }
 
 /*
+ * ARM parameter files: a template DIR/NAME.json is read with the
+ * DIR/NAME.parameters[.ENV].json files of the same side
+ * (extract_arm_params_for()), and cached under the ids of all of them; a
+ * change to a parameters file alone re-reads its template at both sides.
+ */
+
+/* The parameter files of template at one side: base's, with the changes laid over. */
+static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtrArray *changes,
+                            bool new_side, const char *tmpl, GError **error)
+{
+	g_autofree char *dir = scan_tf_dir(tmpl);
+	git_tree_entry *entry = NULL;
+	git_tree *sub = NULL;
+
+	if (base && s->repo && strcmp(dir, ".") != 0 && git_tree_entry_bypath(&entry, base, dir) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
+		git_tree_entry_free(entry);
+		gitwalk_set_error(error, "reading the directory of an ARM template");
+		return false;
+	}
+	git_tree_entry_free(entry);
+	for (size_t i = 0; base && s->repo && (sub || strcmp(dir, ".") == 0) &&
+	                   i < git_tree_entrycount(sub ? sub : base); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(sub ? sub : base, i);
+		struct gitwalk_file *f;
+		g_autofree char *path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
+		                                              : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
+		    !extract_arm_params_for(path, tmpl))
+			continue;
+		f = g_new0(struct gitwalk_file, 1);
+		f->path = g_steal_pointer(&path);
+		f->id = *git_tree_entry_id(e);
+		g_ptr_array_add(out, f);
+	}
+	git_tree_free(sub);
+	for (guint i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
+
+		for (guint j = out->len; j-- > 0;) {
+			const char *have = ((struct gitwalk_file *)out->pdata[j])->path;
+
+			if ((c->old_file && strcmp(c->old_file->path, have) == 0) ||
+			    (c->new_file && strcmp(c->new_file->path, have) == 0))
+				g_ptr_array_remove_index(out, j);
+		}
+		if (f && f->special == GITWALK_REGULAR && extract_arm_params_for(f->path, tmpl))
+			g_ptr_array_add(out, scan_file_copy(f));
+	}
+	for (guint j = out->len; j-- > 0;) {
+		if (scan_skips(s, ((struct gitwalk_file *)out->pdata[j])->path))
+			g_ptr_array_remove_index(out, j);
+	}
+	g_ptr_array_sort(out, scan_file_compare);
+	return true;
+}
+
+/* Extracts template f with its parameter files params (read here; one too
+ * large or unreadable is given empty, and its values become unknowns). */
+static bool scan_arm_parse(struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
+                           GPtrArray *params, GError **error)
+{
+	g_autoptr(GPtrArray) data = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	g_autofree struct extract_tf_file *in = g_new0(struct extract_tf_file, params->len + 1);
+	g_autoptr(GBytes) bytes = NULL;
+	struct scan_cached *c;
+	GError *local = NULL;
+
+	if (!gitwalk_file_read(&bytes, s->repo, f, dw_limit_file_bytes(), &local) &&
+	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
+		g_propagate_error(error, local);
+		return false;
+	}
+	for (guint i = 0; i < params->len; i++) {
+		const struct gitwalk_file *p = params->pdata[i];
+		GBytes *b = NULL;
+
+		if (!gitwalk_file_read(&b, s->repo, p, dw_limit_file_bytes(), NULL))
+			b = g_bytes_new(NULL, 0);
+		g_ptr_array_add(data, b);
+		in[i] = (struct extract_tf_file){ p->path, g_bytes_get_data(b, NULL), g_bytes_get_size(b) };
+	}
+	if (local) {
+		*out = scan_parse_bytes(f->path, NULL, local);
+		return true;
+	}
+	c = g_new0(struct scan_cached, 1);
+	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	extract_file_arm(c->resources, f->path, g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes), in,
+	                 params->len, &c->error);
+	for (guint i = 0; i < c->resources->len; i++)
+		exposure_free(resource_exposure(c->resources->pdata[i]));
+	*out = c;
+	return true;
+}
+
+/* scan_side_add(), for a .json file with the parameter files beside it. */
+static bool scan_side_add_arm(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                              git_tree *base, GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autofree char *own = extract_arm_template_of(f->path);
+	g_autofree char *file_key = NULL;
+	GString *key;
+	struct scan_cached *c;
+
+	if (f->special != GITWALK_REGULAR || own != NULL || !g_str_has_suffix(f->path, ".json") ||
+	    !s->repo)
+		return scan_side_add(s, side, f, error);
+	if (!scan_arm_params(s, params, base, changes, new_side, f->path, error))
+		return false;
+	if (params->len == 0)
+		return scan_side_add(s, side, f, error);
+	file_key = scan_cache_key(f);
+	key = g_string_new(file_key);
+	for (guint i = 0; i < params->len; i++) {
+		g_autofree char *k = scan_cache_key(params->pdata[i]);
+
+		g_string_append_printf(key, "+%s", k);
+	}
+	c = scan_cache_lookup(s, key->str);
+	if (c) {
+		g_string_free(key, TRUE);
+	} else if (!scan_arm_parse(&c, s, f, params, error)) {
+		g_string_free(key, TRUE);
+		return false;
+	} else {
+		c = scan_cache_add(s, g_string_free(key, FALSE), c);
+	}
+	if (c->error) {
+		scan_side_fail(side, f->path, c->error);
+		return true;
+	}
+	g_hash_table_add(side->read, g_strdup(f->path));
+	for (guint i = 0; i < c->resources->len; i++)
+		g_ptr_array_add(side->resources, c->resources->pdata[i]);
+	return true;
+}
+
+/* A changed parameters file whose template did not change: the template
+ * at this side (from base), read again with it. */
+static bool scan_side_add_arm_templates(struct scan *s, struct scan_side *side, git_tree *base,
+                                        GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < changes->len; i++)
+		g_hash_table_add(done, g_strdup(scan_change_path(changes->pdata[i])));
+	for (guint i = 0; base && s->repo && i < changes->len; i++) {
+		g_autofree char *tmpl = extract_arm_template_of(scan_change_path(changes->pdata[i]));
+		git_tree_entry *entry = NULL;
+		struct gitwalk_file f = { .special = GITWALK_REGULAR };
+		bool ok;
+
+		if (tmpl == NULL || g_hash_table_contains(done, tmpl) || scan_skips(s, tmpl) ||
+		    git_tree_entry_bypath(&entry, base, tmpl) != 0)
+			continue;
+		f.path = tmpl;
+		f.id = *git_tree_entry_id(entry);
+		ok = git_tree_entry_type(entry) != GIT_OBJECT_BLOB ||
+		     git_tree_entry_filemode(entry) == GIT_FILEMODE_LINK ||
+		     scan_side_add_arm(s, side, &f, base, changes, new_side, error);
+		git_tree_entry_free(entry);
+		if (!ok)
+			return false;
+		g_hash_table_add(done, g_steal_pointer(&tmpl));
+	}
+	return true;
+}
+
+/*
  * Fills side with every file of base, except that a path named in
  * changes takes the change's file on that side (or is gone).
  */
@@ -1013,7 +1187,7 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 
 		g_hash_table_add(changed, (gpointer)path);
 		scan_tf_note(tf_dirs, path);
-		if (f && !extract_tf_path(path) && !scan_side_add(s, side, f, error))
+		if (f && !extract_tf_path(path) && !scan_side_add_arm(s, side, f, base, changes, new_side, error))
 			return false;
 	}
 	for (guint i = 0; i < files->len; i++) {
@@ -1022,7 +1196,7 @@ static bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *bas
 		if (extract_tf_path(f->path))
 			scan_tf_note(tf_dirs, f->path);
 		else if (!g_hash_table_contains(changed, f->path) && !scan_skips(s, f->path) &&
-		         !scan_side_add(s, side, f, error))
+		         !scan_side_add_arm(s, side, f, base, changes, new_side, error))
 			return false;
 	}
 	if (!scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
@@ -1041,10 +1215,12 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *b
 		struct gitwalk_file *f = new_side ? c->new_file : c->old_file;
 
 		scan_tf_note(tf_dirs, scan_change_path(c));
-		if (f && !extract_tf_path(scan_change_path(c)) && !scan_side_add(s, side, f, error))
+		if (f && !extract_tf_path(scan_change_path(c)) &&
+		    !scan_side_add_arm(s, side, f, base, changes, new_side, error))
 			return false;
 	}
-	if (!scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
+	if (!scan_side_add_arm_templates(s, side, base, changes, new_side, error) ||
+	    !scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
 		return false;
 	scan_side_join(side);
 	return true;

@@ -1130,9 +1130,24 @@ static bool classify_list_has(const char *list, const char *item)
  * Was the removed NSG r torn down with what it protected? Only when its
  * template named what it protects ("protects": subnets, NICs) and, in the
  * whole new revision, none of them is left and nothing else names r, or
- * may name it (a reference that could not be evaluated, "?"). Not known
+ * may name it (a reference that could not be evaluated, "?"); a subnet or
+ * NIC whose own file declares an NSG of r's name names that one. Not known
  * (the context is not loaded): no.
  */
+/* Does o's own file still declare an NSG of that name (a reference by
+ * name resolves in its own deployment, so it names that one)? */
+static bool classify_names_own(const struct resource *o, const char *name, const struct classify_context *ctx)
+{
+	for (guint i = 0; ctx->network_resources && i < ctx->network_resources->len; i++) {
+		const struct resource *n = ctx->network_resources->pdata[i];
+
+		if (n->model == RESOURCE_FIRST_MATCH && !n->fragment && strcmp(n->name, name) == 0 &&
+		    strcmp(n->file, o->file) == 0)
+			return true;
+	}
+	return false;
+}
+
 static bool classify_torn_down(const struct resource *r, const struct classify_context *ctx)
 {
 	const struct resource_setting *protects = resource_setting_get(r, "protects");
@@ -1144,7 +1159,8 @@ static bool classify_torn_down(const struct resource *r, const struct classify_c
 		const struct resource_setting *nsg = resource_setting_get(o, "nsg");
 
 		if (classify_list_has(protects->value, o->identity) ||
-		    (nsg && (strcmp(nsg->value, r->name) == 0 || strcmp(nsg->value, "?") == 0)))
+		    (nsg && strcmp(nsg->value, "?") == 0) ||
+		    (nsg && strcmp(nsg->value, r->name) == 0 && !classify_names_own(o, r->name, ctx)))
 			return false;
 	}
 	return true;

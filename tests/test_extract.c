@@ -933,6 +933,188 @@ static void test_es__empty_file_has_no_settings(void **state)
 	assert_int_equal(r->settings->len, 0);
 }
 
+
+/* ---- ARM copy loops and parameter files ----------------------------- */
+
+/* A quick-start NSG whose rules come from a property copy loop over an
+ * array (count and input as given), beside plain rules in another NSG. */
+static const char arm_loop_head[] =
+	"{\"$schema\": \"https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#\",\n"
+	" \"parameters\": {\"rules\": {\"type\": \"array\", \"defaultValue\": [\n"
+	"   {\"name\": \"https\", \"priority\": 100, \"access\": \"Allow\", \"port\": \"443\", \"source\": \"*\"},\n"
+	"   {\"name\": \"ssh\", \"priority\": 110, \"access\": \"Allow\", \"port\": \"22\", \"source\": \"10.1.0.0/16\"},\n"
+	"   {\"name\": \"deny\", \"priority\": 4000, \"access\": \"Deny\", \"port\": \"*\", \"source\": \"*\"}]},\n"
+	"   \"sshSource\": {\"type\": \"string\"}},\n"
+	" \"variables\": {\"it\": 0},\n"
+	" \"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"loop-nsg\",\n"
+	"   \"properties\": {\"copy\": [{\"name\": \"securityRules\", \"count\": \"";
+static const char arm_loop_tail[] =
+	"\",\n     \"input\": {\"name\": \"[parameters('rules')[copyIndex('securityRules')].name]\",\n"
+	"       \"properties\": {\"priority\": \"[parameters('rules')[copyIndex('securityRules')].priority]\",\n"
+	"         \"direction\": \"Inbound\", \"protocol\": \"Tcp\",\n"
+	"         \"access\": \"[parameters('rules')[copyIndex('securityRules')].access]\",\n"
+	"         \"sourceAddressPrefix\": \"[parameters('rules')[copyIndex('securityRules')].source]\",\n"
+	"         \"sourcePortRange\": \"*\", \"destinationAddressPrefix\": \"*\",\n"
+	"         \"destinationPortRange\": \"[parameters('rules')[copyIndex('securityRules')].port]\"}}}]}}]}\n";
+
+static GPtrArray *arm_loop(const char *count)
+{
+	g_autofree char *text = g_strconcat(arm_loop_head, count, arm_loop_tail, NULL);
+	g_autoptr(GError) error = NULL;
+	GPtrArray *rs = extract_text("net/azuredeploy.json", text, strlen(text), &error);
+
+	assert_null(error);
+	return rs;
+}
+
+static void test_arm__copy_loop_is_its_rules(void **state)
+{
+	g_autoptr(GPtrArray) rs = arm_loop("[length(parameters('rules'))]");
+	struct resource *r = find(rs, "azure-nsg:loop-nsg");
+	const struct resource_rule *ssh;
+
+	assert_int_equal(r->unknowns->len, 0);
+	assert_int_equal(r->rules->len, 3 + 3);
+	ssh = g_ptr_array_index(r->rules, 1);
+	assert_string_equal(ssh->name, "ssh");
+	assert_int_equal(ssh->priority, 110);
+	/* The TCP deny at 4000 shadows the default rules for TCP. */
+	assert_exposure(r, "all protocols except tcp from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	                   "tcp/22 from 10.1.0.0/16; tcp/443 from 0.0.0.0/0, ::/0, "
+	                   "azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
+}
+
+static void test_arm__copy_loop_part_and_past_the_limit(void **state)
+{
+	g_autoptr(GPtrArray) two = arm_loop("2");
+	g_autoptr(GPtrArray) big = arm_loop("801");
+	g_autoptr(GPtrArray) unknown = arm_loop("[parameters('sshSource')]");
+	static const char *const past[] = {
+		"securityRules copy loop has a count of 801, more than 800, not evaluated", NULL,
+	};
+	static const char *const unset[] = {
+		"securityRules copy loop parameter sshSource has no defaultValue, not evaluated", NULL,
+	};
+
+	/* Two iterations: no deny, so the defaults' tags stay. */
+	assert_address_exposure(find(two, "azure-nsg:loop-nsg"), "tcp/22 from 10.1.0.0/16; "
+	                                                          "tcp/443 from 0.0.0.0/0, ::/0");
+	/* Not evaluable: an unknown, and no rule guessed. */
+	assert_unknowns(find(big, "azure-nsg:loop-nsg"), past);
+	assert_int_equal(find(big, "azure-nsg:loop-nsg")->rules->len, 3);
+	assert_unknowns(find(unknown, "azure-nsg:loop-nsg"), unset);
+}
+
+static void test_arm__resource_copy_loop(void **state)
+{
+	static const char text[] =
+		"{\"variables\": {\"tiers\": [\"orders\", \"ledger\"]},\n"
+		" \"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\",\n"
+		"   \"name\": \"[concat(variables('tiers')[copyIndex()], '-nsg')]\",\n"
+		"   \"copy\": {\"name\": \"tierLoop\", \"count\": \"[length(variables('tiers'))]\"},\n"
+		"   \"properties\": {\"securityRules\": [{\"name\": \"[concat('sql-', copyIndex('tierLoop', 1))]\",\n"
+		"     \"properties\": {\"priority\": 100, \"direction\": \"Inbound\", \"access\": \"Allow\",\n"
+		"       \"protocol\": \"Tcp\", \"sourceAddressPrefix\": \"10.2.0.0/24\", \"sourcePortRange\": \"*\",\n"
+		"       \"destinationAddressPrefix\": \"*\", \"destinationPortRange\": \"1433\"}}]}},\n"
+		"  {\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"[concat('x', copyIndex())]\",\n"
+		"   \"copy\": {\"name\": \"many\", \"count\": \"[parameters('n')]\"}, \"properties\": {}}]}\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) rs = extract_text("data/azuredeploy.json", text, sizeof(text) - 1, &error);
+	const struct resource *ledger;
+	const struct resource *unknown;
+
+	assert_null(error);
+	assert_int_equal(rs->len, 3);
+	ledger = find(rs, "azure-nsg:ledger-nsg");
+	assert_string_equal(((const struct resource_rule *)ledger->rules->pdata[0])->name, "sql-2");
+	assert_address_exposure(ledger, "tcp/1433 from 10.2.0.0/24");
+	assert_address_exposure(find(rs, "azure-nsg:orders-nsg"), "tcp/1433 from 10.2.0.0/24");
+	/* A loop that cannot be evaluated: read once, with an unknown. */
+	unknown = g_ptr_array_index(rs, 2);
+	assert_int_equal(unknown->unknowns->len, 2);
+	assert_non_null(strstr(((const struct resource_unknown *)unknown->unknowns->pdata[1])->what,
+	                       "deployed by a copy loop that parameter n is not declared"));
+}
+
+/* The SSH rule's source from parameter sshSource (default 10.0.0.0/8). */
+static const char arm_param_template[] =
+	"{\"parameters\": {\"sshSource\": {\"type\": \"string\", \"defaultValue\": \"10.0.0.0/8\"}},\n"
+	" \"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\", \"name\": \"web-nsg\",\n"
+	"   \"properties\": {\"securityRules\": [{\"name\": \"ssh\", \"properties\": {\"priority\": 100,\n"
+	"     \"direction\": \"Inbound\", \"access\": \"Allow\", \"protocol\": \"Tcp\",\n"
+	"     \"sourceAddressPrefix\": \"[parameters('sshSource')]\", \"sourcePortRange\": \"*\",\n"
+	"     \"destinationAddressPrefix\": \"*\", \"destinationPortRange\": \"22\"}}]}}]}\n";
+
+static GPtrArray *arm_with_params(const struct extract_tf_file *params, size_t n)
+{
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+
+	assert_true(extract_file_arm(out, "web/azuredeploy.json", arm_param_template,
+	                             sizeof(arm_param_template) - 1, params, n, &error));
+	return g_steal_pointer(&out);
+}
+
+#define ARM_PARAMS(v) "{\"parameters\": {\"sshSource\": {\"value\": \"" v "\"}}}"
+
+static void test_arm__parameter_files(void **state)
+{
+	static const char dev[] = ARM_PARAMS("0.0.0.0/0");
+	static const char prod[] = ARM_PARAMS("10.1.0.0/16");
+	static const char same[] = ARM_PARAMS("0.0.0.0/0");
+	static const char none[] = "{\"parameters\": {}}";
+	const struct extract_tf_file files[] = {
+		{ "web/azuredeploy.parameters.dev.json", dev, sizeof(dev) - 1 },
+		{ "web/azuredeploy.parameters.prod.json", prod, sizeof(prod) - 1 },
+		{ "web/azuredeploy.parameters.same.json", same, sizeof(same) - 1 },
+		{ "web/azuredeploy.parameters.json", none, sizeof(none) - 1 },
+	};
+	g_autoptr(GPtrArray) plain = arm_with_params(NULL, 0);
+	g_autoptr(GPtrArray) one = arm_with_params(files, 1);
+	g_autoptr(GPtrArray) agree = arm_with_params(files + 2, 1);
+	g_autoptr(GPtrArray) two = arm_with_params(files, 2);
+	g_autoptr(GPtrArray) unset = arm_with_params(files + 3, 1);
+	g_autoptr(GPtrArray) mixed = arm_with_params(files + 2, 2);
+	static const char *const differ[] = {
+		"security rule ssh: sourceAddressPrefix is [parameters('sshSource')], parameter sshSource "
+		"differs between web/azuredeploy.parameters.dev.json and web/azuredeploy.parameters.prod.json",
+		NULL,
+	};
+
+	assert_address_exposure(find(plain, "azure-nsg:web-nsg"), "tcp/22 from 10.0.0.0/8");
+	/* The file's value over the default. */
+	assert_address_exposure(find(one, "azure-nsg:web-nsg"), "tcp/22 from 0.0.0.0/0");
+	assert_address_exposure(find(agree, "azure-nsg:web-nsg"), "tcp/22 from 0.0.0.0/0");
+	assert_address_exposure(find(unset, "azure-nsg:web-nsg"), "tcp/22 from 10.0.0.0/8");
+	/* Two environments that disagree: an unknown naming both files. */
+	assert_unknowns(find(two, "azure-nsg:web-nsg"), differ);
+	/* One sets it, the other keeps the default: they disagree too. */
+	assert_int_equal(find(mixed, "azure-nsg:web-nsg")->unknowns->len, 1);
+	assert_true(extract_arm_params_for("web/azuredeploy.parameters.prod.json", "web/azuredeploy.json"));
+	assert_true(extract_arm_params_for("a/vm.parameters.json", "a/vm.json"));
+	assert_false(extract_arm_params_for("a/vm.parameters.json", "b/vm.json"));
+	assert_false(extract_arm_params_for("a/vm.parameters.x.y.json", "a/vm.json"));
+	assert_false(extract_arm_params_for("a/.parameters.json", "a/.json"));
+}
+
+static void test_arm__subnet_names_nsg_by_resource_id(void **state)
+{
+	static const char text[] =
+		"{\"variables\": {\"nsgName\": \"app-nsg\"},\n"
+		" \"resources\": [{\"type\": \"Microsoft.Network/networkSecurityGroups\",\n"
+		"   \"name\": \"[variables('nsgName')]\", \"properties\": {}},\n"
+		"  {\"type\": \"Microsoft.Network/virtualNetworks\", \"name\": \"vnet\", \"properties\": {\"subnets\": [\n"
+		"   {\"name\": \"app\", \"properties\": {\"networkSecurityGroup\": {\"id\":\n"
+		"     \"[resourceId('Microsoft.Network/networkSecurityGroups', variables('nsgName'))]\"}}}]}}]}\n";
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) rs = extract_text("app/azuredeploy.json", text, sizeof(text) - 1, &error);
+
+	assert_null(error);
+	assert_string_equal(resource_setting_get(find(rs, "azure-subnet:vnet/app"), "nsg")->value, "app-nsg");
+	assert_string_equal(resource_setting_get(find(rs, "azure-nsg:app-nsg"), "protects")->value,
+	                    "azure-subnet:vnet/app");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -961,6 +1143,11 @@ int main(void)
 		cmocka_unit_test(test_arm__service_firewalls),
 		cmocka_unit_test(test_arm__storage_and_aks_endpoints),
 		cmocka_unit_test(test_arm__blueprint_artifact),
+		cmocka_unit_test(test_arm__copy_loop_is_its_rules),
+		cmocka_unit_test(test_arm__copy_loop_part_and_past_the_limit),
+		cmocka_unit_test(test_arm__resource_copy_loop),
+		cmocka_unit_test(test_arm__parameter_files),
+		cmocka_unit_test(test_arm__subnet_names_nsg_by_resource_id),
 		cmocka_unit_test(test_cfn__short_tags),
 		cmocka_unit_test(test_cfn__json_form),
 		cmocka_unit_test(test_cfn__safe),
