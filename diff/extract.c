@@ -83,7 +83,7 @@ bool extract_bytes_contain(const char *data, size_t len, const char *needle, boo
 }
 
 /* Does data hold marker? One that starts a line ("\nservices:") may also start the file. */
-static bool extract_marker_found(const char *data, size_t len, const char *marker, bool ci)
+bool extract_marker_found(const char *data, size_t len, const char *marker, bool ci)
 {
 	size_t m = strlen(marker + 1);
 

@@ -246,18 +246,22 @@ static const char *extract_formats_first(const char *const *list, const char *da
                                          bool ci)
 {
 	for (size_t i = 0; list[i] != NULL; i++) {
-		if (extract_bytes_contain(data, len, list[i], ci))
+		if (extract_marker_found(data, len, list[i], ci))
 			return list[i];
 	}
 	return NULL;
 }
 
-/* The line of the first occurrence of needle (which is there), 1-based. */
+/* The line of the first occurrence of needle (which is there, perhaps as
+ * a line marker at the very start), 1-based. */
 static unsigned extract_formats_line_of(const char *data, size_t len, const char *needle, bool ci)
 {
 	size_t m = strlen(needle);
 	unsigned line = 1;
 
+	if (needle[0] == '\n' && len >= m - 1 &&
+	    (ci ? g_ascii_strncasecmp(data, needle + 1, m - 1) : memcmp(data, needle + 1, m - 1)) == 0)
+		return 1;
 	for (size_t i = 0; i + m <= len; i++) {
 		if ((ci ? g_ascii_strncasecmp(data + i, needle, m) : memcmp(data + i, needle, m)) == 0)
 			return line;
@@ -270,9 +274,14 @@ static unsigned extract_formats_line_of(const char *data, size_t len, const char
 static char *extract_formats_found(const struct extract_input *in, const char *marker, bool ci,
                                    const char *what)
 {
-	g_autofree char *text = g_strstrip(g_strdup(marker));
-	size_t n = strlen(text);
+	g_autofree char *text = NULL;
+	size_t n;
 
+	/* A confirm runs only where a marker was found, with the same test. */
+	if (marker == NULL)
+		return g_strdup_printf("1: %s", what);
+	text = g_strstrip(g_strdup(marker));
+	n = strlen(text);
 	if (n > 0 && text[n - 1] == ':')
 		text[n - 1] = '\0';
 	return g_strdup_printf("%u: %s %s", extract_formats_line_of(in->data, in->len, marker, ci), text,

@@ -116,6 +116,10 @@ struct resource *extract_unread_resource(const char *path);
 /* The rows, in the order dispatch tries them (static; *n_out rows). */
 const struct extract_format *extract_format_table(size_t *n_out);
 
+/* Does data hold a row's marker? One that starts a line ("\nservices:")
+ * may also start the file. */
+bool extract_marker_found(const char *data, size_t len, const char *marker, bool ci);
+
 /* Does data (len bytes, not NUL-terminated) contain needle? ci: ignoring ASCII case. */
 bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci);
 /* The part of path after its last '/'. */

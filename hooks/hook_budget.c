@@ -32,6 +32,8 @@ static struct {
 	char *log_path;        /* NULL, "syslog" or a file */
 	GString *log_lines;    /* one line per ref, verdict=rejected-budget */
 	size_t page;
+	GThread *thread;       /* the watchdog, joined by hook_budget_stop() */
+	gint stop;             /* set (atomically) to end the watchdog */
 } hook_budget;
 
 /*
@@ -80,7 +82,7 @@ G_NORETURN static void hook_budget_reject(const char *text)
 
 static gpointer hook_budget_watch(gpointer data)
 {
-	for (;;) {
+	while (!g_atomic_int_get(&hook_budget.stop)) {
 		g_usleep(HOOK_BUDGET_TICK_US);
 		if (g_get_monotonic_time() > hook_budget.deadline)
 			hook_budget_reject(hook_budget.time_text);
@@ -147,5 +149,20 @@ void hook_budget_start(const struct hook_push *p, GPtrArray *updates)
 	hook_budget.log_path = g_strdup(c->log);
 	hook_budget_log_lines(p, updates);
 	g_log_set_handler("GLib", G_LOG_LEVEL_ERROR | G_LOG_FLAG_FATAL, hook_budget_oom, NULL);
-	g_thread_unref(g_thread_new("dw-budget", hook_budget_watch, NULL));
+	g_atomic_int_set(&hook_budget.stop, 0);
+	hook_budget.thread = g_thread_new("dw-budget", hook_budget_watch, NULL);
+}
+
+void hook_budget_stop(void)
+{
+	if (!hook_budget.thread)
+		return;
+	g_atomic_int_set(&hook_budget.stop, 1);
+	g_thread_join(g_steal_pointer(&hook_budget.thread));
+	g_clear_pointer(&hook_budget.time_text, g_free);
+	g_clear_pointer(&hook_budget.memory_text, g_free);
+	g_clear_pointer(&hook_budget.oom_text, g_free);
+	g_clear_pointer(&hook_budget.log_path, g_free);
+	if (hook_budget.log_lines)
+		g_string_free(g_steal_pointer(&hook_budget.log_lines), TRUE);
 }

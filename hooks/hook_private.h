@@ -106,6 +106,8 @@ void hook_print_ways(struct hook_push *p, FILE *err, GPtrArray *findings);
  * its resident memory past driftwatch.maxMemory. Once per process.
  */
 void hook_budget_start(const struct hook_push *p, GPtrArray *updates);
+/* Ends the watchdog once the push is judged (joins its thread, frees its texts). */
+void hook_budget_stop(void);
 
 /*
  * What the gate cannot see (hook_unseen.c): raises links and submodules

@@ -378,6 +378,7 @@ int hook_pre_receive(FILE *in, FILE *err, const char *rules_path, const char *co
 	for (guint i = 0; i < updates->len; i++)
 		rejected |= !hook_receive_update(&p, err, updates->pdata[i], &internal);
 	hook_report_unused(&p, err);
+	hook_budget_stop();
 	if (rejected)
 		fprintf(err, "%sdriftwatch: the push is rejected as a whole; no ref was updated\n",
 		        p.prefix);

@@ -288,6 +288,14 @@ static void test_formats__arm_other_types_are_not_analysed(void **state)
 	                "arm/fw.json:2: ", "Microsoft.Network/azureFirewalls", NULL);
 }
 
+/* A module marker that starts the file itself (no line before it): found,
+ * named, at line 1 (a fuzz find: the message looked for it mid-file only). */
+static void test_formats__ansible_module_on_the_first_line(void **state)
+{
+	assert_not_read("roles/fw/tasks/main.yml", "    iptables:\n      chain: INPUT\n- name: open\n",
+	                "roles/fw/tasks/main.yml:1: ", "iptables", NULL);
+}
+
 static void test_formats__helm_values_are_not_analysed(void **state)
 {
 	assert_not_read("chart/values.yaml", "replicaCount: 2\nservice:\n  type: LoadBalancer\n  port: 80\n",
@@ -385,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_formats__k8s_without_apiversion_is_not_analysed),
 		cmocka_unit_test(test_formats__cfn_other_types_are_not_analysed),
 		cmocka_unit_test(test_formats__arm_other_types_are_not_analysed),
+		cmocka_unit_test(test_formats__ansible_module_on_the_first_line),
 		cmocka_unit_test(test_formats__helm_values_are_not_analysed),
 		cmocka_unit_test(test_formats__a_manifest_named_values_is_read),
 		cmocka_unit_test(test_formats__not_read_is_parse_005),
