@@ -4,6 +4,7 @@
 # `git push` over file:// (and once through git daemon on 127.0.0.1),
 # checking what the pusher reads and whether the ref moved.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/hook_lib.sh"
 
 EX=$SRCDIR/examples/incident
 unset GL_ID GL_USERNAME GITEA_PUSHER_NAME
@@ -34,43 +35,6 @@ server() {
 # put DIR STAGE: the files of an incident stage into DIR.
 put() {
 	cp "$EX/$2"/* "$1"/
-}
-
-# push DIR ARGS...: git push; sets PSTATUS and PERR (what the pusher reads).
-push() {
-	local dir=$1
-	shift
-	PSTATUS=0
-	git -C "$dir" push "$@" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
-	PERR=$(cat "$WORK/.push.err")
-}
-
-# rev GITDIR REF: the id a ref holds on the server, or "none".
-rev() {
-	git --git-dir="$1" rev-parse -q --verify "$2" 2>/dev/null || echo none
-}
-
-# expect NAME STATUS PATTERN...: the last push exited so (0 or non-zero)
-# and its stderr matches every extended regular expression.
-expect() {
-	local name=$1 want=$2 pat
-	shift 2
-	if [ "$want" = 0 ] && [ "$PSTATUS" -ne 0 ] || [ "$want" != 0 ] && [ "$PSTATUS" -eq 0 ]; then
-		not_ok "$name" "push exit status $PSTATUS, expected $want" "$PERR"
-		return
-	fi
-	# A report from valgrind (tests/valgrind.sh runs the hook under it).
-	if grep -Eq -- "==[0-9]+== " <<<"$PERR"; then
-		not_ok "$name" "valgrind reported on the hook" "$PERR"
-		return
-	fi
-	for pat in "$@"; do
-		if ! grep -Eq -- "$pat" <<<"$PERR"; then
-			not_ok "$name" "stderr lacks /$pat/" "$PERR"
-			return
-		fi
-	done
-	ok "$name"
 }
 
 # --- install-hook ------------------------------------------------------

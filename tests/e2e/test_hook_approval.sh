@@ -5,44 +5,10 @@
 # signing keys made here with ssh-keygen, and checks that no ref moves on
 # any rejection.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/hook_lib.sh"
 
 EX=$SRCDIR/examples/incident
 unset GL_ID GL_USERNAME GITEA_PUSHER_NAME GL_USER
-
-# push DIR ARGS...: git push; sets PSTATUS and PERR (what the pusher reads).
-push() {
-	local dir=$1
-	shift
-	PSTATUS=0
-	git -C "$dir" push "$@" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
-	PERR=$(cat "$WORK/.push.err")
-}
-
-rev() {
-	git --git-dir="$1" rev-parse -q --verify "$2" 2>/dev/null || echo none
-}
-
-# expect NAME STATUS PATTERN...: as in test_hook.sh.
-expect() {
-	local name=$1 want=$2 pat
-	shift 2
-	if [ "$want" = 0 ] && [ "$PSTATUS" -ne 0 ] || [ "$want" != 0 ] && [ "$PSTATUS" -eq 0 ]; then
-		not_ok "$name" "push exit status $PSTATUS, expected $want" "$PERR"
-		return
-	fi
-	for pat in "$@"; do
-		if ! grep -Eq -- "$pat" <<<"$PERR"; then
-			not_ok "$name" "stderr lacks /$pat/" "$PERR"
-			return
-		fi
-	done
-	ok "$name"
-}
-
-# lacks NAME PATTERN: the last push's stderr does not match.
-lacks() {
-	if grep -Eq -- "$2" <<<"$PERR"; then not_ok "$1" "stderr has /$2/" "$PERR"; else ok "$1"; fi
-}
 
 # unmoved NAME: the server's main is still $tip.
 unmoved() {

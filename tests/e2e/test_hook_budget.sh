@@ -3,38 +3,11 @@
 # pushes: a push too large to check is rejected within the budget, says
 # how to go on, is logged, and moves no ref.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/hook_lib.sh"
 
 EX=$SRCDIR/examples/incident
 unset GL_ID GL_USERNAME GITEA_PUSHER_NAME
 export GL_USER=mallory
-
-push() {
-	local dir=$1
-	shift
-	PSTATUS=0
-	git -C "$dir" push "$@" >"$WORK/.push.out" 2>"$WORK/.push.err" || PSTATUS=$?
-	PERR=$(cat "$WORK/.push.err")
-}
-
-rev() {
-	git --git-dir="$1" rev-parse -q --verify "$2" 2>/dev/null || echo none
-}
-
-expect() {
-	local name=$1 want=$2 pat
-	shift 2
-	if [ "$want" = 0 ] && [ "$PSTATUS" -ne 0 ] || [ "$want" != 0 ] && [ "$PSTATUS" -eq 0 ]; then
-		not_ok "$name" "push exit status $PSTATUS, expected $want" "$PERR"
-		return
-	fi
-	for pat in "$@"; do
-		if ! grep -Eq -- "$pat" <<<"$PERR"; then
-			not_ok "$name" "stderr lacks /$pat/" "$PERR"
-			return
-		fi
-	done
-	ok "$name"
-}
 
 W=$WORK/w
 git init -q -b main "$W"
