@@ -1246,39 +1246,43 @@ static char *scan_unit(const char *file)
 	return g_strconcat("tf:", dir, NULL);
 }
 
+/*
+ * The old path file was renamed from in this comparison, or NULL: from
+ * the comparison's renames (old path -> new path, a rename split into its
+ * two sides) or from one change with two paths. Borrowed.
+ */
+static const char *scan_renamed_from(GHashTable *renames, GPtrArray *changes, const char *file)
+{
+	GHashTableIter iter;
+	gpointer from, to;
+
+	if (renames)
+		g_hash_table_iter_init(&iter, renames);
+	while (renames && g_hash_table_iter_next(&iter, &from, &to)) {
+		if (strcmp(to, file) == 0)
+			return from;
+	}
+	for (guint i = 0; changes && i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+
+		if (c->old_file && c->new_file && strcmp(c->new_file->path, file) == 0 &&
+		    strcmp(c->old_file->path, file) != 0)
+			return c->old_file->path;
+	}
+	return NULL;
+}
+
 /* Was file (its unit) read whole at old? Under its own path, or under the
- * old path a change pairs with it (a rename: in the comparison's renames,
- * old path -> new path, or one change with two paths). */
+ * old path it was renamed from. */
 static bool scan_was_read(const struct scan_side *old, GHashTable *renames, GPtrArray *changes,
                           const char *file)
 {
 	g_autofree char *unit = scan_unit(file);
-	GHashTableIter iter;
-	gpointer from, to;
+	const char *from = scan_renamed_from(renames, changes, file);
+	g_autofree char *old_unit = from ? scan_unit(from) : NULL;
 
-	if (g_hash_table_contains(old->read, unit))
-		return true;
-	if (renames)
-		g_hash_table_iter_init(&iter, renames);
-	while (renames && g_hash_table_iter_next(&iter, &from, &to)) {
-		g_autofree char *old_unit = NULL;
-
-		if (strcmp(to, file) != 0)
-			continue;
-		old_unit = scan_unit(from);
-		return g_hash_table_contains(old->read, old_unit);
-	}
-	for (guint i = 0; changes && i < changes->len; i++) {
-		const struct gitwalk_change *c = changes->pdata[i];
-		g_autofree char *old_unit = NULL;
-
-		if (!c->old_file || !c->new_file || strcmp(c->new_file->path, file) != 0 ||
-		    strcmp(c->old_file->path, file) == 0)
-			continue;
-		old_unit = scan_unit(c->old_file->path);
-		return g_hash_table_contains(old->read, old_unit);
-	}
-	return false;
+	return g_hash_table_contains(old->read, unit) ||
+	       (old_unit && g_hash_table_contains(old->read, old_unit));
 }
 
 /*
@@ -1318,29 +1322,17 @@ static void scan_drop_file(GPtrArray *old_resources, const char *file)
 	}
 }
 
-/* The same under the old path a change pairs with file (a rename), if any. */
+/* The same under the old path a failed file was renamed from, if any. */
 static void scan_drop_failed(GPtrArray *old_resources, GPtrArray *failures, GPtrArray *changes,
                              GHashTable *renames)
 {
 	for (guint i = 0; i < failures->len; i++) {
 		const struct finding *f = failures->pdata[i];
-		GHashTableIter iter;
-		gpointer from, to;
+		const char *from = scan_renamed_from(renames, changes, f->file);
 
 		scan_drop_file(old_resources, f->file);
-		if (renames)
-			g_hash_table_iter_init(&iter, renames);
-		while (renames && g_hash_table_iter_next(&iter, &from, &to)) {
-			if (strcmp(to, f->file) == 0)
-				scan_drop_file(old_resources, from);
-		}
-		for (guint k = 0; k < changes->len; k++) {
-			const struct gitwalk_change *c = changes->pdata[k];
-
-			if (c->old_file && c->new_file && strcmp(c->new_file->path, f->file) == 0 &&
-			    strcmp(c->old_file->path, f->file) != 0)
-				scan_drop_file(old_resources, c->old_file->path);
-		}
+		if (from)
+			scan_drop_file(old_resources, from);
 	}
 }
 
