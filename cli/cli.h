@@ -28,6 +28,7 @@ enum cli_format {
 	CLI_FORMAT_MARKDOWN,
 	CLI_FORMAT_GITLAB_SAST, /* GitLab's SAST security report (report_gitlab.c) */
 	CLI_FORMAT_JUNIT,       /* JUnit XML, one test case a finding (report_junit.c) */
+	CLI_FORMAT_HTML,        /* one self-contained page with a timeline (report_html.c) */
 };
 
 /* "sarif" -> CLI_FORMAT_SARIF; false for an unknown name. */
@@ -114,6 +115,10 @@ void cli_report_gitlab(FILE *out, const struct cli_common *c, GPtrArray *finding
 /* JUnit XML (report_junit.c): a test case per shown finding, failed when
  * it reaches --fail-on and is not approved. */
 void cli_report_junit(FILE *out, const struct cli_common *c, GPtrArray *findings);
+/* One self-contained HTML page (report_html.c): a timeline of c->windows per
+ * resource, a summary, a paged sortable table of the shown findings with
+ * their sets in full. Loads nothing from the network. */
+void cli_report_html(FILE *out, const struct cli_common *c, GPtrArray *findings);
 /* An exposure window (report_windows.c): how long a widening stayed open. */
 struct cli_window {
 	const struct finding *opened; /* the finding that opened it; borrowed */

@@ -15,21 +15,37 @@
 #include "scan.h"
 
 static const char cmd_audit_help[] =
-	"REV-RANGE is a revision (history reachable from it) or A..B (reachable\n"
-	"from B, not from A); default HEAD. Root commits are compared with the\n"
-	"empty tree.\n\n"
+	"Each REV-RANGE is a revision (history reachable from it), A..B (reachable\n"
+	"from B, not from A) or ^A (not reachable from A), as git rev-list takes\n"
+	"them: several are one set of commits (an exclusion applies to all), and a\n"
+	"commit reachable from several is judged once. Default HEAD; --all is every\n"
+	"ref and HEAD. --since DATE keeps the commits committed at or after DATE, in\n"
+	"any form git understands (2026-03-01, \"2 weeks ago\"), each still compared\n"
+	"with its parent. Root commits are compared with the empty tree. Exposure\n"
+	"windows are followed to the tip of the first REV-RANGE (HEAD with --all).\n\n"
 	"Examples:\n"
 	"  driftwatch audit                        the whole history of HEAD\n"
 	"  driftwatch audit v1.0..main --format json\n"
+	"  driftwatch audit --all --since 2026-01-01   every branch, this year\n"
+	"  driftwatch audit main ^release feature  main and feature, not release\n"
 	"  driftwatch audit --first-parent main    the main line, merges included\n\n"
 	"In a shallow clone (CI checkouts often are) the history that is there is\n"
 	"judged and the report says where it stops; fetch the rest with\n"
 	"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0).\n\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings, 2 error.";
 
+/* What audit walks, as git rev-list takes it. */
+struct cmd_audit_range {
+	char **revs;          /* REV-RANGE arguments, NULL-terminated; borrowed */
+	gboolean all;         /* --all: every ref, and HEAD */
+	char *since_text;     /* --since DATE as given, or NULL; owned by the option parser */
+	gint64 since;         /* its time (seconds since the epoch), or 0 */
+};
+
 struct cmd_audit {
 	git_repository *repo;
 	git_revwalk *walk;
+	const struct cmd_audit_range *range;
 	/* A shallow clone: the commits to judge, oldest first, from git
 	 * rev-list (libgit2 1.5's walk stops with an error at the boundary);
 	 * git_oid, and the next one's index. */
@@ -62,13 +78,54 @@ static void cmd_audit_boundary(struct cmd_audit *a, git_commit *commit)
 	a->boundary = g_strdup(hex);
 }
 
+/* The ranges as git rev-list arguments (default HEAD), added to argv; borrowed. */
+static void cmd_audit_range_args(GPtrArray *argv, const struct cmd_audit_range *range)
+{
+	if (range->all)
+		g_ptr_array_add(argv, (gpointer) "--all");
+	for (char **rev = range->revs; rev && *rev; rev++)
+		g_ptr_array_add(argv, *rev);
+	if (!range->all && !(range->revs && *range->revs))
+		g_ptr_array_add(argv, (gpointer) "HEAD");
+}
+
+/*
+ * --since DATE as git rev-list reads it (approxidate: "2026-03-01", "2 weeks
+ * ago"), but refusing what it cannot read where rev-list would take it as
+ * now: git config's expiry-date type parses with the same function and
+ * reports errors ("now" is the largest time there, "never" 0).
+ */
+static bool cmd_audit_since(gint64 *out, const char *date, GError **error)
+{
+	g_autofree char *def = g_strconcat("driftwatch.since=", date, NULL);
+	const char *argv[] = { "git", "-c", def, "config", "--type=expiry-date", "driftwatch.since", NULL };
+	g_autofree char *text = NULL;
+	gint status = 0;
+	char *end = NULL;
+	guint64 when;
+
+	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+	                  NULL, NULL, &text, NULL, &status, error)) {
+		g_prefix_error(error, "--since %s: reading the date with git: ", date);
+		return false;
+	}
+	when = g_ascii_strtoull(text, &end, 10);
+	if (!g_spawn_check_wait_status(status, NULL) || end == text || (*end && *end != '\n')) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "--since %s: not a date git understands",
+		            date);
+		return false;
+	}
+	*out = when > (guint64)G_MAXINT64 ? g_get_real_time() / G_USEC_PER_SEC : (gint64)when;
+	return true;
+}
+
 /*
  * A shallow clone's commits from `git rev-list`, which knows the
  * boundary (libgit2 1.5 does not: its walk fails there). The same order
  * as the libgit2 walk: topological, oldest first.
  */
-static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gboolean first_parent,
-                                   GError **error)
+static bool cmd_audit_shallow_list(struct cmd_audit *a, const struct cmd_audit_range *range,
+                                   gboolean first_parent, GError **error)
 {
 	const char *workdir = git_repository_path(a->repo);
 	g_autoptr(GPtrArray) argv = g_ptr_array_new();
@@ -84,7 +141,7 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gbool
 	g_ptr_array_add(argv, (gpointer) "--reverse");
 	if (first_parent)
 		g_ptr_array_add(argv, (gpointer) "--first-parent");
-	g_ptr_array_add(argv, (gpointer)(range ? range : "HEAD"));
+	cmd_audit_range_args(argv, range);
 	g_ptr_array_add(argv, (gpointer) "--");
 	g_ptr_array_add(argv, NULL);
 	if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
@@ -93,8 +150,8 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const char *range, gbool
 		return false;
 	}
 	if (!g_spawn_check_wait_status(status, NULL)) {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "reading revision range '%s': %s",
-		            range ? range : "HEAD", g_strstrip(err));
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "reading the revision ranges: %s",
+		            g_strstrip(err));
 		return false;
 	}
 	a->shallow_ids = g_array_new(FALSE, FALSE, sizeof(git_oid));
@@ -121,34 +178,54 @@ static int cmd_audit_next(struct cmd_audit *a, git_oid *out)
 	return 0;
 }
 
-static bool cmd_audit_push(struct cmd_audit *a, git_revwalk *walk, const char *range, GError **error)
+/* One REV-RANGE into the walk: A..B, ^A (hidden) or a revision. */
+static int cmd_audit_push_one(struct cmd_audit *a, git_revwalk *walk, const char *rev)
 {
+	git_object *obj = NULL;
+	bool hide = rev[0] == '^';
 	int rc;
 
-	if (!range)
-		rc = git_revwalk_push_head(walk);
-	else if (strstr(range, ".."))
-		rc = git_revwalk_push_range(walk, range);
-	else {
-		git_object *obj = NULL;
+	if (!hide && strstr(rev, ".."))
+		return git_revwalk_push_range(walk, rev);
+	rc = git_revparse_single(&obj, a->repo, rev + hide);
+	if (rc == 0)
+		rc = hide ? git_revwalk_hide(walk, git_object_id(obj)) : git_revwalk_push(walk, git_object_id(obj));
+	git_object_free(obj);
+	return rc;
+}
 
-		rc = git_revparse_single(&obj, a->repo, range);
-		if (rc == 0)
-			rc = git_revwalk_push(walk, git_object_id(obj));
-		git_object_free(obj);
+/* Every range into the walk, --all as every ref and HEAD; HEAD when none. */
+static bool cmd_audit_push(struct cmd_audit *a, git_revwalk *walk,
+                           const struct cmd_audit_range *range, GError **error)
+{
+	bool none = !(range->revs && *range->revs);
+
+	if ((none && !range->all) ||
+	    (range->all && git_repository_head_unborn(a->repo) == 0)) {
+		if (git_revwalk_push_head(walk) < 0) {
+			gitwalk_set_error(error, "reading revision range 'HEAD'");
+			return false;
+		}
 	}
-	if (rc < 0) {
-		g_autofree char *what = g_strdup_printf("reading revision range '%s'", range ? range : "HEAD");
-
-		gitwalk_set_error(error, what);
+	if (range->all && git_revwalk_push_glob(walk, "refs/*") < 0) {
+		gitwalk_set_error(error, "reading every ref (--all)");
 		return false;
+	}
+	for (char **rev = range->revs; rev && *rev; rev++) {
+		if (cmd_audit_push_one(a, walk, *rev) < 0) {
+			g_autofree char *what = g_strdup_printf("reading revision range '%s'", *rev);
+
+			gitwalk_set_error(error, what);
+			return false;
+		}
 	}
 	return true;
 }
 
 /* How many commits the walk will give, for the progress bar: a walk of
  * the commit graph alone, cheap beside reading trees. */
-static void cmd_audit_count(struct cmd_audit *a, const char *range, gboolean first_parent)
+static void cmd_audit_count(struct cmd_audit *a, const struct cmd_audit_range *range,
+                            gboolean first_parent)
 {
 	git_revwalk *walk = NULL;
 	git_oid id;
@@ -302,6 +379,12 @@ static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bo
 			gitwalk_set_error(error, "reading a commit");
 			goto fail;
 		}
+		/* --since: older commits are walked past, not judged. */
+		if (git_commit_time(commit) < a->range->since) {
+			git_commit_free(commit);
+			a->commits++;
+			continue;
+		}
 		if (!cmd_audit_item(&item, a, commit, error)) {
 			git_commit_free(commit);
 			goto fail;
@@ -395,16 +478,21 @@ static bool cmd_audit_shallow_end(struct cmd_audit *a, struct cli_common *common
 	return true;
 }
 
-/* The tip a range ends at: "A..B" -> "B", "X" -> "X", none -> HEAD. */
-static const char *cmd_audit_tip_rev(const char *range)
+/* The tip the windows run to: the end of the first range that is not an
+ * exclusion ("A..B" -> "B", "A.." -> HEAD, "X" -> "X"), else HEAD. */
+static const char *cmd_audit_tip_rev(const struct cmd_audit_range *range)
 {
-	const char *dots = range ? strstr(range, "..") : NULL;
+	for (char **rev = range->revs; rev && *rev; rev++) {
+		const char *dots = strstr(*rev, "..");
 
-	if (!range)
-		return "HEAD";
-	if (!dots)
-		return range;
-	return dots[2] == '.' ? dots + 3 : dots + 2;
+		if (**rev == '^')
+			continue;
+		if (!dots)
+			return *rev;
+		dots += dots[2] == '.' ? 3 : 2;
+		return *dots ? dots : "HEAD";
+	}
+	return "HEAD";
 }
 
 /* The resource of identity (a change's identity may end in "@FILE" for twins). */
@@ -443,7 +531,7 @@ static void cmd_audit_tip_place(struct cli_window *w, const struct resource *r)
  * which the history alone cannot say is over.
  */
 static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GPtrArray *findings,
-                              const char *range, GError **error)
+                              GError **error)
 {
 	g_autoptr(GPtrArray) resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
@@ -452,7 +540,7 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GP
 	git_commit *tip = NULL;
 	bool ok;
 
-	ok = gitwalk_rev_tree(&tree, &tip, a->repo, cmd_audit_tip_rev(range), error) &&
+	ok = gitwalk_rev_tree(&tree, &tip, a->repo, cmd_audit_tip_rev(a->range), error) &&
 	     scan_surface(a->scan, resources, failures, tree, error);
 	if (ok)
 		common->windows = cli_windows_new(findings, git_commit_time(tip), common->pack->internet);
@@ -489,16 +577,13 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GP
 }
 
 static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
-                          int jobs, int argc, char **argv, GError **error)
+                          int jobs, struct cmd_audit_range *range, GError **error)
 {
-	struct cmd_audit a = { .first_parent = first_parent, .jobs = jobs };
+	struct cmd_audit a = { .first_parent = first_parent, .jobs = jobs, .range = range };
 	bool ok = false;
 
-	if (argc > 2) {
-		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "at most one revision range");
-		return false;
-	}
-	if ((!common->pack && !cli_load_pack(common, error)) || !cli_open_repo(&a.repo, common, error))
+	if ((range->since_text && !cmd_audit_since(&range->since, range->since_text, error)) ||
+	    (!common->pack && !cli_load_pack(common, error)) || !cli_open_repo(&a.repo, common, error))
 		return false;
 	/* Auditing a local repository: objects were verified when they arrived. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
@@ -517,13 +602,13 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	if (first_parent)
 		git_revwalk_simplify_first_parent(a.walk);
 	if (git_repository_is_shallow(a.repo) == 1)
-		ok = cmd_audit_shallow_list(&a, argc == 2 ? argv[1] : NULL, first_parent, error);
+		ok = cmd_audit_shallow_list(&a, range, first_parent, error);
 	else
-		ok = cmd_audit_push(&a, a.walk, argc == 2 ? argv[1] : NULL, error);
+		ok = cmd_audit_push(&a, a.walk, range, error);
 	if (ok && a.progress)
-		cmd_audit_count(&a, argc == 2 ? argv[1] : NULL, first_parent);
+		cmd_audit_count(&a, range, first_parent);
 	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error) &&
-	     cmd_audit_windows(&a, common, findings, argc == 2 ? argv[1] : NULL, error);
+	     cmd_audit_windows(&a, common, findings, error);
 	common->commits = a.judged;
 out:
 	if (a.shallow_ids)
@@ -539,9 +624,10 @@ out:
 bool cli_audit_history(GPtrArray *findings, struct cli_common *common, const char *range,
                        GError **error)
 {
-	char *argv[] = { (char *)"audit", (char *)range, NULL };
+	char *revs[] = { (char *)range, NULL };
+	struct cmd_audit_range r = { .revs = revs };
 
-	return cmd_audit_run(findings, common, FALSE, -1, range ? 2 : 1, argv, error);
+	return cmd_audit_run(findings, common, FALSE, -1, &r, error);
 }
 
 int cmd_audit(int argc, char **argv, const char *exe_path)
@@ -549,7 +635,13 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	struct cli_common common = { .exe_path = exe_path };
 	gboolean first_parent = FALSE;
 	int jobs = -1;
+	struct cmd_audit_range range = { 0 };
+	g_autoptr(GPtrArray) revs = NULL;
 	GOptionEntry entries[] = {
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &range.all,
+		  "Audit the history of every ref and HEAD, as git rev-list --all", NULL },
+		{ "since", 0, 0, G_OPTION_ARG_STRING, &range.since_text,
+		  "Judge only commits committed at or after DATE (any date git understands)", "DATE" },
 		{ "first-parent", 0, 0, G_OPTION_ARG_NONE, &first_parent,
 		  "Follow only the first parent; compare merges with it", NULL },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
@@ -559,7 +651,7 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 		  "opened it (SARIF always does)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE]");
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE...]");
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
 	int status;
@@ -568,13 +660,22 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	g_option_context_set_description(ctx, cmd_audit_help);
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	cli_common_add(ctx, &common);
-	if (!cli_parse(ctx, &argc, &argv, "audit"))
+	if (!cli_parse(ctx, &argc, &argv, "audit")) {
+		g_free(range.since_text);
 		return CLI_EXIT_ERROR;
+	}
+	/* The positional arguments, NULL-terminated whatever the parser left at argv[argc]. */
+	revs = g_ptr_array_new();
+	for (int i = 1; i < argc; i++)
+		g_ptr_array_add(revs, argv[i]);
+	g_ptr_array_add(revs, NULL);
+	range.revs = (char **)revs->pdata;
 	if (!cli_common_finish(&common, &error) ||
-	    !cmd_audit_run(findings, &common, first_parent, jobs, argc, argv, &error))
+	    !cmd_audit_run(findings, &common, first_parent, jobs, &range, &error))
 		status = cli_fail(error);
 	else
 		status = cli_report(&common, findings);
+	g_free(range.since_text);
 	cli_common_clear(&common);
 	return status;
 }

@@ -18,10 +18,11 @@ void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 		  "Repository to read (default: the one containing the current directory)", "DIR" },
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &c->format_name,
 		  "Output format: text (default), json, sarif (SARIF 2.1.0), markdown (a table), "
-		  "gitlab-sast (GitLab's SAST report) or junit (JUnit XML)", "FORMAT" },
+		  "gitlab-sast (GitLab's SAST report), junit (JUnit XML) or html (a page with a timeline)",
+		  "FORMAT" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME_ARRAY, &c->output_specs,
 		  "Also write the report to FILE, in FORMAT or as FILE's extension says (.json, .sarif, "
-		  ".md, .xml for JUnit, .txt); repeatable", "[FORMAT:]FILE" },
+		  ".md, .xml for JUnit, .html, .txt); repeatable", "[FORMAT:]FILE" },
 		{ "fail-on", 0, 0, G_OPTION_ARG_STRING, &c->fail_on_name,
 		  "Exit 1 when a finding is at least this severe: critical, high (default), medium, low, info",
 		  "SEVERITY" },
@@ -68,9 +69,10 @@ static const struct {
 	{ "markdown", ".md", CLI_FORMAT_MARKDOWN },
 	{ "gitlab-sast", NULL, CLI_FORMAT_GITLAB_SAST },
 	{ "junit", ".xml", CLI_FORMAT_JUNIT },
+	{ "html", ".html", CLI_FORMAT_HTML },
 };
 
-#define CLI_FORMAT_NAMES "text, json, sarif, markdown, gitlab-sast, junit"
+#define CLI_FORMAT_NAMES "text, json, sarif, markdown, gitlab-sast, junit, html"
 
 bool cli_format_parse(enum cli_format *out, const char *name)
 {
@@ -103,7 +105,7 @@ static bool cli_output_parse(struct cli_output *out, const char *spec, GError **
 		if (!found) {
 			g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
 			            "--output %s: name a format as FORMAT:FILE (" CLI_FORMAT_NAMES
-			            "), or end the file name in .json, .sarif, .md, .xml or .txt", spec);
+			            "), or end the file name in .json, .sarif, .md, .xml, .html or .txt", spec);
 			return false;
 		}
 		out->path = g_strdup(spec);

@@ -483,6 +483,9 @@ static void report_write(FILE *out, enum cli_format format, const struct cli_com
 	case CLI_FORMAT_JUNIT:
 		cli_report_junit(out, c, findings);
 		break;
+	case CLI_FORMAT_HTML:
+		cli_report_html(out, c, findings);
+		break;
 	case CLI_FORMAT_TEXT:
 		report_text(out, c, findings, repeats);
 		break;

@@ -10,6 +10,11 @@
  * (DW-PARSE-*) is a result like any other, at its severity's level, with
  * properties.unchecked true, and a tool execution notification; never
  * left out.
+ * The documentation SARIF points to is the man page, the one the program
+ * installs (the project has no web address of its own): informationUri
+ * is man:driftwatch(1), and each rule's helpUri its entry in the page's
+ * RULES section, man:driftwatch(1)#RULE-ID (man: URIs as systemd's
+ * Documentation= and desktop help browsers take them).
  * Locations are relative to the repository root (uriBaseId %SRCROOT%, as
  * GitHub's upload action expects); a location without a line has no region.
  */
@@ -57,10 +62,13 @@ static char *report_sarif_rule_name(const char *title)
 	return g_string_free(out, FALSE);
 }
 
+#define REPORT_SARIF_MAN_PAGE "man:driftwatch(1)"
+
 static void report_sarif_rule(JsonBuilder *b, const struct rule *r)
 {
 	g_autofree char *name = report_sarif_rule_name(r->title);
-	const char *ref = r->references && r->references->len ? r->references->pdata[0] : NULL;
+	g_autofree char *id = g_uri_escape_string(r->id, NULL, FALSE);
+	g_autofree char *help = g_strconcat(REPORT_SARIF_MAN_PAGE "#", id, NULL);
 
 	json_builder_begin_object(b);
 	cli_json_member(b, "id", r->id);
@@ -68,9 +76,7 @@ static void report_sarif_rule(JsonBuilder *b, const struct rule *r)
 	report_sarif_text(b, "shortDescription", r->title);
 	report_sarif_text(b, "fullDescription", r->rationale);
 	report_sarif_text(b, "help", r->remediation);
-	/* helpUri must be an absolute URI; references are web addresses. */
-	if (ref && (g_str_has_prefix(ref, "https://") || g_str_has_prefix(ref, "http://")))
-		cli_json_member(b, "helpUri", ref);
+	cli_json_member(b, "helpUri", help);
 	json_builder_set_member_name(b, "defaultConfiguration");
 	json_builder_begin_object(b);
 	cli_json_member(b, "level", report_sarif_levels[r->severity]);
@@ -94,6 +100,7 @@ static void report_sarif_driver(JsonBuilder *b, const struct rulepack *pack)
 	json_builder_begin_object(b);
 	cli_json_member(b, "name", "driftwatch");
 	cli_json_member(b, "version", DW_VERSION);
+	cli_json_member(b, "informationUri", REPORT_SARIF_MAN_PAGE);
 	json_builder_set_member_name(b, "rules");
 	json_builder_begin_array(b);
 	for (guint i = 0; pack && i < pack->rules->len; i++)

@@ -12,7 +12,7 @@ $SUDO apt-get install -y -q --no-install-recommends \
 	libglib2.0-dev libgit2-dev libyaml-dev libjson-glib-dev libcmocka-dev \
 	time debhelper dpkg-dev bash-completion zsh man-db valgrind \
 	libnotify-dev libsqlite3-dev xvfb dbus dbus-x11 dunst libnotify-bin systemd cmark-gfm \
-	pre-commit python3-yaml
+	pre-commit python3-yaml chromium
 # npm installs the SARIF validator and the HCL reference parser .ci/run uses. A machine
 # whose Node.js comes from elsewhere (NodeSource's nodejs bundles npm and
 # conflicts with Debian's) keeps it.

@@ -77,6 +77,21 @@ sarif_check "rules: the whole pack, each with a security-severity and the securi
 	"len(rules)>=10 and all(0.0<=float(x['properties']['security-severity'])<=10.0 and x['properties']['tags']==['security'] and x['shortDescription']['text'] and x['fullDescription']['text'] and x['help']['text'] for x in rules)"
 sarif_check "rules: DW-NET-001 is error with security-severity 9.5 and a CamelCase name" \
 	"[(x['defaultConfiguration']['level'], x['properties']['security-severity'], x['name']) for x in rules if x['id']=='DW-NET-001']==[('error','9.5','DataStoreOrAdminPortNewlyReachableFromTheInternet')]"
+sarif_check "informationUri is the man page, each rule's helpUri its entry there" \
+	"run['tool']['driver']['informationUri']=='man:driftwatch(1)' and all(x['helpUri']=='man:driftwatch(1)#'+x['id'] for x in rules)"
+# The entries those URIs name: every rule of the pack, with its severity
+# and title, in the man page's RULES section (as man renders it).
+check "the man page's RULES section lists every rule with its severity and title" python3 - \
+	"$SRCDIR/packaging/driftwatch.1" "$("$DRIFTWATCH" rules --rules "$SRCDIR/rules/pack.yml")" <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding='utf-8').read()
+section = page.split('\n.SH RULES\n', 1)[1].split('\n.SH ', 1)[0]
+entries = re.findall(r'^\.TP\n\.B (\S+)\n(\w+): (.*)$', section, re.M)
+listed = {rid.replace('\\-', '-'): (sev, title.replace('\\-', '-')) for rid, sev, title in entries}
+pack = {l.split(None, 2)[0]: tuple(l.split(None, 2)[1:]) for l in sys.argv[2].splitlines()}
+missing = {k: v for k, v in pack.items() if listed.get(k) != v}
+assert len(pack) >= 30 and not missing, ('not in the man page as the pack has them', missing)
+PY
 sarif_check "the critical findings are DW-NET-001 and DW-SET-001, level error" \
 	"[x['level'] for x in by_id['DW-NET-001']]==['error'] and [x['level'] for x in by_id['DW-SET-001']]==['error']"
 sarif_check "every result's ruleIndex names its rule" \
