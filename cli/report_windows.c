@@ -31,7 +31,7 @@ void cli_window_free(struct cli_window *w)
 static bool windows_opens(const struct finding *f)
 {
 	return f->severity > SEVERITY_INFO && !f->unchecked &&
-	       (g_str_has_prefix(f->rule->id, "DW-NET-") || g_str_has_prefix(f->rule->id, "DW-SET-"));
+	       (finding_family(f) == RULE_FAMILY_NET || finding_family(f) == RULE_FAMILY_SET);
 }
 
 /*
@@ -78,7 +78,7 @@ static void windows_close(GPtrArray *open, const struct finding *f)
 {
 	g_autoptr(exposure) narrowed = NULL;
 
-	if (strcmp(f->rule->id, "DW-NET-900") == 0 && f->widened)
+	if (strcmp(f->rule->id, RULE_NET_900) == 0 && f->widened)
 		narrowed = exposure_parse(f->widened, NULL);
 	for (guint i = 0; i < open->len;) {
 		struct cli_window *w = open->pdata[i];
@@ -94,7 +94,7 @@ static void windows_close(GPtrArray *open, const struct finding *f)
 			exposure_free(w->open);
 			w->open = left;
 			closes = exposure_is_empty(left);
-		} else if (!w->open && f->setting_key && strcmp(f->rule->id, "DW-SET-900") == 0) {
+		} else if (!w->open && f->setting_key && strcmp(f->rule->id, RULE_SET_900) == 0) {
 			closes = g_strcmp0(w->opened->setting_key, f->setting_key) == 0;
 		}
 		if (closes) {
