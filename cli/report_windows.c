@@ -46,7 +46,7 @@ static struct cli_window *windows_open(const struct finding *f, const srcset *in
 	exposure *region = NULL;
 
 	if (!f->setting_key) {
-		region = f->widened ? exposure_parse(f->widened, NULL) : NULL;
+		region = f->widened_set ? exposure_copy(f->widened_set) : NULL;
 		if (!region || exposure_is_empty(region)) {
 			exposure_free(region);
 			return NULL;
@@ -76,10 +76,10 @@ static bool windows_same_resource(const struct cli_window *w, const struct findi
 /* Applies a narrowing (DW-NET-900) or a setting made safe (DW-SET-900). */
 static void windows_close(GPtrArray *open, const struct finding *f)
 {
-	g_autoptr(exposure) narrowed = NULL;
+	const exposure *narrowed = NULL;
 
-	if (strcmp(f->rule->id, RULE_NET_900) == 0 && f->widened)
-		narrowed = exposure_parse(f->widened, NULL);
+	if (strcmp(f->rule->id, RULE_NET_900) == 0)
+		narrowed = f->widened_set;
 	for (guint i = 0; i < open->len;) {
 		struct cli_window *w = open->pdata[i];
 		bool closes = false;
