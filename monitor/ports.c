@@ -103,7 +103,8 @@ static void port_list_flush(struct port_list_walk *w)
 	if (!w->open)
 		return;
 	if (w->n++ == 0)
-		g_string_append_printf(w->out, "%s%s/", w->out->len ? " " : "", exposure_proto_name(w->proto));
+		g_string_append_printf(w->out, "%s%s/", w->out->len ? " " : "",
+		                       exposure_proto_name(w->proto));
 	else
 		g_string_append_c(w->out, ',');
 	if (w->lo == w->hi)
@@ -133,7 +134,9 @@ static void port_list_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo
 
 char *port_list(const exposure *set)
 {
-	static const unsigned protos[] = { EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_UDP, EXPOSURE_PROTO_SCTP };
+	static const unsigned protos[] = {
+		EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_UDP, EXPOSURE_PROTO_SCTP,
+	};
 	GString *out = g_string_new(NULL);
 
 	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
