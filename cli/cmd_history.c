@@ -110,30 +110,33 @@ static void cmd_history_text(GPtrArray *alerts)
 	}
 }
 
-/* A finding borrowing the alert's strings, for report.c's JSON writer. */
-static void cmd_history_finding(struct finding *f, struct rule *fallback,
-                                const struct rulepack *pack, const struct state_alert *a)
+/* A finding rebuilt from an alert, for report.c's JSON writer; fallback
+ * stands for a rule this pack does not have and borrows the alert's id. */
+static struct finding *cmd_history_finding(struct rule *fallback, const struct rulepack *pack,
+                                           const struct state_alert *a)
 {
 	const struct rule *r = pack ? rulepack_rule(pack, a->rule) : NULL;
+	struct finding *f;
 
-	memset(f, 0, sizeof(*f));
 	fallback->id = a->rule;
-	fallback->title = fallback->id; /* a rule this pack does not have */
-	f->rule = r ? r : fallback;
-	f->id = a->finding_id;
+	fallback->family = rule_family_of(a->rule);
+	fallback->title = fallback->id;
+	f = finding_restore(r ? r : fallback, a->finding_id);
 	f->severity = a->severity;
-	f->resource = a->resource;
-	f->kind = a->kind;
-	f->file = a->file;
+	f->resource = g_strdup(a->resource);
+	f->kind = g_strdup(a->kind);
+	f->file = g_strdup(a->file);
 	f->line = a->line;
-	f->widened = a->widened;
-	f->before = a->before;
-	f->after = a->after;
-	f->message = a->message;
-	f->commit = a->commit;
-	f->author = a->author;
-	f->date = a->date;
-	f->subject = a->subject;
+	f->widened = g_strdup(a->widened);
+	f->before = g_strdup(a->before);
+	f->after = g_strdup(a->after);
+	f->message = g_strdup(a->message);
+	f->headline = g_strdup(a->headline);
+	f->commit = g_strdup(a->commit);
+	f->author = g_strdup(a->author);
+	f->date = g_strdup(a->date);
+	f->subject = g_strdup(a->subject);
+	return f;
 }
 
 static void cmd_history_json_time(JsonBuilder *b, const char *name, gint64 t)
@@ -150,9 +153,8 @@ static void cmd_history_json_time(JsonBuilder *b, const char *name, gint64 t)
 static void cmd_history_json(GPtrArray *alerts, const struct rulepack *pack)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autofree struct finding *fs = g_new0(struct finding, alerts->len + 1);
 	g_autofree struct rule *rs = g_new0(struct rule, alerts->len + 1);
-	g_autoptr(GPtrArray) findings = g_ptr_array_new();
+	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 
 	json_builder_begin_object(b);
 	json_builder_set_member_name(b, "version");
@@ -162,10 +164,11 @@ static void cmd_history_json(GPtrArray *alerts, const struct rulepack *pack)
 	for (guint i = 0; i < alerts->len; i++) {
 		const struct state_alert *a = alerts->pdata[i];
 
-		cmd_history_finding(&fs[i], &rs[i], pack, a);
-		g_ptr_array_add(findings, &fs[i]);
+		struct finding *f = cmd_history_finding(&rs[i], pack, a);
+
+		g_ptr_array_add(findings, f);
 		json_builder_begin_object(b);
-		cli_json_finding_members(b, &fs[i]);
+		cli_json_finding_members(b, f);
 		cli_json_member(b, "repo", a->repo);
 		cli_json_member(b, "branch", a->branch);
 		cmd_history_json_time(b, "found", a->found_at);

@@ -211,10 +211,7 @@ static struct finding *cmd_explain_from_report(const struct rulepack *pack, cons
 		if (g_strcmp0(cmd_explain_member(o, "id"), id) != 0 || !rule)
 			continue;
 		*rule_id = g_strdup(rule);
-		f = g_new0(struct finding, 1);
-		f->id = g_strdup(id);
-		f->rule = rulepack_rule(pack, rule);
-		f->severity = f->rule ? f->rule->severity : SEVERITY_INFO;
+		f = finding_restore(rulepack_rule(pack, rule), id);
 		severity_parse(&f->severity, cmd_explain_member(o, "severity"));
 		f->resource = g_strdup(cmd_explain_member(o, "resource"));
 		f->kind = g_strdup(cmd_explain_member(o, "kind"));

@@ -35,14 +35,14 @@ static const char *const report_colors[] = {
 
 bool cli_finding_is_parse_failure(const struct finding *f)
 {
-	return strcmp(f->rule->id, "DW-PARSE-001") == 0 || strcmp(f->rule->id, "DW-PARSE-004") == 0;
+	return strcmp(f->rule->id, RULE_PARSE_001) == 0 || strcmp(f->rule->id, RULE_PARSE_004) == 0;
 }
 
 /* Is f about a file whatever the change (could not be checked, and
  * could not hide a widening either)? */
 static bool report_once_per_file(const struct finding *f)
 {
-	return f->unchecked && strcmp(f->rule->id, "DW-PARSE-001") != 0;
+	return f->unchecked && strcmp(f->rule->id, RULE_PARSE_001) != 0;
 }
 
 /* Drops every repeat of a once-per-file finding (same rule and file); how many. */
@@ -236,7 +236,7 @@ static void report_text_commit(FILE *out, const struct finding *f)
 
 static bool report_text_is_network(const struct finding *f)
 {
-	return f->widened && *f->widened && !f->unchecked && strncmp(f->rule->id, "DW-NET", 6) == 0;
+	return f->widened && *f->widened && !f->unchecked && finding_family(f) == RULE_FAMILY_NET;
 }
 
 static void report_text_finding(FILE *out, const struct cli_common *c, const struct finding *f)
@@ -395,9 +395,9 @@ static void report_text_summary(FILE *out, const struct cli_common *c, GPtrArray
 
 		counts[f->severity]++;
 		approved += f->suppressed;
-		unknowns += g_str_has_prefix(f->rule->id, "DW-EVAL-");
+		unknowns += finding_family(f) == RULE_FAMILY_EVAL;
 		if (f->unchecked && f->file && cli_finding_shown(c, f))
-			g_hash_table_add(strcmp(f->rule->id, "DW-PARSE-005") == 0 ? not_read : unchecked, f->file);
+			g_hash_table_add(strcmp(f->rule->id, RULE_PARSE_005) == 0 ? not_read : unchecked, f->file);
 		hidden += !cli_finding_shown(c, f) && f->severity > SEVERITY_INFO;
 	}
 	if (c->commits)

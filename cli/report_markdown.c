@@ -55,7 +55,7 @@ static void report_markdown_code(GString *out, const char *s)
 
 static bool report_markdown_is_network(const struct finding *f)
 {
-	return !f->unchecked && strncmp(f->rule->id, "DW-NET", 6) == 0 && f->widened && *f->widened;
+	return !f->unchecked && finding_family(f) == RULE_FAMILY_NET && f->widened && *f->widened;
 }
 
 /*

@@ -31,7 +31,7 @@ void cli_window_free(struct cli_window *w)
 static bool windows_opens(const struct finding *f)
 {
 	return f->severity > SEVERITY_INFO && !f->unchecked &&
-	       (g_str_has_prefix(f->rule->id, "DW-NET-") || g_str_has_prefix(f->rule->id, "DW-SET-"));
+	       (finding_family(f) == RULE_FAMILY_NET || finding_family(f) == RULE_FAMILY_SET);
 }
 
 /*
@@ -46,7 +46,7 @@ static struct cli_window *windows_open(const struct finding *f, const srcset *in
 	exposure *region = NULL;
 
 	if (!f->setting_key) {
-		region = f->widened ? exposure_parse(f->widened, NULL) : NULL;
+		region = f->widened_set ? exposure_copy(f->widened_set) : NULL;
 		if (!region || exposure_is_empty(region)) {
 			exposure_free(region);
 			return NULL;
@@ -76,10 +76,10 @@ static bool windows_same_resource(const struct cli_window *w, const struct findi
 /* Applies a narrowing (DW-NET-900) or a setting made safe (DW-SET-900). */
 static void windows_close(GPtrArray *open, const struct finding *f)
 {
-	g_autoptr(exposure) narrowed = NULL;
+	const exposure *narrowed = NULL;
 
-	if (strcmp(f->rule->id, "DW-NET-900") == 0 && f->widened)
-		narrowed = exposure_parse(f->widened, NULL);
+	if (strcmp(f->rule->id, RULE_NET_900) == 0)
+		narrowed = f->widened_set;
 	for (guint i = 0; i < open->len;) {
 		struct cli_window *w = open->pdata[i];
 		bool closes = false;
@@ -94,7 +94,7 @@ static void windows_close(GPtrArray *open, const struct finding *f)
 			exposure_free(w->open);
 			w->open = left;
 			closes = exposure_is_empty(left);
-		} else if (!w->open && f->setting_key && strcmp(f->rule->id, "DW-SET-900") == 0) {
+		} else if (!w->open && f->setting_key && strcmp(f->rule->id, RULE_SET_900) == 0) {
 			closes = g_strcmp0(w->opened->setting_key, f->setting_key) == 0;
 		}
 		if (closes) {

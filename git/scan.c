@@ -1623,7 +1623,8 @@ static void scan_inline_approvals(struct scan *s, GPtrArray *found, GPtrArray *c
 		size_t len = 0;
 		char *reason;
 
-		if (f->suppressed || !f->line || !f->file || g_str_has_prefix(f->rule->id, "DW-P"))
+		if (f->suppressed || !f->line || !f->file || finding_family(f) == RULE_FAMILY_POLICY ||
+		    finding_family(f) == RULE_FAMILY_PARSE)
 			continue;
 		data = scan_new_bytes(s, changes, new_base, f->file);
 		line = data ? scan_line(g_bytes_get_data(data, NULL), g_bytes_get_size(data), f->line, &len)

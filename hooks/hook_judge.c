@@ -90,7 +90,7 @@ static bool hook_same_widening(const struct finding *f, const struct finding *c)
 
 	if (strcmp(f->rule->id, c->rule->id) != 0 || g_strcmp0(f->resource, c->resource) != 0)
 		return false;
-	if (strncmp(f->rule->id, "DW-NET-", 7) != 0 || !f->widened || !c->widened)
+	if (finding_family(f) != RULE_FAMILY_NET || !f->widened || !c->widened)
 		return true;
 	/* Network findings: the regions must overlap, so that two commits
 	 * opening different ports of one group are told apart. */

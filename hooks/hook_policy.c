@@ -218,7 +218,7 @@ static void hook_policy_refuse_approvals(struct hook_policy *hp, struct hook_vet
 		const struct policy_approval *a;
 		g_autofree char *what = NULL;
 
-		if (f->suppressed || g_str_has_prefix(f->rule->id, "DW-POLICY-"))
+		if (f->suppressed || finding_family(f) == RULE_FAMILY_POLICY)
 			continue;
 		a = policy_find_approval(hp->new_p, f);
 		if (!a || policy_has_approval(hp->old_p, a))
@@ -247,7 +247,7 @@ void hook_policy_findings(struct hook_policy *hp, const struct rulepack *pack, s
 
 		hook_policy_mark(hp, f);
 		/* An approver's signature on the change approves what it loosens. */
-		if (hp->signed_off && g_str_has_prefix(f->rule->id, "DW-POLICY-")) {
+		if (hp->signed_off && finding_family(f) == RULE_FAMILY_POLICY) {
 			f->suppressed = true;
 			f->approved_by = g_strdup(hp->approved_by);
 			f->approval_reason = g_strdup("signed the policy change");

@@ -74,7 +74,7 @@ bool hook_unseen(GPtrArray *findings, struct hook_session *h, const git_oid *bas
 	for (guint i = 0; i < findings->len; i++) {
 		struct finding *f = findings->pdata[i];
 
-		if (strcmp(f->rule->id, "DW-PARSE-002") == 0 && f->severity < SEVERITY_HIGH)
+		if (strcmp(f->rule->id, RULE_PARSE_002) == 0 && f->severity < SEVERITY_HIGH)
 			f->severity = SEVERITY_HIGH;
 	}
 	ok = hook_tree_of(&old_tree, h->repo, base, error) &&

@@ -73,7 +73,7 @@ static unsigned hook_vet_trailer_apply(struct hook_vet *v, GPtrArray *net, const
 		const char *who;
 
 		if (!f->commit || strcmp(f->commit, commit_hex) != 0 || f->suppressed ||
-		    g_str_has_prefix(f->rule->id, "DW-POLICY-") || g_ascii_strcasecmp(f->id, id) != 0)
+		    finding_family(f) == RULE_FAMILY_POLICY || g_ascii_strcasecmp(f->id, id) != 0)
 			continue;
 		n++;
 		if (!hook_vet_commit_counts(v, commit, &who)) {

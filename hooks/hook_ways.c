@@ -26,7 +26,7 @@ static void hook_ways_trailers(struct hook_push *p, FILE *err, GPtrArray *findin
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!hook_ways_blocks(&p->h.config, f) || g_str_has_prefix(f->rule->id, "DW-POLICY-") ||
+		if (!hook_ways_blocks(&p->h.config, f) || finding_family(f) == RULE_FAMILY_POLICY ||
 		    f->unchecked)
 			continue;
 		fprintf(err, "%s      Exposure-Approved: %s <reason>%s%.12s\n", pre, f->id,
@@ -45,7 +45,8 @@ static void hook_ways_comments(struct hook_push *p, FILE *err, GPtrArray *findin
 		g_autofree char *file = NULL;
 
 		if (!hook_ways_blocks(&p->h.config, f) || !f->line || !f->file || f->unchecked ||
-		    g_str_has_prefix(f->rule->id, "DW-P"))
+		    finding_family(f) == RULE_FAMILY_POLICY ||
+		    finding_family(f) == RULE_FAMILY_PARSE)
 			continue;
 		if (!header)
 			fprintf(err, "%s  or a comment at the end of the finding's line:\n", pre);
@@ -66,7 +67,7 @@ static void hook_ways_policy(struct hook_push *p, FILE *err, GPtrArray *findings
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
 
-		if (!hook_ways_blocks(&p->h.config, f) || g_str_has_prefix(f->rule->id, "DW-POLICY-"))
+		if (!hook_ways_blocks(&p->h.config, f) || finding_family(f) == RULE_FAMILY_POLICY)
 			continue;
 		fprintf(err, "%s      - {finding: %s, reason: <reason>, approved_by: <name>, "
 		             "expires: <YYYY-MM-DD>}\n", pre, f->id);

@@ -51,6 +51,7 @@ struct state_alert {
 	char *widened;       /* as struct finding, or NULL */
 	char *before;
 	char *after;
+	char *headline;      /* as struct finding, or NULL */
 };
 
 void state_alert_free(struct state_alert *a);

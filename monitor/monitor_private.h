@@ -127,6 +127,9 @@ char *notifier_details_write(const char *report_dir, GPtrArray *alerts, GError *
 const char *port_service_name(const char *proto, unsigned port);
 /* "tcp/22,8080-8081" -> "tcp/22 (SSH),8080-8081"; a name context (NULL: none) has is left out. */
 char *port_annotate(const char *set, const char *context);
+/* The ports a set lets anyone in on, "tcp/22,8080-8081 udp/53" (the
+ * protocols with ports only; "" for none). New string. */
+char *port_list(const exposure *set);
 
 /* ---- lock.c ---- */
 

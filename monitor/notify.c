@@ -114,25 +114,27 @@ static const struct state_alert *notifier_worst(GPtrArray *alerts)
 	return worst;
 }
 
-/* "Elasticsearch newly reachable from the Internet: tcp/9200 (Elasticsearch)". */
+/* The ports of an alert's "after" set, named ("tcp/9200 (Elasticsearch)"), or NULL. */
+static char *notifier_ports(const struct state_alert *a, const char *lead)
+{
+	g_autoptr(exposure) after = a->after ? exposure_parse(a->after, NULL) : NULL;
+	g_autofree char *ports = after ? port_list(after) : NULL;
+
+	return ports && *ports ? port_annotate(ports, lead) : NULL;
+}
+
+/*
+ * "Elasticsearch newly reachable from the Internet: tcp/9200
+ * (Elasticsearch)": the finding's headline and the ports of what it lets
+ * in now; the message, for a finding (or an alert stored before
+ * headlines were) without one.
+ */
 char *notifier_headline(const struct state_alert *a)
 {
-	const char *m = a->message ? a->message : a->rule;
-	const char *now = strstr(m, ": now ");
-	const char *semi = strstr(m, "; ");
-	g_autofree char *head = NULL;
+	const char *lead = a->headline ? a->headline : a->message ? a->message : a->rule;
+	g_autofree char *ports = a->headline ? notifier_ports(a, lead) : NULL;
+	g_autofree char *head = ports ? g_strdup_printf("%s: %s", lead, ports) : g_strdup(lead);
 
-	if (now) {
-		const char *from = strstr(now + 6, " from ");
-		g_autofree char *set = from ? g_strndup(now + 6, (gsize)(from - now - 6)) : NULL;
-		g_autofree char *said = g_strndup(m, (gsize)(now - m));
-		g_autofree char *named = set ? port_annotate(set, said) : NULL;
-
-		head = named ? g_strdup_printf("%.*s: %s", (int)(now - m), m, named)
-		             : g_strndup(m, (gsize)(now - m));
-	} else {
-		head = semi ? g_strndup(m, (gsize)(semi - m)) : g_strdup(m);
-	}
 	/* A message that starts with its verb ("newly reachable..."). */
 	if (g_ascii_islower(head[0]))
 		head[0] = g_ascii_toupper(head[0]);

@@ -89,3 +89,61 @@ char *port_annotate(const char *set, const char *context)
 	}
 	return g_string_free(out, FALSE);
 }
+
+struct port_list_walk {
+	unsigned proto;
+	GString *out;
+	unsigned n;          /* intervals printed for proto */
+	unsigned lo, hi;     /* the interval being merged, when n > 0 */
+	bool open;
+};
+
+static void port_list_flush(struct port_list_walk *w)
+{
+	if (!w->open)
+		return;
+	if (w->n++ == 0)
+		g_string_append_printf(w->out, "%s%s/", w->out->len ? " " : "",
+		                       exposure_proto_name(w->proto));
+	else
+		g_string_append_c(w->out, ',');
+	if (w->lo == w->hi)
+		g_string_append_printf(w->out, "%u", w->lo);
+	else
+		g_string_append_printf(w->out, "%u-%u", w->lo, w->hi);
+	w->open = false;
+}
+
+/* Canonical boxes come by protocol run, then port: one protocol's ports in order. */
+static void port_list_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo, unsigned port_hi,
+                          const srcset *src, void *user_data)
+{
+	struct port_list_walk *w = user_data;
+
+	if (w->proto < proto_lo || w->proto > proto_hi)
+		return;
+	if (w->open && port_lo <= w->hi + 1u) {
+		w->hi = MAX(w->hi, port_hi);
+		return;
+	}
+	port_list_flush(w);
+	w->lo = port_lo;
+	w->hi = port_hi;
+	w->open = true;
+}
+
+char *port_list(const exposure *set)
+{
+	static const unsigned protos[] = {
+		EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_UDP, EXPOSURE_PROTO_SCTP,
+	};
+	GString *out = g_string_new(NULL);
+
+	for (size_t i = 0; i < G_N_ELEMENTS(protos); i++) {
+		struct port_list_walk w = { protos[i], out, 0, 0, 0, false };
+
+		exposure_foreach(set, port_list_box, &w);
+		port_list_flush(&w);
+	}
+	return g_string_free(out, FALSE);
+}

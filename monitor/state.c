@@ -19,7 +19,7 @@
 
 #include "error.h"
 
-#define STATE_SCHEMA_VERSION 2
+#define STATE_SCHEMA_VERSION 3
 
 struct state {
 	sqlite3 *db;
@@ -51,10 +51,14 @@ static const char state_schema_v2[] =
 	"ALTER TABLE alerts ADD COLUMN before_set TEXT;"
 	"ALTER TABLE alerts ADD COLUMN after_set TEXT;";
 
+/* Schema 2 -> 3: the finding's headline, so that a notification's title
+ * is not cut out of its message. */
+static const char state_schema_v3[] = "ALTER TABLE alerts ADD COLUMN headline TEXT;";
+
 static const char state_alert_columns[] =
 	"id, repo, branch, commit_id, finding_id, rule, severity, resource, file, line, message, "
 	"author, date, subject, found_at, notified_at, acknowledged_at, kind, widened, before_set, "
-	"after_set";
+	"after_set, headline";
 
 GQuark watch_error_quark(void)
 {
@@ -118,6 +122,7 @@ void state_alert_free(struct state_alert *a)
 	g_free(a->widened);
 	g_free(a->before);
 	g_free(a->after);
+	g_free(a->headline);
 	g_free(a);
 }
 
@@ -143,6 +148,7 @@ struct state_alert *state_alert_from_finding(const struct finding *f, const char
 	a->widened = g_strdup(f->widened);
 	a->before = g_strdup(f->before);
 	a->after = g_strdup(f->after);
+	a->headline = g_strdup(f->headline);
 	a->found_at = g_get_real_time() / G_USEC_PER_SEC;
 	return a;
 }
@@ -174,9 +180,9 @@ static bool state_schema_check(struct state *s, GError **error)
 	if (!state_exec(s, "BEGIN IMMEDIATE", "creating the schema", error))
 		return false;
 	if (!state_exec(s, state_schema, "creating the schema", error) ||
-	    (version == 1 && !state_exec(s, state_schema_v2, "upgrading the schema", error)) ||
-	    (version == 0 && !state_exec(s, state_schema_v2, "creating the schema", error)) ||
-	    !state_exec(s, "PRAGMA user_version = 2", "creating the schema", error)) {
+	    (version <= 1 && !state_exec(s, state_schema_v2, "upgrading the schema", error)) ||
+	    (version <= 2 && !state_exec(s, state_schema_v3, "upgrading the schema", error)) ||
+	    !state_exec(s, "PRAGMA user_version = 3", "creating the schema", error)) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return false;
 	}
@@ -493,6 +499,7 @@ static bool state_insert_alert(struct state *s, sqlite3_stmt *st, struct state_a
 	state_bind_text(st, 16, a->widened);
 	state_bind_text(st, 17, a->before);
 	state_bind_text(st, 18, a->after);
+	state_bind_text(st, 19, a->headline);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		return state_fail(s, error, "storing an alert");
 	a->rowid = sqlite3_changes(s->db) > 0 ? sqlite3_last_insert_rowid(s->db) : 0;
@@ -508,8 +515,8 @@ static bool state_record_steps(struct state *s, const char *repo, const char *br
 	if (sqlite3_prepare_v2(s->db,
 	                       "INSERT INTO alerts (repo, branch, commit_id, finding_id, rule,"
 	                       " severity, resource, file, line, message, author, date, subject, found_at,"
-	                       " kind, widened, before_set, after_set)"
-	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	                       " kind, widened, before_set, after_set, headline)"
+	                       " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 	                       " ON CONFLICT (repo, commit_id, finding_id) DO NOTHING",
 	                       -1, &st, NULL) != SQLITE_OK)
 		return state_fail(s, error, "storing alerts");
@@ -579,6 +586,7 @@ static struct state_alert *state_alert_read(sqlite3_stmt *st)
 	a->widened = state_column_dup(st, 18);
 	a->before = state_column_dup(st, 19);
 	a->after = state_column_dup(st, 20);
+	a->headline = state_column_dup(st, 21);
 	return a;
 }
 

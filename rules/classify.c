@@ -15,135 +15,16 @@
 
 #include <string.h>
 
-void finding_free(struct finding *f)
-{
-	if (!f)
-		return;
-	g_free(f->id);
-	g_free(f->old_id);
-	g_free(f->resource);
-	g_free(f->kind);
-	g_free(f->name);
-	g_free(f->file);
-	g_free(f->widened);
-	g_free(f->before);
-	g_free(f->after);
-	g_free(f->message);
-	g_free(f->commit);
-	g_free(f->author);
-	g_free(f->date);
-	g_free(f->subject);
-	g_free(f->approval_reason);
-	g_free(f->approved_by);
-	g_free(f->approval_expires);
-	g_free(f->approval_comment);
-	g_free(f->setting_key);
-	g_free(f);
-}
-
-struct finding *finding_copy(const struct finding *f)
-{
-	struct finding *c = g_memdup2(f, sizeof(*f));
-
-	c->id = g_strdup(f->id);
-	c->old_id = g_strdup(f->old_id);
-	c->resource = g_strdup(f->resource);
-	c->kind = g_strdup(f->kind);
-	c->name = g_strdup(f->name);
-	c->file = g_strdup(f->file);
-	c->widened = g_strdup(f->widened);
-	c->before = g_strdup(f->before);
-	c->after = g_strdup(f->after);
-	c->message = g_strdup(f->message);
-	c->commit = g_strdup(f->commit);
-	c->author = g_strdup(f->author);
-	c->date = g_strdup(f->date);
-	c->subject = g_strdup(f->subject);
-	c->approval_reason = g_strdup(f->approval_reason);
-	c->approved_by = g_strdup(f->approved_by);
-	c->approval_expires = g_strdup(f->approval_expires);
-	c->approval_comment = g_strdup(f->approval_comment);
-	c->setting_key = g_strdup(f->setting_key);
-	return c;
-}
-
-char *finding_approval_text(const struct finding *f)
-{
-	if (!f->suppressed)
-		return NULL;
-	if (f->approval_comment)
-		return g_strdup_printf("approved by a comment at %s: %s", f->approval_comment,
-		                       f->approval_reason);
-	if (f->approval_at_push)
-		return g_strdup_printf("approved by %s at push time: %s", f->approved_by,
-		                       f->approval_reason);
-	if (f->approval_expires)
-		return g_strdup_printf("approved by %s until %s: %s", f->approved_by, f->approval_expires,
-		                       f->approval_reason);
-	return g_strdup_printf("approved by %s in this commit: %s", f->approved_by, f->approval_reason);
-}
-
-char *finding_where(const char *file, unsigned line)
-{
-	return line ? g_strdup_printf("%s:%u", file, line) : g_strdup(file);
-}
-
-static char *classify_hash(const char *const *parts, size_t n, size_t len)
-{
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			g_checksum_update(sum, (const guchar *)"\n", 1);
-		g_checksum_update(sum, (const guchar *)parts[i], -1);
-	}
-	return g_strndup(g_checksum_get_string(sum), len);
-}
-
-/*
- * Stable short id: rule + file + identity + region, so approvals survive
- * reruns and never reach another file (two templates that both name a
- * group "AppSG"). file is the path on the side the finding is about: the
- * new one, or the old one for a removal. The old form (no file, no
- * version letter) goes to f->old_id, to recognise approvals written in it.
- */
-static void classify_finding_id(struct finding *f, const char *rule, const char *file,
-                                const char *identity, const char *region)
-{
-	/* The file is in the id: an identity made unique by "@FILE" (twins)
-	 * hashes without it, so the id does not depend on whether a twin is
-	 * in the same comparison. */
-	g_autofree char *suffix = g_strconcat("@", file ? file : "", NULL);
-	g_autofree char *plain = file && g_str_has_suffix(identity, suffix)
-	                                 ? g_strndup(identity, strlen(identity) - strlen(suffix))
-	                                 : g_strdup(identity);
-	const char *now[] = { "2", rule, file ? file : "", plain, region };
-	const char *before[] = { rule, identity, region };
-	g_autofree char *hex = classify_hash(now, G_N_ELEMENTS(now), 11);
-
-	g_free(f->id);
-	g_free(f->old_id);
-	f->id = g_strdup_printf("%c%s", FINDING_ID_VERSION, hex);
-	f->old_id = classify_hash(before, G_N_ELEMENTS(before), 12);
-}
-
 struct finding *rulepack_finding_new(const struct rulepack *p, const char *rule_id,
                                      const char *resource, const char *file, unsigned line,
                                      const char *region, char *message)
 {
-	struct finding *f = g_new0(struct finding, 1);
+	/* rulepack_load refuses a pack without the rules the code emits */
+	struct finding *f = finding_new(rulepack_rule(p, rule_id), resource, file, region);
 
-	f->rule = rulepack_rule(p, rule_id);
-	g_assert(f->rule); /* rulepack_load refuses a pack without it */
-	f->severity = f->rule->severity;
-	classify_finding_id(f, rule_id, file, resource, region);
-	f->resource = g_strdup(resource);
 	f->kind = g_strdup("policy");
 	f->name = g_strdup(file);
-	f->file = g_strdup(file);
 	f->line = line;
-	f->widened = g_strdup(region);
-	f->before = g_strdup("");
 	f->message = message;
 	return f;
 }
@@ -159,25 +40,50 @@ static const struct resource *classify_resource(const struct compare_change *c)
 	return c->new_r ? c->new_r : c->old_r;
 }
 
+/* The resource's name and place on a new finding about c. */
+static void classify_finding_place(struct finding *f, const struct compare_change *c, unsigned line)
+{
+	const struct resource *r = classify_resource(c);
+
+	f->kind = g_strdup(r->kind);
+	f->name = g_strdup(r->name);
+	f->line = line ? line : r->line;
+}
+
+/* A finding about c in file (its id hashes file). */
+static struct finding *classify_finding_in(const struct rulepack *p, const char *rule_id,
+                                           const struct compare_change *c, const char *file,
+                                           const char *region, const char *before, unsigned line,
+                                           char *message)
+{
+	/* rulepack_load refuses a pack without the rules the code emits */
+	struct finding *f = finding_new(rulepack_rule(p, rule_id), c->identity, file, region);
+
+	classify_finding_place(f, c, line);
+	g_free(f->before);
+	f->before = g_strdup(before);
+	f->message = message;
+	return f;
+}
+
 static struct finding *classify_finding(const struct rulepack *p, const char *rule_id,
                                         const struct compare_change *c, const char *region,
                                         const char *before, unsigned line, char *message)
 {
-	const struct resource *r = classify_resource(c);
-	struct finding *f = g_new0(struct finding, 1);
+	return classify_finding_in(p, rule_id, c, classify_resource(c)->file, region, before, line,
+	                           message);
+}
 
-	f->rule = rulepack_rule(p, rule_id);
-	g_assert(f->rule); /* rulepack_load refuses a pack without it */
-	f->severity = f->rule->severity;
-	classify_finding_id(f, rule_id, r->file, c->identity, region);
-	f->resource = g_strdup(c->identity);
-	f->kind = g_strdup(r->kind);
-	f->name = g_strdup(r->name);
-	f->file = g_strdup(r->file);
-	f->line = line ? line : r->line;
-	f->widened = g_strdup(region);
-	f->before = g_strdup(before);
-	f->message = message;
+/* A finding about a region of c's network exposure. */
+static struct finding *classify_finding_sets(const struct rulepack *p, const char *rule_id,
+                                             const struct compare_change *c, const exposure *region,
+                                             const exposure *before, const exposure *after,
+                                             unsigned line)
+{
+	struct finding *f = finding_new_sets(rulepack_rule(p, rule_id), c->identity,
+	                                     classify_resource(c)->file, region, before, after);
+
+	classify_finding_place(f, c, line);
 	return f;
 }
 
@@ -502,7 +408,7 @@ static void classify_public_part(GPtrArray *parts, const struct rulepack *p,
 
 	exposure_foreach(inet, classify_find_all_ports, &all);
 	if (all) {
-		classify_add_part(parts, classify_graded(grade, "DW-NET-002"), inet, where, named, false);
+		classify_add_part(parts, classify_graded(grade, RULE_NET_002), inet, where, named, false);
 		return;
 	}
 	sensitive = classify_sensitive_part(p, c->new_r, inet);
@@ -511,11 +417,11 @@ static void classify_public_part(GPtrArray *parts, const struct rulepack *p,
 	rest2 = exposure_subtract(rest, p->web);
 	portless = exposure_intersect(rest2, p->portless);
 	other = exposure_subtract(rest2, p->portless);
-	classify_add_part(parts, classify_graded(grade, "DW-NET-001"), sensitive, where, named, true);
-	classify_add_part(parts, classify_graded(grade, classify_is_wide(p, other) ? "DW-NET-006" : "DW-NET-003"),
+	classify_add_part(parts, classify_graded(grade, RULE_NET_001), sensitive, where, named, true);
+	classify_add_part(parts, classify_graded(grade, classify_is_wide(p, other) ? RULE_NET_006 : RULE_NET_003),
 	                  other, where, named, false);
-	classify_add_part(parts, classify_graded(grade, "DW-NET-004"), web, where, named, false);
-	classify_add_part(parts, classify_graded(grade, "DW-NET-005"), portless, where, named, false);
+	classify_add_part(parts, classify_graded(grade, RULE_NET_004), web, where, named, false);
+	classify_add_part(parts, classify_graded(grade, RULE_NET_005), portless, where, named, false);
 }
 
 struct classify_grading {
@@ -639,9 +545,9 @@ static void classify_private(GPtrArray *parts, const struct rulepack *p, const s
 	sensitive = classify_sensitive_part(p, c->new_r, granted);
 	rest = exposure_subtract(granted, sensitive);
 
-	classify_add_part(parts, "DW-NET-010", sensitive, "private sources", true, true);
-	classify_add_part(parts, "DW-NET-011", rest, "private sources", true, false);
-	classify_add_part(parts, "DW-NET-011", blanket, "private sources", true, false);
+	classify_add_part(parts, RULE_NET_010, sensitive, "private sources", true, true);
+	classify_add_part(parts, RULE_NET_011, rest, "private sources", true, false);
+	classify_add_part(parts, RULE_NET_011, blanket, "private sources", true, false);
 }
 
 /*
@@ -707,27 +613,23 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const struct
 {
 	const struct resource *r = classify_resource(c);
 	g_autoptr(exposure) shown = classify_on_ports(c->widened, part->region);
-	g_autofree char *text = exposure_to_string(shown);
 	g_autoptr(exposure) before = classify_on_ports(c->before, part->region);
-	g_autofree char *before_text = exposure_to_string(before);
 	g_autoptr(exposure) after = classify_on_ports(c->after, part->region);
-	g_autofree char *after_text = exposure_to_string(after);
-	g_autofree char *head = classify_part_head(p, c, part);
+	const struct resource_rule *at = resource_rule_at(c->new_r, part->region);
+	struct finding *f = classify_finding_sets(p, part->rule_id, c, shown, before, after,
+	                                          at ? at->line : 0);
 	GString *msg = g_string_new(NULL);
-	const struct resource_rule *at;
-	struct finding *f;
 
-	g_string_append_printf(msg, "%s: now %s (%s %s); before: %s", head, after_text, r->kind, r->name,
-	                       before_text);
+	f->headline = classify_part_head(p, c, part);
+	g_string_append_printf(msg, "%s: now %s (%s %s); before: %s", f->headline, f->after, r->kind,
+	                       r->name, f->before);
 	classify_append_auth_off(msg, p, part->region, c, ctx);
-	at = resource_rule_at(c->new_r, part->region);
-	f = classify_finding(p, part->rule_id, c, text, before_text, at ? at->line : 0,
-	                     g_string_free(msg, FALSE));
+	f->message = g_string_free(msg, FALSE);
+	/* The id hashes the resource's file; the finding points at the rule's. */
 	if (at && at->file) {
 		g_free(f->file);
 		f->file = g_strdup(at->file);
 	}
-	f->after = g_steal_pointer(&after_text);
 	g_ptr_array_add(out, f);
 }
 
@@ -768,9 +670,7 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
                                     const GPtrArray *parts, const struct classify_context *ctx)
 {
 	const struct resource *r = c->new_r;
-	g_autofree char *text = exposure_to_string(c->widened);
 	g_autoptr(exposure) before = classify_on_ports(c->before, c->widened);
-	g_autofree char *before_text = exposure_to_string(before);
 	g_autoptr(exposure) after = classify_on_ports(c->after, c->widened);
 	GString *msg = g_string_new(NULL);
 	struct finding *f;
@@ -784,7 +684,8 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
 	g_string_append_printf(msg, ": its ports are now reachable %s",
 	                       strcmp(s->new_value, "LoadBalancer") == 0 ? "through a cloud load balancer"
 	                                                                 : "on every node's address");
-	f = classify_finding(p, "DW-SET-030", c, text, before_text, s->setting->line, NULL);
+	f = classify_finding_sets(p, RULE_SET_030, c, c->widened, before, after, s->setting->line);
+	f->headline = g_strdup(msg->str);
 	worst = f->severity;
 	for (guint i = 0; i < parts->len; i++) {
 		const struct classify_part *part = parts->pdata[i];
@@ -800,7 +701,6 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
 	classify_append_auth_off(msg, p, c->widened, c, ctx);
 	f->severity = worst;
 	f->message = g_string_free(msg, FALSE);
-	f->after = exposure_to_string(after);
 	g_ptr_array_add(out, f);
 }
 
@@ -821,11 +721,11 @@ static void classify_network(GPtrArray *out, const struct rulepack *p, const str
 
 static void classify_narrowed(GPtrArray *out, const struct rulepack *p, const struct compare_change *c)
 {
-	g_autofree char *text = exposure_to_string(c->narrowed);
 	const struct resource *r = classify_resource(c);
-	char *msg = g_strdup_printf("no longer reachable: %s (%s %s)", text, r->kind, r->name);
+	struct finding *f = classify_finding_sets(p, RULE_NET_900, c, c->narrowed, c->narrowed, NULL, 0);
 
-	g_ptr_array_add(out, classify_finding(p, "DW-NET-900", c, text, text, 0, msg));
+	f->message = g_strdup_printf("no longer reachable: %s (%s %s)", f->widened, r->kind, r->name);
+	g_ptr_array_add(out, f);
 }
 
 /* " (AWS security group RedisSG at cfn/sg.yaml:12)": the first network
@@ -906,11 +806,11 @@ static int classify_root_rank(const char *value)
 static const char *classify_ssh_rule(const struct compare_setting *s)
 {
 	if (strcmp(s->key, "password-login") == 0)
-		return strcmp(s->new_value, "yes") == 0 ? "DW-SET-020" : NULL;
+		return strcmp(s->new_value, "yes") == 0 ? RULE_SET_020 : NULL;
 	if (strcmp(s->key, "root-login") != 0 ||
 	    classify_root_rank(s->new_value) <= classify_root_rank(s->old_value))
 		return NULL;
-	return strcmp(s->new_value, "yes") == 0 ? "DW-SET-021" : "DW-SET-022";
+	return strcmp(s->new_value, "yes") == 0 ? RULE_SET_021 : RULE_SET_022;
 }
 
 /*
@@ -928,12 +828,12 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 
 	if (strcmp(s->key, "ingress-isolation") == 0 && strcmp(s->new_value, "off") == 0 &&
 	    g_strcmp0(s->old_value, "on") == 0) {
-		rule = "DW-NET-020";
+		rule = RULE_NET_020;
 		msg = g_strdup_printf("%s %s no longer isolates ingress (%s): the pods it selected "
 		                      "accept any traffic unless another policy selects them",
 		                      r->kind, r->name, s->setting->raw);
 	} else if (strcmp(s->key, "selects") == 0 && s->old_value) {
-		rule = "DW-NET-021";
+		rule = RULE_NET_021;
 		msg = g_strdup_printf("%s %s now selects %s, before %s: pods it no longer selects "
 		                      "lose its ingress isolation, pods it newly selects are open to "
 		                      "its rules", r->kind, r->name, s->new_value, s->old_value);
@@ -942,7 +842,7 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 		 * (classify_service_change); letting nothing new in, it is no finding. */
 		return true;
 	} else if (strcmp(s->key, "host-network") == 0 && strcmp(s->new_value, "on") == 0) {
-		rule = "DW-SET-031";
+		rule = RULE_SET_031;
 		msg = g_strdup_printf("%s %s uses the node's network (%s): every port its containers "
 		                      "listen on is open on the node's addresses", r->kind, r->name,
 		                      s->setting->raw);
@@ -960,10 +860,10 @@ static bool classify_k8s_setting(GPtrArray *out, const struct rulepack *p,
 static const struct {
 	const char *key, *value, *rule, *what;
 } classify_unsafe_settings[] = {
-	{ "public", "on", "DW-SET-010", "made publicly accessible" },
-	{ "access_policy", "open", "DW-SET-011", "open to anyone" },
-	{ "public_access_block", "off", "DW-SET-012", "public access block loosened" },
-	{ "public_network_access", "on", "DW-SET-013", "public network access turned on" },
+	{ "public", "on", RULE_SET_010, "made publicly accessible" },
+	{ "access_policy", "open", RULE_SET_011, "open to anyone" },
+	{ "public_access_block", "off", RULE_SET_012, "public access block loosened" },
+	{ "public_network_access", "on", RULE_SET_013, "public network access turned on" },
 };
 
 /* A setting that moved to its unsafe value: its finding, else false. */
@@ -997,6 +897,8 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	const char *rule = NULL;
 	GString *msg;
 	g_autofree char *region = NULL;
+	g_autofree char *headline = NULL;
+	struct finding *f;
 
 	if (!s->new_value || !s->setting || classify_unsafe_setting(out, p, c, s))
 		return;
@@ -1007,10 +909,10 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 	if (classify_k8s_setting(out, p, c, s))
 		return;
 	if (strcmp(s->key, "auth") == 0 && strcmp(s->new_value, "off") == 0)
-		rule = "DW-SET-001";
+		rule = RULE_SET_001;
 	else if (strcmp(s->key, "bind") == 0 && strcmp(s->new_value, "all") == 0 &&
 	         g_strcmp0(s->old_value, "all") != 0)
-		rule = auth_off ? "DW-SET-002" : "DW-SET-003";
+		rule = auth_off ? RULE_SET_002 : RULE_SET_003;
 	else
 		rule = classify_ssh_rule(s);
 	if (!rule)
@@ -1028,10 +930,13 @@ static void classify_setting(GPtrArray *out, const struct rulepack *p, const str
 		g_string_append_printf(msg, "%s now lets root log in %s (%s)", r->kind,
 		                       strcmp(s->new_value, "yes") == 0 ? "with a password" : "with a key",
 		                       s->setting->raw);
+	headline = g_strdup(msg->str);
 	if (ctx && ctx->surface)
 		classify_setting_reach(msg, p, r, ctx, classify_internet_of(p, ctx));
-	g_ptr_array_add(out, classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset",
-	                                      s->setting->line, g_string_free(msg, FALSE)));
+	f = classify_finding(p, rule, c, region, s->old_value ? s->old_value : "unset", s->setting->line,
+	                     g_string_free(msg, FALSE));
+	f->headline = g_steal_pointer(&headline);
+	g_ptr_array_add(out, f);
 }
 
 /*
@@ -1093,7 +998,7 @@ static void classify_setting_done(GPtrArray *out, guint first, const struct rule
 	region = g_strdup_printf("%s: %s", s->key, s->new_value ? s->new_value : "unset");
 	msg = g_strdup_printf("%s %s: %s is now %s, before %s", r->kind, r->name, s->key,
 	                      s->new_value ? s->new_value : "unset", s->old_value);
-	f = classify_finding(p, "DW-SET-900", c, region, s->old_value, s->setting ? s->setting->line : 0,
+	f = classify_finding(p, RULE_SET_900, c, region, s->old_value, s->setting ? s->setting->line : 0,
 	                     msg);
 	f->setting_key = g_strdup(s->key);
 	g_ptr_array_add(out, f);
@@ -1104,13 +1009,9 @@ static void classify_unknowns(GPtrArray *out, const struct rulepack *p, const st
 	for (guint i = 0; i < c->new_unknowns->len; i++) {
 		const struct resource_unknown *u = c->new_unknowns->pdata[i];
 		char *msg = g_strdup_printf("could not be evaluated: %s", u->what);
-		struct finding *f = classify_finding(p, "DW-EVAL-001", c, u->what, "", u->line, msg);
+		const char *file = u->file ? u->file : classify_resource(c)->file;
+		struct finding *f = classify_finding_in(p, RULE_EVAL_001, c, file, u->what, "", u->line, msg);
 
-		if (u->file) {
-			g_free(f->file);
-			f->file = g_strdup(u->file);
-			classify_finding_id(f, f->rule->id, f->file, c->identity, u->what);
-		}
 		/* A name hides nothing of what the rules let in. */
 		if (g_str_has_prefix(u->what, RESOURCE_UNKNOWN_NAME))
 			f->severity = SEVERITY_INFO;
@@ -1174,15 +1075,16 @@ static void classify_removed(GPtrArray *out, const struct rulepack *p, const str
 	struct finding *f;
 
 	if (classify_torn_down(r, ctx)) {
-		f = classify_finding(p, "DW-NET-012", c, "removed with what it protected", "", 0,
+		f = classify_finding(p, RULE_NET_012, c, "removed with what it protected", "", 0,
 		                     g_strdup_printf("%s %s removed together with what it protected (%s): "
 		                                     "a teardown", r->kind, r->name,
 		                                     resource_setting_get(r, "protects")->value));
 		f->severity = SEVERITY_INFO;
 	} else {
-		f = classify_finding(p, "DW-NET-012", c, "removed", "", 0,
+		f = classify_finding(p, RULE_NET_012, c, "removed", "", 0,
 		                     g_strdup_printf("%s %s removed; its deny rules no longer apply",
 		                                     r->kind, r->name));
+		f->headline = g_strdup_printf("%s %s removed", r->kind, r->name);
 	}
 	g_ptr_array_add(out, f);
 }
@@ -1198,7 +1100,7 @@ void rulepack_classify(GPtrArray *out, const struct rulepack *p, const struct co
 		                            "unless another policy selects them",
 		                            c->old_r->kind, c->old_r->name);
 
-		g_ptr_array_add(out, classify_finding(p, "DW-NET-020", c, "removed", "", 0, msg));
+		g_ptr_array_add(out, classify_finding(p, RULE_NET_020, c, "removed", "", 0, msg));
 	}
 	if (c->widened && !exposure_is_empty(c->widened))
 		classify_network(out, p, c, ctx);
@@ -1261,33 +1163,29 @@ static unsigned classify_error_line(const char *message, const char *file)
 static const char *classify_failure_rule(const GError *error, bool was_readable)
 {
 	if (was_readable)
-		return "DW-PARSE-001";
+		return RULE_PARSE_001;
 	/* A template (Helm) is not malformed; it is not analysable as it stands. */
 	if (g_error_matches(error, DW_ERROR, DW_ERROR_UNKNOWN_VALUE))
-		return "DW-PARSE-003";
+		return RULE_PARSE_003;
 	if (g_error_matches(error, DW_ERROR, DW_ERROR_NOT_READ))
-		return "DW-PARSE-005";
-	return "DW-PARSE-004";
+		return RULE_PARSE_005;
+	return RULE_PARSE_004;
 }
 
 static struct finding *classify_failure(const struct rulepack *p, const char *rule_id,
                                         const GError *error, const char *file)
 {
-	struct finding *f = g_new0(struct finding, 1);
-	bool readable_before = strcmp(rule_id, "DW-PARSE-001") == 0;
-
-	f->rule = rulepack_rule(p, rule_id);
-	f->severity = f->rule->severity;
+	bool readable_before = strcmp(rule_id, RULE_PARSE_001) == 0;
 	/* A file never read is one finding whatever its error says, so that
 	 * it is reported once and an approval of it holds across edits. */
-	classify_finding_id(f, f->rule->id, file, file, readable_before ? error->message : "");
-	f->resource = g_strdup(file);
+	struct finding *f = finding_new(rulepack_rule(p, rule_id), file, file,
+	                                readable_before ? error->message : "");
+
 	f->kind = g_strdup("file");
 	f->name = g_strdup(file);
-	f->file = g_strdup(file);
 	f->line = classify_error_line(error->message, file);
+	g_free(f->widened);
 	f->widened = g_strdup("");
-	f->before = g_strdup("");
 	if (g_error_matches(error, DW_ERROR, DW_ERROR_NOT_READ) && !readable_before)
 		f->message = g_strdup_printf("not analysed: %s", error->message);
 	else if (readable_before)
@@ -1306,8 +1204,8 @@ struct finding *rulepack_parse_failure(const struct rulepack *p, const GError *e
 
 	/* With nothing to compare with, a file that does not parse is taken
 	 * to hide what it holds. */
-	if (strcmp(rule_id, "DW-PARSE-004") == 0)
-		rule_id = "DW-PARSE-001";
+	if (strcmp(rule_id, RULE_PARSE_004) == 0)
+		rule_id = RULE_PARSE_001;
 	return classify_failure(p, rule_id, error, file);
 }
 
@@ -1319,19 +1217,16 @@ struct finding *rulepack_parse_failure_graded(const struct rulepack *p, const GE
 
 struct finding *rulepack_not_followed(const struct rulepack *p, const char *file, bool symlink)
 {
-	struct finding *f = g_new0(struct finding, 1);
+	struct finding *f = finding_new(rulepack_rule(p, RULE_PARSE_002), file, file,
+	                                symlink ? "symlink" : "submodule");
 
-	f->rule = rulepack_rule(p, "DW-PARSE-002");
-	f->severity = f->rule->severity;
-	classify_finding_id(f, f->rule->id, file, file, symlink ? "symlink" : "submodule");
-	f->resource = g_strdup(file);
 	f->kind = g_strdup("file");
 	f->name = g_strdup(file);
-	f->file = g_strdup(file);
+	g_free(f->widened);
 	f->widened = g_strdup("");
-	f->before = g_strdup("");
 	f->message = g_strdup_printf("%s is a %s; driftwatch does not follow it", file,
 	                             symlink ? "symbolic link" : "submodule");
+	f->headline = g_strdup_printf("%s is a %s", file, symlink ? "symbolic link" : "submodule");
 	f->unchecked = true;
 	return f;
 }

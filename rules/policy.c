@@ -226,7 +226,7 @@ static void policy_load_rules(struct policy_loader *l, const struct doc_node *n)
 			dw_problems_add(&l->problems, line, "expected a rule id");
 			continue;
 		}
-		if (g_str_has_prefix(id, "DW-POLICY-")) {
+		if (rule_family_of(id) == RULE_FAMILY_POLICY) {
 			dw_problems_add(&l->problems, line,
 			                "rule %s guards the policy itself and cannot be overridden",
 			                id);
@@ -583,7 +583,7 @@ static char *policy_approval_target(const struct policy_approval *a)
 
 static bool policy_is_own(const struct finding *f)
 {
-	return g_str_has_prefix(f->rule->id, "DW-POLICY-");
+	return finding_family(f) == RULE_FAMILY_POLICY;
 }
 
 static struct finding *policy_expired_finding(const struct rulepack *pack, const struct policy *p,
@@ -595,7 +595,7 @@ static struct finding *policy_expired_finding(const struct rulepack *pack, const
 	char *msg = g_strdup_printf("approval of %s by %s expired after %s (%s); %s %s is reported again",
 	                            target, a->approved_by, a->expires, a->reason, f->rule->id, f->id);
 
-	return rulepack_finding_new(pack, "DW-POLICY-003", p->path, p->path, a->line, region, msg);
+	return rulepack_finding_new(pack, RULE_POLICY_003, p->path, p->path, a->line, region, msg);
 }
 
 /* Suppresses f if an unexpired approval covers it; else returns an expired one that does. */
@@ -649,7 +649,7 @@ static void policy_old_form(const struct policy *p, const struct rulepack *pack,
 			continue;
 		region = g_strdup_printf("old-form approval of finding %s", a->finding);
 		g_ptr_array_add(added, rulepack_finding_new(
-		        pack, "DW-POLICY-005", p->path, p->path, a->line, region,
+		        pack, RULE_POLICY_005, p->path, p->path, a->line, region,
 		        g_strdup_printf("approval of finding %s by %s is written with an old-form id, which "
 		                        "did not name the file, and approves nothing now; it matches %s: "
 		                        "approve the one it was meant for under its new id",
@@ -743,7 +743,7 @@ static void policy_loosened_trusted(GPtrArray *out, const struct rulepack *pack,
 			break;
 		}
 	}
-	g_ptr_array_add(out, rulepack_finding_new(pack, "DW-POLICY-001", new_p->path, new_p->path, line,
+	g_ptr_array_add(out, rulepack_finding_new(pack, RULE_POLICY_001, new_p->path, new_p->path, line,
 	                                          text, g_strdup_printf("trusted networks widened: %s",
 	                                                                text)));
 }
@@ -751,7 +751,7 @@ static void policy_loosened_trusted(GPtrArray *out, const struct rulepack *pack,
 static void policy_loosened(GPtrArray *out, const struct rulepack *pack, const struct policy *p,
                             unsigned line, char *what)
 {
-	g_ptr_array_add(out, rulepack_finding_new(pack, "DW-POLICY-002", p->path, p->path, line, what,
+	g_ptr_array_add(out, rulepack_finding_new(pack, RULE_POLICY_002, p->path, p->path, line, what,
 	                                          g_strdup_printf("policy loosened: %s", what)));
 	g_free(what);
 }
@@ -822,7 +822,7 @@ static void policy_loosened_approvals(GPtrArray *out, const struct rulepack *pac
 			continue;
 		target = policy_approval_target(a);
 		region = g_strdup_printf("approval of %s by %s until %s", target, a->approved_by, a->expires);
-		g_ptr_array_add(out, rulepack_finding_new(pack, "DW-POLICY-004", new_p->path, new_p->path,
+		g_ptr_array_add(out, rulepack_finding_new(pack, RULE_POLICY_004, new_p->path, new_p->path,
 		                                          a->line, region,
 		                                          g_strdup_printf("approval added: %s by %s until %s: %s",
 		                                                          target, a->approved_by,
@@ -836,7 +836,7 @@ static bool policy_old_form_reported(GPtrArray *out, const struct policy *p, uns
 	for (guint i = 0; i < out->len; i++) {
 		const struct finding *f = out->pdata[i];
 
-		if (strcmp(f->rule->id, "DW-POLICY-005") == 0 && f->line == line &&
+		if (strcmp(f->rule->id, RULE_POLICY_005) == 0 && f->line == line &&
 		    g_strcmp0(f->file, p->path) == 0)
 			return true;
 	}
@@ -854,7 +854,7 @@ static void policy_old_form_left(GPtrArray *out, const struct rulepack *pack, co
 			continue;
 		region = g_strdup_printf("old-form approval of finding %s", a->finding);
 		g_ptr_array_add(out, rulepack_finding_new(
-		        pack, "DW-POLICY-005", p->path, p->path, a->line, region,
+		        pack, RULE_POLICY_005, p->path, p->path, a->line, region,
 		        g_strdup_printf("approval of finding %s by %s is written with an old-form id (12 hex "
 		                        "digits, no file) and approves nothing: approve the finding again "
 		                        "under the id driftwatch prints now (v and 11 hex digits)",
@@ -869,7 +869,7 @@ static void policy_loosened_removed(GPtrArray *out, const struct rulepack *pack,
 	char *region = g_strdup_printf("%s (removed, was line %u)", what, line);
 
 	g_free(what);
-	g_ptr_array_add(out, rulepack_finding_new(pack, "DW-POLICY-002", old_p->path, old_p->path, 0,
+	g_ptr_array_add(out, rulepack_finding_new(pack, RULE_POLICY_002, old_p->path, old_p->path, 0,
 	                                          region, g_strdup_printf("policy loosened: %s", region)));
 	g_free(region);
 }

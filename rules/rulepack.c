@@ -13,14 +13,14 @@
 
 /* Rule ids the classifier emits; a pack without one of them is refused. */
 static const char *const rulepack_required[] = {
-	"DW-NET-001", "DW-NET-002", "DW-NET-003", "DW-NET-004", "DW-NET-005",
-	"DW-NET-006", "DW-NET-010", "DW-NET-011", "DW-NET-012", "DW-NET-900", "DW-SET-001",
-	"DW-SET-002", "DW-SET-003", "DW-SET-010", "DW-SET-011", "DW-SET-012", "DW-SET-013",
-	"DW-EVAL-001", "DW-PARSE-001", "DW-PARSE-002",
-	"DW-POLICY-001", "DW-POLICY-002", "DW-POLICY-003", "DW-POLICY-004",
-	"DW-POLICY-005",
-	"DW-NET-020", "DW-NET-021", "DW-SET-030", "DW-SET-031", "DW-PARSE-003",
-	"DW-PARSE-004", "DW-PARSE-005",
+	RULE_NET_001, RULE_NET_002, RULE_NET_003, RULE_NET_004, RULE_NET_005,
+	RULE_NET_006, RULE_NET_010, RULE_NET_011, RULE_NET_012, RULE_NET_900, RULE_SET_001,
+	RULE_SET_002, RULE_SET_003, RULE_SET_010, RULE_SET_011, RULE_SET_012, RULE_SET_013,
+	RULE_EVAL_001, RULE_PARSE_001, RULE_PARSE_002,
+	RULE_POLICY_001, RULE_POLICY_002, RULE_POLICY_003, RULE_POLICY_004,
+	RULE_POLICY_005,
+	RULE_NET_020, RULE_NET_021, RULE_SET_030, RULE_SET_031, RULE_PARSE_003,
+	RULE_PARSE_004, RULE_PARSE_005,
 };
 
 static const char *const severity_names[] = {
@@ -261,7 +261,7 @@ static unsigned rulepack_wide_range(struct rulepack_loader *l, const struct doc_
 
 /* The Internet rules a grade may replace: the ones classify_internet emits. */
 static const char *const rulepack_internet_rules[] = {
-	"DW-NET-001", "DW-NET-002", "DW-NET-003", "DW-NET-004", "DW-NET-005", "DW-NET-006",
+	RULE_NET_001, RULE_NET_002, RULE_NET_003, RULE_NET_004, RULE_NET_005, RULE_NET_006,
 };
 
 /* "/24" -> 24, within 0..max; *out unchanged after a problem. */
@@ -380,6 +380,7 @@ static void rulepack_load_rule(struct rulepack_loader *l, const struct doc_node 
 	}
 	r = g_new0(struct rule, 1);
 	r->id = g_strdup(id);
+	r->family = rule_family_of(id);
 	r->severity = s;
 	r->title = g_strdup(title);
 	r->rationale = g_strdup(doc_scalar(doc_map_get(m, "rationale")));

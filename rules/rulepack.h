@@ -14,28 +14,9 @@
 
 #include "compare.h"
 #include "exposure.h"
-
-enum severity {
-	SEVERITY_INFO,
-	SEVERITY_LOW,
-	SEVERITY_MEDIUM,
-	SEVERITY_HIGH,
-	SEVERITY_CRITICAL,
-};
-
-/* "critical" -> SEVERITY_CRITICAL; false for any other word. */
-bool severity_parse(enum severity *out, const char *text);
-const char *severity_name(enum severity s);
-
-struct rule {
-	char *id;            /* "DW-NET-001" */
-	enum severity severity;
-	char *title;
-	char *rationale;
-	char *remediation;
-	GPtrArray *references; /* char * */
-	unsigned line;       /* in the pack file */
-};
+#include "finding.h"
+#include "rule.h"
+#include "rule_ids.h"
 
 struct sensitive_port {
 	char *service;       /* "Elasticsearch" */
@@ -100,66 +81,6 @@ const struct rule *rulepack_rule(const struct rulepack *p, const char *id);
  * the source dir meson recorded), else the installed data dir.
  */
 char *rulepack_default_path(const char *exe_path);
-
-/* A finding (DESIGN.md, "Findings"). All strings owned. */
-struct finding {
-	/* Stable short id, FINDING_ID_VERSION then 11 hex digits: a hash of
-	 * rule + file + identity + region, so it belongs to one file. */
-	char *id;
-	/* The id as driftwatch formed it before (12 hex digits: rule +
-	 * identity + region, no file), to recognise approvals written in that
-	 * form; NULL when unknown. */
-	char *old_id;
-	const struct rule *rule; /* borrowed from the pack */
-	enum severity severity;
-	char *resource;    /* identity */
-	char *kind;        /* "Azure NSG" */
-	char *name;        /* display name of the resource */
-	char *file;
-	unsigned line;
-	char *widened;     /* canonical set, or the setting as written */
-	char *before;      /* what was let in before, on the same protocols and ports */
-	char *after;       /* what is let in now on them (network findings), or NULL */
-	char *message;     /* one line: what is newly allowed, and what was before */
-	/* Could not be checked (a file that does not parse, content the
-	 * readers cannot see): never reported as "widens exposure". */
-	bool unchecked;
-	/* A finding about a setting: its key ("auth", "bind", "public"), so
-	 * that a later change of the same key can be told to close it. */
-	char *setting_key;
-	char *commit;      /* when the finding comes from a commit, else NULL */
-	char *author;
-	char *date;        /* ISO 8601 */
-	char *subject;
-	/* Set from the repository policy (policy.h) by the scan. */
-	bool suppressed;   /* an unexpired approval covers it: shown, never counted */
-	char *approval_reason;  /* when suppressed */
-	char *approved_by;
-	char *approval_expires; /* YYYY-MM-DD, the last day the approval holds */
-	char *approval_comment; /* "file:line" of an inline driftwatch:allow comment */
-	bool approval_at_push;  /* approved by a server approver's push option */
-	bool has_policy_fail_on; /* the policy it was found under sets fail_on */
-	enum severity policy_fail_on;
-};
-
-/* The letter that starts a finding id of the current form (12 characters:
- * "v" and 11 hex digits); an id of 12 hex digits is of the old form. */
-#define FINDING_ID_VERSION 'v'
-
-void finding_free(struct finding *f);
-/* A deep copy (the rule stays borrowed from the pack). */
-struct finding *finding_copy(const struct finding *f);
-
-/*
- * "approved by NAME until DATE: REASON" for a suppressed finding ("in
- * this commit" instead of a date for a commit trailer's approval, "by a
- * comment at FILE:LINE" for an inline one). New string, or NULL when f
- * is not suppressed.
- */
-char *finding_approval_text(const struct finding *f);
-
-/* "file:line", or "file" for a finding about a whole file (line 0). New string. */
-char *finding_where(const char *file, unsigned line);
 
 /*
  * A finding of rule_id about resource at file:line, whose stable id

@@ -259,6 +259,64 @@ static void test_classify__auth_off_names_specific_public_sources(void **state)
 	assert_null(strstr(x->message, "Internet"));
 }
 
+/* A network finding keeps its region, before and after as sets, equal to their texts. */
+static void test_classify__network_finding_keeps_its_sets(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("web", RULES("tcp/22 from 10.0.0.0/8")),
+	                                  sg("web", RULES("tcp/22,443 from 0.0.0.0/0")), NULL);
+	const struct finding *ssh = find_rule(f, RULE_NET_003);
+	const struct finding *web = find_rule(f, RULE_NET_004);
+	g_autoptr(exposure) web_now = exposure_parse("tcp/443 from 0.0.0.0/0", NULL);
+	g_autoptr(exposure) ssh_before = exposure_parse("tcp/22 from 10.0.0.0/8", NULL);
+	g_autoptr(exposure) both = NULL;
+	g_autofree char *ssh_text = NULL;
+
+	assert_non_null(ssh);
+	assert_non_null(web);
+	assert_true(exposure_equal(web->widened_set, web_now));
+	assert_true(exposure_equal(web->after_set, web_now));
+	assert_true(exposure_is_empty(web->before_set));
+	assert_true(exposure_equal(ssh->before_set, ssh_before));
+	ssh_text = exposure_to_string(ssh->widened_set);
+	assert_string_equal(ssh_text, ssh->widened);
+	/* Regions compare as sets: the two findings do not overlap. */
+	both = exposure_intersect(ssh->widened_set, web->widened_set);
+	assert_true(exposure_is_empty(both));
+	assert_string_equal(web->headline, "newly reachable from the Internet");
+	assert_true(g_str_has_prefix(web->message, web->headline));
+	assert_int_equal(finding_family(web), RULE_FAMILY_NET);
+}
+
+/* A narrowing keeps what was taken away; nothing is let in by it. */
+static void test_classify__narrowing_keeps_the_narrowed_set(void **state)
+{
+	g_autoptr(GPtrArray) f = classify(sg("db", RULES("tcp/9200,9300 from 0.0.0.0/0")),
+	                                  sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
+	const struct finding *x = find_rule(f, RULE_NET_900);
+	g_autoptr(exposure) gone = exposure_parse("tcp/9300 from 0.0.0.0/0", NULL);
+
+	assert_non_null(x);
+	assert_true(exposure_equal(x->widened_set, gone));
+	assert_null(x->after_set);
+	assert_null(x->headline);
+}
+
+/* A setting is no region: no sets; its headline leaves out what the network adds. */
+static void test_classify__setting_finding_has_a_headline_and_no_sets(void **state)
+{
+	g_autoptr(exposure) surface = exposure_parse("tcp/9200 from 0.0.0.0/0", NULL);
+	struct classify_context ctx = { .surface = surface };
+	g_autoptr(GPtrArray) f = classify(es("on", "all"), es("off", "all"), &ctx);
+	const struct finding *x = find_rule(f, RULE_SET_001);
+
+	assert_non_null(x);
+	assert_null(x->widened_set);
+	assert_null(x->before_set);
+	assert_string_equal(x->headline, "Elasticsearch security turned off (xpack.security.enabled: x)");
+	assert_non_null(strstr(x->message, "; and the network rules let"));
+	assert_int_equal(finding_family(x), RULE_FAMILY_SET);
+}
+
 static void test_classify__finding_id_is_stable_and_region_specific(void **state)
 {
 	g_autoptr(GPtrArray) a = classify(NULL, sg("db", RULES("tcp/9200 from 0.0.0.0/0")), NULL);
@@ -760,6 +818,9 @@ int main(void)
 		cmocka_unit_test(test_classify__ipv6_any_is_the_internet),
 		cmocka_unit_test(test_classify__all_ports_is_critical),
 		cmocka_unit_test(test_classify__ssh_is_high_and_web_is_low),
+		cmocka_unit_test(test_classify__network_finding_keeps_its_sets),
+		cmocka_unit_test(test_classify__narrowing_keeps_the_narrowed_set),
+		cmocka_unit_test(test_classify__setting_finding_has_a_headline_and_no_sets),
 		cmocka_unit_test(test_classify__icmp_from_internet_is_low),
 		cmocka_unit_test(test_classify__private_widening_is_medium_or_low),
 		cmocka_unit_test(test_classify__narrowing_is_info_only),

@@ -223,20 +223,58 @@ static struct state_alert *alert(enum severity sev, const char *message)
 	return a;
 }
 
+/* A network finding's alert: its headline, what it lets in now, and the message they make. */
+static struct state_alert *network_alert(enum severity sev, const char *headline, const char *after)
+{
+	g_autofree char *message = g_strdup_printf("%s: now %s (AWS security group AppSG); before: "
+	                                           "nothing", headline, after);
+	struct state_alert *a = alert(sev, message);
+
+	a->headline = g_strdup(headline);
+	a->after = g_strdup(after);
+	return a;
+}
+
 static void test_notify__summary_is_the_worst_finding_with_a_count(void **state)
 {
 	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
 	g_autofree char *one = NULL, *two = NULL;
 
-	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "newly reachable from the Internet: now tcp/22 "
-	                                             "from 0.0.0.0/0 (AWS security group AppSG); before: nothing"));
+	g_ptr_array_add(alerts, network_alert(SEVERITY_HIGH, "newly reachable from the Internet",
+	                                      "tcp/22 from 0.0.0.0/0"));
 	one = notifier_summary(alerts);
 	/* SSH is not a "sensitive" port of the pack, still it gets its name. */
 	assert_string_equal(one, "Newly reachable from the Internet: tcp/22 (SSH)");
-	g_ptr_array_add(alerts, alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet: now "
-	                                                 "tcp/6379 from 0.0.0.0/0; before: nothing"));
+	g_ptr_array_add(alerts, network_alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet",
+	                                      "tcp/6379 from 0.0.0.0/0"));
 	two = notifier_summary(alerts);
 	assert_string_equal(two, "Redis newly reachable from the Internet: tcp/6379 (+1 more)");
+}
+
+/* The headline names every port of the set the finding lets in now, whatever its sources. */
+static void test_notify__headline_names_the_ports_of_the_set_not_of_its_text(void **state)
+{
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autofree char *one = NULL;
+
+	g_ptr_array_add(alerts, network_alert(SEVERITY_CRITICAL, "newly reachable from private sources",
+	                                      "tcp/22 from 10.0.0.0/8; tcp/23,6379 from 0.0.0.0/0; "
+	                                      "udp/53 from 10.0.0.0/8"));
+	one = notifier_summary(alerts);
+	assert_string_equal(one, "Newly reachable from private sources: tcp/22-23,6379 (Redis) udp/53 (DNS)");
+}
+
+/* A finding with no headline (a setting, or an alert stored before
+ * headlines) is shown by its message, never cut at text that looks
+ * like a set. */
+static void test_notify__message_without_headline_is_not_parsed(void **state)
+{
+	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
+	g_autofree char *one = NULL;
+
+	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "nginx server_name: now tcp/80 from here; x"));
+	one = notifier_summary(alerts);
+	assert_string_equal(one, "Nginx server_name: now tcp/80 from here; x");
 }
 
 static void test_notify__body_names_path_and_branch_and_does_not_repeat_the_summary(void **state)
@@ -244,10 +282,10 @@ static void test_notify__body_names_path_and_branch_and_does_not_repeat_the_summ
 	g_autoptr(GPtrArray) alerts = g_ptr_array_new_with_free_func((GDestroyNotify)state_alert_free);
 	g_autofree char *summary = NULL, *body = NULL;
 
-	g_ptr_array_add(alerts, alert(SEVERITY_HIGH, "newly reachable from the Internet: now tcp/22 "
-	                                             "from 0.0.0.0/0; before: nothing"));
-	g_ptr_array_add(alerts, alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet: now "
-	                                                 "tcp/6379 from 0.0.0.0/0; before: nothing"));
+	g_ptr_array_add(alerts, network_alert(SEVERITY_HIGH, "newly reachable from the Internet",
+	                                      "tcp/22 from 0.0.0.0/0"));
+	g_ptr_array_add(alerts, network_alert(SEVERITY_CRITICAL, "Redis newly reachable from the Internet",
+	                                      "tcp/6379 from 0.0.0.0/0"));
 	summary = notifier_summary(alerts);
 	body = notifier_body(alerts);
 	assert_true(g_str_has_prefix(body, "~/src/infra on main\nCRITICAL DW-NET-001\n  aws-sg:AppSG"));
@@ -353,6 +391,8 @@ int main(void)
 		cmocka_unit_test(test_watch__missing_config_is_empty),
 		cmocka_unit_test(test_watch__bad_config_reports_every_problem_with_lines),
 		cmocka_unit_test(test_notify__summary_is_the_worst_finding_with_a_count),
+		cmocka_unit_test(test_notify__headline_names_the_ports_of_the_set_not_of_its_text),
+		cmocka_unit_test(test_notify__message_without_headline_is_not_parsed),
 		cmocka_unit_test(test_notify__body_names_path_and_branch_and_does_not_repeat_the_summary),
 		cmocka_unit_test(test_notify__c0_del_c1_and_bad_utf8_never_reach_a_notification),
 		cmocka_unit_test(test_notify__details_page_has_no_placeholder),

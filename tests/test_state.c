@@ -419,6 +419,31 @@ static void test_state__query_newest_first_by_severity_with_limit(void **state)
 	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "f4");
 }
 
+/* A finding's headline and after set are stored with its alert, for the notification's title. */
+static void test_state__alert_keeps_headline_and_after_set(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) in = alerts_new();
+	g_autoptr(GPtrArray) out = alerts_new();
+	struct state_alert *a = alert("c1", "f1", SEVERITY_CRITICAL);
+	const struct state_alert *back;
+
+	a->headline = g_strdup("Redis newly reachable from the Internet");
+	a->after = g_strdup("tcp/6379 from 0.0.0.0/0");
+	g_ptr_array_add(in, a);
+	g_ptr_array_add(in, alert("c1", "f2", SEVERITY_HIGH));
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c1", in, NULL));
+	assert_true(all_alerts(out, fx->s));
+	assert_int_equal(out->len, 2);
+	back = g_strcmp0(((struct state_alert *)out->pdata[0])->finding_id, "f1") == 0 ? out->pdata[0]
+	                                                                                : out->pdata[1];
+	assert_string_equal(back->finding_id, "f1");
+	assert_string_equal(back->headline, "Redis newly reachable from the Internet");
+	assert_string_equal(back->after, "tcp/6379 from 0.0.0.0/0");
+	back = back == out->pdata[0] ? out->pdata[1] : out->pdata[0];
+	assert_null(back->headline);
+}
+
 static void test_state__schema_1_is_upgraded_keeping_alerts(void **state)
 {
 	struct fixture *fx = *state;
@@ -447,6 +472,45 @@ static void test_state__schema_1_is_upgraded_keeping_alerts(void **state)
 	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "old");
 }
 
+/* A store of schema 2 (before headlines) gains the column and keeps its alerts. */
+static void test_state__schema_2_is_upgraded_to_store_headlines(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(GPtrArray) in = alerts_new();
+	g_autoptr(GPtrArray) out = alerts_new();
+	struct state_alert *a = alert("c1", "new", SEVERITY_HIGH);
+	sqlite3 *db = NULL;
+
+	close_store(fx);
+	g_unlink(fx->path);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+		"CREATE TABLE branches (repo TEXT NOT NULL, branch TEXT NOT NULL, commit_id TEXT NOT NULL,"
+		" updated_at INTEGER NOT NULL, PRIMARY KEY (repo, branch));"
+		"CREATE TABLE alerts (id INTEGER PRIMARY KEY, repo TEXT NOT NULL, branch TEXT NOT NULL,"
+		" commit_id TEXT NOT NULL, finding_id TEXT NOT NULL, rule TEXT NOT NULL,"
+		" severity TEXT NOT NULL, resource TEXT, file TEXT, line INTEGER, message TEXT,"
+		" author TEXT, date TEXT, subject TEXT, found_at INTEGER NOT NULL,"
+		" notified_at INTEGER, acknowledged_at INTEGER, kind TEXT, widened TEXT, before_set TEXT,"
+		" after_set TEXT, UNIQUE (repo, commit_id, finding_id));"
+		"CREATE TABLE mutes (repo TEXT NOT NULL, finding_id TEXT NOT NULL, until INTEGER NOT NULL,"
+		" PRIMARY KEY (repo, finding_id));"
+		"INSERT INTO alerts (repo, branch, commit_id, finding_id, rule, severity, found_at, message)"
+		" VALUES ('/src/infra', 'refs/heads/main', 'c0', 'old', 'DW-NET-001', 'critical', 10, 'm');"
+		"PRAGMA user_version = 2;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_true(state_open(&fx->s, fx->path, NULL));
+	assert_null(state_damage(fx->s));
+	a->headline = g_strdup("headline");
+	g_ptr_array_add(in, a);
+	assert_true(state_record(fx->s, "/src/infra", "refs/heads/main", "c1", in, NULL));
+	assert_true(all_alerts(out, fx->s));
+	assert_int_equal(out->len, 2);
+	assert_string_equal(((struct state_alert *)out->pdata[0])->finding_id, "old");
+	assert_null(((struct state_alert *)out->pdata[0])->headline);
+	assert_string_equal(((struct state_alert *)out->pdata[1])->headline, "headline");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +529,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state__mute_acknowledges_and_mutes_for_a_while, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state__query_newest_first_by_severity_with_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_state__schema_1_is_upgraded_keeping_alerts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__alert_keeps_headline_and_after_set, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state__schema_2_is_upgraded_to_store_headlines, setup,
+		                                teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
