@@ -807,6 +807,8 @@ static const struct {
 	{ "aws_lb_listener", tf_aws_lb_listener },
 	{ "aws_alb_listener", tf_aws_lb_listener },
 	{ "aws_eks_node_group", tf_aws_eks_node_group },
+	{ "azurerm_storage_account", tf_azure_storage },
+	{ "azurerm_storage_account_network_rules", tf_azure_storage_network_rules },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -1133,6 +1135,7 @@ bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extrac
 		return tf_fail(all, &failed, failed_out, error);
 	/* A module's rules name their groups inside it: join them here, and
 	 * a rule left without its group is a resource of its own. */
+	tf_azure_storage_resolve(found);
 	resources_join(found);
 	tf_aws_lb_resolve(found, lbs);
 	for (guint i = 0; i < found->len; i++)

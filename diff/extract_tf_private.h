@@ -123,6 +123,9 @@ void tf_lb_free(struct tf_lb *lb);
 void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_lb_listener(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_lb_resolve(GPtrArray *found, GPtrArray *lbs);
+void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_storage_network_rules(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_storage_resolve(GPtrArray *found);
 void tf_aws_eks_node_group(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
