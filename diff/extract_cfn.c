@@ -1156,7 +1156,10 @@ static void cfn_lb_listener(struct cfn_ctx *c, struct resource *r, const char *l
 		return;
 	}
 	srcset_add_all_addresses(src);
-	resource_add_rule(r, lid, res->line, true, 0, exposure_new_box(lo, hi, (unsigned)p, (unsigned)p, src));
+	/* lo..hi is tcp..udp for TCP_UDP: two boxes, not the protocols between. */
+	resource_add_rule(r, lid, res->line, true, 0, exposure_new_box(lo, lo, (unsigned)p, (unsigned)p, src));
+	if (hi != lo)
+		resource_add_rule(r, lid, res->line, true, 0, exposure_new_box(hi, hi, (unsigned)p, (unsigned)p, src));
 }
 
 /*

@@ -566,7 +566,8 @@ static const struct extract_format extract_format_rows[] = {
 	            "externalIPs, internal load balancer annotations, v1beta1..v1beta3 fields), NetworkPolicy "
 	            "(union of its ingress rules for the pods it selects), Ingress (the controller's 80/443 "
 	            "routed to each backend), hostPort and hostNetwork of pods, workloads and Knative "
-	            "Services; kubelet, kube-apiserver and etcd flags in containers, KubeletConfiguration",
+	            "Services; kubelet, kube-apiserver, etcd, kube-controller-manager and kube-scheduler flags in "
+	            "containers (defaults by the image tag's version), KubeletConfiguration",
 	            "k8s:KIND/NAMESPACE/NAME (+ /CONTAINER for a control-plane program)", NULL },
 	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_k8s, .template_line = extract_k8s_template_line },
@@ -603,7 +604,9 @@ static const struct extract_format extract_format_rows[] = {
 	            "(aws_lb_listener ports from whoever its security groups admit), kubernetes_* objects as manifests, publicly_accessible (RDS, "
 	            "Neptune, Redshift, MQ, DMS), MSK public access, open Elasticsearch/OpenSearch domain "
 	            "policies, aws_s3_bucket_public_access_block, azurerm public_network_access_enabled "
-	            "(provider default); local module calls followed; variables from defaults and tfvars, "
+	            "(provider default), azurerm storage account network_rules (inline or "
+	            "azurerm_storage_account_network_rules; absent: Allow); local module calls followed; "
+	            "variables from defaults and tfvars, "
 	            "locals, concat, flatten, tolist, toset, cidrsubnet; anything else, and network-like "
 	            "types not read, an explicit unknown",
 	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME", NULL },

@@ -606,8 +606,12 @@ void tf_aws_lb_listener(struct tf_ctx *c, const char *address, const struct hcl_
 	if (tr.unknown || tr.bad)
 		return;
 	srcset_add_all_addresses(src);
+	/* lo..hi is tcp..udp for TCP_UDP: two boxes, not the protocols between. */
 	resource_add_rule(r, address, res->line, true, 0,
-	                  exposure_new_box(lo, hi, (unsigned)port, (unsigned)port, src));
+	                  exposure_new_box(lo, lo, (unsigned)port, (unsigned)port, src));
+	if (hi != lo)
+		resource_add_rule(r, address, res->line, true, 0,
+		                  exposure_new_box(hi, hi, (unsigned)port, (unsigned)port, src));
 }
 
 /* The union of what the groups admit; unknowns on r for groups not found. */
