@@ -303,11 +303,13 @@ void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block 
  * azure-tag:AzureServices. No network_rules block: Allow from every
  * address, unless an azurerm_storage_account_network_rules of the module
  * names the account (tf_azure_storage_resolve()).
- * public_network_access_enabled = false closes it; the setting is kept
- * too. Identity: the account's address.
+ * public_network_access_enabled = false closes it; as for ARM, no setting
+ * is recorded besides the exposure. Identity: the account's address.
  */
 #define TF_KIND_STORAGE "Azure storage account"
 #define TF_KIND_STORAGE_RULES "Azure storage account network rules"
+/* public_network_access_enabled = false: no rule written apart lets anyone in. */
+#define TF_KIND_STORAGE_CLOSED "Azure storage account, public network access disabled"
 #define TF_STORAGE_DEFAULT "network_rules not set (default Allow)"
 
 static void tf_azure_subnet(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
@@ -378,18 +380,19 @@ void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_bl
 {
 	g_autofree char *identity = tf_identity(c, address);
 	struct resource *r = resource_new(identity, TF_KIND_STORAGE, address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
 	const struct hcl_block *rules = tf_body_block(res->body, "network_rules");
-	const struct resource_setting *pub;
+	const struct hcl_attribute *pub = hcl_body_attribute(res->body, "public_network_access_enabled");
 	g_autoptr(srcset) src = srcset_new();
 
 	g_ptr_array_add(c->found, r);
-	if (hcl_body_attribute(res->body, "public_network_access_enabled"))
-		tf_setting_bool(c, r, address, res, "public_network_access_enabled", "public_network_access", true);
-	else
-		resource_add_setting(r, "public_network_access", "on",
-		                     "public_network_access_enabled not set (the provider's default: true)", res->line);
-	pub = resource_setting_get(r, "public_network_access");
-	if (!pub || strcmp(pub->value, "on") != 0)
+	/* As ARM's: the exposure says it all, no setting besides. */
+	if (!tf_rule_bool(&tr, "public_network_access_enabled", true)) {
+		if (!tr.unknown && !tr.bad)
+			r->kind = TF_KIND_STORAGE_CLOSED;
+		return;
+	}
+	if (tr.unknown || tr.bad)
 		return;
 	for (guint i = 0; i < res->body->items->len; i++) {
 		const struct hcl_item *it = res->body->items->pdata[i];
@@ -405,7 +408,9 @@ void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_bl
 		return;
 	}
 	srcset_add_all_addresses(src);
-	resource_add_rule(r, TF_STORAGE_DEFAULT, res->line, true, 0, tf_azure_storage_box(c, r, address, res->body, src));
+	/* At the line that opens it, when written. */
+	resource_add_rule(r, TF_STORAGE_DEFAULT, pub ? pub->line : res->line, true, 0,
+	                  tf_azure_storage_box(c, r, address, res->body, src));
 }
 
 /* azurerm_storage_account_network_rules: the account's rules, written apart. */
@@ -428,18 +433,17 @@ void tf_azure_storage_resolve(GPtrArray *found)
 	for (guint i = 0; i < found->len; i++) {
 		struct resource *r = found->pdata[i];
 
-		if (!r->fragment && strcmp(r->kind, TF_KIND_STORAGE) == 0)
+		if (!r->fragment && (strcmp(r->kind, TF_KIND_STORAGE) == 0 || strcmp(r->kind, TF_KIND_STORAGE_CLOSED) == 0))
 			g_hash_table_insert(accounts, r->identity, r);
 	}
 	for (guint i = 0; i < found->len; i++) {
 		struct resource *f = found->pdata[i];
 		struct resource *a = f->fragment && strcmp(f->kind, TF_KIND_STORAGE_RULES) == 0 ?
 		                             g_hash_table_lookup(accounts, f->identity) : NULL;
-		const struct resource_setting *pub = a ? resource_setting_get(a, "public_network_access") : NULL;
 
 		if (!a)
 			continue;
-		if (!pub || strcmp(pub->value, "on") != 0) {
+		if (strcmp(a->kind, TF_KIND_STORAGE_CLOSED) == 0) {
 			g_ptr_array_set_size(f->rules, 0);
 			g_clear_pointer(&f->exposure_, exposure_free);
 			continue;

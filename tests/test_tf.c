@@ -985,7 +985,7 @@ static void test_tf__storage_network_rules(void **state)
 	if (!out)
 		fail_msg("%s", error->message);
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.open"), "tcp/443 from 0.0.0.0/0, ::/0");
-	assert_string_equal(setting_of(out, "tf:.:azurerm_storage_account.open", "public_network_access"), "on");
+	assert_string_equal(setting_of(out, "tf:.:azurerm_storage_account.open", "public_network_access"), "absent");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.deny"),
 	                "tcp/443 from 203.0.113.7/32, azure-subnet:azurerm_subnet.app");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.apart"),

@@ -467,8 +467,8 @@ commit "$repo" "base"
 sed -i 's/publicly_accessible = false/publicly_accessible = true/; s/restrict_public_buckets = true/restrict_public_buckets = false/; s/public_network_access_enabled = false/public_network_access_enabled = true/; s/Principal = { AWS = "arn:aws:iam::123456789012:root" }/Principal = { AWS = ["*"] }/' "$repo/db.tf"
 diffc "$repo" "everything public"
 status_is "settings: exit 1" 1
-json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), Azure (DW-SET-013, :18), open policy (DW-SET-011 critical, :23)" \
-	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13),('DW-SET-013','medium',18)] and all(x['file']=='db.tf' for x in f)"
+json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), storage open to the Internet (DW-NET-004, :18), open policy (DW-SET-011 critical, :23)" \
+	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-NET-004','low',18),('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13)] and all(x['file']=='db.tf' for x in f)"
 sed -i 's/"Principal": "\*", "Action": "es:\*"}/"Principal": "*", "Action": "es:*", "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0\/8"]}}}/' "$repo/db.tf"
 sed -i '/vpc_options {/,/^  }/d' "$repo/db.tf"
 diffc "$repo" "the domain leaves its VPC, with an IP condition"
