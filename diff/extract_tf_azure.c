@@ -297,7 +297,8 @@ void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block 
  * azurerm_storage_account: its endpoints answer HTTPS (443, and 80 when
  * https_traffic_only_enabled / enable_https_traffic_only is false) from
  * whoever network_rules admits, as ARM's networkAcls (extract_arm.c):
- * every address when default_action is Allow, else ip_rules, the
+ * every address and the trusted Azure services (azure-tag:AzureServices)
+ * when default_action is Allow, else ip_rules, the
  * virtual_network_subnet_ids (atoms azure-subnet:ID) and, for bypass
  * AzureServices (Azure's default when bypass is not written), the atom
  * azure-tag:AzureServices. No network_rules block: Allow from every
@@ -363,6 +364,7 @@ static void tf_azure_storage_rules(struct tf_ctx *c, struct resource *r, const c
 	}
 	if (g_ascii_strcasecmp(action, "Allow") == 0) {
 		srcset_add_all_addresses(src);
+		srcset_add_atom(src, "azure-tag:AzureServices");
 	} else {
 		tf_rule_each(&tr, "ip_rules", true, tf_source_cidr, src);
 		tf_rule_each(&tr, "virtual_network_subnet_ids", true, tf_azure_subnet, src);
@@ -408,6 +410,7 @@ void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_bl
 		return;
 	}
 	srcset_add_all_addresses(src);
+	srcset_add_atom(src, "azure-tag:AzureServices");
 	/* At the line that opens it, when written. */
 	resource_add_rule(r, TF_STORAGE_DEFAULT, pub ? pub->line : res->line, true, 0,
 	                  tf_azure_storage_box(c, r, address, res->body, src));
@@ -451,9 +454,19 @@ void tf_azure_storage_resolve(GPtrArray *found)
 		for (guint j = a->rules->len; j-- > 0;) {
 			const struct resource_rule *rule = a->rules->pdata[j];
 
-			if (g_strcmp0(rule->name, TF_STORAGE_DEFAULT) == 0)
-				g_ptr_array_remove_index(a->rules, j);
+			if (g_strcmp0(rule->name, TF_STORAGE_DEFAULT) != 0)
+				continue;
+			/* The rules apart reach the account's ports (80 only without HTTPS only). */
+			for (guint k = 0; k < f->rules->len; k++) {
+				struct resource_rule *fr = f->rules->pdata[k];
+				exposure *cut = extract_cut_ports(fr->match, rule->match);
+
+				exposure_free(fr->match);
+				fr->match = cut;
+			}
+			g_ptr_array_remove_index(a->rules, j);
 		}
 		g_clear_pointer(&a->exposure_, exposure_free);
+		g_clear_pointer(&f->exposure_, exposure_free);
 	}
 }

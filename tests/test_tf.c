@@ -975,6 +975,9 @@ static void test_tf__storage_network_rules(void **state)
 		"resource \"azurerm_storage_account_network_rules\" \"apart\" {\n"
 		"  storage_account_id = azurerm_storage_account.apart.id\n  default_action = \"Deny\"\n"
 		"  ip_rules = [\"198.51.100.0/24\"]\n}\n"
+		"resource \"azurerm_storage_account\" \"https\" {\n}\n"
+		"resource \"azurerm_storage_account_network_rules\" \"https\" {\n"
+		"  storage_account_id = azurerm_storage_account.https.id\n  default_action = \"Allow\"\n}\n"
 		"resource \"azurerm_storage_account\" \"closed\" {\n  public_network_access_enabled = false\n}\n"
 		"resource \"azurerm_storage_account_network_rules\" \"closed\" {\n"
 		"  storage_account_id = azurerm_storage_account.closed.id\n  default_action = \"Allow\"\n}\n"
@@ -984,12 +987,16 @@ static void test_tf__storage_network_rules(void **state)
 
 	if (!out)
 		fail_msg("%s", error->message);
-	assert_exposure(find(out, "tf:.:azurerm_storage_account.open"), "tcp/443 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.open"),
+	                "tcp/443 from 0.0.0.0/0, ::/0, azure-tag:AzureServices");
 	assert_string_equal(setting_of(out, "tf:.:azurerm_storage_account.open", "public_network_access"), "absent");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.deny"),
 	                "tcp/443 from 203.0.113.7/32, azure-subnet:azurerm_subnet.app");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.apart"),
 	                "tcp/80,443 from 198.51.100.0/24, azure-tag:AzureServices");
+	/* Rules apart from an HTTPS-only account: 443 alone. */
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.https"),
+	                "tcp/443 from 0.0.0.0/0, ::/0, azure-tag:AzureServices");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.closed"), "nothing");
 	assert_exposure(find(out, "tf:.:azurerm_storage_account.bad"), "nothing");
 	assert_int_equal(find(out, "tf:.:azurerm_storage_account.bad")->unknowns->len, 1);
