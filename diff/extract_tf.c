@@ -804,6 +804,7 @@ static const struct {
 	{ "aws_default_network_acl", tf_aws_nacl },
 	{ "aws_lb", tf_aws_lb },
 	{ "aws_alb", tf_aws_lb },
+	{ "aws_elb", tf_aws_elb },
 	{ "aws_lb_listener", tf_aws_lb_listener },
 	{ "aws_alb_listener", tf_aws_lb_listener },
 	{ "aws_eks_node_group", tf_aws_eks_node_group },

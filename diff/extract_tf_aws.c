@@ -529,7 +529,8 @@ static void tf_aws_lb_group(struct tf_rule *tr, const struct tf_value *item, uns
 	                     text ? text : "(not a string)");
 }
 
-void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+/* The load balancer's resource, and what tf_aws_lb_resolve() needs of it. */
+static struct resource *tf_aws_lb_new(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	g_autofree char *identity = tf_identity(c, address);
 	struct resource *r = resource_new(identity, TF_KIND_LB, address, c->path, res->line, RESOURCE_UNION);
@@ -543,16 +544,67 @@ void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *re
 	g_ptr_array_add(c->lbs, lb);
 	lb->closed = tf_rule_bool(&tr, "internal", false) || tr.unknown || tr.bad;
 	if (lb->closed)
-		return;
+		return r;
 	if (hcl_body_attribute(res->body, "security_groups")) {
 		tf_rule_each(&tr, "security_groups", true, tf_aws_lb_group, lb);
 		/* Groups not known: who gets in is not known either (recorded). */
 		lb->closed = lb->groups->len == 0 && (tr.unknown || tr.bad);
-		return;
+		return r;
 	}
 	type = tf_rule_string(&tr, "load_balancer_type", NULL);
 	/* An unknown type may be a network one: the wider reading. */
 	lb->open = hcl_body_attribute(res->body, "load_balancer_type") && (!type || strcmp(type, "application") != 0);
+	return r;
+}
+
+void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	tf_aws_lb_new(c, address, res);
+}
+
+/*
+ * aws_elb (classic): as aws_lb, its inline listener blocks' lb_port (HTTP,
+ * HTTPS, TCP, SSL: all tcp). Without security_groups: in subnets, the
+ * VPC's default group; in availability zones only (the default VPC), the
+ * group "default_elb_..." AWS makes, which admits the listener ports from
+ * anywhere ("Security groups for load balancers in a VPC", ELB Classic
+ * guide): every address.
+ */
+void tf_aws_elb(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	struct resource *r = tf_aws_lb_new(c, address, res);
+	struct tf_lb *lb = c->lbs->pdata[c->lbs->len - 1];
+
+	lb->open = !lb->closed && !hcl_body_attribute(res->body, "security_groups") &&
+	           !hcl_body_attribute(res->body, "subnets");
+
+	for (guint i = 0; i < res->body->items->len; i++) {
+		const struct hcl_item *it = res->body->items->pdata[i];
+		struct tf_rule tr = { .c = c, .r = r, .address = address };
+		g_autofree char *proto = NULL;
+		g_autoptr(srcset) src = NULL;
+		gint64 port = 0;
+
+		if (it->kind != HCL_ITEM_BLOCK)
+			continue;
+		if (strcmp(it->block.type, "dynamic") == 0 && it->block.labels->len &&
+		    strcmp(it->block.labels->pdata[0], "listener") == 0)
+			tf_block_unknown(r, address, &it->block);
+		if (strcmp(it->block.type, "listener") != 0)
+			continue;
+		tr.body = it->block.body;
+		tr.line = it->block.line;
+		proto = tf_rule_string(&tr, "lb_protocol", NULL);
+		if (proto && g_ascii_strcasecmp(proto, "HTTP") != 0 && g_ascii_strcasecmp(proto, "HTTPS") != 0 &&
+		    g_ascii_strcasecmp(proto, "TCP") != 0 && g_ascii_strcasecmp(proto, "SSL") != 0)
+			tf_rule_bad(&tr, tr.line, "expected lb_protocol HTTP, HTTPS, TCP or SSL", proto);
+		if (!tf_rule_int(&tr, "lb_port", 1, EXPOSURE_PORT_MAX, true, &port) || tr.unknown || tr.bad)
+			continue;
+		src = srcset_new();
+		srcset_add_all_addresses(src);
+		resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
+		                                                                 (unsigned)port, (unsigned)port, src));
+	}
 }
 
 /* The protocols of a listener: tcp, except UDP, TCP_UDP (both) and GENEVE. */

@@ -121,6 +121,7 @@ void tf_gcp_gke(struct tf_ctx *c, const char *address, const struct hcl_block *r
 struct tf_lb;
 void tf_lb_free(struct tf_lb *lb);
 void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_elb(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_lb_listener(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_aws_lb_resolve(GPtrArray *found, GPtrArray *lbs);
 void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_block *res);

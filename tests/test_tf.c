@@ -935,6 +935,40 @@ static void test_tf__load_balancer_listeners_cut_by_groups(void **state)
 	                                ->unknowns->pdata[0])->what, "names no load balancer"));
 }
 
+/* Classic aws_elb: inline listeners; without groups in the default VPC,
+ * open to everyone on its listener ports, in subnets the VPC default group. */
+static void test_tf__classic_elb_listeners(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "elb.tf",
+		"resource \"aws_security_group\" \"elb\" {\n  ingress {\n    from_port = 443\n    to_port = 443\n"
+		"    protocol = \"tcp\"\n    cidr_blocks = [\"198.51.100.0/24\"]\n  }\n}\n"
+		"resource \"aws_elb\" \"zones\" {\n  availability_zones = [\"eu-west-1a\"]\n"
+		"  listener {\n    lb_port = 80\n    lb_protocol = \"http\"\n    instance_port = 8080\n"
+		"    instance_protocol = \"http\"\n  }\n}\n"
+		"resource \"aws_elb\" \"vpc\" {\n  subnets = [\"subnet-1\"]\n"
+		"  listener {\n    lb_port = 443\n    lb_protocol = \"https\"\n    instance_port = 8443\n"
+		"    instance_protocol = \"https\"\n  }\n}\n"
+		"resource \"aws_elb\" \"grouped\" {\n  subnets = [\"subnet-1\"]\n"
+		"  security_groups = [aws_security_group.elb.id]\n"
+		"  listener {\n    lb_port = 443\n    lb_protocol = \"ssl\"\n    instance_port = 443\n"
+		"    instance_protocol = \"ssl\"\n  }\n"
+		"  listener {\n    lb_port = 8080\n    lb_protocol = \"tcp\"\n    instance_port = 8080\n"
+		"    instance_protocol = \"tcp\"\n  }\n}\n"
+		"resource \"aws_elb\" \"inside\" {\n  internal = true\n"
+		"  listener {\n    lb_port = 80\n    lb_protocol = \"http\"\n    instance_port = 80\n"
+		"    instance_protocol = \"http\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_elb.zones"), "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:aws_elb.vpc"), "tcp/443 from aws-sg:vpc-default");
+	assert_exposure(find(out, "tf:.:aws_elb.grouped"), "tcp/443 from 198.51.100.0/24");
+	assert_exposure(find(out, "tf:.:aws_elb.inside"), "nothing");
+}
+
 /* EKS node group remote_access: SSH from anywhere without source groups. */
 static void test_tf__eks_node_group_remote_access(void **state)
 {
@@ -1214,6 +1248,7 @@ int main(void)
 		cmocka_unit_test(test_tf__eks_endpoint_defaults_to_public),
 		cmocka_unit_test(test_tf__load_balancer_listeners_cut_by_groups),
 		cmocka_unit_test(test_tf__eks_node_group_remote_access),
+		cmocka_unit_test(test_tf__classic_elb_listeners),
 		cmocka_unit_test(test_tf__storage_network_rules),
 		cmocka_unit_test(test_tf__local_module_binds_arguments_under_the_callers_identity),
 		cmocka_unit_test(test_tf__module_not_followed_is_an_unknown_naming_it),

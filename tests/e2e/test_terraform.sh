@@ -746,4 +746,62 @@ diffv "$repo" "default_action from a variable"
 json_check "storage: a default_action not known is a named unknown, not a widening" \
 	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.action' in json.dumps(x) for x in f)"
 
+# ---- classic aws_elb -----------------------------------------------------
+repo=$(new_repo elb)
+cat > "$repo/elb.tf" <<'EOF'
+resource "aws_elb" "legacy" {
+  name               = "legacy"
+  availability_zones = ["eu-west-1a", "eu-west-1b"]
+
+  listener {
+    lb_port           = 443
+    lb_protocol       = "https"
+    instance_port     = 8443
+    instance_protocol = "https"
+  }
+}
+EOF
+commit "$repo" "classic ELB on 443"
+cat > "$repo/elb.tf" <<'EOF'
+resource "aws_elb" "legacy" {
+  name               = "legacy"
+  availability_zones = ["eu-west-1a", "eu-west-1b"]
+
+  listener {
+    lb_port           = 9200
+    lb_protocol       = "http"
+    instance_port     = 9200
+    instance_protocol = "http"
+  }
+
+  listener {
+    lb_port           = 443
+    lb_protocol       = "https"
+    instance_port     = 8443
+    instance_protocol = "https"
+  }
+}
+EOF
+diffc "$repo" "classic ELB forwards Elasticsearch"
+json_check "aws_elb: a listener on 9200 in the default VPC is open to the Internet (DW-NET-001 at elb.tf:5)" \
+	"[(x['rule'],x['resource'],x['line']) for x in f] == [('DW-NET-001','tf:.:aws_elb.legacy',5)]"
+python3 - "$repo/elb.tf" <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+a = s.index("  listener {"); b = s.index("  }\n", a) + 4
+c = s.index("  listener {", b); d = s.index("  }\n", c) + 4
+open(p, "w").write(s[:a] + s[c:d] + "\n" + s[a:b] + s[d:])
+EOF
+diffc "$repo" "listeners reordered"
+json_check "aws_elb: listeners reordered: no finding" "f == []"
+sed -i 's/  availability_zones = \["eu-west-1a", "eu-west-1b"\]/  subnets            = ["subnet-1"]/' "$repo/elb.tf"
+diffv "$repo" "into a VPC"
+json_check "aws_elb: moved into subnets without groups: from the Internet no more (DW-NET-900), only the VPC default group (a named source)" \
+	"any(x['rule']=='DW-NET-900' for x in f) and not any(x['rule'] in ('DW-NET-001','DW-NET-002','DW-NET-003','DW-NET-004','DW-NET-006') for x in f) and all(x['after'].endswith('aws-sg:vpc-default') for x in f if x['rule'] in ('DW-NET-010','DW-NET-011'))"
+sed -i 's/    lb_port           = 9200/    lb_port           = var.port/' "$repo/elb.tf"
+printf 'variable "port" {}\n' > "$repo/vars.tf"
+diffv "$repo" "port from a variable"
+json_check "aws_elb: a listener port not known is a named unknown" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.port' in json.dumps(x) for x in f)"
+
 done_testing
