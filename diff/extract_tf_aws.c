@@ -549,7 +549,9 @@ static struct resource *tf_aws_lb_new(struct tf_ctx *c, const char *address, con
 		tf_rule_each(&tr, "security_groups", true, tf_aws_lb_group, lb);
 		/* Groups not known: who gets in is not known either (recorded). */
 		lb->closed = lb->groups->len == 0 && (tr.unknown || tr.bad);
-		return r;
+		/* An empty list is no groups. */
+		if (lb->groups->len > 0 || lb->closed || r->unknowns->len > 0)
+			return r;
 	}
 	type = tf_rule_string(&tr, "load_balancer_type", NULL);
 	/* An unknown type may be a network one: the wider reading. */

@@ -910,7 +910,7 @@ static void test_tf__load_balancer_listeners_cut_by_groups(void **state)
 		"  protocol = \"HTTPS\"\n}\n"
 		"resource \"aws_lb_listener\" \"alt\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 8080\n}\n"
 		"resource \"aws_lb_listener\" \"closed\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 22\n}\n"
-		"resource \"aws_lb\" \"nlb\" {\n  load_balancer_type = \"network\"\n}\n"
+		"resource \"aws_lb\" \"nlb\" {\n  load_balancer_type = \"network\"\n  security_groups = []\n}\n"
 		"resource \"aws_lb_listener\" \"dns\" {\n  load_balancer_arn = aws_lb.nlb.arn\n  port = 53\n"
 		"  protocol = \"TCP_UDP\"\n}\n"
 		"resource \"aws_lb\" \"alb\" {\n}\n"
