@@ -1039,21 +1039,21 @@ static void cfn_eks(struct cfn_ctx *c, const char *id, const struct doc_node *ke
  * SourceSecurityGroups, or, with an Ec2SshKey and no groups, from the
  * Internet (0.0.0.0/0, EKS API documentation). Identity aws-eks-nodegroup:ID.
  */
-static void cfn_nodegroup(struct cfn_ctx *c, const char *id, const struct doc_node *key, const struct doc_node *res)
+static void cfn_nodegroup(struct cfn_ctx *c, const char *id, const struct doc_node *at, const struct doc_node *res)
 {
 	const struct doc_node *ra = doc_map_get(doc_map_get(res, "Properties"), "RemoteAccess");
 	const struct doc_node *sgs = doc_map_get(ra, "SourceSecurityGroups");
 	g_autofree char *identity = g_strconcat("aws-eks-nodegroup:", id, NULL);
 	g_autofree char *what = g_strdup_printf("EKS node group %s", id);
-	g_autofree char *ssh = NULL;
-	struct resource *r = resource_new(identity, "AWS EKS node group", id, c->d->path, key->line, RESOURCE_UNION);
+	const struct doc_node *key;
+	struct resource *r = resource_new(identity, "AWS EKS node group", id, c->d->path, at->line, RESOURCE_UNION);
 	g_autoptr(srcset) src = srcset_new();
-	bool failed = false;
 
 	g_ptr_array_add(c->found, r);
 	if (ra == NULL || ra->kind == DOC_NULL)
 		return;
-	ssh = cfn_literal(c, r, what, ra, "Ec2SshKey", &failed);
+	/* What opens the port is that a key is set, not which. */
+	key = doc_map_get(ra, "Ec2SshKey");
 	if (sgs != NULL && sgs->kind == DOC_LIST && sgs->n > 0) {
 		for (size_t i = 0; i < sgs->n; i++) {
 			struct cfn_value v = { 0 };
@@ -1072,8 +1072,7 @@ static void cfn_nodegroup(struct cfn_ctx *c, const char *id, const struct doc_no
 
 		resource_add_unknown(r, sgs->line, "%s: SourceSecurityGroups is %s, not evaluated", what, desc);
 		return;
-	} else if (ssh != NULL || failed) {
-		/* A key not known is still a key: SSH from anywhere. */
+	} else if (key != NULL && key->kind != DOC_NULL) {
 		srcset_add_v4(src, 0, G_MAXUINT32);
 	}
 	if (!srcset_is_empty(src))

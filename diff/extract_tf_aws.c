@@ -734,22 +734,22 @@ void tf_aws_lb_resolve(GPtrArray *found, GPtrArray *lbs)
 void tf_aws_eks_node_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	const struct hcl_block *ra = tf_body_block(res->body, "remote_access");
+	const struct hcl_attribute *ka = ra ? hcl_body_attribute(ra->body, "ec2_ssh_key") : NULL;
 	g_autofree char *identity = tf_identity(c, address);
 	struct resource *r = resource_new(identity, "AWS EKS node group", address, c->path, res->line,
 	                                  RESOURCE_UNION);
 	struct tf_rule tr = { .c = c, .r = r, .address = address, .line = ra ? ra->line : res->line };
 	g_autoptr(srcset) src = srcset_new();
-	g_autofree char *key = NULL;
+	g_autoptr(tf_value) key = ka ? tf_eval_expr(c->ev, ka->expr) : NULL;
 
 	g_ptr_array_add(c->found, r);
 	if (!ra)
 		return;
 	tr.body = ra->body;
-	key = tf_rule_string(&tr, "ec2_ssh_key", NULL);
-	if (tr.unknown && !hcl_body_attribute(ra->body, "source_security_group_ids"))
-		return;
+	/* What opens the port is that a key is set, not which: a key whose
+	 * value is not known is still a key. */
 	if (!tf_rule_each(&tr, "source_security_group_ids", true, tf_source_sg, src)) {
-		if (tr.unknown || tr.bad || !key)
+		if (tr.unknown || tr.bad || !key || key->kind == TF_VALUE_NULL)
 			return;
 		srcset_add_v4(src, 0, G_MAXUINT32);
 	}

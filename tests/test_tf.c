@@ -981,7 +981,9 @@ static void test_tf__eks_node_group_remote_access(void **state)
 		"resource \"aws_eks_node_group\" \"bastion\" {\n  remote_access {\n    ec2_ssh_key = \"ops\"\n"
 		"    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n"
 		"resource \"aws_eks_node_group\" \"none\" {\n  node_role_arn = \"x\"\n}\n"
-		"resource \"aws_eks_node_group\" \"unk\" {\n  remote_access {\n    ec2_ssh_key = var.key\n  }\n}\n",
+		"resource \"aws_eks_node_group\" \"unk\" {\n  remote_access {\n    ec2_ssh_key = \"ops\"\n"
+		"    source_security_group_ids = var.key\n  }\n}\n"
+		"resource \"aws_eks_node_group\" \"anykey\" {\n  remote_access {\n    ec2_ssh_key = var.key\n  }\n}\n",
 		NULL);
 
 	if (!out)
@@ -991,6 +993,9 @@ static void test_tf__eks_node_group_remote_access(void **state)
 	assert_exposure(find(out, "tf:.:aws_eks_node_group.none"), "nothing");
 	assert_exposure(find(out, "tf:.:aws_eks_node_group.unk"), "nothing");
 	assert_int_equal(find(out, "tf:.:aws_eks_node_group.unk")->unknowns->len, 1);
+	/* A key not known is a key: SSH from anywhere, nothing unknown about that. */
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.anykey"), "tcp/22 from 0.0.0.0/0");
+	assert_int_equal(find(out, "tf:.:aws_eks_node_group.anykey")->unknowns->len, 0);
 }
 
 /* Storage network_rules: absent is Allow, Deny keeps ip_rules, subnets and

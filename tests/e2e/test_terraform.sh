@@ -700,11 +700,11 @@ sed -i '/remote_access {/,/^  }/d' "$repo/eks.tf"
 diffv "$repo" "no ssh"
 json_check "node group: remote_access removed narrows: info only" \
 	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
-sed -i 's|subnet_ids    = \["subnet-1"\]|subnet_ids    = ["subnet-1"]\n  remote_access {\n    ec2_ssh_key = var.key\n  }|' "$repo/eks.tf"
-printf 'variable "key" {}\n' > "$repo/vars.tf"
-diffv "$repo" "a key from a variable"
-json_check "node group: a key not known is a named unknown, not a widening" \
-	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.key' in json.dumps(x) for x in f)"
+sed -i 's|subnet_ids    = \["subnet-1"\]|subnet_ids    = ["subnet-1"]\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = var.ssh_sources\n  }|' "$repo/eks.tf"
+printf 'variable "ssh_sources" {}\n' > "$repo/vars.tf"
+diffv "$repo" "ssh sources from a variable"
+json_check "node group: source groups not known are a named unknown, not a widening" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.ssh_sources' in json.dumps(x) for x in f)"
 
 # ---- azurerm storage account network_rules -------------------------------
 repo=$(new_repo storage)
