@@ -430,3 +430,40 @@ char *extract_quote(const char *text)
 	}
 	return g_string_free(s, FALSE);
 }
+
+struct extract_cut {
+	unsigned proto_lo, proto_hi, port_lo, port_hi;
+	GPtrArray *parts; /* exposure *, borrowed */
+	const exposure *allowed;
+};
+
+/* The part of allowed that falls on one box of the region. */
+static void extract_cut_part(unsigned proto_lo, unsigned proto_hi, unsigned port_lo, unsigned port_hi,
+                             const srcset *src, void *user_data)
+{
+	struct extract_cut *cut = user_data;
+	unsigned plo = MAX(proto_lo, cut->proto_lo), phi = MIN(proto_hi, cut->proto_hi);
+	unsigned lo = MAX(port_lo, cut->port_lo), hi = MIN(port_hi, cut->port_hi);
+
+	if (plo <= phi && lo <= hi)
+		g_ptr_array_add(cut->parts, exposure_new_box(plo, phi, lo, hi, src));
+}
+
+static void extract_cut_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo, unsigned port_hi,
+                            const srcset *src, void *user_data)
+{
+	struct extract_cut *cut = user_data;
+	struct extract_cut box = { proto_lo, proto_hi, port_lo, port_hi, cut->parts, NULL };
+
+	(void)src;
+	exposure_foreach(cut->allowed, extract_cut_part, &box);
+}
+
+exposure *extract_cut_ports(const exposure *allowed, const exposure *region)
+{
+	g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+	struct extract_cut cut = { .parts = parts, .allowed = allowed };
+
+	exposure_foreach(region, extract_cut_box, &cut);
+	return exposure_union_all((const exposure *const *)parts->pdata, parts->len);
+}

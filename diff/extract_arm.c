@@ -1578,11 +1578,11 @@ static bool arm_fw_type(const char *type, size_t *t_out, bool *rule)
 /*
  * A storage account (Microsoft.Storage/storageAccounts): its endpoints
  * answer HTTPS (443, and 80 when supportsHttpsTrafficOnly is false) from
- * whoever networkAcls admits: every address when defaultAction is Allow
- * (the default when absent), else the ipRules, the virtual network rules
- * (atoms azure-subnet:ID) and the bypassed Azure services
- * (azure-tag:AzureServices). publicNetworkAccess Disabled closes it.
- * Identity: azure-storage:NAME.
+ * whoever networkAcls admits: every address and the trusted Azure services
+ * when defaultAction is Allow (the default when absent), else the ipRules,
+ * the virtual network rules (atoms azure-subnet:ID) and the bypassed Azure
+ * services (azure-tag:AzureServices; bypass defaults to AzureServices).
+ * publicNetworkAccess Disabled closes it. Identity: azure-storage:NAME.
  */
 static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
 {
@@ -1599,7 +1599,6 @@ static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const stru
 	struct resource *r = resource_new(identity, "Azure storage account", name, c->d->path, res->line,
 	                                  RESOURCE_UNION);
 	g_autoptr(srcset) src = srcset_new();
-	unsigned lo = 443;
 
 	g_ptr_array_add(c->found, r);
 	/* The exposure says it all: no setting besides. */
@@ -1611,7 +1610,9 @@ static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const stru
 		return;
 	}
 	if (deflt == NULL || g_ascii_strcasecmp(deflt, "Allow") == 0) {
+		/* Every address, and the trusted Azure services with them. */
 		srcset_add_all_addresses(src);
+		srcset_add_atom(src, "azure-tag:AzureServices");
 	} else {
 		for (size_t i = 0; ips != NULL && ips->kind == DOC_LIST && i < ips->n; i++) {
 			const char *v = doc_scalar(doc_map_get_ci(ips->items[i], "value"));
@@ -1636,15 +1637,18 @@ static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const stru
 			atom = g_strconcat("azure-subnet:", slash != NULL ? slash + 1 : id, NULL);
 			srcset_add_atom(src, atom);
 		}
-		if (bypass != NULL && strstr(bypass, "AzureServices") != NULL)
+		/* bypass defaults to AzureServices (Storage REST API, NetworkRuleSet). */
+		if (bypass == NULL || strstr(bypass, "AzureServices") != NULL)
 			srcset_add_atom(src, "azure-tag:AzureServices");
 	}
 	if (srcset_is_empty(src))
 		return;
-	if (https != NULL && g_ascii_strcasecmp(https, "false") == 0)
-		lo = 80;
 	resource_add_rule(r, "networkAcls", acls != NULL ? acls->line : res->line, true, 0,
-	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, lo, 443, src));
+	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	/* Plain HTTP on 80 as well, not the ports between. */
+	if (https != NULL && g_ascii_strcasecmp(https, "false") == 0)
+		resource_add_rule(r, "networkAcls", acls != NULL ? acls->line : res->line, true, 0,
+		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 80, 80, src));
 }
 
 /*

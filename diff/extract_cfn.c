@@ -1033,6 +1033,189 @@ static void cfn_eks(struct cfn_ctx *c, const char *id, const struct doc_node *ke
 	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
 }
 
+
+/*
+ * AWS::EKS::Nodegroup RemoteAccess: SSH (tcp/22) to the nodes from
+ * SourceSecurityGroups, or, with an Ec2SshKey and no groups, from the
+ * Internet (0.0.0.0/0, EKS API documentation). Identity aws-eks-nodegroup:ID.
+ */
+static void cfn_nodegroup(struct cfn_ctx *c, const char *id, const struct doc_node *at, const struct doc_node *res)
+{
+	const struct doc_node *ra = doc_map_get(doc_map_get(res, "Properties"), "RemoteAccess");
+	const struct doc_node *sgs = doc_map_get(ra, "SourceSecurityGroups");
+	g_autofree char *identity = g_strconcat("aws-eks-nodegroup:", id, NULL);
+	g_autofree char *what = g_strdup_printf("EKS node group %s", id);
+	const struct doc_node *key;
+	struct resource *r = resource_new(identity, "AWS EKS node group", id, c->d->path, at->line, RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	if (ra == NULL || ra->kind == DOC_NULL)
+		return;
+	/* What opens the port is that a key is set, not which. */
+	key = doc_map_get(ra, "Ec2SshKey");
+	if (sgs != NULL && sgs->kind == DOC_LIST && sgs->n > 0) {
+		for (size_t i = 0; i < sgs->n; i++) {
+			struct cfn_value v = { 0 };
+
+			cfn_resolve(c, sgs->items[i], &v);
+			if (v.kind == CFN_UNKNOWN) {
+				g_autofree char *desc = cfn_describe(sgs->items[i]);
+
+				resource_add_unknown(r, v.line, "%s: a SourceSecurityGroups entry is %s, %s", what, desc, v.why);
+			}
+			cfn_rule_atom("aws-sg:", "GroupId", &v, src);
+			cfn_value_clear(&v);
+		}
+	} else if (sgs != NULL && sgs->kind != DOC_NULL && sgs->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(sgs);
+
+		resource_add_unknown(r, sgs->line, "%s: SourceSecurityGroups is %s, not evaluated", what, desc);
+		return;
+	} else if (key != NULL && key->kind != DOC_NULL) {
+		srcset_add_v4(src, 0, G_MAXUINT32);
+	}
+	if (!srcset_is_empty(src))
+		resource_add_rule(r, "RemoteAccess", ra->line, true, 0,
+		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 22, 22, src));
+}
+
+/* ---- load balancers ------------------------------------------------------ */
+
+#define CFN_KIND_LB "AWS load balancer"
+
+/* What the groups of this template that id's SecurityGroups names admit. */
+static exposure *cfn_lb_groups(struct cfn_ctx *c, struct resource *r, const char *id, const struct doc_node *sgs)
+{
+	g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	for (size_t i = 0; i < sgs->n; i++) {
+		struct cfn_value v = { 0 };
+		g_autofree char *identity = NULL;
+		guint n = sets->len;
+
+		cfn_resolve(c, sgs->items[i], &v);
+		identity = v.text ? g_strconcat("aws-sg:", v.text, NULL) : NULL;
+		for (guint j = 0; identity && j < c->found->len; j++) {
+			struct resource *g = c->found->pdata[j];
+
+			if (strcmp(g->identity, identity) == 0 && strcmp(g->kind, CFN_KIND) == 0)
+				g_ptr_array_add(sets, resource_exposure(g));
+		}
+		if (sets->len == n) {
+			g_autofree char *desc = cfn_describe(sgs->items[i]);
+
+			resource_add_unknown(r, sgs->items[i]->line, "load balancer %s: security group %s is not "
+			                     "declared in this template", id, desc);
+		}
+		cfn_value_clear(&v);
+	}
+	return exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+}
+
+/* Does listener res belong to load balancer id (LoadBalancerArn: !Ref id)? */
+static bool cfn_lb_listener_of(struct cfn_ctx *c, const struct doc_node *res, const char *id)
+{
+	const struct doc_node *arn = doc_map_get(doc_map_get(res, "Properties"), "LoadBalancerArn");
+	struct cfn_value v = { 0 };
+	bool mine;
+
+	if (g_strcmp0(doc_scalar(doc_map_get(res, "Type")), "AWS::ElasticLoadBalancingV2::Listener") != 0 ||
+	    arn == NULL)
+		return false;
+	cfn_resolve(c, arn, &v);
+	mine = v.kind == CFN_RESOURCE && strcmp(v.text, id) == 0;
+	cfn_value_clear(&v);
+	return mine;
+}
+
+/* One listener's port as a rule open to every address; unknowns on r. */
+static void cfn_lb_listener(struct cfn_ctx *c, struct resource *r, const char *lid, const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	g_autofree char *what = g_strdup_printf("listener %s", lid);
+	g_autofree char *port = NULL, *proto = NULL;
+	g_autoptr(srcset) src = srcset_new();
+	unsigned lo = EXPOSURE_PROTO_TCP, hi = EXPOSURE_PROTO_TCP;
+	bool failed = false;
+	gint64 p = 0;
+
+	port = cfn_literal(c, r, what, props, "Port", &failed);
+	proto = cfn_literal(c, r, what, props, "Protocol", &failed);
+	if (failed)
+		return;
+	if (proto != NULL && (g_ascii_strcasecmp(proto, "UDP") == 0 || g_ascii_strcasecmp(proto, "GENEVE") == 0))
+		lo = hi = EXPOSURE_PROTO_UDP;
+	else if (proto != NULL && g_ascii_strcasecmp(proto, "TCP_UDP") == 0)
+		hi = EXPOSURE_PROTO_UDP;
+	if (proto != NULL && g_ascii_strcasecmp(proto, "GENEVE") == 0)
+		p = 6081;
+	else if (port == NULL || !cfn_parse_int(port, 1, EXPOSURE_PORT_MAX, &p)) {
+		resource_add_unknown(r, res->line, "%s: Port is %s, not a port", what, port ? port : "absent");
+		return;
+	}
+	srcset_add_all_addresses(src);
+	/* lo..hi is tcp..udp for TCP_UDP: two boxes, not the protocols between. */
+	resource_add_rule(r, lid, res->line, true, 0, exposure_new_box(lo, lo, (unsigned)p, (unsigned)p, src));
+	if (hi != lo)
+		resource_add_rule(r, lid, res->line, true, 0, exposure_new_box(hi, hi, (unsigned)p, (unsigned)p, src));
+}
+
+/*
+ * AWS::ElasticLoadBalancingV2::LoadBalancer: internet-facing (Scheme's
+ * default) answers on the ports of its listeners (the template's
+ * AWS::ElasticLoadBalancingV2::Listener naming it) from whoever its
+ * SecurityGroups admit; a network load balancer without groups from every
+ * address, an application one without them has the VPC's default group (a
+ * named source). Identity aws-lb:ID.
+ */
+static void cfn_lb(struct cfn_ctx *c, const char *id, const struct doc_node *key, const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const struct doc_node *sgs = doc_map_get(props, "SecurityGroups");
+	g_autofree char *identity = g_strconcat("aws-lb:", id, NULL);
+	g_autofree char *what = g_strdup_printf("load balancer %s", id);
+	g_autofree char *scheme = NULL, *type = NULL;
+	struct resource *r = resource_new(identity, CFN_KIND_LB, id, c->d->path, key->line, RESOURCE_UNION);
+	g_autoptr(exposure) listeners = NULL, allowed = NULL;
+	bool failed = false;
+
+	g_ptr_array_add(c->found, r);
+	scheme = cfn_literal(c, r, what, props, "Scheme", &failed);
+	type = cfn_literal(c, r, what, props, "Type", &failed);
+	if (failed || (scheme != NULL && strcmp(scheme, "internal") == 0))
+		return;
+	for (size_t i = 0; i < c->resources->n; i++) {
+		const struct doc_pair *p = &c->resources->pairs[i];
+
+		if (doc_scalar(p->key) != NULL && cfn_lb_listener_of(c, p->value, id))
+			cfn_lb_listener(c, r, doc_scalar(p->key), p->value);
+	}
+	if (sgs != NULL && sgs->kind == DOC_LIST && sgs->n > 0) {
+		allowed = cfn_lb_groups(c, r, id, sgs);
+	} else if (sgs != NULL && sgs->kind != DOC_NULL && sgs->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(sgs);
+
+		resource_add_unknown(r, sgs->line, "%s: SecurityGroups is %s, not evaluated", what, desc);
+		allowed = exposure_new();
+	} else if (type == NULL || strcmp(type, "application") == 0) {
+		g_autoptr(srcset) dflt = srcset_new();
+
+		srcset_add_atom(dflt, "aws-sg:vpc-default");
+		allowed = exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, dflt);
+	} else {
+		return; /* a network load balancer without groups: every address */
+	}
+	for (guint j = 0; j < r->rules->len; j++) {
+		struct resource_rule *rule = r->rules->pdata[j];
+		exposure *cut = extract_cut_ports(allowed, rule->match);
+
+		exposure_free(rule->match);
+		rule->match = cut;
+	}
+	g_clear_pointer(&r->exposure_, exposure_free);
+}
+
 static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 {
 	if (root == NULL || root->kind != DOC_MAP)
@@ -1060,6 +1243,8 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 			cfn_db_security_group(c, id, p->key, p->value);
 		else if (strcmp(type, "AWS::EKS::Cluster") == 0)
 			cfn_eks(c, id, p->key, p->value);
+		else if (strcmp(type, "AWS::EKS::Nodegroup") == 0)
+			cfn_nodegroup(c, id, p->key, p->value);
 		else if (strcmp(type, "AWS::OpenSearchService::Domain") == 0 ||
 		         strcmp(type, "AWS::Elasticsearch::Domain") == 0)
 			cfn_search_domain(c, id, p->key, p->value);
@@ -1067,6 +1252,14 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 			if (strcmp(type, cfn_public_types[t].type) == 0)
 				cfn_public_flag(c, t, id, p->key, p->value);
 		}
+	}
+	/* Load balancers last: the groups they name are all read by then. */
+	for (size_t i = 0; i < c->resources->n; i++) {
+		const struct doc_pair *p = &c->resources->pairs[i];
+		const char *type = doc_scalar(doc_map_get(p->value, "Type"));
+
+		if (doc_scalar(p->key) != NULL && g_strcmp0(type, "AWS::ElasticLoadBalancingV2::LoadBalancer") == 0)
+			cfn_lb(c, doc_scalar(p->key), p->key, p->value);
 	}
 }
 

@@ -192,7 +192,8 @@ static const char *const extract_formats_cfn_markers[] = {
 	"AWS::EC2::SecurityGroup", "AWS::EC2::NetworkAcl", "AWS::RDS::DBSecurityGroup",
 	"AWS::RDS::DBInstance", "AWS::Redshift::Cluster", "AWS::AmazonMQ::Broker",
 	"AWS::DMS::ReplicationInstance", "AWS::MSK::Cluster", "AWS::OpenSearchService::Domain",
-	"AWS::Elasticsearch::Domain", "AWS::EKS::Cluster", NULL,
+	"AWS::Elasticsearch::Domain", "AWS::EKS::Cluster", "AWS::EKS::Nodegroup",
+	"AWS::ElasticLoadBalancingV2::LoadBalancer", NULL,
 };
 static const char *const extract_formats_k8s_markers[] = { "apiVersion", NULL };
 static const char *const extract_formats_kind_markers[] = { "kind", NULL };
@@ -200,8 +201,7 @@ static const char *const extract_formats_compose_markers[] = { "\nservices:", NU
 
 /* Network-facing CloudFormation types no reader takes (yet). */
 static const char *const extract_formats_cfn_other[] = {
-	"AWS::RDS::DBCluster", "AWS::Neptune::DBInstance", "AWS::ElasticLoadBalancingV2::LoadBalancer",
-	"AWS::EKS::Nodegroup", NULL,
+	"AWS::RDS::DBCluster", "AWS::Neptune::DBInstance", NULL,
 };
 
 /* Network-facing ARM types no reader takes (yet). */
@@ -566,7 +566,8 @@ static const struct extract_format extract_format_rows[] = {
 	            "externalIPs, internal load balancer annotations, v1beta1..v1beta3 fields), NetworkPolicy "
 	            "(union of its ingress rules for the pods it selects), Ingress (the controller's 80/443 "
 	            "routed to each backend), hostPort and hostNetwork of pods, workloads and Knative "
-	            "Services; kubelet, kube-apiserver and etcd flags in containers, KubeletConfiguration",
+	            "Services; kubelet, kube-apiserver, etcd, kube-controller-manager and kube-scheduler flags in "
+	            "containers (defaults by the image tag's version), KubeletConfiguration",
 	            "k8s:KIND/NAMESPACE/NAME (+ /CONTAINER for a control-plane program)", NULL },
 	  .markers = extract_formats_k8s_markers, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_k8s, .template_line = extract_k8s_template_line },
@@ -585,9 +586,12 @@ static const struct extract_format extract_format_rows[] = {
 	            "(union of allows; a GetAtt source is a named source; a rule that cannot be read is one "
 	            "unknown); NetworkAclEntry (first match by RuleNumber); RDS DBSecurityGroup; "
 	            "PubliclyAccessible of RDS, Redshift, MQ, DMS, MSK public access; OpenSearch/Elasticsearch "
-	            "AccessPolicies; EKS endpoint PublicAccessCidrs; !Ref/!GetAtt, parameter defaults",
+	            "AccessPolicies; EKS endpoint PublicAccessCidrs; EKS Nodegroup RemoteAccess (SSH, from "
+	            "anywhere without SourceSecurityGroups); internet-facing ElasticLoadBalancingV2 load "
+	            "balancers: their Listener ports from whoever their SecurityGroups admit (a network "
+	            "load balancer without groups: every address); !Ref/!GetAtt, parameter defaults",
 	            "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws-eks:LOGICAL-ID, "
-	            "aws:LOGICAL-ID", NULL },
+	            "aws-eks-nodegroup:LOGICAL-ID, aws-lb:LOGICAL-ID, aws:LOGICAL-ID", NULL },
 	  .markers = extract_formats_cfn_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,
 	  .read = extract_formats_read_cfn },
 	{ .info = { "Terraform", "*.tf, *.tfvars (a directory is one module, read whole)", "by name",
@@ -596,10 +600,14 @@ static const struct extract_format extract_format_rows[] = {
 	            "(+ _rule, aws_default_network_acl), azurerm_network_security_group (+ "
 	            "azurerm_network_security_rule), google_compute_firewall (per network), Azure "
 	            "SQL/PostgreSQL/MySQL/MariaDB/Redis firewall rules, Cloud SQL authorized_networks, "
-	            "EKS/AKS/GKE API endpoints, kubernetes_* objects as manifests, publicly_accessible (RDS, "
+	            "EKS/AKS/GKE API endpoints, aws_eks_node_group remote_access, internet-facing aws_lb "
+	            "(aws_lb_listener ports from whoever its security groups admit) and classic aws_elb "
+	            "listeners, kubernetes_* objects as manifests, publicly_accessible (RDS, "
 	            "Neptune, Redshift, MQ, DMS), MSK public access, open Elasticsearch/OpenSearch domain "
 	            "policies, aws_s3_bucket_public_access_block, azurerm public_network_access_enabled "
-	            "(provider default); local module calls followed; variables from defaults and tfvars, "
+	            "(provider default), azurerm storage account network_rules (inline or "
+	            "azurerm_storage_account_network_rules; absent: Allow); local module calls followed; "
+	            "variables from defaults and tfvars, "
 	            "locals, concat, flatten, tolist, toset, cidrsubnet; anything else, and network-like "
 	            "types not read, an explicit unknown",
 	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME", NULL },
@@ -649,7 +657,7 @@ static const struct extract_format extract_format_rows[] = {
 	  .name = extract_formats_host_fw },
 	{ .info = { "CloudFormation, other network types", "*.json, *.yml, *.yaml, *.template",
 	            "contains a type such as AWS::RDS::DBCluster, AWS::Neptune::DBInstance, "
-	            "AWS::ElasticLoadBalancingV2::LoadBalancer, AWS::EKS::Nodegroup, and no type a reader takes",
+	            "and no type a reader takes",
 	            NULL, NULL,
 	            "no reader takes this type; what it opens is not judged" },
 	  .markers = extract_formats_cfn_other, .parse = EXTRACT_PARSE_DOC,

@@ -1,7 +1,8 @@
 /*
  * extract_k8s_cp.c - the Kubernetes control plane as manifests configure
- * it: kubelet, kube-apiserver and etcd flags in a static pod's or a
- * DaemonSet's container command/args, and kind KubeletConfiguration.
+ * it: kubelet, kube-apiserver, etcd, kube-controller-manager and
+ * kube-scheduler flags in a static pod's or a DaemonSet's container
+ * command/args, and kind KubeletConfiguration.
  *
  * Each program becomes a resource of its own (extract.h): settings
  *   "auth"  "off" when a client needs no credential to be obeyed
@@ -25,6 +26,10 @@
  *     8080 before 1.20 and 0 from 1.20 (removed in 1.24): it depends on
  *     the version, taken from the image tag; without one it is an
  *     unknown, never a guess.
+ *   kube-controller-manager, kube-scheduler: --bind-address 0.0.0.0,
+ *     --authorization-always-allow-paths /healthz,/readyz,/livez,
+ *     --address 0.0.0.0, --port 10252 / 10251 before 1.22 (see
+ *     k8s_cp_manager_flags()).
  *   etcd: --client-cert-auth false, --listen-client-urls
  *     http://localhost:2379; each flag may come from its ETCD_*
  *     environment variable instead.
@@ -40,9 +45,17 @@
 #define K8S_CP_NODES "k8s:node-network"
 #define K8S_CP_CLUSTER "k8s:cluster"
 
-enum k8s_cp_program { K8S_CP_NONE, K8S_CP_KUBELET, K8S_CP_APISERVER, K8S_CP_ETCD };
+enum k8s_cp_program {
+	K8S_CP_NONE,
+	K8S_CP_KUBELET,
+	K8S_CP_APISERVER,
+	K8S_CP_ETCD,
+	K8S_CP_CONTROLLER_MANAGER,
+	K8S_CP_SCHEDULER,
+};
 
-static const char *const k8s_cp_names[] = { NULL, "kubelet", "kube-apiserver", "etcd" };
+static const char *const k8s_cp_names[] = { NULL, "kubelet", "kube-apiserver", "etcd", "kube-controller-manager",
+	                                    "kube-scheduler" };
 
 /* The flags of one container: "--name" -> value ("" for a bare flag). */
 struct k8s_cp_flags {
@@ -304,6 +317,61 @@ static void k8s_cp_etcd_flags(struct resource *r, const struct k8s_cp_flags *f)
 	               k8s_cp_line(f, "--listen-client-urls", 0));
 }
 
+/*
+ * kube-controller-manager and kube-scheduler: the secure port (10257,
+ * 10259) authenticates and authorizes each request through the API
+ * server, except the --authorization-always-allow-paths (default /healthz,
+ * /readyz, /livez): a "/" or a wildcard there lets anyone in. The deprecated
+ * insecure port (--port, default 10252 and 10251, on --address, default
+ * 0.0.0.0) asks for nothing; it served by default before 1.22, when
+ * insecure serving was removed from both (kubernetes#96216, #96345): the
+ * default depends on the version, taken from the image tag, else unknown.
+ */
+static bool k8s_cp_allow_all(const char *paths)
+{
+	g_auto(GStrv) list = g_strsplit(paths != NULL ? paths : "", ",", 64);
+
+	for (size_t i = 0; list[i] != NULL; i++) {
+		const char *p = g_strstrip(list[i]);
+
+		if (strcmp(p, "/") == 0 || strcmp(p, "/*") == 0 || strcmp(p, "*") == 0)
+			return true;
+	}
+	return false;
+}
+
+static void k8s_cp_manager_flags(struct resource *r, const struct k8s_cp_flags *f, int minor, bool host_network,
+                                 unsigned insecure_dflt)
+{
+	const char *prog = r->kind, *bind = k8s_cp_get(f, "--bind-address"), *ip = k8s_cp_get(f, "--address");
+	const char *port_text = k8s_cp_get(f, "--port"), *paths = k8s_cp_get(f, "--authorization-always-allow-paths");
+	enum extract_bind insecure_bind = extract_bind_address(ip != NULL ? ip : "0.0.0.0");
+	g_autofree char *raw = NULL;
+	unsigned port = 0;
+	bool off = k8s_cp_allow_all(paths);
+
+	if (port_text != NULL && !k8s_cp_port(port_text, &port)) {
+		resource_add_unknown(r, k8s_cp_line(f, "--port", r->line), "%s %s: --port is not a port", prog, r->name);
+	} else if (port_text == NULL && minor < 0) {
+		resource_add_unknown(r, r->line, "%s %s: --port is not written and the image names no version (its "
+		                     "insecure port, %u, served by default before 1.22)", prog, r->name, insecure_dflt);
+	} else if (port_text == NULL) {
+		port = minor < 22 ? insecure_dflt : 0;
+	}
+	/* From 1.22 the insecure port is not served whatever --port says. */
+	if (minor >= 22)
+		port = 0;
+	off = off || (port != 0 && insecure_bind != EXTRACT_BIND_LOOPBACK);
+	raw = g_strdup_printf("--authorization-always-allow-paths=%s%s", paths != NULL ? paths : "/healthz,/readyz,/livez (default)",
+	                      port != 0 && insecure_bind != EXTRACT_BIND_LOOPBACK ? " and an insecure port" : "");
+	k8s_cp_setting(r, "auth", off ? "off" : "on", raw,
+	               k8s_cp_line(f, paths != NULL ? "--authorization-always-allow-paths" : "--port", 0));
+	k8s_cp_setting(r, "bind", extract_bind_names[extract_bind_address(bind != NULL ? bind : "0.0.0.0")],
+	               bind != NULL ? bind : "--bind-address 0.0.0.0 (default)", k8s_cp_line(f, "--bind-address", 0));
+	k8s_cp_port_rule(r, "--port (insecure, no authentication)", k8s_cp_line(f, "--port", r->line), port,
+	                 insecure_bind, host_network);
+}
+
 void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *workload, const char *name,
                               const struct doc_node *container, bool host_network)
 {
@@ -326,6 +394,10 @@ void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *wo
 			k8s_cp_kubelet_flags(r, &f, host_network);
 		else if (f.program == K8S_CP_APISERVER)
 			k8s_cp_apiserver_flags(r, &f, k8s_cp_minor(container), host_network);
+		else if (f.program == K8S_CP_CONTROLLER_MANAGER)
+			k8s_cp_manager_flags(r, &f, k8s_cp_minor(container), host_network, 10252);
+		else if (f.program == K8S_CP_SCHEDULER)
+			k8s_cp_manager_flags(r, &f, k8s_cp_minor(container), host_network, 10251);
 		else
 			k8s_cp_etcd_flags(r, &f);
 	}

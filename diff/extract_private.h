@@ -135,6 +135,13 @@ void extract_k8s_cp_container(GPtrArray *found, const char *path, const char *wo
                               const struct doc_node *container, bool host_network);
 void extract_k8s_kubelet_config(GPtrArray *found, const char *path, const struct doc_node *root);
 
+/*
+ * What allowed admits on region's protocols and ports, from whatever
+ * source allowed names (atoms included): a load balancer's listeners cut
+ * out of its security groups. New set.
+ */
+exposure *extract_cut_ports(const exposure *allowed, const exposure *region);
+
 /* A value quoted in a message: cut to EXTRACT_QUOTE_MAX, without line breaks. New string. */
 char *extract_quote(const char *text);
 

@@ -697,7 +697,7 @@ static void tf_module_child(struct tf_ctx *c, const char *call, const char *dir,
 	g_autofree char *failed = NULL;
 	struct tf_ctx child = { .dir = c->dir, .prefix = prefix, .here = dir, .opts = c->opts,
 		                .depth = c->depth + 1, .modules = c->modules, .ev = ev, .found = c->found,
-		                .networks = networks };
+		                .networks = networks, .lbs = c->lbs };
 
 	tf_module_parse(parsed, files, all);
 	for (int pass = 0; pass < 3 && !all->len; pass++) {
@@ -802,6 +802,14 @@ static const struct {
 	{ "google_container_cluster", tf_gcp_gke },
 	{ "azurerm_kubernetes_cluster", tf_azure_aks },
 	{ "aws_default_network_acl", tf_aws_nacl },
+	{ "aws_lb", tf_aws_lb },
+	{ "aws_alb", tf_aws_lb },
+	{ "aws_elb", tf_aws_elb },
+	{ "aws_lb_listener", tf_aws_lb_listener },
+	{ "aws_alb_listener", tf_aws_lb_listener },
+	{ "aws_eks_node_group", tf_aws_eks_node_group },
+	{ "azurerm_storage_account", tf_azure_storage },
+	{ "azurerm_storage_account_network_rules", tf_azure_storage_network_rules },
 };
 
 static void tf_sg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -1077,9 +1085,10 @@ bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extrac
 	g_autoptr(GString) all = g_string_new(NULL);
 	g_autofree char *failed = NULL;
 	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	g_autoptr(GPtrArray) lbs = g_ptr_array_new_with_free_func((GDestroyNotify)tf_lb_free);
 	unsigned modules = 0;
 	struct tf_ctx c = { .dir = dir, .prefix = "", .here = dir, .opts = opts, .modules = &modules, .ev = ev,
-		            .found = found, .networks = networks };
+		            .found = found, .networks = networks, .lbs = lbs };
 
 	for (size_t i = 0; i < n; i++)
 		order[i] = &files[i];
@@ -1127,7 +1136,9 @@ bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extrac
 		return tf_fail(all, &failed, failed_out, error);
 	/* A module's rules name their groups inside it: join them here, and
 	 * a rule left without its group is a resource of its own. */
+	tf_azure_storage_resolve(found);
 	resources_join(found);
+	tf_aws_lb_resolve(found, lbs);
 	for (guint i = 0; i < found->len; i++)
 		((struct resource *)found->pdata[i])->fragment = false;
 	if (!tf_check_limits(found, failed_out, error))

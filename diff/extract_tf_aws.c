@@ -483,3 +483,277 @@ void tf_aws_eks(struct tf_ctx *c, const char *address, const struct hcl_block *r
 	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
 	resource_set_target(r, 6443, 6443);
 }
+
+/*
+ * Load balancers (aws_lb, aws_alb): an internet-facing one (internal =
+ * false, the default) answers on its listeners' ports from whoever its
+ * security groups admit; a network load balancer without security groups
+ * from every address, an application one without them has the VPC's
+ * default group (a named source). Each listener (aws_lb_listener) is a
+ * fragment of its load balancer with the listener's port open to every
+ * address; tf_aws_lb_resolve() cuts that down to the groups once the
+ * module's groups are complete. Identity: the load balancer's.
+ */
+struct tf_lb {
+	char *identity;
+	GPtrArray *groups; /* identities of its aws_security_group resources; char *, owned */
+	bool closed;       /* internal, or not known to be internet-facing */
+	bool open;         /* no security groups, network load balancer: every address */
+};
+
+void tf_lb_free(struct tf_lb *lb)
+{
+	if (!lb)
+		return;
+	g_free(lb->identity);
+	g_ptr_array_unref(lb->groups);
+	g_free(lb);
+}
+
+#define TF_LB_DEFAULT_GROUP "aws-sg:vpc-default"
+
+static void tf_aws_lb_group(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+{
+	struct tf_lb *lb = user_data;
+	const char *text = tf_value_unknown(item) ? tf_value_unknown(item) : tf_value_text(item);
+
+	if (tf_ref_is(item, "aws_security_group") || tf_ref_is(item, "aws_default_security_group")) {
+		g_autofree char *address = tf_ref_address(tr->c, item);
+
+		g_ptr_array_add(lb->groups, tf_identity(tr->c, address));
+		return;
+	}
+	if (item->kind == TF_VALUE_REF)
+		text = item->text;
+	resource_add_unknown(tr->r, line, "%s: security group %s is not declared in this module", tr->address,
+	                     text ? text : "(not a string)");
+}
+
+/* The load balancer's resource, and what tf_aws_lb_resolve() needs of it. */
+static struct resource *tf_aws_lb_new(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, TF_KIND_LB, address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	struct tf_lb *lb = g_new0(struct tf_lb, 1);
+	g_autofree char *type = NULL;
+
+	g_ptr_array_add(c->found, r);
+	lb->identity = g_strdup(identity);
+	lb->groups = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(c->lbs, lb);
+	lb->closed = tf_rule_bool(&tr, "internal", false) || tr.unknown || tr.bad;
+	if (lb->closed)
+		return r;
+	if (hcl_body_attribute(res->body, "security_groups")) {
+		tf_rule_each(&tr, "security_groups", true, tf_aws_lb_group, lb);
+		/* Groups not known: who gets in is not known either (recorded). */
+		lb->closed = lb->groups->len == 0 && (tr.unknown || tr.bad);
+		/* An empty list is no groups. */
+		if (lb->groups->len > 0 || lb->closed || r->unknowns->len > 0)
+			return r;
+	}
+	type = tf_rule_string(&tr, "load_balancer_type", NULL);
+	/* An unknown type may be a network one: the wider reading. */
+	lb->open = hcl_body_attribute(res->body, "load_balancer_type") && (!type || strcmp(type, "application") != 0);
+	return r;
+}
+
+void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	tf_aws_lb_new(c, address, res);
+}
+
+/*
+ * aws_elb (classic): as aws_lb, its inline listener blocks' lb_port (HTTP,
+ * HTTPS, TCP, SSL: all tcp). Without security_groups: in subnets, the
+ * VPC's default group; in availability zones only (the default VPC), the
+ * group "default_elb_..." AWS makes, which admits the listener ports from
+ * anywhere ("Security groups for load balancers in a VPC", ELB Classic
+ * guide): every address.
+ */
+void tf_aws_elb(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	struct resource *r = tf_aws_lb_new(c, address, res);
+	struct tf_lb *lb = c->lbs->pdata[c->lbs->len - 1];
+
+	lb->open = !lb->closed && !hcl_body_attribute(res->body, "security_groups") &&
+	           !hcl_body_attribute(res->body, "subnets");
+
+	for (guint i = 0; i < res->body->items->len; i++) {
+		const struct hcl_item *it = res->body->items->pdata[i];
+		struct tf_rule tr = { .c = c, .r = r, .address = address };
+		g_autofree char *proto = NULL;
+		g_autoptr(srcset) src = NULL;
+		gint64 port = 0;
+
+		if (it->kind != HCL_ITEM_BLOCK)
+			continue;
+		if (strcmp(it->block.type, "dynamic") == 0 && it->block.labels->len &&
+		    strcmp(it->block.labels->pdata[0], "listener") == 0)
+			tf_block_unknown(r, address, &it->block);
+		if (strcmp(it->block.type, "listener") != 0)
+			continue;
+		tr.body = it->block.body;
+		tr.line = it->block.line;
+		proto = tf_rule_string(&tr, "lb_protocol", NULL);
+		if (proto && g_ascii_strcasecmp(proto, "HTTP") != 0 && g_ascii_strcasecmp(proto, "HTTPS") != 0 &&
+		    g_ascii_strcasecmp(proto, "TCP") != 0 && g_ascii_strcasecmp(proto, "SSL") != 0)
+			tf_rule_bad(&tr, tr.line, "expected lb_protocol HTTP, HTTPS, TCP or SSL", proto);
+		if (!tf_rule_int(&tr, "lb_port", 1, EXPOSURE_PORT_MAX, true, &port) || tr.unknown || tr.bad)
+			continue;
+		src = srcset_new();
+		srcset_add_all_addresses(src);
+		resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
+		                                                                 (unsigned)port, (unsigned)port, src));
+	}
+}
+
+/* The protocols of a listener: tcp, except UDP, TCP_UDP (both) and GENEVE. */
+static bool tf_aws_listener_protos(const char *proto, unsigned *lo, unsigned *hi)
+{
+	static const char *const tcp[] = { "HTTP", "HTTPS", "TCP", "TLS" };
+
+	*lo = *hi = EXPOSURE_PROTO_TCP;
+	for (size_t i = 0; proto && i < G_N_ELEMENTS(tcp); i++) {
+		if (g_ascii_strcasecmp(proto, tcp[i]) == 0)
+			return true;
+	}
+	if (!proto)
+		return true;
+	if (g_ascii_strcasecmp(proto, "UDP") == 0 || g_ascii_strcasecmp(proto, "GENEVE") == 0)
+		*lo = *hi = EXPOSURE_PROTO_UDP;
+	else if (g_ascii_strcasecmp(proto, "TCP_UDP") == 0)
+		*hi = EXPOSURE_PROTO_UDP;
+	else
+		return false;
+	return true;
+}
+
+void tf_aws_lb_listener(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *lb = tf_group_ref(c, res->body, "load_balancer_arn", "aws_lb");
+	struct resource *r;
+	struct tf_rule tr = { .c = c, .address = address, .body = res->body, .line = res->line };
+	g_autofree char *proto = NULL;
+	g_autoptr(srcset) src = srcset_new();
+	unsigned lo, hi, line = res->line;
+	gint64 port = 0;
+
+	if (!lb)
+		lb = tf_group_ref(c, res->body, "load_balancer_arn", "aws_alb");
+	r = tf_rule_resource(c, address, TF_KIND_LB, lb, res->line, RESOURCE_UNION);
+	tr.r = r;
+	if (!lb) {
+		resource_add_unknown(r, res->line, "%s: load_balancer_arn names no load balancer of this module", address);
+		return;
+	}
+	proto = tf_rule_string(&tr, "protocol", &line);
+	if (!tf_aws_listener_protos(proto, &lo, &hi)) {
+		tf_rule_bad(&tr, line, "expected HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP or GENEVE", proto);
+		return;
+	}
+	if (proto && g_ascii_strcasecmp(proto, "GENEVE") == 0)
+		port = 6081;
+	else if (!tf_rule_int(&tr, "port", 1, EXPOSURE_PORT_MAX, true, &port))
+		return;
+	if (tr.unknown || tr.bad)
+		return;
+	srcset_add_all_addresses(src);
+	/* lo..hi is tcp..udp for TCP_UDP: two boxes, not the protocols between. */
+	resource_add_rule(r, address, res->line, true, 0,
+	                  exposure_new_box(lo, lo, (unsigned)port, (unsigned)port, src));
+	if (hi != lo)
+		resource_add_rule(r, address, res->line, true, 0,
+		                  exposure_new_box(hi, hi, (unsigned)port, (unsigned)port, src));
+}
+
+/* The union of what the groups admit; unknowns on r for groups not found. */
+static exposure *tf_lb_allowed(struct resource *r, const struct tf_lb *lb, GHashTable *index)
+{
+	g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
+
+	for (guint i = 0; i < lb->groups->len; i++) {
+		const char *id = lb->groups->pdata[i];
+		struct resource *g = g_hash_table_lookup(index, id);
+
+		if (g && strcmp(g->kind, TF_KIND_SG) == 0)
+			g_ptr_array_add(sets, resource_exposure(g));
+		else
+			resource_add_unknown(r, r->line, "%s: security group %s is not read here", r->name,
+			                     strrchr(id, ':') + 1);
+	}
+	if (lb->groups->len == 0) {
+		g_autoptr(srcset) src = srcset_new();
+
+		srcset_add_atom(src, TF_LB_DEFAULT_GROUP);
+		g_ptr_array_add(sets, exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, src));
+	}
+	return exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+}
+
+void tf_aws_lb_resolve(GPtrArray *found, GPtrArray *lbs)
+{
+	g_autoptr(GHashTable) index = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = found->len; i-- > 0;) {
+		struct resource *r = found->pdata[i];
+
+		g_hash_table_insert(index, r->identity, r);
+	}
+	for (guint i = 0; i < lbs->len; i++) {
+		const struct tf_lb *lb = lbs->pdata[i];
+		struct resource *r = g_hash_table_lookup(index, lb->identity);
+		g_autoptr(exposure) allowed = NULL;
+
+		if (!r || strcmp(r->kind, TF_KIND_LB) != 0 || lb->open)
+			continue;
+		g_clear_pointer(&r->exposure_, exposure_free);
+		if (lb->closed) {
+			g_ptr_array_set_size(r->rules, 0);
+			continue;
+		}
+		allowed = tf_lb_allowed(r, lb, index);
+		for (guint j = 0; j < r->rules->len; j++) {
+			struct resource_rule *rule = r->rules->pdata[j];
+			exposure *cut = extract_cut_ports(allowed, rule->match);
+
+			exposure_free(rule->match);
+			rule->match = cut;
+		}
+	}
+}
+
+/*
+ * aws_eks_node_group remote_access: SSH (tcp/22) to the nodes from
+ * source_security_group_ids, or, with an ec2_ssh_key and no groups, from
+ * the Internet: "port 22 on the worker nodes is opened to the Internet
+ * (0.0.0.0/0)" (AWS provider and EKS API documentation). No remote_access:
+ * nothing.
+ */
+void tf_aws_eks_node_group(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	const struct hcl_block *ra = tf_body_block(res->body, "remote_access");
+	const struct hcl_attribute *ka = ra ? hcl_body_attribute(ra->body, "ec2_ssh_key") : NULL;
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, "AWS EKS node group", address, c->path, res->line,
+	                                  RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .line = ra ? ra->line : res->line };
+	g_autoptr(srcset) src = srcset_new();
+	g_autoptr(tf_value) key = ka ? tf_eval_expr(c->ev, ka->expr) : NULL;
+
+	g_ptr_array_add(c->found, r);
+	if (!ra)
+		return;
+	tr.body = ra->body;
+	/* What opens the port is that a key is set, not which: a key whose
+	 * value is not known is still a key. */
+	if (!tf_rule_each(&tr, "source_security_group_ids", true, tf_source_sg, src)) {
+		if (tr.unknown || tr.bad || !key || key->kind == TF_VALUE_NULL)
+			return;
+		srcset_add_v4(src, 0, G_MAXUINT32);
+	}
+	if (tr.bad || srcset_is_empty(src))
+		return;
+	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 22, 22, src));
+}

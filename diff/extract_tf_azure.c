@@ -292,3 +292,181 @@ void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block 
 	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
 	resource_set_target(r, 6443, 6443);
 }
+
+/*
+ * azurerm_storage_account: its endpoints answer HTTPS (443, and 80 when
+ * https_traffic_only_enabled / enable_https_traffic_only is false) from
+ * whoever network_rules admits, as ARM's networkAcls (extract_arm.c):
+ * every address and the trusted Azure services (azure-tag:AzureServices)
+ * when default_action is Allow, else ip_rules, the
+ * virtual_network_subnet_ids (atoms azure-subnet:ID) and, for bypass
+ * AzureServices (Azure's default when bypass is not written), the atom
+ * azure-tag:AzureServices. No network_rules block: Allow from every
+ * address, unless an azurerm_storage_account_network_rules of the module
+ * names the account (tf_azure_storage_resolve()).
+ * public_network_access_enabled = false closes it; as for ARM, no setting
+ * is recorded besides the exposure. Identity: the account's address.
+ */
+#define TF_KIND_STORAGE "Azure storage account"
+#define TF_KIND_STORAGE_RULES "Azure storage account network rules"
+/* public_network_access_enabled = false: no rule written apart lets anyone in. */
+#define TF_KIND_STORAGE_CLOSED "Azure storage account, public network access disabled"
+#define TF_STORAGE_DEFAULT "network_rules not set (default Allow)"
+
+static void tf_azure_subnet(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+{
+	tf_source_atom(tr, item, "azure-subnet:", line, user_data);
+}
+
+static void tf_azure_bypass(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
+{
+	const char *text = tf_value_text(item);
+
+	(void)tr;
+	(void)line;
+	if (text && g_ascii_strcasecmp(text, "AzureServices") == 0)
+		srcset_add_atom(user_data, "azure-tag:AzureServices");
+}
+
+/* The ports: 443, and 80 unless HTTPS only (the default). */
+static exposure *tf_azure_storage_box(struct tf_ctx *c, struct resource *r, const char *address,
+                                      const struct hcl_body *account, const srcset *src)
+{
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = account, .line = r->line };
+	/* Rules apart from an account not read here: both ports. */
+	bool https = account && tf_rule_bool(&tr, hcl_body_attribute(account, "enable_https_traffic_only") ?
+	                                     "enable_https_traffic_only" : "https_traffic_only_enabled", true);
+	exposure *e = exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src);
+
+	if (!account || !https || tr.unknown || tr.bad) {
+		g_autoptr(exposure) plain = exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 80, 80, src);
+		exposure *both = exposure_union(e, plain);
+
+		exposure_free(e);
+		e = both;
+	}
+	return e;
+}
+
+/* One network_rules body into r (account: the account's body, for its ports, or NULL). */
+static void tf_azure_storage_rules(struct tf_ctx *c, struct resource *r, const char *address,
+                                   const struct hcl_body *body, unsigned line, const struct hcl_body *account)
+{
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = body, .line = line };
+	g_autofree char *action = tf_rule_string(&tr, "default_action", NULL);
+	g_autoptr(srcset) src = srcset_new();
+
+	if (tr.unknown || tr.bad)
+		return;
+	if (!action || (g_ascii_strcasecmp(action, "Allow") != 0 && g_ascii_strcasecmp(action, "Deny") != 0)) {
+		tf_rule_bad(&tr, line, "expected default_action = \"Allow\" or \"Deny\"", action ? action : "nothing");
+		return;
+	}
+	if (g_ascii_strcasecmp(action, "Allow") == 0) {
+		srcset_add_all_addresses(src);
+		srcset_add_atom(src, "azure-tag:AzureServices");
+	} else {
+		tf_rule_each(&tr, "ip_rules", true, tf_source_cidr, src);
+		tf_rule_each(&tr, "virtual_network_subnet_ids", true, tf_azure_subnet, src);
+		if (!hcl_body_attribute(body, "bypass"))
+			srcset_add_atom(src, "azure-tag:AzureServices");
+		else
+			tf_rule_each(&tr, "bypass", true, tf_azure_bypass, src);
+	}
+	if (srcset_is_empty(src))
+		return;
+	resource_add_rule(r, address, line, true, 0, tf_azure_storage_box(c, r, address, account, src));
+}
+
+void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *identity = tf_identity(c, address);
+	struct resource *r = resource_new(identity, TF_KIND_STORAGE, address, c->path, res->line, RESOURCE_UNION);
+	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
+	const struct hcl_block *rules = tf_body_block(res->body, "network_rules");
+	const struct hcl_attribute *pub = hcl_body_attribute(res->body, "public_network_access_enabled");
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	/* As ARM's: the exposure says it all, no setting besides. */
+	if (!tf_rule_bool(&tr, "public_network_access_enabled", true)) {
+		if (!tr.unknown && !tr.bad)
+			r->kind = TF_KIND_STORAGE_CLOSED;
+		return;
+	}
+	if (tr.unknown || tr.bad)
+		return;
+	for (guint i = 0; i < res->body->items->len; i++) {
+		const struct hcl_item *it = res->body->items->pdata[i];
+
+		if (it->kind == HCL_ITEM_BLOCK && strcmp(it->block.type, "dynamic") == 0 && it->block.labels->len &&
+		    strcmp(it->block.labels->pdata[0], "network_rules") == 0) {
+			tf_block_unknown(r, address, &it->block);
+			return;
+		}
+	}
+	if (rules) {
+		tf_azure_storage_rules(c, r, address, rules->body, rules->line, res->body);
+		return;
+	}
+	srcset_add_all_addresses(src);
+	srcset_add_atom(src, "azure-tag:AzureServices");
+	/* At the line that opens it, when written. */
+	resource_add_rule(r, TF_STORAGE_DEFAULT, pub ? pub->line : res->line, true, 0,
+	                  tf_azure_storage_box(c, r, address, res->body, src));
+}
+
+/* azurerm_storage_account_network_rules: the account's rules, written apart. */
+void tf_azure_storage_network_rules(struct tf_ctx *c, const char *address, const struct hcl_block *res)
+{
+	g_autofree char *account = tf_group_ref(c, res->body, "storage_account_id", "azurerm_storage_account");
+	struct resource *r = tf_rule_resource(c, address, TF_KIND_STORAGE_RULES, account, res->line, RESOURCE_UNION);
+
+	tf_azure_storage_rules(c, r, address, res->body, res->line, NULL);
+}
+
+/*
+ * Before the join: an account whose rules are written apart has them, not
+ * the default Allow; an account closed to public networks takes none.
+ */
+void tf_azure_storage_resolve(GPtrArray *found)
+{
+	g_autoptr(GHashTable) accounts = g_hash_table_new(g_str_hash, g_str_equal);
+
+	for (guint i = 0; i < found->len; i++) {
+		struct resource *r = found->pdata[i];
+
+		if (!r->fragment && (strcmp(r->kind, TF_KIND_STORAGE) == 0 || strcmp(r->kind, TF_KIND_STORAGE_CLOSED) == 0))
+			g_hash_table_insert(accounts, r->identity, r);
+	}
+	for (guint i = 0; i < found->len; i++) {
+		struct resource *f = found->pdata[i];
+		struct resource *a = f->fragment && strcmp(f->kind, TF_KIND_STORAGE_RULES) == 0 ?
+		                             g_hash_table_lookup(accounts, f->identity) : NULL;
+
+		if (!a)
+			continue;
+		if (strcmp(a->kind, TF_KIND_STORAGE_CLOSED) == 0) {
+			g_ptr_array_set_size(f->rules, 0);
+			g_clear_pointer(&f->exposure_, exposure_free);
+			continue;
+		}
+		for (guint j = a->rules->len; j-- > 0;) {
+			const struct resource_rule *rule = a->rules->pdata[j];
+
+			if (g_strcmp0(rule->name, TF_STORAGE_DEFAULT) != 0)
+				continue;
+			/* The rules apart reach the account's ports (80 only without HTTPS only). */
+			for (guint k = 0; k < f->rules->len; k++) {
+				struct resource_rule *fr = f->rules->pdata[k];
+				exposure *cut = extract_cut_ports(fr->match, rule->match);
+
+				exposure_free(fr->match);
+				fr->match = cut;
+			}
+			g_ptr_array_remove_index(a->rules, j);
+		}
+		g_clear_pointer(&a->exposure_, exposure_free);
+		g_clear_pointer(&f->exposure_, exposure_free);
+	}
+}

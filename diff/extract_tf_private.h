@@ -25,6 +25,7 @@
 #define TF_KIND_SEARCH "AWS OpenSearch domain"
 #define TF_KIND_S3 "AWS S3 public access block"
 #define TF_KIND_AZURE "Azure resource"
+#define TF_KIND_LB "AWS load balancer"
 
 struct tf_ctx {
 	const char *dir;   /* the root module's directory: identities are "tf:DIR:..." */
@@ -40,6 +41,7 @@ struct tf_ctx {
 	const char *path;  /* the file being read */
 	struct dw_problems problems;
 	GHashTable *networks; /* google_compute_network name -> address; owned strings */
+	GPtrArray *lbs;       /* struct tf_lb * (extract_tf_aws.c), shared with called modules */
 };
 
 struct tf_rule {
@@ -114,6 +116,18 @@ bool tf_k8s_type(const char *type);
 void tf_k8s_resource(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_gcp_gke(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+/* aws_lb and its listeners: tf_aws_lb_resolve() runs once the module's
+ * groups are joined, and gives each load balancer what its groups admit. */
+struct tf_lb;
+void tf_lb_free(struct tf_lb *lb);
+void tf_aws_lb(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_elb(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_lb_listener(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_aws_lb_resolve(GPtrArray *found, GPtrArray *lbs);
+void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_storage_network_rules(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+void tf_azure_storage_resolve(GPtrArray *found);
+void tf_aws_eks_node_group(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
 

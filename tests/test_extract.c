@@ -796,6 +796,35 @@ static void test_cfn__eks_endpoint(void **state)
 	assert_exposure(find(rs, "aws-eks:PrivateEks"), "tcp/443 from aws-vpc:PrivateEks");
 }
 
+/* Internet-facing load balancers: listener ports cut by the groups they
+ * name (standalone ingress included); internal ones open nothing. */
+static void test_cfn__load_balancer_listeners(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/lb_nodegroup.yaml");
+	struct resource *edge = find(rs, "aws-lb:Edge");
+	struct resource *elsewhere = find(rs, "aws-lb:Elsewhere");
+
+	assert_exposure(find(rs, "aws-lb:Web"), "tcp/443 from 0.0.0.0/0; tcp/8443 from 10.0.0.0/8");
+	assert_exposure(find(rs, "aws-lb:Inside"), "nothing");
+	/* No groups on a network load balancer: every address; a Port not known is named. */
+	assert_exposure(edge, "udp/53 from 0.0.0.0/0, ::/0");
+	assert_int_equal(edge->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)edge->unknowns->pdata[0])->what, "ListenerPort"));
+	/* A group not in the template: nothing known to be let in, and said. */
+	assert_exposure(elsewhere, "nothing");
+	assert_int_equal(elsewhere->unknowns->len, 1);
+}
+
+/* EKS node groups: SSH from anywhere with a key and no source groups. */
+static void test_cfn__nodegroup_remote_access(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/lb_nodegroup.yaml");
+
+	assert_exposure(find(rs, "aws-eks-nodegroup:OpenNodes"), "tcp/22 from 0.0.0.0/0");
+	assert_exposure(find(rs, "aws-eks-nodegroup:BastionNodes"), "tcp/22 from aws-sg:WebSg");
+	assert_exposure(find(rs, "aws-eks-nodegroup:QuietNodes"), "nothing");
+}
+
 static void test_cfn__search_domain_policy(void **state)
 {
 	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
@@ -1160,6 +1189,8 @@ int main(void)
 		cmocka_unit_test(test_cfn__public_flags_and_defaults),
 		cmocka_unit_test(test_cfn__search_domain_policy),
 		cmocka_unit_test(test_cfn__eks_endpoint),
+		cmocka_unit_test(test_cfn__load_balancer_listeners),
+		cmocka_unit_test(test_cfn__nodegroup_remote_access),
 		cmocka_unit_test(test_es__flat),
 		cmocka_unit_test(test_es__nested),
 		cmocka_unit_test(test_es__mixed_takes_wider_bind),

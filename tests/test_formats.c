@@ -269,13 +269,13 @@ static void test_formats__cfn_other_types_are_not_analysed(void **state)
 	static const char lb[] =
 		"AWSTemplateFormatVersion: \"2010-09-09\"\n"
 		"Resources:\n"
-		"  PublicLB:\n"
-		"    Type: AWS::ElasticLoadBalancingV2::LoadBalancer\n"
-		"    Properties: {Scheme: internet-facing}\n";
+		"  Orders:\n"
+		"    Type: AWS::RDS::DBCluster\n"
+		"    Properties: {Engine: aurora-postgresql}\n";
 	static const char bucket[] =
 		"AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Logs:\n    Type: AWS::S3::Bucket\n";
 
-	assert_not_read("cfn/lb.yml", lb, "cfn/lb.yml:4: ", "AWS::ElasticLoadBalancingV2::LoadBalancer", NULL);
+	assert_not_read("cfn/lb.yml", lb, "cfn/lb.yml:4: ", "AWS::RDS::DBCluster", NULL);
 	assert_silent("cfn/bucket.yml", bucket);
 }
 

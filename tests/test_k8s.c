@@ -436,6 +436,44 @@ static void test_k8s__control_plane_flags(void **state)
 	assert_setting(rs, "k8s:Pod/kube-system/etcd/etcd", "bind", "all");
 }
 
+/* kube-controller-manager and kube-scheduler: the insecure port by version
+ * (served before 1.22), always-allow paths, and the secure port's bind. */
+static void test_k8s__controller_manager_and_scheduler_flags(void **state)
+{
+	g_autoptr(GPtrArray) rs = k8s_ok("cp.yaml",
+		"apiVersion: v1\nkind: Pod\nmetadata: {name: kcm, namespace: kube-system}\nspec:\n"
+		"  hostNetwork: true\n  containers:\n    - name: kube-controller-manager\n"
+		"      image: registry.k8s.io/kube-controller-manager:v1.19.16\n"
+		"      command: [kube-controller-manager, --bind-address=127.0.0.1]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: kcm2, namespace: kube-system}\nspec:\n"
+		"  hostNetwork: true\n  containers:\n    - name: kube-controller-manager\n"
+		"      image: registry.k8s.io/kube-controller-manager:v1.28.2\n"
+		"      command: [kube-controller-manager, --port=10252, \"--authorization-always-allow-paths=/healthz,/*\"]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: sched, namespace: kube-system}\nspec:\n"
+		"  hostNetwork: true\n  containers:\n    - name: kube-scheduler\n"
+		"      image: registry.k8s.io/kube-scheduler:v1.20.1\n"
+		"      command: [kube-scheduler, --bind-address=127.0.0.1, --port=0]\n"
+		"---\napiVersion: v1\nkind: Pod\nmetadata: {name: sched2, namespace: kube-system}\nspec:\n"
+		"  containers:\n    - name: sched\n      image: example/scheduler:latest\n"
+		"      command: [/usr/local/bin/kube-scheduler, --address=127.0.0.1]\n");
+	const struct resource *sched2 = k8s_find(rs, "k8s:Pod/kube-system/sched2/sched");
+
+	/* 1.19 without --port: 10252 on every address, no authentication. */
+	assert_exposure(rs, "k8s:Pod/kube-system/kcm/kube-controller-manager", "tcp/10252 from k8s:node-network");
+	assert_setting(rs, "k8s:Pod/kube-system/kcm/kube-controller-manager", "auth", "off");
+	assert_setting(rs, "k8s:Pod/kube-system/kcm/kube-controller-manager", "bind", "loopback");
+	/* 1.28: --port has no effect; any path always allowed is authorization off. */
+	assert_exposure(rs, "k8s:Pod/kube-system/kcm2/kube-controller-manager", "nothing");
+	assert_setting(rs, "k8s:Pod/kube-system/kcm2/kube-controller-manager", "auth", "off");
+	assert_setting(rs, "k8s:Pod/kube-system/kcm2/kube-controller-manager", "bind", "all");
+	assert_exposure(rs, "k8s:Pod/kube-system/sched/kube-scheduler", "nothing");
+	assert_setting(rs, "k8s:Pod/kube-system/sched/kube-scheduler", "auth", "on");
+	/* No version: the insecure port is an unknown, not a guess. */
+	assert_int_equal(sched2->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)sched2->unknowns->pdata[0])->what, "names no version"));
+	assert_exposure(rs, "k8s:Pod/kube-system/sched2/sched", "nothing");
+}
+
 /* etcd configured by its environment, as the common images are. */
 static void test_k8s__etcd_from_environment(void **state)
 {
@@ -786,6 +824,7 @@ int main(void)
 		cmocka_unit_test(test_k8s__knative_service),
 		cmocka_unit_test(test_k8s__kubelet_configuration),
 		cmocka_unit_test(test_k8s__control_plane_flags),
+		cmocka_unit_test(test_k8s__controller_manager_and_scheduler_flags),
 		cmocka_unit_test(test_k8s__etcd_from_environment),
 		cmocka_unit_test(test_k8s__other_documents_yield_nothing),
 		cmocka_unit_test(test_k8s__no_keys_no_parse),

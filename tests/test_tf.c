@@ -894,6 +894,153 @@ static void test_tf__eks_endpoint_defaults_to_public(void **state)
 	assert_exposure(find(out, "tf:.:aws_eks_cluster.private"), "nothing");
 }
 
+/* An internet-facing aws_lb: its listeners' ports from whoever its security
+ * groups admit; internal, or groups not known, opens nothing. */
+static void test_tf__load_balancer_listeners_cut_by_groups(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "lb.tf",
+		"variable \"sg\" {}\n"
+		"resource \"aws_security_group\" \"lb\" {\n  ingress {\n    from_port = 443\n    to_port = 443\n"
+		"    protocol = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n  ingress {\n    from_port = 8000\n"
+		"    to_port = 9000\n    protocol = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n}\n"
+		"resource \"aws_lb\" \"web\" {\n  security_groups = [aws_security_group.lb.id]\n}\n"
+		"resource \"aws_lb_listener\" \"https\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 443\n"
+		"  protocol = \"HTTPS\"\n}\n"
+		"resource \"aws_lb_listener\" \"alt\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 8080\n}\n"
+		"resource \"aws_lb_listener\" \"closed\" {\n  load_balancer_arn = aws_lb.web.arn\n  port = 22\n}\n"
+		"resource \"aws_lb\" \"nlb\" {\n  load_balancer_type = \"network\"\n  security_groups = []\n}\n"
+		"resource \"aws_lb_listener\" \"dns\" {\n  load_balancer_arn = aws_lb.nlb.arn\n  port = 53\n"
+		"  protocol = \"TCP_UDP\"\n}\n"
+		"resource \"aws_lb\" \"alb\" {\n}\n"
+		"resource \"aws_lb_listener\" \"http\" {\n  load_balancer_arn = aws_lb.alb.arn\n  port = 80\n}\n"
+		"resource \"aws_lb\" \"inside\" {\n  internal = true\n  load_balancer_type = \"network\"\n}\n"
+		"resource \"aws_lb_listener\" \"in\" {\n  load_balancer_arn = aws_lb.inside.arn\n  port = 443\n}\n"
+		"resource \"aws_lb\" \"unk\" {\n  security_groups = [var.sg]\n}\n"
+		"resource \"aws_lb_listener\" \"u\" {\n  load_balancer_arn = aws_lb.unk.arn\n  port = 443\n}\n"
+		"resource \"aws_lb_listener\" \"orphan\" {\n  load_balancer_arn = var.sg\n  port = 443\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_lb.web"), "tcp/443 from 0.0.0.0/0; tcp/8080 from 10.0.0.0/8");
+	assert_exposure(find(out, "tf:.:aws_lb.nlb"), "tcp/53 from 0.0.0.0/0, ::/0; udp/53 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:aws_lb.alb"), "tcp/80 from aws-sg:vpc-default");
+	assert_exposure(find(out, "tf:.:aws_lb.inside"), "nothing");
+	assert_exposure(find(out, "tf:.:aws_lb.unk"), "nothing");
+	assert_int_equal(find(out, "tf:.:aws_lb.unk")->unknowns->len, 1);
+	assert_exposure(find(out, "tf:.:aws_lb_listener.orphan"), "nothing");
+	assert_non_null(strstr(((const struct resource_unknown *)find(out, "tf:.:aws_lb_listener.orphan")
+	                                ->unknowns->pdata[0])->what, "names no load balancer"));
+}
+
+/* Classic aws_elb: inline listeners; without groups in the default VPC,
+ * open to everyone on its listener ports, in subnets the VPC default group. */
+static void test_tf__classic_elb_listeners(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "elb.tf",
+		"resource \"aws_security_group\" \"elb\" {\n  ingress {\n    from_port = 443\n    to_port = 443\n"
+		"    protocol = \"tcp\"\n    cidr_blocks = [\"198.51.100.0/24\"]\n  }\n}\n"
+		"resource \"aws_elb\" \"zones\" {\n  availability_zones = [\"eu-west-1a\"]\n"
+		"  listener {\n    lb_port = 80\n    lb_protocol = \"http\"\n    instance_port = 8080\n"
+		"    instance_protocol = \"http\"\n  }\n}\n"
+		"resource \"aws_elb\" \"vpc\" {\n  subnets = [\"subnet-1\"]\n"
+		"  listener {\n    lb_port = 443\n    lb_protocol = \"https\"\n    instance_port = 8443\n"
+		"    instance_protocol = \"https\"\n  }\n}\n"
+		"resource \"aws_elb\" \"grouped\" {\n  subnets = [\"subnet-1\"]\n"
+		"  security_groups = [aws_security_group.elb.id]\n"
+		"  listener {\n    lb_port = 443\n    lb_protocol = \"ssl\"\n    instance_port = 443\n"
+		"    instance_protocol = \"ssl\"\n  }\n"
+		"  listener {\n    lb_port = 8080\n    lb_protocol = \"tcp\"\n    instance_port = 8080\n"
+		"    instance_protocol = \"tcp\"\n  }\n}\n"
+		"resource \"aws_elb\" \"inside\" {\n  internal = true\n"
+		"  listener {\n    lb_port = 80\n    lb_protocol = \"http\"\n    instance_port = 80\n"
+		"    instance_protocol = \"http\"\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_elb.zones"), "tcp/80 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(out, "tf:.:aws_elb.vpc"), "tcp/443 from aws-sg:vpc-default");
+	assert_exposure(find(out, "tf:.:aws_elb.grouped"), "tcp/443 from 198.51.100.0/24");
+	assert_exposure(find(out, "tf:.:aws_elb.inside"), "nothing");
+}
+
+/* EKS node group remote_access: SSH from anywhere without source groups. */
+static void test_tf__eks_node_group_remote_access(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "ng.tf",
+		"variable \"key\" {}\n"
+		"resource \"aws_security_group\" \"bastion\" {\n}\n"
+		"resource \"aws_eks_node_group\" \"open\" {\n  remote_access {\n    ec2_ssh_key = \"ops\"\n  }\n}\n"
+		"resource \"aws_eks_node_group\" \"bastion\" {\n  remote_access {\n    ec2_ssh_key = \"ops\"\n"
+		"    source_security_group_ids = [aws_security_group.bastion.id]\n  }\n}\n"
+		"resource \"aws_eks_node_group\" \"none\" {\n  node_role_arn = \"x\"\n}\n"
+		"resource \"aws_eks_node_group\" \"unk\" {\n  remote_access {\n    ec2_ssh_key = \"ops\"\n"
+		"    source_security_group_ids = var.key\n  }\n}\n"
+		"resource \"aws_eks_node_group\" \"anykey\" {\n  remote_access {\n    ec2_ssh_key = var.key\n  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.open"), "tcp/22 from 0.0.0.0/0");
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.bastion"), "tcp/22 from aws-sg:aws_security_group.bastion");
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.none"), "nothing");
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.unk"), "nothing");
+	assert_int_equal(find(out, "tf:.:aws_eks_node_group.unk")->unknowns->len, 1);
+	/* A key not known is a key: SSH from anywhere, nothing unknown about that. */
+	assert_exposure(find(out, "tf:.:aws_eks_node_group.anykey"), "tcp/22 from 0.0.0.0/0");
+	assert_int_equal(find(out, "tf:.:aws_eks_node_group.anykey")->unknowns->len, 0);
+}
+
+/* Storage network_rules: absent is Allow, Deny keeps ip_rules, subnets and
+ * the bypassed Azure services; rules written apart replace the default. */
+static void test_tf__storage_network_rules(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(GPtrArray) out = module(
+		".", &error, "st.tf",
+		"resource \"azurerm_subnet\" \"app\" {\n}\n"
+		"resource \"azurerm_storage_account\" \"open\" {\n  name = \"open\"\n}\n"
+		"resource \"azurerm_storage_account\" \"deny\" {\n  network_rules {\n    default_action = \"Deny\"\n"
+		"    ip_rules = [\"203.0.113.7\"]\n    virtual_network_subnet_ids = [azurerm_subnet.app.id]\n"
+		"    bypass = [\"Logging\"]\n  }\n}\n"
+		"resource \"azurerm_storage_account\" \"apart\" {\n  https_traffic_only_enabled = false\n}\n"
+		"resource \"azurerm_storage_account_network_rules\" \"apart\" {\n"
+		"  storage_account_id = azurerm_storage_account.apart.id\n  default_action = \"Deny\"\n"
+		"  ip_rules = [\"198.51.100.0/24\"]\n}\n"
+		"resource \"azurerm_storage_account\" \"https\" {\n}\n"
+		"resource \"azurerm_storage_account_network_rules\" \"https\" {\n"
+		"  storage_account_id = azurerm_storage_account.https.id\n  default_action = \"Allow\"\n}\n"
+		"resource \"azurerm_storage_account\" \"closed\" {\n  public_network_access_enabled = false\n}\n"
+		"resource \"azurerm_storage_account_network_rules\" \"closed\" {\n"
+		"  storage_account_id = azurerm_storage_account.closed.id\n  default_action = \"Allow\"\n}\n"
+		"resource \"azurerm_storage_account\" \"bad\" {\n  network_rules {\n    default_action = \"Maybe\"\n"
+		"  }\n}\n",
+		NULL);
+
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.open"),
+	                "tcp/443 from 0.0.0.0/0, ::/0, azure-tag:AzureServices");
+	assert_string_equal(setting_of(out, "tf:.:azurerm_storage_account.open", "public_network_access"), "absent");
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.deny"),
+	                "tcp/443 from 203.0.113.7/32, azure-subnet:azurerm_subnet.app");
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.apart"),
+	                "tcp/80,443 from 198.51.100.0/24, azure-tag:AzureServices");
+	/* Rules apart from an HTTPS-only account: 443 alone. */
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.https"),
+	                "tcp/443 from 0.0.0.0/0, ::/0, azure-tag:AzureServices");
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.closed"), "nothing");
+	assert_exposure(find(out, "tf:.:azurerm_storage_account.bad"), "nothing");
+	assert_int_equal(find(out, "tf:.:azurerm_storage_account.bad")->unknowns->len, 1);
+}
+
 /* Azure service firewalls: start-end ranges on the service's port; 0.0.0.0-0.0.0.0 is "Azure services". */
 static void test_tf__azure_service_firewall_rules(void **state)
 {
@@ -1104,6 +1251,10 @@ int main(void)
 		cmocka_unit_test(test_tf__default_and_db_security_groups),
 		cmocka_unit_test(test_tf__publicly_accessible_flags_take_their_defaults),
 		cmocka_unit_test(test_tf__eks_endpoint_defaults_to_public),
+		cmocka_unit_test(test_tf__load_balancer_listeners_cut_by_groups),
+		cmocka_unit_test(test_tf__eks_node_group_remote_access),
+		cmocka_unit_test(test_tf__classic_elb_listeners),
+		cmocka_unit_test(test_tf__storage_network_rules),
 		cmocka_unit_test(test_tf__local_module_binds_arguments_under_the_callers_identity),
 		cmocka_unit_test(test_tf__module_not_followed_is_an_unknown_naming_it),
 		cmocka_unit_test(test_tf__module_dir_is_normalised),

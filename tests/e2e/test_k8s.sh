@@ -409,4 +409,46 @@ dw diff -C "$cp" HEAD --format json
 json_check "an API server image without a version: its insecure port is an unknown, not a guess" \
 	"any(x['rule']=='DW-EVAL-001' and 'insecure-port' in x['message'] for x in f)"
 
+# kube-controller-manager and kube-scheduler: the same settings as the API server's.
+manager_pod() { # manager_pod PROGRAM IMAGE FLAG...
+	local prog=$1 image=$2
+	shift 2
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\n  namespace: kube-system\nspec:\n  hostNetwork: true\n  containers:\n    - name: %s\n      image: %s\n      command:\n        - %s\n' "$prog" "$prog" "$image" "$prog"
+	for flag in "$@"; do printf '        - %s\n' "$flag"; done
+}
+manager_pod kube-controller-manager registry.k8s.io/kube-controller-manager:v1.19.16 --bind-address=127.0.0.1 --port=0 \
+	> "$cp/manifests/kube-controller-manager.yaml"
+manager_pod kube-scheduler registry.k8s.io/kube-scheduler:v1.29.0 --bind-address=127.0.0.1 \
+	> "$cp/manifests/kube-scheduler.yaml"
+commit "$cp" "controller-manager and scheduler on the loopback"
+manager_pod kube-controller-manager registry.k8s.io/kube-controller-manager:v1.19.16 --bind-address=127.0.0.1 \
+	> "$cp/manifests/kube-controller-manager.yaml"
+commit "$cp" "controller-manager: --port=0 dropped"
+dw diff -C "$cp" HEAD --format json
+json_check "controller-manager 1.19 without --port=0: its insecure 10252 serves the node network, auth off (DW-SET-001)" \
+	"any(x['rule']=='DW-SET-001' and x['resource']=='k8s:Pod/kube-system/kube-controller-manager/kube-controller-manager' for x in f) and any(x['after']=='tcp/10252 from k8s:node-network' for x in f)"
+manager_pod kube-controller-manager registry.k8s.io/kube-controller-manager:v1.19.16 --port=0 --bind-address=127.0.0.1 \
+	> "$cp/manifests/kube-controller-manager.yaml"
+commit "$cp" "controller-manager: --port=0 again, flags reordered"
+dw diff -C "$cp" HEAD --format json
+json_check "controller-manager: --port=0 back narrows, no finding above info" \
+	"not any(x['severity'] in ('low','medium','high','critical') for x in f)"
+manager_pod kube-controller-manager registry.k8s.io/kube-controller-manager:v1.19.16 --bind-address=127.0.0.1 --port=0 \
+	> "$cp/manifests/kube-controller-manager.yaml"
+commit "$cp" "controller-manager: flags reordered back"
+dw diff -C "$cp" HEAD --format json -v
+json_check "controller-manager: flags reordered: no finding" "f == [] and d['errors'] == []"
+manager_pod kube-scheduler registry.k8s.io/kube-scheduler:v1.29.0 --bind-address=0.0.0.0 \
+	> "$cp/manifests/kube-scheduler.yaml"
+commit "$cp" "scheduler on every interface"
+dw diff -C "$cp" HEAD --format json
+json_check "scheduler bound to 0.0.0.0: the bind widened (DW-SET-003, auth on), no insecure port in 1.29" \
+	"any(x['rule']=='DW-SET-003' and x['resource']=='k8s:Pod/kube-system/kube-scheduler/kube-scheduler' for x in f) and not any('10251' in x.get('after','') for x in f)"
+manager_pod kube-scheduler example.org/scheduler:stable --bind-address=0.0.0.0 \
+	> "$cp/manifests/kube-scheduler.yaml"
+commit "$cp" "scheduler: an image without a version"
+dw diff -C "$cp" HEAD --format json
+json_check "a scheduler image without a version: its insecure port is an unknown, not a guess" \
+	"any(x['rule']=='DW-EVAL-001' and '--port' in x['message'] for x in f)"
+
 done_testing

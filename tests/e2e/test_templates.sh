@@ -312,6 +312,91 @@ dw diff -C "$surf" HEAD --format json
 json_check "EKS ranges from an import: an unknown" \
 	"any(x['rule']=='DW-EVAL-001' and 'PublicAccessCidrs' in x['message'] for x in f) and d['errors'] == []"
 
+# ElasticLoadBalancingV2: listener ports from whoever the groups admit.
+lb() { # lb SCHEME ES-CIDR [GROUPS]
+	cat <<YAML
+Resources:
+  SearchSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: search front end
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}
+        - {IpProtocol: tcp, FromPort: 9200, ToPort: 9200, CidrIp: $2}
+  Search:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: $1
+      SecurityGroups: ${3:-[!Ref SearchSg]}
+  SearchEs:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Search
+      Port: 9200
+      Protocol: HTTP
+YAML
+}
+lb internal 0.0.0.0/0 > "$surf/stack/lb.yaml"
+commit "$surf" "lb: internal"
+lb internet-facing 0.0.0.0/0 > "$surf/stack/lb.yaml"
+commit "$surf" "lb: internet-facing"
+dw diff -C "$surf" HEAD --format json
+json_check "ElasticLoadBalancingV2 made internet-facing: 9200 from the Internet, critical DW-NET-001 on aws-lb:Search" \
+	"any(x['rule']=='DW-NET-001' and x['resource']=='aws-lb:Search' and x['after']=='tcp/9200 from 0.0.0.0/0' for x in f)"
+lb internet-facing 10.0.0.0/8 > "$surf/stack/lb.yaml"
+commit "$surf" "lb: group narrowed"
+dw diff -C "$surf" HEAD --format json -v
+json_check "load balancer's group narrowed: info only" \
+	"not any(x['severity'] in ('low','medium','high','critical') for x in f) and any(x['resource']=='aws-lb:Search' and x['rule']=='DW-NET-900' for x in f)"
+lb internet-facing 10.0.0.0/8 '[!GetAtt SearchSg.GroupId]' > "$surf/stack/lb.yaml"
+commit "$surf" "lb: group by GetAtt"
+dw diff -C "$surf" HEAD --format json -v
+json_check "load balancer's group named by GetAtt instead of Ref: no finding" "f == [] and d['errors'] == []"
+lb internet-facing 10.0.0.0/8 '[!ImportValue shared-sg]' > "$surf/stack/lb.yaml"
+commit "$surf" "lb: group imported"
+dw diff -C "$surf" HEAD --format json
+json_check "load balancer's group from an import: a named unknown, not a widening" \
+	"any(x['rule']=='DW-EVAL-001' and x['resource']=='aws-lb:Search' for x in f) and not any(x['rule'].startswith('DW-NET-0') for x in f)"
+
+# EKS Nodegroup RemoteAccess: SSH from anywhere without source groups.
+ng() { # ng [SOURCE-GROUPS-LINE]
+	cat <<YAML
+Resources:
+  Workers:
+    Type: AWS::EKS::Nodegroup
+    Properties:
+      ClusterName: prod
+      NodeRole: arn:aws:iam::123456789012:role/nodes
+      Subnets: [subnet-1]
+      RemoteAccess:
+        Ec2SshKey: ops
+$1
+YAML
+}
+ng '        SourceSecurityGroups: [sg-0bastion]' > "$surf/stack/ng.yaml"
+commit "$surf" "nodegroup: ssh from the bastion"
+ng '' > "$surf/stack/ng.yaml"
+commit "$surf" "nodegroup: ssh from anywhere"
+dw diff -C "$surf" HEAD --format json
+json_check "Nodegroup RemoteAccess without SourceSecurityGroups: SSH from the Internet, DW-NET-003" \
+	"any(x['rule']=='DW-NET-003' and x['resource']=='aws-eks-nodegroup:Workers' and x['after']=='tcp/22 from 0.0.0.0/0' for x in f)"
+ng '        SourceSecurityGroups: [sg-0bastion]' > "$surf/stack/ng.yaml"
+commit "$surf" "nodegroup: back to the bastion"
+dw diff -C "$surf" HEAD --format json -v
+# The group is a named source 0.0.0.0/0 did not name: at most low (DW-NET-011).
+json_check "Nodegroup back to its source group: DW-NET-900, nothing above low" \
+	"'DW-NET-900' in [x['rule'] for x in f] and not any(x['severity'] in ('medium','high','critical') for x in f)"
+ng '        SourceSecurityGroups:
+          - sg-0bastion' > "$surf/stack/ng.yaml"
+commit "$surf" "nodegroup: block list"
+dw diff -C "$surf" HEAD --format json -v
+json_check "Nodegroup source groups as a block list: no finding" "f == [] and d['errors'] == []"
+ng '        SourceSecurityGroups: [!ImportValue bastion-sg]' > "$surf/stack/ng.yaml"
+commit "$surf" "nodegroup: group imported"
+dw diff -C "$surf" HEAD --format json
+json_check "Nodegroup source group from an import: a named unknown" \
+	"any(x['rule']=='DW-EVAL-001' and 'SourceSecurityGroups' in x['message'] for x in f) and not any(x['rule'].startswith('DW-NET-0') for x in f)"
+
 # --- ARM surfaces: service firewalls, AKS, Blueprint artifacts -------------
 az=$(new_repo arm-surfaces)
 mkdir -p "$az/azure" "$az/blueprint/artifacts"

@@ -467,8 +467,8 @@ commit "$repo" "base"
 sed -i 's/publicly_accessible = false/publicly_accessible = true/; s/restrict_public_buckets = true/restrict_public_buckets = false/; s/public_network_access_enabled = false/public_network_access_enabled = true/; s/Principal = { AWS = "arn:aws:iam::123456789012:root" }/Principal = { AWS = ["*"] }/' "$repo/db.tf"
 diffc "$repo" "everything public"
 status_is "settings: exit 1" 1
-json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), Azure (DW-SET-013, :18), open policy (DW-SET-011 critical, :23)" \
-	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13),('DW-SET-013','medium',18)] and all(x['file']=='db.tf' for x in f)"
+json_check "settings: RDS public (DW-SET-010 high, db.tf:5), S3 block (DW-SET-012, :13), storage open to the Internet (DW-NET-004, :18), open policy (DW-SET-011 critical, :23)" \
+	"sorted((x['rule'],x['severity'],x['line']) for x in f) == [('DW-NET-004','low',18),('DW-SET-010','high',5),('DW-SET-011','critical',23),('DW-SET-012','high',13)] and all(x['file']=='db.tf' for x in f)"
 sed -i 's/"Principal": "\*", "Action": "es:\*"}/"Principal": "*", "Action": "es:*", "Condition": {"IpAddress": {"aws:SourceIp": ["10.0.0.0\/8"]}}}/' "$repo/db.tf"
 sed -i '/vpc_options {/,/^  }/d' "$repo/db.tf"
 diffc "$repo" "the domain leaves its VPC, with an IP condition"
@@ -607,5 +607,201 @@ commit "$repo" "no public ip"
 dw diff -C "$repo" HEAD~1 HEAD --format json -v
 json_check "cloud sql: the public address off narrows: info only" \
 	"[(x['rule'],x['resource']) for x in f] == [('DW-NET-900','tf:.:google_sql_database_instance.pg')]"
+
+# ---- aws_lb and its listeners -------------------------------------------
+repo=$(new_repo lb)
+cat > "$repo/lb.tf" <<'EOF'
+variable "extra_sg" {}
+
+resource "aws_security_group" "lb" {
+  name = "lb"
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port   = 9200
+    to_port     = 9200
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+resource "aws_lb" "search" {
+  name            = "search"
+  internal        = true
+  security_groups = [aws_security_group.lb.id]
+}
+
+resource "aws_lb_listener" "https" {
+  load_balancer_arn = aws_lb.search.arn
+  port              = 443
+  protocol          = "HTTPS"
+}
+
+resource "aws_lb_listener" "es" {
+  load_balancer_arn = aws_lb.search.arn
+  port              = 9200
+  protocol          = "HTTP"
+}
+EOF
+commit "$repo" "internal load balancer"
+sed -i 's/internal        = true/internal        = false/' "$repo/lb.tf"
+diffc "$repo" "the load balancer faces the Internet"
+json_check "aws_lb: internet-facing opens listener 443 to the Internet (DW-NET-004 at lb.tf:25), 9200 to the group's 10/8 only" \
+	"sorted((x['rule'],x['resource'],x['line'],x['after']) for x in f) == [('DW-NET-004','tf:.:aws_lb.search',25,'tcp/443 from 0.0.0.0/0'),('DW-NET-010','tf:.:aws_lb.search',31,'tcp/9200 from 10.0.0.0/8')]"
+sed -i 's|cidr_blocks = \["10.0.0.0/8"\]|cidr_blocks = ["0.0.0.0/0"]|' "$repo/lb.tf"
+diffc "$repo" "the group opens 9200 to everyone"
+json_check "aws_lb: the group widened reaches the listener: DW-NET-001 on the load balancer too" \
+	"sorted((x['rule'],x['resource']) for x in f) == [('DW-NET-001','tf:.:aws_lb.search'),('DW-NET-001','tf:.:aws_security_group.lb')]"
+# The listeners moved to a file of their own, in the other order.
+sed -n '/^resource "aws_lb_listener" "es"/,/^}/p' "$repo/lb.tf" > "$repo/listeners.tf"
+sed -n '/^resource "aws_lb_listener" "https"/,/^}/p' "$repo/lb.tf" >> "$repo/listeners.tf"
+sed -i '/^resource "aws_lb_listener"/,/^}/d' "$repo/lb.tf"
+diffc "$repo" "listeners in their own file"
+json_check "aws_lb: listeners moved to another file and reordered: no finding" "f == []"
+sed -i '/^resource "aws_lb_listener" "es"/,/^}/d' "$repo/listeners.tf"
+diffv "$repo" "the 9200 listener removed"
+json_check "aws_lb: removing a listener narrows: info only" \
+	"[(x['rule'],x['resource'],x['severity']) for x in f] == [('DW-NET-900','tf:.:aws_lb.search','info')]"
+sed -i 's/security_groups = \[aws_security_group.lb.id\]/security_groups = [var.extra_sg]/' "$repo/lb.tf"
+diffv "$repo" "groups from a variable"
+json_check "aws_lb: security groups from a variable without a default are a named unknown, not a widening" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.extra_sg' in json.dumps(x) for x in f)"
+
+# ---- aws_eks_node_group remote_access ------------------------------------
+repo=$(new_repo nodegroup)
+cat > "$repo/eks.tf" <<'EOF'
+resource "aws_security_group" "bastion" {
+  name = "bastion"
+}
+
+resource "aws_eks_node_group" "workers" {
+  cluster_name  = "prod"
+  node_role_arn = "arn:aws:iam::123456789012:role/nodes"
+  subnet_ids    = ["subnet-1"]
+  remote_access {
+    ec2_ssh_key               = "ops"
+    source_security_group_ids = [aws_security_group.bastion.id]
+  }
+}
+EOF
+commit "$repo" "ssh from the bastion"
+sed -i '/source_security_group_ids/d' "$repo/eks.tf"
+diffc "$repo" "ssh from anywhere"
+json_check "node group: an SSH key without source groups opens 22 to the Internet (DW-NET-003 at eks.tf:9)" \
+	"[(x['rule'],x['resource'],x['line'],x['after']) for x in f] == [('DW-NET-003','tf:.:aws_eks_node_group.workers',9,'tcp/22 from 0.0.0.0/0')]"
+sed -i 's/ec2_ssh_key               = "ops"/ec2_ssh_key = "ops"/' "$repo/eks.tf"
+diffc "$repo" "reformat"
+json_check "node group: reformatting changes nothing" "f == []"
+sed -i '/remote_access {/,/^  }/d' "$repo/eks.tf"
+diffv "$repo" "no ssh"
+json_check "node group: remote_access removed narrows: info only" \
+	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
+sed -i 's|subnet_ids    = \["subnet-1"\]|subnet_ids    = ["subnet-1"]\n  remote_access {\n    ec2_ssh_key               = "ops"\n    source_security_group_ids = var.ssh_sources\n  }|' "$repo/eks.tf"
+printf 'variable "ssh_sources" {}\n' > "$repo/vars.tf"
+diffv "$repo" "ssh sources from a variable"
+json_check "node group: source groups not known are a named unknown, not a widening" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.ssh_sources' in json.dumps(x) for x in f)"
+
+# ---- azurerm storage account network_rules -------------------------------
+repo=$(new_repo storage)
+cat > "$repo/storage.tf" <<'EOF'
+resource "azurerm_storage_account" "logs" {
+  name                     = "logs"
+  account_tier             = "Standard"
+  account_replication_type = "LRS"
+
+  network_rules {
+    default_action = "Deny"
+    ip_rules       = ["203.0.113.0/24"]
+    bypass         = ["AzureServices"]
+  }
+}
+EOF
+commit "$repo" "storage behind its firewall"
+sed -i '/network_rules {/,/^  }/d' "$repo/storage.tf"
+diffc "$repo" "network rules dropped"
+json_check "storage: no network_rules is Allow from everywhere (DW-NET-004 at storage.tf:1)" \
+	"[(x['rule'],x['resource'],x['line'],x['after']) for x in f] == [('DW-NET-004','tf:.:azurerm_storage_account.logs',1,'tcp/443 from 0.0.0.0/0, ::/0, azure-tag:AzureServices')]"
+cat >> "$repo/storage.tf" <<'EOF'
+
+resource "azurerm_storage_account_network_rules" "logs" {
+  storage_account_id = azurerm_storage_account.logs.id
+  default_action     = "Deny"
+  ip_rules           = ["203.0.113.0/24"]
+}
+EOF
+diffv "$repo" "the rules written apart"
+json_check "storage: azurerm_storage_account_network_rules replaces the default Allow: a narrowing, info only" \
+	"[(x['rule'],x['severity']) for x in f] == [('DW-NET-900','info')]"
+sed -i 's|ip_rules           = \["203.0.113.0/24"\]|ip_rules           = ["203.0.113.0/25", "203.0.113.128/25"]|' "$repo/storage.tf"
+diffc "$repo" "split the range"
+json_check "storage: splitting an ip_rules range in two changes nothing" "f == []"
+sed -i 's|default_action     = "Deny"|default_action     = var.action|' "$repo/storage.tf"
+printf 'variable "action" {}\n' > "$repo/vars.tf"
+diffv "$repo" "default_action from a variable"
+json_check "storage: a default_action not known is a named unknown, not a widening" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.action' in json.dumps(x) for x in f)"
+
+# ---- classic aws_elb -----------------------------------------------------
+repo=$(new_repo elb)
+cat > "$repo/elb.tf" <<'EOF'
+resource "aws_elb" "legacy" {
+  name               = "legacy"
+  availability_zones = ["eu-west-1a", "eu-west-1b"]
+
+  listener {
+    lb_port           = 443
+    lb_protocol       = "https"
+    instance_port     = 8443
+    instance_protocol = "https"
+  }
+}
+EOF
+commit "$repo" "classic ELB on 443"
+cat > "$repo/elb.tf" <<'EOF'
+resource "aws_elb" "legacy" {
+  name               = "legacy"
+  availability_zones = ["eu-west-1a", "eu-west-1b"]
+
+  listener {
+    lb_port           = 9200
+    lb_protocol       = "http"
+    instance_port     = 9200
+    instance_protocol = "http"
+  }
+
+  listener {
+    lb_port           = 443
+    lb_protocol       = "https"
+    instance_port     = 8443
+    instance_protocol = "https"
+  }
+}
+EOF
+diffc "$repo" "classic ELB forwards Elasticsearch"
+json_check "aws_elb: a listener on 9200 in the default VPC is open to the Internet (DW-NET-001 at elb.tf:5)" \
+	"[(x['rule'],x['resource'],x['line']) for x in f] == [('DW-NET-001','tf:.:aws_elb.legacy',5)]"
+python3 - "$repo/elb.tf" <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+a = s.index("  listener {"); b = s.index("  }\n", a) + 4
+c = s.index("  listener {", b); d = s.index("  }\n", c) + 4
+open(p, "w").write(s[:a] + s[c:d] + "\n" + s[a:b] + s[d:])
+EOF
+diffc "$repo" "listeners reordered"
+json_check "aws_elb: listeners reordered: no finding" "f == []"
+sed -i 's/  availability_zones = \["eu-west-1a", "eu-west-1b"\]/  subnets            = ["subnet-1"]/' "$repo/elb.tf"
+diffv "$repo" "into a VPC"
+json_check "aws_elb: moved into subnets without groups: from the Internet no more (DW-NET-900), only the VPC default group (a named source)" \
+	"any(x['rule']=='DW-NET-900' for x in f) and not any(x['rule'] in ('DW-NET-001','DW-NET-002','DW-NET-003','DW-NET-004','DW-NET-006') for x in f) and all(x['after'].endswith('aws-sg:vpc-default') for x in f if x['rule'] in ('DW-NET-010','DW-NET-011'))"
+sed -i 's/    lb_port           = 9200/    lb_port           = var.port/' "$repo/elb.tf"
+printf 'variable "port" {}\n' > "$repo/vars.tf"
+diffv "$repo" "port from a variable"
+json_check "aws_elb: a listener port not known is a named unknown" \
+	"not [x for x in f if x['rule'].startswith('DW-NET-0')] and any('var.port' in json.dumps(x) for x in f)"
 
 done_testing

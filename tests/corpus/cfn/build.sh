@@ -431,3 +431,80 @@ put cloudformation/replica.json <<'EOF'
 }
 EOF
 commit "replica: security group for the read replica"
+
+# Step: an internal application load balancer in front of the web tier;
+# its group admits 443 from the world (the group's own finding).
+as "Nadia Net"
+put cloudformation/edge.yaml <<'EOF'
+AWSTemplateFormatVersion: "2010-09-09"
+Description: edge load balancer
+Resources:
+  EdgeSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: edge load balancer
+      VpcId: vpc-0a1b2c3d
+      SecurityGroupIngress:
+        - IpProtocol: tcp
+          FromPort: 443
+          ToPort: 443
+          CidrIp: 0.0.0.0/0
+  Edge:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      Scheme: internal
+      SecurityGroups:
+        - !Ref EdgeSg
+      Subnets: [subnet-0aa, subnet-0bb]
+  EdgeHttps:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref Edge
+      Port: 443
+      Protocol: HTTPS
+      DefaultActions:
+        - Type: fixed-response
+          FixedResponseConfig: {StatusCode: "404"}
+EOF
+commit "edge: internal load balancer"
+
+# Step: the load balancer goes internet-facing (Scheme removed: its default).
+as "Piotr Dev"
+sed -i '/      Scheme: internal/d' cloudformation/edge.yaml
+commit "edge: load balancer internet-facing by default"
+
+# Step: a managed node group, SSH with a key and no source groups (high).
+put cloudformation/nodes.yaml <<'EOF'
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Workers:
+    Type: AWS::EKS::Nodegroup
+    Properties:
+      ClusterName: prod
+      NodeRole: arn:aws:iam::123456789012:role/nodes
+      Subnets: [subnet-0aa, subnet-0bb]
+      RemoteAccess:
+        Ec2SshKey: prod-ops
+EOF
+commit "nodes: EKS node group with SSH"
+
+# Step: the same template as JSON (no change).
+as "Nadia Net"
+rm_ cloudformation/nodes.yaml
+put cloudformation/nodes.json <<'EOF'
+{
+  "AWSTemplateFormatVersion": "2010-09-09",
+  "Resources": {
+    "Workers": {
+      "Type": "AWS::EKS::Nodegroup",
+      "Properties": {
+        "ClusterName": "prod",
+        "NodeRole": "arn:aws:iam::123456789012:role/nodes",
+        "Subnets": ["subnet-0aa", "subnet-0bb"],
+        "RemoteAccess": {"Ec2SshKey": "prod-ops"}
+      }
+    }
+  }
+}
+EOF
+commit "nodes: template converted to JSON"

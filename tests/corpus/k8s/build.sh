@@ -505,3 +505,65 @@ i = s.index("        - ipBlock:\n"); j = s.index("      ports:\n")
 open(p, "w").write(s[:i] + s[j:])
 EOF
 commit "Revert \"staging: web pods from outside for the load-test agents\""
+
+# Step: kubeadm-style static pods for the controller manager and the
+# scheduler, on the loopback, insecure port off (nothing to report).
+as "Ana Ops"
+put cluster/manifests/kube-controller-manager.yaml <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-controller-manager
+  namespace: kube-system
+  labels: {component: kube-controller-manager, tier: control-plane}
+spec:
+  hostNetwork: true
+  priorityClassName: system-node-critical
+  containers:
+    - name: kube-controller-manager
+      image: registry.k8s.io/kube-controller-manager:v1.20.15
+      command:
+        - kube-controller-manager
+        - --authentication-kubeconfig=/etc/kubernetes/controller-manager.conf
+        - --authorization-kubeconfig=/etc/kubernetes/controller-manager.conf
+        - --bind-address=127.0.0.1
+        - --kubeconfig=/etc/kubernetes/controller-manager.conf
+        - --leader-elect=true
+        - --port=0
+EOF
+put cluster/manifests/kube-scheduler.yaml <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: kube-scheduler
+  namespace: kube-system
+  labels: {component: kube-scheduler, tier: control-plane}
+spec:
+  hostNetwork: true
+  containers:
+    - name: kube-scheduler
+      image: registry.k8s.io/kube-scheduler:v1.29.4
+      command:
+        - kube-scheduler
+        - --authentication-kubeconfig=/etc/kubernetes/scheduler.conf
+        - --authorization-kubeconfig=/etc/kubernetes/scheduler.conf
+        - --bind-address=127.0.0.1
+        - --kubeconfig=/etc/kubernetes/scheduler.conf
+EOF
+commit "cluster: controller manager and scheduler static pods"
+
+# Step: --port=0 dropped on a 1.20 controller manager: its insecure
+# 10252 answers the node network, unauthenticated (critical).
+as "Sam Vendor"
+sed -i '/        - --port=0/d' cluster/manifests/kube-controller-manager.yaml
+commit "cluster: controller manager metrics without the port flag"
+
+# Step: the upgrade to 1.23 ends insecure serving (a narrowing).
+as "Ana Ops"
+sed -i 's/kube-controller-manager:v1.20.15/kube-controller-manager:v1.23.17/' cluster/manifests/kube-controller-manager.yaml
+commit "cluster: controller manager 1.23"
+
+# Step: the scheduler listens on every interface for an outside scraper.
+as "Sam Vendor"
+sed -i 's/--bind-address=127.0.0.1/--bind-address=0.0.0.0/' cluster/manifests/kube-scheduler.yaml
+commit "cluster: scheduler metrics for the external scraper"

@@ -676,3 +676,86 @@ p = sys.argv[1]; s = open(p).read()
 open(p, "w").write(s[:s.index('\nresource "aws_vpc_security_group_ingress_rule" "bastion_ssh_v6"')])
 EOF
 commit "prod: no IPv6 SSH on the bastion"
+
+# Step: an internal load balancer for the API, its group open on 443 to the
+# world (the group is the finding; internal, the load balancer opens nothing).
+as "Ana Ops"
+put environments/staging/api_lb.tf <<'EOF'
+resource "aws_security_group" "api_lb" {
+  name   = "staging-api-lb"
+  vpc_id = var.vpc_id
+
+  ingress {
+    description = "HTTPS"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_lb" "api" {
+  name            = "staging-api"
+  internal        = true
+  security_groups = [aws_security_group.api_lb.id]
+  subnets         = var.private_subnets
+}
+
+resource "aws_lb_listener" "api_https" {
+  load_balancer_arn = aws_lb.api.arn
+  port              = 443
+  protocol          = "HTTPS"
+  certificate_arn   = "arn:aws:acm:eu-west-1:123456789012:certificate/api"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/1"
+  }
+}
+EOF
+commit "staging: internal load balancer for the API"
+
+# Step: the load balancer faces the Internet (internal = false).
+as "Sam Vendor"
+sed -i 's/  internal        = true/  internal        = false/' environments/staging/api_lb.tf
+commit "staging: API load balancer faces the Internet"
+
+# Step: the listener moves to a file of its own (no change).
+as "Omar Cloud"
+python3 - environments/staging/api_lb.tf environments/staging/api_listeners.tf <<'EOF'
+import sys
+src, dst = sys.argv[1], sys.argv[2]
+s = open(src).read()
+i = s.index('\nresource "aws_lb_listener" "api_https"')
+open(dst, "w").write(s[i + 1:])
+open(src, "w").write(s[:i])
+EOF
+commit "staging: load balancer listeners in their own file"
+
+# Step: a managed node group whose SSH key has no source groups: port 22
+# from the Internet (high).
+as "Sam Vendor"
+put environments/staging/nodes.tf <<'EOF'
+resource "aws_eks_node_group" "workers" {
+  cluster_name    = "staging"
+  node_group_name = "workers"
+  node_role_arn   = "arn:aws:iam::123456789012:role/staging-nodes"
+  subnet_ids      = var.private_subnets
+
+  scaling_config {
+    desired_size = 2
+    max_size     = 4
+    min_size     = 1
+  }
+
+  remote_access {
+    ec2_ssh_key = "staging-ops"
+  }
+}
+EOF
+commit "staging: node group with SSH access"
+
+# Step: SSH only from the bastion's group.
+as "Omar Cloud"
+sed -i 's/    ec2_ssh_key = "staging-ops"/    ec2_ssh_key               = "staging-ops"\n    source_security_group_ids = [aws_security_group.api_lb.id]/' environments/staging/nodes.tf
+commit "staging: node group SSH from the load balancer group only"

@@ -340,3 +340,47 @@ resource "google_compute_firewall" "kibana" {
 }
 EOF
 commit "gcp: kibana from the bastion hosts"
+
+# Step: a storage account for the exports, behind its firewall (the office
+# range, a documentation range: not the Internet; Azure services bypass).
+as "Ana Ops"
+put infra/analytics/storage.tf <<'EOF'
+resource "azurerm_storage_account" "exports" {
+  name                     = "analyticsexports"
+  resource_group_name      = "analytics"
+  location                 = "westeurope"
+  account_tier             = "Standard"
+  account_replication_type = "GRS"
+
+  network_rules {
+    default_action = "Deny"
+    ip_rules       = ["198.51.100.0/24"]
+    bypass         = ["AzureServices"]
+  }
+}
+EOF
+commit "azure: storage account for the exports"
+
+# Step: the rules move to azurerm_storage_account_network_rules (no change).
+as "Omar Cloud"
+python3 - infra/analytics/storage.tf <<'EOF'
+import sys
+p = sys.argv[1]; s = open(p).read()
+i = s.index("\n  network_rules {"); j = s.index("  }\n", i) + 4
+s = s[:i] + s[j:]
+s += '''
+resource "azurerm_storage_account_network_rules" "exports" {
+  storage_account_id = azurerm_storage_account.exports.id
+  default_action     = "Deny"
+  ip_rules           = ["198.51.100.0/24"]
+  bypass             = ["AzureServices"]
+}
+'''
+open(p, "w").write(s)
+EOF
+commit "azure: storage network rules as their own resource"
+
+# Step: the default action opened while debugging a partner upload.
+as "Sam Vendor"
+sed -i 's/  default_action     = "Deny"/  default_action     = "Allow"/' infra/analytics/storage.tf
+commit "azure: storage open while debugging the partner upload"
