@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "scan.h"
 

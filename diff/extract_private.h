@@ -1,6 +1,6 @@
 /*
  * extract_private.h - what the extractors share: how many problems of one
- * input they list (struct dw_problems, error.h), and quoting a value in a
+ * input they list (struct dw_problems, dw_error.h), and quoting a value in a
  * message.
  */
 #ifndef DW_EXTRACT_PRIVATE_H
@@ -8,7 +8,7 @@
 
 #include <glib.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 
 /* Problems listed per file before "and N more problems". */

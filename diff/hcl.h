@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 struct hcl_expr;
 struct hcl_body;

@@ -10,7 +10,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract_private.h"
 #include "lineconf.h"
 

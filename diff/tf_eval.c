@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract_private.h"
 
 /* References through locals followed before giving up (also stops cycles). */

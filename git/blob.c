@@ -15,7 +15,7 @@
 
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 
 #define BLOB_MAX_HOPS 8

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "error.h"
+#include "dw_error.h"
 
 /* Rename pairing by git (similar content): past this many added and
  * deleted paths left after exact pairing by blob id, the rest stay

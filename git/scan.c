@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "compare.h"
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "policy.h"
 

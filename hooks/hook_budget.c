@@ -17,7 +17,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "hook.h"
 #include "hook_private.h"
 

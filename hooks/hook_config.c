@@ -9,7 +9,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "hook.h"
 

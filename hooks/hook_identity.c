@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "hook.h"
 #include "hook_private.h"
 

@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "exposure.h"
 #include "gitwalk.h"
 #include "hook.h"

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "hook.h"
 #include "hook_private.h"
 

@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "doc.h"
-#include "error.h"
+#include "dw_error.h"
 
 /* watch.yml is the user's own file; still, a sane cap. */
 #define WATCH_CONFIG_MAX_BYTES ((size_t)1 << 20)

@@ -16,7 +16,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 /*
  * libgit2's object cache and open pack files, for a process that runs for

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "doc.h"
-#include "error.h"
+#include "dw_error.h"
 
 static void policy_item_free(struct policy_item *it)
 {

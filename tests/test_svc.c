@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "compare.h"
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "lineconf.h"
 

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "hcl.h"
 #include "tf_eval.h"

@@ -1,8 +1,8 @@
 /*
- * error.c - the engine's GError domain, its problem lists, escaping
+ * dw_error.c - the engine's GError domain, its problem lists, escaping
  * repository text for printing, and the per-file size limit.
  */
-#include "error.h"
+#include "dw_error.h"
 
 #include <errno.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /*
- * error.h - the engine's error domain and every input limit in one place.
+ * dw_error.h - the engine's error domain and every input limit in one place.
  *
  * Expected failures the caller acts on get a code of their own; anything
  * else is DW_ERROR_FAILED with a one-line message that names the input
