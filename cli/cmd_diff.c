@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "scan.h"
 
 static const char cmd_diff_help[] =

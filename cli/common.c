@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "dw_error.h"
+#include "dw_escape.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "scan.h"
 

@@ -1,7 +1,7 @@
 /*
  * extract_private.h - what the extractors share: how many problems of one
- * input they list (struct dw_problems, dw_error.h), and quoting a value in a
- * message.
+ * input they list (struct dw_problems, dw_error.h), the limits every reader
+ * checks (dw_limits.h), and quoting a value in a message.
  */
 #ifndef DW_EXTRACT_PRIVATE_H
 #define DW_EXTRACT_PRIVATE_H
@@ -9,6 +9,7 @@
 #include <glib.h>
 
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 
 /* Problems listed per file before "and N more problems". */

@@ -20,6 +20,7 @@
 #include <stddef.h>
 
 #include "dw_error.h"
+#include "dw_limits.h"
 
 struct hcl_expr;
 struct hcl_body;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "extract_private.h"
 #include "lineconf.h"
 

@@ -13,7 +13,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "dw_error.h"
+#include "dw_limits.h"
 #include "extract_private.h"
 
 /* References through locals followed before giving up (also stops cycles). */

@@ -22,6 +22,7 @@
 
 #include "blob.h"
 #include "dw_error.h"
+#include "dw_limits.h"
 
 /* Rename pairing by git (similar content): past this many added and
  * deleted paths left after exact pairing by blob id, the rest stay

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "dw_error.h"
+#include "dw_escape.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "hook.h"
 

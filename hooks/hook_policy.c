@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dw_error.h"
+#include "dw_escape.h"
 
 /* Appends s escaped for an HTML text node. */
 static void details_text(GString *out, const char *s)

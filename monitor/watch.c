@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "dw_error.h"
+#include "dw_escape.h"
 
 /*
  * libgit2's object cache and open pack files, for a process that runs for

@@ -17,6 +17,7 @@
 
 #include "compare.h"
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 #include "rulepack.h"
 

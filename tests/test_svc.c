@@ -18,6 +18,7 @@
 
 #include "compare.h"
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 #include "lineconf.h"
 
