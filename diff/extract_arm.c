@@ -53,19 +53,8 @@
 #define ARM_TYPE_SUBNET "Microsoft.Network/virtualNetworks/subnets"
 #define ARM_TYPE_NIC "Microsoft.Network/networkInterfaces"
 #define ARM_TYPE_ARTIFACT "Microsoft.Blueprint/blueprints/artifacts"
-/* Expressions referring to variables referring to ...: a bound that also
- * stops cycles (variables('a') defined as "[variables('a')]"). */
-#define ARM_EVAL_DEPTH 8u
-#define ARM_MAX_ARGS 16u
-/* Calls nested in one expression: the parser recurses once per level. */
-#define ARM_EXPR_NEST 64u
-/* Nested deployments inside nested deployments. */
-#define ARM_TEMPLATE_DEPTH 8u
-/* Problems reported for one file before "and N more". */
-/* Expressions quoted in messages are cut to this many bytes. */
 
 /* The copy loops around an expression: copyIndex() looks here. */
-#define ARM_COPY_MAX 800u
 struct arm_loop {
 	const char *name;           /* the loop's name, or NULL */
 	bool resource;              /* a resource's loop (copyIndex() without a name) */
@@ -290,10 +279,10 @@ static bool arm_expr_copy_index(struct arm_expr *e, const char *const *text, siz
 
 	if (n > 2)
 		return arm_expr_fail(e, "copyIndex() has too many arguments");
-	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, ARM_COPY_MAX, &offset, NULL))
+	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, DW_LIMIT_ARM_COPIES, &offset, NULL))
 		name = text[0];
 	if (n == 2 && (name == NULL ||
-	               !g_ascii_string_to_unsigned(text[1], 10, 0, ARM_COPY_MAX, &offset, NULL)))
+	               !g_ascii_string_to_unsigned(text[1], 10, 0, DW_LIMIT_ARM_COPIES, &offset, NULL)))
 		return arm_expr_fail(e, "copyIndex() has an offset that is not evaluated");
 	for (l = e->s->loop; l != NULL; l = l->up) {
 		if ((name == NULL && l->resource) ||
@@ -323,7 +312,7 @@ static bool arm_expr_length(struct arm_expr *e, const struct arm_value *arg, str
 static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *args, size_t n,
                           struct arm_value *out)
 {
-	const char *text[ARM_MAX_ARGS];
+	const char *text[DW_LIMIT_ARM_ARGS];
 
 	if (g_ascii_strcasecmp(fn, "length") == 0 && n == 1)
 		return arm_expr_length(e, &args[0], out);
@@ -377,13 +366,13 @@ static bool arm_expr_value(struct arm_expr *e, struct arm_value *out);
 /* NAME(args...), the name already read. */
 static bool arm_expr_call_args(struct arm_expr *e, const char *fn, struct arm_value *out)
 {
-	struct arm_value args[ARM_MAX_ARGS] = { { 0 } };
+	struct arm_value args[DW_LIMIT_ARM_ARGS] = { { 0 } };
 	size_t n = 0;
 	bool ok = false;
 
 	if (!arm_expr_take(e, ')')) {
 		do {
-			if (n == ARM_MAX_ARGS) {
+			if (n == DW_LIMIT_ARM_ARGS) {
 				arm_expr_fail(e, "%s() has too many arguments to evaluate", fn);
 				goto out;
 			}
@@ -487,8 +476,8 @@ static bool arm_expr_value(struct arm_expr *e, struct arm_value *out)
 {
 	bool ok;
 
-	if (e->nest >= ARM_EXPR_NEST)
-		return arm_expr_fail(e, "nests calls deeper than %u", ARM_EXPR_NEST);
+	if (e->nest >= DW_LIMIT_ARM_EXPR_NEST)
+		return arm_expr_fail(e, "nests calls deeper than %u", DW_LIMIT_ARM_EXPR_NEST);
 	e->nest++;
 	ok = arm_expr_primary(e, out);
 	if (ok && !arm_expr_access(e, out)) {
@@ -519,8 +508,8 @@ static bool arm_eval_node(const struct arm_scope *s, const struct doc_node *n, u
 		out->str = g_strdup(n->text + 1);
 		return true;
 	}
-	if (depth > ARM_EVAL_DEPTH) {
-		*why = g_strdup_printf("refers through more than %u expressions", ARM_EVAL_DEPTH);
+	if (depth > DW_LIMIT_ARM_EVAL_DEPTH) {
+		*why = g_strdup_printf("refers through more than %u expressions", DW_LIMIT_ARM_EVAL_DEPTH);
 		return false;
 	}
 	e.p = n->text + 1;
@@ -1070,7 +1059,7 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 	                     why);
 }
 
-/* A copy loop's count: a known number in 0..ARM_COPY_MAX, else false
+/* A copy loop's count: a known number in 0..DW_LIMIT_ARM_COPIES, else false
  * with *why set. */
 static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *count, unsigned *out,
                            char **why)
@@ -1088,8 +1077,8 @@ static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *cou
 		return false;
 	text = arm_value_text(&v);
 	ok = text != NULL && g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &n, NULL);
-	if (ok && n > ARM_COPY_MAX) {
-		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, ARM_COPY_MAX);
+	if (ok && n > DW_LIMIT_ARM_COPIES) {
+		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, DW_LIMIT_ARM_COPIES);
 		ok = false;
 	} else if (!ok) {
 		*why = g_strdup("has a count that is not a number");
@@ -1328,9 +1317,9 @@ static void arm_deployment(struct arm_ctx *c, const struct arm_scope *s, const s
 
 	if (tmpl == NULL || tmpl->kind != DOC_MAP)
 		return;
-	if (depth >= ARM_TEMPLATE_DEPTH) {
+	if (depth >= DW_LIMIT_ARM_TEMPLATE_DEPTH) {
 		dw_problems_add(&c->problems, res->line, "deployments nested deeper than %u",
-		                ARM_TEMPLATE_DEPTH);
+		                DW_LIMIT_ARM_TEMPLATE_DEPTH);
 		return;
 	}
 	if (scope != NULL && g_ascii_strcasecmp(scope, "inner") == 0) {
@@ -1359,8 +1348,8 @@ static void arm_artifact(struct arm_ctx *c, const struct arm_scope *s, const str
 
 	if (tmpl == NULL || tmpl->kind != DOC_MAP)
 		return;
-	if (depth >= ARM_TEMPLATE_DEPTH) {
-		dw_problems_add(&c->problems, res->line, "templates nested deeper than %u", ARM_TEMPLATE_DEPTH);
+	if (depth >= DW_LIMIT_ARM_TEMPLATE_DEPTH) {
+		dw_problems_add(&c->problems, res->line, "templates nested deeper than %u", DW_LIMIT_ARM_TEMPLATE_DEPTH);
 		return;
 	}
 	inner.parameters = doc_map_get_ci(tmpl, "parameters");

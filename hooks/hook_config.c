@@ -18,9 +18,6 @@
 /* Branches and tags: a tag-triggered deploy must not be a way around the gate. */
 static const char *const hook_default_guard[] = { "refs/heads/*", "refs/tags/*" };
 
-/* Budgets far above a normal push (a few milliseconds, a few MB). */
-#define HOOK_DEFAULT_MAX_SECONDS 20u
-#define HOOK_DEFAULT_MAX_MEMORY ((size_t)400 << 20)
 
 static void hook_config_init(struct hook_config *c)
 {
@@ -28,8 +25,8 @@ static void hook_config_init(struct hook_config *c)
 	c->guard = g_ptr_array_new_with_free_func(g_free);
 	c->approvers = g_ptr_array_new_with_free_func(g_free);
 	c->trust = HOOK_TRUST_ALL;
-	c->max_seconds = HOOK_DEFAULT_MAX_SECONDS;
-	c->max_memory = HOOK_DEFAULT_MAX_MEMORY;
+	c->max_seconds = DW_LIMIT_HOOK_SECONDS;
+	c->max_memory = DW_LIMIT_HOOK_MEMORY;
 }
 
 void hook_config_clear(struct hook_config *c)
@@ -104,10 +101,10 @@ static bool hook_config_size(size_t *out, const char *value)
 	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
-		if (n > (G_GUINT64_CONSTANT(64) << 30) >> units[i].shift)
+		if (n > DW_LIMIT_HOOK_MEMORY_MAX >> units[i].shift)
 			return false;
 		n <<= units[i].shift;
-		if (n < ((guint64)16 << 20))
+		if (n < DW_LIMIT_HOOK_MEMORY_MIN)
 			return false;
 		*out = (size_t)n;
 		return true;
