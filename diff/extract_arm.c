@@ -32,7 +32,9 @@
  * protects, so destination addresses are not modelled: an allow rule counts
  * whatever its destination, and a deny rule counts only when it covers
  * every destination and source port (otherwise some traffic it names
- * still gets through to a later allow).
+ * still gets through to a later allow). What the rules' values mean
+ * (sources, service tags, the Internet tag, protocols, the default rules)
+ * is read in extract_azure.c, shared with the azurerm_* reader.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -712,103 +714,6 @@ static void arm_rule_port(struct arm_rule *ar, const char *key, const char *text
 	g_array_append_val(ports->ranges, hi);
 }
 
-/* Names of service tags that rules compare with, in Azure's spelling. */
-static const char *const arm_known_tags[] = { "VirtualNetwork", "AzureLoadBalancer" };
-
-static bool arm_is_tag(const char *text)
-{
-	if (!g_ascii_isalpha(text[0]))
-		return false;
-	for (size_t i = 1; text[i] != '\0'; i++) {
-		if (!g_ascii_isalnum(text[i]) && text[i] != '.' && text[i] != '-' && text[i] != '_')
-			return false;
-	}
-	return true;
-}
-
-static void arm_add_tag(srcset *src, const char *tag)
-{
-	g_autofree char *atom = NULL;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++) {
-		if (g_ascii_strcasecmp(tag, arm_known_tags[i]) == 0)
-			tag = arm_known_tags[i];
-	}
-	atom = g_strconcat("azure-tag:", tag, NULL);
-	srcset_add_atom(src, atom);
-}
-
-/* Azure's Internet tag in a deny rule (extract_arm_set_internet); owned,
- * NULL until set. Under arm_internet_lock: audit reads from workers. */
-static srcset *arm_internet;
-static GMutex arm_internet_lock;
-
-void extract_arm_set_internet(const srcset *internet)
-{
-	srcset *copy = internet != NULL ? srcset_copy(internet) : NULL;
-
-	g_mutex_lock(&arm_internet_lock);
-	srcset_free(arm_internet);
-	arm_internet = copy;
-	g_mutex_unlock(&arm_internet_lock);
-}
-
-/* Adds the public address space to *src; nothing until it is set, so that
- * a deny from Internet then denies nothing (denies under-approximate). */
-static void arm_internet_add(srcset **src)
-{
-	srcset *u = NULL;
-
-	g_mutex_lock(&arm_internet_lock);
-	if (arm_internet != NULL)
-		u = srcset_union(*src, arm_internet);
-	g_mutex_unlock(&arm_internet_lock);
-	if (u == NULL)
-		return;
-	srcset_free(*src);
-	*src = u;
-}
-
-/*
- * "*" and "Any" are every source: all addresses and the tagged sources
- * (a "deny *" rule shadows AllowVnetInBound). "Internet" is Azure's
- * service tag for the address space outside the virtual network that is
- * reachable from the public Internet. In an allow rule it counts as every
- * address (an allow over-approximates); in a deny rule only as the public
- * address space, the rule pack's "internet:" (an under-approximating
- * deny), so private sources outside the VNet still pass a "deny
- * Internet" (DESIGN.md, "Exposure sets").
- */
-bool arm_source_add_access(srcset **src, const char *text, bool allow)
-{
-	g_autoptr(GError) cidr_error = NULL;
-
-	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
-		srcset_add_all_addresses(*src);
-		for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++)
-			arm_add_tag(*src, arm_known_tags[i]);
-	} else if (g_ascii_strcasecmp(text, "Internet") == 0 && allow) {
-		srcset_add_all_addresses(*src);
-	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
-		arm_internet_add(src);
-	} else if (srcset_add_cidr(*src, text, &cidr_error)) {
-		return true;
-	} else if (arm_is_tag(text)) {
-		arm_add_tag(*src, text);
-	} else {
-		return false;
-	}
-	return true;
-}
-
-bool arm_source_add(srcset *src, const char *text)
-{
-	srcset *s = src;
-
-	/* An allow never replaces the set. */
-	return arm_source_add_access(&s, text, true);
-}
-
 /* The sources of a rule being read (user_data of arm_rule_source). */
 struct arm_sources {
 	srcset *src;   /* owned by the caller, may be replaced */
@@ -820,7 +725,7 @@ static void arm_rule_source(struct arm_rule *ar, const char *key, const char *te
 {
 	struct arm_sources *sources = user_data;
 
-	if (!arm_source_add_access(&sources->src, text, sources->allow))
+	if (!azure_source_add(&sources->src, text, sources->allow))
 		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
 }
 
@@ -852,38 +757,12 @@ static bool arm_rule_asgs(struct arm_rule *ar, srcset *src)
 	return true;
 }
 
-/* Protocol names of securityRules (case-insensitive). */
-bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
-{
-	static const struct {
-		const char *name;
-		unsigned proto;
-	} names[] = {
-		{ "Tcp", EXPOSURE_PROTO_TCP }, { "Udp", EXPOSURE_PROTO_UDP },
-		{ "Icmp", EXPOSURE_PROTO_ICMP }, { "Esp", 50 }, { "Ah", 51 },
-	};
-
-	if (strcmp(text, "*") == 0) {
-		*lo = 0;
-		*hi = EXPOSURE_PROTO_MAX;
-		return true;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
-			*lo = *hi = names[i].proto;
-			return true;
-		}
-	}
-	return false;
-}
-
 static void arm_rule_wide(struct arm_rule *ar, const char *key, const char *text, unsigned line,
                           void *user_data)
 {
 	bool *wide = user_data;
 
-	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0 ||
-	    g_ascii_strcasecmp(text, "VirtualNetwork") == 0 || strcmp(text, "0-65535") == 0)
+	if (azure_wide(text))
 		*wide = true;
 }
 
@@ -943,7 +822,7 @@ static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, 
 	if (prio != NULL && !arm_parse_uint(prio, 100, 4096, priority))
 		arm_rule_bad_value(ar, prio_line, "expected a priority 100..4096", prio);
 	proto = arm_rule_string(ar, "protocol", &proto_line);
-	if (proto != NULL && !arm_parse_protocol(proto, proto_lo, proto_hi))
+	if (proto != NULL && !azure_parse_protocol(proto, proto_lo, proto_hi))
 		arm_rule_bad_value(ar, proto_line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
 	sources.src = *src;
 	sources.allow = *allow;
@@ -1025,26 +904,6 @@ static char *arm_name(const struct arm_scope *s, const struct doc_node *n, char 
 	if (name == NULL)
 		name = g_strdup(doc_scalar(n) != NULL ? doc_scalar(n) : "?");
 	return name;
-}
-
-/* Azure's default inbound rules, in every NSG. */
-void arm_add_default_rules(struct resource *r)
-{
-	g_autoptr(srcset) vnet = srcset_new();
-	g_autoptr(srcset) lb = srcset_new();
-	g_autoptr(srcset) all = srcset_new();
-
-	srcset_add_atom(vnet, "azure-tag:VirtualNetwork");
-	srcset_add_atom(lb, "azure-tag:AzureLoadBalancer");
-	srcset_add_all_addresses(all);
-	srcset_add_atom(all, "azure-tag:VirtualNetwork");
-	srcset_add_atom(all, "azure-tag:AzureLoadBalancer");
-	resource_add_rule(r, "AllowVnetInBound", r->line, true, 65000,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, vnet));
-	resource_add_rule(r, "AllowAzureLoadBalancerInBound", r->line, true, 65001,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, lb));
-	resource_add_rule(r, "DenyAllInBound", r->line, false, 65500,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, all));
 }
 
 /* Records an unknown name on r, now that r exists. */
@@ -1164,7 +1023,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 		dw_problems_add(&c->problems, rules->line, "expected a list for securityRules");
 	}
 	arm_value_clear(&v);
-	arm_add_default_rules(r);
+	azure_add_default_rules(r);
 }
 
 /* The NSG a subnet's or NIC's properties name by networkSecurityGroup.id,
@@ -1411,24 +1270,6 @@ static const struct {
 	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", 6380, 6379 },
 };
 
-/* A dotted IPv4 address, each part 0..255, whole string. */
-static bool arm_parse_ipv4(const char *text, uint32_t *out)
-{
-	g_auto(GStrv) parts = g_strsplit(text, ".", 5);
-	uint32_t v = 0;
-	unsigned octet;
-
-	if (g_strv_length(parts) != 4)
-		return false;
-	for (size_t i = 0; i < 4; i++) {
-		if (!arm_parse_uint(parts[i], 0, 255, &octet) || strlen(parts[i]) > 3)
-			return false;
-		v = v << 8 | octet;
-	}
-	*out = v;
-	return true;
-}
-
 /* One firewall rule (its "properties") into r: start-end, or 0.0.0.0-0.0.0.0,
  * Azure's "allow Azure services", the named source azure-tag:AzureServices. */
 static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r, size_t t,
@@ -1451,17 +1292,14 @@ static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct res
 		                     start == NULL ? "startIpAddress" : "endIpAddress", quoted, why);
 		return;
 	}
-	if (!arm_parse_ipv4(start, &lo) || !arm_parse_ipv4(end, &hi) || lo > hi) {
+	if (!azure_parse_ipv4(start, &lo) || !azure_parse_ipv4(end, &hi) || lo > hi) {
 		g_autofree char *qs = extract_quote(start), *qe = extract_quote(end);
 
 		resource_add_unknown(r, line, "firewall rule %s cannot be read: expected an IPv4 range, got \"%s\" "
 		                     "- \"%s\"", name, qs, qe);
 		return;
 	}
-	if (lo == 0 && hi == 0)
-		srcset_add_atom(src, "azure-tag:AzureServices");
-	else
-		srcset_add_v4(src, lo, hi);
+	azure_firewall_source(src, lo, hi);
 	resource_add_rule(r, name, line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
 	                                                             arm_fw_services[t].port,
 	                                                             arm_fw_services[t].port, src));

@@ -7,6 +7,7 @@
 #define DW_EXTRACT_PRIVATE_H
 
 #include <glib.h>
+#include <stdint.h>
 
 #include "dw_error.h"
 #include "dw_limits.h"
@@ -141,20 +142,31 @@ char *extract_quote(const char *text);
 
 /*
  * Platform vocabularies shared by the extractors of several formats
- * (ARM and Terraform azurerm_*, CloudFormation and Terraform aws_*).
+ * (CloudFormation and Terraform aws_*).
  */
 /* AWS IpProtocol: "-1" (all), tcp, udp, icmp, icmpv6 or 0..255. */
 bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
-/* Azure securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
-bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
-/* An Azure source address prefix: "*", Any, Internet, a CIDR or a service
- * tag (atom "azure-tag:NAME"); false when it is none of these. The
- * Internet tag is every address in an allow rule, and only the public
- * address space (extract_arm_set_internet) in a deny rule, where *src may
- * be replaced by a new set. arm_source_add() reads an allow rule's. */
-bool arm_source_add_access(srcset **src, const char *text, bool allow);
-bool arm_source_add(srcset *src, const char *text);
+/*
+ * Azure's network rules, read alike from ARM templates and azurerm_*
+ * resources (extract_azure.c).
+ */
+/* securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
+bool azure_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
+/* A source address prefix: "*", Any, Internet, a CIDR or a service tag
+ * (atom "azure-tag:NAME"); false when it is none of these. The Internet
+ * tag is every address in an allow rule, and only the public address
+ * space (extract_arm_set_internet) in a deny rule, where *src may be
+ * replaced by a new set. */
+bool azure_source_add(srcset **src, const char *text, bool allow);
+/* Does a deny's destination prefix or source port range cover everything
+ * ("*", Any, VirtualNetwork, 0-65535)? */
+bool azure_wide(const char *text);
 /* Azure's default inbound rules (65000-65500), which every NSG has. */
-void arm_add_default_rules(struct resource *r);
+void azure_add_default_rules(struct resource *r);
+/* A firewall rule's address: dotted IPv4, each part 0..255, whole string. */
+bool azure_parse_ipv4(const char *text, uint32_t *out);
+/* A service firewall's start-end range into src; 0.0.0.0-0.0.0.0 is
+ * Azure's "Allow Azure services", the atom azure-tag:AzureServices. */
+void azure_firewall_source(srcset *src, uint32_t lo, uint32_t hi);
 
 #endif
