@@ -18,6 +18,25 @@
 /* Characters of a value quoted in a message. */
 #define EXTRACT_QUOTE_MAX 80
 
+/*
+ * The readers, which only the table of formats (extract_formats.c) calls:
+ * a new format is a row there and its reader here, nothing in extract.h.
+ * Each reads an already parsed document, or the file's bytes.
+ */
+bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
+                      GError **error);
+bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+/* Line-based service configs, from the file's bytes: redis.conf,
+ * sshd_config, postgresql.conf (extract_svc.c) and pg_hba.conf. */
+bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+/* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
+bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_compose(GPtrArray *out, const struct doc *d, GError **error);
+
 /* Is path a service config extract_svc() reads (by its name)? */
 bool extract_svc_path(const char *path);
 bool extract_hba_path(const char *path);
