@@ -215,10 +215,12 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 
 /*
  * Azure's "Internet" service tag in a deny rule is the public address
- * space only (DESIGN.md), which is the rule pack's "internet:"
- * (rulepack_load() sets it; copied). Until set, a deny from Internet
- * denies nothing, which can only overstate what gets in. Call it before
- * extracting on several threads.
+ * space only (DESIGN.md): the shipped rule pack's "internet:", which
+ * rulepack_load() sets (copied). A user's rule file that adds to
+ * "internet: not:" (rulepack_overlay()) does not change it: those networks
+ * are trusted by the user, not outside Azure's Internet tag. Until set, a
+ * deny from Internet denies nothing, which can only overstate what gets
+ * in. Read by extract_azure.c; call it before extracting on several threads.
  */
 void extract_arm_set_internet(const srcset *internet);
 
