@@ -1474,33 +1474,21 @@ static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const stru
 	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, lo, 443, src));
 }
 
-/*
- * An AKS cluster (Microsoft.ContainerService/managedClusters): its API
- * server answers on 443 from apiServerAccessProfile.authorizedIPRanges,
- * every address when they are absent or empty, and only from inside the
- * virtual network for a private cluster (enablePrivateCluster).
- * Identity: azure-aks:NAME.
- */
-static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+/* apiServerAccessProfile.authorizedIPRanges into src: every address when
+ * absent or empty; false (with an unknown on r) when not evaluated. */
+static bool arm_aks_ranges(const struct arm_scope *s, struct resource *r, const char *name,
+                           const struct doc_node *ranges, srcset *src)
 {
-	const struct doc_node *profile = doc_map_get_ci(doc_map_get_ci(res, "properties"), "apiServerAccessProfile");
-	const struct doc_node *ranges = doc_map_get_ci(profile, "authorizedIPRanges");
-	g_autofree char *why = NULL, *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
-	g_autofree char *identity = g_strconcat("azure-aks:", name, NULL), *rwhy = NULL;
-	struct resource *r = resource_new(identity, "Azure AKS API server", name, c->d->path, res->line,
-	                                  RESOURCE_UNION);
-	g_autoptr(srcset) src = srcset_new();
+	g_autofree char *why = NULL;
 	struct arm_value v = { 0 };
 
-	g_ptr_array_add(c->found, r);
-	if (g_strcmp0(doc_scalar(doc_map_get_ci(profile, "enablePrivateCluster")), "true") == 0) {
-		srcset_add_atom(src, "azure-tag:VirtualNetwork");
-	} else if (ranges != NULL && !arm_eval_node(s, ranges, 0, &v, &rwhy)) {
+	if (ranges != NULL && !arm_eval_node(s, ranges, 0, &v, &why)) {
 		g_autofree char *quoted = extract_quote(ranges->text);
 
-		resource_add_unknown(r, ranges->line, "AKS %s: authorizedIPRanges is %s, %s", name, quoted, rwhy);
-		return;
-	} else if (v.node == NULL || v.node->kind != DOC_LIST || v.node->n == 0) {
+		resource_add_unknown(r, ranges->line, "AKS %s: authorizedIPRanges is %s, %s", name, quoted, why);
+		return false;
+	}
+	if (v.node == NULL || v.node->kind != DOC_LIST || v.node->n == 0) {
 		srcset_add_all_addresses(src);
 	} else {
 		for (size_t i = 0; i < v.node->n; i++) {
@@ -1512,8 +1500,32 @@ static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct d
 		}
 	}
 	arm_value_clear(&v);
-	resource_add_rule(r, "apiServerAccessProfile", profile != NULL ? profile->line : res->line, true, 0,
-	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	return true;
+}
+
+/*
+ * An AKS cluster (Microsoft.ContainerService/managedClusters): its API
+ * server answers from apiServerAccessProfile.authorizedIPRanges, every
+ * address when they are absent or empty, and only from inside the
+ * virtual network for a private cluster (enablePrivateCluster); see
+ * azure_aks_endpoint(). Identity: azure-aks:NAME.
+ */
+static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+{
+	const struct doc_node *profile = doc_map_get_ci(doc_map_get_ci(res, "properties"), "apiServerAccessProfile");
+	const struct doc_node *ranges = doc_map_get_ci(profile, "authorizedIPRanges");
+	bool private_cluster = g_strcmp0(doc_scalar(doc_map_get_ci(profile, "enablePrivateCluster")), "true") == 0;
+	g_autofree char *why = NULL, *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	g_autofree char *identity = g_strconcat("azure-aks:", name, NULL);
+	struct resource *r = resource_new(identity, "Azure AKS API server", name, c->d->path, res->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	if (!private_cluster && !arm_aks_ranges(s, r, name, ranges, src))
+		return;
+	azure_aks_endpoint(r, "apiServerAccessProfile", profile != NULL ? profile->line : res->line, src,
+	                   private_cluster);
 }
 
 static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,

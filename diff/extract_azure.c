@@ -3,8 +3,9 @@
  * them: ARM templates (extract_arm.c) and Terraform's AzureRM provider
  * (extract_tf_azure.c). Source prefixes and service tags, the Internet
  * tag, protocol names, what makes a deny cover every destination, the
- * default rules of every NSG, and the start-end ranges of the service
- * firewalls are read here once, so the two readers cannot disagree.
+ * default rules of every NSG, the start-end ranges of the service
+ * firewalls and who reaches an AKS API server are read here once, so the
+ * two readers cannot disagree.
  *
  * Azure documents these in "Network security groups: security rules" and
  * "Virtual network service tags" (learn.microsoft.com), and the firewall
@@ -184,4 +185,17 @@ void azure_firewall_source(srcset *src, uint32_t lo, uint32_t hi)
 		srcset_add_atom(src, "azure-tag:AzureServices");
 	else
 		srcset_add_v4(src, lo, hi);
+}
+
+void azure_aks_endpoint(struct resource *r, const char *name, unsigned line, const srcset *src,
+                        bool private_cluster)
+{
+	g_autoptr(srcset) vnet = srcset_new();
+
+	if (private_cluster) {
+		srcset_add_atom(vnet, "azure-tag:VirtualNetwork");
+		src = vnet;
+	}
+	resource_add_rule(r, name, line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	resource_set_target(r, 6443, 6443);
 }

@@ -187,5 +187,10 @@ bool azure_parse_ipv4(const char *text, uint32_t *out);
 /* A service firewall's start-end range into src; 0.0.0.0-0.0.0.0 is
  * Azure's "Allow Azure services", the atom azure-tag:AzureServices. */
 void azure_firewall_source(srcset *src, uint32_t lo, uint32_t hi);
+/* An AKS cluster's API server into r: HTTPS (443) from src, judged as the
+ * kube-apiserver behind it (tcp/6443); a private cluster answers only
+ * inside the virtual network (azure-tag:VirtualNetwork), src unused. */
+void azure_aks_endpoint(struct resource *r, const char *name, unsigned line, const srcset *src,
+                        bool private_cluster);
 
 #endif

@@ -260,7 +260,7 @@ bool tf_azure_firewall_type(const char *type)
  * private_cluster_enabled (default false). api_server_access_profile's
  * authorized_ip_ranges (the older api_server_authorized_ip_ranges
  * attribute) limit it; with none, anyone may connect (AzureRM provider and
- * AKS documentation). HTTPS, judged as the API server behind it (tcp/6443).
+ * AKS documentation). See azure_aks_endpoint().
  */
 void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
@@ -269,21 +269,23 @@ void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block 
 	struct resource *r = resource_new(identity, "AKS API endpoint", address, c->path, res->line, RESOURCE_UNION);
 	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
 	g_autoptr(srcset) src = srcset_new();
-	bool any;
+	bool private_cluster, any;
 
 	g_ptr_array_add(c->found, r);
-	if (tf_rule_bool(&tr, "private_cluster_enabled", false) || tr.unknown || tr.bad)
-		return;
-	any = tf_rule_each(&tr, "api_server_authorized_ip_ranges", true, tf_source_cidr, src);
-	if (profile) {
-		tr.body = profile->body;
-		tr.line = profile->line;
-		any |= tf_rule_each(&tr, "authorized_ip_ranges", true, tf_source_cidr, src);
-	}
+	private_cluster = tf_rule_bool(&tr, "private_cluster_enabled", false);
 	if (tr.unknown || tr.bad)
 		return;
-	if (!any)
-		srcset_add_all_addresses(src);
-	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
-	resource_set_target(r, 6443, 6443);
+	if (!private_cluster) {
+		any = tf_rule_each(&tr, "api_server_authorized_ip_ranges", true, tf_source_cidr, src);
+		if (profile) {
+			tr.body = profile->body;
+			tr.line = profile->line;
+			any |= tf_rule_each(&tr, "authorized_ip_ranges", true, tf_source_cidr, src);
+		}
+		if (tr.unknown || tr.bad)
+			return;
+		if (!any)
+			srcset_add_all_addresses(src);
+	}
+	azure_aks_endpoint(r, address, tr.line, src, private_cluster);
 }

@@ -627,6 +627,8 @@ static void test_arm__storage_and_aks_endpoints(void **state)
 	assert_exposure(find(rs, "azure-storage:files"),
 	                "tcp/443 from 192.0.2.0/24, azure-subnet:apps, azure-tag:AzureServices");
 	assert_exposure(find(rs, "azure-aks:main"), "tcp/443 from 203.0.113.0/24");
+	/* Judged as the kube-apiserver behind it, as azurerm_kubernetes_cluster is. */
+	assert_int_equal(((const struct resource_rule *)find(rs, "azure-aks:main")->rules->pdata[0])->target_lo, 6443);
 	assert_exposure(ops, "nothing");
 	assert_int_equal(ops->unknowns->len, 1);
 	assert_non_null(strstr(((const struct resource_unknown *)ops->unknowns->pdata[0])->what,

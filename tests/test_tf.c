@@ -1067,7 +1067,8 @@ static void test_tf__aks_and_gke_api_endpoints(void **state)
 		fail_msg("%s", error->message);
 	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.open"), "tcp/443 from 0.0.0.0/0, ::/0");
 	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.office"), "tcp/443 from 203.0.113.0/24");
-	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "nothing");
+	/* A private cluster's API server answers inside the virtual network, as from ARM. */
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "tcp/443 from azure-tag:VirtualNetwork");
 	assert_exposure(find(out, "tf:.:google_container_cluster.open"), "tcp/443 from 0.0.0.0/0");
 	assert_exposure(find(out, "tf:.:google_container_cluster.vpn"), "tcp/443 from 10.8.0.0/16");
 	assert_exposure(find(out, "tf:.:google_container_cluster.private"), "nothing");
