@@ -1250,8 +1250,8 @@ static bool arm_deployed(const struct arm_scope *s, const struct doc_node *res)
  * Azure services with a public endpoint whose own IP firewall says who
  * reaches it (a union of allows; a server with no rule admits nobody):
  * firewallRules children of SQL, MySQL, PostgreSQL, MariaDB and Redis
- * servers, each a start-end IPv4 range on the service's port. Redis
- * clients reach 6380 (TLS) in front of Redis itself (the target).
+ * servers, each a start-end IPv4 range on the service's ports
+ * (azure_firewall_rule()).
  * Identity: PREFIX:SERVER. publicNetworkAccess is the
  * "public_network_access" setting (absent: Enabled), as for azurerm_*.
  */
@@ -1259,26 +1259,26 @@ static const struct {
 	const char *type;
 	const char *kind;
 	const char *prefix;
-	unsigned port, target;
+	enum azure_service service;
 } arm_fw_services[] = {
-	{ "Microsoft.Sql/servers", "Azure SQL server", "azure-sql:", 1433, 0 },
-	{ "Microsoft.DBforMySQL/servers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
-	{ "Microsoft.DBforMySQL/flexibleServers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
-	{ "Microsoft.DBforPostgreSQL/servers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
-	{ "Microsoft.DBforPostgreSQL/flexibleServers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
-	{ "Microsoft.DBforMariaDB/servers", "Azure MariaDB server", "azure-mariadb:", 3306, 0 },
-	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", 6380, 6379 },
+	{ "Microsoft.Sql/servers", "Azure SQL server", "azure-sql:", AZURE_SERVICE_SQL },
+	{ "Microsoft.DBforMySQL/servers", "Azure MySQL server", "azure-mysql:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.DBforMySQL/flexibleServers", "Azure MySQL server", "azure-mysql:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.DBforPostgreSQL/servers", "Azure PostgreSQL server", "azure-postgresql:",
+	  AZURE_SERVICE_POSTGRESQL },
+	{ "Microsoft.DBforPostgreSQL/flexibleServers", "Azure PostgreSQL server", "azure-postgresql:",
+	  AZURE_SERVICE_POSTGRESQL },
+	{ "Microsoft.DBforMariaDB/servers", "Azure MariaDB server", "azure-mariadb:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", AZURE_SERVICE_REDIS },
 };
 
-/* One firewall rule (its "properties") into r: start-end, or 0.0.0.0-0.0.0.0,
- * Azure's "allow Azure services", the named source azure-tag:AzureServices. */
+/* One firewall rule (its "properties") into r: startIpAddress-endIpAddress. */
 static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r, size_t t,
                         const char *name, const struct doc_node *props, unsigned line)
 {
 	g_autofree char *start = NULL, *end = NULL, *why = NULL;
 	const struct doc_node *a = doc_map_get_ci(props, "startIpAddress");
 	const struct doc_node *b = doc_map_get_ci(props, "endIpAddress");
-	g_autoptr(srcset) src = srcset_new();
 	uint32_t lo, hi;
 
 	if (a == NULL || b == NULL) {
@@ -1299,12 +1299,7 @@ static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct res
 		                     "- \"%s\"", name, qs, qe);
 		return;
 	}
-	azure_firewall_source(src, lo, hi);
-	resource_add_rule(r, name, line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
-	                                                             arm_fw_services[t].port,
-	                                                             arm_fw_services[t].port, src));
-	if (arm_fw_services[t].target != 0)
-		resource_set_target(r, arm_fw_services[t].target, arm_fw_services[t].target);
+	azure_firewall_rule(r, name, line, arm_fw_services[t].service, lo, hi);
 }
 
 /* Is properties.publicNetworkAccess not Disabled (absent: dflt)? Recorded as

@@ -179,12 +179,35 @@ bool azure_parse_ipv4(const char *text, uint32_t *out)
 	return true;
 }
 
-void azure_firewall_source(srcset *src, uint32_t lo, uint32_t hi)
+/*
+ * The ports a service firewall admits to. Azure Cache for Redis listens on
+ * 6380 with TLS and on 6379 without; the non-TLS port is off by default,
+ * but that is the cache's setting, not the rule's, so an allow admits both
+ * (allows over-approximate), 6380 judged as the Redis behind it.
+ */
+static const struct {
+	unsigned port_lo, port_hi;
+} azure_service_ports[] = {
+	[AZURE_SERVICE_SQL] = { 1433, 1433 },   [AZURE_SERVICE_POSTGRESQL] = { 5432, 5432 },
+	[AZURE_SERVICE_MYSQL] = { 3306, 3306 }, [AZURE_SERVICE_REDIS] = { 6379, 6380 },
+};
+
+void azure_firewall_rule(struct resource *r, const char *name, unsigned line, enum azure_service service,
+                         uint32_t lo, uint32_t hi)
 {
+	g_autoptr(srcset) src = srcset_new();
+	unsigned first = azure_service_ports[service].port_lo;
+
 	if (lo == 0 && hi == 0)
 		srcset_add_atom(src, "azure-tag:AzureServices");
 	else
 		srcset_add_v4(src, lo, hi);
+	for (unsigned port = first; port <= azure_service_ports[service].port_hi; port++) {
+		resource_add_rule(r, name, line, true, 0,
+		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
+		if (port != first)
+			resource_set_target(r, first, first);
+	}
 }
 
 void azure_aks_endpoint(struct resource *r, const char *name, unsigned line, const srcset *src,

@@ -184,9 +184,18 @@ bool azure_wide(const char *text);
 void azure_add_default_rules(struct resource *r);
 /* A firewall rule's address: dotted IPv4, each part 0..255, whole string. */
 bool azure_parse_ipv4(const char *text, uint32_t *out);
-/* A service firewall's start-end range into src; 0.0.0.0-0.0.0.0 is
- * Azure's "Allow Azure services", the atom azure-tag:AzureServices. */
-void azure_firewall_source(srcset *src, uint32_t lo, uint32_t hi);
+/* The services whose own IP firewall says who reaches them. */
+enum azure_service {
+	AZURE_SERVICE_SQL,        /* Azure SQL and Synapse: tcp/1433 */
+	AZURE_SERVICE_POSTGRESQL, /* tcp/5432 */
+	AZURE_SERVICE_MYSQL,      /* MySQL and MariaDB: tcp/3306 */
+	AZURE_SERVICE_REDIS,      /* Azure Cache for Redis: tcp/6379 and 6380 (TLS) */
+};
+/* One firewall rule's start-end range into r, on service's ports;
+ * 0.0.0.0-0.0.0.0 is Azure's "Allow Azure services", the atom
+ * azure-tag:AzureServices. */
+void azure_firewall_rule(struct resource *r, const char *name, unsigned line, enum azure_service service,
+                         uint32_t lo, uint32_t hi);
 /* An AKS cluster's API server into r: HTTPS (443) from src, judged as the
  * kube-apiserver behind it (tcp/6443); a private cluster answers only
  * inside the virtual network (azure-tag:VirtualNetwork), src unused. */

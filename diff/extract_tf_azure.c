@@ -185,25 +185,26 @@ void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_blo
 static const struct {
 	const char *type;
 	const char *kind;
-	unsigned port_lo, port_hi;
+	enum azure_service service;
 	const char *start, *end;
 } tf_azure_firewalls[] = {
-	{ "azurerm_mssql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
-	{ "azurerm_sql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
-	{ "azurerm_synapse_firewall_rule", "Azure Synapse firewall rule", 1433, 1433, "start_ip_address",
+	{ "azurerm_mssql_firewall_rule", "Azure SQL firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_postgresql_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432, "start_ip_address",
+	{ "azurerm_sql_firewall_rule", "Azure SQL firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_postgresql_flexible_server_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432,
+	{ "azurerm_synapse_firewall_rule", "Azure Synapse firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
+	  "end_ip_address" },
+	{ "azurerm_postgresql_firewall_rule", "Azure PostgreSQL firewall rule", AZURE_SERVICE_POSTGRESQL,
 	  "start_ip_address", "end_ip_address" },
-	{ "azurerm_mysql_firewall_rule", "Azure MySQL firewall rule", 3306, 3306, "start_ip_address",
+	{ "azurerm_postgresql_flexible_server_firewall_rule", "Azure PostgreSQL firewall rule",
+	  AZURE_SERVICE_POSTGRESQL, "start_ip_address", "end_ip_address" },
+	{ "azurerm_mysql_firewall_rule", "Azure MySQL firewall rule", AZURE_SERVICE_MYSQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_mysql_flexible_server_firewall_rule", "Azure MySQL firewall rule", 3306, 3306,
+	{ "azurerm_mysql_flexible_server_firewall_rule", "Azure MySQL firewall rule", AZURE_SERVICE_MYSQL,
 	  "start_ip_address", "end_ip_address" },
-	{ "azurerm_mariadb_firewall_rule", "Azure MariaDB firewall rule", 3306, 3306, "start_ip_address",
+	{ "azurerm_mariadb_firewall_rule", "Azure MariaDB firewall rule", AZURE_SERVICE_MYSQL, "start_ip_address",
 	  "end_ip_address" },
-	/* Azure Cache for Redis: 6379 without TLS, 6380 with. */
-	{ "azurerm_redis_firewall_rule", "Azure Redis firewall rule", 6379, 6380, "start_ip", "end_ip" },
+	{ "azurerm_redis_firewall_rule", "Azure Redis firewall rule", AZURE_SERVICE_REDIS, "start_ip", "end_ip" },
 };
 
 void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -211,7 +212,6 @@ void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct 
 	const char *type = res->labels->pdata[0];
 	size_t k = 0;
 	g_autofree char *identity = tf_identity(c, address);
-	g_autoptr(srcset) src = srcset_new();
 	struct resource *r;
 	struct tf_rule tr = { .c = c, .address = address, .body = res->body, .line = res->line };
 	g_autofree char *start = NULL;
@@ -236,14 +236,7 @@ void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct 
 		tf_rule_bad(&tr, res->line, "expected start <= end", start);
 	if (tr.bad || tr.unknown)
 		return;
-	azure_firewall_source(src, lo, hi);
-	/* A second port of the same service (Redis's TLS 6380) is judged as the first. */
-	for (unsigned port = tf_azure_firewalls[k].port_lo; port <= tf_azure_firewalls[k].port_hi; port++) {
-		resource_add_rule(r, address, res->line, true, 0,
-		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
-		if (port != tf_azure_firewalls[k].port_lo)
-			resource_set_target(r, tf_azure_firewalls[k].port_lo, tf_azure_firewalls[k].port_lo);
-	}
+	azure_firewall_rule(r, address, res->line, tf_azure_firewalls[k].service, lo, hi);
 }
 
 bool tf_azure_firewall_type(const char *type)

@@ -613,10 +613,11 @@ static void test_arm__service_firewalls(void **state)
 	assert_string_equal(resource_setting_get(find(rs, "azure-sql:orders-sql"), "public_network_access")->value,
 	                    "on");
 	assert_exposure(find(rs, "azure-postgresql:reports-pg"), "tcp/5432 from 203.0.113.10/32");
-	/* Clients reach 6380 (TLS), in front of Redis. */
+	/* Redis on 6379 and, with TLS, on 6380 judged as the Redis behind it:
+	 * the same rules as an azurerm_redis_firewall_rule gives. */
 	redis = find(rs, "azure-redis:cache");
-	assert_exposure(redis, "tcp/6380 from 0.0.0.0/0");
-	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[0])->target_lo, 6379);
+	assert_exposure(redis, "tcp/6379-6380 from 0.0.0.0/0");
+	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[1])->target_lo, 6379);
 }
 
 static void test_arm__storage_and_aks_endpoints(void **state)
