@@ -66,14 +66,19 @@
  * DW_LIMIT_REF_UPDATES the push is refused as too large, not as malformed. */
 #define DW_LIMIT_REF_UPDATES 100000u
 #define DW_LIMIT_REF_LINE_BYTES 4096
+/* Push options read for approvals (GIT_PUSH_OPTION_COUNT, which the pusher
+ * sets); past this none is read, so nothing is approved. */
+#define DW_LIMIT_PUSH_OPTIONS 1000u
 /* Commits of an update examined to attribute findings; past this, the
  * findings still count but name no commit. */
 #define DW_LIMIT_ATTRIBUTE_COMMITS 100000
 /* Bytes of git's answer read for a signer: "G\t" and a principal. */
 #define DW_LIMIT_SIGNER_BYTES 1024
 /* The gate's own budget by default, far above a normal push (a few
- * milliseconds, a few MB), and what driftwatch.maxMemory may set. */
+ * milliseconds, a few MB), and what driftwatch.maxSeconds and
+ * driftwatch.maxMemory may set. */
 #define DW_LIMIT_HOOK_SECONDS 20u
+#define DW_LIMIT_HOOK_SECONDS_MAX 86400 /* a day; no "u": it is printed with G_STRINGIFY */
 #define DW_LIMIT_HOOK_MEMORY ((size_t)400 << 20)
 #define DW_LIMIT_HOOK_MEMORY_MIN (G_GUINT64_CONSTANT(16) << 20)
 #define DW_LIMIT_HOOK_MEMORY_MAX (G_GUINT64_CONSTANT(64) << 30)

@@ -149,8 +149,8 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 	} else if (strcmp(key, "maxseconds") == 0) {
 		guint64 n = 0;
 
-		if (!g_ascii_string_to_unsigned(value, 10, 1, 86400, &n, NULL))
-			bad = "a number of seconds from 1 to 86400";
+		if (!g_ascii_string_to_unsigned(value, 10, 1, DW_LIMIT_HOOK_SECONDS_MAX, &n, NULL))
+			bad = "a number of seconds from 1 to " G_STRINGIFY(DW_LIMIT_HOOK_SECONDS_MAX);
 		c->max_seconds = (unsigned)n;
 	} else if (strcmp(key, "maxmemory") == 0) {
 		/* Same syntax as maxFileSize; the range checked below. */

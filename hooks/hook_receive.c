@@ -95,7 +95,7 @@ static GPtrArray *hook_push_approvals(void)
 	const char *count = g_getenv("GIT_PUSH_OPTION_COUNT");
 	guint64 n = 0;
 
-	if (!count || !g_ascii_string_to_unsigned(count, 10, 0, 1000, &n, NULL))
+	if (!count || !g_ascii_string_to_unsigned(count, 10, 0, DW_LIMIT_PUSH_OPTIONS, &n, NULL))
 		return ids;
 	for (guint64 i = 0; i < n; i++) {
 		g_autofree char *name = g_strdup_printf("GIT_PUSH_OPTION_%" G_GUINT64_FORMAT, i);
