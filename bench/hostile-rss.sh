@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # hostile-rss.sh - peak memory and time of the push gate and of audit on
-# hostile input, each file at or past one of the limits of diff/error.h.
+# hostile input, each file at or past one of the limits of diff/dw_limits.h.
 #
 # What it does
 #   Commits to a scratch repository, one commit each: a YAML "billion

@@ -95,11 +95,15 @@ bool cli_load_pack(struct cli_common *c, GError **error);
 /*
  * Prints findings (struct finding *) as the common options ask, to
  * standard output in --format and to each --output file in its own, and
- * returns the exit status they give (CLI_EXIT_ERROR when an output file
- * cannot be written). Every format shows the same findings: those at or
- * above c->show_from (low by default; -v adds info). A finding about a
- * file whatever the change (never readable, not analysed) is kept once
- * per rule and file: its repeats are removed from findings.
+ * returns the exit status: CLI_EXIT_FINDINGS when a finding that is not
+ * approved reaches its threshold (cli_threshold()) and --exit-zero is not
+ * given, CLI_EXIT_ERROR when an output file cannot be written. Each format
+ * shows the findings at or above c->show_from (low by default; -v adds
+ * info). When an audit set c->tip_findings, --open-at-tip shows and counts
+ * those instead, and SARIF shows them always. A finding about a file
+ * whatever the change (could not be checked, other than a parse failure:
+ * never readable, not analysed) is kept once per rule and file: its
+ * repeats are removed from findings.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
 /* Is f shown under c's --severity / -v? */

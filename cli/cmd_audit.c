@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 #include "scan.h"
 
 static const char cmd_audit_help[] =

@@ -6,7 +6,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "scan.h"
 
 static const char cmd_diff_help[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "monitor.h"
 

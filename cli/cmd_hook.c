@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 #include "hook.h"
 
 static const char cmd_hook_help[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 
 static bool cmd_rules_load(struct cli_common *common, int *argc, char ***argv, const char *name,
                            const char *args, const char *summary, const GOptionEntry *more,

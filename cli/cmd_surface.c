@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 #include "scan.h"
 
 static const char cmd_surface_help[] =

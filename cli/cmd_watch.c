@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "error.h"
+#include "dw_error.h"
 #include "monitor.h"
 
 static const char cmd_watch_help[] =

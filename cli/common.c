@@ -7,7 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_escape.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "scan.h"
 

@@ -19,7 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 
 enum doc_kind {
 	DOC_NULL,
@@ -71,7 +72,7 @@ extern const struct doc_limits doc_limits_own;
 
 /*
  * Parse data (len bytes, need not be NUL-terminated) into *out. limits may
- * be NULL for the defaults in error.h. On failure *out is untouched and
+ * be NULL for the defaults in dw_limits.h. On failure *out is untouched and
  * error is DW_ERROR_PARSE ("path:line: what") or DW_ERROR_LIMIT ("path:
  * file is larger than 8 MiB", "path:line: nesting deeper than 256").
  */

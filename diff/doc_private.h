@@ -16,7 +16,7 @@ const char *doc_strndup(struct doc *d, const char *s, size_t len);
 /* A zeroed array of n elements of size bytes, owned by d. */
 void *doc_alloc_n(struct doc *d, size_t n, size_t size);
 
-/* limits, or the defaults from error.h when limits is NULL. */
+/* limits, or the defaults from dw_limits.h when limits is NULL. */
 const struct doc_limits *doc_limits_get(const struct doc_limits *limits);
 /* Fail with DW_ERROR_LIMIT ("path: file is larger than 8 MiB") past max_bytes
  * (dw_limit_file_bytes() when it is 0). */

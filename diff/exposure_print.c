@@ -12,7 +12,7 @@
  * lenient only about order, so any set printed reads back equal.
  */
 #include "exposure_private.h"
-#include "error.h"
+#include "dw_error.h"
 
 #include <arpa/inet.h>
 #include <string.h>

@@ -10,33 +10,11 @@
  *
  * Identity (DESIGN.md, "Identity and diff"): a resource is matched across
  * revisions by its logical name, not its file, so moving it to another
- * file or renaming the file changes nothing:
- *   azure-nsg:NAME        an ARM Microsoft.Network/networkSecurityGroups
- *   azure-subnet:VNET/SUBNET, azure-nic:NAME
- *                         what an NSG may protect (settings only: "nsg", the NSG
- *                         its networkSecurityGroup.id names, "?" when not evaluated);
- *                         the NSG lists those of its template under "protects"
- *   aws-sg:LOGICAL_ID     a CloudFormation AWS::EC2::SecurityGroup
- *   elasticsearch:DIR     an elasticsearch.yml / opensearch.yml (its directory)
- *   redis:DIR             a redis.conf
- *   sshd:DIR              an sshd_config
- *   postgresql:DIR        a postgresql.conf
- *   mongodb:DIR           a mongod.conf
- *   kibana:DIR            a kibana.yml
- *   pg_hba:DIR:DB/USER    who may connect to database DB as user USER by a
- *                         pg_hba.conf; "*" for any database (user) the file
- *                         does not name (extract_hba.c)
- *   k8s:KIND/NS/NAME      a Kubernetes Service, NetworkPolicy, Ingress or workload
- *                         (namespace "default" when absent): k8s:Service/default/web
- *   compose:PROJECT:SERVICE  a docker-compose service, never by its file's name: the
- *                         top-level "name", else the basename of the file's directory
- *                         ("." at the top), as Compose names projects:
- *                         deploy/search/compose.yml -> compose:search:elasticsearch
- *   unread:PATH           what no reader took from a file otherwise read, as unknowns
- *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
- *                         top) and resource address, "tf:infra/net:aws_security_group.web";
- *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
- *                         or "tf:DIR:network:NAME" for one named outside the module
+ * file or renaming the file changes nothing. Each row of the table names
+ * the identities its reader gives ("azure-nsg:NAME", "k8s:KIND/NS/NAME",
+ * "compose:PROJECT:SERVICE", "tf:DIR:TYPE.NAME", ...; `driftwatch formats`
+ * prints them all). One more is not a format's: "unread:PATH" holds, as
+ * unknowns, what no reader took from a file otherwise read.
  */
 #ifndef DW_EXTRACT_H
 #define DW_EXTRACT_H
@@ -237,10 +215,12 @@ bool extract_tf_module(GPtrArray *out, const char *dir, const struct extract_tf_
 
 /*
  * Azure's "Internet" service tag in a deny rule is the public address
- * space only (DESIGN.md), which is the rule pack's "internet:"
- * (rulepack_load() sets it; copied). Until set, a deny from Internet
- * denies nothing, which can only overstate what gets in. Call it before
- * extracting on several threads.
+ * space only (DESIGN.md): the shipped rule pack's "internet:", which
+ * rulepack_load() sets (copied). A user's rule file that adds to
+ * "internet: not:" (rulepack_overlay()) does not change it: those networks
+ * are trusted by the user, not outside Azure's Internet tag. Until set, a
+ * deny from Internet denies nothing, which can only overstate what gets
+ * in. Read by extract_azure.c; call it before extracting on several threads.
  */
 void extract_arm_set_internet(const srcset *internet);
 
@@ -293,20 +273,6 @@ char *extract_tf_module_dir(const char *dir, const char *source);
 bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                             const struct extract_tf_options *opts, char **failed_out, GError **error);
 
-/* The extractors, for tests; each reads an already parsed document. */
-bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
-bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
-                      GError **error);
-bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
-bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
-/* Line-based service configs, from the file's bytes: redis.conf,
- * sshd_config, postgresql.conf (extract_svc.c) and pg_hba.conf. */
-bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
-bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
-/* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
-bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
-bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error);
-bool extract_compose(GPtrArray *out, const struct doc *d, GError **error);
 /* The line of the first Helm/Go template directive ("{{") where YAML
  * expects a line, a value or an item, or anywhere under templates/; 0
  * when there is none. */

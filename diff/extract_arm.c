@@ -32,7 +32,9 @@
  * protects, so destination addresses are not modelled: an allow rule counts
  * whatever its destination, and a deny rule counts only when it covers
  * every destination and source port (otherwise some traffic it names
- * still gets through to a later allow).
+ * still gets through to a later allow). What the rules' values mean
+ * (sources, service tags, the Internet tag, protocols, the default rules)
+ * is read in extract_azure.c, shared with the azurerm_* reader.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -53,19 +55,8 @@
 #define ARM_TYPE_SUBNET "Microsoft.Network/virtualNetworks/subnets"
 #define ARM_TYPE_NIC "Microsoft.Network/networkInterfaces"
 #define ARM_TYPE_ARTIFACT "Microsoft.Blueprint/blueprints/artifacts"
-/* Expressions referring to variables referring to ...: a bound that also
- * stops cycles (variables('a') defined as "[variables('a')]"). */
-#define ARM_EVAL_DEPTH 8u
-#define ARM_MAX_ARGS 16u
-/* Calls nested in one expression: the parser recurses once per level. */
-#define ARM_EXPR_NEST 64u
-/* Nested deployments inside nested deployments. */
-#define ARM_TEMPLATE_DEPTH 8u
-/* Problems reported for one file before "and N more". */
-/* Expressions quoted in messages are cut to this many bytes. */
 
 /* The copy loops around an expression: copyIndex() looks here. */
-#define ARM_COPY_MAX 800u
 struct arm_loop {
 	const char *name;           /* the loop's name, or NULL */
 	bool resource;              /* a resource's loop (copyIndex() without a name) */
@@ -290,10 +281,10 @@ static bool arm_expr_copy_index(struct arm_expr *e, const char *const *text, siz
 
 	if (n > 2)
 		return arm_expr_fail(e, "copyIndex() has too many arguments");
-	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, ARM_COPY_MAX, &offset, NULL))
+	if (n >= 1 && !g_ascii_string_to_unsigned(text[0], 10, 0, DW_LIMIT_ARM_COPIES, &offset, NULL))
 		name = text[0];
 	if (n == 2 && (name == NULL ||
-	               !g_ascii_string_to_unsigned(text[1], 10, 0, ARM_COPY_MAX, &offset, NULL)))
+	               !g_ascii_string_to_unsigned(text[1], 10, 0, DW_LIMIT_ARM_COPIES, &offset, NULL)))
 		return arm_expr_fail(e, "copyIndex() has an offset that is not evaluated");
 	for (l = e->s->loop; l != NULL; l = l->up) {
 		if ((name == NULL && l->resource) ||
@@ -323,7 +314,7 @@ static bool arm_expr_length(struct arm_expr *e, const struct arm_value *arg, str
 static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *args, size_t n,
                           struct arm_value *out)
 {
-	const char *text[ARM_MAX_ARGS];
+	const char *text[DW_LIMIT_ARM_ARGS];
 
 	if (g_ascii_strcasecmp(fn, "length") == 0 && n == 1)
 		return arm_expr_length(e, &args[0], out);
@@ -377,13 +368,13 @@ static bool arm_expr_value(struct arm_expr *e, struct arm_value *out);
 /* NAME(args...), the name already read. */
 static bool arm_expr_call_args(struct arm_expr *e, const char *fn, struct arm_value *out)
 {
-	struct arm_value args[ARM_MAX_ARGS] = { { 0 } };
+	struct arm_value args[DW_LIMIT_ARM_ARGS] = { { 0 } };
 	size_t n = 0;
 	bool ok = false;
 
 	if (!arm_expr_take(e, ')')) {
 		do {
-			if (n == ARM_MAX_ARGS) {
+			if (n == DW_LIMIT_ARM_ARGS) {
 				arm_expr_fail(e, "%s() has too many arguments to evaluate", fn);
 				goto out;
 			}
@@ -487,8 +478,8 @@ static bool arm_expr_value(struct arm_expr *e, struct arm_value *out)
 {
 	bool ok;
 
-	if (e->nest >= ARM_EXPR_NEST)
-		return arm_expr_fail(e, "nests calls deeper than %u", ARM_EXPR_NEST);
+	if (e->nest >= DW_LIMIT_ARM_EXPR_NEST)
+		return arm_expr_fail(e, "nests calls deeper than %u", DW_LIMIT_ARM_EXPR_NEST);
 	e->nest++;
 	ok = arm_expr_primary(e, out);
 	if (ok && !arm_expr_access(e, out)) {
@@ -519,8 +510,8 @@ static bool arm_eval_node(const struct arm_scope *s, const struct doc_node *n, u
 		out->str = g_strdup(n->text + 1);
 		return true;
 	}
-	if (depth > ARM_EVAL_DEPTH) {
-		*why = g_strdup_printf("refers through more than %u expressions", ARM_EVAL_DEPTH);
+	if (depth > DW_LIMIT_ARM_EVAL_DEPTH) {
+		*why = g_strdup_printf("refers through more than %u expressions", DW_LIMIT_ARM_EVAL_DEPTH);
 		return false;
 	}
 	e.p = n->text + 1;
@@ -723,103 +714,6 @@ static void arm_rule_port(struct arm_rule *ar, const char *key, const char *text
 	g_array_append_val(ports->ranges, hi);
 }
 
-/* Names of service tags that rules compare with, in Azure's spelling. */
-static const char *const arm_known_tags[] = { "VirtualNetwork", "AzureLoadBalancer" };
-
-static bool arm_is_tag(const char *text)
-{
-	if (!g_ascii_isalpha(text[0]))
-		return false;
-	for (size_t i = 1; text[i] != '\0'; i++) {
-		if (!g_ascii_isalnum(text[i]) && text[i] != '.' && text[i] != '-' && text[i] != '_')
-			return false;
-	}
-	return true;
-}
-
-static void arm_add_tag(srcset *src, const char *tag)
-{
-	g_autofree char *atom = NULL;
-
-	for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++) {
-		if (g_ascii_strcasecmp(tag, arm_known_tags[i]) == 0)
-			tag = arm_known_tags[i];
-	}
-	atom = g_strconcat("azure-tag:", tag, NULL);
-	srcset_add_atom(src, atom);
-}
-
-/* Azure's Internet tag in a deny rule (extract_arm_set_internet); owned,
- * NULL until set. Under arm_internet_lock: audit reads from workers. */
-static srcset *arm_internet;
-static GMutex arm_internet_lock;
-
-void extract_arm_set_internet(const srcset *internet)
-{
-	srcset *copy = internet != NULL ? srcset_copy(internet) : NULL;
-
-	g_mutex_lock(&arm_internet_lock);
-	srcset_free(arm_internet);
-	arm_internet = copy;
-	g_mutex_unlock(&arm_internet_lock);
-}
-
-/* Adds the public address space to *src; nothing until it is set, so that
- * a deny from Internet then denies nothing (denies under-approximate). */
-static void arm_internet_add(srcset **src)
-{
-	srcset *u = NULL;
-
-	g_mutex_lock(&arm_internet_lock);
-	if (arm_internet != NULL)
-		u = srcset_union(*src, arm_internet);
-	g_mutex_unlock(&arm_internet_lock);
-	if (u == NULL)
-		return;
-	srcset_free(*src);
-	*src = u;
-}
-
-/*
- * "*" and "Any" are every source: all addresses and the tagged sources
- * (a "deny *" rule shadows AllowVnetInBound). "Internet" is Azure's
- * service tag for the address space outside the virtual network that is
- * reachable from the public Internet. In an allow rule it counts as every
- * address (an allow over-approximates); in a deny rule only as the public
- * address space, the rule pack's "internet:" (an under-approximating
- * deny), so private sources outside the VNet still pass a "deny
- * Internet" (DESIGN.md, "Exposure sets").
- */
-bool arm_source_add_access(srcset **src, const char *text, bool allow)
-{
-	g_autoptr(GError) cidr_error = NULL;
-
-	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0) {
-		srcset_add_all_addresses(*src);
-		for (size_t i = 0; i < G_N_ELEMENTS(arm_known_tags); i++)
-			arm_add_tag(*src, arm_known_tags[i]);
-	} else if (g_ascii_strcasecmp(text, "Internet") == 0 && allow) {
-		srcset_add_all_addresses(*src);
-	} else if (g_ascii_strcasecmp(text, "Internet") == 0) {
-		arm_internet_add(src);
-	} else if (srcset_add_cidr(*src, text, &cidr_error)) {
-		return true;
-	} else if (arm_is_tag(text)) {
-		arm_add_tag(*src, text);
-	} else {
-		return false;
-	}
-	return true;
-}
-
-bool arm_source_add(srcset *src, const char *text)
-{
-	srcset *s = src;
-
-	/* An allow never replaces the set. */
-	return arm_source_add_access(&s, text, true);
-}
-
 /* The sources of a rule being read (user_data of arm_rule_source). */
 struct arm_sources {
 	srcset *src;   /* owned by the caller, may be replaced */
@@ -831,7 +725,7 @@ static void arm_rule_source(struct arm_rule *ar, const char *key, const char *te
 {
 	struct arm_sources *sources = user_data;
 
-	if (!arm_source_add_access(&sources->src, text, sources->allow))
+	if (!azure_source_add(&sources->src, text, sources->allow))
 		arm_rule_bad_value(ar, line, "expected an address prefix or service tag", text);
 }
 
@@ -863,38 +757,12 @@ static bool arm_rule_asgs(struct arm_rule *ar, srcset *src)
 	return true;
 }
 
-/* Protocol names of securityRules (case-insensitive). */
-bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
-{
-	static const struct {
-		const char *name;
-		unsigned proto;
-	} names[] = {
-		{ "Tcp", EXPOSURE_PROTO_TCP }, { "Udp", EXPOSURE_PROTO_UDP },
-		{ "Icmp", EXPOSURE_PROTO_ICMP }, { "Esp", 50 }, { "Ah", 51 },
-	};
-
-	if (strcmp(text, "*") == 0) {
-		*lo = 0;
-		*hi = EXPOSURE_PROTO_MAX;
-		return true;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
-			*lo = *hi = names[i].proto;
-			return true;
-		}
-	}
-	return false;
-}
-
 static void arm_rule_wide(struct arm_rule *ar, const char *key, const char *text, unsigned line,
                           void *user_data)
 {
 	bool *wide = user_data;
 
-	if (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0 ||
-	    g_ascii_strcasecmp(text, "VirtualNetwork") == 0 || strcmp(text, "0-65535") == 0)
+	if (azure_wide(text))
 		*wide = true;
 }
 
@@ -954,7 +822,7 @@ static bool arm_rule_read(struct arm_rule *ar, bool *allow, unsigned *priority, 
 	if (prio != NULL && !arm_parse_uint(prio, 100, 4096, priority))
 		arm_rule_bad_value(ar, prio_line, "expected a priority 100..4096", prio);
 	proto = arm_rule_string(ar, "protocol", &proto_line);
-	if (proto != NULL && !arm_parse_protocol(proto, proto_lo, proto_hi))
+	if (proto != NULL && !azure_parse_protocol(proto, proto_lo, proto_hi))
 		arm_rule_bad_value(ar, proto_line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
 	sources.src = *src;
 	sources.allow = *allow;
@@ -1038,26 +906,6 @@ static char *arm_name(const struct arm_scope *s, const struct doc_node *n, char 
 	return name;
 }
 
-/* Azure's default inbound rules, in every NSG. */
-void arm_add_default_rules(struct resource *r)
-{
-	g_autoptr(srcset) vnet = srcset_new();
-	g_autoptr(srcset) lb = srcset_new();
-	g_autoptr(srcset) all = srcset_new();
-
-	srcset_add_atom(vnet, "azure-tag:VirtualNetwork");
-	srcset_add_atom(lb, "azure-tag:AzureLoadBalancer");
-	srcset_add_all_addresses(all);
-	srcset_add_atom(all, "azure-tag:VirtualNetwork");
-	srcset_add_atom(all, "azure-tag:AzureLoadBalancer");
-	resource_add_rule(r, "AllowVnetInBound", r->line, true, 65000,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, vnet));
-	resource_add_rule(r, "AllowAzureLoadBalancerInBound", r->line, true, 65001,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, lb));
-	resource_add_rule(r, "DenyAllInBound", r->line, false, 65500,
-	                  exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, all));
-}
-
 /* Records an unknown name on r, now that r exists. */
 static void arm_name_unknown(struct resource *r, const struct doc_node *n, const char *why)
 {
@@ -1070,7 +918,7 @@ static void arm_name_unknown(struct resource *r, const struct doc_node *n, const
 	                     why);
 }
 
-/* A copy loop's count: a known number in 0..ARM_COPY_MAX, else false
+/* A copy loop's count: a known number in 0..DW_LIMIT_ARM_COPIES, else false
  * with *why set. */
 static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *count, unsigned *out,
                            char **why)
@@ -1088,8 +936,8 @@ static bool arm_copy_count(const struct arm_scope *s, const struct doc_node *cou
 		return false;
 	text = arm_value_text(&v);
 	ok = text != NULL && g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT64, &n, NULL);
-	if (ok && n > ARM_COPY_MAX) {
-		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, ARM_COPY_MAX);
+	if (ok && n > DW_LIMIT_ARM_COPIES) {
+		*why = g_strdup_printf("has a count of %" G_GUINT64_FORMAT ", more than %u", n, DW_LIMIT_ARM_COPIES);
 		ok = false;
 	} else if (!ok) {
 		*why = g_strdup("has a count that is not a number");
@@ -1175,7 +1023,7 @@ static void arm_nsg(struct arm_ctx *c, const struct arm_scope *s, const struct d
 		dw_problems_add(&c->problems, rules->line, "expected a list for securityRules");
 	}
 	arm_value_clear(&v);
-	arm_add_default_rules(r);
+	azure_add_default_rules(r);
 }
 
 /* The NSG a subnet's or NIC's properties name by networkSecurityGroup.id,
@@ -1328,9 +1176,9 @@ static void arm_deployment(struct arm_ctx *c, const struct arm_scope *s, const s
 
 	if (tmpl == NULL || tmpl->kind != DOC_MAP)
 		return;
-	if (depth >= ARM_TEMPLATE_DEPTH) {
+	if (depth >= DW_LIMIT_ARM_TEMPLATE_DEPTH) {
 		dw_problems_add(&c->problems, res->line, "deployments nested deeper than %u",
-		                ARM_TEMPLATE_DEPTH);
+		                DW_LIMIT_ARM_TEMPLATE_DEPTH);
 		return;
 	}
 	if (scope != NULL && g_ascii_strcasecmp(scope, "inner") == 0) {
@@ -1359,8 +1207,8 @@ static void arm_artifact(struct arm_ctx *c, const struct arm_scope *s, const str
 
 	if (tmpl == NULL || tmpl->kind != DOC_MAP)
 		return;
-	if (depth >= ARM_TEMPLATE_DEPTH) {
-		dw_problems_add(&c->problems, res->line, "templates nested deeper than %u", ARM_TEMPLATE_DEPTH);
+	if (depth >= DW_LIMIT_ARM_TEMPLATE_DEPTH) {
+		dw_problems_add(&c->problems, res->line, "templates nested deeper than %u", DW_LIMIT_ARM_TEMPLATE_DEPTH);
 		return;
 	}
 	inner.parameters = doc_map_get_ci(tmpl, "parameters");
@@ -1402,8 +1250,8 @@ static bool arm_deployed(const struct arm_scope *s, const struct doc_node *res)
  * Azure services with a public endpoint whose own IP firewall says who
  * reaches it (a union of allows; a server with no rule admits nobody):
  * firewallRules children of SQL, MySQL, PostgreSQL, MariaDB and Redis
- * servers, each a start-end IPv4 range on the service's port. Redis
- * clients reach 6380 (TLS) in front of Redis itself (the target).
+ * servers, each a start-end IPv4 range on the service's ports
+ * (azure_firewall_rule()).
  * Identity: PREFIX:SERVER. publicNetworkAccess is the
  * "public_network_access" setting (absent: Enabled), as for azurerm_*.
  */
@@ -1411,44 +1259,26 @@ static const struct {
 	const char *type;
 	const char *kind;
 	const char *prefix;
-	unsigned port, target;
+	enum azure_service service;
 } arm_fw_services[] = {
-	{ "Microsoft.Sql/servers", "Azure SQL server", "azure-sql:", 1433, 0 },
-	{ "Microsoft.DBforMySQL/servers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
-	{ "Microsoft.DBforMySQL/flexibleServers", "Azure MySQL server", "azure-mysql:", 3306, 0 },
-	{ "Microsoft.DBforPostgreSQL/servers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
-	{ "Microsoft.DBforPostgreSQL/flexibleServers", "Azure PostgreSQL server", "azure-postgresql:", 5432, 0 },
-	{ "Microsoft.DBforMariaDB/servers", "Azure MariaDB server", "azure-mariadb:", 3306, 0 },
-	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", 6380, 6379 },
+	{ "Microsoft.Sql/servers", "Azure SQL server", "azure-sql:", AZURE_SERVICE_SQL },
+	{ "Microsoft.DBforMySQL/servers", "Azure MySQL server", "azure-mysql:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.DBforMySQL/flexibleServers", "Azure MySQL server", "azure-mysql:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.DBforPostgreSQL/servers", "Azure PostgreSQL server", "azure-postgresql:",
+	  AZURE_SERVICE_POSTGRESQL },
+	{ "Microsoft.DBforPostgreSQL/flexibleServers", "Azure PostgreSQL server", "azure-postgresql:",
+	  AZURE_SERVICE_POSTGRESQL },
+	{ "Microsoft.DBforMariaDB/servers", "Azure MariaDB server", "azure-mariadb:", AZURE_SERVICE_MYSQL },
+	{ "Microsoft.Cache/redis", "Azure Cache for Redis", "azure-redis:", AZURE_SERVICE_REDIS },
 };
 
-/* A dotted IPv4 address, each part 0..255, whole string. */
-static bool arm_parse_ipv4(const char *text, uint32_t *out)
-{
-	g_auto(GStrv) parts = g_strsplit(text, ".", 5);
-	uint32_t v = 0;
-	unsigned octet;
-
-	if (g_strv_length(parts) != 4)
-		return false;
-	for (size_t i = 0; i < 4; i++) {
-		if (!arm_parse_uint(parts[i], 0, 255, &octet) || strlen(parts[i]) > 3)
-			return false;
-		v = v << 8 | octet;
-	}
-	*out = v;
-	return true;
-}
-
-/* One firewall rule (its "properties") into r: start-end, or 0.0.0.0-0.0.0.0,
- * Azure's "allow Azure services", the named source azure-tag:AzureServices. */
+/* One firewall rule (its "properties") into r: startIpAddress-endIpAddress. */
 static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct resource *r, size_t t,
                         const char *name, const struct doc_node *props, unsigned line)
 {
 	g_autofree char *start = NULL, *end = NULL, *why = NULL;
 	const struct doc_node *a = doc_map_get_ci(props, "startIpAddress");
 	const struct doc_node *b = doc_map_get_ci(props, "endIpAddress");
-	g_autoptr(srcset) src = srcset_new();
 	uint32_t lo, hi;
 
 	if (a == NULL || b == NULL) {
@@ -1462,22 +1292,14 @@ static void arm_fw_rule(struct arm_ctx *c, const struct arm_scope *s, struct res
 		                     start == NULL ? "startIpAddress" : "endIpAddress", quoted, why);
 		return;
 	}
-	if (!arm_parse_ipv4(start, &lo) || !arm_parse_ipv4(end, &hi) || lo > hi) {
+	if (!azure_parse_ipv4(start, &lo) || !azure_parse_ipv4(end, &hi) || lo > hi) {
 		g_autofree char *qs = extract_quote(start), *qe = extract_quote(end);
 
 		resource_add_unknown(r, line, "firewall rule %s cannot be read: expected an IPv4 range, got \"%s\" "
 		                     "- \"%s\"", name, qs, qe);
 		return;
 	}
-	if (lo == 0 && hi == 0)
-		srcset_add_atom(src, "azure-tag:AzureServices");
-	else
-		srcset_add_v4(src, lo, hi);
-	resource_add_rule(r, name, line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP,
-	                                                             arm_fw_services[t].port,
-	                                                             arm_fw_services[t].port, src));
-	if (arm_fw_services[t].target != 0)
-		resource_set_target(r, arm_fw_services[t].target, arm_fw_services[t].target);
+	azure_firewall_rule(r, name, line, arm_fw_services[t].service, lo, hi);
 }
 
 /* Is properties.publicNetworkAccess not Disabled (absent: dflt)? Recorded as
@@ -1651,33 +1473,21 @@ static void arm_storage(struct arm_ctx *c, const struct arm_scope *s, const stru
 		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 80, 80, src));
 }
 
-/*
- * An AKS cluster (Microsoft.ContainerService/managedClusters): its API
- * server answers on 443 from apiServerAccessProfile.authorizedIPRanges,
- * every address when they are absent or empty, and only from inside the
- * virtual network for a private cluster (enablePrivateCluster).
- * Identity: azure-aks:NAME.
- */
-static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+/* apiServerAccessProfile.authorizedIPRanges into src: every address when
+ * absent or empty; false (with an unknown on r) when not evaluated. */
+static bool arm_aks_ranges(const struct arm_scope *s, struct resource *r, const char *name,
+                           const struct doc_node *ranges, srcset *src)
 {
-	const struct doc_node *profile = doc_map_get_ci(doc_map_get_ci(res, "properties"), "apiServerAccessProfile");
-	const struct doc_node *ranges = doc_map_get_ci(profile, "authorizedIPRanges");
-	g_autofree char *why = NULL, *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
-	g_autofree char *identity = g_strconcat("azure-aks:", name, NULL), *rwhy = NULL;
-	struct resource *r = resource_new(identity, "Azure AKS API server", name, c->d->path, res->line,
-	                                  RESOURCE_UNION);
-	g_autoptr(srcset) src = srcset_new();
+	g_autofree char *why = NULL;
 	struct arm_value v = { 0 };
 
-	g_ptr_array_add(c->found, r);
-	if (g_strcmp0(doc_scalar(doc_map_get_ci(profile, "enablePrivateCluster")), "true") == 0) {
-		srcset_add_atom(src, "azure-tag:VirtualNetwork");
-	} else if (ranges != NULL && !arm_eval_node(s, ranges, 0, &v, &rwhy)) {
+	if (ranges != NULL && !arm_eval_node(s, ranges, 0, &v, &why)) {
 		g_autofree char *quoted = extract_quote(ranges->text);
 
-		resource_add_unknown(r, ranges->line, "AKS %s: authorizedIPRanges is %s, %s", name, quoted, rwhy);
-		return;
-	} else if (v.node == NULL || v.node->kind != DOC_LIST || v.node->n == 0) {
+		resource_add_unknown(r, ranges->line, "AKS %s: authorizedIPRanges is %s, %s", name, quoted, why);
+		return false;
+	}
+	if (v.node == NULL || v.node->kind != DOC_LIST || v.node->n == 0) {
 		srcset_add_all_addresses(src);
 	} else {
 		for (size_t i = 0; i < v.node->n; i++) {
@@ -1689,8 +1499,32 @@ static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct d
 		}
 	}
 	arm_value_clear(&v);
-	resource_add_rule(r, "apiServerAccessProfile", profile != NULL ? profile->line : res->line, true, 0,
-	                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
+	return true;
+}
+
+/*
+ * An AKS cluster (Microsoft.ContainerService/managedClusters): its API
+ * server answers from apiServerAccessProfile.authorizedIPRanges, every
+ * address when they are absent or empty, and only from inside the
+ * virtual network for a private cluster (enablePrivateCluster); see
+ * azure_aks_endpoint(). Identity: azure-aks:NAME.
+ */
+static void arm_aks(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res)
+{
+	const struct doc_node *profile = doc_map_get_ci(doc_map_get_ci(res, "properties"), "apiServerAccessProfile");
+	const struct doc_node *ranges = doc_map_get_ci(profile, "authorizedIPRanges");
+	bool private_cluster = g_strcmp0(doc_scalar(doc_map_get_ci(profile, "enablePrivateCluster")), "true") == 0;
+	g_autofree char *why = NULL, *name = arm_name(s, doc_map_get_ci(res, "name"), &why);
+	g_autofree char *identity = g_strconcat("azure-aks:", name, NULL);
+	struct resource *r = resource_new(identity, "Azure AKS API server", name, c->d->path, res->line,
+	                                  RESOURCE_UNION);
+	g_autoptr(srcset) src = srcset_new();
+
+	g_ptr_array_add(c->found, r);
+	if (!private_cluster && !arm_aks_ranges(s, r, name, ranges, src))
+		return;
+	azure_aks_endpoint(r, "apiServerAccessProfile", profile != NULL ? profile->line : res->line, src,
+	                   private_cluster);
 }
 
 static void arm_resource(struct arm_ctx *c, const struct arm_scope *s, const struct doc_node *res,

@@ -126,7 +126,7 @@ static struct resource *k8s_resource(struct k8s_ctx *c, const struct k8s_obj *o,
 
 /*
  * Adds one rule: protocols proto_lo..proto_hi, ports lo..hi, from src.
- * Past the limits of error.h nothing more is built (a hostile file could
+ * Past the limits of dw_limits.h nothing more is built (a hostile file could
  * multiply peers by ports); extract_file() then refuses the file.
  */
 static bool k8s_add(struct k8s_ctx *c, struct resource *r, const char *name, unsigned line,

@@ -1,20 +1,41 @@
 /*
  * extract_private.h - what the extractors share: how many problems of one
- * input they list (struct dw_problems, error.h), and quoting a value in a
- * message.
+ * input they list (struct dw_problems, dw_error.h), the limits every reader
+ * checks (dw_limits.h), and quoting a value in a message.
  */
 #ifndef DW_EXTRACT_PRIVATE_H
 #define DW_EXTRACT_PRIVATE_H
 
 #include <glib.h>
+#include <stdint.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 
 /* Problems listed per file before "and N more problems". */
 #define EXTRACT_MAX_PROBLEMS 20u
 /* Characters of a value quoted in a message. */
 #define EXTRACT_QUOTE_MAX 80
+
+/*
+ * The readers, which only the table of formats (extract_formats.c) calls:
+ * a new format is a row there and its reader here, nothing in extract.h.
+ * Each reads an already parsed document, or the file's bytes.
+ */
+bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,
+                      GError **error);
+bool extract_cfn(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_es(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+/* Line-based service configs, from the file's bytes: redis.conf,
+ * sshd_config, postgresql.conf (extract_svc.c) and pg_hba.conf. */
+bool extract_svc(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+bool extract_hba(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
+/* mongod.conf (service "mongodb") and kibana.yml ("kibana"). */
+bool extract_svc_yaml(GPtrArray *out, const struct doc *d, const char *service, GError **error);
+bool extract_k8s(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_compose(GPtrArray *out, const struct doc *d, GError **error);
 
 /* Is path a service config extract_svc() reads (by its name)? */
 bool extract_svc_path(const char *path);
@@ -147,20 +168,45 @@ char *extract_quote(const char *text);
 
 /*
  * Platform vocabularies shared by the extractors of several formats
- * (ARM and Terraform azurerm_*, CloudFormation and Terraform aws_*).
+ * (CloudFormation and Terraform aws_*).
  */
 /* AWS IpProtocol: "-1" (all), tcp, udp, icmp, icmpv6 or 0..255. */
 bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
-/* Azure securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
-bool arm_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
-/* An Azure source address prefix: "*", Any, Internet, a CIDR or a service
- * tag (atom "azure-tag:NAME"); false when it is none of these. The
- * Internet tag is every address in an allow rule, and only the public
- * address space (extract_arm_set_internet) in a deny rule, where *src may
- * be replaced by a new set. arm_source_add() reads an allow rule's. */
-bool arm_source_add_access(srcset **src, const char *text, bool allow);
-bool arm_source_add(srcset *src, const char *text);
+/*
+ * Azure's network rules, read alike from ARM templates and azurerm_*
+ * resources (extract_azure.c).
+ */
+/* securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
+bool azure_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
+/* A source address prefix: "*", Any, Internet, a CIDR or a service tag
+ * (atom "azure-tag:NAME"); false when it is none of these. The Internet
+ * tag is every address in an allow rule, and only the public address
+ * space (extract_arm_set_internet) in a deny rule, where *src may be
+ * replaced by a new set. */
+bool azure_source_add(srcset **src, const char *text, bool allow);
+/* Does a deny's destination prefix or source port range cover everything
+ * ("*", Any, VirtualNetwork, 0-65535)? */
+bool azure_wide(const char *text);
 /* Azure's default inbound rules (65000-65500), which every NSG has. */
-void arm_add_default_rules(struct resource *r);
+void azure_add_default_rules(struct resource *r);
+/* A firewall rule's address: dotted IPv4, each part 0..255, whole string. */
+bool azure_parse_ipv4(const char *text, uint32_t *out);
+/* The services whose own IP firewall says who reaches them. */
+enum azure_service {
+	AZURE_SERVICE_SQL,        /* Azure SQL and Synapse: tcp/1433 */
+	AZURE_SERVICE_POSTGRESQL, /* tcp/5432 */
+	AZURE_SERVICE_MYSQL,      /* MySQL and MariaDB: tcp/3306 */
+	AZURE_SERVICE_REDIS,      /* Azure Cache for Redis: tcp/6379 and 6380 (TLS) */
+};
+/* One firewall rule's start-end range into r, on service's ports;
+ * 0.0.0.0-0.0.0.0 is Azure's "Allow Azure services", the atom
+ * azure-tag:AzureServices. */
+void azure_firewall_rule(struct resource *r, const char *name, unsigned line, enum azure_service service,
+                         uint32_t lo, uint32_t hi);
+/* An AKS cluster's API server into r: HTTPS (443) from src, judged as the
+ * kube-apiserver behind it (tcp/6443); a private cluster answers only
+ * inside the virtual network (azure-tag:VirtualNetwork), src unused. */
+void azure_aks_endpoint(struct resource *r, const char *name, unsigned line, const srcset *src,
+                        bool private_cluster);
 
 #endif

@@ -489,9 +489,6 @@ void tf_setting_bool(struct tf_ctx *c, struct resource *r, const char *address, 
 
 #define TF_KIND_MODULE "Terraform module"
 #define TF_KIND_UNREAD "Terraform resource"
-/* Module calls followed from one root module: nesting, and instances in all. */
-#define TF_MODULE_DEPTH 8u
-#define TF_MODULE_MAX 256u
 /* Names listed in one message before "...". */
 #define TF_NAMES_MAX 8u
 
@@ -757,9 +754,9 @@ static void tf_module_call(struct tf_ctx *c, const struct hcl_block *b)
 		why = g_strdup("source is not a literal string, not read");
 	else if (!dir)
 		why = g_strdup_printf("source \"%s\" is outside the repository, not read", quoted);
-	else if (c->depth >= TF_MODULE_DEPTH || *c->modules >= TF_MODULE_MAX)
+	else if (c->depth >= DW_LIMIT_TF_MODULE_DEPTH || *c->modules >= DW_LIMIT_TF_MODULES)
 		why = g_strdup_printf("source \"%s\": more module calls than driftwatch follows (%u deep, %u in all)",
-		                      quoted, TF_MODULE_DEPTH, TF_MODULE_MAX);
+		                      quoted, DW_LIMIT_TF_MODULE_DEPTH, DW_LIMIT_TF_MODULES);
 	else if (!c->opts || !c->opts->load || !c->opts->load(files, dir, c->opts->user_data) || files->len == 0)
 		why = local ? g_strdup_printf("source \"%s\" (%s) holds no Terraform files here, not read", quoted, dir)
 		            : g_strdup_printf("source \"%s\" is a registry or remote module, not read offline "

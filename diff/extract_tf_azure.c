@@ -4,9 +4,9 @@
  * azurerm_network_security_rule, first match by priority with Azure's
  * default rules, and public_network_access_enabled with the provider's
  * documented default; the service-level IP firewalls of Azure SQL,
- * PostgreSQL, MySQL, MariaDB, Synapse and Redis.
+ * PostgreSQL, MySQL, MariaDB, Synapse and Redis. Rule values are read by
+ * extract_azure.c, as for ARM templates.
  */
-#include <arpa/inet.h>
 #include <string.h>
 
 #include "extract_tf_private.h"
@@ -26,11 +26,18 @@ static const char *const tf_azure_public_by_default[] = {
 	"azurerm_key_vault", "azurerm_storage_account", "azurerm_cosmosdb_account",
 };
 
+/* The sources of a rule being read (user_data of tf_azure_source). */
+struct tf_azure_sources {
+	srcset **src;  /* the caller's, which a deny from Internet replaces */
+	bool allow;
+};
+
 static void tf_azure_source(struct tf_rule *tr, const struct tf_value *item, unsigned line, void *user_data)
 {
+	struct tf_azure_sources *sources = user_data;
 	const char *text = tf_value_text(item);
 
-	if (!text || !arm_source_add(user_data, text))
+	if (!text || !azure_source_add(sources->src, text, sources->allow))
 		tf_rule_bad(tr, line, "expected an address prefix or service tag", text);
 }
 
@@ -44,8 +51,7 @@ static void tf_wide_item(struct tf_rule *tr, const struct tf_value *item, unsign
 	const char *text = tf_value_text(item);
 	bool *wide = user_data;
 
-	if (text && (strcmp(text, "*") == 0 || g_ascii_strcasecmp(text, "Any") == 0 ||
-	             g_ascii_strcasecmp(text, "VirtualNetwork") == 0 || strcmp(text, "0-65535") == 0))
+	if (text && azure_wide(text))
 		*wide = true;
 }
 
@@ -53,6 +59,7 @@ static void tf_azure_rule_add(struct tf_rule *tr)
 {
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	g_autoptr(srcset) src = srcset_new();
+	struct tf_azure_sources sources = { &src, true };
 	unsigned proto_lo = 0, proto_hi = 0, line = tr->line;
 	g_autofree char *direction = tf_rule_string(tr, "direction", &line);
 	g_autofree char *access = NULL;
@@ -70,10 +77,11 @@ static void tf_azure_rule_add(struct tf_rule *tr)
 	allow = access && g_ascii_strcasecmp(access, "Allow") == 0;
 	tf_rule_int(tr, "priority", 100, 4096, true, &priority);
 	proto = tf_rule_string(tr, "protocol", &line);
-	if (proto && !arm_parse_protocol(proto, &proto_lo, &proto_hi))
+	if (proto && !azure_parse_protocol(proto, &proto_lo, &proto_hi))
 		tf_rule_bad(tr, line, "expected a protocol (*, Tcp, Udp, Icmp, Esp, Ah)", proto);
+	sources.allow = allow;
 	has_source = tf_rule_one_or_many(tr, "source_address_prefix", "source_address_prefixes", tf_azure_source,
-	                                 src);
+	                                 &sources);
 	has_source |= tf_rule_each(tr, "source_application_security_group_ids", true, tf_azure_asg, src);
 	has_port = tf_rule_one_or_many(tr, "destination_port_range", "destination_port_ranges", tf_port_item,
 	                               ranges);
@@ -127,7 +135,7 @@ void tf_azure_nsg(struct tf_ctx *c, const char *address, const struct hcl_block 
 			tf_block_unknown(r, address, b);
 		}
 	}
-	arm_add_default_rules(r);
+	azure_add_default_rules(r);
 }
 
 void tf_azure_nsg_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
@@ -140,7 +148,7 @@ void tf_azure_nsg_rule(struct tf_ctx *c, const char *address, const struct hcl_b
 	tf_azure_rule_add(&tr);
 	/* A rule on its own is a list of its own, with Azure's defaults after it. */
 	if (!group)
-		arm_add_default_rules(r);
+		azure_add_default_rules(r);
 }
 
 bool tf_azure_public_default(const char *type)
@@ -177,49 +185,39 @@ void tf_azure_public(struct tf_ctx *c, const char *address, const struct hcl_blo
 static const struct {
 	const char *type;
 	const char *kind;
-	unsigned port_lo, port_hi;
+	enum azure_service service;
 	const char *start, *end;
 } tf_azure_firewalls[] = {
-	{ "azurerm_mssql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
-	{ "azurerm_sql_firewall_rule", "Azure SQL firewall rule", 1433, 1433, "start_ip_address", "end_ip_address" },
-	{ "azurerm_synapse_firewall_rule", "Azure Synapse firewall rule", 1433, 1433, "start_ip_address",
+	{ "azurerm_mssql_firewall_rule", "Azure SQL firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_postgresql_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432, "start_ip_address",
+	{ "azurerm_sql_firewall_rule", "Azure SQL firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_postgresql_flexible_server_firewall_rule", "Azure PostgreSQL firewall rule", 5432, 5432,
+	{ "azurerm_synapse_firewall_rule", "Azure Synapse firewall rule", AZURE_SERVICE_SQL, "start_ip_address",
+	  "end_ip_address" },
+	{ "azurerm_postgresql_firewall_rule", "Azure PostgreSQL firewall rule", AZURE_SERVICE_POSTGRESQL,
 	  "start_ip_address", "end_ip_address" },
-	{ "azurerm_mysql_firewall_rule", "Azure MySQL firewall rule", 3306, 3306, "start_ip_address",
+	{ "azurerm_postgresql_flexible_server_firewall_rule", "Azure PostgreSQL firewall rule",
+	  AZURE_SERVICE_POSTGRESQL, "start_ip_address", "end_ip_address" },
+	{ "azurerm_mysql_firewall_rule", "Azure MySQL firewall rule", AZURE_SERVICE_MYSQL, "start_ip_address",
 	  "end_ip_address" },
-	{ "azurerm_mysql_flexible_server_firewall_rule", "Azure MySQL firewall rule", 3306, 3306,
+	{ "azurerm_mysql_flexible_server_firewall_rule", "Azure MySQL firewall rule", AZURE_SERVICE_MYSQL,
 	  "start_ip_address", "end_ip_address" },
-	{ "azurerm_mariadb_firewall_rule", "Azure MariaDB firewall rule", 3306, 3306, "start_ip_address",
+	{ "azurerm_mariadb_firewall_rule", "Azure MariaDB firewall rule", AZURE_SERVICE_MYSQL, "start_ip_address",
 	  "end_ip_address" },
-	/* Azure Cache for Redis: 6379 without TLS, 6380 with. */
-	{ "azurerm_redis_firewall_rule", "Azure Redis firewall rule", 6379, 6380, "start_ip", "end_ip" },
+	{ "azurerm_redis_firewall_rule", "Azure Redis firewall rule", AZURE_SERVICE_REDIS, "start_ip", "end_ip" },
 };
-
-static bool tf_azure_ipv4(const char *text, guint32 *out)
-{
-	struct in_addr a;
-
-	if (!text || inet_pton(AF_INET, text, &a) != 1)
-		return false;
-	*out = g_ntohl(a.s_addr);
-	return true;
-}
 
 void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
 	const char *type = res->labels->pdata[0];
 	size_t k = 0;
 	g_autofree char *identity = tf_identity(c, address);
-	g_autoptr(srcset) src = srcset_new();
 	struct resource *r;
 	struct tf_rule tr = { .c = c, .address = address, .body = res->body, .line = res->line };
 	g_autofree char *start = NULL;
 	g_autofree char *end = NULL;
 	unsigned line = res->line;
-	guint32 lo = 0, hi = 0;
+	uint32_t lo = 0, hi = 0;
 
 	while (k + 1 < G_N_ELEMENTS(tf_azure_firewalls) && strcmp(type, tf_azure_firewalls[k].type) != 0)
 		k++;
@@ -227,10 +225,10 @@ void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct 
 	g_ptr_array_add(c->found, r);
 	tr.r = r;
 	start = tf_rule_string(&tr, tf_azure_firewalls[k].start, &line);
-	if (start && !tf_azure_ipv4(start, &lo))
+	if (start && !azure_parse_ipv4(start, &lo))
 		tf_rule_bad(&tr, line, "expected an IPv4 address", start);
 	end = tf_rule_string(&tr, tf_azure_firewalls[k].end, &line);
-	if (end && !tf_azure_ipv4(end, &hi))
+	if (end && !azure_parse_ipv4(end, &hi))
 		tf_rule_bad(&tr, line, "expected an IPv4 address", end);
 	if (!tr.unknown && !tr.bad && (!start || !end))
 		tf_rule_missing(&tr, res->line, "no start or end address");
@@ -238,17 +236,7 @@ void tf_azure_firewall_rule(struct tf_ctx *c, const char *address, const struct 
 		tf_rule_bad(&tr, res->line, "expected start <= end", start);
 	if (tr.bad || tr.unknown)
 		return;
-	if (lo == 0 && hi == 0)
-		srcset_add_atom(src, "azure:AzureServices");
-	else
-		srcset_add_v4(src, lo, hi);
-	/* A second port of the same service (Redis's TLS 6380) is judged as the first. */
-	for (unsigned port = tf_azure_firewalls[k].port_lo; port <= tf_azure_firewalls[k].port_hi; port++) {
-		resource_add_rule(r, address, res->line, true, 0,
-		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, port, port, src));
-		if (port != tf_azure_firewalls[k].port_lo)
-			resource_set_target(r, tf_azure_firewalls[k].port_lo, tf_azure_firewalls[k].port_lo);
-	}
+	azure_firewall_rule(r, address, res->line, tf_azure_firewalls[k].service, lo, hi);
 }
 
 bool tf_azure_firewall_type(const char *type)
@@ -265,7 +253,7 @@ bool tf_azure_firewall_type(const char *type)
  * private_cluster_enabled (default false). api_server_access_profile's
  * authorized_ip_ranges (the older api_server_authorized_ip_ranges
  * attribute) limit it; with none, anyone may connect (AzureRM provider and
- * AKS documentation). HTTPS, judged as the API server behind it (tcp/6443).
+ * AKS documentation). See azure_aks_endpoint().
  */
 void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res)
 {
@@ -274,23 +262,25 @@ void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block 
 	struct resource *r = resource_new(identity, "AKS API endpoint", address, c->path, res->line, RESOURCE_UNION);
 	struct tf_rule tr = { .c = c, .r = r, .address = address, .body = res->body, .line = res->line };
 	g_autoptr(srcset) src = srcset_new();
-	bool any;
+	bool private_cluster, any;
 
 	g_ptr_array_add(c->found, r);
-	if (tf_rule_bool(&tr, "private_cluster_enabled", false) || tr.unknown || tr.bad)
-		return;
-	any = tf_rule_each(&tr, "api_server_authorized_ip_ranges", true, tf_source_cidr, src);
-	if (profile) {
-		tr.body = profile->body;
-		tr.line = profile->line;
-		any |= tf_rule_each(&tr, "authorized_ip_ranges", true, tf_source_cidr, src);
-	}
+	private_cluster = tf_rule_bool(&tr, "private_cluster_enabled", false);
 	if (tr.unknown || tr.bad)
 		return;
-	if (!any)
-		srcset_add_all_addresses(src);
-	resource_add_rule(r, address, tr.line, true, 0, exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, 443, 443, src));
-	resource_set_target(r, 6443, 6443);
+	if (!private_cluster) {
+		any = tf_rule_each(&tr, "api_server_authorized_ip_ranges", true, tf_source_cidr, src);
+		if (profile) {
+			tr.body = profile->body;
+			tr.line = profile->line;
+			any |= tf_rule_each(&tr, "authorized_ip_ranges", true, tf_source_cidr, src);
+		}
+		if (tr.unknown || tr.bad)
+			return;
+		if (!any)
+			srcset_add_all_addresses(src);
+	}
+	azure_aks_endpoint(r, address, tr.line, src, private_cluster);
 }
 
 /*

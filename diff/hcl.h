@@ -19,7 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 
 struct hcl_expr;
 struct hcl_body;

@@ -10,7 +10,8 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "extract_private.h"
 #include "lineconf.h"
 

@@ -49,7 +49,7 @@ void lineconf_line_free(struct lineconf_line *l);
  * the caller frees. A line the program would refuse (an unterminated
  * quote, a NUL byte, a postgresql.conf line that is not "name = value")
  * fails with DW_ERROR_PARSE listing every such line as "path:line: what";
- * input past the limits in error.h fails with DW_ERROR_LIMIT.
+ * input past the limits in dw_limits.h fails with DW_ERROR_LIMIT.
  */
 bool lineconf_parse(GPtrArray **out, const char *path, const char *data, size_t len,
                     enum lineconf_dialect dialect, GError **error);

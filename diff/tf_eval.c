@@ -13,11 +13,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_limits.h"
 #include "extract_private.h"
-
-/* References through locals followed before giving up (also stops cycles). */
-#define TF_EVAL_DEPTH 32u
 
 struct tf_variable {
 	const struct hcl_expr *default_expr; /* borrowed, or NULL */
@@ -339,7 +336,7 @@ static struct tf_value *tf_eval_local(struct tf_eval *ev, const char *name)
 	if (!l)
 		return tf_unknown(ev, "local.%s, not declared", name);
 	if (!l->value) {
-		if (l->resolving || ev->depth >= TF_EVAL_DEPTH)
+		if (l->resolving || ev->depth >= DW_LIMIT_TF_EVAL_DEPTH)
 			return tf_unknown(ev, "local.%s refers to itself", name);
 		l->resolving = true;
 		ev->depth++;

@@ -15,11 +15,10 @@
 
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 
-#define BLOB_MAX_HOPS 8
-#define BLOB_MAX_TARGET 4096
 #define BLOB_LFS_MAX 1024
 #define BLOB_LFS_HEADER "version https://git-lfs.github.com/spec/v1"
 
@@ -31,7 +30,7 @@ static char *blob_link_target(git_repository *repo, const git_oid *id)
 
 	if (git_blob_lookup(&blob, repo, id) < 0)
 		return NULL;
-	if (git_blob_rawsize(blob) > 0 && git_blob_rawsize(blob) <= BLOB_MAX_TARGET &&
+	if (git_blob_rawsize(blob) > 0 && git_blob_rawsize(blob) <= DW_LIMIT_SYMLINK_TARGET_BYTES &&
 	    !memchr(git_blob_rawcontent(blob), '\0', (size_t)git_blob_rawsize(blob)))
 		text = g_strndup(git_blob_rawcontent(blob), (gsize)git_blob_rawsize(blob));
 	git_blob_free(blob);
@@ -78,7 +77,7 @@ static void blob_follow(struct gitwalk_file *f, git_repository *repo, git_tree *
 	g_autofree char *path = g_strdup(f->path);
 	git_oid id = f->id;
 
-	for (unsigned hop = 0; tree && hop < BLOB_MAX_HOPS; hop++) {
+	for (unsigned hop = 0; tree && hop < DW_LIMIT_SYMLINK_HOPS; hop++) {
 		g_autofree char *target = blob_link_target(repo, &id);
 		g_autofree char *next = target ? blob_join(path, target) : NULL;
 		git_tree_entry *e = NULL;

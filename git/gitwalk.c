@@ -21,16 +21,8 @@
 #include <unistd.h>
 
 #include "blob.h"
-#include "error.h"
-
-/* Rename pairing by git (similar content): past this many added and
- * deleted paths left after exact pairing by blob id, the rest stay
- * unpaired, which only costs findings, never hides one (git's own
- * diff.renameLimit is 1000). */
-#define GITWALK_MAX_RENAME_PATHS 4000
-
-/* Deeper trees than this are hostile; git itself refuses far less. */
-#define GITWALK_MAX_DEPTH 1024
+#include "dw_error.h"
+#include "dw_limits.h"
 
 struct gitwalk {
 	GPtrArray *out;
@@ -196,9 +188,9 @@ static bool gitwalk_pair(struct gitwalk *w, git_tree *a, git_tree *b, unsigned d
 	size_t i = 0, j = 0;
 	size_t na = a ? git_tree_entrycount(a) : 0, nb = b ? git_tree_entrycount(b) : 0;
 
-	if (depth > GITWALK_MAX_DEPTH) {
+	if (depth > DW_LIMIT_TREE_DEPTH) {
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: trees nested deeper than %d",
-		            w->path->str, GITWALK_MAX_DEPTH);
+		            w->path->str, DW_LIMIT_TREE_DEPTH);
 		return false;
 	}
 	while (i < na || j < nb) {
@@ -397,7 +389,7 @@ static bool gitwalk_renames(GPtrArray *out, guint start, git_repository *repo, g
 	if (g_hash_table_size(deleted) && g_hash_table_size(added))
 		gitwalk_exact_renames(out, deleted, added);
 	if (!g_hash_table_size(deleted) || !g_hash_table_size(added) ||
-	    g_hash_table_size(deleted) + g_hash_table_size(added) > GITWALK_MAX_RENAME_PATHS)
+	    g_hash_table_size(deleted) + g_hash_table_size(added) > DW_LIMIT_RENAME_PATHS)
 		return true;
 	paths = gitwalk_rename_paths(deleted, added);
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);

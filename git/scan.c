@@ -26,13 +26,10 @@
 #include <string.h>
 
 #include "compare.h"
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 #include "policy.h"
-
-/* Parsed blobs kept; past this the cache is emptied (a walk needs only
- * the last commit's blobs again). */
-#define SCAN_CACHE_MAX 8192
 
 struct scan_cached {
 	GPtrArray *resources; /* struct resource *, never handed out: callers get copies */
@@ -1751,7 +1748,7 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	s->renames = renames;
 	/* Sides borrow from the cache: trim it only between comparisons. */
 	g_mutex_lock(&s->lock);
-	if (g_hash_table_size(s->cache) >= SCAN_CACHE_MAX)
+	if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE)
 		g_hash_table_remove_all(s->cache);
 	g_mutex_unlock(&s->lock);
 	if (!scan_policy_load(s, &sp, changes, new_base, error))

@@ -9,16 +9,15 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_escape.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "hook.h"
 
 /* Branches and tags: a tag-triggered deploy must not be a way around the gate. */
 static const char *const hook_default_guard[] = { "refs/heads/*", "refs/tags/*" };
 
-/* Budgets far above a normal push (a few milliseconds, a few MB). */
-#define HOOK_DEFAULT_MAX_SECONDS 20u
-#define HOOK_DEFAULT_MAX_MEMORY ((size_t)400 << 20)
 
 static void hook_config_init(struct hook_config *c)
 {
@@ -26,8 +25,8 @@ static void hook_config_init(struct hook_config *c)
 	c->guard = g_ptr_array_new_with_free_func(g_free);
 	c->approvers = g_ptr_array_new_with_free_func(g_free);
 	c->trust = HOOK_TRUST_ALL;
-	c->max_seconds = HOOK_DEFAULT_MAX_SECONDS;
-	c->max_memory = HOOK_DEFAULT_MAX_MEMORY;
+	c->max_seconds = DW_LIMIT_HOOK_SECONDS;
+	c->max_memory = DW_LIMIT_HOOK_MEMORY;
 }
 
 void hook_config_clear(struct hook_config *c)
@@ -102,10 +101,10 @@ static bool hook_config_size(size_t *out, const char *value)
 	for (size_t i = 0; i < G_N_ELEMENTS(units); i++) {
 		if (strcmp(end, units[i].suffix) != 0)
 			continue;
-		if (n > (G_GUINT64_CONSTANT(64) << 30) >> units[i].shift)
+		if (n > DW_LIMIT_HOOK_MEMORY_MAX >> units[i].shift)
 			return false;
 		n <<= units[i].shift;
-		if (n < ((guint64)16 << 20))
+		if (n < DW_LIMIT_HOOK_MEMORY_MIN)
 			return false;
 		*out = (size_t)n;
 		return true;
@@ -150,8 +149,8 @@ static void hook_config_entry(struct hook_config *c, git_repository *repo, const
 	} else if (strcmp(key, "maxseconds") == 0) {
 		guint64 n = 0;
 
-		if (!g_ascii_string_to_unsigned(value, 10, 1, 86400, &n, NULL))
-			bad = "a number of seconds from 1 to 86400";
+		if (!g_ascii_string_to_unsigned(value, 10, 1, DW_LIMIT_HOOK_SECONDS_MAX, &n, NULL))
+			bad = "a number of seconds from 1 to " G_STRINGIFY(DW_LIMIT_HOOK_SECONDS_MAX);
 		c->max_seconds = (unsigned)n;
 	} else if (strcmp(key, "maxmemory") == 0) {
 		/* Same syntax as maxFileSize; the range checked below. */

@@ -19,12 +19,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "hook.h"
 #include "hook_private.h"
-
-/* Bytes of git's answer read: "G\t" and a principal. */
-#define HOOK_SIGNER_MAX 1024
 
 bool hook_identity_parse(enum hook_identity *out, const char *text)
 {
@@ -97,7 +95,7 @@ static char *hook_signers_ask_git(const char *hex)
 
 	if (!g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
 	                  NULL, NULL, &out, NULL, &status, &error) ||
-	    !g_spawn_check_wait_status(status, NULL) || !out || strlen(out) > HOOK_SIGNER_MAX)
+	    !g_spawn_check_wait_status(status, NULL) || !out || strlen(out) > DW_LIMIT_SIGNER_BYTES)
 		return NULL;
 	/* G: a good signature by a key git trusts; every other letter is not. */
 	if (out[0] != 'G' || out[1] != '\t')

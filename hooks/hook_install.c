@@ -17,7 +17,7 @@
 
 #include <glib/gstdio.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"

@@ -10,15 +10,12 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "exposure.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"
-
-/* Commits of an update examined to attribute findings; past this, the
- * findings still count but name no commit. */
-#define HOOK_ATTRIBUTE_MAX 100000
 
 bool hook_tree_of(git_tree **out, git_repository *repo, const git_oid *id, GError **error)
 {
@@ -255,7 +252,7 @@ static bool hook_walk_update(struct scan *s, GPtrArray *net, git_repository *rep
 		gitwalk_set_error(error, "walking the pushed commits");
 		goto out;
 	}
-	while (n < HOOK_ATTRIBUTE_MAX && (rc = git_revwalk_next(&id, walk)) == 0) {
+	while (n < DW_LIMIT_ATTRIBUTE_COMMITS && (rc = git_revwalk_next(&id, walk)) == 0) {
 		git_commit *commit = NULL;
 		bool step;
 

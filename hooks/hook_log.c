@@ -10,7 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_escape.h"
 #include "hook.h"
 #include "hook_private.h"
 

@@ -15,7 +15,8 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"

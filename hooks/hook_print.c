@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_escape.h"
 #include "hook.h"
 #include "hook_private.h"
 

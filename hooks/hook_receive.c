@@ -20,15 +20,14 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_escape.h"
+#include "dw_limits.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"
 #include "policy.h"
 
-/* Lines and bytes of stdin accepted: git sends one short line per ref. */
-#define HOOK_MAX_UPDATES 100000u
-#define HOOK_MAX_LINE 4096
 
 #define HOOK_APPROVE_OPTION "driftwatch.approve="
 
@@ -60,20 +59,20 @@ static bool hook_receive_line(struct hook_update *u, char *line)
 /* Reads every line before any work, as git expects the hook to. */
 static bool hook_receive_read(GPtrArray *out, FILE *in, GError **error)
 {
-	char line[HOOK_MAX_LINE];
+	char line[DW_LIMIT_REF_LINE_BYTES];
 	unsigned n = 0;
 
 	while (fgets(line, sizeof(line), in)) {
 		struct hook_update *u;
 
-		if (++n > HOOK_MAX_UPDATES) {
+		if (++n > DW_LIMIT_REF_UPDATES) {
 			g_set_error(error, DW_ERROR, DW_ERROR_LIMIT,
-			            "more than %u ref updates in one push: split the push", HOOK_MAX_UPDATES);
+			            "more than %u ref updates in one push: split the push", DW_LIMIT_REF_UPDATES);
 			return false;
 		}
 		if (!strchr(line, '\n') && !feof(in)) {
 			g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "stdin:%u: line longer than %d bytes", n,
-			            HOOK_MAX_LINE);
+			            DW_LIMIT_REF_LINE_BYTES);
 			return false;
 		}
 		u = g_new0(struct hook_update, 1);
@@ -96,7 +95,7 @@ static GPtrArray *hook_push_approvals(void)
 	const char *count = g_getenv("GIT_PUSH_OPTION_COUNT");
 	guint64 n = 0;
 
-	if (!count || !g_ascii_string_to_unsigned(count, 10, 0, 1000, &n, NULL))
+	if (!count || !g_ascii_string_to_unsigned(count, 10, 0, DW_LIMIT_PUSH_OPTIONS, &n, NULL))
 		return ids;
 	for (guint64 i = 0; i < n; i++) {
 		g_autofree char *name = g_strdup_printf("GIT_PUSH_OPTION_%" G_GUINT64_FORMAT, i);

@@ -4,7 +4,7 @@
  * quarantined objects), its driftwatch.* settings, the rule pack and a
  * scanner with the settings applied.
  */
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"

@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "gitwalk.h"
 #include "hook.h"

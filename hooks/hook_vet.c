@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "error.h"
+#include "dw_escape.h"
 #include "gitwalk.h"
 #include "hook.h"
 #include "hook_private.h"

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 void analyse_set_commit(GPtrArray *findings, guint start, git_commit *commit)
 {

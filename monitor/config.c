@@ -17,10 +17,8 @@
 #include <string.h>
 
 #include "doc.h"
-#include "error.h"
-
-/* watch.yml is the user's own file; still, a sane cap. */
-#define WATCH_CONFIG_MAX_BYTES ((size_t)1 << 20)
+#include "dw_error.h"
+#include "dw_limits.h"
 
 static void watch_repo_config_free(struct watch_repo_config *r)
 {
@@ -171,7 +169,7 @@ bool watch_config_load(struct watch_config **out, const char *path, GError **err
 		*out = g_steal_pointer(&c);
 		return true;
 	}
-	if (len > WATCH_CONFIG_MAX_BYTES) {
+	if (len > DW_LIMIT_WATCH_CONFIG_BYTES) {
 		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: larger than 1 MiB", path);
 		return false;
 	}

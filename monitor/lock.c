@@ -18,7 +18,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 /* How long --replace waits for the running watcher to stop. */
 #define WATCH_LOCK_REPLACE_MS 10000

@@ -18,7 +18,7 @@
 #include <libnotify/notify.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_escape.h"
 
 /* Findings listed in one notification's body; the rest are counted. */
 #define NOTIFIER_BODY_MAX 5

@@ -9,7 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_escape.h"
 
 /* Appends s escaped for an HTML text node. */
 static void details_text(GString *out, const char *s)

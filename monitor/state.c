@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 #define STATE_SCHEMA_VERSION 3
 

@@ -16,7 +16,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_escape.h"
 
 /*
  * libgit2's object cache and open pack files, for a process that runs for

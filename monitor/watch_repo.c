@@ -13,7 +13,7 @@
 #include <gio/gio.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 
 /* A burst of ref events ends after opts->debounce_ms of quiet, or at the latest after this. */
 #define WATCH_REPO_DEBOUNCE_MAX_MS 3000

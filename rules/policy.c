@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "doc.h"
-#include "error.h"
+#include "dw_error.h"
 
 static void policy_item_free(struct policy_item *it)
 {
@@ -123,7 +123,7 @@ static const char *policy_scalar(struct policy_loader *l, const struct doc_node 
 	return s && *s ? s : NULL;
 }
 
-/* Calls fn on each scalar of a list, or reports that it is no list. */
+/* Is n a list (or empty)? Else reports "KEY must be a list". */
 static bool policy_list(struct policy_loader *l, const struct doc_node *n, const char *key)
 {
 	if (n->kind == DOC_LIST || n->kind == DOC_NULL)
@@ -447,7 +447,7 @@ enum policy_glob_token {
 	POLICY_GLOB_ANY,      /* "?" */
 	POLICY_GLOB_STAR,     /* "*" */
 	POLICY_GLOB_SEGMENTS, /* a double star and a slash: zero or more whole segments */
-	POLICY_GLOB_REST,     /* a slash and a final double star: a slash and anything */
+	POLICY_GLOB_REST,     /* a slash and a final double star: a slash and at least one character */
 };
 
 struct policy_glob_item {
@@ -756,7 +756,8 @@ static void policy_loosened(GPtrArray *out, const struct rulepack *pack, const s
 	g_free(what);
 }
 
-/* The severity of rule id under p: its override, else the pack's; -1 when off. */
+/* The severity of rule id under p: its override, else the pack's, else info
+ * (a rule the pack does not know); -1 when off. */
 static int policy_effective(const struct rulepack *pack, const struct policy *p, const char *id)
 {
 	const struct policy_rule *r = policy_rule_get(p, id);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "doc.h"
-#include "error.h"
+#include "dw_error.h"
 
 /* Rule ids the classifier emits; a pack without one of them is refused. */
 static const char *const rulepack_required[] = {

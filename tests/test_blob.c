@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "blob.h"
-#include "error.h"
+#include "dw_error.h"
 
 static GBytes *bytes(const char *data, size_t len)
 {

@@ -12,8 +12,11 @@
 #include <cmocka.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "monitor_private.h"
 
@@ -378,6 +381,36 @@ static void test_watch__upstream_of_a_short_ref_is_none(void **state)
 	git_libgit2_shutdown();
 }
 
+/*
+ * A short ref name that ends right before a page no one may read: reading
+ * past its end (as watch_repo_upstream once did, taking the branch name
+ * from 11 bytes in before checking the prefix) kills the test in any
+ * build, not only under ASan.
+ */
+static void test_watch__upstream_reads_nothing_past_a_short_ref(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("dw-upstream-XXXXXX", NULL);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	int zero = open("/dev/zero", O_RDWR);
+	char *pages;
+	git_repository *repo = NULL;
+
+	assert_true(zero >= 0);
+	pages = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE, zero, 0);
+	close(zero);
+	assert_true(pages != MAP_FAILED);
+	assert_int_equal(mprotect(pages + page, page, PROT_NONE), 0);
+	memcpy(pages + page - sizeof("refs/x"), "refs/x", sizeof("refs/x"));
+	git_libgit2_init();
+	assert_int_equal(git_repository_init(&repo, dir, false), 0);
+	assert_null(watch_repo_upstream(repo, pages + page - sizeof("refs/x")));
+	git_repository_free(repo);
+	munmap(pages, 2 * page);
+	assert_int_equal(system(cmd), 0);
+	git_libgit2_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_notify__details_page_has_no_placeholder),
 		cmocka_unit_test(test_ports__well_known_ports_are_named),
 		cmocka_unit_test(test_watch__upstream_of_a_short_ref_is_none),
+		cmocka_unit_test(test_watch__upstream_reads_nothing_past_a_short_ref),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

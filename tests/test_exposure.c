@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "exposure.h"
 
 #define ALL_PORTS 0, EXPOSURE_PORT_MAX

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "rulepack.h"
 
@@ -613,10 +613,11 @@ static void test_arm__service_firewalls(void **state)
 	assert_string_equal(resource_setting_get(find(rs, "azure-sql:orders-sql"), "public_network_access")->value,
 	                    "on");
 	assert_exposure(find(rs, "azure-postgresql:reports-pg"), "tcp/5432 from 203.0.113.10/32");
-	/* Clients reach 6380 (TLS), in front of Redis. */
+	/* Redis on 6379 and, with TLS, on 6380 judged as the Redis behind it:
+	 * the same rules as an azurerm_redis_firewall_rule gives. */
 	redis = find(rs, "azure-redis:cache");
-	assert_exposure(redis, "tcp/6380 from 0.0.0.0/0");
-	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[0])->target_lo, 6379);
+	assert_exposure(redis, "tcp/6379-6380 from 0.0.0.0/0");
+	assert_int_equal(((const struct resource_rule *)redis->rules->pdata[1])->target_lo, 6379);
 }
 
 static void test_arm__storage_and_aks_endpoints(void **state)
@@ -627,6 +628,8 @@ static void test_arm__storage_and_aks_endpoints(void **state)
 	assert_exposure(find(rs, "azure-storage:files"),
 	                "tcp/443 from 192.0.2.0/24, azure-subnet:apps, azure-tag:AzureServices");
 	assert_exposure(find(rs, "azure-aks:main"), "tcp/443 from 203.0.113.0/24");
+	/* Judged as the kube-apiserver behind it, as azurerm_kubernetes_cluster is. */
+	assert_int_equal(((const struct resource_rule *)find(rs, "azure-aks:main")->rules->pdata[0])->target_lo, 6443);
 	assert_exposure(ops, "nothing");
 	assert_int_equal(ops->unknowns->len, 1);
 	assert_non_null(strstr(((const struct resource_unknown *)ops->unknowns->pdata[0])->what,

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "hcl.h"
 
 /* ---- helpers ---------------------------------------------------------- */

@@ -16,7 +16,8 @@
 #include <cmocka.h>
 
 #include "compare.h"
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "extract.h"
 #include "rulepack.h"
 

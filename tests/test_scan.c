@@ -24,7 +24,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "gitwalk.h"
 #include "rulepack.h"
 #include "scan.h"

@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "hcl.h"
 #include "tf_eval.h"
@@ -413,6 +413,44 @@ static void test_tf__azure_defaults_and_deny_scope(void **state)
 	                   "tcp/0-21,23-2221,2224-65535 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
 	                   "tcp/22,2222-2223 from 198.51.100.0/24, azure-tag:AzureLoadBalancer, "
 	                   "azure-tag:VirtualNetwork");
+}
+
+/*
+ * azurerm reads Azure's Internet tag as ARM does: every address in an
+ * allow, only the public space in a deny, so a "deny Internet" in front
+ * of an allow from "*" still lets private sources outside the VNet in.
+ */
+static void test_tf__azure_internet_deny_spares_private_sources(void **state)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(srcset) all = srcset_new();
+	g_autoptr(srcset) private_space = srcset_new();
+	g_autoptr(srcset) internet = NULL;
+	g_autoptr(GPtrArray) out = NULL;
+
+	srcset_add_all_addresses(all);
+	assert_true(srcset_add_cidr(private_space, "10.0.0.0/8", NULL));
+	internet = srcset_subtract(all, private_space);
+	extract_arm_set_internet(internet);
+	out = module(".", &error, "nsg.tf",
+	             "resource \"azurerm_network_security_group\" \"n\" {\n"
+	             "  security_rule {\n    name = \"no-internet\"\n    priority = 100\n"
+	             "    direction = \"Inbound\"\n    access = \"Deny\"\n    protocol = \"Tcp\"\n"
+	             "    source_port_range = \"*\"\n    destination_port_range = \"*\"\n"
+	             "    source_address_prefix = \"Internet\"\n    destination_address_prefix = \"*\"\n  }\n"
+	             "  security_rule {\n    name = \"ssh\"\n    priority = 200\n    direction = \"Inbound\"\n"
+	             "    access = \"Allow\"\n    protocol = \"Tcp\"\n    source_port_range = \"*\"\n"
+	             "    destination_port_range = \"22\"\n    source_address_prefix = \"Internet\"\n"
+	             "    destination_address_prefix = \"*\"\n  }\n"
+	             "}\n",
+	             NULL);
+	extract_arm_set_internet(NULL);
+	if (!out)
+		fail_msg("%s", error->message);
+	assert_exposure(find(out, "tf:.:azurerm_network_security_group.n"),
+	                "all protocols except tcp from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	                "tcp/0-21,23-65535 from azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork; "
+	                "tcp/22 from 10.0.0.0/8, azure-tag:AzureLoadBalancer, azure-tag:VirtualNetwork");
 }
 
 static void test_tf__gcp_deny_wins_at_equal_priority(void **state)
@@ -1058,7 +1096,7 @@ static void test_tf__azure_service_firewall_rules(void **state)
 
 	if (!out)
 		fail_msg("%s", error->message);
-	assert_exposure(find(out, "tf:.:azurerm_mssql_firewall_rule.azure"), "tcp/1433 from azure:AzureServices");
+	assert_exposure(find(out, "tf:.:azurerm_mssql_firewall_rule.azure"), "tcp/1433 from azure-tag:AzureServices");
 	assert_exposure(find(out, "tf:.:azurerm_postgresql_flexible_server_firewall_rule.office"),
 	                "tcp/5432 from 203.0.113.0/24");
 	assert_exposure(find(out, "tf:.:azurerm_redis_firewall_rule.r"), "tcp/6379-6380 from 10.0.0.1/32, 10.0.0.2/32");
@@ -1176,7 +1214,8 @@ static void test_tf__aks_and_gke_api_endpoints(void **state)
 		fail_msg("%s", error->message);
 	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.open"), "tcp/443 from 0.0.0.0/0, ::/0");
 	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.office"), "tcp/443 from 203.0.113.0/24");
-	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "nothing");
+	/* A private cluster's API server answers inside the virtual network, as from ARM. */
+	assert_exposure(find(out, "tf:.:azurerm_kubernetes_cluster.private"), "tcp/443 from azure-tag:VirtualNetwork");
 	assert_exposure(find(out, "tf:.:google_container_cluster.open"), "tcp/443 from 0.0.0.0/0");
 	assert_exposure(find(out, "tf:.:google_container_cluster.vpn"), "tcp/443 from 10.8.0.0/16");
 	assert_exposure(find(out, "tf:.:google_container_cluster.private"), "nothing");
@@ -1247,6 +1286,7 @@ int main(void)
 		cmocka_unit_test(test_tf__default_network_acl),
 		cmocka_unit_test(test_tf__kubernetes_resources_read_like_their_manifests),
 		cmocka_unit_test(test_tf__azure_service_firewall_rules),
+		cmocka_unit_test(test_tf__azure_internet_deny_spares_private_sources),
 		cmocka_unit_test(test_tf__cloud_sql_authorized_networks),
 		cmocka_unit_test(test_tf__default_and_db_security_groups),
 		cmocka_unit_test(test_tf__publicly_accessible_flags_take_their_defaults),

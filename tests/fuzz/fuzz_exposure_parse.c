@@ -3,14 +3,14 @@
  * bytes either fail with DW_ERROR_PARSE or give a set whose canonical text
  * parses back to an equal set and prints identically. Build by hand, e.g.:
  *   clang -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L \
- *     -Idiff tests/fuzz/fuzz_exposure_parse.c diff/exposure*.c diff/error.c \
+ *     -Idiff tests/fuzz/fuzz_exposure_parse.c diff/exposure*.c diff/dw_error.c \
  *     $(pkg-config --cflags --libs glib-2.0)
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "exposure.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

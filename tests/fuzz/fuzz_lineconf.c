@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "dw_error.h"
 #include "extract.h"
 #include "fuzz_extract.h"
 #include "lineconf.h"
