@@ -33,7 +33,11 @@
  *                         ("." at the top), as Compose names projects:
  *                         deploy/search/compose.yml -> compose:search:elasticsearch
  *   unread:PATH           what no reader took from a file otherwise read, as unknowns
- *   tf:DIR:TYPE.NAME      a Terraform resource: module directory ("." at the
+ *   ansible:MODULE:SCOPE/NAME  a security group or firewall an Ansible task
+ *                         manages: azure_rm_securitygroup, ec2_security_group or
+ *                         gcp_compute_firewall; SCOPE is the resource group, the VPC
+ *                         id ("-" when absent) or the GCP project ("-")
+ *   tf:DIR:TYPE.NAME      a Terraform resource (from .tf files, or a plan JSON in DIR): module directory ("." at the
  *                         top) and resource address, "tf:infra/net:aws_security_group.web";
  *                         GCP firewalls join their network, "tf:DIR:google_compute_network.vpc",
  *                         or "tf:DIR:network:NAME" for one named outside the module
@@ -292,6 +296,27 @@ char *extract_tf_module_dir(const char *dir, const char *source);
 
 bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                             const struct extract_tf_options *opts, char **failed_out, GError **error);
+
+/*
+ * Terraform plan JSON (terraform show -json; extract_tfplan.c): the
+ * resources of planned_values read by the Terraform readers, identities as
+ * the HCL reader gives them with DIR the plan file's directory.
+ * extract_tfplan_shape() says whether d is one (format_version, and
+ * planned_values, resource_changes or values.root_module).
+ * extract_tfplan_prefer() drops, from one revision's resources, those the
+ * HCL reader made for an identity a plan in the same set also gives: the
+ * plan, with every variable and module resolved, wins.
+ */
+bool extract_tfplan(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_tfplan_shape(const struct doc *d);
+void extract_tfplan_prefer(GPtrArray *resources);
+/* Is path named as plans usually are (*plan*.json: plan.json, tfplan.json)?
+ * Such a change puts the Terraform module of its directory in scope. */
+bool extract_tfplan_path(const char *path);
+/* Ansible playbooks, task files and roles (extract_ansible.c): the
+ * three clouds' security-group and firewall modules. */
+bool extract_ansible(GPtrArray *out, const struct doc *d, const struct extract_tf_file *vars, size_t n,
+                     GError **error);
 
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);

@@ -175,6 +175,16 @@ static bool extract_formats_read_k8s(GPtrArray *out, const struct extract_input 
 	return extract_k8s(out, in->doc, error);
 }
 
+static bool extract_formats_read_ansible(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_ansible(out, in->doc, NULL, 0, error);
+}
+
+static bool extract_formats_read_tfplan(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_tfplan(out, in->doc, error);
+}
+
 /* ---- markers ------------------------------------------------------------ */
 
 /* The ARM types extract_arm() reads (a prefix is enough); subnets and NICs
@@ -210,10 +220,19 @@ static const char *const extract_formats_arm_other[] = {
 	"Microsoft.Network/applicationGateways", "Microsoft.Search/searchServices", NULL,
 };
 
-/* Ansible modules that open or close network access, as task keys. */
+/* The Ansible modules extract_ansible() reads, as task keys (with or without the collection). */
+static const char *const extract_formats_ansible_read[] = {
+	"ec2_security_group:", "ec2_group:", "azure_rm_securitygroup:", "gcp_compute_firewall:", NULL,
+};
+/* Terraform plan JSON: any of these, and format_version. */
+static const char *const extract_formats_tfplan_markers[] = {
+	"\"planned_values\"", "\"resource_changes\"", "\"terraform_version\"", NULL,
+};
+static const char *const extract_formats_tfplan_requires[] = { "\"format_version\"", NULL };
+
+/* Ansible modules that open or close network access and no reader takes, as task keys. */
 static const char *const extract_formats_ansible_modules[] = {
-	"ec2_security_group:", "ec2_group:", "ec2_group_info:", "azure_rm_securitygroup:",
-	"gcp_compute_firewall:", "os_security_group_rule:", "openstack.cloud.security_group_rule:",
+	"ec2_group_info:", "os_security_group_rule:", "openstack.cloud.security_group_rule:",
 	"community.general.ufw:", "ansible.posix.firewalld:", "ansible.builtin.iptables:",
 	"kubernetes.core.k8s:", "\n    ufw:", "\n    firewalld:", "\n    iptables:", NULL,
 };
@@ -634,6 +653,28 @@ static const struct extract_format extract_format_rows[] = {
 	            "sshd:DIR", NULL },
 	  .name = extract_formats_sshd, .read = extract_formats_read_svc },
 
+	{ .info = { "Ansible cloud network modules", "*.yml, *.yaml",
+	            "a task using amazon.aws.ec2_security_group (ec2_group), "
+	            "azure.azcollection.azure_rm_securitygroup or google.cloud.gcp_compute_firewall, "
+	            "short names too",
+	            "security group rules (proto, ports, from_port/to_port, cidr_ip, cidr_ipv6, group_id, "
+	            "ip_prefix; rules_egress is not ingress), NSG rules (first match by priority, Azure's "
+	            "default rules), GCP firewalls (allowed/denied, source_ranges, source_tags, direction, "
+	            "disabled); tasks in blocks; {{ var }} from the task's, block's and play's vars; any other "
+	            "variable (inventory, extra vars, vars_files, role defaults, filters) an explicit unknown",
+	            "ansible:MODULE:RESOURCE_GROUP|VPC|PROJECT/NAME", NULL },
+	  .markers = extract_formats_ansible_read, .parse = EXTRACT_PARSE_DOC,
+	  .read = extract_formats_read_ansible },
+	{ .info = { "Terraform plan JSON", "*.json (terraform show -json PLAN > plan.json)",
+	            "format_version, and planned_values, resource_changes or terraform_version",
+	            "the planned values of every resource the Terraform reader takes, in every module, "
+	            "read by the same readers as *.tf; after_unknown values an explicit unknown; a rule "
+	            "joined to its group through the plan's configuration references. Where a plan and "
+	            "*.tf give the same resource, the plan wins",
+	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME (DIR: the plan file's directory)", NULL },
+	  .markers = extract_formats_tfplan_markers, .requires = extract_formats_tfplan_requires,
+	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_tfplan },
+
 	/* Recognised, not read: each file found is reported once as not analysed. */
 	{ .info = { "Bicep", "*.bicep", "by name", NULL, NULL,
 	            "Bicep is not read; commit the ARM template `az bicep build` makes from it, which "
@@ -674,11 +715,10 @@ static const struct extract_format extract_format_rows[] = {
 	            "a fragment); what it exposes is not judged" },
 	  .markers = extract_formats_net_key_text, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_noapi },
-	{ .info = { "Ansible playbooks and roles", "*.yml, *.yaml",
-	            "a task using a network module (amazon.aws.ec2_security_group, "
-	            "azure_rm_securitygroup, gcp_compute_firewall, ufw, firewalld, iptables, "
-	            "kubernetes.core.k8s...)",
-	            NULL, NULL, "Ansible is not read; what its tasks open is not judged" },
+	{ .info = { "Ansible, other network modules", "*.yml, *.yaml",
+	            "a task using a network module no reader takes (ufw, firewalld, iptables, "
+	            "openstack security_group_rule, kubernetes.core.k8s...)",
+	            NULL, NULL, "this Ansible module is not read; what its tasks open is not judged" },
 	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible },
 	{ .info = { "Helm chart values", "values*.yaml, *-values.yaml, *.values.yaml",
 	            "by name, with service, ingress, ports or host networking settings", NULL, NULL,
