@@ -446,7 +446,8 @@ static const char *scan_change_path(const struct gitwalk_change *c)
 /* Adds the directory of a Terraform file to dirs (a set of owned strings). */
 static void scan_tf_note(GHashTable *dirs, const char *path)
 {
-	if (extract_tf_path(path))
+	/* A plan JSON replaces the module beside it: both sides read that module. */
+	if (extract_tf_path(path) || extract_tfplan_path(path))
 		g_hash_table_add(dirs, scan_tf_dir(path));
 }
 
@@ -1393,15 +1394,20 @@ static bool scan_load_sides(struct scan *s, struct scan_side *old_side, struct s
 	if (!scan_side_scoped(s, old_side, old_base, changes, false, error) ||
 	    !scan_side_scoped(s, new_side, new_base, changes, true, error))
 		return false;
-	if (!scan_has_fragment(old_side->resources) && !scan_has_fragment(new_side->resources))
-		return true;
-	/* A standalone rule whose group is elsewhere: read both whole sides. */
-	scan_side_clear(old_side);
-	scan_side_clear(new_side);
-	scan_side_init(old_side);
-	scan_side_init(new_side);
-	return scan_side_full(s, old_side, old_base, changes, false, error) &&
-	       scan_side_full(s, new_side, new_base, changes, true, error);
+	if (scan_has_fragment(old_side->resources) || scan_has_fragment(new_side->resources)) {
+		/* A standalone rule whose group is elsewhere: read both whole sides. */
+		scan_side_clear(old_side);
+		scan_side_clear(new_side);
+		scan_side_init(old_side);
+		scan_side_init(new_side);
+		if (!scan_side_full(s, old_side, old_base, changes, false, error) ||
+		    !scan_side_full(s, new_side, new_base, changes, true, error))
+			return false;
+	}
+	/* A Terraform plan JSON beside the .tf it was made from: the plan wins. */
+	extract_tfplan_prefer(old_side->resources);
+	extract_tfplan_prefer(new_side->resources);
+	return true;
 }
 
 /* Reads the policy in f, or at POLICY_PATH in base; *out stays NULL when there is none. */
@@ -1848,6 +1854,7 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 		return false;
 	}
 	scan_side_grade(s, &side, NULL, NULL);
+	extract_tfplan_prefer(side.resources);
 	for (guint i = 0; i < side.resources->len; i++)
 		g_ptr_array_add(resources_out, resource_copy(side.resources->pdata[i]));
 	while (side.failures->len)
