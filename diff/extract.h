@@ -317,6 +317,19 @@ bool extract_tfplan_path(const char *path);
  * three clouds' security-group and firewall modules. */
 bool extract_ansible(GPtrArray *out, const struct doc *d, const struct extract_tf_file *vars, size_t n,
                      GError **error);
+/*
+ * The variables files an Ansible file (path, len bytes) reads, to pass to
+ * extract_file_arm() as its params: for a role's tasks or handlers
+ * (roles/R/tasks/...), R's vars/main.y(a)ml and then defaults/main.y(a)ml;
+ * for a playbook, each literal vars_files entry, relative to its
+ * directory (absolute, templated or escaping paths are left out, and their
+ * variables stay unknown). Appends new strings to paths_out; false when
+ * the file uses none of the modules read, or names no such file.
+ */
+bool extract_ansible_related(GPtrArray *paths_out, const char *path, const char *data, size_t len);
+/* Is path a role's variables file (roles/R/vars/main.yml, roles/R/defaults/main.yml)?
+ * Then *tasks_dir_out is R's tasks directory (new string), whose files read it. */
+bool extract_ansible_role_vars(const char *path, char **tasks_dir_out);
 
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);

@@ -680,3 +680,106 @@ bool extract_ansible(GPtrArray *out, const struct doc *d, const struct extract_t
 	}
 	return extract_finish(out, found, &c.problems, error);
 }
+
+/* dir + "/" + rel, normalised; NULL when absolute, templated or leaving the repository. */
+static char *ansible_join(const char *dir, const char *rel)
+{
+	g_autofree char *whole = NULL;
+	g_auto(GStrv) parts = NULL;
+	g_autoptr(GPtrArray) kept = g_ptr_array_new();
+
+	if (rel[0] == '/' || rel[0] == '\0' || strstr(rel, "{{") != NULL || strlen(rel) > 1024)
+		return NULL;
+	whole = strcmp(dir, ".") == 0 ? g_strdup(rel) : g_strconcat(dir, "/", rel, NULL);
+	parts = g_strsplit(whole, "/", -1);
+	for (size_t i = 0; parts[i] != NULL; i++) {
+		if (parts[i][0] == '\0' || strcmp(parts[i], ".") == 0)
+			continue;
+		if (strcmp(parts[i], "..") == 0) {
+			if (kept->len == 0)
+				return NULL;
+			g_ptr_array_remove_index(kept, kept->len - 1);
+			continue;
+		}
+		g_ptr_array_add(kept, parts[i]);
+	}
+	if (kept->len == 0)
+		return NULL;
+	g_ptr_array_add(kept, NULL);
+	return g_strjoinv("/", (char **)kept->pdata);
+}
+
+/* roles/R/tasks/... (or handlers): R's vars and defaults, vars first (they win). */
+static void ansible_role_files(GPtrArray *paths_out, const char *path)
+{
+	static const char *const kinds[] = { "/tasks/", "/handlers/" };
+	static const char *const files[] = { "vars/main.yml", "vars/main.yaml", "defaults/main.yml",
+		                             "defaults/main.yaml" };
+	const char *roles = strstr(path, "roles/");
+
+	while (roles != NULL && roles != path && roles[-1] != '/')
+		roles = strstr(roles + 1, "roles/");
+	for (size_t k = 0; roles != NULL && k < G_N_ELEMENTS(kinds); k++) {
+		const char *slash = strchr(roles + 6, '/');
+
+		if (slash == NULL || slash == roles + 6 || !g_str_has_prefix(slash, kinds[k]))
+			continue;
+		for (size_t i = 0; i < G_N_ELEMENTS(files); i++)
+			g_ptr_array_add(paths_out, g_strdup_printf("%.*s/%s", (int)(slash - path), path, files[i]));
+	}
+}
+
+bool extract_ansible_related(GPtrArray *paths_out, const char *path, const char *data, size_t len)
+{
+	static const char *const markers[] = { "ec2_security_group:", "ec2_group:", "azure_rm_securitygroup:",
+		                               "gcp_compute_firewall:" };
+	g_autoptr(doc) d = NULL;
+	g_autofree char *dir = NULL;
+	const char *slash = strrchr(path, '/');
+	bool any = false;
+
+	for (size_t i = 0; i < G_N_ELEMENTS(markers) && !any; i++)
+		any = extract_bytes_contain(data, len, markers[i], false);
+	if (!any)
+		return false;
+	ansible_role_files(paths_out, path);
+	if (!extract_bytes_contain(data, len, "vars_files", false) ||
+	    !doc_parse_yaml(&d, path, data, len, NULL, NULL))
+		return paths_out->len > 0;
+	dir = slash != NULL ? g_strndup(path, (size_t)(slash - path)) : g_strdup(".");
+	for (guint i = 0; i < d->roots->len; i++) {
+		const struct doc_node *root = d->roots->pdata[i];
+
+		for (size_t j = 0; root->kind == DOC_LIST && j < root->n; j++) {
+			const struct doc_node *files = doc_map_get(root->items[j], "vars_files");
+
+			for (size_t k = 0; files != NULL && files->kind == DOC_LIST && k < files->n && k < 64; k++) {
+				const char *rel = doc_scalar(files->items[k]);
+				char *p = rel != NULL ? ansible_join(dir, rel) : NULL;
+
+				if (p != NULL)
+					g_ptr_array_add(paths_out, p);
+			}
+		}
+	}
+	return paths_out->len > 0;
+}
+
+bool extract_ansible_role_vars(const char *path, char **tasks_dir_out)
+{
+	static const char *const tails[] = { "/vars/main.yml", "/vars/main.yaml", "/defaults/main.yml",
+		                             "/defaults/main.yaml" };
+	const char *roles = strstr(path, "roles/");
+
+	while (roles != NULL && roles != path && roles[-1] != '/')
+		roles = strstr(roles + 1, "roles/");
+	for (size_t i = 0; roles != NULL && i < G_N_ELEMENTS(tails); i++) {
+		const char *slash = strchr(roles + 6, '/');
+
+		if (slash != NULL && slash > roles + 6 && strcmp(slash, tails[i]) == 0) {
+			*tasks_dir_out = g_strdup_printf("%.*s/tasks", (int)(slash - path), path);
+			return true;
+		}
+	}
+	return false;
+}

@@ -177,7 +177,7 @@ static bool extract_formats_read_k8s(GPtrArray *out, const struct extract_input 
 
 static bool extract_formats_read_ansible(GPtrArray *out, const struct extract_input *in, GError **error)
 {
-	return extract_ansible(out, in->doc, NULL, 0, error);
+	return extract_ansible(out, in->doc, in->params, in->n_params, error);
 }
 
 static bool extract_formats_read_tfplan(GPtrArray *out, const struct extract_input *in, GError **error)
