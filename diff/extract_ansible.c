@@ -336,12 +336,17 @@ static struct resource *ansible_resource(struct ansible_ctx *c, enum ansible_mod
 
 /* ---- Azure ------------------------------------------------------------- */
 
+/* Where an Azure rule's sources go: the Internet tag depends on the access. */
+struct ansible_azure_src {
+	srcset *src; /* owned */
+	bool allow;
+};
+
 static void ansible_azure_source(struct ansible_task *t, const char *text, unsigned line, void *user_data)
 {
-	srcset **src = user_data;
-	bool allow = src[1] != NULL;
+	struct ansible_azure_src *as = user_data;
 
-	if (!arm_source_add_access(&src[0], text, allow)) {
+	if (!arm_source_add_access(&as->src, text, as->allow)) {
 		g_autofree char *q = extract_quote(text);
 
 		dw_problems_add(&t->c->problems, line, "expected an address prefix or a service tag, got \"%s\"", q);
@@ -356,14 +361,13 @@ static void ansible_azure_rule(struct ansible_task *t, const struct doc_node *ru
 	const char *proto = ansible_string(t, rule, "protocol", NULL);
 	const char *prio = ansible_string(t, rule, "priority", NULL);
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
-	srcset *src[2] = { srcset_new(), NULL };
 	bool allow = access == NULL || g_ascii_strcasecmp(access, "Allow") == 0;
+	struct ansible_azure_src src = { srcset_new(), allow };
 	unsigned plo = 0, phi = EXPOSURE_PROTO_MAX;
 	gint64 priority = 0;
 	bool was_unknown = t->unknown;
 
 	t->unknown = false;
-	src[1] = allow ? (srcset *)1 : NULL;
 	if (direction != NULL && g_ascii_strcasecmp(direction, "Outbound") == 0)
 		goto out;
 	if (proto != NULL && !arm_parse_protocol(proto, &plo, &phi))
@@ -371,14 +375,14 @@ static void ansible_azure_rule(struct ansible_task *t, const struct doc_node *ru
 		                proto);
 	if (prio == NULL || !g_ascii_string_to_signed(prio, 10, 100, 4096, &priority, NULL))
 		dw_problems_add(&t->c->problems, rule->line, "a rule needs a priority from 100 to 4096");
-	if (!ansible_each(t, rule, "source_address_prefix", ansible_azure_source, src) && !t->unknown)
-		srcset_add_all_addresses(src[0]);
+	if (!ansible_each(t, rule, "source_address_prefix", ansible_azure_source, &src) && !t->unknown)
+		srcset_add_all_addresses(src.src);
 	if (!ansible_each(t, rule, "destination_port_range", ansible_port_item, ranges) && !t->unknown)
 		ansible_port_range("*", ranges);
 	if (!t->unknown)
-		resource_add_rule(t->r, name, rule->line, allow, priority, ansible_match(plo, phi, ranges, src[0]));
+		resource_add_rule(t->r, name, rule->line, allow, priority, ansible_match(plo, phi, ranges, src.src));
 out:
-	srcset_free(src[0]);
+	srcset_free(src.src);
 	t->unknown |= was_unknown;
 }
 
@@ -390,6 +394,7 @@ static void ansible_azure(struct ansible_task *t, const struct doc_node *args, u
 
 	t->r = ansible_resource(t->c, ANSIBLE_AZURE_NSG, group ? group : "?", name ? name : "?", line,
 	                        "Azure NSG", RESOURCE_FIRST_MATCH);
+	t->unknown = false; /* the name's, said by the name's own unknown */
 	if (name == NULL || group == NULL)
 		resource_add_unknown(t->r, line, RESOURCE_UNKNOWN_NAME "not known (name, resource_group)");
 	rules = ansible_get(t, args, "rules");
@@ -482,6 +487,7 @@ static void ansible_aws(struct ansible_task *t, const struct doc_node *args, uns
 		name = ansible_string(t, args, "group_id", NULL);
 	t->r = ansible_resource(t->c, ANSIBLE_AWS_SG, vpc ? vpc : "-", name ? name : "?", line,
 	                        "AWS security group", RESOURCE_UNION);
+	t->unknown = false; /* the name's, said by the name's own unknown */
 	if (name == NULL)
 		resource_add_unknown(t->r, line, RESOURCE_UNKNOWN_NAME "not known (name)");
 	rules = ansible_get(t, args, "rules");
@@ -560,6 +566,7 @@ static void ansible_gcp(struct ansible_task *t, const struct doc_node *args, uns
 
 	t->r = ansible_resource(t->c, ANSIBLE_GCP_FW, project ? project : "-", name ? name : "?", line,
 	                        "GCP firewall", RESOURCE_FIRST_MATCH);
+	t->unknown = false; /* the name's, said by the name's own unknown */
 	if (name == NULL)
 		resource_add_unknown(t->r, line, RESOURCE_UNKNOWN_NAME "not known (name)");
 	if ((direction != NULL && g_ascii_strcasecmp(direction, "EGRESS") == 0) ||

@@ -274,6 +274,20 @@ static void test_ansible__other_modules_stay_recognised_not_read(void **state)
 	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_NOT_READ));
 }
 
+static void test_ansible__unknown_name_is_info_and_keeps_the_rules(void **state)
+{
+	static const char text[] = "- gcp_compute_firewall: {name: '{{ env }}-ssh', allowed: [{ip_protocol: tcp, ports: ['22']}]}\n";
+	g_autoptr(GPtrArray) rs = read_ok("t.yml", text);
+	const struct resource *r = find(rs, "ansible:gcp_compute_firewall:-/?");
+	g_autofree char *open = allowed(r);
+
+	(void)state;
+	/* No source_ranges: every IPv4 address, as GCP does, whatever the name. */
+	assert_string_equal(open, "tcp/22 from 0.0.0.0/0");
+	assert_int_equal(r->unknowns->len, 1);
+	assert_true(g_str_has_prefix(((struct resource_unknown *)r->unknowns->pdata[0])->what, RESOURCE_UNKNOWN_NAME));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_ansible__free_form_arguments_fail_the_file),
 		cmocka_unit_test(test_ansible__self_referencing_variable_stops),
 		cmocka_unit_test(test_ansible__other_modules_stay_recognised_not_read),
+		cmocka_unit_test(test_ansible__unknown_name_is_info_and_keeps_the_rules),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
