@@ -115,18 +115,13 @@ void tf_k8s_resource(struct tf_ctx *c, const char *address, const struct hcl_blo
 void tf_azure_aks(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_gcp_gke(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 /*
- * Terraform plan JSON (extract_tfplan.c): each module instance's resources
- * written back as HCL literals, read as one module whose addresses take
- * prefix ("module.a." or ""), as a called module's are; all borrowed.
- * Appends the resources to out, rules joined to their groups.
+ * Terraform plan JSON (extract_tfplan.c): one module instance's resources
+ * written back as HCL literals (text, len bytes), read as one module whose
+ * addresses take prefix ("module.a." or ""), as a called module's are; all
+ * borrowed. Appends the resources to out, rules joined to their groups.
  */
-struct extract_tf_plan_module {
-	const char *prefix;
-	const char *text;
-	size_t len;
-};
-bool extract_tf_plan_modules(GPtrArray *out, const char *dir, const char *path,
-                             const struct extract_tf_plan_module *mods, size_t n, GError **error);
+bool extract_tf_plan_module(GPtrArray *out, const char *dir, const char *path, const char *prefix,
+                            const char *text, size_t len, GError **error);
 
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);

@@ -30,14 +30,17 @@ struct tfplan_module {
 	char *prefix;  /* "module.a." or ""; owned */
 	GString *text;
 	GArray *lines; /* unsigned: the JSON line of each generated line */
-	const struct doc_node *config; /* its configuration module, or NULL; borrowed */
+	/* Its configuration's resources by address ("aws_x.y"); nodes borrowed. */
+	GHashTable *config;
 };
 
 struct tfplan {
 	const char *path;
 	const struct doc_node *root;
 	GPtrArray *modules; /* struct tfplan_module *, owned */
+	GHashTable *by_prefix; /* prefix -> struct tfplan_module *, borrowed from modules */
 	GHashTable *seen;   /* "prefix type.name" emitted; owned keys */
+	GHashTable *changes; /* address -> after_unknown node; borrowed */
 	struct dw_problems problems;
 	unsigned line;      /* JSON line of what is being written */
 };
@@ -47,6 +50,7 @@ static void tfplan_module_free(struct tfplan_module *m)
 	g_free(m->prefix);
 	g_string_free(m->text, TRUE);
 	g_array_unref(m->lines);
+	g_hash_table_unref(m->config);
 	g_free(m);
 }
 
@@ -260,21 +264,30 @@ static void tfplan_body(struct tfplan *p, struct tfplan_module *m, const struct 
 	}
 }
 
-/* The module instance for prefix, created on first use. */
+static const struct doc_node *tfplan_config_module(const struct tfplan *p, const char *prefix);
+
+/* The module instance for prefix, created on first use with its configuration's index. */
 static struct tfplan_module *tfplan_module_get(struct tfplan *p, const char *prefix)
 {
-	struct tfplan_module *m;
+	struct tfplan_module *m = g_hash_table_lookup(p->by_prefix, prefix);
+	const struct doc_node *list;
 
-	for (guint i = 0; i < p->modules->len; i++) {
-		m = p->modules->pdata[i];
-		if (strcmp(m->prefix, prefix) == 0)
-			return m;
-	}
+	if (m != NULL)
+		return m;
 	m = g_new0(struct tfplan_module, 1);
 	m->prefix = g_strdup(prefix);
 	m->text = g_string_new(NULL);
 	m->lines = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	m->config = g_hash_table_new(g_str_hash, g_str_equal);
+	list = doc_map_get(tfplan_config_module(p, prefix), "resources");
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
+		const char *a = doc_scalar(doc_map_get(list->items[i], "address"));
+
+		if (a != NULL)
+			g_hash_table_replace(m->config, (gpointer)a, list->items[i]);
+	}
 	g_ptr_array_add(p->modules, m);
+	g_hash_table_insert(p->by_prefix, m->prefix, m);
 	return m;
 }
 
@@ -311,31 +324,18 @@ static const struct doc_node *tfplan_config_module(const struct tfplan *p, const
 	return mod;
 }
 
-static const struct doc_node *tfplan_config_resource(const struct doc_node *config_module, const char *address)
-{
-	const struct doc_node *list = doc_map_get(config_module, "resources");
-
-	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
-		const char *a = doc_scalar(doc_map_get(list->items[i], "address"));
-
-		if (a != NULL && strcmp(a, address) == 0)
-			return list->items[i];
-	}
-	return NULL;
-}
-
-/* after_unknown of the change to address, or NULL. */
-static const struct doc_node *tfplan_after_unknown(const struct tfplan *p, const char *address)
+/* after_unknown of each change, by address. */
+static void tfplan_index_changes(struct tfplan *p)
 {
 	const struct doc_node *list = doc_map_get(p->root, "resource_changes");
 
-	for (size_t i = 0; address != NULL && list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {
 		const char *a = doc_scalar(doc_map_get(list->items[i], "address"));
+		const struct doc_node *u = doc_map_get(doc_map_get(list->items[i], "change"), "after_unknown");
 
-		if (a != NULL && strcmp(a, address) == 0)
-			return doc_map_get(doc_map_get(list->items[i], "change"), "after_unknown");
+		if (a != NULL && u != NULL)
+			g_hash_table_replace(p->changes, (gpointer)a, (gpointer)u);
 	}
-	return NULL;
 }
 
 /* The HCL label of an instance: NAME, or NAME[KEY] after the first instance of a name. */
@@ -373,8 +373,6 @@ static void tfplan_resource(struct tfplan *p, const char *prefix, const struct d
 		return;
 	}
 	m = tfplan_module_get(p, prefix);
-	if (m->config == NULL)
-		m->config = tfplan_config_module(p, prefix);
 	label = tfplan_label(p, prefix, type, name, doc_map_get(res, "index"));
 	rel = g_strdup_printf("%s.%s", type, name);
 	p->line = res->line;
@@ -382,8 +380,9 @@ static void tfplan_resource(struct tfplan *p, const char *prefix, const struct d
 	tfplan_quote(m->text, label, strlen(label));
 	g_string_append(m->text, " {");
 	tfplan_newline(p, m);
-	tfplan_body(p, m, doc_map_get(res, "values"), tfplan_after_unknown(p, address),
-	            tfplan_config_resource(m->config, rel), 0);
+	tfplan_body(p, m, doc_map_get(res, "values"),
+	            address != NULL ? g_hash_table_lookup(p->changes, address) : NULL,
+	            g_hash_table_lookup(m->config, rel), 0);
 	p->line = res->line;
 	g_string_append_c(m->text, '}');
 	tfplan_newline(p, m);
@@ -405,19 +404,25 @@ static void tfplan_walk(struct tfplan *p, const struct doc_node *mod, unsigned d
 		tfplan_walk(p, children->items[i], depth + 1);
 }
 
-/* Puts each resource, rule and unknown on the JSON line its HCL came from. */
+/* The JSON line generated line l came from. */
+static unsigned tfplan_line(const struct tfplan_module *m, unsigned l)
+{
+	return l >= 1 && l <= m->lines->len ? g_array_index(m->lines, unsigned, l - 1) : l;
+}
+
+/* Puts a resource, its rules and unknowns on the JSON lines their HCL came from. */
 static void tfplan_relines(struct resource *r, const struct tfplan_module *m)
 {
-	{
-#define TFPLAN_MAP(l) ((l) >= 1 && (l) <= m->lines->len ? g_array_index(m->lines, unsigned, (l) - 1) : (l))
-		r->line = TFPLAN_MAP(r->line);
-		for (guint j = 0; j < r->rules->len; j++)
-			((struct resource_rule *)r->rules->pdata[j])->line =
-				TFPLAN_MAP(((struct resource_rule *)r->rules->pdata[j])->line);
-		for (guint j = 0; j < r->unknowns->len; j++)
-			((struct resource_unknown *)r->unknowns->pdata[j])->line =
-				TFPLAN_MAP(((struct resource_unknown *)r->unknowns->pdata[j])->line);
-#undef TFPLAN_MAP
+	r->line = tfplan_line(m, r->line);
+	for (guint j = 0; j < r->rules->len; j++) {
+		struct resource_rule *rule = r->rules->pdata[j];
+
+		rule->line = tfplan_line(m, rule->line);
+	}
+	for (guint j = 0; j < r->unknowns->len; j++) {
+		struct resource_unknown *u = r->unknowns->pdata[j];
+
+		u->line = tfplan_line(m, u->line);
 	}
 }
 
@@ -440,11 +445,13 @@ static char *tfplan_dir(const char *path)
 bool extract_tfplan(GPtrArray *out, const struct doc *d, GError **error)
 {
 	g_autoptr(GPtrArray) modules = g_ptr_array_new_with_free_func((GDestroyNotify)tfplan_module_free);
+	g_autoptr(GHashTable) by_prefix = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	struct tfplan p = { .path = d->path, .modules = modules, .seen = seen };
+	g_autoptr(GHashTable) changes = g_hash_table_new(g_str_hash, g_str_equal);
+	struct tfplan p = { .path = d->path, .modules = modules, .by_prefix = by_prefix, .seen = seen,
+		            .changes = changes };
 	const struct doc_node *values;
 	g_autofree char *dir = tfplan_dir(d->path);
-	g_autofree struct extract_tf_plan_module *mods = NULL;
 	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 
 	if (!extract_tfplan_shape(d))
@@ -453,6 +460,7 @@ bool extract_tfplan(GPtrArray *out, const struct doc *d, GError **error)
 	values = doc_map_get(p.root, "planned_values");
 	if (values == NULL)
 		values = doc_map_get(p.root, "values");
+	tfplan_index_changes(&p);
 	dw_problems_init(&p.problems, d->path, EXTRACT_MAX_PROBLEMS);
 	if (doc_map_get(values, "root_module") == NULL)
 		dw_problems_add(&p.problems, p.root->line,
@@ -464,30 +472,18 @@ bool extract_tfplan(GPtrArray *out, const struct doc *d, GError **error)
 		return false;
 	}
 	dw_problems_clear(&p.problems);
-	mods = g_new0(struct extract_tf_plan_module, modules->len + 1);
+	/* Module by module: a rule joins a group of its own module only, as in HCL. */
 	for (guint i = 0; i < modules->len; i++) {
 		const struct tfplan_module *m = modules->pdata[i];
+		guint from = found->len;
 
-		mods[i] = (struct extract_tf_plan_module){ m->prefix, m->text->str, m->text->len };
+		if (!extract_tf_plan_module(found, dir, d->path, m->prefix, m->text->str, m->text->len, error))
+			return false;
+		for (guint j = from; j < found->len; j++)
+			tfplan_relines(found->pdata[j], m);
 	}
-	if (!extract_tf_plan_modules(found, dir, d->path, mods, modules->len, error))
-		return false;
-	for (guint i = 0; i < found->len; i++) {
-		struct resource *r = found->pdata[i];
-		const struct tfplan_module *m = modules->pdata[0];
-
-		/* Resources come out module by module; find each one's by its address. */
-		for (guint j = 1; j < modules->len; j++) {
-			const struct tfplan_module *mj = modules->pdata[j];
-			const char *addr = strchr(r->identity + 3, ':');
-
-			if (addr != NULL && g_str_has_prefix(addr + 1, mj->prefix) &&
-			    strlen(mj->prefix) > strlen(m->prefix))
-				m = mj;
-		}
-		tfplan_relines(r, m);
+	for (guint i = 0; i < found->len; i++)
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
-	}
 	return true;
 }
 

@@ -1145,6 +1145,16 @@ static struct gitwalk_file *scan_side_file_at(struct scan *s, git_tree *base, GP
 	return f;
 }
 
+/* Did reading a file find an Ansible task (or fail, which it might have been)? */
+static bool scan_cached_has_ansible(const struct scan_cached *c)
+{
+	for (guint i = 0; c->resources && i < c->resources->len; i++) {
+		if (g_str_has_prefix(((const struct resource *)c->resources->pdata[i])->identity, "ansible:"))
+			return true;
+	}
+	return c->error != NULL;
+}
+
 /* scan_side_add(), for an Ansible file with the variables files it reads
  * (a role's vars and defaults, a play's vars_files) at this side. */
 static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
@@ -1153,9 +1163,14 @@ static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const 
 	g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GBytes) bytes = NULL;
+	g_autofree char *key = scan_cache_key(f);
+	const struct scan_cached *plain = scan_cache_lookup(s, key);
 	gsize len = 0;
 	const char *data;
 
+	/* Read already (prefetched in an audit) and no Ansible task in it: no blob read again. */
+	if (plain && !scan_cached_has_ansible(plain))
+		return scan_side_add(s, side, f, error);
 	if (!gitwalk_file_read(&bytes, s->repo, f, dw_limit_file_bytes(), NULL))
 		return scan_side_add(s, side, f, error);
 	data = g_bytes_get_data(bytes, &len);
