@@ -560,6 +560,52 @@ static void extract_formats_partial_arm(const struct extract_input *in, GPtrArra
 		                              doc_map_get_ci(in->doc->roots->pdata[i], "resources"), 0);
 }
 
+/* The module of an Ansible task that no reader takes, from the row's markers, or NULL. */
+static const char *extract_formats_ansible_unread_key(const struct doc_node *task)
+{
+	for (size_t i = 0; task->kind == DOC_MAP && i < task->n; i++) {
+		const char *key = doc_scalar(task->pairs[i].key);
+
+		for (size_t j = 0; key != NULL && extract_formats_ansible_modules[j] != NULL; j++) {
+			const char *m = extract_formats_ansible_modules[j];
+			size_t n;
+
+			while (*m == '\n' || *m == ' ')
+				m++;
+			n = strlen(m) - 1; /* without the ':' */
+			if (strlen(key) == n && strncmp(key, m, n) == 0)
+				return key;
+		}
+	}
+	return NULL;
+}
+
+/* Ansible: tasks (in plays and blocks) of a network module no reader takes. */
+static void extract_formats_ansible_tasks(const struct extract_input *in, struct resource **unread,
+                                          const struct doc_node *list, unsigned depth)
+{
+	static const char *const nested[] = { "block", "rescue", "always", "tasks", "pre_tasks", "post_tasks",
+		                              "handlers" };
+
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && depth < 16 && i < list->n; i++) {
+		const struct doc_node *task = list->items[i];
+		const char *module = extract_formats_ansible_unread_key(task);
+
+		for (size_t k = 0; k < G_N_ELEMENTS(nested); k++)
+			extract_formats_ansible_tasks(in, unread, doc_map_get(task, nested[k]), depth + 1);
+		if (module != NULL)
+			resource_add_unknown(extract_formats_unread(unread, in->path), task->line,
+			                     "a task uses %s, a module no reader takes: not analysed", module);
+	}
+}
+
+static void extract_formats_partial_ansible(const struct extract_input *in, GPtrArray *found,
+                                            struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_ansible_tasks(in, unread, in->doc->roots->pdata[i], 0);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct extract_format extract_format_rows[] = {
@@ -719,7 +765,8 @@ static const struct extract_format extract_format_rows[] = {
 	            "a task using a network module no reader takes (ufw, firewalld, iptables, "
 	            "openstack security_group_rule, kubernetes.core.k8s...)",
 	            NULL, NULL, "this Ansible module is not read; what its tasks open is not judged" },
-	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible },
+	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible,
+	  .partial = extract_formats_partial_ansible },
 	{ .info = { "Helm chart values", "values*.yaml, *-values.yaml, *.values.yaml",
 	            "by name, with service, ingress, ports or host networking settings", NULL, NULL,
 	            "values are not rendered into manifests (helm template); what they expose is not "

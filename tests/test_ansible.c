@@ -288,6 +288,24 @@ static void test_ansible__unknown_name_is_info_and_keeps_the_rules(void **state)
 	assert_true(g_str_has_prefix(((struct resource_unknown *)r->unknowns->pdata[0])->what, RESOURCE_UNKNOWN_NAME));
 }
 
+static void test_ansible__other_module_beside_a_read_one_is_an_unknown(void **state)
+{
+	static const char text[] = "- hosts: all\n  tasks:\n"
+	                           "    - ec2_group: {name: w, rules: [{proto: tcp, ports: [443], cidr_ip: 0.0.0.0/0}]}\n"
+	                           "    - block:\n"
+	                           "        - name: host firewall\n"
+	                           "          community.general.ufw: {rule: allow, port: '5432'}\n";
+	g_autoptr(GPtrArray) rs = read_ok("site.yml", text);
+	const struct resource *u = find(rs, "unread:site.yml");
+	const struct resource_unknown *what;
+
+	(void)state;
+	assert_int_equal(u->unknowns->len, 1);
+	what = u->unknowns->pdata[0];
+	assert_int_equal(what->line, 5);
+	assert_non_null(strstr(what->what, "community.general.ufw"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_ansible__self_referencing_variable_stops),
 		cmocka_unit_test(test_ansible__other_modules_stay_recognised_not_read),
 		cmocka_unit_test(test_ansible__unknown_name_is_info_and_keeps_the_rules),
+		cmocka_unit_test(test_ansible__other_module_beside_a_read_one_is_an_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
