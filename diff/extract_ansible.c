@@ -35,6 +35,12 @@
 
 #define ANSIBLE_VAR_DEPTH 8 /* a variable defined by another, at most */
 #define ANSIBLE_TASK_DEPTH 16
+/* A pushed file can make each variable name the next twice, and so on:
+ * the variables looked up in one file, and an interpolated string's
+ * length, are capped; past a cap a value is unknown. */
+#define ANSIBLE_MAX_LOOKUPS 100000u
+#define ANSIBLE_MAX_STRING ((size_t)64 << 10)
+#define ANSIBLE_MAX_MADE ((size_t)16 << 20) /* interpolated strings kept, in all */
 
 enum ansible_module {
 	ANSIBLE_NONE,
@@ -71,6 +77,8 @@ struct ansible_ctx {
 	GPtrArray *found;
 	GPtrArray *files;  /* struct doc *, variables files: owned */
 	GPtrArray *made;   /* struct doc_node * and their text, made by interpolation: owned */
+	unsigned lookups;  /* variables looked up so far, up to ANSIBLE_MAX_LOOKUPS */
+	size_t made_bytes; /* of made's strings, up to ANSIBLE_MAX_MADE */
 	struct dw_problems problems;
 };
 
@@ -86,6 +94,8 @@ struct ansible_task {
 
 static const struct doc_node *ansible_var_lookup(const struct ansible_task *t, const char *name)
 {
+	if (++t->c->lookups > ANSIBLE_MAX_LOOKUPS)
+		return NULL;
 	for (const struct ansible_scope *s = t->scope; s != NULL; s = s->outer) {
 		const struct doc_node *v = doc_map_get(s->vars, name);
 
@@ -132,6 +142,20 @@ static void ansible_unknown(struct ansible_task *t, unsigned line, const char *w
 static const struct doc_node *ansible_resolve_depth(struct ansible_task *t, const struct doc_node *n,
                                                     const char *what, unsigned depth);
 
+/* The unknown for a variable ansible_var_lookup() did not find. */
+static void ansible_var_missing(struct ansible_task *t, const struct doc_node *n, const char *what,
+                                const char *name)
+{
+	g_autofree char *why = NULL;
+
+	if (t->c->lookups > ANSIBLE_MAX_LOOKUPS)
+		why = g_strdup_printf("more than %u variables looked up in one file", ANSIBLE_MAX_LOOKUPS);
+	else
+		why = g_strdup_printf("variable %s is not set in the play's vars, vars_files or role defaults "
+		                      "(inventory or extra vars?)", name);
+	ansible_unknown(t, n->line, what, n->text, why);
+}
+
 /* A string with {{ }} parts, each a plain variable of a scalar value. New, or NULL (unknown recorded). */
 static char *ansible_interpolate(struct ansible_task *t, const struct doc_node *n, const char *what,
                                  unsigned depth)
@@ -157,11 +181,7 @@ static char *ansible_interpolate(struct ansible_task *t, const struct doc_node *
 		}
 		v = ansible_var_lookup(t, name);
 		if (v == NULL) {
-			g_autofree char *why = g_strdup_printf(
-				"variable %s is not set in the play's vars, vars_files or role defaults "
-				"(inventory or extra vars?)", name);
-
-			ansible_unknown(t, n->line, what, n->text, why);
+			ansible_var_missing(t, n, what, name);
 			return NULL;
 		}
 		v = ansible_resolve_depth(t, v, what, depth + 1);
@@ -172,6 +192,10 @@ static char *ansible_interpolate(struct ansible_task *t, const struct doc_node *
 			return NULL;
 		}
 		g_string_append(s, doc_scalar(v));
+		if (s->len > ANSIBLE_MAX_STRING) {
+			ansible_unknown(t, n->line, what, n->text, "longer than 64 KiB once its variables are put in");
+			return NULL;
+		}
 		p = close + 2;
 	}
 	return g_string_free(g_steal_pointer(&s), FALSE);
@@ -202,11 +226,7 @@ static const struct doc_node *ansible_resolve_depth(struct ansible_task *t, cons
 		const struct doc_node *v = ansible_var_lookup(t, name);
 
 		if (v == NULL) {
-			g_autofree char *why = g_strdup_printf(
-				"variable %s is not set in the play's vars, vars_files or role defaults "
-				"(inventory or extra vars?)", name);
-
-			ansible_unknown(t, n->line, what, n->text, why);
+			ansible_var_missing(t, n, what, name);
 			return NULL;
 		}
 		return ansible_resolve_depth(t, v, what, depth + 1);
@@ -214,6 +234,11 @@ static const struct doc_node *ansible_resolve_depth(struct ansible_task *t, cons
 	text = ansible_interpolate(t, n, what, depth);
 	if (text == NULL)
 		return NULL;
+	t->c->made_bytes += strlen(text);
+	if (t->c->made_bytes > ANSIBLE_MAX_MADE) {
+		ansible_unknown(t, n->line, what, n->text, "more interpolated text in one file than driftwatch keeps");
+		return NULL;
+	}
 	made = g_new0(struct doc_node, 1);
 	made->kind = DOC_SCALAR;
 	made->line = n->line;

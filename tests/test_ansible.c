@@ -306,6 +306,38 @@ static void test_ansible__other_module_beside_a_read_one_is_an_unknown(void **st
 	assert_non_null(strstr(what->what, "community.general.ufw"));
 }
 
+/* A play whose variable vN is ten copies of v(N-1), N up to levels. */
+static GPtrArray *read_tenfold(unsigned levels)
+{
+	g_autoptr(GString) text = g_string_new("- hosts: all\n  vars:\n    v0: 10.0.0.0/8\n");
+
+	for (unsigned i = 1; i <= levels; i++) {
+		g_string_append_printf(text, "    v%u: \"", i);
+		for (int k = 0; k < 10; k++)
+			g_string_append_printf(text, "{{ v%u }}", i - 1);
+		g_string_append(text, "\"\n");
+	}
+	g_string_append_printf(text, "  tasks:\n    - ec2_group: {name: w, rules: [{proto: tcp, ports: [1], "
+	                             "cidr_ip: '{{ v%u }}'}]}\n", levels);
+	return read_ok("t.yml", text->str);
+}
+
+static void test_ansible__multiplying_variables_are_cut_off(void **state)
+{
+	g_autoptr(GPtrArray) deep = read_tenfold(30);
+	g_autoptr(GPtrArray) wide = read_tenfold(7);
+	const struct resource *r;
+
+	(void)state;
+	/* 10^7 copies of v0 would be 110 MB: cut at 64 KiB, an unknown, quickly. */
+	r = find(wide, "ansible:ec2_security_group:-/w");
+	assert_int_equal(r->unknowns->len, 1);
+	assert_non_null(strstr(((struct resource_unknown *)r->unknowns->pdata[0])->what, "64 KiB"));
+	r = find(deep, "ansible:ec2_security_group:-/w");
+	assert_int_equal(r->unknowns->len, 1);
+	assert_non_null(strstr(((struct resource_unknown *)r->unknowns->pdata[0])->what, "too deep"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_ansible__other_modules_stay_recognised_not_read),
 		cmocka_unit_test(test_ansible__unknown_name_is_info_and_keeps_the_rules),
 		cmocka_unit_test(test_ansible__other_module_beside_a_read_one_is_an_unknown),
+		cmocka_unit_test(test_ansible__multiplying_variables_are_cut_off),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
