@@ -602,10 +602,16 @@ static void ansible_gcp(struct ansible_task *t, const struct doc_node *args, uns
 	tag[1] = (const char *)src;
 	any = ansible_each(t, args, "source_ranges", ansible_cidr_item, src);
 	any |= ansible_each(t, args, "source_tags", ansible_aws_atom, tag);
+	tag[0] = "gcp-sa:";
+	any |= ansible_each(t, args, "source_service_accounts", ansible_aws_atom, tag);
 	/* An ingress firewall that names no source admits every IPv4 address. */
 	if (!any && !t->unknown)
 		srcset_add_v4(src, 0, G_MAXUINT32);
-	ansible_gcp_list(t, args, "denied", false, priority, src);
+	/* A deny for some targets only leaves the others open: it denies nothing
+	 * here (denies under-approximate), as in the Terraform reader. */
+	if (!doc_map_get(args, "target_tags") && !doc_map_get(args, "target_service_accounts") &&
+	    !doc_map_get(args, "destination_ranges"))
+		ansible_gcp_list(t, args, "denied", false, priority, src);
 	ansible_gcp_list(t, args, "allowed", true, priority, src);
 }
 

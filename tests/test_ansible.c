@@ -338,6 +338,23 @@ static void test_ansible__multiplying_variables_are_cut_off(void **state)
 	assert_non_null(strstr(((struct resource_unknown *)r->unknowns->pdata[0])->what, "too deep"));
 }
 
+static void test_ansible__gcp_deny_for_some_targets_denies_nothing(void **state)
+{
+	static const char text[] = "- gcp_compute_firewall: {name: a, priority: 100, target_tags: [db], "
+	                           "denied: [{ip_protocol: tcp, ports: ['22']}], allowed: [{ip_protocol: tcp, ports: ['22']}], "
+	                           "source_service_accounts: [ci@p.iam]}\n"
+	                           "- gcp_compute_firewall: {name: b, priority: 100, "
+	                           "denied: [{ip_protocol: tcp, ports: ['22']}], allowed: [{ip_protocol: tcp, ports: ['22']}]}\n";
+	g_autoptr(GPtrArray) rs = read_ok("t.yml", text);
+	g_autofree char *a = allowed(find(rs, "ansible:gcp_compute_firewall:-/a"));
+	g_autofree char *b = allowed(find(rs, "ansible:gcp_compute_firewall:-/b"));
+
+	(void)state;
+	assert_string_equal(a, "tcp/22 from gcp-sa:ci@p.iam");
+	/* Deny wins at equal priority. */
+	assert_string_equal(b, "nothing");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -355,6 +372,7 @@ int main(void)
 		cmocka_unit_test(test_ansible__unknown_name_is_info_and_keeps_the_rules),
 		cmocka_unit_test(test_ansible__other_module_beside_a_read_one_is_an_unknown),
 		cmocka_unit_test(test_ansible__multiplying_variables_are_cut_off),
+		cmocka_unit_test(test_ansible__gcp_deny_for_some_targets_denies_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
