@@ -706,8 +706,9 @@ static const struct extract_format extract_format_rows[] = {
 	            "security group rules (proto, ports, from_port/to_port, cidr_ip, cidr_ipv6, group_id, "
 	            "ip_prefix; rules_egress is not ingress), NSG rules (first match by priority, Azure's "
 	            "default rules), GCP firewalls (allowed/denied, source_ranges, source_tags, direction, "
-	            "disabled); tasks in blocks; {{ var }} from the task's, block's and play's vars; any other "
-	            "variable (inventory, extra vars, vars_files, role defaults, filters) an explicit unknown",
+	            "disabled); tasks in blocks; {{ var }} from the task's, block's and play's vars, the "
+	            "play's vars_files and the role's vars/main.yml and defaults/main.yml; any other "
+	            "variable (inventory, extra vars, facts) or Jinja expression an explicit unknown",
 	            "ansible:MODULE:RESOURCE_GROUP|VPC|PROJECT/NAME", NULL },
 	  .markers = extract_formats_ansible_read, .parse = EXTRACT_PARSE_DOC,
 	  .read = extract_formats_read_ansible },
