@@ -378,34 +378,46 @@ static void ansible_azure_source(struct ansible_task *t, const char *text, unsig
 	}
 }
 
+/* The fields that place an Azure rule; false when one is unknown (recorded). */
+struct ansible_azure_fields {
+	const char *name, *direction, *access, *proto, *prio;
+};
+
+static bool ansible_azure_fields(struct ansible_task *t, const struct doc_node *rule, struct ansible_azure_fields *f)
+{
+	t->unknown = false;
+	f->name = ansible_string(t, rule, "name", NULL);
+	f->direction = ansible_string(t, rule, "direction", NULL);
+	f->access = ansible_string(t, rule, "access", NULL);
+	f->proto = ansible_string(t, rule, "protocol", NULL);
+	f->prio = ansible_string(t, rule, "priority", NULL);
+	return !t->unknown;
+}
+
 static void ansible_azure_rule(struct ansible_task *t, const struct doc_node *rule)
 {
-	const char *name = ansible_string(t, rule, "name", NULL);
-	const char *direction = ansible_string(t, rule, "direction", NULL);
-	const char *access = ansible_string(t, rule, "access", NULL);
-	const char *proto = ansible_string(t, rule, "protocol", NULL);
-	const char *prio = ansible_string(t, rule, "priority", NULL);
+	bool was_unknown = t->unknown;
+	struct ansible_azure_fields f;
+	bool known = ansible_azure_fields(t, rule, &f);
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
-	bool allow = access == NULL || g_ascii_strcasecmp(access, "Allow") == 0;
+	bool allow = f.access == NULL || g_ascii_strcasecmp(f.access, "Allow") == 0;
 	struct ansible_azure_src src = { srcset_new(), allow };
 	unsigned plo = 0, phi = EXPOSURE_PROTO_MAX;
 	gint64 priority = 0;
-	bool was_unknown = t->unknown;
 
-	t->unknown = false;
-	if (direction != NULL && g_ascii_strcasecmp(direction, "Outbound") == 0)
+	if (!known || (f.direction != NULL && g_ascii_strcasecmp(f.direction, "Outbound") == 0))
 		goto out;
-	if (proto != NULL && !arm_parse_protocol(proto, &plo, &phi))
+	if (f.proto != NULL && !arm_parse_protocol(f.proto, &plo, &phi))
 		dw_problems_add(&t->c->problems, rule->line, "expected a protocol (*, Tcp, Udp, Icmp...), got \"%s\"",
-		                proto);
-	if (prio == NULL || !g_ascii_string_to_signed(prio, 10, 100, 4096, &priority, NULL))
+		                f.proto);
+	if (f.prio == NULL || !g_ascii_string_to_signed(f.prio, 10, 100, 4096, &priority, NULL))
 		dw_problems_add(&t->c->problems, rule->line, "a rule needs a priority from 100 to 4096");
 	if (!ansible_each(t, rule, "source_address_prefix", ansible_azure_source, &src) && !t->unknown)
 		srcset_add_all_addresses(src.src);
 	if (!ansible_each(t, rule, "destination_port_range", ansible_port_item, ranges) && !t->unknown)
 		ansible_port_range("*", ranges);
 	if (!t->unknown)
-		resource_add_rule(t->r, name, rule->line, allow, priority, ansible_match(plo, phi, ranges, src.src));
+		resource_add_rule(t->r, f.name, rule->line, allow, priority, ansible_match(plo, phi, ranges, src.src));
 out:
 	srcset_free(src.src);
 	t->unknown |= was_unknown;
@@ -445,13 +457,21 @@ static void ansible_aws_atom(struct ansible_task *t, const char *text, unsigned 
 /* The ports of an ec2 rule: ports[], else from_port..to_port, else all. */
 static void ansible_aws_ports(struct ansible_task *t, const struct doc_node *rule, GArray *ranges)
 {
-	const char *from = ansible_string(t, rule, "from_port", NULL);
-	const char *to = ansible_string(t, rule, "to_port", NULL);
+	bool from_unknown, to_unknown;
+	const char *from = ansible_string(t, rule, "from_port", &from_unknown);
+	const char *to = ansible_string(t, rule, "to_port", &to_unknown);
 	gint64 lo = 0, hi = EXPOSURE_PORT_MAX;
 	unsigned pair[2];
+	bool before = t->unknown, listed;
 
-	if (ansible_each(t, rule, "ports", ansible_port_item, ranges))
+	/* ports, or from_port/to_port, not known: no range (the unknown says why). */
+	t->unknown = false;
+	listed = ansible_each(t, rule, "ports", ansible_port_item, ranges);
+	if (listed || t->unknown || from_unknown || to_unknown) {
+		t->unknown |= before || from_unknown || to_unknown;
 		return;
+	}
+	t->unknown = before;
 	if ((from != NULL && !g_ascii_string_to_signed(from, 10, -1, EXPOSURE_PORT_MAX, &lo, NULL)) ||
 	    (to != NULL && !g_ascii_string_to_signed(to, 10, -1, EXPOSURE_PORT_MAX, &hi, NULL))) {
 		dw_problems_add(&t->c->problems, rule->line, "expected from_port and to_port from -1 to 65535");
@@ -471,18 +491,23 @@ static void ansible_aws_ports(struct ansible_task *t, const struct doc_node *rul
 
 static void ansible_aws_rule(struct ansible_task *t, const struct doc_node *rule)
 {
-	const char *proto = ansible_string(t, rule, "proto", NULL);
+	bool any = false, was_unknown = t->unknown, proto_unknown;
 	g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(unsigned));
 	g_autoptr(srcset) src = srcset_new();
 	const char *sg[2] = { "aws-sg:", (const char *)src };
 	const char *pl[2] = { "aws-pl:", (const char *)src };
 	unsigned plo = 0, phi = EXPOSURE_PROTO_MAX;
-	bool any = false, was_unknown = t->unknown;
+	const char *proto;
 
 	t->unknown = false;
-	if (proto == NULL) {
-		proto = "tcp";
+	/* amazon.aws: proto defaults to tcp. */
+	proto = ansible_string(t, rule, "proto", &proto_unknown);
+	if (proto_unknown) {
+		t->unknown |= was_unknown;
+		return;
 	}
+	if (proto == NULL)
+		proto = "tcp";
 	if (g_ascii_strcasecmp(proto, "all") != 0 && !cfn_parse_protocol(proto, &plo, &phi))
 		dw_problems_add(&t->c->problems, rule->line, "expected a protocol (tcp, udp, icmp, all, -1, 0..255)");
 	any |= ansible_each(t, rule, "cidr_ip", ansible_cidr_item, src);
@@ -497,7 +522,7 @@ static void ansible_aws_rule(struct ansible_task *t, const struct doc_node *rule
 	/* A rule with no source admits no one (as in the other AWS readers);
 	 * what is known is kept beside an unknown, as a lower bound. */
 	if (any && !srcset_is_empty(src))
-		resource_add_rule(t->r, ansible_string(t, rule, "rule_desc", NULL), rule->line, true, 0,
+		resource_add_rule(t->r, doc_scalar(doc_map_get(rule, "rule_desc")), rule->line, true, 0,
 		                  ansible_match(plo, phi, ranges, src));
 	t->unknown |= was_unknown;
 }

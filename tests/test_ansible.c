@@ -355,6 +355,36 @@ static void test_ansible__gcp_deny_for_some_targets_denies_nothing(void **state)
 	assert_string_equal(b, "nothing");
 }
 
+static void test_ansible__unknown_protocol_or_ports_add_no_rule(void **state)
+{
+	static const char text[] = "- ec2_group: {name: w, rules: [\n"
+	                           "  {proto: '{{ p }}', ports: [22], cidr_ip: 0.0.0.0/0},\n"
+	                           "  {proto: tcp, ports: '{{ ps }}', cidr_ip: 0.0.0.0/0},\n"
+	                           "  {proto: tcp, from_port: '{{ f }}', to_port: 90, cidr_ip: 0.0.0.0/0},\n"
+	                           "  {proto: udp, ports: [53], cidr_ip: 10.0.0.0/8}]}\n"
+	                           "- azure_rm_securitygroup: {name: n, resource_group: g, rules: [\n"
+	                           "  {name: a, priority: '{{ prio }}', destination_port_range: 22},\n"
+	                           "  {name: b, priority: 200, protocol: '{{ pr }}', destination_port_range: 23}]}\n";
+	g_autoptr(GPtrArray) rs = read_ok("t.yml", text);
+	const struct resource *sg = find(rs, "ansible:ec2_security_group:-/w");
+	const struct resource *nsg = find(rs, "ansible:azure_rm_securitygroup:g/n");
+	g_autofree char *sg_text = allowed(sg);
+	g_autofree char *from_world = NULL;
+	g_autoptr(exposure) e = resource_exposure(nsg);
+	g_autoptr(srcset) world = srcset_new();
+	g_autoptr(exposure) part = NULL;
+
+	(void)state;
+	/* Not tcp by default, not all ports: nothing guessed, three unknowns. */
+	assert_string_equal(sg_text, "udp/53 from 10.0.0.0/8");
+	assert_int_equal(sg->unknowns->len, 3);
+	srcset_add_v4(world, 0, G_MAXUINT32);
+	part = exposure_restrict_sources(e, world);
+	from_world = exposure_to_string(part);
+	assert_string_equal(from_world, "nothing");
+	assert_int_equal(nsg->unknowns->len, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_ansible__other_module_beside_a_read_one_is_an_unknown),
 		cmocka_unit_test(test_ansible__multiplying_variables_are_cut_off),
 		cmocka_unit_test(test_ansible__gcp_deny_for_some_targets_denies_nothing),
+		cmocka_unit_test(test_ansible__unknown_protocol_or_ports_add_no_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
