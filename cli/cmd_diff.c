@@ -8,6 +8,8 @@
 #include "cli.h"
 #include "dw_error.h"
 #include "dw_limits.h"
+#include "doc.h"
+#include "extract.h"
 #include "scan.h"
 
 static const char cmd_diff_help[] =
@@ -15,12 +17,18 @@ static const char cmd_diff_help[] =
 	"With one, compares that commit with its first parent.\n"
 	"With none, compares the work tree (tracked and untracked config files) with\n"
 	"HEAD, so it can run before a commit.\n"
-	"With --files, compares two files outside any repository.\n\n"
+	"With --files, compares two files outside any repository.\n"
+	"With --plan, compares two Terraform plans in JSON (terraform show -json PLANFILE),\n"
+	"every module and variable resolved; resources are named as in the .tf reader with\n"
+	"the root module at \".\" (tf:.:aws_security_group.web). In a repository, a plan JSON\n"
+	"committed beside its .tf files (*plan*.json) is read too, and where both give a\n"
+	"resource the plan wins over evaluating the source.\n\n"
 	"Examples:\n"
 	"  driftwatch diff                     what the uncommitted changes widen\n"
 	"  driftwatch diff HEAD                what the last commit widened\n"
 	"  driftwatch diff main feature        what merging feature would widen\n"
-	"  driftwatch diff --files old.json new.json --format json\n\n"
+	"  driftwatch diff --files old.json new.json --format json\n"
+	"  driftwatch diff --plan main.json pr.json   what a pull request's plan widens\n\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings, 2 error.";
 
 /* A file from disk, read as if it lived at logical_path. */
@@ -51,6 +59,45 @@ static bool cmd_diff_files(GPtrArray *findings, const struct rulepack *pack, con
 	g_ptr_array_add(changes, c);
 	if (!cmd_diff_read_file(&c->old_file, old_path, new_path, error) ||
 	    !cmd_diff_read_file(&c->new_file, new_path, new_path, error))
+		return false;
+	return scan_changes(s, findings, changes, NULL, NULL, error);
+}
+
+/* Is the file at path a Terraform plan in JSON? DW_ERROR_USAGE when not. */
+static bool cmd_diff_is_plan(const char *path, GError **error)
+{
+	g_autoptr(GBytes) data = NULL;
+	g_autoptr(doc) d = NULL;
+	g_autoptr(GError) parse_error = NULL;
+	gsize len;
+	const char *bytes;
+
+	if (!gitwalk_disk_read(&data, path, dw_limit_file_bytes(), error))
+		return false;
+	bytes = g_bytes_get_data(data, &len);
+	if (doc_parse_json(&d, path, bytes ? bytes : "", len, NULL, &parse_error) && extract_tfplan_shape(d))
+		return true;
+	g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "%s is not a Terraform plan in JSON (%s)", path,
+	            parse_error ? parse_error->message : "no format_version and planned_values; make one with "
+	                                                 "terraform show -json PLANFILE");
+	return false;
+}
+
+/* Two plans, read as one plan.json at the top of a repository. */
+static bool cmd_diff_plans(GPtrArray *findings, const struct rulepack *pack, const char *old_path,
+                           const char *new_path, GError **error)
+{
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	struct gitwalk_change *c;
+	g_autoptr(scan) s = NULL;
+
+	if (!cmd_diff_is_plan(old_path, error) || !cmd_diff_is_plan(new_path, error))
+		return false;
+	c = g_new0(struct gitwalk_change, 1);
+	g_ptr_array_add(changes, c);
+	s = scan_new(NULL, pack);
+	if (!cmd_diff_read_file(&c->old_file, old_path, "plan.json", error) ||
+	    !cmd_diff_read_file(&c->new_file, new_path, "plan.json", error))
 		return false;
 	return scan_changes(s, findings, changes, NULL, NULL, error);
 }
@@ -103,16 +150,22 @@ static bool cmd_diff_revs(GPtrArray *findings, git_repository *repo, const struc
 	return ok;
 }
 
-static bool cmd_diff_run(GPtrArray *findings, struct cli_common *common, gboolean files, int argc,
-                         char **argv, GError **error)
+static bool cmd_diff_run(GPtrArray *findings, struct cli_common *common, gboolean files, gboolean plan,
+                         int argc, char **argv, GError **error)
 {
 	const struct rulepack *pack;
 	git_repository *repo = NULL;
 	bool ok;
 
-	if (files ? argc != 3 : argc > 3) {
+	if (files && plan) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "--files and --plan do not go together");
+		return false;
+	}
+	if (files || plan ? argc != 3 : argc > 3) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
-		            files ? "--files needs exactly two files" : "too many revisions (at most two)");
+		            files  ? "--files needs exactly two files"
+		            : plan ? "--plan needs exactly two plan files"
+		                   : "too many revisions (at most two)");
 		return false;
 	}
 	if (!cli_load_pack(common, error))
@@ -120,6 +173,8 @@ static bool cmd_diff_run(GPtrArray *findings, struct cli_common *common, gboolea
 	pack = common->pack;
 	if (files)
 		return cmd_diff_files(findings, pack, argv[1], argv[2], error);
+	if (plan)
+		return cmd_diff_plans(findings, pack, argv[1], argv[2], error);
 	if (!cli_open_repo(&repo, common, error))
 		return false;
 	if (argc == 1) {
@@ -139,12 +194,14 @@ static bool cmd_diff_run(GPtrArray *findings, struct cli_common *common, gboolea
 int cmd_diff(int argc, char **argv, const char *exe_path)
 {
 	struct cli_common common = { .exe_path = exe_path };
-	gboolean files = FALSE;
+	gboolean files = FALSE, plan = FALSE;
 	GOptionEntry entries[] = {
 		{ "files", 0, 0, G_OPTION_ARG_NONE, &files, "Compare two files, outside any repository", NULL },
+		{ "plan", 0, 0, G_OPTION_ARG_NONE, &plan,
+		  "Compare two Terraform plans in JSON (terraform show -json PLANFILE)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	g_autoptr(GOptionContext) ctx = g_option_context_new("[OLD [NEW]] | --files OLD_FILE NEW_FILE");
+	g_autoptr(GOptionContext) ctx = g_option_context_new("[OLD [NEW]] | --files OLD_FILE NEW_FILE | --plan OLD.json NEW.json");
 	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(GError) error = NULL;
 	int status;
@@ -156,7 +213,7 @@ int cmd_diff(int argc, char **argv, const char *exe_path)
 	if (!cli_parse(ctx, &argc, &argv, "diff"))
 		return CLI_EXIT_ERROR;
 	if (!cli_common_finish(&common, &error) ||
-	    !cmd_diff_run(findings, &common, files, argc, argv, &error))
+	    !cmd_diff_run(findings, &common, files, plan, argc, argv, &error))
 		status = cli_fail(error);
 	else
 		status = cli_report(&common, findings);

@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const struct cli_command main_commands[] = {
-	{ "diff", "[OLD [NEW]] | --files OLD_FILE NEW_FILE",
+	{ "diff", "[OLD [NEW]] | --files OLD_FILE NEW_FILE | --plan OLD.json NEW.json",
 	  "Exposure widened between two revisions, a commit, or the work tree", cmd_diff },
 	{ "audit", "[REV-RANGE]", "Every past commit that widened exposure, oldest first", cmd_audit },
 	{ "surface", "[REV]", "The exposure of every resource at one revision", cmd_surface },

@@ -273,6 +273,40 @@ char *extract_tf_module_dir(const char *dir, const char *source);
 bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                             const struct extract_tf_options *opts, char **failed_out, GError **error);
 
+/*
+ * Terraform plan JSON (terraform show -json; extract_tfplan.c): the
+ * resources of planned_values read by the Terraform readers, identities as
+ * the HCL reader gives them with DIR the plan file's directory.
+ * extract_tfplan_shape() says whether d is one (format_version, and
+ * planned_values, resource_changes or values.root_module).
+ * extract_tfplan_prefer() drops, from one revision's resources, those the
+ * HCL reader made for an identity a plan in the same set also gives: the
+ * plan, with every variable and module resolved, wins.
+ */
+bool extract_tfplan(GPtrArray *out, const struct doc *d, GError **error);
+bool extract_tfplan_shape(const struct doc *d);
+void extract_tfplan_prefer(GPtrArray *resources);
+/* Is path named as plans usually are (*plan*.json: plan.json, tfplan.json)?
+ * Such a change puts the Terraform module of its directory in scope. */
+bool extract_tfplan_path(const char *path);
+/* Ansible playbooks, task files and roles (extract_ansible.c): the
+ * three clouds' security-group and firewall modules. */
+bool extract_ansible(GPtrArray *out, const struct doc *d, const struct extract_tf_file *vars, size_t n,
+                     GError **error);
+/*
+ * The variables files an Ansible file (path, len bytes) reads, to pass to
+ * extract_file_arm() as its params: for a role's tasks or handlers
+ * (roles/R/tasks/...), R's vars/main.y(a)ml and then defaults/main.y(a)ml;
+ * for a playbook, each literal vars_files entry, relative to its
+ * directory (absolute, templated or escaping paths are left out, and their
+ * variables stay unknown). Appends new strings to paths_out; false when
+ * the file uses none of the modules read, or names no such file.
+ */
+bool extract_ansible_related(GPtrArray *paths_out, const char *path, const char *data, size_t len);
+/* Is path a role's variables file (roles/R/vars/main.yml, roles/R/defaults/main.yml)?
+ * Then *tasks_dir_out is R's tasks directory (new string), whose files read it. */
+bool extract_ansible_role_vars(const char *path, char **tasks_dir_out);
+
 /* The line of the first Helm/Go template directive ("{{") where YAML
  * expects a line, a value or an item, or anywhere under templates/; 0
  * when there is none. */

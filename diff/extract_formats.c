@@ -175,6 +175,16 @@ static bool extract_formats_read_k8s(GPtrArray *out, const struct extract_input 
 	return extract_k8s(out, in->doc, error);
 }
 
+static bool extract_formats_read_ansible(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_ansible(out, in->doc, in->params, in->n_params, error);
+}
+
+static bool extract_formats_read_tfplan(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_tfplan(out, in->doc, error);
+}
+
 /* ---- markers ------------------------------------------------------------ */
 
 /* The ARM types extract_arm() reads (a prefix is enough); subnets and NICs
@@ -210,10 +220,19 @@ static const char *const extract_formats_arm_other[] = {
 	"Microsoft.Network/applicationGateways", "Microsoft.Search/searchServices", NULL,
 };
 
-/* Ansible modules that open or close network access, as task keys. */
+/* The Ansible modules extract_ansible() reads, as task keys (with or without the collection). */
+static const char *const extract_formats_ansible_read[] = {
+	"ec2_security_group:", "ec2_group:", "azure_rm_securitygroup:", "gcp_compute_firewall:", NULL,
+};
+/* Terraform plan JSON: any of these, and format_version. */
+static const char *const extract_formats_tfplan_markers[] = {
+	"\"planned_values\"", "\"resource_changes\"", "\"terraform_version\"", NULL,
+};
+static const char *const extract_formats_tfplan_requires[] = { "\"format_version\"", NULL };
+
+/* Ansible modules that open or close network access and no reader takes, as task keys. */
 static const char *const extract_formats_ansible_modules[] = {
-	"ec2_security_group:", "ec2_group:", "ec2_group_info:", "azure_rm_securitygroup:",
-	"gcp_compute_firewall:", "os_security_group_rule:", "openstack.cloud.security_group_rule:",
+	"ec2_group_info:", "os_security_group_rule:", "openstack.cloud.security_group_rule:",
 	"community.general.ufw:", "ansible.posix.firewalld:", "ansible.builtin.iptables:",
 	"kubernetes.core.k8s:", "\n    ufw:", "\n    firewalld:", "\n    iptables:", NULL,
 };
@@ -541,6 +560,52 @@ static void extract_formats_partial_arm(const struct extract_input *in, GPtrArra
 		                              doc_map_get_ci(in->doc->roots->pdata[i], "resources"), 0);
 }
 
+/* The module of an Ansible task that no reader takes, from the row's markers, or NULL. */
+static const char *extract_formats_ansible_unread_key(const struct doc_node *task)
+{
+	for (size_t i = 0; task->kind == DOC_MAP && i < task->n; i++) {
+		const char *key = doc_scalar(task->pairs[i].key);
+
+		for (size_t j = 0; key != NULL && extract_formats_ansible_modules[j] != NULL; j++) {
+			const char *m = extract_formats_ansible_modules[j];
+			size_t n;
+
+			while (*m == '\n' || *m == ' ')
+				m++;
+			n = strlen(m) - 1; /* without the ':' */
+			if (strlen(key) == n && strncmp(key, m, n) == 0)
+				return key;
+		}
+	}
+	return NULL;
+}
+
+/* Ansible: tasks (in plays and blocks) of a network module no reader takes. */
+static void extract_formats_ansible_tasks(const struct extract_input *in, struct resource **unread,
+                                          const struct doc_node *list, unsigned depth)
+{
+	static const char *const nested[] = { "block", "rescue", "always", "tasks", "pre_tasks", "post_tasks",
+		                              "handlers" };
+
+	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && depth < 16 && i < list->n; i++) {
+		const struct doc_node *task = list->items[i];
+		const char *module = extract_formats_ansible_unread_key(task);
+
+		for (size_t k = 0; k < G_N_ELEMENTS(nested); k++)
+			extract_formats_ansible_tasks(in, unread, doc_map_get(task, nested[k]), depth + 1);
+		if (module != NULL)
+			resource_add_unknown(extract_formats_unread(unread, in->path), task->line,
+			                     "a task uses %s, a module no reader takes: not analysed", module);
+	}
+}
+
+static void extract_formats_partial_ansible(const struct extract_input *in, GPtrArray *found,
+                                            struct resource **unread)
+{
+	for (guint i = 0; in->doc != NULL && i < in->doc->roots->len; i++)
+		extract_formats_ansible_tasks(in, unread, in->doc->roots->pdata[i], 0);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 static const struct extract_format extract_format_rows[] = {
@@ -642,6 +707,29 @@ static const struct extract_format extract_format_rows[] = {
 	            "sshd:DIR", NULL },
 	  .name = extract_formats_sshd, .read = extract_formats_read_svc },
 
+	{ .info = { "Ansible cloud network modules", "*.yml, *.yaml",
+	            "a task using amazon.aws.ec2_security_group (ec2_group), "
+	            "azure.azcollection.azure_rm_securitygroup or google.cloud.gcp_compute_firewall, "
+	            "short names too",
+	            "security group rules (proto, ports, from_port/to_port, cidr_ip, cidr_ipv6, group_id, "
+	            "ip_prefix; rules_egress is not ingress), NSG rules (first match by priority, Azure's "
+	            "default rules), GCP firewalls (allowed/denied, source_ranges, source_tags, direction, "
+	            "disabled); tasks in blocks; {{ var }} from the task's, block's and play's vars, the "
+	            "play's vars_files and the role's vars/main.yml and defaults/main.yml; any other "
+	            "variable (inventory, extra vars, facts) or Jinja expression an explicit unknown",
+	            "ansible:MODULE:RESOURCE_GROUP|VPC|PROJECT/NAME", NULL },
+	  .markers = extract_formats_ansible_read, .parse = EXTRACT_PARSE_DOC,
+	  .read = extract_formats_read_ansible },
+	{ .info = { "Terraform plan JSON", "*.json (terraform show -json PLAN > plan.json)",
+	            "format_version, and planned_values, resource_changes or terraform_version",
+	            "the planned values of every resource the Terraform reader takes, in every module, "
+	            "read by the same readers as *.tf; after_unknown values an explicit unknown; a rule "
+	            "joined to its group through the plan's configuration references. Where a plan and "
+	            "*.tf give the same resource, the plan wins",
+	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME (DIR: the plan file's directory)", NULL },
+	  .markers = extract_formats_tfplan_markers, .requires = extract_formats_tfplan_requires,
+	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_tfplan },
+
 	/* Recognised, not read: each file found is reported once as not analysed. */
 	{ .info = { "Bicep", "*.bicep", "by name", NULL, NULL,
 	            "Bicep is not read; commit the ARM template `az bicep build` makes from it, which "
@@ -682,12 +770,12 @@ static const struct extract_format extract_format_rows[] = {
 	            "a fragment); what it exposes is not judged" },
 	  .markers = extract_formats_net_key_text, .requires = extract_formats_kind_markers,
 	  .parse = EXTRACT_PARSE_DOC, .confirm = extract_formats_confirm_k8s_noapi },
-	{ .info = { "Ansible playbooks and roles", "*.yml, *.yaml",
-	            "a task using a network module (amazon.aws.ec2_security_group, "
-	            "azure_rm_securitygroup, gcp_compute_firewall, ufw, firewalld, iptables, "
-	            "kubernetes.core.k8s...)",
-	            NULL, NULL, "Ansible is not read; what its tasks open is not judged" },
-	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible },
+	{ .info = { "Ansible, other network modules", "*.yml, *.yaml",
+	            "a task using a network module no reader takes (ufw, firewalld, iptables, "
+	            "openstack security_group_rule, kubernetes.core.k8s...)",
+	            NULL, NULL, "this Ansible module is not read; what its tasks open is not judged" },
+	  .markers = extract_formats_ansible_modules, .confirm = extract_formats_confirm_ansible,
+	  .partial = extract_formats_partial_ansible },
 	{ .info = { "Helm chart values", "values*.yaml, *-values.yaml, *.values.yaml",
 	            "by name, with service, ingress, ports or host networking settings", NULL, NULL,
 	            "values are not rendered into manifests (helm template); what they expose is not "

@@ -1144,3 +1144,41 @@ bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extrac
 		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
 	return true;
 }
+
+/* A plan JSON's module (extract_tfplan.c): read like a called module's files. */
+bool extract_tf_plan_module(GPtrArray *out, const char *dir, const char *path, const char *prefix,
+                            const char *text, size_t len, GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GString) all = g_string_new(NULL);
+	g_autofree char *failed = NULL;
+	g_autoptr(hcl_file) f = NULL;
+	g_autoptr(tf_eval) ev = tf_eval_new();
+	g_autoptr(GHashTable) networks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	unsigned modules = 0;
+	struct tf_ctx c = { .dir = dir, .prefix = prefix, .here = dir, .modules = &modules, .ev = ev,
+		            .found = found, .networks = networks, .path = path };
+
+	if (!hcl_parse(&f, path, text, len, error))
+		return false;
+	dw_problems_init(&c.problems, path, EXTRACT_MAX_PROBLEMS);
+	tf_declare(&c, f->body);
+	tf_networks(&c, f->body);
+	tf_resources(&c, f->body);
+	tf_file_done(&c, all, &failed);
+	if (tf_eval_over_limit(ev)) {
+		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: values too large to evaluate (more than %zu)", path,
+		            (size_t)DW_LIMIT_NODES);
+		return false;
+	}
+	if (all->len)
+		return tf_fail(all, &failed, NULL, error);
+	resources_join(found);
+	for (guint i = 0; i < found->len; i++)
+		((struct resource *)found->pdata[i])->fragment = false;
+	if (!tf_check_limits(found, NULL, error))
+		return false;
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return true;
+}

@@ -128,6 +128,15 @@ void tf_azure_storage(struct tf_ctx *c, const char *address, const struct hcl_bl
 void tf_azure_storage_network_rules(struct tf_ctx *c, const char *address, const struct hcl_block *res);
 void tf_azure_storage_resolve(GPtrArray *found);
 void tf_aws_eks_node_group(struct tf_ctx *c, const char *address, const struct hcl_block *res);
+/*
+ * Terraform plan JSON (extract_tfplan.c): one module instance's resources
+ * written back as HCL literals (text, len bytes), read as one module whose
+ * addresses take prefix ("module.a." or ""), as a called module's are; all
+ * borrowed. Appends the resources to out, rules joined to their groups.
+ */
+bool extract_tf_plan_module(GPtrArray *out, const char *dir, const char *path, const char *prefix,
+                            const char *text, size_t len, GError **error);
+
 /* The first block of type directly in body, or NULL. Borrowed. */
 const struct hcl_block *tf_body_block(const struct hcl_body *body, const char *type);
 

@@ -451,6 +451,9 @@ static struct tf_value *tf_eval_traversal(struct tf_eval *ev, const struct hcl_e
 		return tf_unknown(ev, "%s, a data source, known only at plan", text);
 	if (strcmp(root, "module") == 0)
 		return tf_unknown(ev, "%s, a module output, not evaluated", text);
+	/* What extract_tfplan.c writes for a plan's after_unknown. */
+	if (strcmp(root, "known_after_apply") == 0)
+		return tf_unknown(ev, "%s, known only after apply", text);
 	if (strcmp(root, "each") == 0 || strcmp(root, "count") == 0)
 		return tf_unknown(ev, "%s, differs per instance", text);
 	if (strcmp(root, "var") == 0 || strcmp(root, "local") == 0 || strcmp(root, "path") == 0 ||

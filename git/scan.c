@@ -443,7 +443,8 @@ static const char *scan_change_path(const struct gitwalk_change *c)
 /* Adds the directory of a Terraform file to dirs (a set of owned strings). */
 static void scan_tf_note(GHashTable *dirs, const char *path)
 {
-	if (extract_tf_path(path))
+	/* A plan JSON replaces the module beside it: both sides read that module. */
+	if (extract_tf_path(path) || extract_tfplan_path(path))
 		g_hash_table_add(dirs, scan_tf_dir(path));
 }
 
@@ -1090,16 +1091,20 @@ static bool scan_arm_parse(struct scan_cached **out, struct scan *s, const struc
 	return true;
 }
 
+static bool scan_side_add_params(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                                 GPtrArray *params, GError **error);
+static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                                  git_tree *base, GPtrArray *changes, bool new_side, GError **error);
+
 /* scan_side_add(), for a .json file with the parameter files beside it. */
 static bool scan_side_add_arm(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
                               git_tree *base, GPtrArray *changes, bool new_side, GError **error)
 {
 	g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
 	g_autofree char *own = extract_arm_template_of(f->path);
-	g_autofree char *file_key = NULL;
-	GString *key;
-	struct scan_cached *c;
 
+	if (f->special == GITWALK_REGULAR && (g_str_has_suffix(f->path, ".yml") || g_str_has_suffix(f->path, ".yaml")))
+		return scan_side_add_ansible(s, side, f, base, changes, new_side, error);
 	if (f->special != GITWALK_REGULAR || own != NULL || !g_str_has_suffix(f->path, ".json") ||
 	    !s->repo)
 		return scan_side_add(s, side, f, error);
@@ -1107,6 +1112,136 @@ static bool scan_side_add_arm(struct scan *s, struct scan_side *side, const stru
 		return false;
 	if (params->len == 0)
 		return scan_side_add(s, side, f, error);
+	return scan_side_add_params(s, side, f, params, error);
+}
+
+/* The file at path on this side: the change's, else base's; NULL when there is none. New. */
+static struct gitwalk_file *scan_side_file_at(struct scan *s, git_tree *base, GPtrArray *changes, bool new_side,
+                                              const char *path)
+{
+	git_tree_entry *entry = NULL;
+	struct gitwalk_file *f = NULL;
+
+	for (guint i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const struct gitwalk_file *at = new_side ? c->new_file : c->old_file;
+
+		if ((c->old_file && strcmp(c->old_file->path, path) == 0) ||
+		    (c->new_file && strcmp(c->new_file->path, path) == 0))
+			return at && at->special == GITWALK_REGULAR && strcmp(at->path, path) == 0 ? scan_file_copy(at)
+			                                                                            : NULL;
+	}
+	if (!base || !s->repo || git_tree_entry_bypath(&entry, base, path) != 0)
+		return NULL;
+	if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK) {
+		f = g_new0(struct gitwalk_file, 1);
+		f->path = g_strdup(path);
+		f->id = *git_tree_entry_id(entry);
+	}
+	git_tree_entry_free(entry);
+	return f;
+}
+
+/* Did reading a file find an Ansible task (or fail, which it might have been)? */
+static bool scan_cached_has_ansible(const struct scan_cached *c)
+{
+	for (guint i = 0; c->resources && i < c->resources->len; i++) {
+		if (g_str_has_prefix(((const struct resource *)c->resources->pdata[i])->identity, "ansible:"))
+			return true;
+	}
+	return c->error != NULL;
+}
+
+/* scan_side_add(), for an Ansible file with the variables files it reads
+ * (a role's vars and defaults, a play's vars_files) at this side. */
+static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                                  git_tree *base, GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GBytes) bytes = NULL;
+	g_autofree char *key = scan_cache_key(f);
+	const struct scan_cached *plain = scan_cache_lookup(s, key);
+	gsize len = 0;
+	const char *data;
+
+	/* Read already (prefetched in an audit) and no Ansible task in it: no blob read again. */
+	if (plain && !scan_cached_has_ansible(plain))
+		return scan_side_add(s, side, f, error);
+	if (!gitwalk_file_read(&bytes, s->repo, f, dw_limit_file_bytes(), NULL))
+		return scan_side_add(s, side, f, error);
+	data = g_bytes_get_data(bytes, &len);
+	if (!extract_ansible_related(paths, f->path, data ? data : "", len))
+		return scan_side_add(s, side, f, error);
+	for (guint i = 0; i < paths->len; i++) {
+		struct gitwalk_file *p = scan_side_file_at(s, base, changes, new_side, paths->pdata[i]);
+
+		if (p && scan_skips(s, p->path))
+			g_clear_pointer(&p, gitwalk_file_free);
+		if (p)
+			g_ptr_array_add(params, p);
+	}
+	if (params->len == 0)
+		return scan_side_add(s, side, f, error);
+	return scan_side_add_params(s, side, f, params, error);
+}
+
+/* A changed role variables file whose tasks did not change: the role's
+ * task files at this side (from base), read again with it. */
+static bool scan_side_add_ansible_roles(struct scan *s, struct scan_side *side, git_tree *base,
+                                        GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < changes->len; i++)
+		g_hash_table_add(done, g_strdup(scan_change_path(changes->pdata[i])));
+	for (guint i = 0; base && s->repo && i < changes->len; i++) {
+		g_autofree char *tasks = NULL;
+		git_tree_entry *entry = NULL;
+		git_tree *sub = NULL;
+		bool ok = true;
+
+		if (!extract_ansible_role_vars(scan_change_path(changes->pdata[i]), &tasks) ||
+		    g_hash_table_contains(done, tasks))
+			continue;
+		g_hash_table_add(done, g_strdup(tasks));
+		if (git_tree_entry_bypath(&entry, base, tasks) != 0)
+			continue;
+		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
+			git_tree_entry_free(entry);
+			gitwalk_set_error(error, "reading the tasks of an Ansible role");
+			return false;
+		}
+		git_tree_entry_free(entry);
+		for (size_t j = 0; sub && ok && j < git_tree_entrycount(sub); j++) {
+			const git_tree_entry *e = git_tree_entry_byindex(sub, j);
+			struct gitwalk_file f = { .special = GITWALK_REGULAR };
+			g_autofree char *path = g_strconcat(tasks, "/", git_tree_entry_name(e), NULL);
+
+			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
+			    !(g_str_has_suffix(path, ".yml") || g_str_has_suffix(path, ".yaml")) ||
+			    g_hash_table_contains(done, path) || scan_skips(s, path))
+				continue;
+			f.path = path;
+			f.id = *git_tree_entry_id(e);
+			ok = scan_side_add_ansible(s, side, &f, base, changes, new_side, error);
+		}
+		git_tree_free(sub);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* scan_side_add() of f read with params (ARM parameter files, Ansible variables files). */
+static bool scan_side_add_params(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                                 GPtrArray *params, GError **error)
+{
+	g_autofree char *file_key = NULL;
+	GString *key;
+	struct scan_cached *c;
+
 	file_key = scan_cache_key(f);
 	key = g_string_new(file_key);
 	for (guint i = 0; i < params->len; i++) {
@@ -1217,6 +1352,7 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *b
 			return false;
 	}
 	if (!scan_side_add_arm_templates(s, side, base, changes, new_side, error) ||
+	    !scan_side_add_ansible_roles(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
 		return false;
 	scan_side_join(side);
@@ -1390,15 +1526,20 @@ static bool scan_load_sides(struct scan *s, struct scan_side *old_side, struct s
 	if (!scan_side_scoped(s, old_side, old_base, changes, false, error) ||
 	    !scan_side_scoped(s, new_side, new_base, changes, true, error))
 		return false;
-	if (!scan_has_fragment(old_side->resources) && !scan_has_fragment(new_side->resources))
-		return true;
-	/* A standalone rule whose group is elsewhere: read both whole sides. */
-	scan_side_clear(old_side);
-	scan_side_clear(new_side);
-	scan_side_init(old_side);
-	scan_side_init(new_side);
-	return scan_side_full(s, old_side, old_base, changes, false, error) &&
-	       scan_side_full(s, new_side, new_base, changes, true, error);
+	if (scan_has_fragment(old_side->resources) || scan_has_fragment(new_side->resources)) {
+		/* A standalone rule whose group is elsewhere: read both whole sides. */
+		scan_side_clear(old_side);
+		scan_side_clear(new_side);
+		scan_side_init(old_side);
+		scan_side_init(new_side);
+		if (!scan_side_full(s, old_side, old_base, changes, false, error) ||
+		    !scan_side_full(s, new_side, new_base, changes, true, error))
+			return false;
+	}
+	/* A Terraform plan JSON beside the .tf it was made from: the plan wins. */
+	extract_tfplan_prefer(old_side->resources);
+	extract_tfplan_prefer(new_side->resources);
+	return true;
 }
 
 /* Reads the policy in f, or at POLICY_PATH in base; *out stays NULL when there is none. */
@@ -1846,6 +1987,7 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 		return false;
 	}
 	scan_side_grade(s, &side, NULL, NULL);
+	extract_tfplan_prefer(side.resources);
 	for (guint i = 0; i < side.resources->len; i++)
 		g_ptr_array_add(resources_out, resource_copy(side.resources->pdata[i]));
 	while (side.failures->len)

@@ -127,15 +127,15 @@ static const char ansible_tasks[] =
 	"  ansible.builtin.apt:\n"
 	"    name: nginx\n"
 	"- name: Open HTTPS\n"
-	"  amazon.aws.ec2_security_group:\n"
-	"    name: web\n"
-	"    rules:\n"
-	"      - {proto: tcp, ports: [443], cidr_ip: 0.0.0.0/0}\n";
+	"  community.general.ufw:\n"
+	"    rule: allow\n"
+	"    port: '443'\n"
+	"    proto: tcp\n";
 
 static void test_formats__ansible_network_task_is_not_analysed(void **state)
 {
 	assert_not_read("roles/web/tasks/main.yml", ansible_tasks,
-	                "roles/web/tasks/main.yml:6: ", "ec2_security_group", "Ansible is not read", NULL);
+	                "roles/web/tasks/main.yml:6: ", "ufw", "Ansible module is not read", NULL);
 }
 
 static void test_formats__ansible_without_network_modules_is_silent(void **state)

@@ -45,7 +45,7 @@ shows "commands are described" "driftwatch " \
 	"audit -- every past commit that widened exposure, oldest first"
 completes "driftwatch -<TAB>" "driftwatch -" "--help --version -h"
 completes "driftwatch diff --<TAB>: common options, --files, --max-file-size" "driftwatch diff --" \
-	"--color --extra-rules --fail-on --files --format --help --help-all --help-common --max-file-size --quiet --repo --rules --verbose"
+	"--color --extra-rules --fail-on --files --format --help --help-all --help-common --max-file-size --plan --quiet --repo --rules --verbose"
 shows "diff --files is described" "driftwatch diff --" "--files -- compare two files, outside any repository"
 shows "diff --max-file-size is described" "driftwatch diff --" "--max-file-size -- report larger files as not analysed (default 8MiB)"
 completes "driftwatch audit -<TAB>: -j/--jobs, --first-parent" "driftwatch audit -" \
