@@ -1,0 +1,137 @@
+/*
+ * walk_attribute.c - which commit of a range introduced each of its net
+ * findings: the first commit, oldest first, with a finding of the same
+ * id, or of the same rule and resource whose widened region overlaps.
+ */
+#include "walk.h"
+
+#include <string.h>
+
+#include "exposure.h"
+
+struct walk_attribution {
+	/* "RULE\nRESOURCE" -> GPtrArray of net findings (borrowed) not yet attributed */
+	GHashTable *index;
+	GHashTable *by_id; /* finding id -> net finding (borrowed) not yet attributed */
+	GPtrArray *net;    /* borrowed: the net findings in their order */
+};
+
+/* "RULE\nRESOURCE": what a commit's finding must share with a net one. New string. */
+static char *walk_attribute_key(const struct finding *f)
+{
+	return g_strdup_printf("%s\n%s", f->rule ? f->rule->id : "", f->resource ? f->resource : "");
+}
+
+struct walk_attribution *walk_attribution_new(GPtrArray *net)
+{
+	struct walk_attribution *a = g_new0(struct walk_attribution, 1);
+
+	a->index = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	                                 (GDestroyNotify)g_ptr_array_unref);
+	a->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	a->net = net;
+	for (guint i = 0; i < net->len; i++) {
+		struct finding *f = net->pdata[i];
+		char *key = walk_attribute_key(f);
+		GPtrArray *same = g_hash_table_lookup(a->index, key);
+
+		if (!same) {
+			same = g_ptr_array_new();
+			g_hash_table_insert(a->index, key, same);
+		} else {
+			g_free(key);
+		}
+		g_ptr_array_add(same, f);
+		if (f->id && !g_hash_table_contains(a->by_id, f->id))
+			g_hash_table_insert(a->by_id, f->id, f);
+	}
+	return a;
+}
+
+void walk_attribution_free(struct walk_attribution *a)
+{
+	if (!a)
+		return;
+	g_hash_table_unref(a->index);
+	g_hash_table_unref(a->by_id);
+	g_free(a);
+}
+
+/* Did commit finding c widen the same thing as net finding f? */
+static bool walk_attribute_same(const struct finding *f, const struct finding *c)
+{
+	exposure *x = NULL, *y = NULL, *both = NULL;
+	bool same;
+
+	if (!f->rule || strncmp(f->rule->id, "DW-NET-", 7) != 0 || !f->widened || !c->widened)
+		return true;
+	/* Network findings: the regions must overlap, so that two commits
+	 * opening different ports of one group are told apart. */
+	x = exposure_parse(f->widened, NULL);
+	y = x ? exposure_parse(c->widened, NULL) : NULL;
+	if (!x || !y) {
+		same = g_strcmp0(f->widened, c->widened) == 0;
+	} else {
+		both = exposure_intersect(x, y);
+		same = !exposure_is_empty(both);
+	}
+	exposure_free(x);
+	exposure_free(y);
+	exposure_free(both);
+	return same;
+}
+
+/* Sets f's commit fields from commit. */
+static void walk_attribute_one(struct walk_attribution *a, struct finding *f, git_commit *commit)
+{
+	g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+	g_ptr_array_add(one, f);
+	walk_set_commit(one, 0, commit);
+	if (f->id && g_hash_table_lookup(a->by_id, f->id) == f)
+		g_hash_table_remove(a->by_id, f->id);
+}
+
+/* Does commit finding c match net finding f: the same id, or the same widening? */
+static bool walk_attribute_match(const struct finding *f, const struct finding *c)
+{
+	return (f->id && c->id && strcmp(f->id, c->id) == 0) || walk_attribute_same(f, c);
+}
+
+void walk_attribute(struct walk_attribution *a, GPtrArray *matched_out, GPtrArray *found,
+                    git_commit *commit)
+{
+	for (guint j = 0; j < found->len; j++) {
+		struct finding *c = found->pdata[j];
+		struct finding *f = c->id ? g_hash_table_lookup(a->by_id, c->id) : NULL;
+		g_autofree char *key = walk_attribute_key(c);
+		GPtrArray *same = g_hash_table_lookup(a->index, key);
+		bool matched = f != NULL;
+
+		if (f && !f->commit)
+			walk_attribute_one(a, f, commit);
+		for (guint i = 0; same && i < same->len; i++) {
+			f = same->pdata[i];
+			if (!walk_attribute_match(f, c))
+				continue;
+			matched = true;
+			if (!f->commit)
+				walk_attribute_one(a, f, commit);
+		}
+		if (matched && matched_out)
+			g_ptr_array_add(matched_out, c);
+	}
+}
+
+void walk_attribute_rest(struct walk_attribution *a, GPtrArray *rest_out, git_commit *commit)
+{
+	for (guint i = 0; i < a->net->len; i++) {
+		struct finding *f = a->net->pdata[i];
+
+		if (f->commit)
+			continue;
+		walk_attribute_one(a, f, commit);
+		if (rest_out)
+			g_ptr_array_add(rest_out, f);
+	}
+}
