@@ -92,7 +92,7 @@ static void hook_judge_seen(git_commit *commit, void *user_data)
 
 static bool hook_judge_commit(const struct walk_commit *c, void *user_data, GError **error)
 {
-	walk_attribute(user_data, NULL, c->findings, c->commit);
+	walk_attribute(user_data, c->findings, c->commit);
 	return true;
 }
 

@@ -55,38 +55,33 @@ static bool analyse_net(GPtrArray *net, struct scan *s, git_repository *repo, co
 	return ok;
 }
 
-struct analyse_walk {
-	struct walk_attribution *attr;
-	GPtrArray *out; /* struct finding *, owned */
-};
-
-/* Keeps what one commit introduced that still holds at the tip. */
 static bool analyse_commit(const struct walk_commit *c, void *user_data, GError **error)
 {
-	struct analyse_walk *aw = user_data;
-	g_autoptr(GPtrArray) matched = g_ptr_array_new();
-
-	walk_attribute(aw->attr, matched, c->findings, c->commit);
-	for (guint i = 0; i < matched->len; i++)
-		g_ptr_array_add(aw->out, finding_copy(matched->pdata[i]));
+	walk_attribute(user_data, c->findings, c->commit);
 	return true;
 }
 
-/* The net findings no commit explains (a merge's own change), attributed to tip. */
-static bool analyse_rest(GPtrArray *out, struct walk_attribution *attr,
-                         git_repository *repo, const git_oid *tip, GError **error)
+/*
+ * Each net finding as the commit that introduced it found it (its id is
+ * that of the file it was introduced in); those no commit explains (a
+ * merge's own change) as the net comparison found them, attributed to tip.
+ */
+static bool analyse_collect(GPtrArray *out, GPtrArray *net, struct walk_attribution *attr,
+                            git_repository *repo, const git_oid *tip, GError **error)
 {
-	g_autoptr(GPtrArray) rest = g_ptr_array_new();
 	git_commit *tip_commit = NULL;
 
 	if (git_commit_lookup(&tip_commit, repo, tip) < 0) {
 		gitwalk_set_error(error, "reading the new tip");
 		return false;
 	}
-	walk_attribute_rest(attr, rest, tip_commit);
-	for (guint i = 0; i < rest->len; i++)
-		g_ptr_array_add(out, finding_copy(rest->pdata[i]));
+	walk_attribute_rest(attr, NULL, tip_commit);
 	git_commit_free(tip_commit);
+	for (guint i = 0; i < net->len; i++) {
+		const struct finding *c = walk_attribution_introduced(attr, net->pdata[i]);
+
+		g_ptr_array_add(out, finding_copy(c ? c : net->pdata[i]));
+	}
 	return true;
 }
 
@@ -95,7 +90,6 @@ bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const g
 {
 	g_autoptr(GPtrArray) net = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	g_autoptr(walk_attribution) attr = NULL;
-	struct analyse_walk aw = { 0 };
 	struct walk *w = NULL;
 	bool ok;
 
@@ -104,12 +98,10 @@ bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const g
 	if (net->len == 0)
 		return true;
 	attr = walk_attribution_new(net);
-	aw.attr = attr;
-	aw.out = out;
 	w = walk_new(s, repo, NULL);
-	ok = walk_push(w, tip, base, error) && walk_run(w, analyse_commit, &aw, error);
+	ok = walk_push(w, tip, base, error) && walk_run(w, analyse_commit, attr, error);
 	walk_free(w);
-	return ok && analyse_rest(out, attr, repo, tip, error);
+	return ok && analyse_collect(out, net, attr, repo, tip, error);
 }
 
 bool analyse_open(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *tip,

@@ -101,11 +101,13 @@ void walk_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 
 /*
  * Attribution of a range's net findings (old tip -> new tip) to the
- * commits that introduced them. Each commit's findings are matched with
- * the net findings not yet attributed: first by id, then by rule and
- * resource with overlapping widened regions (two commits opening
- * different ports of one group are told apart), indexed by rule and
- * resource so that a commit's finding meets only its own resource's.
+ * commits that introduced them. Each commit's findings, oldest first,
+ * are matched with the net findings: by id, else by rule and resource
+ * with overlapping widened regions (two commits opening different ports
+ * of one group are told apart), indexed by rule and resource so that a
+ * commit's finding meets only its own resource's. The last commit that
+ * matches wins: a port opened, closed and opened again (a revert of the
+ * fix) is open because of the commit that opened it again.
  */
 struct walk_attribution;
 
@@ -115,20 +117,21 @@ void walk_attribution_free(struct walk_attribution *a);
 typedef struct walk_attribution walk_attribution;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(walk_attribution, walk_attribution_free)
 
-/*
- * Attributes to commit the net findings not yet attributed that found
- * (its findings, struct finding *) matches, and appends to matched_out
- * (may be NULL; borrowed from found) each of found that matches a net
- * finding, attributed to this commit or an earlier one: what the commit
- * introduced that still holds at the end of the range.
- */
-void walk_attribute(struct walk_attribution *a, GPtrArray *matched_out, GPtrArray *found,
-                    git_commit *commit);
+/* Attributes to commit the net findings that found (its findings, struct finding *) match. */
+void walk_attribute(struct walk_attribution *a, GPtrArray *found, git_commit *commit);
 
 /*
- * Attributes every net finding not yet attributed to commit (the tip of
+ * Attributes every net finding no commit matched to commit (the tip of
  * an update), and appends each to rest_out (borrowed; may be NULL).
  */
 void walk_attribute_rest(struct walk_attribution *a, GPtrArray *rest_out, git_commit *commit);
+
+/*
+ * The finding of the commit net_finding is attributed to (its id is that
+ * of the file where it was introduced), or NULL when no commit matched
+ * it; borrowed from a.
+ */
+const struct finding *walk_attribution_introduced(const struct walk_attribution *a,
+                                                  const struct finding *net_finding);
 
 #endif

@@ -1,7 +1,10 @@
 /*
  * walk_attribute.c - which commit of a range introduced each of its net
- * findings: the first commit, oldest first, with a finding of the same
- * id, or of the same rule and resource whose widened region overlaps.
+ * findings: the last commit, walking oldest first, with a finding of the
+ * same id, or of the same rule and resource whose widened region
+ * overlaps. The last, not the first: a port opened, closed and opened
+ * again (a revert of the fix) is open because of the commit that opened
+ * it again.
  */
 #include "walk.h"
 
@@ -12,8 +15,10 @@
 struct walk_attribution {
 	/* "RULE\nRESOURCE" -> GPtrArray of net findings (borrowed) not yet attributed */
 	GHashTable *index;
-	GHashTable *by_id; /* finding id -> net finding (borrowed) not yet attributed */
+	GHashTable *by_id; /* finding id -> net finding (borrowed) */
 	GPtrArray *net;    /* borrowed: the net findings in their order */
+	/* net finding -> the finding of the commit it is attributed to (owned copy) */
+	GHashTable *introduced;
 };
 
 /* "RULE\nRESOURCE": what a commit's finding must share with a net one. New string. */
@@ -30,6 +35,7 @@ struct walk_attribution *walk_attribution_new(GPtrArray *net)
 	                                 (GDestroyNotify)g_ptr_array_unref);
 	a->by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	a->net = net;
+	a->introduced = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)finding_free);
 	for (guint i = 0; i < net->len; i++) {
 		struct finding *f = net->pdata[i];
 		char *key = walk_attribute_key(f);
@@ -54,6 +60,7 @@ void walk_attribution_free(struct walk_attribution *a)
 		return;
 	g_hash_table_unref(a->index);
 	g_hash_table_unref(a->by_id);
+	g_hash_table_unref(a->introduced);
 	g_free(a);
 }
 
@@ -81,15 +88,16 @@ static bool walk_attribute_same(const struct finding *f, const struct finding *c
 	return same;
 }
 
-/* Sets f's commit fields from commit. */
-static void walk_attribute_one(struct walk_attribution *a, struct finding *f, git_commit *commit)
+/* Sets f's commit fields from commit, whose finding c introduced it. */
+static void walk_attribute_one(struct walk_attribution *a, struct finding *f,
+                               const struct finding *c, git_commit *commit)
 {
 	g_autoptr(GPtrArray) one = g_ptr_array_new();
 
 	g_ptr_array_add(one, f);
 	walk_set_commit(one, 0, commit);
-	if (f->id && g_hash_table_lookup(a->by_id, f->id) == f)
-		g_hash_table_remove(a->by_id, f->id);
+	if (c)
+		g_hash_table_insert(a->introduced, f, finding_copy(c));
 }
 
 /* Does commit finding c match net finding f: the same id, or the same widening? */
@@ -98,29 +106,27 @@ static bool walk_attribute_match(const struct finding *f, const struct finding *
 	return (f->id && c->id && strcmp(f->id, c->id) == 0) || walk_attribute_same(f, c);
 }
 
-void walk_attribute(struct walk_attribution *a, GPtrArray *matched_out, GPtrArray *found,
-                    git_commit *commit)
+void walk_attribute(struct walk_attribution *a, GPtrArray *found, git_commit *commit)
 {
 	for (guint j = 0; j < found->len; j++) {
-		struct finding *c = found->pdata[j];
+		const struct finding *c = found->pdata[j];
 		struct finding *f = c->id ? g_hash_table_lookup(a->by_id, c->id) : NULL;
 		g_autofree char *key = walk_attribute_key(c);
 		GPtrArray *same = g_hash_table_lookup(a->index, key);
-		bool matched = f != NULL;
 
-		if (f && !f->commit)
-			walk_attribute_one(a, f, commit);
+		if (f)
+			walk_attribute_one(a, f, c, commit);
 		for (guint i = 0; same && i < same->len; i++) {
-			f = same->pdata[i];
-			if (!walk_attribute_match(f, c))
-				continue;
-			matched = true;
-			if (!f->commit)
-				walk_attribute_one(a, f, commit);
+			if (same->pdata[i] != f && walk_attribute_match(same->pdata[i], c))
+				walk_attribute_one(a, same->pdata[i], c, commit);
 		}
-		if (matched && matched_out)
-			g_ptr_array_add(matched_out, c);
 	}
+}
+
+const struct finding *walk_attribution_introduced(const struct walk_attribution *a,
+                                                  const struct finding *net_finding)
+{
+	return g_hash_table_lookup(a->introduced, net_finding);
 }
 
 void walk_attribute_rest(struct walk_attribution *a, GPtrArray *rest_out, git_commit *commit)
@@ -130,7 +136,7 @@ void walk_attribute_rest(struct walk_attribution *a, GPtrArray *rest_out, git_co
 
 		if (f->commit)
 			continue;
-		walk_attribute_one(a, f, commit);
+		walk_attribute_one(a, f, NULL, commit);
 		if (rest_out)
 			g_ptr_array_add(rest_out, f);
 	}
