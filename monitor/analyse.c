@@ -63,8 +63,9 @@ static bool analyse_commit(const struct walk_commit *c, void *user_data, GError 
 
 /*
  * Each net finding as the commit that introduced it found it (its id is
- * that of the file it was introduced in); those no commit explains (a
- * merge's own change) as the net comparison found them, attributed to tip.
+ * that of the file it was introduced in) when that commit found it under
+ * the same rule, else as the net comparison found it; those no commit
+ * explains (a merge's own change) attributed to tip.
  */
 static bool analyse_collect(GPtrArray *out, GPtrArray *net, struct walk_attribution *attr,
                             git_repository *repo, const git_oid *tip, GError **error)
@@ -78,9 +79,12 @@ static bool analyse_collect(GPtrArray *out, GPtrArray *net, struct walk_attribut
 	walk_attribute_rest(attr, NULL, tip_commit);
 	git_commit_free(tip_commit);
 	for (guint i = 0; i < net->len; i++) {
-		const struct finding *c = walk_attribution_introduced(attr, net->pdata[i]);
+		const struct finding *f = net->pdata[i];
+		const struct finding *c = walk_attribution_introduced(attr, f);
 
-		g_ptr_array_add(out, finding_copy(c ? c : net->pdata[i]));
+		/* The commit's own finding when it is the same (a net one may
+		 * be graded apart, as what is left of a wider change). */
+		g_ptr_array_add(out, finding_copy(c && c->rule == f->rule ? c : f));
 	}
 	return true;
 }

@@ -102,10 +102,11 @@ void walk_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 /*
  * Attribution of a range's net findings (old tip -> new tip) to the
  * commits that introduced them. Each commit's findings, oldest first,
- * are matched with the net findings: by id, else by rule and resource
- * with overlapping widened regions (two commits opening different ports
- * of one group are told apart), indexed by rule and resource so that a
- * commit's finding meets only its own resource's. The last commit that
+ * are matched with the net findings: by id, else on the same resource by
+ * overlapping widened regions for network findings (two commits opening
+ * different ports of one group are told apart), by rule for others;
+ * indexed by resource, so that a commit's finding meets only its own
+ * resource's. The last commit that
  * matches wins: a port opened, closed and opened again (a revert of the
  * fix) is open because of the commit that opened it again.
  */

@@ -21,10 +21,15 @@ struct walk_attribution {
 	GHashTable *introduced;
 };
 
-/* "RULE\nRESOURCE": what a commit's finding must share with a net one. New string. */
+/* The resource: what a commit's finding must share with a net one. New string. */
 static char *walk_attribute_key(const struct finding *f)
 {
-	return g_strdup_printf("%s\n%s", f->rule ? f->rule->id : "", f->resource ? f->resource : "");
+	return g_strdup(f->resource ? f->resource : "");
+}
+
+static bool walk_attribute_is_network(const struct finding *f)
+{
+	return f->rule && strncmp(f->rule->id, "DW-NET-", 7) == 0 && f->widened;
 }
 
 struct walk_attribution *walk_attribution_new(GPtrArray *net)
@@ -64,20 +69,24 @@ void walk_attribution_free(struct walk_attribution *a)
 	g_free(a);
 }
 
-/* Did commit finding c widen the same thing as net finding f? */
+/*
+ * Did commit finding c widen the same thing as net finding f? Network
+ * findings when their regions overlap, whatever their rules: a port
+ * opened to everyone and later narrowed to private sources is, at the
+ * end, a private widening that the first commit brought. Others when
+ * their rules are the same.
+ */
 static bool walk_attribute_same(const struct finding *f, const struct finding *c)
 {
 	exposure *x = NULL, *y = NULL, *both = NULL;
 	bool same;
 
-	if (!f->rule || strncmp(f->rule->id, "DW-NET-", 7) != 0 || !f->widened || !c->widened)
-		return true;
-	/* Network findings: the regions must overlap, so that two commits
-	 * opening different ports of one group are told apart. */
+	if (!walk_attribute_is_network(f) || !walk_attribute_is_network(c))
+		return f->rule && c->rule && strcmp(f->rule->id, c->rule->id) == 0;
 	x = exposure_parse(f->widened, NULL);
 	y = x ? exposure_parse(c->widened, NULL) : NULL;
 	if (!x || !y) {
-		same = g_strcmp0(f->widened, c->widened) == 0;
+		same = strcmp(f->rule->id, c->rule->id) == 0 && strcmp(f->widened, c->widened) == 0;
 	} else {
 		both = exposure_intersect(x, y);
 		same = !exposure_is_empty(both);
