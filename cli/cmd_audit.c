@@ -123,9 +123,9 @@ static void cmd_audit_count(struct cmd_audit *a, const char *range, gboolean fir
 
 	if (git_revwalk_new(&walk, a->repo) < 0)
 		return;
-	if (first_parent)
-		git_revwalk_simplify_first_parent(walk);
-	if (cmd_audit_push(a, walk, range, NULL)) {
+	/* Only a count for the bar: a failure leaves it uncounted. */
+	if ((!first_parent || git_revwalk_simplify_first_parent(walk) == 0) &&
+	    cmd_audit_push(a, walk, range, NULL)) {
 		while (git_revwalk_next(&id, walk) == 0)
 			a->total++;
 	}
