@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "dw_error.h"
 #include "scan.h"
+#include "walk.h"
 
 static const char cmd_audit_help[] =
 	"Each REV-RANGE is a revision (history reachable from it), A..B (reachable\n"
@@ -44,39 +45,17 @@ struct cmd_audit_range {
 
 struct cmd_audit {
 	git_repository *repo;
-	git_revwalk *walk;
+	struct walk *walk;
 	const struct cmd_audit_range *range;
-	/* A shallow clone: the commits to judge, oldest first, from git
-	 * rev-list (libgit2 1.5's walk stops with an error at the boundary);
-	 * git_oid, and the next one's index. */
-	GArray *shallow_ids;
-	guint shallow_next;
-	char *boundary;     /* the first commit whose parent is missing, or NULL */
-	guint64 judged;     /* commits compared with their parent */
+	GArray *shallow_ids; /* a shallow clone: git_oid, oldest first, from git rev-list */
 	scan *scan;
 	gboolean first_parent;
-	int jobs;
 	bool progress;       /* a progress bar on stderr (a terminal) */
 	size_t total;        /* commits the walk will give, 0 when not counted */
 	gint64 started;      /* when the walk started, for the ETA */
 	gint64 shown;        /* when the bar was last drawn */
-	size_t commits;
-	/* The last commit judged and its tree: in a linear history it is the
-	 * next commit's parent, whose tree then needs no lookup. */
-	git_oid last_id;
-	git_tree *last_tree;
+	size_t commits;      /* commits walked */
 };
-
-/* The first commit past which a shallow clone has no history. */
-static void cmd_audit_boundary(struct cmd_audit *a, git_commit *commit)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-
-	if (a->boundary)
-		return;
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-	a->boundary = g_strdup(hex);
-}
 
 /* The ranges as git rev-list arguments (default HEAD), added to argv; borrowed. */
 static void cmd_audit_range_args(GPtrArray *argv, const struct cmd_audit_range *range)
@@ -167,17 +146,6 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const struct cmd_audit_r
 	return true;
 }
 
-/* The next commit to judge: 0, GIT_ITEROVER at the end, or an error. */
-static int cmd_audit_next(struct cmd_audit *a, git_oid *out)
-{
-	if (!a->shallow_ids)
-		return git_revwalk_next(out, a->walk);
-	if (a->shallow_next >= a->shallow_ids->len)
-		return GIT_ITEROVER;
-	git_oid_cpy(out, &g_array_index(a->shallow_ids, git_oid, a->shallow_next++));
-	return 0;
-}
-
 /* One REV-RANGE into the walk: A..B, ^A (hidden) or a revision. */
 static int cmd_audit_push_one(struct cmd_audit *a, git_revwalk *walk, const char *rev)
 {
@@ -232,9 +200,9 @@ static void cmd_audit_count(struct cmd_audit *a, const struct cmd_audit_range *r
 
 	if (git_revwalk_new(&walk, a->repo) < 0)
 		return;
-	if (first_parent)
-		git_revwalk_simplify_first_parent(walk);
-	if (cmd_audit_push(a, walk, range, NULL)) {
+	/* Only a count for the bar: a failure leaves it uncounted. */
+	if ((!first_parent || git_revwalk_simplify_first_parent(walk) == 0) &&
+	    cmd_audit_push(a, walk, range, NULL)) {
 		while (git_revwalk_next(&id, walk) == 0)
 			a->total++;
 	}
@@ -272,184 +240,48 @@ static void cmd_audit_progress(struct cmd_audit *a, bool done)
 		fprintf(stderr, "\n");
 }
 
-/* One commit to judge: its trees and the config paths it changed. */
-struct cmd_audit_item {
-	git_commit *commit;
-	git_tree *tree;
-	git_tree *parent_tree; /* NULL for a root commit */
-	GPtrArray *changes;    /* struct gitwalk_change * */
-};
-
-static void cmd_audit_item_free(struct cmd_audit_item *item)
+static void cmd_audit_seen(git_commit *commit, void *user_data)
 {
-	git_commit_free(item->commit);
-	git_tree_free(item->tree);
-	git_tree_free(item->parent_tree);
-	g_ptr_array_unref(item->changes);
-	g_free(item);
+	struct cmd_audit *a = user_data;
+
+	a->commits++;
+	cmd_audit_progress(a, false);
 }
 
-/* Commits are walked in batches; workers parse one batch while the
- * main thread compares the one before. */
-#define CMD_AUDIT_BATCH 256
-
-struct cmd_audit_batch {
-	GPtrArray *items; /* struct cmd_audit_item * */
-	struct scan_ticket *ticket;
-};
-
-static void cmd_audit_batch_free(struct cmd_audit_batch *b)
+/* Keeps one commit's findings for the report. */
+static bool cmd_audit_commit(const struct walk_commit *c, void *user_data, GError **error)
 {
-	if (!b)
-		return;
-	scan_prefetch_wait(b->ticket);
-	g_ptr_array_unref(b->items);
-	g_free(b);
-}
+	GPtrArray *findings = user_data;
 
-/* The item for one commit, or NULL (with no error) when it has nothing to judge. */
-static bool cmd_audit_item(struct cmd_audit_item **out, struct cmd_audit *a, git_commit *commit,
-                           GError **error)
-{
-	struct cmd_audit_item *item;
-	git_commit *parent = NULL;
-
-	*out = NULL;
-	if (git_commit_parentcount(commit) > 1 && !a->first_parent)
-		return true;
-	item = g_new0(struct cmd_audit_item, 1);
-	item->commit = commit;
-	item->changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
-	if (git_commit_tree(&item->tree, commit) < 0) {
-		gitwalk_set_error(error, "reading a commit's tree");
-		goto fail;
-	}
-	if (git_commit_parentcount(commit) > 0 && a->last_tree &&
-	    git_oid_equal(git_commit_parent_id(commit, 0), &a->last_id))
-		git_tree_dup(&item->parent_tree, a->last_tree);
-	else if (git_commit_parentcount(commit) > 0 &&
-	         (git_commit_parent(&parent, commit, 0) < 0 ||
-	          git_commit_tree(&item->parent_tree, parent) < 0)) {
-		if (a->shallow_ids && !parent) {
-			/* The boundary of a shallow clone: what it changed is unknown. */
-			cmd_audit_boundary(a, commit);
-			item->commit = NULL;
-			cmd_audit_item_free(item);
-			return true;
-		}
-		gitwalk_set_error(error, "reading a parent commit");
-		goto fail;
-	}
-	a->judged++;
-	git_commit_free(parent);
-	git_oid_cpy(&a->last_id, git_commit_id(commit));
-	git_tree_free(a->last_tree);
-	git_tree_dup(&a->last_tree, item->tree);
-	if (!scan_tree_changes(a->scan, item->changes, item->parent_tree, item->tree, error))
-		goto fail;
-	if (item->changes->len == 0) {
-		item->commit = NULL; /* the caller still owns it */
-		cmd_audit_item_free(item);
-		return true;
-	}
-	*out = item;
-	return true;
-fail:
-	git_commit_free(parent);
-	item->commit = NULL;
-	cmd_audit_item_free(item);
-	return false;
-}
-
-/* Walks up to one batch of commits and hands their files to the workers. */
-static bool cmd_audit_fill(struct cmd_audit_batch **out, struct cmd_audit *a, bool *done,
-                           GError **error)
-{
-	struct cmd_audit_batch *b = g_new0(struct cmd_audit_batch, 1);
-	g_autoptr(GPtrArray) all = g_ptr_array_new();
-	git_oid id;
-	int rc = 0;
-
-	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)cmd_audit_item_free);
-	while (b->items->len < CMD_AUDIT_BATCH && (rc = cmd_audit_next(a, &id)) == 0) {
-		git_commit *commit = NULL;
-		struct cmd_audit_item *item = NULL;
-
-		if (git_commit_lookup(&commit, a->repo, &id) < 0) {
-			gitwalk_set_error(error, "reading a commit");
-			goto fail;
-		}
-		/* --since: older commits are walked past, not judged. */
-		if (git_commit_time(commit) < a->range->since) {
-			git_commit_free(commit);
-			a->commits++;
-			continue;
-		}
-		if (!cmd_audit_item(&item, a, commit, error)) {
-			git_commit_free(commit);
-			goto fail;
-		}
-		if (!item)
-			git_commit_free(commit);
-		else
-			g_ptr_array_add(b->items, item);
-		a->commits++;
-		cmd_audit_progress(a, false);
-	}
-	if (rc != 0 && rc != GIT_ITEROVER) {
-		gitwalk_set_error(error, "walking history");
-		goto fail;
-	}
-	*done = rc == GIT_ITEROVER;
-	for (guint i = 0; i < b->items->len; i++) {
-		GPtrArray *changes = ((struct cmd_audit_item *)b->items->pdata[i])->changes;
-
-		for (guint j = 0; j < changes->len; j++)
-			g_ptr_array_add(all, changes->pdata[j]);
-	}
-	b->ticket = scan_prefetch(a->scan, all);
-	*out = b;
-	return true;
-fail:
-	cmd_audit_batch_free(b);
-	return false;
-}
-
-static bool cmd_audit_judge(struct cmd_audit *a, GPtrArray *findings, struct cmd_audit_batch *b,
-                            GError **error)
-{
-	scan_prefetch_wait(b->ticket);
-	b->ticket = NULL;
-	for (guint i = 0; i < b->items->len; i++) {
-		struct cmd_audit_item *item = b->items->pdata[i];
-		guint start = findings->len;
-
-		if (!scan_changes(a->scan, findings, item->changes, item->parent_tree, item->tree, error))
-			return false;
-		cli_findings_set_commit(findings, start, item->commit);
-	}
+	(void)error;
+	while (c->findings->len)
+		g_ptr_array_add(findings, g_ptr_array_steal_index(c->findings, 0));
 	return true;
 }
 
-/* Fills one batch while the previous one is parsed, then judges it. */
+/* walk_push_with() callback: the ranges into the walk's revwalk. */
+static bool cmd_audit_push_walk(git_revwalk *walk, void *user_data, GError **error)
+{
+	struct cmd_audit *a = user_data;
+
+	return cmd_audit_push(a, walk, a->range, error);
+}
+
 static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **error)
 {
-	struct cmd_audit_batch *prev = NULL, *cur = NULL;
-	bool done = false, ok = true;
+	struct walk_options options = WALK_OPTIONS_INIT;
+	bool ok = true;
 
-	while (ok && !done) {
-		ok = cmd_audit_fill(&cur, a, &done, error);
-		if (ok && prev)
-			ok = cmd_audit_judge(a, findings, prev, error);
-		cmd_audit_batch_free(prev);
-		prev = ok ? cur : NULL;
-		if (!ok)
-			cmd_audit_batch_free(cur);
-		cur = NULL;
-	}
-	if (ok && prev)
-		ok = cmd_audit_judge(a, findings, prev, error);
-	cmd_audit_batch_free(prev);
+	options.first_parent = a->first_parent;
+	options.since = a->range->since;
+	options.seen = cmd_audit_seen;
+	options.seen_data = a;
+	a->walk = walk_new(a->scan, a->repo, &options);
+	if (a->shallow_ids)
+		walk_push_list(a->walk, a->shallow_ids);
+	else
+		ok = walk_push_with(a->walk, cmd_audit_push_walk, a, error);
+	ok = ok && walk_run(a->walk, cmd_audit_commit, findings, error);
 	cmd_audit_progress(a, true);
 	return ok;
 }
@@ -460,19 +292,21 @@ static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **er
  */
 static bool cmd_audit_shallow_end(struct cmd_audit *a, struct cli_common *common, GError **error)
 {
-	if (!a->boundary)
+	const char *boundary = walk_boundary(a->walk);
+
+	if (!boundary)
 		return true;
-	if (a->judged == 0) {
+	if (walk_judged(a->walk) == 0) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE,
 		            "this shallow clone holds no commit whose parent it has (history stops at "
 		            "%.12s), so nothing could be judged: fetch the history with 'git fetch "
-		            "--unshallow' (GitHub Actions: fetch-depth: 0)", a->boundary);
+		            "--unshallow' (GitHub Actions: fetch-depth: 0)", boundary);
 		return false;
 	}
 	g_free(common->history_note);
 	common->history_note = g_strdup_printf(
 		"shallow clone: history stops at %.12s, which and whose ancestors were not judged; "
-		"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0) audits the rest", a->boundary);
+		"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0) audits the rest", boundary);
 	if (!common->quiet && common->format != CLI_FORMAT_TEXT)
 		fprintf(stderr, "driftwatch: %s\n", common->history_note);
 	return true;
@@ -579,7 +413,8 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GP
 static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
                           int jobs, struct cmd_audit_range *range, GError **error)
 {
-	struct cmd_audit a = { .first_parent = first_parent, .jobs = jobs, .range = range };
+	struct cmd_audit a = { .first_parent = first_parent, .range = range };
+	int shallow;
 	bool ok = false;
 
 	if ((range->since_text && !cmd_audit_since(&range->since, range->since_text, error)) ||
@@ -593,29 +428,21 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		jobs = MAX((int)g_get_num_processors() - 1, 1);
 	if (!scan_threads(a.scan, (unsigned)jobs, error))
 		goto out;
-	if (git_revwalk_new(&a.walk, a.repo) < 0) {
-		gitwalk_set_error(error, "starting a history walk");
+	shallow = git_repository_is_shallow(a.repo);
+	if (shallow < 0) {
+		gitwalk_set_error(error, "reading whether the repository is shallow");
 		goto out;
 	}
-	git_revwalk_sorting(a.walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-
-	if (first_parent)
-		git_revwalk_simplify_first_parent(a.walk);
-	if (git_repository_is_shallow(a.repo) == 1)
-		ok = cmd_audit_shallow_list(&a, range, first_parent, error);
-	else
-		ok = cmd_audit_push(&a, a.walk, range, error);
-	if (ok && a.progress)
+	ok = !shallow || cmd_audit_shallow_list(&a, range, first_parent, error);
+	if (ok && a.progress && !shallow)
 		cmd_audit_count(&a, range, first_parent);
 	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error) &&
 	     cmd_audit_windows(&a, common, findings, error);
-	common->commits = a.judged;
+	common->commits = a.walk ? walk_judged(a.walk) : 0;
 out:
 	if (a.shallow_ids)
 		g_array_unref(a.shallow_ids);
-	g_free(a.boundary);
-	git_revwalk_free(a.walk);
-	git_tree_free(a.last_tree);
+	walk_free(a.walk);
 	scan_free(a.scan);
 	git_repository_free(a.repo);
 	return ok;

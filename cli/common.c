@@ -12,6 +12,7 @@
 #include "dw_limits.h"
 #include "gitwalk.h"
 #include "scan.h"
+#include "walk.h"
 
 void cli_common_add(GOptionContext *ctx, struct cli_common *c)
 {
@@ -259,28 +260,7 @@ char *cli_escape(const char *s)
 
 void cli_findings_set_commit(GPtrArray *findings, guint start, git_commit *commit)
 {
-	const git_signature *author = git_commit_author(commit);
-	char hex[GIT_OID_HEXSZ + 1];
-	g_autoptr(GDateTime) when = NULL;
-	g_autoptr(GTimeZone) tz = NULL;
-	g_autofree char *date = NULL;
-
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-	tz = g_time_zone_new_offset(author->when.offset * 60);
-	when = g_date_time_new_from_unix_utc(author->when.time);
-	if (when && tz) {
-		g_autoptr(GDateTime) local = g_date_time_to_timezone(when, tz);
-
-		date = g_date_time_format_iso8601(local);
-	}
-	for (guint i = start; i < findings->len; i++) {
-		struct finding *f = findings->pdata[i];
-
-		f->commit = g_strdup(hex);
-		f->author = g_strdup_printf("%s <%s>", author->name, author->email);
-		f->date = g_strdup(date);
-		f->subject = g_strdup(git_commit_summary(commit));
-	}
+	walk_set_commit(findings, start, commit);
 	scan_commit_approvals(findings, start, commit);
 }
 

@@ -1,7 +1,7 @@
 /*
  * monitor.h - the desktop watcher: a GLib main loop that follows branches
  * of local repositories, analyses every new commit with the engine
- * (git/scan.h), notifies through libnotify, and remembers in SQLite what
+ * (pipeline/scan.h, pipeline/walk.h), notifies through libnotify, and remembers in SQLite what
  * it analysed and what it told the user.
  *
  * Two front-ends use it: `driftwatch watch` runs watch_run(); `driftwatch

@@ -61,11 +61,11 @@ char *watch_config_default_path(void);
 /* ---- analyse.c ---- */
 
 /*
- * Findings (struct finding *) that the commits from base (exclusive, NULL:
- * none) to tip brought and that still hold at tip: each non-merge commit
- * is compared with its first parent as audit does, and a finding is kept
- * when the net change base -> tip still has its rule on its resource. Net
- * findings no single commit explains are attributed to tip.
+ * Findings (struct finding *) of the net change from base (exclusive,
+ * NULL: none) to tip, each attributed to the commit of the range that
+ * introduced it (walk_attribute(), as the gate does), with that commit's
+ * approval trailers applied; those no single commit explains are
+ * attributed to tip.
  */
 bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *base,
                    const git_oid *tip, GError **error);
@@ -76,9 +76,6 @@ bool analyse_range(GPtrArray *out, struct scan *s, git_repository *repo, const g
  */
 bool analyse_open(GPtrArray *out, struct scan *s, git_repository *repo, const git_oid *tip,
                   GError **error);
-
-/* Fills the commit fields of findings from index start on. */
-void analyse_set_commit(GPtrArray *findings, guint start, git_commit *commit);
 
 /*
  * Where to analyse from when the branch moved from stored to tip: stored

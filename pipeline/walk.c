@@ -1,0 +1,393 @@
+/*
+ * walk.c - the commit-range walk: commits in topological order, oldest
+ * first, each against its first parent, in batches so that the scanner's
+ * worker threads parse one batch while this thread judges the one before.
+ *
+ * Findings go to the caller commit by commit; the walk holds only the
+ * commits of two batches (their trees and changed paths), never the
+ * findings, so its memory does not grow with history.
+ */
+#include "walk.h"
+
+#include <string.h>
+
+#include "dw_error.h"
+#include "dw_limits.h"
+
+/* Commits per batch: workers parse one batch while the walk judges the previous. */
+#define WALK_BATCH 256
+
+struct walk {
+	struct scan *scan;         /* borrowed */
+	git_repository *repo;      /* borrowed */
+	struct walk_options options;
+	git_revwalk *revwalk;      /* or NULL with ids */
+	GArray *ids;               /* git_oid, oldest first: an explicit list, or NULL */
+	guint next_id;
+	char *boundary;            /* the first commit whose parent is missing, or NULL */
+	size_t walked;             /* commits taken from the walk */
+	size_t judged;             /* commits compared with their parent */
+	bool truncated;
+	/* The last commit judged and its tree: in a linear history it is the
+	 * next commit's parent, whose tree then needs no lookup. */
+	git_oid last_id;
+	git_tree *last_tree;
+};
+
+/* One commit to judge: its trees and the config paths it changed. */
+struct walk_item {
+	git_commit *commit;
+	git_tree *tree;
+	git_tree *parent_tree; /* NULL for a root commit */
+	GPtrArray *changes;    /* struct gitwalk_change * */
+};
+
+struct walk_batch {
+	GPtrArray *items; /* struct walk_item * */
+	struct scan_ticket *ticket;
+};
+
+struct walk *walk_new(struct scan *s, git_repository *repo, const struct walk_options *options)
+{
+	struct walk *w = g_new0(struct walk, 1);
+	struct walk_options none = WALK_OPTIONS_INIT;
+
+	w->scan = s;
+	w->repo = repo;
+	w->options = options ? *options : none;
+	return w;
+}
+
+void walk_free(struct walk *w)
+{
+	if (!w)
+		return;
+	git_revwalk_free(w->revwalk);
+	if (w->ids)
+		g_array_unref(w->ids);
+	git_tree_free(w->last_tree);
+	g_free(w->boundary);
+	g_free(w);
+}
+
+/* A revwalk in the order the walk judges: topological, oldest first. */
+static bool walk_revwalk_new(struct walk *w, GError **error)
+{
+	g_assert(!w->revwalk && !w->ids);
+	if (git_revwalk_new(&w->revwalk, w->repo) < 0 ||
+	    git_revwalk_sorting(w->revwalk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
+	    (w->options.first_parent && git_revwalk_simplify_first_parent(w->revwalk) < 0)) {
+		gitwalk_set_error(error, "starting a history walk");
+		return false;
+	}
+	return true;
+}
+
+bool walk_push(struct walk *w, const git_oid *tip, const git_oid *hide, GError **error)
+{
+	if (!walk_revwalk_new(w, error))
+		return false;
+	if (git_revwalk_push(w->revwalk, tip) < 0 || (hide && git_revwalk_hide(w->revwalk, hide) < 0)) {
+		gitwalk_set_error(error, "walking the commits of a range");
+		return false;
+	}
+	return true;
+}
+
+bool walk_push_range(struct walk *w, const char *range, GError **error)
+{
+	int rc;
+
+	if (!walk_revwalk_new(w, error))
+		return false;
+	if (!range)
+		rc = git_revwalk_push_head(w->revwalk);
+	else if (strstr(range, ".."))
+		rc = git_revwalk_push_range(w->revwalk, range);
+	else {
+		git_object *obj = NULL;
+
+		rc = git_revparse_single(&obj, w->repo, range);
+		if (rc == 0)
+			rc = git_revwalk_push(w->revwalk, git_object_id(obj));
+		git_object_free(obj);
+	}
+	if (rc < 0) {
+		g_autofree char *what = g_strdup_printf("reading revision range '%s'", range ? range : "HEAD");
+
+		gitwalk_set_error(error, what);
+		return false;
+	}
+	return true;
+}
+
+bool walk_push_with(struct walk *w, walk_push_fn push, void *user_data, GError **error)
+{
+	return walk_revwalk_new(w, error) && push(w->revwalk, user_data, error);
+}
+
+void walk_push_list(struct walk *w, GArray *ids)
+{
+	g_assert(!w->revwalk && !w->ids);
+	w->ids = g_array_sized_new(FALSE, FALSE, sizeof(git_oid), ids->len);
+	g_array_append_vals(w->ids, ids->data, ids->len);
+}
+
+size_t walk_judged(const struct walk *w)
+{
+	return w->judged;
+}
+
+bool walk_truncated(const struct walk *w)
+{
+	return w->truncated;
+}
+
+const char *walk_boundary(const struct walk *w)
+{
+	return w->boundary;
+}
+
+/* The next commit: 0, GIT_ITEROVER at the end (or at max_commits), or an error. */
+static int walk_next(struct walk *w, git_oid *out)
+{
+	int rc;
+
+	if (w->options.max_commits && w->walked >= w->options.max_commits) {
+		w->truncated = true;
+		return GIT_ITEROVER;
+	}
+	if (!w->ids)
+		rc = w->revwalk ? git_revwalk_next(out, w->revwalk) : GIT_ITEROVER;
+	else if (w->next_id >= w->ids->len)
+		rc = GIT_ITEROVER;
+	else {
+		git_oid_cpy(out, &g_array_index(w->ids, git_oid, w->next_id++));
+		rc = 0;
+	}
+	return rc;
+}
+
+static void walk_item_free(struct walk_item *item)
+{
+	git_commit_free(item->commit);
+	git_tree_free(item->tree);
+	git_tree_free(item->parent_tree);
+	g_ptr_array_unref(item->changes);
+	g_free(item);
+}
+
+static void walk_batch_free(struct walk_batch *b)
+{
+	if (!b)
+		return;
+	scan_prefetch_wait(b->ticket);
+	g_ptr_array_unref(b->items);
+	g_free(b);
+}
+
+/* Remembers the tree of the commit judged last, the next one's parent in a linear history. */
+static bool walk_remember(struct walk *w, git_commit *commit, git_tree *tree, GError **error)
+{
+	git_tree_free(w->last_tree);
+	w->last_tree = NULL;
+	if (git_tree_dup(&w->last_tree, tree) < 0) {
+		gitwalk_set_error(error, "keeping a commit's tree");
+		return false;
+	}
+	git_oid_cpy(&w->last_id, git_commit_id(commit));
+	return true;
+}
+
+/* The first parent's tree of commit; *missing_out when a shallow list lacks the parent. */
+static bool walk_parent_tree(git_tree **out, bool *missing_out, struct walk *w, git_commit *commit,
+                             GError **error)
+{
+	git_commit *parent = NULL;
+	int rc;
+
+	*out = NULL;
+	*missing_out = false;
+	if (git_commit_parentcount(commit) == 0)
+		return true;
+	if (w->last_tree && git_oid_equal(git_commit_parent_id(commit, 0), &w->last_id)) {
+		if (git_tree_dup(out, w->last_tree) == 0)
+			return true;
+		gitwalk_set_error(error, "keeping a commit's tree");
+		return false;
+	}
+	rc = git_commit_parent(&parent, commit, 0);
+	if (rc < 0 && w->ids) {
+		/* The boundary of a shallow clone: what this commit changed is unknown. */
+		*missing_out = true;
+		return true;
+	}
+	if (rc == 0)
+		rc = git_commit_tree(out, parent);
+	git_commit_free(parent);
+	if (rc < 0) {
+		gitwalk_set_error(error, "reading a parent commit");
+		return false;
+	}
+	return true;
+}
+
+/* The boundary of a shallow clone, named once. */
+static void walk_boundary_note(struct walk *w, git_commit *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	if (!w->boundary)
+		w->boundary = g_strdup(git_oid_tostr(hex, sizeof(hex), git_commit_id(commit)));
+}
+
+/* The item for commit (taken), or *out NULL when it has nothing to judge. */
+static bool walk_item(struct walk_item **out, struct walk *w, git_commit *commit, GError **error)
+{
+	struct walk_item *item = g_new0(struct walk_item, 1);
+	bool missing = false;
+
+	*out = NULL;
+	item->commit = commit;
+	item->changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	if (git_commit_parentcount(commit) > 1 && !w->options.first_parent)
+		goto skip;
+	if (git_commit_tree(&item->tree, commit) < 0) {
+		gitwalk_set_error(error, "reading a commit's tree");
+		goto fail;
+	}
+	if (!walk_parent_tree(&item->parent_tree, &missing, w, commit, error))
+		goto fail;
+	if (missing) {
+		walk_boundary_note(w, commit);
+		goto skip;
+	}
+	w->judged++;
+	if (!walk_remember(w, commit, item->tree, error) ||
+	    !scan_tree_changes(w->scan, item->changes, item->parent_tree, item->tree, error))
+		goto fail;
+	if (item->changes->len == 0)
+		goto skip;
+	*out = item;
+	return true;
+skip:
+	walk_item_free(item);
+	return true;
+fail:
+	walk_item_free(item);
+	return false;
+}
+
+/* Takes up to one batch of commits and hands their files to the workers. */
+static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GError **error)
+{
+	struct walk_batch *b = g_new0(struct walk_batch, 1);
+	g_autoptr(GPtrArray) all = g_ptr_array_new();
+	git_oid id;
+	int rc = 0;
+
+	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)walk_item_free);
+	while (b->items->len < WALK_BATCH && (rc = walk_next(w, &id)) == 0) {
+		git_commit *commit = NULL;
+		struct walk_item *item = NULL;
+
+		if (git_commit_lookup(&commit, w->repo, &id) < 0) {
+			gitwalk_set_error(error, "reading a commit");
+			goto fail;
+		}
+		w->walked++;
+		if (w->options.seen)
+			w->options.seen(commit, w->options.seen_data);
+		if (git_commit_time(commit) < w->options.since) {
+			git_commit_free(commit);
+			continue;
+		}
+		if (!walk_item(&item, w, commit, error))
+			goto fail;
+		if (item)
+			g_ptr_array_add(b->items, item);
+	}
+	if (rc != 0 && rc != GIT_ITEROVER) {
+		gitwalk_set_error(error, "walking history");
+		goto fail;
+	}
+	*done = rc == GIT_ITEROVER;
+	for (guint i = 0; i < b->items->len; i++) {
+		GPtrArray *changes = ((struct walk_item *)b->items->pdata[i])->changes;
+
+		for (guint j = 0; j < changes->len; j++)
+			g_ptr_array_add(all, changes->pdata[j]);
+	}
+	b->ticket = scan_prefetch(w->scan, all);
+	*out = b;
+	return true;
+fail:
+	walk_batch_free(b);
+	return false;
+}
+
+/* Judges one batch, commit by commit, and hands each commit's findings to fn. */
+static bool walk_judge(struct walk *w, struct walk_batch *b, walk_commit_fn fn, void *user_data,
+                       GError **error)
+{
+	scan_prefetch_wait(b->ticket);
+	b->ticket = NULL;
+	for (guint i = 0; i < b->items->len; i++) {
+		struct walk_item *item = b->items->pdata[i];
+		g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+		struct walk_commit c = { .commit = item->commit, .findings = found };
+
+		if (!scan_changes(w->scan, found, item->changes, item->parent_tree, item->tree, error))
+			return false;
+		walk_set_commit(found, 0, item->commit);
+		scan_commit_approvals(found, 0, item->commit);
+		if (!fn(&c, user_data, error))
+			return false;
+	}
+	return true;
+}
+
+bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error)
+{
+	struct walk_batch *prev = NULL, *cur = NULL;
+	bool done = false, ok = true;
+
+	while (ok && !done) {
+		ok = walk_fill(&cur, w, &done, error);
+		if (ok && prev)
+			ok = walk_judge(w, prev, fn, user_data, error);
+		walk_batch_free(prev);
+		prev = ok ? cur : NULL;
+		if (!ok)
+			walk_batch_free(cur);
+		cur = NULL;
+	}
+	if (ok && prev)
+		ok = walk_judge(w, prev, fn, user_data, error);
+	walk_batch_free(prev);
+	return ok;
+}
+
+void walk_set_commit(GPtrArray *findings, guint start, git_commit *commit)
+{
+	const git_signature *author = git_commit_author(commit);
+	char hex[GIT_OID_HEXSZ + 1];
+	g_autoptr(GTimeZone) tz = g_time_zone_new_offset(author->when.offset * 60);
+	g_autoptr(GDateTime) when = g_date_time_new_from_unix_utc(author->when.time);
+	g_autoptr(GDateTime) local = when && tz ? g_date_time_to_timezone(when, tz) : NULL;
+	g_autofree char *date = local ? g_date_time_format_iso8601(local) : NULL;
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	for (guint i = start; i < findings->len; i++) {
+		struct finding *f = findings->pdata[i];
+
+		g_free(f->commit);
+		g_free(f->author);
+		g_free(f->date);
+		g_free(f->subject);
+		f->commit = g_strdup(hex);
+		f->author = g_strdup_printf("%s <%s>", author->name, author->email);
+		f->date = g_strdup(date);
+		f->subject = g_strdup(git_commit_summary(commit));
+	}
+}

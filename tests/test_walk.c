@@ -1,0 +1,422 @@
+/*
+ * test_walk.c - the commit-range walk (pipeline/walk.h) on real
+ * repositories in a temporary directory: one call per commit that
+ * changes a config path, oldest first, each finding carrying its commit;
+ * merges skipped unless first-parent; a limit; a failing callback; and
+ * the attribution of a range's net findings to the commit that opened
+ * what is still open.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "rulepack.h"
+#include "scan.h"
+#include "walk.h"
+
+static struct rulepack *pack;
+
+/* A CloudFormation group admitting tcp/PORT from CIDR. */
+static char *sg(const char *name, const char *cidr, unsigned port)
+{
+	return g_strdup_printf("AWSTemplateFormatVersion: \"2010-09-09\"\n"
+	                       "Resources:\n"
+	                       "  %s:\n"
+	                       "    Type: AWS::EC2::SecurityGroup\n"
+	                       "    Properties:\n"
+	                       "      GroupDescription: test\n"
+	                       "      SecurityGroupIngress:\n"
+	                       "        - {IpProtocol: tcp, FromPort: %u, ToPort: %u, CidrIp: %s}\n",
+	                       name, port, port, cidr);
+}
+
+struct repo {
+	char *dir;
+	git_repository *git;
+};
+
+static int setup(void **state)
+{
+	g_autoptr(GError) error = NULL;
+
+	git_libgit2_init();
+	if (!rulepack_load(&pack, g_getenv("DW_RULE_PACK"), &error)) {
+		fprintf(stderr, "%s\n", error->message);
+		return -1;
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	rulepack_free(pack);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+static void repo_write(struct repo *r, const char *path, char *text)
+{
+	g_autofree char *full = g_build_filename(r->dir, path, NULL);
+
+	assert_true(g_file_set_contents(full, text, -1, NULL));
+	g_free(text);
+}
+
+static struct repo *repo_new(void)
+{
+	struct repo *r = g_new0(struct repo, 1);
+
+	r->dir = g_dir_make_tmp("dw-walk-XXXXXX", NULL);
+	assert_non_null(r->dir);
+	assert_int_equal(git_repository_init(&r->git, r->dir, 0), 0);
+	return r;
+}
+
+static void repo_free(struct repo *r)
+{
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", r->dir);
+
+	git_repository_free(r->git);
+	assert_int_equal(system(cmd), 0);
+	g_free(r->dir);
+	g_free(r);
+}
+
+/*
+ * Commits the work tree with parents (n of them; updating ref, which may
+ * be NULL); its id.
+ */
+static git_oid repo_commit_with(struct repo *r, const char *message, const char *ref,
+                                const git_oid *parent_ids, size_t n)
+{
+	git_index *index = NULL;
+	git_oid tree_id, id;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_commit *parents[2] = { NULL, NULL };
+
+	assert_true(n <= 2);
+	assert_int_equal(git_repository_index(&index, r->git), 0);
+	assert_int_equal(git_index_add_all(index, NULL, 0, NULL, NULL), 0);
+	assert_int_equal(git_index_update_all(index, NULL, NULL, NULL), 0);
+	assert_int_equal(git_index_write(index), 0);
+	assert_int_equal(git_index_write_tree(&tree_id, index), 0);
+	assert_int_equal(git_tree_lookup(&tree, r->git, &tree_id), 0);
+	assert_int_equal(git_signature_now(&sig, "Dev", "dev@example.com"), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(git_commit_lookup(&parents[i], r->git, &parent_ids[i]), 0);
+	assert_int_equal(git_commit_create(&id, r->git, ref, sig, sig, NULL, message, tree, n,
+	                                   (const git_commit **)parents), 0);
+	for (size_t i = 0; i < n; i++)
+		git_commit_free(parents[i]);
+	git_tree_free(tree);
+	git_signature_free(sig);
+	git_index_free(index);
+	return id;
+}
+
+/* Commits the work tree on HEAD; its id. */
+static git_oid repo_commit(struct repo *r, const char *message)
+{
+	git_oid head;
+
+	if (git_reference_name_to_id(&head, r->git, "HEAD") == 0)
+		return repo_commit_with(r, message, "HEAD", &head, 1);
+	return repo_commit_with(r, message, "HEAD", NULL, 0);
+}
+
+/* What the callback saw: per call, "SUBJECT: RULE..." with each finding's commit checked. */
+struct seen {
+	GPtrArray *calls; /* char * */
+	guint fail_at;    /* fail on this call (1-based), 0: never */
+};
+
+static bool seen_commit(const struct walk_commit *c, void *user_data, GError **error)
+{
+	struct seen *s = user_data;
+	GString *line = g_string_new(git_commit_summary(c->commit));
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(c->commit));
+	g_string_append(line, ":");
+	for (guint i = 0; i < c->findings->len; i++) {
+		const struct finding *f = c->findings->pdata[i];
+
+		if (f->severity == SEVERITY_INFO)
+			continue;
+		assert_string_equal(f->commit, hex);
+		assert_string_equal(f->author, "Dev <dev@example.com>");
+		assert_non_null(f->date);
+		assert_string_equal(f->subject, git_commit_summary(c->commit));
+		g_string_append_printf(line, " %s", f->rule->id);
+	}
+	g_ptr_array_add(s->calls, g_string_free(line, FALSE));
+	if (s->calls->len == s->fail_at) {
+		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "stop at %u", s->fail_at);
+		return false;
+	}
+	return true;
+}
+
+/* Walks range of r with options; the calls, joined by "|". */
+static char *walk_calls(struct repo *r, const char *range, const struct walk_options *options,
+                        guint fail_at, GError **error)
+{
+	g_autoptr(scan) s = scan_new(r->git, pack);
+	struct walk *w = walk_new(s, r->git, options);
+	struct seen seen = { g_ptr_array_new_with_free_func(g_free), fail_at };
+	char *joined;
+	bool ok;
+
+	ok = walk_push_range(w, range, error) && walk_run(w, seen_commit, &seen, error);
+	g_ptr_array_add(seen.calls, NULL);
+	joined = ok ? g_strjoinv("|", (char **)seen.calls->pdata) : NULL;
+	g_ptr_array_unref(seen.calls);
+	walk_free(w);
+	return joined;
+}
+
+/* ---- the walk --------------------------------------------------------- */
+
+static void test_walk__each_config_commit_once_oldest_first(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *calls = NULL;
+
+	repo_write(r, "web.yml", sg("WebSG", "10.0.0.0/8", 22));
+	repo_commit(r, "private ssh");
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	repo_commit(r, "open ssh");
+	repo_write(r, "README", g_strdup("docs\n"));
+	repo_commit(r, "docs only");
+	repo_write(r, "db.yml", sg("DbSG", "0.0.0.0/0", 5432));
+	repo_commit(r, "open postgres");
+	calls = walk_calls(r, NULL, NULL, 0, &error);
+	assert_non_null(calls);
+	assert_string_equal(calls, "private ssh: DW-NET-011|open ssh: DW-NET-003|open postgres: DW-NET-001");
+	repo_free(r);
+}
+
+static void test_walk__failing_callback_stops_the_walk(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *calls = NULL;
+
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	repo_commit(r, "one");
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 23));
+	repo_commit(r, "two");
+	calls = walk_calls(r, NULL, NULL, 1, &error);
+	assert_null(calls);
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_USAGE));
+	assert_string_equal(error->message, "stop at 1");
+	repo_free(r);
+}
+
+static void test_walk__bad_range_fails(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *calls = NULL;
+
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	repo_commit(r, "one");
+	calls = walk_calls(r, "no-such-branch..HEAD", NULL, 0, &error);
+	assert_null(calls);
+	assert_true(g_error_matches(error, DW_ERROR, DW_ERROR_GIT));
+	assert_non_null(strstr(error->message, "no-such-branch"));
+	repo_free(r);
+}
+
+static void test_walk__max_commits_truncates(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(scan) s = scan_new(r->git, pack);
+	struct walk_options options = WALK_OPTIONS_INIT;
+	struct seen seen = { g_ptr_array_new_with_free_func(g_free), 0 };
+	g_autoptr(GError) error = NULL;
+	struct walk *w;
+
+	for (unsigned i = 0; i < 4; i++) {
+		g_autofree char *msg = g_strdup_printf("port %u", 8000 + i);
+
+		repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 8000 + i));
+		repo_commit(r, msg);
+	}
+	options.max_commits = 2;
+	w = walk_new(s, r->git, &options);
+	assert_true(walk_push_range(w, NULL, &error));
+	assert_true(walk_run(w, seen_commit, &seen, &error));
+	assert_int_equal(seen.calls->len, 2);
+	assert_int_equal(walk_judged(w), 2);
+	assert_true(walk_truncated(w));
+	assert_non_null(strstr(seen.calls->pdata[1], "port 8001"));
+	walk_free(w);
+	g_ptr_array_unref(seen.calls);
+	repo_free(r);
+}
+
+/* main: base; side: base + open redis; merge of side into main. */
+static void repo_merge_history(struct repo *r)
+{
+	git_oid base, side, parents[2];
+
+	repo_write(r, "web.yml", sg("WebSG", "10.0.0.0/8", 22));
+	base = repo_commit_with(r, "base", "refs/heads/main", NULL, 0);
+	repo_write(r, "cache.yml", sg("CacheSG", "0.0.0.0/0", 6379));
+	side = repo_commit_with(r, "side: open redis", "refs/heads/side", &base, 1);
+	parents[0] = base;
+	parents[1] = side;
+	repo_commit_with(r, "merge side", "refs/heads/main", parents, 2);
+}
+
+static void test_walk__merge_skipped_its_commits_judged(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *calls = NULL;
+
+	repo_merge_history(r);
+	calls = walk_calls(r, "main", NULL, 0, &error);
+	assert_non_null(calls);
+	assert_string_equal(calls, "base: DW-NET-011|side: open redis: DW-NET-001");
+	repo_free(r);
+}
+
+static void test_walk__first_parent_judges_the_merge(void **state)
+{
+	struct repo *r = repo_new();
+	struct walk_options options = WALK_OPTIONS_INIT;
+	g_autoptr(GError) error = NULL;
+	g_autofree char *calls = NULL;
+
+	repo_merge_history(r);
+	options.first_parent = true;
+	calls = walk_calls(r, "main", &options, 0, &error);
+	assert_non_null(calls);
+	assert_string_equal(calls, "base: DW-NET-011|merge side: DW-NET-001");
+	repo_free(r);
+}
+
+/* ---- attribution ------------------------------------------------------ */
+
+static bool attribute_commit(const struct walk_commit *c, void *user_data, GError **error)
+{
+	walk_attribute(user_data, c->findings, c->commit);
+	return true;
+}
+
+/* The net findings of from..to, attributed by walking the range. */
+static GPtrArray *attributed(struct repo *r, const git_oid *from, const git_oid *to)
+{
+	g_autoptr(scan) s = scan_new(r->git, pack);
+	GPtrArray *net = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_autoptr(GError) error = NULL;
+	git_commit *a = NULL, *b = NULL;
+	git_tree *ta = NULL, *tb = NULL;
+	struct walk_attribution *attr;
+	struct walk *w;
+
+	assert_int_equal(git_commit_lookup(&a, r->git, from), 0);
+	assert_int_equal(git_commit_lookup(&b, r->git, to), 0);
+	assert_int_equal(git_commit_tree(&ta, a), 0);
+	assert_int_equal(git_commit_tree(&tb, b), 0);
+	assert_true(scan_trees(s, net, ta, tb, &error));
+	attr = walk_attribution_new(net);
+	w = walk_new(s, r->git, NULL);
+	assert_true(walk_push(w, to, from, &error));
+	assert_true(walk_run(w, attribute_commit, attr, &error));
+	walk_free(w);
+	walk_attribution_free(attr);
+	git_tree_free(ta);
+	git_tree_free(tb);
+	git_commit_free(a);
+	git_commit_free(b);
+	return net;
+}
+
+static void test_walk__reopened_port_is_the_reopening_commits(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GPtrArray) net = NULL;
+	git_oid base, reopen, tip;
+	char hex[GIT_OID_HEXSZ + 1];
+	const struct finding *f = NULL;
+
+	repo_write(r, "web.yml", sg("WebSG", "10.0.0.0/8", 22));
+	base = repo_commit(r, "base");
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	repo_commit(r, "open ssh");
+	repo_write(r, "web.yml", sg("WebSG", "10.0.0.0/8", 22));
+	repo_commit(r, "close ssh");
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	reopen = repo_commit(r, "reopen ssh");
+	repo_write(r, "README", g_strdup("docs\n"));
+	tip = repo_commit(r, "docs");
+	net = attributed(r, &base, &tip);
+	for (guint i = 0; i < net->len; i++) {
+		if (((struct finding *)net->pdata[i])->severity > SEVERITY_INFO)
+			f = net->pdata[i];
+	}
+	assert_non_null(f);
+	assert_string_equal(f->commit, git_oid_tostr(hex, sizeof(hex), &reopen));
+	assert_string_equal(f->subject, "reopen ssh");
+	repo_free(r);
+}
+
+static void test_walk__two_groups_two_commits(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GPtrArray) net = NULL;
+	git_oid base, web, db;
+	char web_hex[GIT_OID_HEXSZ + 1], db_hex[GIT_OID_HEXSZ + 1];
+	unsigned n = 0;
+
+	repo_write(r, "web.yml", sg("WebSG", "10.0.0.0/8", 22));
+	repo_write(r, "db.yml", sg("DbSG", "10.0.0.0/8", 5432));
+	base = repo_commit(r, "base");
+	repo_write(r, "web.yml", sg("WebSG", "0.0.0.0/0", 22));
+	web = repo_commit(r, "open ssh");
+	repo_write(r, "db.yml", sg("DbSG", "0.0.0.0/0", 5432));
+	db = repo_commit(r, "open postgres");
+	net = attributed(r, &base, &db);
+	git_oid_tostr(web_hex, sizeof(web_hex), &web);
+	git_oid_tostr(db_hex, sizeof(db_hex), &db);
+	for (guint i = 0; i < net->len; i++) {
+		const struct finding *f = net->pdata[i];
+
+		if (f->severity == SEVERITY_INFO)
+			continue;
+		assert_string_equal(f->commit, strstr(f->resource, "WebSG") ? web_hex : db_hex);
+		n++;
+	}
+	assert_int_equal(n, 2);
+	repo_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_walk__each_config_commit_once_oldest_first),
+		cmocka_unit_test(test_walk__failing_callback_stops_the_walk),
+		cmocka_unit_test(test_walk__bad_range_fails),
+		cmocka_unit_test(test_walk__max_commits_truncates),
+		cmocka_unit_test(test_walk__merge_skipped_its_commits_judged),
+		cmocka_unit_test(test_walk__first_parent_judges_the_merge),
+		cmocka_unit_test(test_walk__reopened_port_is_the_reopening_commits),
+		cmocka_unit_test(test_walk__two_groups_two_commits),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
