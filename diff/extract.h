@@ -293,6 +293,26 @@ char *extract_tf_module_dir(const char *dir, const char *source);
 bool extract_tf_module_with(GPtrArray *out, const char *dir, const struct extract_tf_file *files, size_t n,
                             const struct extract_tf_options *opts, char **failed_out, GError **error);
 
+/*
+ * Another file of the repository (a repository-relative path), for a
+ * reader that follows references: Bicep modules and parameter files. Its
+ * bytes (new reference), or NULL when there is no such file.
+ */
+typedef GBytes *(*extract_load_fn)(const char *path, void *user_data);
+
+/* extract_file(), with load (may be NULL) to read the files it refers to. */
+bool extract_file_load(GPtrArray *out, const char *path, const char *data, size_t len, extract_load_fn load,
+                       void *load_data, GError **error);
+
+/*
+ * Bicep (extract_bicep.c): a .bicep file translated into the ARM template
+ * it deploys and read by the ARM reader, so with its identities
+ * (azure-nsg:NAME ...). Modules and NAME.bicepparam / NAME.parameters.json
+ * are read through load; with no load, a module call is an unknown.
+ */
+bool extract_bicep(GPtrArray *out, const char *path, const char *data, size_t len, extract_load_fn load,
+                   void *load_data, GError **error);
+
 /* The extractors, for tests; each reads an already parsed document. */
 bool extract_arm(GPtrArray *out, const struct doc *d, GError **error);
 bool extract_arm_with(GPtrArray *out, const struct doc *d, const struct extract_tf_file *params, size_t n,

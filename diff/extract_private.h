@@ -71,6 +71,8 @@ struct extract_input {
 	const char *service;   /* what the row's name test returned; NULL when found by content */
 	const struct extract_tf_file *params; /* ARM parameter files that apply (n_params) */
 	size_t n_params;
+	extract_load_fn load;  /* other files of the repository (Bicep modules), or NULL */
+	void *load_data;
 };
 
 enum extract_parse {
