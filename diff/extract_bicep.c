@@ -257,6 +257,14 @@ static struct bv *bicep_resource_value(struct bicep_inst *in, const struct bicep
 	struct bv *v = bv_new(&in->ev, BV_OBJECT, body->line);
 	struct bv *name = name_e != NULL ? bicep_eval(&in->ev, l, name_e) : bv_unknown(&in->ev, body, "has no name");
 
+	/* An unknown name is the whole expression as written (the identity
+	 * then stays while the expression does), unless it is a parameter. */
+	if (name->kind == BV_UNKNOWN && !name->param) {
+		struct bv *whole = bv_unknown(&in->ev, name_e, "%s", name->s);
+
+		bv_unref(name);
+		name = whole;
+	}
 	if (parent == NULL && parent_e != NULL)
 		parent = pv = bicep_eval(&in->ev, l, parent_e);
 	if (strchr(type, '/') == NULL && parent != NULL && parent->res_type != NULL)
