@@ -34,7 +34,7 @@ enum bicep_expr_kind {
 	BICEP_ARRAY,   /* items */
 	BICEP_OBJECT,  /* keys[i]: items[i]; decls: nested resource declarations */
 	BICEP_IDENT,   /* text: the name */
-	BICEP_MEMBER,  /* a.text (flag: a?.text) */
+	BICEP_MEMBER,  /* a.text (flag: a.?text, a?.text) */
 	BICEP_INDEX,   /* a[b] (flag: a[?b]) */
 	BICEP_CALL,    /* text(items...), a: the namespace or object before ".text(" or NULL */
 	BICEP_UNARY,   /* text a: "!" or "-" */

@@ -143,9 +143,24 @@ static void bv_object_set(struct bv *obj, const char *key, struct bv *v /* taken
 	g_ptr_array_add(obj->items, v);
 }
 
+/* Comparisons walk shared parts again: a bound on the work of one. */
+#define BICEP_EQUAL_STEPS 100000u
+
+static bool bv_equal_walk(const struct bv *a, const struct bv *b, unsigned depth, unsigned *steps);
+
 bool bv_equal(const struct bv *a, const struct bv *b, unsigned depth)
 {
-	if (a->kind != b->kind || a->kind == BV_UNKNOWN || depth > DW_LIMIT_DEPTH)
+	unsigned steps = 0;
+
+	return bv_equal_walk(a, b, depth, &steps);
+}
+
+/* Past the bound, "not equal": a union keeps both, which can only add. */
+static bool bv_equal_walk(const struct bv *a, const struct bv *b, unsigned depth, unsigned *steps)
+{
+	if (a == b && a->kind != BV_UNKNOWN)
+		return true;
+	if (a->kind != b->kind || a->kind == BV_UNKNOWN || depth > DW_LIMIT_DEPTH || ++*steps > BICEP_EQUAL_STEPS)
 		return false;
 	switch (a->kind) {
 	case BV_NULL:
@@ -161,7 +176,7 @@ bool bv_equal(const struct bv *a, const struct bv *b, unsigned depth)
 			return false;
 		for (guint i = 0; i < a->items->len; i++) {
 			if ((a->kind == BV_OBJECT && strcmp(a->keys->pdata[i], b->keys->pdata[i]) != 0) ||
-			    !bv_equal(a->items->pdata[i], b->items->pdata[i], depth + 1))
+			    !bv_equal_walk(a->items->pdata[i], b->items->pdata[i], depth + 1, steps))
 				return false;
 		}
 		return true;

@@ -3,7 +3,8 @@
  *
  * Operator precedence, lowest first, as in "Bicep operators": ?: , ??,
  * ||, &&, == != =~ !~, < <= > >=, + -, * / %, unary ! -, then member
- * access, indexing and calls. A string is read by the parser itself, a
+ * access (a.b, and a.?b for a property that may be absent), indexing
+ * and calls. A string is read by the parser itself, a
  * character at a time, so that an interpolation '${...}' parses as an
  * expression in place. Every read is bounded by the end of the input.
  */
@@ -123,7 +124,7 @@ static bool bicep_skip_space(struct bicep_parser *ps)
 }
 
 static const char *const bicep_ops[] = {
-	"...", "??", "?.", "==", "!=", "=~", "!~", "<=", ">=", "&&", "||", "=>", "::",
+	"...", "??", "?.", ".?", "==", "!=", "=~", "!~", "<=", ">=", "&&", "||", "=>", "::",
 	"(", ")", "[", "]", "{", "}", ",", ":", ".", "?", "!", "=", "<", ">", "+", "-",
 	"*", "/", "%", "@", "|",
 };
@@ -719,8 +720,8 @@ static struct bicep_expr *bicep_postfix(struct bicep_parser *ps)
 
 		if (bicep_is(ps, "(")) {
 			next = bicep_call(ps, e);
-		} else if (bicep_is(ps, ".") || bicep_is(ps, "?.") || bicep_is(ps, "::")) {
-			bool safe = bicep_is(ps, "?.");
+		} else if (bicep_is(ps, ".") || bicep_is(ps, "?.") || bicep_is(ps, ".?") || bicep_is(ps, "::")) {
+			bool safe = bicep_is(ps, "?.") || bicep_is(ps, ".?");
 
 			bicep_next(ps);
 			if ((next = bicep_node(ps, BICEP_MEMBER, e->line)) == NULL)

@@ -329,6 +329,14 @@ static struct doc_node *bicep_doc_scalar(struct bicep_inst *in, const char *text
 	return n;
 }
 
+/* A string as an ARM literal: one that starts with "[" is written "[[". */
+static struct doc_node *bicep_doc_string(struct bicep_inst *in, const char *text, unsigned line)
+{
+	g_autofree char *escaped = text[0] == '[' ? g_strconcat("[", text, NULL) : NULL;
+
+	return bicep_doc_scalar(in, escaped != NULL ? escaped : text, line, true);
+}
+
 /* 'text' in an ARM expression. */
 static void bicep_arm_quote(GString *s, const char *text)
 {
@@ -392,7 +400,9 @@ static struct doc_node *bicep_doc_value(struct bicep_inst *in, const struct bv *
 
 	if (v->line != 0)
 		line = v->line;
-	if (depth > DW_LIMIT_DEPTH) {
+	/* Values share parts (var b = [a, a]): the document they unfold to
+	 * counts against the same budget. */
+	if (depth > DW_LIMIT_DEPTH || ++in->c->values > DW_LIMIT_NODES) {
 		in->c->over = true;
 		return doc_node_new(in->doc, DOC_NULL, line);
 	}
@@ -405,9 +415,7 @@ static struct doc_node *bicep_doc_value(struct bicep_inst *in, const struct bv *
 		text = g_strdup_printf("%" G_GINT64_FORMAT, v->i);
 		return bicep_doc_scalar(in, text, line, false);
 	case BV_STRING:
-		if (v->s[0] == '[')
-			text = g_strconcat("[", v->s, NULL);
-		return bicep_doc_scalar(in, text != NULL ? text : v->s, line, true);
+		return bicep_doc_string(in, v->s, line);
 	case BV_ARRAY:
 	case BV_OBJECT:
 		if (v->res_type != NULL || v->module) {
@@ -454,7 +462,7 @@ static void bicep_emit_arm(struct bicep_inst *in, const struct bicep_decl *d, co
 	if (value->res_name != NULL) {
 		struct bv *name = bv_object_get(value, "name");
 
-		n->pairs[k++].value = bicep_doc_scalar(in, value->res_name, name != NULL && name->line ? name->line : body->line, true);
+		n->pairs[k++].value = bicep_doc_string(in, value->res_name, name != NULL && name->line ? name->line : body->line);
 	} else {
 		struct bv *name = bv_object_get(value, "name");
 
