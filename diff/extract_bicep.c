@@ -497,6 +497,8 @@ static void bicep_emit_resource(struct bicep_inst *in, const struct bicep_decl *
 
 	if (!d->existing && value->res_type == NULL)
 		bicep_note(in, body->line, true, "%s: its type %s is not known (no parent): not analysed", d->name, d->type);
+	else if (!d->existing && extract_arm_type_unread(value->res_type))
+		bicep_note(in, body->line, true, "%s (%s) is a type no reader takes: not analysed", d->name, value->res_type);
 	else if (!d->existing)
 		bicep_emit_arm(in, d, value, body, l);
 	for (size_t i = 0; i < body->n_decls && in->c->error == NULL; i++)

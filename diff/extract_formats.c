@@ -216,6 +216,15 @@ static const char *const extract_formats_arm_other[] = {
 	"Microsoft.Network/applicationGateways", "Microsoft.Search/searchServices", NULL,
 };
 
+bool extract_arm_type_unread(const char *type)
+{
+	for (size_t i = 0; type != NULL && extract_formats_arm_other[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(type, extract_formats_arm_other[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* Ansible modules that open or close network access, as task keys. */
 static const char *const extract_formats_ansible_modules[] = {
 	"ec2_security_group:", "ec2_group:", "ec2_group_info:", "azure_rm_securitygroup:",

@@ -111,6 +111,11 @@ struct extract_format {
 	void (*partial)(const struct extract_input *in, GPtrArray *found, struct resource **unread);
 };
 
+/* Is type (any case) a network-facing ARM type no reader takes (the
+ * "ARM, other network types" row)? For readers that deploy ARM resources
+ * from another language (Bicep), which must name them too. */
+bool extract_arm_type_unread(const char *type);
+
 /* The resource that holds, as unknowns, what no reader took from a file
  * otherwise read: identity "unread:PATH". New. */
 struct resource *extract_unread_resource(const char *path);

@@ -417,6 +417,14 @@ static void test_bicep__parameter_files(void **state)
 	assert_false(admits(r, 23, "10.1.0.0/16"));
 }
 
+static void test_bicep__types_no_reader_takes_are_named(void **state)
+{
+	g_autoptr(GPtrArray) rs = read_ok("resource fw 'Microsoft.Network/azureFirewalls@2023-04-01' = {\n"
+	                                  "  name: 'edge-fw'\n}\n", NULL);
+
+	assert_unknown(find(rs, "unread:infra/main.bicep"), "fw (Microsoft.Network/azureFirewalls) is a type no reader takes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +445,7 @@ int main(void)
 		cmocka_unit_test(test_bicep__module_followed),
 		cmocka_unit_test(test_bicep__module_cycle_and_missing),
 		cmocka_unit_test(test_bicep__parameter_files),
+		cmocka_unit_test(test_bicep__types_no_reader_takes_are_named),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
