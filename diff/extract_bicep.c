@@ -590,8 +590,14 @@ static void bicep_emit_module(struct bicep_inst *in, const struct bicep_decl *d,
 	struct bicep_inst callee;
 
 	if (path == NULL) {
-		bicep_note(in, d->line, true, "module %s ('%s') is not a file of the repository (a registry or "
-		           "template spec): what it deploys is not analysed", d->name, d->type);
+		bicep_note(in, d->line, true, "module %s ('%s') is not a file of the repository (a registry, a "
+		           "template spec or a path outside it): what it deploys is not analysed", d->name, d->type);
+		return;
+	}
+	/* An ARM template as a module is read by itself, with its defaults. */
+	if (!g_str_has_suffix(path, ".bicep")) {
+		bicep_note(in, d->line, true, "module %s ('%s') is not a Bicep file: what it deploys with these "
+		           "parameters is not analysed", d->name, d->type);
 		return;
 	}
 	if (in->c->load == NULL) {
@@ -878,15 +884,18 @@ static void bicep_params_bicep(struct bicep_inst *in, GHashTable *from, const ch
 /* Values from NAME.bicepparam and NAME.parameters.json beside NAME.bicep. */
 static void bicep_params_files(struct bicep_inst *in)
 {
-	g_autofree char *base = g_strndup(in->f->path, strlen(in->f->path) - strlen(".bicep"));
-	g_autofree char *bp = g_strconcat(base, ".bicepparam", NULL);
-	g_autofree char *js = g_strconcat(base, ".parameters.json", NULL);
+	g_autofree char *base = NULL;
+	g_autofree char *bp = NULL;
+	g_autofree char *js = NULL;
 	g_autoptr(GHashTable) from = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	g_autoptr(GBytes) b1 = NULL;
 	g_autoptr(GBytes) b2 = NULL;
 
 	if (in->c->load == NULL || !g_str_has_suffix(in->f->path, ".bicep"))
 		return;
+	base = g_strndup(in->f->path, strlen(in->f->path) - strlen(".bicep"));
+	bp = g_strconcat(base, ".bicepparam", NULL);
+	js = g_strconcat(base, ".parameters.json", NULL);
 	if ((b1 = in->c->load(bp, in->c->load_data)) != NULL)
 		bicep_params_bicep(in, from, bp, b1);
 	if ((b2 = in->c->load(js, in->c->load_data)) != NULL)

@@ -388,10 +388,13 @@ static void test_bicep__module_cycle_and_missing(void **state)
 	g_hash_table_insert(repo, (gpointer)"infra/b.bicep", (gpointer)"module a 'a.bicep' = {\n  name: 'a'\n}\n");
 	error = read_fails("module a 'a.bicep' = {\n  name: 'a'\n}\n", repo);
 	assert_non_null(strstr(error->message, "calls itself"));
+	g_hash_table_insert(repo, (gpointer)"infra/arm.json", (gpointer)"{\"resources\": []}");
 	rs = read_ok("module x './gone.bicep' = {\n  name: 'x'\n}\n"
-	             "module y 'br:example.azurecr.io/nsg:1' = {\n  name: 'y'\n}\n", repo);
+	             "module y 'br:example.azurecr.io/nsg:1' = {\n  name: 'y'\n}\n"
+	             "module z 'arm.json' = {\n  name: 'z'\n}\n", repo);
 	assert_unknown(find(rs, "unread:infra/main.bicep"), "infra/gone.bicep is not in the repository");
 	assert_unknown(find(rs, "unread:infra/main.bicep"), "registry");
+	assert_unknown(find(rs, "unread:infra/main.bicep"), "module z ('arm.json') is not a Bicep file");
 	g_ptr_array_set_size(rs, 0);
 	g_ptr_array_unref(g_steal_pointer(&rs));
 	rs = read_ok("module x './gone.bicep' = {\n  name: 'x'\n}\n", NULL);
