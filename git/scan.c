@@ -1104,7 +1104,7 @@ static bool scan_arm_parse(struct scan_cached **out, struct scan *s, const struc
  * the changes laid over. Not cached: its result depends on files the
  * cache key does not name. A change to a parameters file alone re-reads
  * its template (scan_side_add_arm_templates()); a change to a module
- * alone reads the module by itself, not its callers.
+ * re-reads the files that call it (scan_side_add_bicep_callers()).
  */
 struct scan_bicep_loader {
 	struct scan *s;
@@ -1170,6 +1170,67 @@ static bool scan_side_add_bicep(struct scan *s, struct scan_side *side, const st
 	for (guint i = 0; i < found->len; i++) {
 		g_ptr_array_add(side->resources, found->pdata[i]);
 		g_ptr_array_add(side->owned, g_steal_pointer(&found->pdata[i]));
+	}
+	return true;
+}
+
+/* Does data hold a module path ending in one of names ("nsg.bicep'")? */
+static bool scan_bicep_calls(GBytes *data, GPtrArray *names)
+{
+	gsize len = 0;
+	const char *text = g_bytes_get_data(data, &len);
+
+	for (guint i = 0; text != NULL && i < names->len; i++) {
+		g_autofree char *needle = g_strconcat(names->pdata[i], "'", NULL);
+		size_t m = strlen(needle);
+
+		for (const char *p = text; p != NULL && (size_t)(text + len - p) >= m; p++) {
+			if ((p = memchr(p, needle[0], (size_t)(text + len - p))) == NULL)
+				break;
+			if ((size_t)(text + len - p) >= m && memcmp(p, needle, m) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * What a module deploys depends on its callers' arguments: the .bicep
+ * files of base that name a changed .bicep file as a module path are read
+ * again at this side (one level of callers; a file read already is not).
+ */
+static bool scan_side_add_bicep_callers(struct scan *s, struct scan_side *side, git_tree *base,
+                                        GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = NULL;
+
+	for (guint i = 0; i < changes->len; i++) {
+		const char *path = scan_change_path(changes->pdata[i]);
+
+		const char *slash = strrchr(path, '/');
+
+		if (g_str_has_suffix(path, ".bicep"))
+			g_ptr_array_add(names, g_strdup(slash != NULL ? slash + 1 : path));
+	}
+	if (names->len == 0 || !base || !s->repo)
+		return true;
+	files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	if (!gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+		return false;
+	for (guint i = 0; i < files->len; i++) {
+		const struct gitwalk_file *f = files->pdata[i];
+		g_autoptr(GBytes) data = NULL;
+		bool changed = false;
+
+		for (guint j = 0; j < changes->len && !changed; j++)
+			changed = strcmp(scan_change_path(changes->pdata[j]), f->path) == 0;
+		if (changed || !g_str_has_suffix(f->path, ".bicep") || f->special != GITWALK_REGULAR ||
+		    scan_skips(s, f->path) || g_hash_table_contains(side->read, f->path) ||
+		    !gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), NULL) || !scan_bicep_calls(data, names))
+			continue;
+		if (!scan_side_add_bicep(s, side, f, base, changes, new_side, error))
+			return false;
 	}
 	return true;
 }
@@ -1315,6 +1376,7 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *b
 			return false;
 	}
 	if (!scan_side_add_arm_templates(s, side, base, changes, new_side, error) ||
+	    !scan_side_add_bicep_callers(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
 		return false;
 	scan_side_join(side);

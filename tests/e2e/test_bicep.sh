@@ -5,8 +5,9 @@
 # template, in the parameters file alone, and through the module); a
 # narrowing is no finding; moving rules into a loop and renaming a
 # variable change nothing; a value only the deployment knows is an
-# unknown, never a guess; a syntax error is "could not be analysed" at
-# its line; a module calling itself is refused.
+# unknown, never a guess; a change to the module alone is judged at its
+# caller; a syntax error is "could not be analysed" at its line; a module
+# calling itself is refused.
 . "$(dirname "$0")/lib.sh"
 
 repo=$(new_repo bicep)
@@ -182,6 +183,15 @@ commit "$repo" "ssh from the jump host"
 dw diff -C "$repo" HEAD~1 HEAD --format json
 json_check "a deployment-time source: DW-EVAL-001 naming reference(), no widening guessed" \
 	"any(x['rule'] == 'DW-EVAL-001' and 'reference() is known only at deployment' in x['message'] for x in f) and not any(x['rule'].startswith('DW-NET') for x in f)"
+git -C "$repo" revert --no-edit HEAD >/dev/null
+
+# The module alone changes: its callers are read again, so the change is
+# judged with their arguments (all sources of the data tier's rules).
+sed -i "s/protocol: 'Tcp'/protocol: '*'/" "$repo/infra/modules/nsg.bicep"
+commit "$repo" "module: every protocol"
+dw diff -C "$repo" HEAD~1 HEAD --format json
+json_check "a change to the module alone: judged at its caller's NSG" \
+	"any(x['resource'] == 'azure-nsg:shop-prod-data' and 'udp/9200' in x['widened'] for x in f)"
 git -C "$repo" revert --no-edit HEAD >/dev/null
 
 # A syntax error: could not be analysed, at its line.
