@@ -33,6 +33,7 @@ void bv_unref(struct bv *v)
 	g_free(v->src);
 	g_free(v->res_type);
 	g_free(v->res_name);
+	bv_unref(v->res_unknown);
 	if (v->items != NULL)
 		g_ptr_array_unref(v->items);
 	if (v->keys != NULL)
@@ -228,7 +229,8 @@ static struct bv *bicep_eval_object(struct bicep_eval *ev, const struct bicep_lo
 		}
 		if (item->kind != BV_OBJECT) {
 			bv_unref(v);
-			v = item->kind == BV_UNKNOWN ? bv_ref(item) : bv_unknown(ev, e->items[i], "spreads a value that is not an object");
+			v = item->kind == BV_UNKNOWN ? bv_ref(item)
+			                             : bv_unknown(ev, e->items[i], "spreads a value that is not an object");
 			bv_unref(item);
 			return v;
 		}

@@ -42,6 +42,7 @@ struct bv {
 	 * name ("web-nsg/ssh"), NULL when the name is not known; owned. */
 	char *res_type;
 	char *res_name;
+	struct bv *res_unknown; /* when res_name is NULL: why (its own name or its parent's); owned ref */
 	bool module;          /* a module: its outputs are not evaluated */
 };
 

@@ -190,13 +190,14 @@ static void bicep_each_if(struct bicep_inst *in, const struct bicep_decl *d, con
 		if (cond->kind == BV_BOOL && !cond->i)
 			return;
 		if (cond->kind != BV_BOOL && each->emit)
-			bicep_note(in, body->b->line, false, "%s is deployed only if %s, not evaluated (%s): read as deployed",
-			           d->name, cond->kind == BV_UNKNOWN ? cond->src : "(a value that is not a bool)",
+			bicep_note(in, body->b->line, false,
+			           "%s is deployed only if %s, not evaluated (%s): read as deployed", d->name, cond->kind == BV_UNKNOWN ? cond->src : "(a value that is not a bool)",
 			           cond->kind == BV_UNKNOWN ? cond->s : "not a bool");
 		body = body->b;
 	}
 	if (body->kind != BICEP_OBJECT) {
-		bicep_fail(in->c, DW_ERROR_PARSE, in->f->path, body->line, "expected an object as the body of %s", d->name);
+		bicep_fail(in->c, DW_ERROR_PARSE, in->f->path, body->line, "expected an object as the body of %s",
+		           d->name);
 		return;
 	}
 	each->fn(in, d, parent, body, l, each->user_data);
@@ -275,6 +276,14 @@ static struct bv *bicep_resource_value(struct bicep_inst *in, const struct bicep
 		v->res_name = g_strdup(name->s);
 	else if (name->kind == BV_STRING && parent->res_name != NULL)
 		v->res_name = g_strdup_printf("%s/%s", parent->res_name, name->s);
+	else if (name->kind != BV_STRING)
+		v->res_unknown = name->kind == BV_UNKNOWN ? bv_ref(name) : bv_unknown(&in->ev, name_e, "is not a string");
+	else if (parent->kind == BV_UNKNOWN)
+		v->res_unknown = bv_ref((struct bv *)parent);
+	else
+		v->res_unknown = parent->res_unknown != NULL ? bv_ref(parent->res_unknown)
+		                                             : bv_unknown(&in->ev, parent_e != NULL ? parent_e : body,
+		                                                          "the parent is not a resource");
 	g_ptr_array_add(v->keys, g_strdup("name"));
 	g_ptr_array_add(v->items, name);
 	if (v->res_type != NULL) {
@@ -287,7 +296,8 @@ static struct bv *bicep_resource_value(struct bicep_inst *in, const struct bicep
 
 		g_ptr_array_add(v->items, bv_string(&in->ev, id, body->line));
 	} else {
-		g_ptr_array_add(v->items, bv_unknown(&in->ev, name_e != NULL ? name_e : body, "the id of %s is not known", d->name));
+		g_ptr_array_add(v->items, bv_unknown(&in->ev, name_e != NULL ? name_e : body, "the id of %s is not known",
+		                                     d->name));
 	}
 	return v;
 }
@@ -448,6 +458,7 @@ static void bicep_emit_arm(struct bicep_inst *in, const struct bicep_decl *d, co
 {
 	g_autoptr(bv) obj = bicep_eval(&in->ev, l, body);
 	struct doc_node *n = doc_node_new(in->doc, DOC_MAP, body->line);
+	const struct bv *name = bv_object_get(value, "name");
 	size_t k = 0;
 
 	if (obj->kind != BV_OBJECT) {
@@ -459,24 +470,11 @@ static void bicep_emit_arm(struct bicep_inst *in, const struct bicep_decl *d, co
 	n->pairs[k].key = bicep_doc_scalar(in, "type", body->line, true);
 	n->pairs[k++].value = bicep_doc_scalar(in, value->res_type, body->line, true);
 	n->pairs[k].key = bicep_doc_scalar(in, "name", body->line, true);
-	if (value->res_name != NULL) {
-		struct bv *name = bv_object_get(value, "name");
-
-		n->pairs[k++].value = bicep_doc_string(in, value->res_name, name != NULL && name->line ? name->line : body->line);
-	} else {
-		struct bv *name = bv_object_get(value, "name");
-
-		/* The child's name is known, its parent's not: the parent's unknown. */
-		if (name != NULL && name->kind != BV_UNKNOWN) {
-			g_autoptr(bv) pv = bicep_object_get(body, "parent") != NULL
-			                       ? bicep_eval(&in->ev, l, bicep_object_get(body, "parent")) : NULL;
-			struct bv *pname = pv != NULL ? bv_object_get(pv, "name") : NULL;
-
-			name = pname != NULL && pname->kind == BV_UNKNOWN ? pname : pv != NULL && pv->kind == BV_UNKNOWN ? pv : name;
-		}
-		n->pairs[k++].value = name != NULL && name->kind == BV_UNKNOWN ? bicep_doc_unknown(in, name, body->line)
-		                                                                : bicep_doc_scalar(in, "?", body->line, true);
-	}
+	if (value->res_name != NULL)
+		n->pairs[k++].value = bicep_doc_string(in, value->res_name, name != NULL && name->line ? name->line
+		                                                                                        : body->line);
+	else
+		n->pairs[k++].value = bicep_doc_unknown(in, value->res_unknown, body->line);
 	for (guint i = 0; i < obj->keys->len; i++) {
 		if (bicep_body_key_dropped(obj->keys->pdata[i]))
 			continue;
@@ -496,9 +494,11 @@ static void bicep_emit_resource(struct bicep_inst *in, const struct bicep_decl *
 	struct bicep_each each = { bicep_emit_resource, NULL, true };
 
 	if (!d->existing && value->res_type == NULL)
-		bicep_note(in, body->line, true, "%s: its type %s is not known (no parent): not analysed", d->name, d->type);
+		bicep_note(in, body->line, true, "%s: its type %s is not known (no parent): not analysed", d->name,
+		           d->type);
 	else if (!d->existing && extract_arm_type_unread(value->res_type))
-		bicep_note(in, body->line, true, "%s (%s) is a type no reader takes: not analysed", d->name, value->res_type);
+		bicep_note(in, body->line, true, "%s (%s) is a type no reader takes: not analysed", d->name,
+		           value->res_type);
 	else if (!d->existing)
 		bicep_emit_arm(in, d, value, body, l);
 	for (size_t i = 0; i < body->n_decls && in->c->error == NULL; i++)

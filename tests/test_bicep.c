@@ -420,6 +420,20 @@ static void test_bicep__parameter_files(void **state)
 	assert_false(admits(r, 23, "10.1.0.0/16"));
 }
 
+/* A child of an NSG whose name is not known is read, joined to it, never a failure. */
+static void test_bicep__child_of_unknown_parent(void **state)
+{
+	g_autoptr(GPtrArray) rs = read_ok(
+		"param n string\n"
+		"resource nsg 'Microsoft.Network/networkSecurityGroups@2023-04-01' = {\n  name: n\n"
+		"  resource ssh 'securityRules' = " RULE("'ssh'", "100", "'22'", "'*'") "\n}\n", NULL);
+	const struct resource *r = find(rs, "azure-nsg:[parameters('n')]");
+
+	assert_int_equal(rs->len, 1);
+	assert_unknown(r, "parameter n has no defaultValue");
+	assert_true(admits(r, 22, "0.0.0.0/0"));
+}
+
 static void test_bicep__types_no_reader_takes_are_named(void **state)
 {
 	g_autoptr(GPtrArray) rs = read_ok("resource fw 'Microsoft.Network/azureFirewalls@2023-04-01' = {\n"
@@ -449,6 +463,7 @@ int main(void)
 		cmocka_unit_test(test_bicep__module_cycle_and_missing),
 		cmocka_unit_test(test_bicep__parameter_files),
 		cmocka_unit_test(test_bicep__types_no_reader_takes_are_named),
+		cmocka_unit_test(test_bicep__child_of_unknown_parent),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
