@@ -43,7 +43,7 @@ enum bicep_expr_kind {
 	BICEP_TERNARY, /* a ? b : c */
 	BICEP_FOR,     /* [for text in a: b], text2: the index variable ("for (x, i) in") or NULL */
 	BICEP_IF,      /* if (a) b: a resource or module body deployed only when a holds */
-	BICEP_LAMBDA,  /* x => a, (x, y) => a: never evaluated */
+	BICEP_LAMBDA,  /* x => a, (x, i) => a: text, text2 the first two parameters (or NULL) */
 };
 
 struct bicep_decl;

@@ -3,7 +3,7 @@
  * interpolation, objects and arrays, for-expressions over known arrays,
  * the operators of "Bicep operators", and the functions a security rule
  * is usually built with (concat, format, toLower, range, union, split,
- * join, ...). Anything else, and every function whose value is known only
+ * join, map and filter with a lambda, ...). Anything else, and every function whose value is known only
  * at deployment (resourceGroup(), uniqueString(), reference() ...), is an
  * unknown that names itself.
  */
@@ -906,6 +906,43 @@ static struct bv *bicep_fn_apply(struct bicep_eval *ev, const struct bicep_expr 
 	return bv_unknown(ev, e, "%s() of these values is not evaluated", fn);
 }
 
+/* map(array, x => ...), map(array, (x, i) => ...), filter(array, x => ...):
+ * the lambda applied to each item of a known array. */
+static struct bv *bicep_eval_lambda_call(struct bicep_eval *ev, const struct bicep_local *l,
+                                         const struct bicep_expr *e, bool filter)
+{
+	const struct bicep_expr *fn = e->items[1];
+	g_autoptr(bv) coll = bicep_eval(ev, l, e->items[0]);
+	struct bv *why = NULL;
+	GPtrArray *items = bicep_loop_items(ev, coll, e->items[0], &why);
+	struct bv *out;
+
+	if (items == NULL)
+		return why;
+	out = bv_new(ev, BV_ARRAY, e->line);
+	for (guint i = 0; i < items->len && !*ev->over; i++) {
+		g_autoptr(bv) index = bv_int(ev, i, e->line);
+		struct bicep_local item = { fn->text, items->pdata[i], l };
+		struct bicep_local idx = { fn->text2, index, &item };
+		struct bv *v = bicep_eval(ev, &idx, fn->a);
+
+		if (v->kind == BV_UNKNOWN || (filter && v->kind != BV_BOOL)) {
+			bv_unref(out);
+			if (v->kind == BV_UNKNOWN)
+				return v;
+			bv_unref(v);
+			return bv_unknown(ev, fn, "filter() with a condition that is not a bool");
+		}
+		if (!filter)
+			g_ptr_array_add(out->items, v);
+		else if (v->i)
+			g_ptr_array_add(out->items, bv_ref(items->pdata[i]));
+		if (filter)
+			bv_unref(v);
+	}
+	return out;
+}
+
 /* A call: NAME(...), az.NAME(...) or sys.NAME(...). */
 static struct bv *bicep_eval_call(struct bicep_eval *ev, const struct bicep_local *l, const struct bicep_expr *e)
 {
@@ -918,6 +955,9 @@ static struct bv *bicep_eval_call(struct bicep_eval *ev, const struct bicep_loca
 		if (g_ascii_strcasecmp(e->text, bicep_deploy_time[i]) == 0)
 			return bv_unknown(ev, e, "%s() is known only at deployment", e->text);
 	}
+	if ((g_ascii_strcasecmp(e->text, "map") == 0 || g_ascii_strcasecmp(e->text, "filter") == 0) && e->n == 2 &&
+	    e->items[1]->kind == BICEP_LAMBDA && e->items[1]->text != NULL)
+		return bicep_eval_lambda_call(ev, l, e, g_ascii_strcasecmp(e->text, "filter") == 0);
 	for (size_t i = 0; i < e->n; i++)
 		g_ptr_array_add(args, bicep_eval(ev, l, e->items[i]));
 	return bicep_fn_apply(ev, e, e->text, (struct bv **)args->pdata, args->len);

@@ -587,12 +587,15 @@ static struct bicep_expr *bicep_if(struct bicep_parser *ps)
 	return e->b != NULL ? e : NULL;
 }
 
-static struct bicep_expr *bicep_lambda(struct bicep_parser *ps, unsigned line)
+/* PARAMS => body, "=>" the current token; names: the first two parameters (or NULL). */
+static struct bicep_expr *bicep_lambda(struct bicep_parser *ps, unsigned line, const char *first, const char *second)
 {
 	struct bicep_expr *e = bicep_node(ps, BICEP_LAMBDA, line);
 
 	if (e == NULL || !bicep_expect(ps, "=>"))
 		return NULL;
+	e->text = first;
+	e->text2 = second;
 	e->a = bicep_expr(ps);
 	return e->a != NULL ? e : NULL;
 }
@@ -603,16 +606,21 @@ static struct bicep_expr *bicep_paren(struct bicep_parser *ps)
 	unsigned line = ps->tline;
 	const char *save_p = ps->p;
 	unsigned save_line = ps->line;
+	const char *names[2] = { NULL, NULL };
+	size_t n = 0;
 	struct bicep_expr *e;
 
 	bicep_next(ps);
 	/* () => x, (a, b) => x: names and commas, then "=>". */
-	while (ps->tok == TOK_IDENT || bicep_is(ps, ","))
+	while (ps->tok == TOK_IDENT || bicep_is(ps, ",")) {
+		if (ps->tok == TOK_IDENT && n < 2)
+			names[n++] = bicep_strndup(ps, ps->tstart, ps->tlen);
 		bicep_next(ps);
+	}
 	if (bicep_is(ps, ")")) {
 		bicep_next(ps);
 		if (bicep_is(ps, "=>"))
-			return bicep_lambda(ps, line);
+			return bicep_lambda(ps, line, names[0], names[1]);
 	}
 	if (ps->error != NULL)
 		return NULL;
@@ -648,7 +656,7 @@ static struct bicep_expr *bicep_ident(struct bicep_parser *ps)
 		return NULL;
 	e->text = bicep_take_ident(ps, "a name");
 	if (bicep_is(ps, "=>"))
-		return bicep_lambda(ps, line);
+		return bicep_lambda(ps, line, e->text, NULL);
 	return e->text != NULL ? e : NULL;
 }
 

@@ -655,7 +655,7 @@ static const struct extract_format extract_format_rows[] = {
 	            "securityRules, nested and parent: child rules, firewallRules, storage networkAcls, AKS "
 	            "authorized IP ranges, publicNetworkAccess...; param defaults and values from "
 	            "NAME.bicepparam / NAME.parameters.json (files that disagree: an unknown), var, "
-	            "'${...}' interpolation, for loops over known arrays and range() (up to 800), if "
+	            "'${...}' interpolation, map/filter, for loops over known arrays and range() (up to 800), if "
 	            "conditions (unknown: read as deployed, and said), existing resources, local modules "
 	            "followed (8 deep, cycles refused); registry modules, deployment-time functions and "
 	            "anything else not evaluated are explicit unknowns",

@@ -305,6 +305,19 @@ static void test_bicep__unknowns_named(void **state)
 	assert_false(admits(r, 22, "203.0.113.0/24"));
 }
 
+static void test_bicep__map_and_filter(void **state)
+{
+	g_autoptr(GPtrArray) rs = read_ok(
+		"var all = [\n  { name: 'ssh', port: '22', on: false }\n  { name: 'web', port: '8080', on: true }\n]\n"
+		"var rules = map(filter(all, r => r.on), (r, i) => " RULE("r.name", "100 + i", "r.port", "'*'") ")\n"
+		NSG("'mf-nsg'", "rules"), NULL);
+	const struct resource *r = find(rs, "azure-nsg:mf-nsg");
+
+	assert_true(admits(r, 8080, "0.0.0.0/0"));
+	assert_false(admits(r, 22, "203.0.113.1/32"));
+	assert_int_equal(r->unknowns->len, 0);
+}
+
 static void test_bicep__conditions_and_loops(void **state)
 {
 	g_autoptr(GPtrArray) rs = read_ok(
@@ -455,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_bicep__nsg_rules_evaluated),
 		cmocka_unit_test(test_bicep__unknowns_named),
 		cmocka_unit_test(test_bicep__conditions_and_loops),
+		cmocka_unit_test(test_bicep__map_and_filter),
 		cmocka_unit_test(test_bicep__literal_bracket_is_not_an_expression),
 		cmocka_unit_test(test_bicep__self_reference_is_unknown),
 		cmocka_unit_test(test_bicep__duplicate_name_fails),
