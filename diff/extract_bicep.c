@@ -65,6 +65,7 @@ struct bicep_ctx {
 	unsigned modules;
 	GError *error;            /* the first failure; owned */
 	struct resource *unread;  /* owned until moved to found */
+	GHashTable *files;        /* module path -> struct bicep_file *, parsed once; owned */
 };
 
 /* One file being evaluated: the template, or one call of a module. */
@@ -547,8 +548,10 @@ static void bicep_module_params(struct bicep_inst *in, struct bicep_inst *callee
 	}
 }
 
-/* A module call's file, read and parsed; NULL (noted, or failed) when not. */
-static struct bicep_file *bicep_module_load(struct bicep_inst *in, const struct bicep_decl *d, const char *path)
+/* A module call's file, read and parsed once per extraction (borrowed
+ * from the context); NULL (noted, or failed) when not. */
+static const struct bicep_file *bicep_module_load(struct bicep_inst *in, const struct bicep_decl *d,
+                                                  const char *path)
 {
 	struct bicep_ctx *c = in->c;
 	g_autoptr(GBytes) bytes = NULL;
@@ -567,6 +570,8 @@ static struct bicep_file *bicep_module_load(struct bicep_inst *in, const struct 
 		           BICEP_MODULE_DEPTH, BICEP_MODULES_MAX);
 		return NULL;
 	}
+	if ((f = g_hash_table_lookup(c->files, path)) != NULL)
+		return f;
 	if ((bytes = c->load(path, c->load_data)) == NULL) {
 		bicep_note(in, d->line, true, "module %s ('%s'): %s is not in the repository, what it deploys is "
 		           "not analysed", d->name, d->type, path);
@@ -579,6 +584,7 @@ static struct bicep_file *bicep_module_load(struct bicep_inst *in, const struct 
 			g_error_free(error);
 		return NULL;
 	}
+	g_hash_table_insert(c->files, f->path, f);
 	return f;
 }
 
@@ -586,7 +592,7 @@ static void bicep_emit_module(struct bicep_inst *in, const struct bicep_decl *d,
                               const struct bicep_expr *body, const struct bicep_local *l, void *user_data)
 {
 	g_autofree char *path = bicep_module_path(in->f->path, d->type);
-	g_autoptr(bicep_file) f = NULL;
+	const struct bicep_file *f = NULL;
 	struct bicep_inst callee;
 
 	if (path == NULL) {
@@ -610,7 +616,7 @@ static void bicep_emit_module(struct bicep_inst *in, const struct bicep_decl *d,
 	in->c->modules++;
 	bicep_inst_init(&callee, in->c, f, in->depth + 1);
 	bicep_module_params(in, &callee, body, l);
-	g_ptr_array_add(in->c->stack, f->path);
+	g_ptr_array_add(in->c->stack, (gpointer)f->path);
 	bicep_run(&callee);
 	g_ptr_array_remove_index(in->c->stack, in->c->stack->len - 1);
 	bicep_inst_clear(&callee);
@@ -914,6 +920,7 @@ bool extract_bicep(GPtrArray *out, const char *path, const char *data, size_t le
 		return false;
 	c.found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	c.stack = g_ptr_array_new();
+	c.files = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, (GDestroyNotify)bicep_file_free);
 	g_ptr_array_add(c.stack, f->path);
 	bicep_inst_init(&in, &c, f, 0);
 	bicep_params_files(&in);
@@ -933,5 +940,6 @@ bool extract_bicep(GPtrArray *out, const char *path, const char *data, size_t le
 	resource_free(c.unread);
 	g_ptr_array_unref(c.found);
 	g_ptr_array_unref(c.stack);
+	g_hash_table_unref(c.files);
 	return ok;
 }
