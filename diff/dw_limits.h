@@ -48,6 +48,26 @@
 #define DW_LIMIT_ARM_TEMPLATE_DEPTH 8u
 #define DW_LIMIT_ARM_COPIES 800u
 
+/* Bicep: values a chain of references may pass through (var a = b, b =
+ * c ...), a bound on recursion; the most a loop deploys (Azure's limit
+ * on iterations, as for ARM copy loops); modules calling modules (ARM's
+ * bound on nested deployments) and module instances read for one file
+ * (a loop of modules counts each). */
+#define DW_LIMIT_BICEP_EVAL_DEPTH 512u
+#define DW_LIMIT_BICEP_LOOP DW_LIMIT_ARM_COPIES
+#define DW_LIMIT_BICEP_MODULE_DEPTH DW_LIMIT_ARM_TEMPLATE_DEPTH
+#define DW_LIMIT_BICEP_MODULES 256u
+/* Ansible: a variable defined by another, at most so deep; tasks nested
+ * in blocks; and, since a pushed file can make each variable name the
+ * next twice and so on, the variables looked up in one file, an
+ * interpolated string's length and the interpolated strings kept in all
+ * (past a cap a value is unknown). */
+#define DW_LIMIT_ANSIBLE_VAR_DEPTH 8
+#define DW_LIMIT_ANSIBLE_TASK_DEPTH 16
+#define DW_LIMIT_ANSIBLE_LOOKUPS 100000u
+#define DW_LIMIT_ANSIBLE_STRING_BYTES ((size_t)64 << 10)
+#define DW_LIMIT_ANSIBLE_MADE_BYTES ((size_t)16 << 20)
+
 /* git: trees nested deeper than this are hostile (git itself refuses far
  * less). Rename pairing by similar content: past this many added and
  * deleted paths left after exact pairing by blob id, the rest stay

@@ -272,11 +272,10 @@ static void extract_partial(GPtrArray *found, struct extract_run *run, const str
 }
 
 /* extract_file() into found, which the caller drops on failure. */
-static bool extract_file_into(GPtrArray *found, const char *path, const char *data, size_t len,
-                              const struct extract_tf_file *params, size_t n_params, GError **error)
+static bool extract_file_into(GPtrArray *found, const struct extract_input *in, GError **error)
 {
-	struct extract_run run = { .in = { .path = path, .data = data, .len = len, .params = params,
-	                                   .n_params = n_params } };
+	struct extract_run run = { .in = *in };
+	const char *path = in->path;
 	size_t n;
 	const struct extract_format *t = extract_format_table(&n);
 	bool ok = true, named = false;
@@ -333,6 +332,21 @@ static bool extract_check_limits(GPtrArray *found, const char *path, GError **er
 	return true;
 }
 
+/* extract_file() of the input described by in. */
+static bool extract_file_input(GPtrArray *out, struct extract_input *in, GError **error)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+
+	/* An empty GBytes gives NULL data; the parsers expect a buffer. */
+	if (!in->data)
+		in->data = "";
+	if (!extract_file_into(found, in, error) || !extract_check_limits(found, in->path, error))
+		return false;
+	for (guint i = 0; i < found->len; i++)
+		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
+	return true;
+}
+
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error)
 {
 	return extract_file_arm(out, path, data, len, NULL, 0, error);
@@ -341,17 +355,17 @@ bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len
 bool extract_file_arm(GPtrArray *out, const char *path, const char *data, size_t len,
                       const struct extract_tf_file *params, size_t n, GError **error)
 {
-	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	struct extract_input in = { .path = path, .data = data, .len = len, .params = params, .n_params = n };
 
-	/* An empty GBytes gives NULL data; the parsers expect a buffer. */
-	if (!data)
-		data = "";
-	if (!extract_file_into(found, path, data, len, params, n, error) ||
-	    !extract_check_limits(found, path, error))
-		return false;
-	for (guint i = 0; i < found->len; i++)
-		g_ptr_array_add(out, g_steal_pointer(&found->pdata[i]));
-	return true;
+	return extract_file_input(out, &in, error);
+}
+
+bool extract_file_load(GPtrArray *out, const char *path, const char *data, size_t len, extract_load_fn load,
+                       void *load_data, GError **error)
+{
+	struct extract_input in = { .path = path, .data = data, .len = len, .load = load, .load_data = load_data };
+
+	return extract_file_input(out, &in, error);
 }
 
 bool extract_finish(GPtrArray *out, GPtrArray *found, struct dw_problems *problems,

@@ -307,6 +307,26 @@ bool extract_ansible_related(GPtrArray *paths_out, const char *path, const char 
  * Then *tasks_dir_out is R's tasks directory (new string), whose files read it. */
 bool extract_ansible_role_vars(const char *path, char **tasks_dir_out);
 
+/*
+ * Another file of the repository (a repository-relative path), for a
+ * reader that follows references: Bicep modules and parameter files. Its
+ * bytes (new reference), or NULL when there is no such file.
+ */
+typedef GBytes *(*extract_load_fn)(const char *path, void *user_data);
+
+/* extract_file(), with load (may be NULL) to read the files it refers to. */
+bool extract_file_load(GPtrArray *out, const char *path, const char *data, size_t len, extract_load_fn load,
+                       void *load_data, GError **error);
+
+/*
+ * Bicep (extract_bicep.c): a .bicep file translated into the ARM template
+ * it deploys and read by the ARM reader, so with its identities
+ * (azure-nsg:NAME ...). Modules and NAME.bicepparam / NAME.parameters.json
+ * are read through load; with no load, a module call is an unknown.
+ */
+bool extract_bicep(GPtrArray *out, const char *path, const char *data, size_t len, extract_load_fn load,
+                   void *load_data, GError **error);
+
 /* The line of the first Helm/Go template directive ("{{") where YAML
  * expects a line, a value or an item, or anywhere under templates/; 0
  * when there is none. */

@@ -33,14 +33,6 @@
 #include "extract.h"
 #include "extract_private.h"
 
-#define ANSIBLE_VAR_DEPTH 8 /* a variable defined by another, at most */
-#define ANSIBLE_TASK_DEPTH 16
-/* A pushed file can make each variable name the next twice, and so on:
- * the variables looked up in one file, and an interpolated string's
- * length, are capped; past a cap a value is unknown. */
-#define ANSIBLE_MAX_LOOKUPS 100000u
-#define ANSIBLE_MAX_STRING ((size_t)64 << 10)
-#define ANSIBLE_MAX_MADE ((size_t)16 << 20) /* interpolated strings kept, in all */
 
 enum ansible_module {
 	ANSIBLE_NONE,
@@ -77,8 +69,8 @@ struct ansible_ctx {
 	GPtrArray *found;
 	GPtrArray *files;  /* struct doc *, variables files: owned */
 	GPtrArray *made;   /* struct doc_node * and their text, made by interpolation: owned */
-	unsigned lookups;  /* variables looked up so far, up to ANSIBLE_MAX_LOOKUPS */
-	size_t made_bytes; /* of made's strings, up to ANSIBLE_MAX_MADE */
+	unsigned lookups;  /* variables looked up so far, up to DW_LIMIT_ANSIBLE_LOOKUPS */
+	size_t made_bytes; /* of made's strings, up to DW_LIMIT_ANSIBLE_MADE_BYTES */
 	struct dw_problems problems;
 };
 
@@ -94,7 +86,7 @@ struct ansible_task {
 
 static const struct doc_node *ansible_var_lookup(const struct ansible_task *t, const char *name)
 {
-	if (++t->c->lookups > ANSIBLE_MAX_LOOKUPS)
+	if (++t->c->lookups > DW_LIMIT_ANSIBLE_LOOKUPS)
 		return NULL;
 	for (const struct ansible_scope *s = t->scope; s != NULL; s = s->outer) {
 		const struct doc_node *v = doc_map_get(s->vars, name);
@@ -148,8 +140,8 @@ static void ansible_var_missing(struct ansible_task *t, const struct doc_node *n
 {
 	g_autofree char *why = NULL;
 
-	if (t->c->lookups > ANSIBLE_MAX_LOOKUPS)
-		why = g_strdup_printf("more than %u variables looked up in one file", ANSIBLE_MAX_LOOKUPS);
+	if (t->c->lookups > DW_LIMIT_ANSIBLE_LOOKUPS)
+		why = g_strdup_printf("more than %u variables looked up in one file", DW_LIMIT_ANSIBLE_LOOKUPS);
 	else
 		why = g_strdup_printf("variable %s is not set in the play's vars, vars_files or role defaults "
 		                      "(inventory or extra vars?)", name);
@@ -192,7 +184,7 @@ static char *ansible_interpolate(struct ansible_task *t, const struct doc_node *
 			return NULL;
 		}
 		g_string_append(s, doc_scalar(v));
-		if (s->len > ANSIBLE_MAX_STRING) {
+		if (s->len > DW_LIMIT_ANSIBLE_STRING_BYTES) {
 			ansible_unknown(t, n->line, what, n->text, "longer than 64 KiB once its variables are put in");
 			return NULL;
 		}
@@ -216,7 +208,7 @@ static const struct doc_node *ansible_resolve_depth(struct ansible_task *t, cons
 
 	if (n == NULL || n->kind != DOC_SCALAR || (open = strstr(n->text, "{{")) == NULL)
 		return n;
-	if (depth > ANSIBLE_VAR_DEPTH) {
+	if (depth > DW_LIMIT_ANSIBLE_VAR_DEPTH) {
 		ansible_unknown(t, n->line, what, n->text, "variables nested too deep");
 		return NULL;
 	}
@@ -235,7 +227,7 @@ static const struct doc_node *ansible_resolve_depth(struct ansible_task *t, cons
 	if (text == NULL)
 		return NULL;
 	t->c->made_bytes += strlen(text);
-	if (t->c->made_bytes > ANSIBLE_MAX_MADE) {
+	if (t->c->made_bytes > DW_LIMIT_ANSIBLE_MADE_BYTES) {
 		ansible_unknown(t, n->line, what, n->text, "more interpolated text in one file than driftwatch keeps");
 		return NULL;
 	}
@@ -684,9 +676,9 @@ static void ansible_task(struct ansible_ctx *c, const struct doc_node *task, con
 static void ansible_tasks(struct ansible_ctx *c, const struct doc_node *list, const struct ansible_scope *outer,
                           unsigned depth)
 {
-	if (depth > ANSIBLE_TASK_DEPTH) {
+	if (depth > DW_LIMIT_ANSIBLE_TASK_DEPTH) {
 		if (list != NULL)
-			dw_problems_add(&c->problems, list->line, "blocks nested deeper than %u", ANSIBLE_TASK_DEPTH);
+			dw_problems_add(&c->problems, list->line, "blocks nested deeper than %u", DW_LIMIT_ANSIBLE_TASK_DEPTH);
 		return;
 	}
 	for (size_t i = 0; list != NULL && list->kind == DOC_LIST && i < list->n; i++) {

@@ -344,6 +344,10 @@ static bool arm_expr_call(struct arm_expr *e, const char *fn, struct arm_value *
 		out->str = g_ascii_strup(text[0], -1);
 		return true;
 	}
+	/* A value the Bicep reader could not evaluate (extract_bicep.c):
+	 * bicep('TEXT', 'WHY') is an unknown saying why. */
+	if (g_ascii_strcasecmp(fn, "bicep") == 0 && n == 2)
+		return arm_expr_fail(e, "%s", text[1]);
 	/* Only what names need: "TYPE/NAME..." from the first argument that
 	 * is a type, without subscription and resource group. */
 	if (g_ascii_strcasecmp(fn, "resourceId") == 0) {

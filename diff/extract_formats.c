@@ -90,9 +90,10 @@ static const char *extract_formats_tf(const char *path)
 	return extract_tf_path(path) ? "" : NULL;
 }
 
+/* A .bicepparam gives values to its template, which is read with it. */
 static const char *extract_formats_bicep(const char *path)
 {
-	return extract_formats_suffix(path, ".bicep") ? "" : NULL;
+	return extract_formats_suffix(path, ".bicep") || extract_formats_suffix(path, ".bicepparam") ? "" : NULL;
 }
 
 static const char *extract_formats_tf_json(const char *path)
@@ -165,6 +166,11 @@ static bool extract_formats_read_arm(GPtrArray *out, const struct extract_input 
 	return extract_arm_with(out, in->doc, in->params, in->n_params, error);
 }
 
+static bool extract_formats_read_bicep(GPtrArray *out, const struct extract_input *in, GError **error)
+{
+	return extract_bicep(out, in->path, in->data, in->len, in->load, in->load_data, error);
+}
+
 static bool extract_formats_read_cfn(GPtrArray *out, const struct extract_input *in, GError **error)
 {
 	return extract_cfn(out, in->doc, error);
@@ -219,6 +225,15 @@ static const char *const extract_formats_arm_other[] = {
 	"Microsoft.Network/azureFirewalls", "Microsoft.Network/firewallPolicies",
 	"Microsoft.Network/applicationGateways", "Microsoft.Search/searchServices", NULL,
 };
+
+bool extract_arm_type_unread(const char *type)
+{
+	for (size_t i = 0; type != NULL && extract_formats_arm_other[i] != NULL; i++) {
+		if (g_ascii_strcasecmp(type, extract_formats_arm_other[i]) == 0)
+			return true;
+	}
+	return false;
+}
 
 /* The Ansible modules extract_ansible() reads, as task keys (with or without the collection). */
 static const char *const extract_formats_ansible_read[] = {
@@ -729,12 +744,21 @@ static const struct extract_format extract_format_rows[] = {
 	            "tf:DIR:TYPE.NAME, tf:DIR:module.NAME.TYPE.NAME (DIR: the plan file's directory)", NULL },
 	  .markers = extract_formats_tfplan_markers, .requires = extract_formats_tfplan_requires,
 	  .parse = EXTRACT_PARSE_DOC, .read = extract_formats_read_tfplan },
+	{ .info = { "Bicep", "*.bicep, *.bicepparam (read with the NAME.bicep beside it, as is NAME.parameters.json)",
+	            "by name",
+	            "what the ARM template reader reads, from the template the file deploys: NSGs with "
+	            "securityRules, nested and parent: child rules, firewallRules, storage networkAcls, AKS "
+	            "authorized IP ranges, publicNetworkAccess...; param defaults and values from "
+	            "NAME.bicepparam / NAME.parameters.json (files that disagree: an unknown), var, "
+	            "'${...}' interpolation, map/filter, for loops over known arrays and range() (up to 800), if "
+	            "conditions (unknown: read as deployed, and said), existing resources, local modules "
+	            "followed (8 deep, cycles refused); registry modules, deployment-time functions and "
+	            "anything else not evaluated are explicit unknowns",
+	            "as ARM: azure-nsg:NAME, azure-sql:SERVER, azure-storage:NAME, azure-aks:NAME ... (the "
+	            "deployed name, so a template moved from ARM JSON to Bicep keeps its identity)", NULL },
+	  .name = extract_formats_bicep, .read = extract_formats_read_bicep },
 
 	/* Recognised, not read: each file found is reported once as not analysed. */
-	{ .info = { "Bicep", "*.bicep", "by name", NULL, NULL,
-	            "Bicep is not read; commit the ARM template `az bicep build` makes from it, which "
-	            "driftwatch reads" },
-	  .name = extract_formats_bicep },
 	{ .info = { "Terraform JSON syntax", "*.tf.json, *.tfvars.json", "by name", NULL, NULL,
 	            "Terraform's JSON syntax is not read; only native syntax (*.tf) is" },
 	  .name = extract_formats_tf_json },

@@ -92,6 +92,8 @@ struct extract_input {
 	const char *service;   /* what the row's name test returned; NULL when found by content */
 	const struct extract_tf_file *params; /* ARM parameter files that apply (n_params) */
 	size_t n_params;
+	extract_load_fn load;  /* other files of the repository (Bicep modules), or NULL */
+	void *load_data;
 };
 
 enum extract_parse {
@@ -129,6 +131,11 @@ struct extract_format {
 	 * use) an unknown for each object of it no reader took. */
 	void (*partial)(const struct extract_input *in, GPtrArray *found, struct resource **unread);
 };
+
+/* Is type (any case) a network-facing ARM type no reader takes (the
+ * "ARM, other network types" row)? For readers that deploy ARM resources
+ * from another language (Bicep), which must name them too. */
+bool extract_arm_type_unread(const char *type);
 
 /* The resource that holds, as unknowns, what no reader took from a file
  * otherwise read: identity "unread:PATH". New. */

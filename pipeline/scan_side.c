@@ -59,12 +59,17 @@ static void scan_side_join(struct scan_side *side)
 		fragments = ((struct resource *)side->resources->pdata[i])->fragment;
 	if (!fragments)
 		return;
+	/* owned may already hold resources read outside the cache (Bicep). */
+	g_autoptr(GPtrArray) joined = g_ptr_array_new();
+
 	for (guint i = 0; i < side->resources->len; i++)
-		g_ptr_array_add(side->owned, resource_copy(side->resources->pdata[i]));
-	resources_join(side->owned);
+		g_ptr_array_add(joined, resource_copy(side->resources->pdata[i]));
+	resources_join(joined);
 	g_ptr_array_set_size(side->resources, 0);
-	for (guint i = 0; i < side->owned->len; i++)
-		g_ptr_array_add(side->resources, side->owned->pdata[i]);
+	for (guint i = 0; i < joined->len; i++) {
+		g_ptr_array_add(side->resources, joined->pdata[i]);
+		g_ptr_array_add(side->owned, joined->pdata[i]);
+	}
 }
 
 static bool scan_side_add(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
@@ -768,6 +773,153 @@ static bool scan_arm_parse(struct scan_cached **out, struct scan *s, const struc
 	return true;
 }
 
+/*
+ * Bicep: a .bicep file is read with the files it refers to (its modules,
+ * NAME.bicepparam, NAME.parameters.json) at the same side: base's, with
+ * the changes laid over. Not cached: its result depends on files the
+ * cache key does not name. A change to a parameters file alone re-reads
+ * its template (scan_side_add_arm_templates()); a change to a module
+ * re-reads the files that call it (scan_side_add_bicep_callers()).
+ */
+struct scan_bicep_loader {
+	struct scan *s;
+	git_tree *base;
+	GPtrArray *changes;
+	bool new_side;
+};
+
+/* The file at path on the loader's side, or NULL (absent, not a regular file). */
+static GBytes *scan_bicep_load(const char *path, void *user_data)
+{
+	struct scan_bicep_loader *l = user_data;
+	struct gitwalk_file at_base = { .path = (char *)path, .special = GITWALK_REGULAR };
+	const struct gitwalk_file *f = NULL;
+	git_tree_entry *entry = NULL;
+	GBytes *data = NULL;
+	bool changed = false;
+
+	if (scan_skips(l->s, path))
+		return NULL;
+	for (guint i = 0; i < l->changes->len && !changed; i++) {
+		const struct gitwalk_change *c = l->changes->pdata[i];
+		const struct gitwalk_file *side = l->new_side ? c->new_file : c->old_file;
+
+		changed = (c->new_file && strcmp(c->new_file->path, path) == 0) ||
+		          (c->old_file && strcmp(c->old_file->path, path) == 0);
+		if (changed)
+			f = side != NULL && strcmp(side->path, path) == 0 ? side : NULL;
+	}
+	if (!changed && l->base && git_tree_entry_bypath(&entry, l->base, path) == 0) {
+		at_base.id = *git_tree_entry_id(entry);
+		if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
+		    git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK)
+			f = &at_base;
+		git_tree_entry_free(entry);
+	}
+	if (f && f->special == GITWALK_REGULAR && !gitwalk_file_read(&data, l->s->repo, f, dw_limit_file_bytes(), NULL))
+		data = NULL;
+	return data;
+}
+
+static bool scan_side_add_bicep(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
+                                git_tree *base, GPtrArray *changes, bool new_side, GError **error)
+{
+	struct scan_bicep_loader l = { s, base, changes, new_side };
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GBytes) data = NULL;
+	g_autoptr(GError) local = NULL;
+
+	if (!gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), &local) &&
+	    !g_error_matches(local, DW_ERROR, DW_ERROR_LIMIT)) {
+		g_propagate_error(error, g_steal_pointer(&local));
+		return false;
+	}
+	if (local == NULL)
+		extract_file_load(found, f->path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
+		                  scan_bicep_load, &l, &local);
+	if (local != NULL) {
+		scan_side_fail(side, f->path, local);
+		return true;
+	}
+	g_hash_table_add(side->read, g_strdup(f->path));
+	for (guint i = 0; i < found->len; i++) {
+		g_ptr_array_add(side->resources, found->pdata[i]);
+		g_ptr_array_add(side->owned, g_steal_pointer(&found->pdata[i]));
+	}
+	return true;
+}
+
+/* Does data hold a module path ending in one of names ("nsg.bicep'")? */
+static bool scan_bicep_calls(GBytes *data, GPtrArray *names)
+{
+	gsize len = 0;
+	const char *text = g_bytes_get_data(data, &len);
+
+	for (guint i = 0; text != NULL && i < names->len; i++) {
+		g_autofree char *needle = g_strconcat(names->pdata[i], "'", NULL);
+		size_t m = strlen(needle);
+
+		for (const char *p = text; p != NULL && (size_t)(text + len - p) >= m; p++) {
+			if ((p = memchr(p, needle[0], (size_t)(text + len - p))) == NULL)
+				break;
+			if ((size_t)(text + len - p) >= m && memcmp(p, needle, m) == 0)
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * What a module deploys depends on its callers' arguments: the .bicep
+ * files of base that name a changed .bicep file as a module path are read
+ * again at this side (one level of callers; a file read already is not).
+ */
+static bool scan_side_add_bicep_callers(struct scan *s, struct scan_side *side, git_tree *base,
+                                        GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray) files = NULL;
+
+	for (guint i = 0; i < changes->len; i++) {
+		const char *path = scan_change_path(changes->pdata[i]);
+
+		const char *slash = strrchr(path, '/');
+
+		if (g_str_has_suffix(path, ".bicep"))
+			g_ptr_array_add(names, g_strdup(slash != NULL ? slash + 1 : path));
+	}
+	if (names->len == 0 || !base || !s->repo)
+		return true;
+	files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	if (!gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+		return false;
+	for (guint i = 0; i < files->len; i++) {
+		const struct gitwalk_file *f = files->pdata[i];
+		g_autoptr(GBytes) data = NULL;
+		bool changed = false;
+
+		for (guint j = 0; j < changes->len && !changed; j++)
+			changed = strcmp(scan_change_path(changes->pdata[j]), f->path) == 0;
+		if (changed || !g_str_has_suffix(f->path, ".bicep") || f->special != GITWALK_REGULAR ||
+		    scan_skips(s, f->path) || g_hash_table_contains(side->read, f->path) ||
+		    !gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), NULL) || !scan_bicep_calls(data, names))
+			continue;
+		if (!scan_side_add_bicep(s, side, f, base, changes, new_side, error))
+			return false;
+	}
+	return true;
+}
+
+/* The Bicep template a parameters file belongs to (DIR/NAME.bicepparam,
+ * DIR/NAME.parameters.json -> DIR/NAME.bicep), or NULL. New string. */
+static char *scan_bicep_template_of(const char *path)
+{
+	if (g_str_has_suffix(path, ".bicepparam"))
+		return g_strdup_printf("%.*s.bicep", (int)(strlen(path) - strlen(".bicepparam")), path);
+	if (g_str_has_suffix(path, ".parameters.json") && strlen(path) > strlen(".parameters.json"))
+		return g_strdup_printf("%.*s.bicep", (int)(strlen(path) - strlen(".parameters.json")), path);
+	return NULL;
+}
 static bool scan_side_add_params(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
                                  GPtrArray *params, GError **error);
 static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
@@ -782,6 +934,8 @@ static bool scan_side_add_arm(struct scan *s, struct scan_side *side, const stru
 
 	if (f->special == GITWALK_REGULAR && (g_str_has_suffix(f->path, ".yml") || g_str_has_suffix(f->path, ".yaml")))
 		return scan_side_add_ansible(s, side, f, base, changes, new_side, error);
+	if (f->special == GITWALK_REGULAR && s->repo && g_str_has_suffix(f->path, ".bicep"))
+		return scan_side_add_bicep(s, side, f, base, changes, new_side, error);
 	if (f->special != GITWALK_REGULAR || own != NULL || !g_str_has_suffix(f->path, ".json") ||
 	    !s->repo)
 		return scan_side_add(s, side, f, error);
@@ -954,8 +1108,9 @@ static bool scan_side_add_arm_templates(struct scan *s, struct scan_side *side, 
 
 	for (guint i = 0; i < changes->len; i++)
 		g_hash_table_add(done, g_strdup(scan_change_path(changes->pdata[i])));
-	for (guint i = 0; base && s->repo && i < changes->len; i++) {
-		g_autofree char *tmpl = extract_arm_template_of(scan_change_path(changes->pdata[i]));
+	for (guint i = 0; base && s->repo && i < 2 * changes->len; i++) {
+		const char *changed = scan_change_path(changes->pdata[i / 2]);
+		g_autofree char *tmpl = i % 2 ? scan_bicep_template_of(changed) : extract_arm_template_of(changed);
 		git_tree_entry *entry = NULL;
 		struct gitwalk_file f = { .special = GITWALK_REGULAR };
 		bool ok;
@@ -1030,6 +1185,7 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *b
 	}
 	if (!scan_side_add_arm_templates(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_ansible_roles(s, side, base, changes, new_side, error) ||
+	    !scan_side_add_bicep_callers(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
 		return false;
 	scan_side_join(side);

@@ -105,12 +105,18 @@ static void test_formats__paths_of_recognised_rows_are_walked(void **state)
 
 /* ---- recognised, not read --------------------------------------------- */
 
-static void test_formats__bicep_is_not_analysed(void **state)
+/* Bicep has a reader now: the file is read, not reported. */
+static void test_formats__bicep_is_read(void **state)
 {
-	assert_not_read("infra/nsg.bicep",
-	                "resource nsg 'Microsoft.Network/networkSecurityGroups@2023-04-01' = {\n"
-	                "  name: 'web-nsg'\n}\n",
-	                "infra/nsg.bicep: ", "Bicep is not read", "az bicep build", NULL);
+	static const char src[] = "resource nsg 'Microsoft.Network/networkSecurityGroups@2023-04-01' = {\n"
+	                          "  name: 'web-nsg'\n}\n";
+	g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
+	g_autoptr(GError) error = NULL;
+
+	assert_true(extract_file(out, "infra/nsg.bicep", src, strlen(src), &error));
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct resource *)out->pdata[0])->identity, "azure-nsg:web-nsg");
+	assert_true(extract_path_may_match("infra/main.bicepparam"));
 }
 
 static void test_formats__host_firewall_and_tf_json_are_not_analysed(void **state)
@@ -381,7 +387,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats__every_row_is_described),
 		cmocka_unit_test(test_formats__paths_of_recognised_rows_are_walked),
-		cmocka_unit_test(test_formats__bicep_is_not_analysed),
+		cmocka_unit_test(test_formats__bicep_is_read),
 		cmocka_unit_test(test_formats__host_firewall_and_tf_json_are_not_analysed),
 		cmocka_unit_test(test_formats__ansible_network_task_is_not_analysed),
 		cmocka_unit_test(test_formats__ansible_without_network_modules_is_silent),

@@ -18,7 +18,8 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
-#include "error.h"
+#include "dw_error.h"
+#include "dw_limits.h"
 #include "rulepack.h"
 #include "scan.h"
 #include "walk.h"

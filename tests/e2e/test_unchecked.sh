@@ -28,34 +28,17 @@ EOF
 }
 
 repo=$(new_repo history)
-mkdir -p "$repo/cfn" "$repo/bicep" "$repo/ansible/roles/edge/tasks" "$repo/k8s"
+mkdir -p "$repo/cfn" "$repo/ansible/roles/edge/tasks" "$repo/k8s"
 web_sg 10.0.0.0/8 > "$repo/cfn/web.yml"
 commit "$repo" "web tier"
 
-# Bicep and an Ansible role beside it: recognised, not read.
-cat > "$repo/bicep/nsg.bicep" <<'EOF'
-param location string = resourceGroup().location
-resource nsg 'Microsoft.Network/networkSecurityGroups@2023-04-01' = {
-  name: 'edge-nsg'
-  location: location
-  properties: {
-    securityRules: [
-      {
-        name: 'rdp'
-        properties: {
-          priority: 100
-          access: 'Allow'
-          direction: 'Inbound'
-          protocol: 'Tcp'
-          sourceAddressPrefix: '*'
-          sourcePortRange: '*'
-          destinationAddressPrefix: '*'
-          destinationPortRange: '3389'
-        }
-      }
-    ]
-  }
-}
+# A host firewall rule set and an Ansible role beside it: recognised, not read.
+mkdir -p "$repo/fw"
+cat > "$repo/fw/rules.v4" <<'EOF'
+*filter
+:INPUT DROP [0:0]
+-A INPUT -p tcp --dport 3389 -j ACCEPT
+COMMIT
 EOF
 cat > "$repo/ansible/roles/edge/tasks/main.yml" <<'EOF'
 ---
@@ -70,9 +53,9 @@ cat > "$repo/ansible/roles/edge/tasks/main.yml" <<'EOF'
     port: '443'
     proto: tcp
 EOF
-commit "$repo" "edge: bicep NSG and an ansible role"
+commit "$repo" "edge: host firewall and an ansible role"
 first_unread=$(git -C "$repo" rev-parse HEAD)
-sed -i "s/3389/3390/" "$repo/bicep/nsg.bicep"
+sed -i "s/3389/3390/" "$repo/fw/rules.v4"
 commit "$repo" "edge: move RDP"
 sed -i "s/haproxy$/haproxy=2.8*/" "$repo/ansible/roles/edge/tasks/main.yml"
 commit "$repo" "edge: pin haproxy"
@@ -101,9 +84,9 @@ status_is "... and fails at --fail-on medium" 1
 dw diff -C "$repo" "$first_unread"
 status_is "files only recognised: exit 0 (low)" 0
 case "$OUT" in
-*"LOW DW-PARSE-005"*"not analysed: ansible/roles/edge/tasks/main.yml:8: "*"Ansible module is not read"*"LOW DW-PARSE-005"*"not analysed: bicep/nsg.bicep: Bicep is not read"*)
-	ok "Bicep and the Ansible role are each not analysed, with the reason" ;;
-*) not_ok "Bicep and the Ansible role are each not analysed, with the reason" "$OUT" ;;
+*"LOW DW-PARSE-005"*"not analysed: ansible/roles/edge/tasks/main.yml:8: "*"Ansible module is not read"*"LOW DW-PARSE-005"*"not analysed: fw/rules.v4: iptables and nftables rule sets are not read"*)
+	ok "the rule set and the Ansible role are each not analysed, with the reason" ;;
+*) not_ok "the rule set and the Ansible role are each not analysed, with the reason" "$OUT" ;;
 esac
 case "$OUT" in
 *"2 files not analysed"*) ok "the text report counts them" ;;
@@ -116,8 +99,8 @@ esac
 
 # The audit: each unread file once, at the first commit that touched it.
 dw audit -C "$repo" --format json
-json_check "audit: the Bicep file is reported once, at the commit that added it" \
-	"[x['commit'] for x in f if x['file'] == 'bicep/nsg.bicep'] == ['$first_unread']"
+json_check "audit: the rule set is reported once, at the commit that added it" \
+	"[x['commit'] for x in f if x['file'] == 'fw/rules.v4'] == ['$first_unread']"
 json_check "audit: the Ansible role once too" \
 	"len([x for x in f if x['file'] == 'ansible/roles/edge/tasks/main.yml']) == 1"
 json_check "audit: the break is high at its commit, the file never readable after once" \
@@ -211,7 +194,7 @@ json_check "... reported once: the next change to the file does not repeat it" \
 dw formats
 status_is "formats: exit 0" 0
 case "$OUT" in
-"Read:"*"Kubernetes manifests"*"Recognised, not read"*"Bicep"*"not read:  Bicep is not read"*"Ansible, other network modules"*)
+"Read:"*"Kubernetes manifests"*"Bicep"*"Recognised, not read"*"Terraform JSON syntax"*"not read:  Terraform's JSON syntax is not read"*"Ansible, other network modules"*)
 	ok "formats: read formats first, then the recognised ones with their reason" ;;
 *) not_ok "formats: read formats first, then the recognised ones with their reason" "$OUT" ;;
 esac

@@ -27,7 +27,8 @@ mkdir -p "$artifacts"
 # name:seed directories (comma-separated, relative to tests/fuzz), as in meson.build.
 harnesses=(fuzz_doc_yaml:corpus/yaml fuzz_doc_json:corpus/json fuzz_exposure_parse:corpus/exposure
 	fuzz_extract:corpus/extract fuzz_diff_files:corpus/diff fuzz_policy:corpus/policy
-	fuzz_lineconf:corpus/lineconf fuzz_tf:corpus/tf fuzz_hcl:../hcl/corpus,../hcl/invalid)
+	fuzz_lineconf:corpus/lineconf fuzz_tf:corpus/tf fuzz_hcl:../hcl/corpus,../hcl/invalid
+	fuzz_bicep:corpus/bicep)
 n=0 failed=0 total=0
 for h in "${harnesses[@]}"; do
 	name=${h%%:*} corpus=${h#*:}
