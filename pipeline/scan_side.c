@@ -789,35 +789,22 @@ struct scan_bicep_loader {
 };
 
 /* The file at path on the loader's side, or NULL (absent, not a regular file). */
+static struct gitwalk_file *scan_side_file_at(struct scan *s, git_tree *base, GPtrArray *changes, bool new_side,
+                                              const char *path);
+
 static GBytes *scan_bicep_load(const char *path, void *user_data)
 {
 	struct scan_bicep_loader *l = user_data;
-	struct gitwalk_file at_base = { .path = (char *)path, .special = GITWALK_REGULAR };
-	const struct gitwalk_file *f = NULL;
-	git_tree_entry *entry = NULL;
+	struct gitwalk_file *f;
 	GBytes *data = NULL;
-	bool changed = false;
 
 	if (scan_skips(l->s, path))
 		return NULL;
-	for (guint i = 0; i < l->changes->len && !changed; i++) {
-		const struct gitwalk_change *c = l->changes->pdata[i];
-		const struct gitwalk_file *side = l->new_side ? c->new_file : c->old_file;
-
-		changed = (c->new_file && strcmp(c->new_file->path, path) == 0) ||
-		          (c->old_file && strcmp(c->old_file->path, path) == 0);
-		if (changed)
-			f = side != NULL && strcmp(side->path, path) == 0 ? side : NULL;
-	}
-	if (!changed && l->base && git_tree_entry_bypath(&entry, l->base, path) == 0) {
-		at_base.id = *git_tree_entry_id(entry);
-		if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
-		    git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK)
-			f = &at_base;
-		git_tree_entry_free(entry);
-	}
-	if (f && f->special == GITWALK_REGULAR && !gitwalk_file_read(&data, l->s->repo, f, dw_limit_file_bytes(), NULL))
+	f = scan_side_file_at(l->s, l->base, l->changes, l->new_side, path);
+	if (f && !gitwalk_file_read(&data, l->s->repo, f, dw_limit_file_bytes(), NULL))
 		data = NULL;
+	if (f)
+		gitwalk_file_free(f);
 	return data;
 }
 
