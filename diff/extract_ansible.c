@@ -543,32 +543,6 @@ static void ansible_aws(struct ansible_task *t, const struct doc_node *args, uns
 
 /* ---- GCP --------------------------------------------------------------- */
 
-static bool ansible_gcp_protocol(const char *text, unsigned *lo, unsigned *hi)
-{
-	static const struct {
-		const char *name;
-		unsigned proto;
-	} names[] = { { "tcp", EXPOSURE_PROTO_TCP }, { "udp", EXPOSURE_PROTO_UDP }, { "icmp", EXPOSURE_PROTO_ICMP },
-		      { "esp", 50 }, { "ah", 51 }, { "sctp", EXPOSURE_PROTO_SCTP }, { "ipip", 4 } };
-	gint64 n;
-
-	if (g_ascii_strcasecmp(text, "all") == 0) {
-		*lo = 0;
-		*hi = EXPOSURE_PROTO_MAX;
-		return true;
-	}
-	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_ascii_strcasecmp(text, names[i].name) == 0) {
-			*lo = *hi = names[i].proto;
-			return true;
-		}
-	}
-	if (!g_ascii_string_to_signed(text, 10, 0, EXPOSURE_PROTO_MAX, &n, NULL))
-		return false;
-	*lo = *hi = (unsigned)n;
-	return true;
-}
-
 static void ansible_gcp_list(struct ansible_task *t, const struct doc_node *args, const char *key, bool allow,
                              gint64 priority, const srcset *src)
 {
@@ -582,7 +556,7 @@ static void ansible_gcp_list(struct ansible_task *t, const struct doc_node *args
 
 		if (item == NULL || proto == NULL)
 			continue;
-		if (!ansible_gcp_protocol(proto, &lo, &hi)) {
+		if (!gcp_parse_protocol(proto, &lo, &hi)) {
 			dw_problems_add(&t->c->problems, item->line, "expected a protocol (all, tcp, udp, icmp...)");
 			continue;
 		}

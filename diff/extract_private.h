@@ -183,6 +183,11 @@ bool cfn_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
  * Azure's network rules, read alike from ARM templates and azurerm_*
  * resources (extract_azure.c).
  */
+/* A GCP firewall's IPProtocol (Terraform's google_compute_firewall and
+ * Ansible's gcp_compute_firewall; extract_tf_gcp.c): "all", a name (tcp,
+ * udp, icmp, esp, ah, sctp, ipip) or a protocol number. */
+bool gcp_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
+
 /* securityRules protocol: "*", Tcp, Udp, Icmp, Esp, Ah (any case). */
 bool azure_parse_protocol(const char *text, unsigned *lo, unsigned *hi);
 /* A source address prefix: "*", Any, Internet, a CIDR or a service tag

@@ -7,8 +7,7 @@
 
 #include "extract_tf_private.h"
 
-/* protocol "all", a name or a number, and ports ("22", "8000-8080"). */
-static bool tf_gcp_protocol(const char *text, unsigned *lo, unsigned *hi)
+bool gcp_parse_protocol(const char *text, unsigned *lo, unsigned *hi)
 {
 	static const struct {
 		const char *name;
@@ -48,7 +47,7 @@ static exposure *tf_gcp_match(struct tf_rule *tr, const struct hcl_block *b, con
 	part.body = b->body;
 	part.line = b->line;
 	proto = tf_rule_string(&part, "protocol", &line);
-	if (proto && !tf_gcp_protocol(proto, &lo, &hi))
+	if (proto && !gcp_parse_protocol(proto, &lo, &hi))
 		tf_rule_bad(&part, line, "expected a protocol (all, tcp, udp, icmp, esp, ah, sctp, ipip, 0..255)",
 		            proto);
 	else if (!proto && !part.unknown)
