@@ -19,8 +19,6 @@
 struct walk_attribution {
 	/* resource -> GPtrArray of its net findings (borrowed) */
 	GHashTable *index;
-	/* net finding -> its widened region (owned), for network findings whose region parses */
-	GHashTable *regions;
 	GHashTable *by_id; /* finding id -> net finding (borrowed) */
 	GPtrArray *net;    /* borrowed: the net findings in their order */
 	/* net finding -> the finding of the commit it is attributed to (owned copy) */
@@ -47,16 +45,10 @@ struct walk_attribution *walk_attribution_new(GPtrArray *net)
 	a->by_id = g_hash_table_new(g_str_hash, g_str_equal);
 	a->net = net;
 	a->introduced = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)finding_free);
-	a->regions = g_hash_table_new_full(NULL, NULL, NULL, (GDestroyNotify)exposure_free);
 	for (guint i = 0; i < net->len; i++) {
 		struct finding *f = net->pdata[i];
 		char *key = walk_attribute_key(f);
 		GPtrArray *same = g_hash_table_lookup(a->index, key);
-		exposure *region = walk_attribute_is_network(f) ? exposure_parse(f->widened, NULL) : NULL;
-
-		if (region)
-			g_hash_table_insert(a->regions, f, region);
-
 		if (!same) {
 			same = g_ptr_array_new();
 			g_hash_table_insert(a->index, key, same);
@@ -77,27 +69,24 @@ void walk_attribution_free(struct walk_attribution *a)
 	g_hash_table_unref(a->index);
 	g_hash_table_unref(a->by_id);
 	g_hash_table_unref(a->introduced);
-	g_hash_table_unref(a->regions);
 	g_free(a);
 }
 
 /*
- * Did commit finding c (its region y, or NULL) widen the same thing as
- * net finding f? Network findings when their regions overlap, whatever
+ * Did commit finding c widen the same thing as net finding f? Network
+ * findings when their regions (the sets they keep) overlap, whatever
  * their rules: a port opened to everyone and later narrowed to private
  * sources is, at the end, a private widening that the first commit
  * brought. Others when their rules are the same.
  */
-static bool walk_attribute_same(const struct walk_attribution *a, const struct finding *f,
-                                const struct finding *c, const exposure *y)
+static bool walk_attribute_same(const struct finding *f, const struct finding *c)
 {
-	const exposure *x;
+	const exposure *x = f->widened_set, *y = c->widened_set;
 	exposure *both;
 	bool same;
 
 	if (!walk_attribute_is_network(f) || !walk_attribute_is_network(c))
 		return f->rule && c->rule && strcmp(f->rule->id, c->rule->id) == 0;
-	x = g_hash_table_lookup(a->regions, f);
 	if (!x || !y)
 		return strcmp(f->rule->id, c->rule->id) == 0 && strcmp(f->widened, c->widened) == 0;
 	both = exposure_intersect(x, y);
@@ -118,11 +107,10 @@ static void walk_attribute_one(struct walk_attribution *a, struct finding *f,
 		g_hash_table_insert(a->introduced, f, finding_copy(c));
 }
 
-/* Does commit finding c (region y) match net finding f: the same id, or the same widening? */
-static bool walk_attribute_match(const struct walk_attribution *a, const struct finding *f,
-                                 const struct finding *c, const exposure *y)
+/* Does commit finding c match net finding f: the same id, or the same widening? */
+static bool walk_attribute_match(const struct finding *f, const struct finding *c)
 {
-	return (f->id && c->id && strcmp(f->id, c->id) == 0) || walk_attribute_same(a, f, c, y);
+	return (f->id && c->id && strcmp(f->id, c->id) == 0) || walk_attribute_same(f, c);
 }
 
 void walk_attribute(struct walk_attribution *a, GPtrArray *found, git_commit *commit)
@@ -132,14 +120,11 @@ void walk_attribute(struct walk_attribution *a, GPtrArray *found, git_commit *co
 		struct finding *f = c->id ? g_hash_table_lookup(a->by_id, c->id) : NULL;
 		g_autofree char *key = walk_attribute_key(c);
 		GPtrArray *same = g_hash_table_lookup(a->index, key);
-		g_autoptr(exposure) y = NULL;
 
 		if (f)
 			walk_attribute_one(a, f, c, commit);
-		if (same && walk_attribute_is_network(c))
-			y = exposure_parse(c->widened, NULL);
 		for (guint i = 0; same && i < same->len; i++) {
-			if (same->pdata[i] != f && walk_attribute_match(a, same->pdata[i], c, y))
+			if (same->pdata[i] != f && walk_attribute_match(same->pdata[i], c))
 				walk_attribute_one(a, same->pdata[i], c, commit);
 		}
 	}
