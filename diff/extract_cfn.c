@@ -1113,6 +1113,41 @@ static exposure *cfn_lb_groups(struct cfn_ctx *c, struct resource *r, const char
 	return exposure_union_all((const exposure *const *)sets->pdata, sets->len);
 }
 
+/*
+ * Cuts r's listener rules (every address) down to what the load balancer's
+ * SecurityGroups (sgs) admit. Without groups: the VPC's default group (a
+ * named source) when vpc_default, else every address stays.
+ */
+static void cfn_lb_cut(struct cfn_ctx *c, struct resource *r, const char *id, const char *what,
+                       const struct doc_node *sgs, bool vpc_default)
+{
+	g_autoptr(exposure) allowed = NULL;
+
+	if (sgs != NULL && sgs->kind == DOC_LIST && sgs->n > 0) {
+		allowed = cfn_lb_groups(c, r, id, sgs);
+	} else if (sgs != NULL && sgs->kind != DOC_NULL && sgs->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(sgs);
+
+		resource_add_unknown(r, sgs->line, "%s: SecurityGroups is %s, not evaluated", what, desc);
+		allowed = exposure_new();
+	} else if (vpc_default) {
+		g_autoptr(srcset) dflt = srcset_new();
+
+		srcset_add_atom(dflt, "aws-sg:vpc-default");
+		allowed = exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, dflt);
+	} else {
+		return; /* no group in the way: every address */
+	}
+	for (guint j = 0; j < r->rules->len; j++) {
+		struct resource_rule *rule = r->rules->pdata[j];
+		exposure *cut = extract_cut_ports(allowed, rule->match);
+
+		exposure_free(rule->match);
+		rule->match = cut;
+	}
+	g_clear_pointer(&r->exposure_, exposure_free);
+}
+
 /* Does listener res belong to load balancer id (LoadBalancerArn: !Ref id)? */
 static bool cfn_lb_listener_of(struct cfn_ctx *c, const struct doc_node *res, const char *id)
 {
@@ -1177,7 +1212,6 @@ static void cfn_lb(struct cfn_ctx *c, const char *id, const struct doc_node *key
 	g_autofree char *what = g_strdup_printf("load balancer %s", id);
 	g_autofree char *scheme = NULL, *type = NULL;
 	struct resource *r = resource_new(identity, CFN_KIND_LB, id, c->d->path, key->line, RESOURCE_UNION);
-	g_autoptr(exposure) listeners = NULL, allowed = NULL;
 	bool failed = false;
 
 	g_ptr_array_add(c->found, r);
@@ -1191,29 +1225,60 @@ static void cfn_lb(struct cfn_ctx *c, const char *id, const struct doc_node *key
 		if (doc_scalar(p->key) != NULL && cfn_lb_listener_of(c, p->value, id))
 			cfn_lb_listener(c, r, doc_scalar(p->key), p->value);
 	}
-	if (sgs != NULL && sgs->kind == DOC_LIST && sgs->n > 0) {
-		allowed = cfn_lb_groups(c, r, id, sgs);
-	} else if (sgs != NULL && sgs->kind != DOC_NULL && sgs->kind != DOC_LIST) {
-		g_autofree char *desc = cfn_describe(sgs);
+	cfn_lb_cut(c, r, id, what, sgs, type == NULL || strcmp(type, "application") == 0);
+}
 
-		resource_add_unknown(r, sgs->line, "%s: SecurityGroups is %s, not evaluated", what, desc);
-		allowed = exposure_new();
-	} else if (type == NULL || strcmp(type, "application") == 0) {
-		g_autoptr(srcset) dflt = srcset_new();
+/*
+ * AWS::ElasticLoadBalancing::LoadBalancer, the classic one: internet-facing
+ * (Scheme's default) answers on each Listeners entry's LoadBalancerPort
+ * (HTTP, HTTPS, TCP and SSL all ride on tcp) from whoever its
+ * SecurityGroups admit. Without groups, one in a VPC (Subnets) has the
+ * VPC's default group, a named source; one outside (AvailabilityZones
+ * only) has AWS's default ELB group, open on the listener ports to every
+ * address. Identity aws-lb:ID, as for the others.
+ */
+static void cfn_classic_lb(struct cfn_ctx *c, const char *id, const struct doc_node *key,
+                           const struct doc_node *res)
+{
+	const struct doc_node *props = doc_map_get(res, "Properties");
+	const struct doc_node *listeners = doc_map_get(props, "Listeners");
+	g_autofree char *identity = g_strconcat("aws-lb:", id, NULL);
+	g_autofree char *what = g_strdup_printf("load balancer %s", id);
+	g_autofree char *scheme = NULL;
+	struct resource *r = resource_new(identity, CFN_KIND_LB, id, c->d->path, key->line, RESOURCE_UNION);
+	bool failed = false;
 
-		srcset_add_atom(dflt, "aws-sg:vpc-default");
-		allowed = exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, dflt);
-	} else {
-		return; /* a network load balancer without groups: every address */
+	g_ptr_array_add(c->found, r);
+	scheme = cfn_literal(c, r, what, props, "Scheme", &failed);
+	if (failed || (scheme != NULL && strcmp(scheme, "internal") == 0))
+		return;
+	if (listeners != NULL && listeners->kind != DOC_LIST) {
+		g_autofree char *desc = cfn_describe(listeners);
+
+		resource_add_unknown(r, listeners->line, "%s: Listeners is %s, not evaluated", what, desc);
 	}
-	for (guint j = 0; j < r->rules->len; j++) {
-		struct resource_rule *rule = r->rules->pdata[j];
-		exposure *cut = extract_cut_ports(allowed, rule->match);
+	for (size_t i = 0; listeners != NULL && listeners->kind == DOC_LIST && i < listeners->n; i++) {
+		g_autofree char *lid = g_strdup_printf("%s listener %zu", id, i + 1);
+		g_autofree char *port = NULL;
+		g_autoptr(srcset) src = srcset_new();
+		bool bad = false;
+		gint64 p = 0;
 
-		exposure_free(rule->match);
-		rule->match = cut;
+		port = cfn_literal(c, r, lid, listeners->items[i], "LoadBalancerPort", &bad);
+		if (bad)
+			continue;
+		if (port == NULL || !cfn_parse_int(port, 1, EXPOSURE_PORT_MAX, &p)) {
+			resource_add_unknown(r, listeners->items[i]->line, "%s: LoadBalancerPort is %s, not a port",
+			                     lid, port ? port : "absent");
+			continue;
+		}
+		srcset_add_all_addresses(src);
+		resource_add_rule(r, lid, listeners->items[i]->line, true, 0,
+		                  exposure_new_box(EXPOSURE_PROTO_TCP, EXPOSURE_PROTO_TCP, (unsigned)p, (unsigned)p,
+		                                   src));
 	}
-	g_clear_pointer(&r->exposure_, exposure_free);
+	cfn_lb_cut(c, r, id, what, doc_map_get(props, "SecurityGroups"),
+	           doc_map_get(props, "Subnets") != NULL);
 }
 
 static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
@@ -1260,6 +1325,8 @@ static void cfn_template(struct cfn_ctx *c, const struct doc_node *root)
 
 		if (doc_scalar(p->key) != NULL && g_strcmp0(type, "AWS::ElasticLoadBalancingV2::LoadBalancer") == 0)
 			cfn_lb(c, doc_scalar(p->key), p->key, p->value);
+		else if (doc_scalar(p->key) != NULL && g_strcmp0(type, "AWS::ElasticLoadBalancing::LoadBalancer") == 0)
+			cfn_classic_lb(c, doc_scalar(p->key), p->key, p->value);
 	}
 }
 

@@ -209,7 +209,7 @@ static const char *const extract_formats_cfn_markers[] = {
 	"AWS::RDS::DBInstance", "AWS::Redshift::Cluster", "AWS::AmazonMQ::Broker",
 	"AWS::DMS::ReplicationInstance", "AWS::MSK::Cluster", "AWS::OpenSearchService::Domain",
 	"AWS::Elasticsearch::Domain", "AWS::EKS::Cluster", "AWS::EKS::Nodegroup",
-	"AWS::ElasticLoadBalancingV2::LoadBalancer", NULL,
+	"AWS::ElasticLoadBalancingV2::LoadBalancer", "AWS::ElasticLoadBalancing::LoadBalancer", NULL,
 };
 static const char *const extract_formats_k8s_markers[] = { "apiVersion", NULL };
 static const char *const extract_formats_kind_markers[] = { "kind", NULL };
@@ -669,7 +669,9 @@ static const struct extract_format extract_format_rows[] = {
 	            "AccessPolicies; EKS endpoint PublicAccessCidrs; EKS Nodegroup RemoteAccess (SSH, from "
 	            "anywhere without SourceSecurityGroups); internet-facing ElasticLoadBalancingV2 load "
 	            "balancers: their Listener ports from whoever their SecurityGroups admit (a network "
-	            "load balancer without groups: every address); !Ref/!GetAtt, parameter defaults",
+	            "load balancer without groups: every address) and classic ElasticLoadBalancing ones "
+	            "(each listener's LoadBalancerPort; without groups outside a VPC, every address); "
+	            "!Ref/!GetAtt, parameter defaults",
 	            "aws-sg:LOGICAL-ID, aws-nacl:LOGICAL-ID, aws-dbsg:LOGICAL-ID, aws-eks:LOGICAL-ID, "
 	            "aws-eks-nodegroup:LOGICAL-ID, aws-lb:LOGICAL-ID, aws:LOGICAL-ID", NULL },
 	  .markers = extract_formats_cfn_markers, .markers_ci = true, .parse = EXTRACT_PARSE_DOC,

@@ -749,6 +749,27 @@ static void test_cfn__getatt_source_is_a_named_source(void **state)
 	                   "tcp/8080 from aws-sg:AdminSecurityGroup");
 }
 
+static void test_cfn__classic_load_balancers(void **state)
+{
+	g_autoptr(GPtrArray) rs = extract_fixture("cfn/classic_elb.yaml");
+	struct resource *api = find(rs, "aws-lb:ApiElb");
+
+	/* Outside a VPC without groups: AWS's default ELB group, open to all. */
+	assert_exposure(find(rs, "aws-lb:PublicElb"), "tcp/80,443 from 0.0.0.0/0, ::/0");
+	assert_exposure(find(rs, "aws-lb:VpcElb"), "tcp/443 from aws-sg:vpc-default");
+	/* Its group admits 443 from one network, and nothing on 8080. */
+	assert_exposure(find(rs, "aws-lb:GroupedElb"), "tcp/443 from 203.0.113.0/24");
+	assert_exposure(find(rs, "aws-lb:InternalElb"), "nothing");
+	assert_exposure(api, "nothing");
+	assert_int_equal(api->unknowns->len, 1);
+	assert_non_null(strstr(((const struct resource_unknown *)api->unknowns->pdata[0])->what,
+	                       "LoadBalancerPort"));
+	/* The sample templates' instances still name the balancer's group. */
+	g_ptr_array_unref(g_steal_pointer(&rs));
+	rs = extract_fixture("cfn/elb_source.yaml");
+	assert_exposure(find(rs, "aws-lb:ElasticLoadBalancer"), "tcp/80 from 0.0.0.0/0, ::/0");
+}
+
 static void test_cfn__network_acl_entries_first_match(void **state)
 {
 	g_autoptr(GPtrArray) rs = extract_fixture("cfn/surfaces.yaml");
@@ -1187,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_cfn__unknown_values_recorded),
 		cmocka_unit_test(test_cfn__malformed_rule_is_unknown_not_the_file),
 		cmocka_unit_test(test_cfn__getatt_source_is_a_named_source),
+		cmocka_unit_test(test_cfn__classic_load_balancers),
 		cmocka_unit_test(test_cfn__network_acl_entries_first_match),
 		cmocka_unit_test(test_cfn__db_security_group_on_its_instances_port),
 		cmocka_unit_test(test_cfn__public_flags_and_defaults),
