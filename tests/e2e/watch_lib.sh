@@ -4,7 +4,8 @@
 # and the helpers that wait on them. Sourced first thing, with
 #   WATCH_TOOLS    what the test needs besides Xvfb, dunst, dunstctl and
 #                  dbus-run-session (their absence fails)
-#   WATCH_TIMEOUT  seconds the whole session may take
+#   WATCH_TIMEOUT  seconds the whole session may take (times
+#                  DW_TEST_SLOWDOWN, which tests/valgrind.sh sets)
 # Outside the session it checks the tools and runs the test again in a
 # dbus-run-session of its own; inside, it sources lib.sh and sets up the rest.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -16,7 +17,7 @@ if [ -z "${DW_WATCH_IN_SESSION:-}" ]; then
 			exit 1
 		fi
 	done
-	DW_WATCH_IN_SESSION=1 exec timeout -k 5 "$WATCH_TIMEOUT" \
+	DW_WATCH_IN_SESSION=1 exec timeout -k 5 $((WATCH_TIMEOUT * ${DW_TEST_SLOWDOWN:-1})) \
 		dbus-run-session --config-file="$here/dbus-session.conf" -- "$0" "$@"
 fi
 . "$here/lib.sh"
