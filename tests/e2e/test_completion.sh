@@ -3,6 +3,7 @@
 # bash: subcommands, each command's options, option values, revisions
 # from the repository's refs, and rule IDs from the built driftwatch.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/completion_lib.sh"
 
 # shellcheck source=../../packaging/driftwatch.bash-completion
 . "$SRCDIR/packaging/driftwatch.bash-completion"
@@ -47,7 +48,7 @@ completes "driftwatch <TAB> lists the command table" "driftwatch " \
 	"audit diff explain formats help history hook install-hook rules surface watch"
 completes "driftwatch diff --fo<TAB>" "driftwatch diff --fo" "--format"
 completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
-completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab"
+completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab --gitolite"
 completes "driftwatch history --format <TAB>" "driftwatch history --format " "json text"
 completes "driftwatch watch --th<TAB> value" "driftwatch watch --threshold h" "high"
 completes "driftwatch diff --fi<TAB>" "driftwatch diff --fi" "--files"
@@ -56,9 +57,23 @@ completes "driftwatch surface has no --files" "driftwatch surface --fi" ""
 completes "driftwatch surface --ma<TAB>" "driftwatch surface --ma" "--max-file-size"
 completes "driftwatch rules --<TAB>" "driftwatch rules --" "--extra-rules --help --rules"
 completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --report"
-completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json markdown sarif text"
 completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "critical"
 completes "driftwatch surface --color a<TAB>" "driftwatch surface --color a" "always auto"
+# Every subcommand --help lists, its options exactly as its --help lists
+# them (none missing, none it no longer has), and --format's values.
+completes "driftwatch <TAB> offers every command of --help" "driftwatch " \
+	"$({ help_commands; echo help; } | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+for cmd in $(help_commands); do
+	completes "driftwatch $cmd -<TAB> offers what its --help lists" "driftwatch $cmd -" \
+		"$(help_options "$cmd")"
+	formats=$(help_formats "$cmd")
+	[ -n "$formats" ] &&
+		completes "driftwatch $cmd --format <TAB> offers what its --help lists" \
+			"driftwatch $cmd --format " "$formats"
+done
+completes "driftwatch hook --identity <TAB>" "driftwatch hook --identity " "gitea gitlab gitolite plain"
+completes "driftwatch audit --severity m<TAB>" "driftwatch audit --severity m" "medium"
+
 completes "driftwatch explain DW-SET-00<TAB>" "driftwatch explain DW-SET-00" \
 	"DW-SET-001 DW-SET-002 DW-SET-003"
 completes "driftwatch explain DW-SET-03<TAB>" "driftwatch explain DW-SET-03" \
@@ -80,6 +95,8 @@ completes "no revisions outside a repository" "driftwatch diff -C $WORK " ""
 
 touch "$WORK/old.json" "$WORK/other.yml"
 completes "diff --files completes paths" "driftwatch diff --files $WORK/ol" "$WORK/old.json"
+completes "--output completes paths" "driftwatch audit --output $WORK/ol" "$WORK/old.json"
+completes "-o completes paths" "driftwatch diff -o $WORK/oth" "$WORK/other.yml"
 completes "--rules completes paths" "driftwatch rules --rules $WORK/oth" "$WORK/other.yml"
 
 done_testing

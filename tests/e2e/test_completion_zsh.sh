@@ -7,6 +7,7 @@
 #
 # zsh is required: its absence fails.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/completion_lib.sh"
 
 if ! command -v zsh >/dev/null; then
 	echo "not ok 1 - zsh is installed (packaging/install-deps.sh installs it)"
@@ -44,28 +45,34 @@ completes "driftwatch <TAB> lists the command table" "driftwatch " \
 shows "commands are described" "driftwatch " \
 	"audit -- every past commit that widened exposure, oldest first"
 completes "driftwatch -<TAB>" "driftwatch -" "--help --version -h"
-completes "driftwatch diff --<TAB>: common options, --files, --max-file-size" "driftwatch diff --" \
-	"--color --extra-rules --fail-on --files --format --help --help-all --help-common --max-file-size --plan --quiet --repo --rules --verbose"
 shows "diff --files is described" "driftwatch diff --" "--files -- compare two files, outside any repository"
 shows "diff --max-file-size is described" "driftwatch diff --" "--max-file-size -- report larger files as not analysed (default 8MiB)"
-completes "driftwatch audit -<TAB>: -j/--jobs, --first-parent" "driftwatch audit -" \
-	"--color --extra-rules --fail-on --first-parent --format --help --help-all --help-common --jobs --max-file-size --quiet --repo --rules --verbose -C -h -j -q -v"
+# Every subcommand --help lists, its options exactly as its --help lists
+# them (none missing, none it no longer has), and --format's values.
+completes "driftwatch <TAB> offers every command of --help" "driftwatch " \
+	"$({ help_commands; echo help; } | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
+for cmd in $(help_commands); do
+	completes "driftwatch $cmd -<TAB> offers what its --help lists" "driftwatch $cmd -" \
+		"$(help_options "$cmd")"
+	formats=$(help_formats "$cmd")
+	[ -n "$formats" ] &&
+		completes "driftwatch $cmd --format <TAB> offers what its --help lists" \
+			"driftwatch $cmd --format " "$formats"
+done
+shows "audit --open-at-tip is described" "driftwatch audit --o" \
+	"--open-at-tip -- report only what still holds at the tip"
+shows "formats are described" "driftwatch audit --format " "gitlab-sast -- GitLab's SAST report"
+completes "--compact excludes --long" "driftwatch audit --compact --lo" ""
+completes "driftwatch hook --identity <TAB>" "driftwatch hook --identity " "gitea gitlab gitolite plain"
+completes "driftwatch audit --severity m<TAB>" "driftwatch audit --severity m" "medium"
 completes "driftwatch audit --f<TAB>" "driftwatch audit --f" "--fail-on --first-parent --format"
 completes "driftwatch surface --m<TAB>" "driftwatch surface --m" "--max-file-size"
 completes "driftwatch surface has no --files" "driftwatch surface --fi" ""
-completes "driftwatch rules --<TAB>" "driftwatch rules --" "--extra-rules --help --rules"
 completes "driftwatch explain --re<TAB>" "driftwatch explain --re" "--repo --report"
-completes "driftwatch formats --<TAB>" "driftwatch formats --" "--help"
-completes "driftwatch watch --<TAB>" "driftwatch watch --" \
-	"--config --debounce --fetch-interval --help --max-file-size --replace --rescan-interval --rules --threshold"
-completes "driftwatch history --<TAB>" "driftwatch history --" "--format --help --limit --repo --reverse --severity --since --unacknowledged"
 completes "driftwatch hook <TAB>" "driftwatch hook " "pre-commit pre-push pre-receive"
-completes "driftwatch hook --<TAB>" "driftwatch hook --" "--config --help --rules"
-completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab"
+completes "driftwatch install-hook --g<TAB>" "driftwatch install-hook --g" "--gitea --gitlab --gitolite"
 completes "install-hook --client excludes --server" "driftwatch install-hook --client --s" ""
-completes "driftwatch diff --format <TAB>" "driftwatch diff --format " "json markdown sarif text"
 completes "driftwatch diff --format=m<TAB>" "driftwatch diff --format=m" "--format=markdown"
-completes "driftwatch history --format <TAB>" "driftwatch history --format " "json text"
 completes "driftwatch audit --fail-on <TAB>" "driftwatch audit --fail-on " "critical high info low medium"
 completes "driftwatch audit --fail-on c<TAB>" "driftwatch audit --fail-on c" "critical"
 completes "driftwatch watch --threshold h<TAB>" "driftwatch watch --threshold h" "high"
@@ -99,6 +106,10 @@ completes "no revisions outside a repository" "driftwatch diff -C $WORK " ""
 touch "$WORK/old.json" "$WORK/other.yml" "$WORK/rfile"
 mkdir "$WORK/rdir"
 completes "diff --files completes paths" "driftwatch diff --files $WORK/ol" "$WORK/old.json"
+completes "--output FORMAT:<TAB> completes paths" "driftwatch audit --output=sarif:$WORK/ol" \
+	"--output=sarif:$WORK/old.json"
+completes "-o offers the formats" "driftwatch diff -o j" "json junit"
+completes "-o offers files" "driftwatch diff -o $WORK/oth" "$WORK/other.yml"
 completes "--rules completes paths" "driftwatch rules --rules $WORK/oth" "$WORK/other.yml"
 completes "-C completes directories only" "driftwatch surface -C $WORK/r" "$WORK/rdir $WORK/refs"
 

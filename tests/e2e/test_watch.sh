@@ -13,53 +13,9 @@
 # systemd user unit passes systemd-analyze verify.
 #
 # Xvfb, dunst and dbus-run-session are required: their absence fails.
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${DW_WATCH_IN_SESSION:-}" ]; then
-	for tool in Xvfb dunst dunstctl dbus-run-session systemd-analyze; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "not ok 1 - $tool is installed (packaging/install-deps.sh installs it)"
-			echo "1..1"
-			exit 1
-		fi
-	done
-	DW_WATCH_IN_SESSION=1 exec timeout -k 5 100 \
-		dbus-run-session --config-file="$here/dbus-session.conf" -- "$0" "$@"
-fi
-. "$here/lib.sh"
-
-LOG=$WORK/watch.log
-# HOME is the work directory, so the repository is shown as ~/infra.
-export HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config XDG_RUNTIME_DIR=$WORK/run
-mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-WATCH_PID= DUNST_PID= XVFB_PID=
-
-cleanup() {
-	for pid in $WATCH_PID $DUNST_PID $XVFB_PID; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-# now_ms: milliseconds since the epoch.
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-
-# wait_for SECONDS COMMAND...: polls every 50 ms until the command succeeds.
-wait_for() {
-	local deadline=$(($(now_ms) + $1 * 1000))
-	shift
-	until "$@"; do
-		[ "$(now_ms)" -lt "$deadline" ] || return 1
-		sleep 0.05
-	done
-}
-
-# The log from line MARK on (set MARK=$(log_mark) before acting).
-log_mark() { wc -l <"$LOG"; }
-log_since() { tail -n +"$((MARK + 1))" "$LOG"; }
-log_has() { log_since | grep -q -- "$1"; }
+# shellcheck disable=SC2034 # read by watch_lib.sh
+WATCH_TOOLS=systemd-analyze WATCH_TIMEOUT=100
+. "$(dirname "$0")/watch_lib.sh"
 
 # Every notification dunst has seen: shown, waiting and closed.
 notif_total() {
@@ -100,25 +56,7 @@ start_dunst() {
 [urgency_critical]
     format = "urgency=critical\n%s\n%b"
 RC
-	dunst -config "$WORK/dunstrc" >"$WORK/dunst.log" 2>&1 &
-	DUNST_PID=$!
-	wait_for 10 dunstctl is-paused >/dev/null 2>&1
-}
-
-sg() { # sg NAME PORT CIDR: a CloudFormation security group admitting tcp/PORT from CIDR
-	cat <<YAML
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  $1:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: $1
-      SecurityGroupIngress:
-        - IpProtocol: tcp
-          FromPort: $2
-          ToPort: $2
-          CidrIp: $3
-YAML
+	watch_dunst "$WORK/dunstrc"
 }
 
 # The systemd user unit, pointed at this build: systemd-analyze only warns
@@ -131,19 +69,13 @@ else
 	not_ok "driftwatch-watch.service passes systemd-analyze verify" "$out"
 fi
 
-# An X server on a free display (Xvfb picks it and tells on fd 3).
-Xvfb -displayfd 3 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-if wait_for 15 test -s "$WORK/display"; then
-	export DISPLAY=":$(cat "$WORK/display")"
+if watch_xvfb; then
 	ok "Xvfb runs on $DISPLAY"
 else
 	not_ok "Xvfb starts" "$(cat "$WORK/xvfb.log")"
 fi
 
-REPO=$(new_repo infra)
-sg AppSG 22 10.0.0.0/8 >"$REPO/app.yaml"
-commit "$REPO" "app: ssh from the office"
+watch_repo
 REMOTE=$WORK/remote.git
 git clone -q --bare "$REPO" "$REMOTE"
 git -C "$REPO" remote add origin "$REMOTE"

@@ -12,52 +12,14 @@
 # author reach no output raw; the Show, Explain and Mute 1 day actions;
 # a corrupted, a truncated and a read-only state.db each give a visible
 # message and lose no alert.
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${DW_WATCH_IN_SESSION:-}" ]; then
-	for tool in Xvfb dunst dunstctl dbus-run-session dbus-monitor; do
-		if ! command -v "$tool" >/dev/null; then
-			echo "not ok 1 - $tool is installed (packaging/install-deps.sh installs it)"
-			echo "1..1"
-			exit 1
-		fi
-	done
-	DW_WATCH_IN_SESSION=1 exec timeout -k 5 110 \
-		dbus-run-session --config-file="$here/dbus-session.conf" -- "$0" "$@"
-fi
-. "$here/lib.sh"
+# shellcheck disable=SC2034 # read by watch_lib.sh
+WATCH_TOOLS=dbus-monitor WATCH_TIMEOUT=110
+. "$(dirname "$0")/watch_lib.sh"
 
-LOG=$WORK/watch.log
-export HOME=$WORK XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/config XDG_RUNTIME_DIR=$WORK/run
-mkdir -p "$XDG_STATE_HOME" "$XDG_CONFIG_HOME/driftwatch" "$XDG_RUNTIME_DIR"
-chmod 700 "$XDG_RUNTIME_DIR"
-STATE=$XDG_STATE_HOME/driftwatch/state.db
+mkdir -p "$XDG_CONFIG_HOME/driftwatch"
 CONFIG=$XDG_CONFIG_HOME/driftwatch/watch.yml
-PIDS= DUNST_PID= XVFB_PID= MON_PID=
-
-cleanup() {
-	chattr -i "$STATE" 2>/dev/null
-	for pid in $PIDS $DUNST_PID $MON_PID $XVFB_PID; do
-		kill "$pid" 2>/dev/null
-	done
-	wait 2>/dev/null
-	[ -n "${DW_KEEP:-}" ] && cp -a "$WORK" "$DW_KEEP"; rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-wait_for() { # wait_for SECONDS COMMAND...
-	local deadline=$(($(now_ms) + $1 * 1000))
-	shift
-	until "$@"; do
-		[ "$(now_ms)" -lt "$deadline" ] || return 1
-		sleep 0.05
-	done
-}
-log_mark() { wc -l <"$LOG"; }
 # raw FILE...: lines holding ESC, BEL or a C1 control (UTF-8 C2 80-9F), in all.
 raw() { LC_ALL=C grep -c -P '\x1b|\x07|\xc2[\x80-\x9f]' "$@" 2>/dev/null | awk -F: '{s+=$NF} END {print s+0}'; }
-log_since() { tail -n +"$((MARK + 1))" "$LOG"; }
-log_has() { log_since | grep -q -- "$1"; }
 
 # Notify calls seen on the bus (dbus-monitor prints one "member=Notify" line each).
 notify_calls() { grep -c "member=Notify" "$WORK/monitor.log"; }
@@ -85,26 +47,7 @@ stop_watch() { # stop_watch PID: SIGTERM, and its exit status in WSTATUS
 	wait "$1" || WSTATUS=$?
 }
 
-sg() { # sg NAME PORT CIDR
-	cat <<YAML
-AWSTemplateFormatVersion: '2010-09-09'
-Resources:
-  $1:
-    Type: AWS::EC2::SecurityGroup
-    Properties:
-      GroupDescription: group
-      SecurityGroupIngress:
-        - IpProtocol: tcp
-          FromPort: $2
-          ToPort: $2
-          CidrIp: $3
-YAML
-}
-
-Xvfb -displayfd 3 -nolisten tcp 3>"$WORK/display" >"$WORK/xvfb.log" 2>&1 &
-XVFB_PID=$!
-wait_for 15 test -s "$WORK/display" || not_ok "Xvfb starts" "$(cat "$WORK/xvfb.log")"
-export DISPLAY=":$(cat "$WORK/display")"
+watch_xvfb || not_ok "Xvfb starts" "$(cat "$WORK/xvfb.log")"
 
 # dunst's context menu runs its dmenu program with one entry per line on
 # stdin; this one answers with the entry naming $WORK/choice's action.
@@ -123,17 +66,13 @@ cat >"$WORK/dunstrc" <<RC
     format = "%s\n%b"
     dmenu = $WORK/pick.sh
 RC
-dunst -config "$WORK/dunstrc" >"$WORK/dunst.log" 2>&1 &
-DUNST_PID=$!
-wait_for 10 dunstctl is-paused >/dev/null 2>&1 || not_ok "dunst starts" "$(cat "$WORK/dunst.log")"
+watch_dunst "$WORK/dunstrc" || not_ok "dunst starts" "$(cat "$WORK/dunst.log")"
 dbus-monitor --session "type='method_call',interface='org.freedesktop.Notifications',member='Notify'" \
 	>"$WORK/monitor.log" 2>&1 &
 MON_PID=$!
 wait_for 5 grep -q . "$WORK/monitor.log"
 
-REPO=$(new_repo infra)
-sg AppSG 22 10.0.0.0/8 >"$REPO/app.yaml"
-commit "$REPO" "app: ssh from the office"
+watch_repo
 : >"$LOG"
 
 # --- no watch.yml: waits, starts when it appears, reloads on change
