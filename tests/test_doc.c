@@ -527,9 +527,9 @@ static void test_doc__json_surrogate_pair_parses(void **state)
 
 /*
  * Comments as Azure's template engine reads them, // and slash-star, with
- * their lines kept. json-glib 1.6 ends a block comment at its first slash
- * (fuzz_doc_json found it leaking ~1.7 KB a parse where that left two
- * top-level values), so comments are blanked before it reads the text.
+ * their lines kept; a block comment ends at its first star-slash, not at
+ * its first slash as in json-glib 1.6 (fuzz_doc_json found that leaking
+ * ~1.7 KB a parse where it left two top-level values).
  */
 static void test_doc__json_comments_are_read(void **state)
 {
@@ -572,9 +572,8 @@ static void test_doc__json_trailing_garbage_fails(void **state)
 /*
  * json-glib 1.6 took a scalar followed by a container for valid JSON (the
  * container as the document) and leaked a second top-level value's tree;
- * its "/.../" comments let it read tokens the pre-scan did not. Found by
- * fuzz_doc_json as slow memory growth; each is refused before json-glib
- * sees it.
+ * it read a '/' alone as a comment of its own. Found by fuzz_doc_json as
+ * slow memory growth when json-glib read JSON here; each stays refused.
  */
 static void test_doc__json_stricter_than_json_glib(void **state)
 {
