@@ -5,8 +5,8 @@
  * YAML is read with libyaml (multi-document streams, anchors and aliases
  * with an expansion limit, tags such as CloudFormation's !Ref kept on the
  * node; merge keys "<<" are not applied and stay ordinary pairs). JSON is
- * read with json-glib, which accepts what libyaml cannot (surrogate-pair
- * escapes); lines come from the parser's signals.
+ * read by a bounded reader of RFC 8259 plus comments (doc_json.c), which
+ * accepts what libyaml cannot (surrogate-pair escapes).
  *
  * A document owns all its nodes (an alias may make two parents share one
  * node); they die with doc_free(). Every node pointer handed out is

@@ -268,7 +268,7 @@ static void test_doc__json_too_deep_fails(void **state)
 	g_autoptr(GError) error = NULL;
 	struct doc *d = NULL;
 	/* Brackets inside strings and comments do not count. */
-	const char *ok = "[[{\"a\": [\"[[[[\", '{{{', \"\\\"[[\"]}]] /* [[[[ */";
+	const char *ok = "[[{\"a\": [\"[[[[\", \"{{{\", \"\\\"[[\"]}]] /* [[[[ */";
 
 	limits.max_depth = 4;
 	assert_true(doc_parse_json(&d, "t.json", ok, strlen(ok), &limits, &error));
@@ -527,9 +527,9 @@ static void test_doc__json_surrogate_pair_parses(void **state)
 
 /*
  * Comments as Azure's template engine reads them, // and slash-star, with
- * their lines kept. json-glib 1.6 ends a block comment at its first slash
- * (fuzz_doc_json found it leaking ~1.7 KB a parse where that left two
- * top-level values), so comments are blanked before it reads the text.
+ * their lines kept; a block comment ends at its first star-slash, not at
+ * its first slash as in json-glib 1.6 (fuzz_doc_json found that leaking
+ * ~1.7 KB a parse where it left two top-level values).
  */
 static void test_doc__json_comments_are_read(void **state)
 {
@@ -572,9 +572,8 @@ static void test_doc__json_trailing_garbage_fails(void **state)
 /*
  * json-glib 1.6 took a scalar followed by a container for valid JSON (the
  * container as the document) and leaked a second top-level value's tree;
- * its "/.../" comments let it read tokens the pre-scan did not. Found by
- * fuzz_doc_json as slow memory growth; each is refused before json-glib
- * sees it.
+ * it read a '/' alone as a comment of its own. Found by fuzz_doc_json as
+ * slow memory growth when json-glib read JSON here; each stays refused.
  */
 static void test_doc__json_stricter_than_json_glib(void **state)
 {
@@ -667,6 +666,154 @@ static void test_doc__json_malformed_inputs_fail(void **state)
 
 	assert_true(doc_parse_json(&d, "t.json", escaped, strlen(escaped), NULL, NULL));
 	assert_string_equal(doc_scalar(root(d, 0)->items[0]), "\\u0000");
+	doc_free(d);
+}
+
+/*
+ * Forms json-glib 1.6 read and RFC 8259 does not have: single quotes, hex
+ * and leading-zero numbers, a bare '.', '+', a BOM past the start, a
+ * number run into a word. Each is refused at its line.
+ */
+static void test_doc__json_lenient_forms_fail(void **state)
+{
+	static const struct {
+		const char *text, *message;
+	} cases[] = {
+		{ "{'a': 1}", "t.json:1: expected a string for a key, got '''" },
+		{ "[1,\n'a']", "t.json:2: expected a JSON value, got '''" },
+		{ "[\n0x10]", "t.json:2: expected the number to end, got 'x'" },
+		{ "[01]", "t.json:1: expected the number to end, got '1'" },
+		{ "[1.]", "t.json:1: expected a digit, got ']'" },
+		{ "[.5]", "t.json:1: expected a JSON value, got '.'" },
+		{ "[+1]", "t.json:1: expected a JSON value, got '+'" },
+		{ "[1.]", "t.json:1: expected a digit, got ']'" },
+		{ "[-x]", "t.json:1: expected a digit, got 'x'" },
+		{ "[1\xef\xbb\xbf]", "t.json:1: expected ',' or ']', got byte 0xef" },
+		{ "[TRUE]", "t.json:1: expected a JSON value, got 'TRUE'" },
+		{ "[nullx]", "t.json:1: expected a JSON value, got 'nullx'" },
+		{ "{\"a\":1,}", "t.json:1: expected a string for a key, got '}'" },
+		{ "[1 2]", "t.json:1: expected ',' or ']', got '2'" },
+		{ "{\"a\"\n\n1}", "t.json:3: expected ':' after a key, got '1'" },
+		{ "[1,\n2\n", "t.json:3: expected ',' or ']', got the end of the input" },
+		{ "{\"a\": [1,\n\"b]}", "t.json:2: a string left open" },
+		{ "[\"\x01\",\n\x02]", "t.json:2: expected a JSON value, got byte 0x02" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autoptr(GError) e = json_fails(cases[i].text, NULL, DW_ERROR_PARSE);
+
+		if (strcmp(e->message, cases[i].message) != 0)
+			fail_msg("case %zu: got '%s', expected '%s'", i, e->message, cases[i].message);
+	}
+}
+
+/*
+ * A scalar in a list or map is on the line of the ',' after it, else where
+ * its token ends; a key is on its value's line; a container on its bracket.
+ */
+static void test_doc__json_lines_follow_the_comma(void **state)
+{
+	const char *text = "\xef\xbb\xbf{\"a\"\r\n:\r\n1\r\n,\"b\":\r\n[\r\n\"x\ny\"\r\n]\r\n,\"c\": 7}";
+	struct doc *d = NULL;
+	const struct doc_node *r, *b;
+
+	assert_true(doc_parse_json(&d, "t.json", text, strlen(text), NULL, NULL));
+	r = root(d, 0);
+	assert_int_equal(r->line, 1);
+	assert_int_equal(r->pairs[0].key->line, 4);
+	assert_int_equal(doc_map_get(r, "a")->line, 4);
+	b = doc_map_get(r, "b");
+	assert_int_equal(b->line, 5);
+	assert_int_equal(r->pairs[1].key->line, 5);
+	/* A control character (Azure's multi-line string) is kept and counted. */
+	assert_string_equal(doc_scalar(b->items[0]), "x\ny");
+	assert_int_equal(b->items[0]->line, 7);
+	assert_int_equal(doc_map_get(r, "c")->line, 9);
+	doc_free(d);
+	/* A scalar at the top is on the line it starts on. */
+	assert_true(doc_parse_json(&d, "t.json", "\n\"a\nb\"\n", 7, NULL, NULL));
+	assert_int_equal(root(d, 0)->line, 2);
+	doc_free(d);
+}
+
+/* A repeated key keeps its first place and takes the last value and line. */
+static void test_doc__json_duplicate_key_keeps_first_place(void **state)
+{
+	const char *text = "{\"a\": 1,\n\"b\": 2,\n\"a\": [3]}";
+	g_autoptr(GString) many = g_string_new("{");
+	struct doc *d = NULL;
+	const struct doc_node *r;
+
+	assert_true(doc_parse_json(&d, "t.json", text, strlen(text), NULL, NULL));
+	r = root(d, 0);
+	assert_int_equal(r->n, 2);
+	assert_string_equal(r->pairs[0].key->text, "a");
+	assert_int_equal(r->pairs[0].key->line, 3);
+	assert_int_equal(r->pairs[0].value->kind, DOC_LIST);
+	assert_string_equal(doc_scalar(r->pairs[1].value), "2");
+	doc_free(d);
+	/* The same past the members compared one by one. */
+	for (int i = 0; i < 40; i++)
+		g_string_append_printf(many, "\"k%d\": %d,\n", i % 30, i);
+	g_string_append(many, "\"k0\": \"last\"}");
+	assert_true(doc_parse_json(&d, "t.json", many->str, many->len, NULL, NULL));
+	r = root(d, 0);
+	assert_int_equal(r->n, 30);
+	assert_string_equal(doc_scalar(r->pairs[0].value), "last");
+	assert_int_equal(r->pairs[0].key->line, 41);
+	assert_string_equal(doc_scalar(doc_map_get(r, "k29")), "29");
+	assert_string_equal(doc_scalar(doc_map_get(r, "k5")), "35");
+	doc_free(d);
+}
+
+/* Numbers as json-glib gave them: integers as written, others as doubles. */
+static void test_doc__json_numbers_keep_their_value(void **state)
+{
+	static const struct {
+		const char *text, *value;
+	} cases[] = {
+		{ "[-0]", "0" },
+		{ "[-0.0]", "-0" },
+		{ "[1.5e-7]", "1.5e-07" },
+		{ "[1E2]", "100" },
+		{ "[0.1e1]", "1" },
+		{ "[-9223372036854775808]", "-9223372036854775808" },
+		{ "[0.30000000000000004]", "0.30000000000000004" },
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		struct doc *d = NULL;
+
+		assert_true(doc_parse_json(&d, "t.json", cases[i].text, strlen(cases[i].text), NULL, NULL));
+		assert_string_equal(doc_scalar(root(d, 0)->items[0]), cases[i].value);
+		assert_false(root(d, 0)->items[0]->quoted);
+		doc_free(d);
+	}
+	g_autoptr(GError) e = json_fails("[\n-9223372036854775809]", NULL, DW_ERROR_PARSE);
+	assert_string_equal(e->message, "t.json:2: integer -9223372036854775809 is out of range");
+}
+
+/* Keys are bounded as values are; a limit error names its line. */
+static void test_doc__json_limits_name_their_line(void **state)
+{
+	struct doc_limits limits = DOC_LIMITS_INIT;
+
+	limits.max_scalar = 4;
+	g_autoptr(GError) e1 = json_fails("{\"a\": 1,\n\"abcde\": 2}", &limits, DW_ERROR_LIMIT);
+	assert_string_equal(e1->message, "t.json:2: scalar longer than 4 bytes");
+	limits = (struct doc_limits)DOC_LIMITS_INIT;
+	limits.max_nodes = 3;
+	g_autoptr(GError) e2 = json_fails("{\"a\":\n[1]}", &limits, DW_ERROR_LIMIT);
+	assert_string_equal(e2->message, "t.json:2: more than 3 nodes");
+	/* A long flat list is no deep recursion. */
+	g_autoptr(GString) flat = g_string_new("[");
+	struct doc *d = NULL;
+
+	for (int i = 0; i < 100000; i++)
+		g_string_append(flat, "[],");
+	g_string_append(flat, "{}]");
+	assert_true(doc_parse_json(&d, "t.json", flat->str, flat->len, NULL, NULL));
+	assert_int_equal(root(d, 0)->n, 100001);
 	doc_free(d);
 }
 
@@ -781,6 +928,11 @@ int main(void)
 		cmocka_unit_test(test_doc__free_null_is_noop),
 		cmocka_unit_test(test_doc__size_limit_follows_the_setting),
 		cmocka_unit_test(test_doc__json_stricter_than_json_glib),
+		cmocka_unit_test(test_doc__json_lenient_forms_fail),
+		cmocka_unit_test(test_doc__json_lines_follow_the_comma),
+		cmocka_unit_test(test_doc__json_duplicate_key_keeps_first_place),
+		cmocka_unit_test(test_doc__json_numbers_keep_their_value),
+		cmocka_unit_test(test_doc__json_limits_name_their_line),
 		cmocka_unit_test(test_doc__size_parse_and_format),
 	};
 

@@ -212,7 +212,7 @@ git -C "$W" reset -q --hard "$before" && push "$W" --force origin main
 head -c 300 "$EX/3-open-9200/es-nsg.json" >"$W/es-nsg.json"
 commit "$W" "Truncated template"
 push "$W" origin main
-expect "a malformed template is rejected as not analysable" 1 "DW-PARSE-001" "es-nsg.json:[0-9]+: Parse error"
+expect "a malformed template is rejected as not analysable" 1 "DW-PARSE-001" "es-nsg.json:[0-9]+: expected .*, got the end of the input"
 git -C "$W" reset -q --hard "$before"
 printf 'trusted_networks:\n  - 0.0.0.0/0\n  - ::/0\n' >"$WORK/server-policy.yml"
 git --git-dir="$S" config driftwatch.policy "$WORK/server-policy.yml"
