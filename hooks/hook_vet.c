@@ -14,8 +14,6 @@
 #include "hook.h"
 #include "hook_private.h"
 
-#define HOOK_TRAILER_KEY "Exposure-Approved"
-
 void hook_vet_init(struct hook_vet *v)
 {
 	v->not_counted = g_hash_table_new_full(NULL, NULL, NULL, g_free);
@@ -77,7 +75,7 @@ static unsigned hook_vet_trailer_apply(struct hook_vet *v, GPtrArray *net, const
 			continue;
 		n++;
 		if (!hook_vet_commit_counts(v, commit, &who)) {
-			what = g_strdup_printf("the trailer " HOOK_TRAILER_KEY ": %s in %.12s", f->id,
+			what = g_strdup_printf("the trailer " SCAN_TRAILER_KEY ": %s in %.12s", f->id,
 			                       commit_hex);
 			hook_vet_refuse(v, f, what);
 			continue;
@@ -91,37 +89,32 @@ static unsigned hook_vet_trailer_apply(struct hook_vet *v, GPtrArray *net, const
 	return n;
 }
 
+struct hook_vet_commit {
+	struct hook_vet *v;
+	GPtrArray *net;
+	git_commit *commit;
+	char hex[GIT_OID_HEXSZ + 1];
+};
+
+static void hook_vet_trailer(const char *id, const char *reason, const char *by, void *user_data)
+{
+	struct hook_vet_commit *c = user_data;
+
+	if (!*reason) {
+		g_ptr_array_add(c->v->unmatched, g_strdup_printf("%s in %.12s gives no reason", id, c->hex));
+		return;
+	}
+	if (!hook_vet_trailer_apply(c->v, c->net, c->hex, git_commit_id(c->commit), id, reason, by))
+		g_ptr_array_add(c->v->unmatched,
+		                g_strdup_printf("%s in %.12s matches no finding that commit introduced", id, c->hex));
+}
+
 void hook_vet_trailers(struct hook_vet *v, GPtrArray *net, git_commit *commit)
 {
-	git_message_trailer_array trailers = { 0 };
-	const git_signature *author = git_commit_author(commit);
-	g_autofree char *by = g_strdup_printf("%s <%s>", author->name, author->email);
-	char hex[GIT_OID_HEXSZ + 1];
+	struct hook_vet_commit c = { v, net, commit, { 0 } };
 
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
-	if (git_message_trailers(&trailers, git_commit_message(commit)) < 0)
-		return;
-	for (size_t i = 0; i < trailers.count; i++) {
-		const char *value = trailers.trailers[i].value;
-		const char *space = strchr(value, ' ');
-		g_autofree char *id = NULL;
-		g_autofree char *reason = NULL;
-
-		if (g_ascii_strcasecmp(trailers.trailers[i].key, HOOK_TRAILER_KEY) != 0)
-			continue;
-		id = space ? g_strndup(value, (gsize)(space - value)) : g_strdup(value);
-		reason = g_strstrip(g_strdup(space ? space : ""));
-		if (!*reason) {
-			g_ptr_array_add(v->unmatched,
-			                g_strdup_printf("%s in %.12s gives no reason", id, hex));
-			continue;
-		}
-		if (!hook_vet_trailer_apply(v, net, hex, git_commit_id(commit), id, reason, by))
-			g_ptr_array_add(v->unmatched,
-			                g_strdup_printf("%s in %.12s matches no finding that commit introduced",
-			                                id, hex));
-	}
-	git_message_trailer_array_free(&trailers);
+	git_oid_tostr(c.hex, sizeof(c.hex), git_commit_id(commit));
+	scan_approval_trailers(commit, hook_vet_trailer, &c);
 }
 
 /* Does commit change path against its first parent? Errors count as a change. */

@@ -94,6 +94,18 @@ bool scan_threads(struct scan *s, unsigned n, GError **error);
 struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes);
 void scan_prefetch_wait(struct scan_ticket *t);
 
+/* The commit trailer that approves a finding: "Exposure-Approved: ID REASON". */
+#define SCAN_TRAILER_KEY "Exposure-Approved"
+
+/*
+ * Calls fn for each Exposure-Approved trailer of commit's message (git's
+ * trailer rules: the message's last paragraph), with its finding id, its
+ * reason ("" when it gives none) and the commit's author as
+ * "Name <email>"; all borrowed for the call.
+ */
+typedef void (*scan_trailer_fn)(const char *id, const char *reason, const char *by, void *user_data);
+void scan_approval_trailers(git_commit *commit, scan_trailer_fn fn, void *user_data);
+
 /*
  * Applies commit's "Exposure-Approved: FINDING-ID REASON" trailers (git's
  * trailer rules: the message's last paragraph) to findings from index

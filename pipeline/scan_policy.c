@@ -253,13 +253,13 @@ bool scan_policy_finish(struct scan *s, struct scan_policy *sp, GPtrArray *found
 	return true;
 }
 
-void scan_commit_approvals(GPtrArray *findings, guint start, git_commit *commit)
+void scan_approval_trailers(git_commit *commit, scan_trailer_fn fn, void *user_data)
 {
 	git_message_trailer_array trailers = { 0 };
 	const git_signature *author = git_commit_author(commit);
 	g_autofree char *by = g_strdup_printf("%s <%s>", author->name, author->email);
 
-	if (start >= findings->len || git_message_trailers(&trailers, git_commit_message(commit)) < 0)
+	if (git_message_trailers(&trailers, git_commit_message(commit)) < 0)
 		return;
 	for (size_t i = 0; i < trailers.count; i++) {
 		const char *value = trailers.trailers[i].value;
@@ -267,13 +267,33 @@ void scan_commit_approvals(GPtrArray *findings, guint start, git_commit *commit)
 		g_autofree char *id = NULL;
 		g_autofree char *reason = NULL;
 
-		if (g_ascii_strcasecmp(trailers.trailers[i].key, "Exposure-Approved") != 0 || !space)
+		if (g_ascii_strcasecmp(trailers.trailers[i].key, SCAN_TRAILER_KEY) != 0)
 			continue;
-		id = g_strndup(value, (gsize)(space - value));
-		reason = g_strstrip(g_strdup(space));
-		if (*reason)
-			policy_approve_finding(findings, start, id, reason, by);
+		id = space ? g_strndup(value, (gsize)(space - value)) : g_strdup(value);
+		reason = g_strstrip(g_strdup(space ? space : ""));
+		fn(id, reason, by, user_data);
 	}
 	git_message_trailer_array_free(&trailers);
+}
+
+struct scan_approvals {
+	GPtrArray *findings;
+	guint start;
+};
+
+static void scan_commit_approve(const char *id, const char *reason, const char *by, void *user_data)
+{
+	struct scan_approvals *a = user_data;
+
+	if (*reason)
+		policy_approve_finding(a->findings, a->start, id, reason, by);
+}
+
+void scan_commit_approvals(GPtrArray *findings, guint start, git_commit *commit)
+{
+	struct scan_approvals a = { findings, start };
+
+	if (start < findings->len)
+		scan_approval_trailers(commit, scan_commit_approve, &a);
 }
 

@@ -72,6 +72,18 @@ static void scan_side_join(struct scan_side *side)
 	}
 }
 
+/* What reading path gave (cached, borrowed): its resources, or its failure. */
+static void scan_side_take(struct scan_side *side, const char *path, const struct scan_cached *c)
+{
+	if (c->error) {
+		scan_side_fail(side, path, c->error);
+		return;
+	}
+	g_hash_table_add(side->read, g_strdup(path));
+	for (guint i = 0; i < c->resources->len; i++)
+		g_ptr_array_add(side->resources, c->resources->pdata[i]);
+}
+
 static bool scan_side_add(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
                           GError **error)
 {
@@ -91,13 +103,7 @@ static bool scan_side_add(struct scan *s, struct scan_side *side, const struct g
 	}
 	if (!scan_extract(&c, s, f, error))
 		return false;
-	if (c->error) {
-		scan_side_fail(side, f->path, c->error);
-		return true;
-	}
-	g_hash_table_add(side->read, g_strdup(f->path));
-	for (guint i = 0; i < c->resources->len; i++)
-		g_ptr_array_add(side->resources, c->resources->pdata[i]);
+	scan_side_take(side, f->path, c);
 	return true;
 }
 
@@ -1076,13 +1082,7 @@ static bool scan_side_add_params(struct scan *s, struct scan_side *side, const s
 	} else {
 		c = scan_cache_add(s, g_string_free(key, FALSE), c);
 	}
-	if (c->error) {
-		scan_side_fail(side, f->path, c->error);
-		return true;
-	}
-	g_hash_table_add(side->read, g_strdup(f->path));
-	for (guint i = 0; i < c->resources->len; i++)
-		g_ptr_array_add(side->resources, c->resources->pdata[i]);
+	scan_side_take(side, f->path, c);
 	return true;
 }
 
