@@ -17,6 +17,7 @@ void scan_cached_free(struct scan_cached *c)
 		g_ptr_array_unref(c->resources);
 	g_clear_error(&c->error);
 	g_free(c->error_file);
+	g_clear_pointer(&c->surface, exposure_free);
 	g_free(c);
 }
 

@@ -17,6 +17,10 @@ struct scan_cached {
 	GPtrArray *resources; /* struct resource *, never handed out: callers get copies */
 	GError *error;        /* the file could not be analysed */
 	char *error_file;     /* a Terraform module: the file that could not be, else NULL */
+	/* Its network resources' exposure on the pack's settings ports (a
+	 * piece of the repository's surface, scan_context_load()), or NULL
+	 * until first asked; filled and read by the main thread only. */
+	exposure *surface;
 };
 
 struct scan {
@@ -58,6 +62,7 @@ struct scan_side {
 	 * scan_side_grade() once the other side is known. */
 	GPtrArray *errors;     /* struct scan_failure * */
 	GHashTable *read;      /* units read whole: a file's path, "tf:DIR" for a module */
+	GPtrArray *units;      /* const struct scan_cached *: the entries resources came from */
 };
 
 /* The policy of a comparison: before and after, and whether it changed. */
