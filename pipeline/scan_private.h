@@ -21,12 +21,14 @@ struct scan_cached {
 	 * piece of the repository's surface, scan_context_load()), or NULL
 	 * until first asked; filled and read by the main thread only. */
 	exposure *surface;
+	size_t weight;        /* what it is reckoned to hold in memory, bytes */
 };
 
 struct scan {
 	git_repository *repo;
 	const struct rulepack *pack;
 	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
+	size_t cache_weight; /* the sum of its entries' weights; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
@@ -39,6 +41,8 @@ struct scan_ticket {
 	GMutex lock;
 	GCond done;
 	unsigned pending;
+	GHashTable *queued; /* cache keys queued by this ticket; main thread only */
+	size_t bytes;       /* of the blobs queued; main thread only */
 };
 
 struct scan_job {
@@ -83,6 +87,7 @@ void scan_cached_free(struct scan_cached *c);
 char *scan_cache_key(const struct gitwalk_file *f);
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key);
 struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c);
+void scan_cache_trim(struct scan *s);
 struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *read_error);
 bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
                   GError **error);
