@@ -44,6 +44,8 @@ struct scan_cached *scan_cache_lookup(struct scan *s, const char *key)
 
 	g_mutex_lock(&s->lock);
 	c = g_hash_table_lookup(s->cache, key);
+	if (c)
+		c->used = s->generation;
 	g_mutex_unlock(&s->lock);
 	return c;
 }
@@ -62,18 +64,37 @@ static size_t scan_cached_weight(const char *key, const struct scan_cached *c)
 	return w + (c->error_file ? strlen(c->error_file) : 0);
 }
 
+/* Did an entry go unused for longer than a walk reads ahead (two batches)? */
+static gboolean scan_cached_stale(gpointer key, gpointer value, gpointer user_data)
+{
+	const struct scan_cached *c = value;
+	struct scan *s = user_data;
+
+	if (c->used + 2 * 256 >= s->generation)
+		return FALSE;
+	s->cache_weight -= c->weight;
+	return TRUE;
+}
+
 /*
- * Empties the cache when it holds too many entries or too many bytes (a
- * walk needs only the last commit's blobs again, and the context's few
- * hundred). Sides borrow from the cache: only between comparisons.
+ * Called as each comparison begins (sides borrow from the cache: it is
+ * trimmed only between comparisons). Past DW_LIMIT_PARSE_CACHE entries or
+ * DW_LIMIT_PARSE_CACHE_BYTES, the entries a walk has not used lately go,
+ * keeping those read ahead and the whole tree's; if that is not enough to
+ * halve it, all go.
  */
 void scan_cache_trim(struct scan *s)
 {
 	g_mutex_lock(&s->lock);
+	s->generation++;
 	if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE ||
 	    s->cache_weight >= DW_LIMIT_PARSE_CACHE_BYTES) {
-		g_hash_table_remove_all(s->cache);
-		s->cache_weight = 0;
+		g_hash_table_foreach_remove(s->cache, scan_cached_stale, s);
+		if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE / 2 ||
+		    s->cache_weight >= DW_LIMIT_PARSE_CACHE_BYTES / 2) {
+			g_hash_table_remove_all(s->cache);
+			s->cache_weight = 0;
+		}
 	}
 	g_mutex_unlock(&s->lock);
 }
@@ -87,6 +108,7 @@ struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached
 	kept = g_hash_table_lookup(s->cache, key);
 	if (!kept) {
 		c->weight = scan_cached_weight(key, c);
+		c->used = s->generation;
 		s->cache_weight += c->weight;
 		g_hash_table_insert(s->cache, key, c);
 		kept = c;

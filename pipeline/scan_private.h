@@ -22,6 +22,7 @@ struct scan_cached {
 	 * until first asked; filled and read by the main thread only. */
 	exposure *surface;
 	size_t weight;        /* what it is reckoned to hold in memory, bytes */
+	guint64 used;         /* the scan's comparison it was last added or looked up in */
 };
 
 struct scan {
@@ -29,6 +30,7 @@ struct scan {
 	const struct rulepack *pack;
 	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
 	size_t cache_weight; /* the sum of its entries' weights; under lock */
+	guint64 generation;  /* comparisons begun; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
