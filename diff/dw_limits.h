@@ -78,9 +78,16 @@
 #define DW_LIMIT_RENAME_PATHS 4000
 #define DW_LIMIT_SYMLINK_HOPS 8
 #define DW_LIMIT_SYMLINK_TARGET_BYTES 4096
-/* Parsed blobs kept by the scan's cache; past this the cache is emptied
- * (a walk needs only the last commit's blobs again). */
+/* Parsed blobs kept by the scan's cache, and the bytes they are reckoned
+ * to hold; past either the cache is emptied (a walk needs only the last
+ * commit's blobs again). Bytes, not only a count: so that peak memory does
+ * not grow with the history or the size of the files. */
 #define DW_LIMIT_PARSE_CACHE 8192
+#define DW_LIMIT_PARSE_CACHE_BYTES (16u << 20)
+/* Bytes of blobs an audit reads ahead for its parsing threads in one batch
+ * of commits (they are held until parsed): with large templates a batch
+ * ends early rather than holding hundreds of MB. */
+#define DW_LIMIT_PREFETCH_BYTES (24u << 20)
 
 /* The pre-receive hook's stdin: git sends one short line per ref. Past
  * DW_LIMIT_REF_UPDATES the push is refused as too large, not as malformed. */

@@ -144,10 +144,7 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 	changes = scan_split_renames(changes, &split, &renames);
 	s->renames = renames;
 	/* Sides borrow from the cache: trim it only between comparisons. */
-	g_mutex_lock(&s->lock);
-	if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE)
-		g_hash_table_remove_all(s->cache);
-	g_mutex_unlock(&s->lock);
+	scan_cache_trim(s);
 	if (!scan_policy_load(s, &sp, changes, new_base, error))
 		goto out;
 	s->policy = sp.new_p;

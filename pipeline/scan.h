@@ -84,14 +84,17 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 /*
  * Parallel audit. scan_threads() starts n worker threads (0: none);
  * scan_prefetch() hands them the files of a list of changes (struct
- * gitwalk_change *, copied) to read and parse into the cache, and
- * scan_prefetch_wait() blocks until that batch is parsed and frees the
- * ticket. Results are the same with or without threads; a file a worker
+ * gitwalk_change *, copied) to read and parse into the cache, adding
+ * them to ticket t (NULL: a new one, returned); scan_ticket_bytes() is
+ * what the ticket's files weigh, so that a caller can bound the bytes
+ * read ahead; scan_prefetch_wait() blocks until that batch is parsed and
+ * frees the ticket. Results are the same with or without threads; a file a worker
  * could not read is read again, and its error reported, by the caller.
  */
 struct scan_ticket;
 bool scan_threads(struct scan *s, unsigned n, GError **error);
-struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes);
+struct scan_ticket *scan_prefetch(struct scan *s, struct scan_ticket *t, GPtrArray *changes);
+size_t scan_ticket_bytes(const struct scan_ticket *t);
 void scan_prefetch_wait(struct scan_ticket *t);
 
 /* The commit trailer that approves a finding: "Exposure-Approved: ID REASON". */

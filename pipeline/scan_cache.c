@@ -17,6 +17,7 @@ void scan_cached_free(struct scan_cached *c)
 		g_ptr_array_unref(c->resources);
 	g_clear_error(&c->error);
 	g_free(c->error_file);
+	g_clear_pointer(&c->surface, exposure_free);
 	g_free(c);
 }
 
@@ -43,8 +44,59 @@ struct scan_cached *scan_cache_lookup(struct scan *s, const char *key)
 
 	g_mutex_lock(&s->lock);
 	c = g_hash_table_lookup(s->cache, key);
+	if (c)
+		c->used = s->generation;
 	g_mutex_unlock(&s->lock);
 	return c;
+}
+
+/* What an entry holds, reckoned from its parts (a resource, each rule,
+ * setting and unknown with its exposure and strings), not measured. */
+static size_t scan_cached_weight(const char *key, const struct scan_cached *c)
+{
+	size_t w = sizeof(*c) + strlen(key) + 64;
+
+	for (guint i = 0; c->resources && i < c->resources->len; i++) {
+		const struct resource *r = c->resources->pdata[i];
+
+		w += 1024 + 512 * ((size_t)r->rules->len + r->settings->len + r->unknowns->len);
+	}
+	return w + (c->error_file ? strlen(c->error_file) : 0);
+}
+
+/* Did an entry go unused for longer than a walk reads ahead (two batches)? */
+static gboolean scan_cached_stale(gpointer key, gpointer value, gpointer user_data)
+{
+	const struct scan_cached *c = value;
+	struct scan *s = user_data;
+
+	if (c->used + 2 * 256 >= s->generation)
+		return FALSE;
+	s->cache_weight -= c->weight;
+	return TRUE;
+}
+
+/*
+ * Called as each comparison begins (sides borrow from the cache: it is
+ * trimmed only between comparisons). Past DW_LIMIT_PARSE_CACHE entries or
+ * DW_LIMIT_PARSE_CACHE_BYTES, the entries a walk has not used lately go,
+ * keeping those read ahead and the whole tree's; if that is not enough to
+ * halve it, all go.
+ */
+void scan_cache_trim(struct scan *s)
+{
+	g_mutex_lock(&s->lock);
+	s->generation++;
+	if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE ||
+	    s->cache_weight >= DW_LIMIT_PARSE_CACHE_BYTES) {
+		g_hash_table_foreach_remove(s->cache, scan_cached_stale, s);
+		if (g_hash_table_size(s->cache) >= DW_LIMIT_PARSE_CACHE / 2 ||
+		    s->cache_weight >= DW_LIMIT_PARSE_CACHE_BYTES / 2) {
+			g_hash_table_remove_all(s->cache);
+			s->cache_weight = 0;
+		}
+	}
+	g_mutex_unlock(&s->lock);
 }
 
 /* Adds c under key unless another thread was first; returns the entry kept. */
@@ -55,6 +107,9 @@ struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached
 	g_mutex_lock(&s->lock);
 	kept = g_hash_table_lookup(s->cache, key);
 	if (!kept) {
+		c->weight = scan_cached_weight(key, c);
+		c->used = s->generation;
+		s->cache_weight += c->weight;
 		g_hash_table_insert(s->cache, key, c);
 		kept = c;
 		key = NULL;
@@ -166,16 +221,17 @@ static bool scan_prefetch_read(GBytes **out, struct scan *s, GHashTable *queued,
 	return gitwalk_file_read(out, s->repo, f, dw_limit_file_bytes(), NULL);
 }
 
-struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
+struct scan_ticket *scan_prefetch(struct scan *s, struct scan_ticket *t, GPtrArray *changes)
 {
-	struct scan_ticket *t = g_new0(struct scan_ticket, 1);
-	/* A commit's old file is usually the last commit's new one: queue each
-	 * blob once and only when not cached, so two workers never parse the
-	 * same one. */
-	g_autoptr(GHashTable) queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-
-	g_mutex_init(&t->lock);
-	g_cond_init(&t->done);
+	if (!t) {
+		t = g_new0(struct scan_ticket, 1);
+		g_mutex_init(&t->lock);
+		g_cond_init(&t->done);
+		/* A commit's old file is usually the last commit's new one: queue
+		 * each blob once and only when not cached, so two workers never
+		 * parse the same one. */
+		t->queued = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	}
 	for (guint i = 0; s->pool && i < changes->len; i++) {
 		const struct gitwalk_change *c = changes->pdata[i];
 		const struct gitwalk_file *files[] = { c->old_file, c->new_file };
@@ -186,7 +242,7 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 
 			if (!files[j] || files[j]->data || files[j]->special != GITWALK_REGULAR ||
 			    extract_tf_path(files[j]->path) ||
-			    !scan_prefetch_read(&data, s, queued, files[j], scan_cache_key(files[j])))
+			    !scan_prefetch_read(&data, s, t->queued, files[j], scan_cache_key(files[j])))
 				continue;
 			job = g_new0(struct scan_job, 1);
 			job->s = s;
@@ -194,6 +250,7 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 			job->key = scan_cache_key(files[j]);
 			job->data = data;
 			job->ticket = t;
+			t->bytes += g_bytes_get_size(data);
 			g_mutex_lock(&t->lock);
 			t->pending++;
 			g_mutex_unlock(&t->lock);
@@ -201,6 +258,11 @@ struct scan_ticket *scan_prefetch(struct scan *s, GPtrArray *changes)
 		}
 	}
 	return t;
+}
+
+size_t scan_ticket_bytes(const struct scan_ticket *t)
+{
+	return t ? t->bytes : 0;
 }
 
 void scan_prefetch_wait(struct scan_ticket *t)
@@ -213,6 +275,7 @@ void scan_prefetch_wait(struct scan_ticket *t)
 	g_mutex_unlock(&t->lock);
 	g_mutex_clear(&t->lock);
 	g_cond_clear(&t->done);
+	g_hash_table_unref(t->queued);
 	g_free(t);
 }
 

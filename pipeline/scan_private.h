@@ -17,12 +17,20 @@ struct scan_cached {
 	GPtrArray *resources; /* struct resource *, never handed out: callers get copies */
 	GError *error;        /* the file could not be analysed */
 	char *error_file;     /* a Terraform module: the file that could not be, else NULL */
+	/* Its network resources' exposure on the pack's settings ports (a
+	 * piece of the repository's surface, scan_context_load()), or NULL
+	 * until first asked; filled and read by the main thread only. */
+	exposure *surface;
+	size_t weight;        /* what it is reckoned to hold in memory, bytes */
+	guint64 used;         /* the scan's comparison it was last added or looked up in */
 };
 
 struct scan {
 	git_repository *repo;
 	const struct rulepack *pack;
 	GHashTable *cache; /* "blob-id:path" -> struct scan_cached; under lock */
+	size_t cache_weight; /* the sum of its entries' weights; under lock */
+	guint64 generation;  /* comparisons begun; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
@@ -35,6 +43,8 @@ struct scan_ticket {
 	GMutex lock;
 	GCond done;
 	unsigned pending;
+	GHashTable *queued; /* cache keys queued by this ticket; main thread only */
+	size_t bytes;       /* of the blobs queued; main thread only */
 };
 
 struct scan_job {
@@ -58,6 +68,7 @@ struct scan_side {
 	 * scan_side_grade() once the other side is known. */
 	GPtrArray *errors;     /* struct scan_failure * */
 	GHashTable *read;      /* units read whole: a file's path, "tf:DIR" for a module */
+	GPtrArray *units;      /* const struct scan_cached *: the entries resources came from */
 };
 
 /* The policy of a comparison: before and after, and whether it changed. */
@@ -78,6 +89,7 @@ void scan_cached_free(struct scan_cached *c);
 char *scan_cache_key(const struct gitwalk_file *f);
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key);
 struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c);
+void scan_cache_trim(struct scan *s);
 struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *read_error);
 bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
                   GError **error);

@@ -39,6 +39,7 @@ void scan_side_clear(struct scan_side *side)
 	g_clear_pointer(&side->failures, g_ptr_array_unref);
 	g_clear_pointer(&side->errors, g_ptr_array_unref);
 	g_clear_pointer(&side->read, g_hash_table_unref);
+	g_clear_pointer(&side->units, g_ptr_array_unref);
 }
 
 void scan_side_init(struct scan_side *side)
@@ -48,6 +49,7 @@ void scan_side_init(struct scan_side *side)
 	side->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	side->errors = g_ptr_array_new_with_free_func((GDestroyNotify)scan_failure_free);
 	side->read = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	side->units = g_ptr_array_new();
 }
 
 /* Joins standalone rules to their groups, on copies, if there are any. */
@@ -80,6 +82,7 @@ static void scan_side_take(struct scan_side *side, const char *path, const struc
 		return;
 	}
 	g_hash_table_add(side->read, g_strdup(path));
+	g_ptr_array_add(side->units, (gpointer)c);
 	for (guint i = 0; i < c->resources->len; i++)
 		g_ptr_array_add(side->resources, c->resources->pdata[i]);
 }
@@ -483,6 +486,7 @@ static bool scan_side_add_module(struct scan *s, struct scan_side *side, git_tre
 		return true;
 	}
 	g_hash_table_add(side->read, g_strconcat("tf:", dir, NULL));
+	g_ptr_array_add(side->units, (gpointer)cached);
 	for (guint i = 0; i < cached->resources->len; i++)
 		g_ptr_array_add(side->resources, cached->resources->pdata[i]);
 	return true;
@@ -1298,11 +1302,62 @@ struct scan_context {
 	struct classify_context ctx;
 };
 
-static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray *changes,
-                              git_tree *new_base, GError **error)
+/* The exposure on the settings ports of the network resources among resources. */
+static exposure *scan_settings_surface(struct scan *s, GPtrArray *resources)
 {
 	g_autoptr(GPtrArray) sets = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
 
+	for (guint i = 0; i < resources->len; i++) {
+		struct resource *r = resources->pdata[i];
+		g_autoptr(exposure) e = NULL;
+
+		if (r->model == RESOURCE_SETTINGS || r->service)
+			continue;
+		e = resource_exposure(r);
+		g_ptr_array_add(sets, exposure_intersect(e, s->pack->settings_ports));
+	}
+	return exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+}
+
+/*
+ * The surface of a whole side: the union of its cache entries' pieces,
+ * each computed once per entry; from the resources themselves when they
+ * were joined (copies, not an entry's own).
+ */
+static exposure *scan_side_surface(struct scan *s, struct scan_side *side)
+{
+	g_autofree const exposure **pieces = NULL;
+
+	if (side->owned->len)
+		return scan_settings_surface(s, side->resources);
+	pieces = g_new0(const exposure *, side->units->len + 1);
+	for (guint i = 0; i < side->units->len; i++) {
+		struct scan_cached *c = side->units->pdata[i];
+
+		if (!c->surface)
+			c->surface = scan_settings_surface(s, c->resources);
+		pieces[i] = c->surface;
+	}
+	return exposure_union_all(pieces, side->units->len);
+}
+
+/* Only a changed setting's finding says how the network reaches its service. */
+static bool scan_needs_surface(GPtrArray *diffs)
+{
+	for (guint i = 0; i < diffs->len; i++) {
+		const struct compare_change *c = diffs->pdata[i];
+
+		for (guint j = 0; c->new_r && j < c->settings->len; j++) {
+			if (g_array_index(c->settings, struct compare_setting, j).new_value)
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray *changes,
+                              git_tree *new_base, bool want_surface, GError **error)
+{
 	scan_side_init(&sc->side);
 	if (!scan_side_full(s, &sc->side, new_base, changes, true, error))
 		return false;
@@ -1311,20 +1366,15 @@ static bool scan_context_load(struct scan *s, struct scan_context *sc, GPtrArray
 	for (guint i = 0; i < sc->side.resources->len; i++) {
 		struct resource *r = sc->side.resources->pdata[i];
 
-		g_autoptr(exposure) e = NULL;
-
 		/* A service's own access list (pg_hba.conf) is a setting of
 		 * the service, not a network rule. */
-		if (r->model == RESOURCE_SETTINGS || r->service) {
+		if (r->model == RESOURCE_SETTINGS || r->service)
 			g_ptr_array_add(sc->settings, r);
-			continue;
-		}
-		g_ptr_array_add(sc->network, r);
-		/* Only the ports whose services have settings are ever asked about. */
-		e = resource_exposure(r);
-		g_ptr_array_add(sets, exposure_intersect(e, s->pack->settings_ports));
+		else
+			g_ptr_array_add(sc->network, r);
 	}
-	sc->surface = exposure_union_all((const exposure *const *)sets->pdata, sets->len);
+	/* Only the ports whose services have settings are ever asked about. */
+	sc->surface = want_surface ? scan_side_surface(s, &sc->side) : NULL;
 	sc->ctx.settings_resources = sc->settings;
 	sc->ctx.network_resources = sc->network;
 	sc->ctx.surface = sc->surface;
@@ -1380,7 +1430,7 @@ bool scan_classify(struct scan *s, GPtrArray *found, GPtrArray *changes, git_tre
 	compare_resources_renamed(diffs, old_side.resources, new_side.resources, s->renames);
 	for (guint i = 0; i < diffs->len && !need_context; i++)
 		need_context = rulepack_needs_context(s->pack, diffs->pdata[i]);
-	if (need_context && !scan_context_load(s, &sc, changes, new_base, error))
+	if (need_context && !scan_context_load(s, &sc, changes, new_base, scan_needs_surface(diffs), error))
 		goto out;
 	sc.ctx.internet = internet;
 	for (guint i = 0; i < diffs->len; i++)

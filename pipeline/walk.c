@@ -282,7 +282,6 @@ fail:
 static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GError **error)
 {
 	struct walk_batch *b = g_new0(struct walk_batch, 1);
-	g_autoptr(GPtrArray) all = g_ptr_array_new();
 	git_oid id;
 	int rc = 0;
 
@@ -304,21 +303,19 @@ static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GErro
 		}
 		if (!walk_item(&item, w, commit, error))
 			goto fail;
-		if (item)
-			g_ptr_array_add(b->items, item);
+		if (!item)
+			continue;
+		g_ptr_array_add(b->items, item);
+		b->ticket = scan_prefetch(w->scan, b->ticket, item->changes);
+		/* Blobs read ahead are held until parsed: bound their bytes. */
+		if (scan_ticket_bytes(b->ticket) >= DW_LIMIT_PREFETCH_BYTES)
+			break;
 	}
 	if (rc != 0 && rc != GIT_ITEROVER) {
 		gitwalk_set_error(error, "walking history");
 		goto fail;
 	}
 	*done = rc == GIT_ITEROVER;
-	for (guint i = 0; i < b->items->len; i++) {
-		GPtrArray *changes = ((struct walk_item *)b->items->pdata[i])->changes;
-
-		for (guint j = 0; j < changes->len; j++)
-			g_ptr_array_add(all, changes->pdata[j]);
-	}
-	b->ticket = scan_prefetch(w->scan, all);
 	*out = b;
 	return true;
 fail:

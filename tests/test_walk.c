@@ -406,6 +406,51 @@ static void test_walk__two_groups_two_commits(void **state)
 	repo_free(r);
 }
 
+/* ---- reading ahead ------------------------------------------------------ */
+
+static bool yml_only(const char *path)
+{
+	return g_str_has_suffix(path, ".yml");
+}
+
+/* The parsing threads' ticket weighs each blob it queued once: what an
+ * audit bounds its read-ahead by. */
+static void test_walk__prefetch_ticket_weighs_each_blob_once(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(scan) s = scan_new(r->git, pack);
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	g_autoptr(GError) error = NULL;
+	g_autofree char *web = sg("WebSG", "10.0.0.0/8", 22);
+	g_autofree char *db = sg("DbSG", "10.0.0.0/8", 5432);
+	struct scan_ticket *t;
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+	git_oid id;
+
+	repo_write(r, "web.yml", g_strdup(web));
+	repo_write(r, "db.yml", g_strdup(db));
+	repo_write(r, "README", g_strdup("not configuration\n"));
+	id = repo_commit(r, "base");
+	assert_int_equal(git_commit_lookup(&commit, r->git, &id), 0);
+	assert_int_equal(git_commit_tree(&tree, commit), 0);
+	assert_true(gitwalk_tree_changes(changes, r->git, NULL, tree, yml_only, &error));
+	assert_true(scan_threads(s, 1, &error));
+	t = scan_prefetch(s, NULL, changes);
+	assert_int_equal(scan_ticket_bytes(t), strlen(web) + strlen(db));
+	/* Queued already: not read again. */
+	t = scan_prefetch(s, t, changes);
+	assert_int_equal(scan_ticket_bytes(t), strlen(web) + strlen(db));
+	scan_prefetch_wait(t);
+	/* Parsed and cached: a new ticket reads nothing. */
+	t = scan_prefetch(s, NULL, changes);
+	assert_int_equal(scan_ticket_bytes(t), 0);
+	scan_prefetch_wait(t);
+	git_tree_free(tree);
+	git_commit_free(commit);
+	repo_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -417,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_walk__first_parent_judges_the_merge),
 		cmocka_unit_test(test_walk__reopened_port_is_the_reopening_commits),
 		cmocka_unit_test(test_walk__two_groups_two_commits),
+		cmocka_unit_test(test_walk__prefetch_ticket_weighs_each_blob_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
