@@ -4,6 +4,7 @@
  * unread, then by a cheap scan of the bytes, so a file no extractor reads
  * is never parsed; a file only recognised is reported as not analysed.
  */
+#define _GNU_SOURCE /* memmem(): glibc's two-way search, linear in the bytes */
 #include <string.h>
 
 #include "extract.h"
@@ -62,9 +63,12 @@ static const char *extract_next_either(const char *p, const char *end, char lo, 
 bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci)
 {
 	size_t m = strlen(needle);
-	char lo = ci ? g_ascii_tolower(needle[0]) : needle[0];
-	char up = ci ? g_ascii_toupper(needle[0]) : needle[0];
+	char lo = g_ascii_tolower(needle[0]);
+	char up = g_ascii_toupper(needle[0]);
 	const char *end, *next_lo, *next_up;
+
+	if (!ci)
+		return m == 0 || memmem(data, len, needle, m) != NULL;
 
 	if (m == 0 || len < m)
 		return m == 0;
@@ -76,7 +80,7 @@ bool extract_bytes_contain(const char *data, size_t len, const char *needle, boo
 		p = extract_next_either(p, end, lo, up, &next_lo, &next_up);
 		if (p == NULL)
 			return false;
-		if ((ci ? g_ascii_strncasecmp(p, needle, m) : memcmp(p, needle, m)) == 0)
+		if (g_ascii_strncasecmp(p, needle, m) == 0)
 			return true;
 	}
 	return false;
@@ -93,25 +97,44 @@ bool extract_marker_found(const char *data, size_t len, const char *marker, bool
 	return extract_bytes_contain(data, len, marker, ci);
 }
 
-/* Does data hold one of the row's markers (and all it requires)? */
-static bool extract_row_found(const struct extract_format *row, const char *data, size_t len)
-{
-	bool any = false;
-
-	for (size_t i = 0; row->markers != NULL && row->markers[i] != NULL && !any; i++)
-		any = extract_marker_found(data, len, row->markers[i], row->markers_ci);
-	for (size_t i = 0; any && row->requires != NULL && row->requires[i] != NULL; i++)
-		any = extract_marker_found(data, len, row->requires[i], row->markers_ci);
-	return any;
-}
-
 /* One file on its way through the table; its document parsed once. */
 struct extract_run {
 	struct extract_input in;
 	struct doc *doc;      /* owned */
 	GError *parse_error;  /* owned */
 	bool parsed;
+	char *lower;          /* in.data in ASCII lowercase, made when a row ignores case; owned */
 };
+
+/* Does the file hold marker? Ignoring case, in the lowercase copy. */
+static bool extract_run_marker(struct extract_run *run, const char *marker, bool ci)
+{
+	g_autofree char *low = NULL;
+
+	if (!ci)
+		return extract_marker_found(run->in.data, run->in.len, marker, false);
+	if (run->lower == NULL) {
+		/* Every byte, a NUL too (g_ascii_strdown() would stop there). */
+		run->lower = g_malloc(run->in.len + 1);
+		for (size_t i = 0; i < run->in.len; i++)
+			run->lower[i] = g_ascii_tolower(run->in.data[i]);
+		run->lower[run->in.len] = '\0';
+	}
+	low = g_ascii_strdown(marker, -1);
+	return extract_marker_found(run->lower, run->in.len, low, false);
+}
+
+/* Does the file hold one of the row's markers (and all it requires)? */
+static bool extract_row_found(const struct extract_format *row, struct extract_run *run)
+{
+	bool any = false;
+
+	for (size_t i = 0; row->markers != NULL && row->markers[i] != NULL && !any; i++)
+		any = extract_run_marker(run, row->markers[i], row->markers_ci);
+	for (size_t i = 0; any && row->requires != NULL && row->requires[i] != NULL; i++)
+		any = extract_run_marker(run, row->requires[i], row->markers_ci);
+	return any;
+}
 
 static bool extract_run_parse(struct extract_run *run, enum extract_parse how)
 {
@@ -148,15 +171,15 @@ static bool extract_by_name(GPtrArray *found, struct extract_run *run, const str
  * with any backslash and no marker goes to every reader, which finds
  * nothing in a document that is not theirs.
  */
-static guint64 extract_sniff(const struct extract_format *t, size_t n, const struct extract_input *in,
+static guint64 extract_sniff(const struct extract_format *t, size_t n, struct extract_run *run,
                              bool *weak_only_out)
 {
 	guint64 hits = 0;
-	bool escaped = in->len > 0 && memchr(in->data, '\\', in->len) != NULL;
+	bool escaped = run->in.len > 0 && memchr(run->in.data, '\\', run->in.len) != NULL;
 
 	*weak_only_out = true;
 	for (size_t i = 0; i < n; i++) {
-		if (t[i].read == NULL || t[i].markers == NULL || !extract_row_found(&t[i], in->data, in->len))
+		if (t[i].read == NULL || t[i].markers == NULL || !extract_row_found(&t[i], run))
 			continue;
 		hits |= (guint64)1 << i;
 		*weak_only_out = *weak_only_out && t[i].weak;
@@ -189,7 +212,7 @@ static bool extract_by_content(GPtrArray *found, struct extract_run *run, const 
                                size_t n, GError **error)
 {
 	bool weak_only;
-	guint64 hits = extract_sniff(t, n, &run->in, &weak_only);
+	guint64 hits = extract_sniff(t, n, run, &weak_only);
 	unsigned line;
 
 	if (hits == 0)
@@ -229,7 +252,7 @@ static bool extract_unread(struct extract_run *run, const struct extract_format 
 		if (row->read != NULL || row->module)
 			continue;
 		if (row->name != NULL ? row->name(run->in.path) == NULL
-		                      : !document || !extract_row_found(row, run->in.data, run->in.len))
+		                      : !document || !extract_row_found(row, run))
 			continue;
 		if (!extract_run_parse(run, row->parse))
 			continue;
@@ -264,7 +287,7 @@ static void extract_partial(GPtrArray *found, struct extract_run *run, const str
 	struct resource *unread = NULL;
 
 	for (size_t i = 0; run->doc != NULL && i < n; i++) {
-		if (t[i].partial != NULL && extract_row_found(&t[i], run->in.data, run->in.len))
+		if (t[i].partial != NULL && extract_row_found(&t[i], run))
 			t[i].partial(&run->in, found, &unread);
 	}
 	if (unread != NULL)
@@ -300,6 +323,7 @@ static bool extract_file_into(GPtrArray *found, const struct extract_input *in, 
 		extract_partial(found, &run, t, n);
 	doc_free(run.doc);
 	g_clear_error(&run.parse_error);
+	g_free(run.lower);
 	return ok;
 }
 
