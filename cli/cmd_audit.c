@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "dw_error.h"
+#include "dw_limits.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -422,6 +423,9 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		return false;
 	/* Auditing a local repository: objects were verified when they arrived. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/* libgit2 keeps up to 256 MiB of trees and commits by default, and a
+	 * walk reads each once or twice: memory would grow with history. */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)DW_LIMIT_GIT_CACHE_BYTES);
 	a.progress = !common->quiet && isatty(STDERR_FILENO);
 	a.scan = scan_new(a.repo, common->pack);
 	if (jobs < 0)
