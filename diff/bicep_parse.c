@@ -352,7 +352,8 @@ static struct bicep_expr *bicep_string_node(struct bicep_parser *ps, GPtrArray *
 			return NULL;
 		e->n = parts->len;
 		e->items = bicep_alloc(ps, parts->len, sizeof(*e->items));
-		memcpy(e->items, parts->pdata, parts->len * sizeof(*e->items));
+		if (parts->len > 0)
+			memcpy(e->items, parts->pdata, parts->len * sizeof(*e->items));
 	}
 	if (e != NULL)
 		e->start = (size_t)(start - ps->data);

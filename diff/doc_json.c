@@ -500,7 +500,8 @@ static bool doc_json_array(struct doc_json_reader *r, struct doc_node *node)
 	}
 	node->n = r->nstack - base;
 	node->items = doc_alloc_n(r->d, node->n, sizeof(*node->items));
-	memcpy(node->items, r->stack + base, node->n * sizeof(*node->items));
+	if (node->n > 0) /* [] : no items, and doc_alloc_n gave NULL */
+		memcpy(node->items, r->stack + base, node->n * sizeof(*node->items));
 	r->nstack = base;
 	r->depth--;
 	return true;

@@ -695,7 +695,8 @@ static void bicep_doc_build(struct bicep_inst *in)
 	}
 	list->n = in->res_nodes->len;
 	list->items = doc_alloc_n(in->doc, list->n, sizeof(*list->items));
-	memcpy(list->items, in->res_nodes->pdata, list->n * sizeof(*list->items));
+	if (list->n > 0) /* no resource: no items, and pdata may be NULL */
+		memcpy(list->items, in->res_nodes->pdata, list->n * sizeof(*list->items));
 	root->n = 2;
 	root->pairs = doc_alloc_n(in->doc, 2, sizeof(*root->pairs));
 	root->pairs[0].key = bicep_doc_scalar(in, "parameters", 1, true);

@@ -16,6 +16,8 @@ cd "$root"
 # Leaked GLib and json-glib objects are visible to LeakSanitizer only when
 # g_slice uses malloc (see tests/meson.build).
 export G_SLICE=always-malloc
+# Undefined behaviour is a failure, as in the test suite (tests/meson.build).
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 if [ ! -f "$builddir/build.ninja" ]; then
 	CC=clang meson setup "$builddir" -Dfuzzing=true -Dtests=enabled \
