@@ -143,7 +143,11 @@ GPtrArray *scan_policy_filter(struct scan *s, GPtrArray *changes)
 /* Line n (1-based) of data, or NULL; *len_out its length. */
 static const char *scan_line(const char *data, size_t len, unsigned n, size_t *len_out)
 {
-	const char *p = data, *end = data + len, *nl;
+	const char *p = data, *end, *nl;
+
+	if (data == NULL) /* an empty file's bytes (g_bytes_get_data() gives NULL) */
+		return NULL;
+	end = data + len;
 
 	for (unsigned i = 1; i < n && p < end; i++) {
 		nl = memchr(p, '\n', (size_t)(end - p));
