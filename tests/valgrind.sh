@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # valgrind.sh - runs the end-to-end tests with every driftwatch call under
 # valgrind --leak-check=full; a definite leak or a memory error fails the
-# call (exit 99), and so the test. Prints the tests' TAP.
+# call (exit 99), and so the test. Only definite leaks are shown: the TLS
+# block of a GLib pool thread still ending at exit ("possibly lost", the
+# audit's parse workers) is no leak, and printed it would fail the tests
+# that check stderr is empty. Prints the tests' TAP.
 #
 # usage: tests/valgrind.sh [BUILD-DIR [NAME...]]
 #   (default: build; not a sanitizer build). NAMEs (e2e_cli or cli) run
@@ -35,7 +38,7 @@ trap 'rm -rf "$(dirname "$wrapper")"' EXIT
 cat >"$wrapper" <<WRAP
 #!/bin/sh
 export G_SLICE=always-malloc
-exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite --error-exitcode=99 \\
+exec valgrind -q --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite --error-exitcode=99 \\
 	--suppressions="$root/tests/valgrind.supp" "$builddir/cli/driftwatch" "\$@"
 WRAP
 chmod +x "$wrapper"
