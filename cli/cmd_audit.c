@@ -147,50 +147,6 @@ static bool cmd_audit_shallow_list(struct cmd_audit *a, const struct cmd_audit_r
 	return true;
 }
 
-/* One REV-RANGE into the walk: A..B, ^A (hidden) or a revision. */
-static int cmd_audit_push_one(struct cmd_audit *a, git_revwalk *walk, const char *rev)
-{
-	git_object *obj = NULL;
-	bool hide = rev[0] == '^';
-	int rc;
-
-	if (!hide && strstr(rev, ".."))
-		return git_revwalk_push_range(walk, rev);
-	rc = git_revparse_single(&obj, a->repo, rev + hide);
-	if (rc == 0)
-		rc = hide ? git_revwalk_hide(walk, git_object_id(obj)) : git_revwalk_push(walk, git_object_id(obj));
-	git_object_free(obj);
-	return rc;
-}
-
-/* Every range into the walk, --all as every ref and HEAD; HEAD when none. */
-static bool cmd_audit_push(struct cmd_audit *a, git_revwalk *walk,
-                           const struct cmd_audit_range *range, GError **error)
-{
-	bool none = !(range->revs && *range->revs);
-
-	if ((none && !range->all) ||
-	    (range->all && git_repository_head_unborn(a->repo) == 0)) {
-		if (git_revwalk_push_head(walk) < 0) {
-			gitwalk_set_error(error, "reading revision range 'HEAD'");
-			return false;
-		}
-	}
-	if (range->all && git_revwalk_push_glob(walk, "refs/*") < 0) {
-		gitwalk_set_error(error, "reading every ref (--all)");
-		return false;
-	}
-	for (char **rev = range->revs; rev && *rev; rev++) {
-		if (cmd_audit_push_one(a, walk, *rev) < 0) {
-			g_autofree char *what = g_strdup_printf("reading revision range '%s'", *rev);
-
-			gitwalk_set_error(error, what);
-			return false;
-		}
-	}
-	return true;
-}
-
 /* How many commits the walk will give, for the progress bar: a walk of
  * the commit graph alone, cheap beside reading trees. */
 static void cmd_audit_count(struct cmd_audit *a, const struct cmd_audit_range *range,
@@ -203,7 +159,7 @@ static void cmd_audit_count(struct cmd_audit *a, const struct cmd_audit_range *r
 		return;
 	/* Only a count for the bar: a failure leaves it uncounted. */
 	if ((!first_parent || git_revwalk_simplify_first_parent(walk) == 0) &&
-	    cmd_audit_push(a, walk, range, NULL)) {
+	    walk_revwalk_push_revs(walk, a->repo, range->revs, range->all, NULL)) {
 		while (git_revwalk_next(&id, walk) == 0)
 			a->total++;
 	}
@@ -265,7 +221,7 @@ static bool cmd_audit_push_walk(git_revwalk *walk, void *user_data, GError **err
 {
 	struct cmd_audit *a = user_data;
 
-	return cmd_audit_push(a, walk, a->range, error);
+	return walk_revwalk_push_revs(walk, a->repo, a->range->revs, a->range->all, error);
 }
 
 static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **error)

@@ -94,31 +94,53 @@ bool walk_push(struct walk *w, const git_oid *tip, const git_oid *hide, GError *
 	return true;
 }
 
-bool walk_push_range(struct walk *w, const char *range, GError **error)
+/* One revision into revwalk: "A..B", "^A" (hidden) or a revision. */
+static int walk_revwalk_push_one(git_revwalk *revwalk, git_repository *repo, const char *rev)
 {
+	git_object *obj = NULL;
+	bool hide = rev[0] == '^';
 	int rc;
 
-	if (!walk_revwalk_new(w, error))
-		return false;
-	if (!range)
-		rc = git_revwalk_push_head(w->revwalk);
-	else if (strstr(range, ".."))
-		rc = git_revwalk_push_range(w->revwalk, range);
-	else {
-		git_object *obj = NULL;
+	if (!hide && strstr(rev, ".."))
+		return git_revwalk_push_range(revwalk, rev);
+	rc = git_revparse_single(&obj, repo, rev + hide);
+	if (rc == 0)
+		rc = hide ? git_revwalk_hide(revwalk, git_object_id(obj)) : git_revwalk_push(revwalk, git_object_id(obj));
+	git_object_free(obj);
+	return rc;
+}
 
-		rc = git_revparse_single(&obj, w->repo, range);
-		if (rc == 0)
-			rc = git_revwalk_push(w->revwalk, git_object_id(obj));
-		git_object_free(obj);
+bool walk_revwalk_push_revs(git_revwalk *revwalk, git_repository *repo, char *const *revs, bool all,
+                            GError **error)
+{
+	bool none = !(revs && *revs);
+
+	if ((none && !all) || (all && git_repository_head_unborn(repo) == 0)) {
+		if (git_revwalk_push_head(revwalk) < 0) {
+			gitwalk_set_error(error, "reading revision range 'HEAD'");
+			return false;
+		}
 	}
-	if (rc < 0) {
-		g_autofree char *what = g_strdup_printf("reading revision range '%s'", range ? range : "HEAD");
-
-		gitwalk_set_error(error, what);
+	if (all && git_revwalk_push_glob(revwalk, "refs/*") < 0) {
+		gitwalk_set_error(error, "reading every ref (--all)");
 		return false;
+	}
+	for (char *const *rev = revs; rev && *rev; rev++) {
+		if (walk_revwalk_push_one(revwalk, repo, *rev) < 0) {
+			g_autofree char *what = g_strdup_printf("reading revision range '%s'", *rev);
+
+			gitwalk_set_error(error, what);
+			return false;
+		}
 	}
 	return true;
+}
+
+bool walk_push_range(struct walk *w, const char *range, GError **error)
+{
+	char *revs[] = { (char *)range, NULL };
+
+	return walk_revwalk_new(w, error) && walk_revwalk_push_revs(w->revwalk, w->repo, revs, false, error);
 }
 
 bool walk_push_with(struct walk *w, walk_push_fn push, void *user_data, GError **error)

@@ -66,8 +66,15 @@ void walk_free(struct walk *w);
  */
 bool walk_push(struct walk *w, const git_oid *tip, const git_oid *hide, GError **error);
 
-/* The same for a revision ("main", an id) or a range "A..B"; NULL is HEAD. */
+/* The same for a revision ("main", an id), a range "A..B" or "^A"; NULL is HEAD. */
 bool walk_push_range(struct walk *w, const char *range, GError **error);
+/*
+ * Revisions into revwalk (of repo) as git rev-list takes them: each
+ * "A..B", "^A" (hidden) or a revision; all adds every ref and HEAD; with
+ * neither, HEAD. For a walk_push_with() callback, and for counting.
+ */
+bool walk_revwalk_push_revs(git_revwalk *revwalk, git_repository *repo, char *const *revs, bool all,
+                            GError **error);
 
 /*
  * The same for whatever push() puts into the walk's revwalk (several
