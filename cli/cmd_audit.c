@@ -12,7 +12,6 @@
 
 #include "cli.h"
 #include "dw_error.h"
-#include "dw_limits.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -379,9 +378,12 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 		return false;
 	/* Auditing a local repository: objects were verified when they arrived. */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	/* libgit2 keeps up to 256 MiB of trees and commits by default, and a
-	 * walk reads each once or twice: memory would grow with history. */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)DW_LIMIT_GIT_CACHE_BYTES);
+	/* No cache of parsed trees and commits: a walk reads each once or
+	 * twice and keeps what it needs itself. libgit2's cache (256 MiB by
+	 * default) made memory grow with history, and capped it cost more
+	 * than it saved: on a 20,000-commit audit, 16 MiB of it held 64 MiB
+	 * of heap, and evicting made a 100,000-commit audit twice as slow. */
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	a.progress = !common->quiet && isatty(STDERR_FILENO);
 	a.scan = scan_new(a.repo, common->pack);
 	if (jobs < 0)

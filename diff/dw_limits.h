@@ -68,10 +68,6 @@
 #define DW_LIMIT_ANSIBLE_STRING_BYTES ((size_t)64 << 10)
 #define DW_LIMIT_ANSIBLE_MADE_BYTES ((size_t)16 << 20)
 
-/* libgit2's cache of parsed objects (trees, commits) during an audit; its
- * default, 256 MiB, makes a long walk's memory grow with history. */
-#define DW_LIMIT_GIT_CACHE_BYTES ((size_t)16 << 20)
-
 /* git: trees nested deeper than this are hostile (git itself refuses far
  * less). Rename pairing by similar content: past this many added and
  * deleted paths left after exact pairing by blob id, the rest stay
