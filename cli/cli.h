@@ -66,7 +66,7 @@ struct cli_common {
 	/* What the command judged, for the text summary: set by the command. */
 	guint64 commits;         /* commits judged (audit), or 0 */
 	char *history_note;      /* where a shallow history stops, or NULL; owned */
-	GPtrArray *windows;      /* audit: struct cli_window *, or NULL; owned */
+	struct cli_windows *windows; /* audit: its exposure windows, or NULL; owned */
 	/* audit: what still holds at the tip (struct finding *, each at its
 	 * place there), or NULL; every format reports it with --open-at-tip,
 	 * SARIF always (code scanning shows current lines); owned */
@@ -106,6 +106,26 @@ bool cli_load_pack(struct cli_common *c, GError **error);
  * repeats are removed from findings.
  */
 int cli_report(const struct cli_common *c, GPtrArray *findings);
+/*
+ * An audit's report written as its findings arrive, commit by commit, so
+ * that they need not be held: text and JSON of every finding are written
+ * as they come (JSON's "errors" and "windows", and the text's windows and
+ * footer, at the end). A format that needs them whole (Markdown, GitLab,
+ * JUnit, HTML) has them held; SARIF and --open-at-tip report what holds
+ * at the tip (c->tip_findings), at the end. Output files are opened by
+ * cli_stream_new(); an unwritable one is said at once and makes the exit
+ * status an error. hold: every finding is kept there too (NULL: none).
+ */
+struct cli_stream;
+struct cli_stream *cli_stream_new(const struct cli_common *c, GPtrArray *hold);
+/* Is anything written as findings arrive? */
+bool cli_stream_writes(const struct cli_stream *s);
+/* The next findings (commit order), taken from findings, which is left empty. */
+void cli_stream_add(struct cli_stream *s, GPtrArray *findings);
+/* Writes the rest (c->windows and c->tip_findings set), frees s; cli_report()'s exit status. */
+int cli_stream_end(struct cli_stream *s);
+/* Frees a stream not ended (the audit failed), closing its files. */
+void cli_stream_free(struct cli_stream *s);
 /* Is f shown under c's --severity / -v? */
 bool cli_finding_shown(const struct cli_common *c, const struct finding *f);
 /* SARIF 2.1.0 (report_sarif.c); tool.driver.rules is c->pack, which must be loaded. */
@@ -124,24 +144,63 @@ void cli_report_junit(FILE *out, const struct cli_common *c, GPtrArray *findings
  * their sets in full. Loads nothing from the network. */
 void cli_report_html(FILE *out, const struct cli_common *c, GPtrArray *findings);
 /* An exposure window (report_windows.c): how long a widening stayed open. */
+struct cli_window_end {
+	/* The commit that opened or closed it, and the finding's id; strings
+	 * are the windows' (struct cli_windows), NULL for no commit. */
+	const char *commit, *author, *date, *subject, *finding;
+};
+
 struct cli_window {
-	const struct finding *opened; /* the finding that opened it; borrowed */
-	const struct finding *closed; /* the one that closed it, or NULL: open at the tip; borrowed */
+	/* What opened it, as the opening finding said: the rule (the pack's),
+	 * its severity, the resource, the region widened and what was let in
+	 * after (network), or the setting's key. Strings are the windows'. */
+	const struct rule *rule;
+	enum severity severity;
+	const char *resource, *widened, *after, *setting_key;
+	struct cli_window_end opened;
+	struct cli_window_end closed; /* closed.commit NULL: open at the tip */
+	bool is_closed;
 	exposure *open;               /* a network window: what is still open; NULL for a setting */
+	/* Open: the opening finding whole (the windows' copy, which they report
+	 * at the tip); NULL once closed. */
+	struct finding *opening;
+	guint held_at;                /* where opening is in the windows' held findings */
 	char *tip_file;               /* open at the tip: where it stands there, or NULL; owned */
 	unsigned tip_line;
 	double days;                  /* opened to closed, or to the tip's date while open */
 };
 
+/*
+ * The windows of an audit, built as its findings arrive in commit order
+ * (cli_windows_add), so that no finding need be held for them: a window
+ * keeps its ends' few strings (commits, authors and dates shared), and the
+ * opening finding whole only while it is open. It also keeps what may
+ * still hold at the tip: every finding above info, until a window it
+ * opened closes.
+ */
+struct cli_windows {
+	GPtrArray *all;         /* struct cli_window *, owned; after cli_windows_end(): open first, longest first */
+	GHashTable *open;       /* resource -> GPtrArray of its open windows (borrowed) */
+	GPtrArray *held;        /* struct finding * owned, or NULL where a window closed; commit order */
+	GStringChunk *strings;  /* the windows' strings */
+	const srcset *internet; /* the pack's: what an Internet finding's window follows; NULL: all */
+};
+
 /* Closed windows listed in text after the open ones. */
 #define CLI_WINDOWS_CLOSED_SHOWN 10
 
-/* The windows of an audit's findings (in commit order, info included),
- * open ones first; they borrow from findings. An open window's days run
- * to tip_time (the tip commit's, seconds since the epoch). internet (the
- * pack's) is what an Internet finding's window follows; NULL: all of it. */
-GPtrArray *cli_windows_new(GPtrArray *findings, gint64 tip_time, const srcset *internet);
-void cli_window_free(struct cli_window *w);
+struct cli_windows *cli_windows_new(const srcset *internet);
+/* The next finding of the audit (commit order, info included). */
+void cli_windows_add(struct cli_windows *ws, const struct finding *f);
+/*
+ * Ends the history at the tip (tip_time: the tip commit's, seconds since
+ * the epoch; an open window's days run to it): sorts the windows, open
+ * first, and returns what still holds at the tip, in commit order (the
+ * opening findings of open windows, every finding above info that opens
+ * no window); a new array of the windows' copies, which it owns.
+ */
+GPtrArray *cli_windows_end(struct cli_windows *ws, gint64 tip_time);
+void cli_windows_free(struct cli_windows *ws);
 /* The text section and the JSON "windows" member, when c->windows is set. */
 void cli_windows_text(FILE *out, const struct cli_common *c, bool compact);
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c);

@@ -55,6 +55,13 @@ struct cmd_audit {
 	gint64 started;      /* when the walk started, for the ETA */
 	gint64 shown;        /* when the bar was last drawn */
 	size_t commits;      /* commits walked */
+	struct cli_common *common;
+	/* Where each commit's findings go: the report as it is written (made
+	 * at the first commit, so that an error before the walk writes none),
+	 * or, with no report, kept whole (cli_audit_history). */
+	struct cli_stream *stream;
+	GPtrArray *kept;
+	bool erase_bar;      /* the bar and the report share a terminal */
 };
 
 /* The ranges as git rev-list arguments (default HEAD), added to argv; borrowed. */
@@ -204,14 +211,33 @@ static void cmd_audit_seen(git_commit *commit, void *user_data)
 	cmd_audit_progress(a, false);
 }
 
-/* Keeps one commit's findings for the report. */
+/* The report of the audit, begun now if not yet. */
+static struct cli_stream *cmd_audit_stream(struct cmd_audit *a)
+{
+	if (!a->stream && !a->kept)
+		a->stream = cli_stream_new(a->common, NULL);
+	return a->stream;
+}
+
+/* One commit's findings: to the windows, then to the report or kept. */
 static bool cmd_audit_commit(const struct walk_commit *c, void *user_data, GError **error)
 {
-	GPtrArray *findings = user_data;
+	struct cmd_audit *a = user_data;
+	struct cli_stream *stream = cmd_audit_stream(a);
 
 	(void)error;
-	while (c->findings->len)
-		g_ptr_array_add(findings, g_ptr_array_steal_index(c->findings, 0));
+	for (guint i = 0; i < c->findings->len; i++)
+		cli_windows_add(a->common->windows, c->findings->pdata[i]);
+	if (!stream) {
+		while (c->findings->len)
+			g_ptr_array_add(a->kept, g_ptr_array_steal_index(c->findings, 0));
+		return true;
+	}
+	if (c->findings->len && a->erase_bar) {
+		fputs("\r\033[K", stderr);
+		a->shown = 0;
+	}
+	cli_stream_add(stream, c->findings);
 	return true;
 }
 
@@ -223,7 +249,7 @@ static bool cmd_audit_push_walk(git_revwalk *walk, void *user_data, GError **err
 	return walk_revwalk_push_revs(walk, a->repo, a->range->revs, a->range->all, error);
 }
 
-static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **error)
+static bool cmd_audit_walk(struct cmd_audit *a, GError **error)
 {
 	struct walk_options options = WALK_OPTIONS_INIT;
 	bool ok = true;
@@ -237,7 +263,7 @@ static bool cmd_audit_walk(struct cmd_audit *a, GPtrArray *findings, GError **er
 		walk_push_list(a->walk, a->shallow_ids);
 	else
 		ok = walk_push_with(a->walk, cmd_audit_push_walk, a, error);
-	ok = ok && walk_run(a->walk, cmd_audit_commit, findings, error);
+	ok = ok && walk_run(a->walk, cmd_audit_commit, a, error);
 	cmd_audit_progress(a, true);
 	return ok;
 }
@@ -305,27 +331,24 @@ static const struct resource *cmd_audit_tip_resource(GPtrArray *resources, const
 static void cmd_audit_tip_place(struct cli_window *w, const struct resource *r)
 {
 	const struct resource_rule *rule = w->open ? resource_rule_at(r, w->open) : NULL;
-	const struct resource_setting *s = w->opened->setting_key
-	                                           ? resource_setting_get(r, w->opened->setting_key)
-	                                           : NULL;
+	const struct resource_setting *s = w->setting_key ? resource_setting_get(r, w->setting_key)
+	                                                  : NULL;
 
 	w->tip_file = g_strdup(rule && rule->file ? rule->file : r->file);
 	w->tip_line = rule ? rule->line : s ? s->line : r->line;
 }
 
 /*
- * The windows of the audit, each open one placed at the tip, and what
- * still holds there as findings: an open window's opening finding at its
- * place at the tip (its commit says who opened it), and every finding
- * that opens no window (a file that could not be checked, an unknown),
- * which the history alone cannot say is over.
+ * Ends the windows at the tip, each open one placed there, and what still
+ * holds there as findings: an open window's opening finding at its place
+ * at the tip (its commit says who opened it), and every finding that
+ * opens no window (a file that could not be checked, an unknown), which
+ * the history alone cannot say is over.
  */
-static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GPtrArray *findings,
-                              GError **error)
+static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GError **error)
 {
 	g_autoptr(GPtrArray) resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
 	g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
-	g_autoptr(GHashTable) opening = g_hash_table_new(NULL, NULL);
 	git_tree *tree = NULL;
 	git_commit *tip = NULL;
 	bool ok;
@@ -333,43 +356,38 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GP
 	ok = gitwalk_rev_tree(&tree, &tip, a->repo, cmd_audit_tip_rev(a->range), error) &&
 	     scan_surface(a->scan, resources, failures, tree, error);
 	if (ok)
-		common->windows = cli_windows_new(findings, git_commit_time(tip), common->pack->internet);
+		common->tip_findings = cli_windows_end(common->windows, git_commit_time(tip));
 	git_tree_free(tree);
 	git_commit_free(tip);
 	if (!ok)
 		return false;
-	common->tip_findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
-	for (guint i = 0; i < common->windows->len; i++) {
-		struct cli_window *w = common->windows->pdata[i];
+	for (guint i = 0; i < common->windows->all->len; i++) {
+		struct cli_window *w = common->windows->all->pdata[i];
 		const struct resource *r;
 
-		g_hash_table_insert(opening, (gpointer)w->opened, w);
-		if (w->closed || !(r = cmd_audit_tip_resource(resources, w->opened->resource)))
+		if (w->is_closed || !(r = cmd_audit_tip_resource(resources, w->resource)))
 			continue;
 		cmd_audit_tip_place(w, r);
-	}
-	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-		const struct cli_window *w = g_hash_table_lookup(opening, f);
-		struct finding *now;
-
-		if (f->severity == SEVERITY_INFO || (w && w->closed))
-			continue;
-		now = finding_copy(f);
-		if (w && w->tip_file) {
-			g_free(now->file);
-			now->file = g_strdup(w->tip_file);
-			now->line = w->tip_line;
+		if (w->opening) {
+			g_free(w->opening->file);
+			w->opening->file = g_strdup(w->tip_file);
+			w->opening->line = w->tip_line;
 		}
-		g_ptr_array_add(common->tip_findings, now);
 	}
 	return true;
 }
 
-static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboolean first_parent,
-                          int jobs, struct cmd_audit_range *range, GError **error)
+/*
+ * The audit of range, reported as it goes (*stream: the report, begun at
+ * the first commit, for cli_stream_end() or cli_stream_free()), or with
+ * every finding kept in kept (stream NULL).
+ */
+static bool cmd_audit_run(struct cli_stream **stream, GPtrArray *kept, struct cli_common *common,
+                          gboolean first_parent, int jobs, struct cmd_audit_range *range,
+                          GError **error)
 {
-	struct cmd_audit a = { .first_parent = first_parent, .range = range };
+	struct cmd_audit a = { .first_parent = first_parent, .range = range, .common = common,
+	                       .kept = kept };
 	int shallow;
 	bool ok = false;
 
@@ -385,6 +403,8 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	 * of heap, and evicting made a 100,000-commit audit twice as slow. */
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	a.progress = !common->quiet && isatty(STDERR_FILENO);
+	a.erase_bar = a.progress && isatty(STDOUT_FILENO);
+	common->windows = cli_windows_new(common->pack->internet);
 	a.scan = scan_new(a.repo, common->pack);
 	if (jobs < 0)
 		jobs = MAX((int)g_get_num_processors() - 1, 1);
@@ -398,10 +418,16 @@ static bool cmd_audit_run(GPtrArray *findings, struct cli_common *common, gboole
 	ok = !shallow || cmd_audit_shallow_list(&a, range, first_parent, error);
 	if (ok && a.progress && !shallow)
 		cmd_audit_count(&a, range, first_parent);
-	ok = ok && cmd_audit_walk(&a, findings, error) && cmd_audit_shallow_end(&a, common, error) &&
-	     cmd_audit_windows(&a, common, findings, error);
+	ok = ok && cmd_audit_walk(&a, error) && cmd_audit_shallow_end(&a, common, error) &&
+	     cmd_audit_windows(&a, common, error);
 	common->commits = a.walk ? walk_judged(a.walk) : 0;
+	if (ok)
+		cmd_audit_stream(&a);
 out:
+	if (stream)
+		*stream = a.stream;
+	else
+		cli_stream_free(a.stream);
 	if (a.shallow_ids)
 		g_array_unref(a.shallow_ids);
 	walk_free(a.walk);
@@ -416,7 +442,7 @@ bool cli_audit_history(GPtrArray *findings, struct cli_common *common, const cha
 	char *revs[] = { (char *)range, NULL };
 	struct cmd_audit_range r = { .revs = revs };
 
-	return cmd_audit_run(findings, common, FALSE, -1, &r, error);
+	return cmd_audit_run(NULL, findings, common, FALSE, -1, &r, error);
 }
 
 int cmd_audit(int argc, char **argv, const char *exe_path)
@@ -441,7 +467,7 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE...]");
-	g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	struct cli_stream *stream = NULL;
 	g_autoptr(GError) error = NULL;
 	int status;
 
@@ -460,10 +486,12 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	g_ptr_array_add(revs, NULL);
 	range.revs = (char **)revs->pdata;
 	if (!cli_common_finish(&common, &error) ||
-	    !cmd_audit_run(findings, &common, first_parent, jobs, &range, &error))
+	    !cmd_audit_run(&stream, NULL, &common, first_parent, jobs, &range, &error)) {
+		cli_stream_free(stream);
 		status = cli_fail(error);
-	else
-		status = cli_report(&common, findings);
+	} else {
+		status = cli_stream_end(stream);
+	}
 	g_free(range.since_text);
 	cli_common_clear(&common);
 	return status;

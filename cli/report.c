@@ -45,6 +45,15 @@ static bool report_once_per_file(const struct finding *f)
 	return f->unchecked && strcmp(f->rule->id, RULE_PARSE_001) != 0;
 }
 
+/* Is f a repeat of a once-per-file finding (same rule and file) seen
+ * (keys "rule\nfile", owned) holds? Adds it there when not. */
+static bool report_is_repeat(GHashTable *seen, const struct finding *f)
+{
+	if (!report_once_per_file(f) || !f->file)
+		return false;
+	return !g_hash_table_add(seen, g_strconcat(f->rule->id, "\n", f->file, NULL));
+}
+
 /* Drops every repeat of a once-per-file finding (same rule and file); how many. */
 static guint report_drop_repeats(GPtrArray *findings)
 {
@@ -52,15 +61,7 @@ static guint report_drop_repeats(GPtrArray *findings)
 	guint dropped = 0;
 
 	for (guint i = 0; i < findings->len;) {
-		const struct finding *f = findings->pdata[i];
-		char *key;
-
-		if (!report_once_per_file(f) || !f->file) {
-			i++;
-			continue;
-		}
-		key = g_strconcat(f->rule->id, "\n", f->file, NULL);
-		if (g_hash_table_add(seen, key)) {
+		if (!report_is_repeat(seen, findings->pdata[i])) {
 			i++;
 			continue;
 		}
@@ -166,24 +167,78 @@ bool cli_finding_shown(const struct cli_common *c, const struct finding *f)
 	return f->severity >= c->show_from;
 }
 
-static void report_json(FILE *out, const struct cli_common *c, GPtrArray *findings)
+/* The pretty JSON text of node, each line after the first starting with indent. */
+static void report_json_node(FILE *out, JsonNode *node, const char *indent)
+{
+	g_autoptr(JsonGenerator) gen = json_generator_new();
+	g_autofree char *text = NULL;
+
+	json_generator_set_root(gen, node);
+	json_generator_set_pretty(gen, TRUE);
+	text = json_generator_to_data(gen, NULL);
+	for (const char *p = text; *p; p++) {
+		fputc(*p, out);
+		if (*p == '\n')
+			fputs(indent, out);
+	}
+}
+
+/*
+ * The JSON report is written as it goes, a finding at a time, so that an
+ * audit need not hold its findings: the same text json-glib gives for the
+ * whole document, each part generated alone and indented to its depth.
+ */
+static void report_json_begin(FILE *out)
+{
+	fputs("{\n  \"version\" : 1,\n  \"findings\" : [", out);
+}
+
+static void report_json_add(FILE *out, guint *written, const struct finding *f)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) node = NULL;
 
+	report_json_finding(b, f);
+	node = json_builder_get_root(b);
+	fputs(*written ? ",\n    " : "\n    ", out);
+	report_json_node(out, node, "    ");
+	(*written)++;
+}
+
+/* Ends the findings, then "errors" (of the parse failures among
+ * failures) and, for an audit, "windows". */
+static void report_json_end(FILE *out, const struct cli_common *c, guint written, GPtrArray *failures)
+{
+	g_autoptr(JsonBuilder) b = json_builder_new();
+	g_autoptr(JsonNode) root = NULL;
+	JsonObject *members;
+
+	fputs(written ? "\n  ]" : "]", out);
 	json_builder_begin_object(b);
-	json_builder_set_member_name(b, "version");
-	json_builder_add_int_value(b, 1);
-	json_builder_set_member_name(b, "findings");
-	json_builder_begin_array(b);
-	for (guint i = 0; i < findings->len; i++) {
-		if (cli_finding_shown(c, findings->pdata[i]))
-			report_json_finding(b, findings->pdata[i]);
-	}
-	json_builder_end_array(b);
-	cli_json_errors(b, findings);
+	cli_json_errors(b, failures);
 	cli_windows_json(b, c);
 	json_builder_end_object(b);
-	cli_json_write(out, b);
+	root = json_builder_get_root(b);
+	members = json_node_get_object(root);
+	fputs(",\n  \"errors\" : ", out);
+	report_json_node(out, json_object_get_member(members, "errors"), "  ");
+	if (json_object_has_member(members, "windows")) {
+		fputs(",\n  \"windows\" : ", out);
+		report_json_node(out, json_object_get_member(members, "windows"), "  ");
+	}
+	fputs("\n}\n", out);
+}
+
+static void report_json(FILE *out, const struct cli_common *c, GPtrArray *findings)
+{
+	guint written = 0;
+
+	report_json_begin(out);
+	for (guint i = 0; i < findings->len; i++) {
+		if (cli_finding_shown(c, findings->pdata[i]))
+			report_json_add(out, &written, findings->pdata[i]);
+	}
+	report_json_end(out, c, written, findings);
 }
 
 /* Sources shown per port range in text before "and N more" (all in JSON). */
@@ -264,37 +319,42 @@ static void report_text_finding(FILE *out, const struct cli_common *c, const str
 	}
 }
 
-/* The full layout: findings grouped by commit, then by resource. */
-static guint report_text_long(FILE *out, const struct cli_common *c, GPtrArray *findings)
+/* Where the full layout stands: the commit and resource last headed. */
+struct report_long {
+	char *commit, *resource;
+	guint shown;
+};
+
+static void report_long_clear(struct report_long *l)
 {
-	const char *commit = NULL, *resource = NULL;
-	guint shown = 0;
+	g_clear_pointer(&l->commit, g_free);
+	g_clear_pointer(&l->resource, g_free);
+}
 
-	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-
-		if (!cli_finding_shown(c, f))
-			continue;
-		if (g_strcmp0(commit, f->commit) != 0 || (shown == 0 && f->commit)) {
-			if (shown)
-				fprintf(out, "\n");
-			if (f->commit)
-				report_text_commit(out, f);
-			commit = f->commit;
-			resource = NULL;
-		}
-		if (g_strcmp0(resource, f->resource) != 0) {
-			g_autofree char *file = cli_escape(f->file);
-			g_autofree char *res = cli_escape(f->resource);
-			g_autofree char *where = finding_where(file, f->line);
-
-			fprintf(out, "  %s  %s\n", res, where);
-			resource = f->resource;
-		}
-		report_text_finding(out, c, f);
-		shown++;
+/* The full layout: findings grouped by commit, then by resource. */
+static void report_text_long_add(FILE *out, const struct cli_common *c, struct report_long *l,
+                                 const struct finding *f)
+{
+	if (g_strcmp0(l->commit, f->commit) != 0 || (l->shown == 0 && f->commit)) {
+		if (l->shown)
+			fprintf(out, "\n");
+		if (f->commit)
+			report_text_commit(out, f);
+		g_free(l->commit);
+		l->commit = g_strdup(f->commit);
+		g_clear_pointer(&l->resource, g_free);
 	}
-	return shown;
+	if (g_strcmp0(l->resource, f->resource) != 0) {
+		g_autofree char *file = cli_escape(f->file);
+		g_autofree char *res = cli_escape(f->resource);
+		g_autofree char *where = finding_where(file, f->line);
+
+		fprintf(out, "  %s  %s\n", res, where);
+		g_free(l->resource);
+		l->resource = g_strdup(f->resource);
+	}
+	report_text_finding(out, c, f);
+	l->shown++;
 }
 
 char *cli_text_fit(const char *s, glong width)
@@ -344,19 +404,6 @@ static void report_text_compact_line(FILE *out, const struct cli_common *c, cons
 	fprintf(out, "%s%s%s %s %s %s %s%s\n", on, sev, off, f->rule->id, res, where, region, tail);
 }
 
-static guint report_text_compact(FILE *out, const struct cli_common *c, GPtrArray *findings)
-{
-	guint shown = 0;
-
-	for (guint i = 0; i < findings->len; i++) {
-		if (!cli_finding_shown(c, findings->pdata[i]))
-			continue;
-		report_text_compact_line(out, c, findings->pdata[i]);
-		shown++;
-	}
-	return shown;
-}
-
 /*
  * "; 2 files could not be checked; 1 file not analysed (no reader takes it;
  * driftwatch formats), each shown once (3 repeats left out)".
@@ -375,50 +422,69 @@ static void report_text_unchecked(GString *line, guint unchecked, guint not_read
 		                       repeats, repeats == 1 ? "" : "s");
 }
 
+/* What the text footer counts, a finding at a time. */
+struct report_tally {
+	guint counts[SEVERITY_CRITICAL + 1];
+	guint approved, unknowns, hidden;
+	GHashTable *unchecked, *not_read; /* files, owned keys */
+};
+
+static void report_tally_init(struct report_tally *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->unchecked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	t->not_read = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void report_tally_clear(struct report_tally *t)
+{
+	g_clear_pointer(&t->unchecked, g_hash_table_unref);
+	g_clear_pointer(&t->not_read, g_hash_table_unref);
+}
+
+static void report_tally_add(struct report_tally *t, const struct cli_common *c,
+                             const struct finding *f)
+{
+	t->counts[f->severity]++;
+	t->approved += f->suppressed;
+	t->unknowns += finding_family(f) == RULE_FAMILY_EVAL;
+	if (f->unchecked && f->file && cli_finding_shown(c, f))
+		g_hash_table_add(strcmp(f->rule->id, RULE_PARSE_005) == 0 ? t->not_read : t->unchecked,
+		                 g_strdup(f->file));
+	t->hidden += !cli_finding_shown(c, f) && f->severity > SEVERITY_INFO;
+}
+
 /*
  * The footer: "-- 12 commits judged in 0.04 s: 1 critical, 2 high (1
  * approved); 1 unknown value, 1 file not checked". Findings below the
  * shown severity are counted too, so that a filter hides nothing silently.
  */
-static void report_text_summary(FILE *out, const struct cli_common *c, GPtrArray *findings,
+static void report_text_summary(FILE *out, const struct cli_common *c, const struct report_tally *t,
                                 guint repeats)
 {
-	guint counts[SEVERITY_CRITICAL + 1] = { 0 };
-	guint approved = 0, unknowns = 0, hidden = 0;
-	g_autoptr(GHashTable) unchecked = g_hash_table_new(g_str_hash, g_str_equal);
-	g_autoptr(GHashTable) not_read = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GString) line = g_string_new("-- ");
 	bool first = true;
 
-	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-
-		counts[f->severity]++;
-		approved += f->suppressed;
-		unknowns += finding_family(f) == RULE_FAMILY_EVAL;
-		if (f->unchecked && f->file && cli_finding_shown(c, f))
-			g_hash_table_add(strcmp(f->rule->id, RULE_PARSE_005) == 0 ? not_read : unchecked, f->file);
-		hidden += !cli_finding_shown(c, f) && f->severity > SEVERITY_INFO;
-	}
 	if (c->commits)
 		g_string_append_printf(line, "%" G_GUINT64_FORMAT " commit%s judged ", c->commits,
 		                       c->commits == 1 ? "" : "s");
 	g_string_append_printf(line, "in %.2f s:", (g_get_monotonic_time() - c->started) / 1e6);
 	for (int s = SEVERITY_CRITICAL; s > SEVERITY_INFO; s--) {
-		if (!counts[s])
+		if (!t->counts[s])
 			continue;
-		g_string_append_printf(line, "%s %u %s", first ? "" : ",", counts[s], severity_name(s));
+		g_string_append_printf(line, "%s %u %s", first ? "" : ",", t->counts[s], severity_name(s));
 		first = false;
 	}
 	if (first)
 		g_string_append(line, " no finding");
-	if (approved)
-		g_string_append_printf(line, " (%u approved)", approved);
-	if (hidden)
-		g_string_append_printf(line, " (%u below --severity, not shown)", hidden);
-	if (unknowns)
-		g_string_append_printf(line, "; %u unknown value%s", unknowns, unknowns == 1 ? "" : "s");
-	report_text_unchecked(line, g_hash_table_size(unchecked), g_hash_table_size(not_read), repeats);
+	if (t->approved)
+		g_string_append_printf(line, " (%u approved)", t->approved);
+	if (t->hidden)
+		g_string_append_printf(line, " (%u below --severity, not shown)", t->hidden);
+	if (t->unknowns)
+		g_string_append_printf(line, "; %u unknown value%s", t->unknowns, t->unknowns == 1 ? "" : "s");
+	report_text_unchecked(line, g_hash_table_size(t->unchecked), g_hash_table_size(t->not_read),
+	                      repeats);
 	fprintf(out, "%s\n", line->str);
 	if (c->history_note) {
 		g_autofree char *note = cli_escape(c->history_note);
@@ -427,30 +493,90 @@ static void report_text_summary(FILE *out, const struct cli_common *c, GPtrArray
 	}
 }
 
-/* Compact when asked, or by default on a terminal with many findings. */
-static bool report_text_is_compact(FILE *out, const struct cli_common *c, GPtrArray *findings)
-{
-	guint shown = 0;
+/*
+ * A text report as it goes. The layout is compact when asked, or by
+ * default on a terminal past REPORT_COMPACT_FROM shown findings: until it
+ * is known, the first shown findings wait (copies).
+ */
+struct report_text {
+	FILE *out;
+	int compact;         /* 1 compact, 0 full, -1 not known yet */
+	GPtrArray *waiting;  /* struct finding *, owned, while compact is -1 */
+	struct report_long full;
+	guint shown;
+};
 
+static void report_text_begin(struct report_text *t, FILE *out, const struct cli_common *c)
+{
+	memset(t, 0, sizeof(*t));
+	t->out = out;
 	if (c->compact || c->long_text)
-		return c->compact;
-	if (!isatty(fileno(out)))
-		return false;
-	for (guint i = 0; i < findings->len; i++)
-		shown += cli_finding_shown(c, findings->pdata[i]);
-	return shown > REPORT_COMPACT_FROM;
+		t->compact = c->compact;
+	else
+		t->compact = isatty(fileno(out)) ? -1 : 0;
+	t->waiting = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+}
+
+static void report_text_write(struct report_text *t, const struct cli_common *c,
+                              const struct finding *f)
+{
+	if (t->compact)
+		report_text_compact_line(t->out, c, f);
+	else
+		report_text_long_add(t->out, c, &t->full, f);
+}
+
+/* Settles the layout (compact past REPORT_COMPACT_FROM, or at the end)
+ * and writes what waited. */
+static void report_text_settle(struct report_text *t, const struct cli_common *c, bool compact)
+{
+	t->compact = compact;
+	for (guint i = 0; i < t->waiting->len; i++)
+		report_text_write(t, c, t->waiting->pdata[i]);
+	g_ptr_array_set_size(t->waiting, 0);
+}
+
+static void report_text_add(struct report_text *t, const struct cli_common *c, const struct finding *f)
+{
+	if (!cli_finding_shown(c, f))
+		return;
+	t->shown++;
+	if (t->compact >= 0) {
+		report_text_write(t, c, f);
+		return;
+	}
+	g_ptr_array_add(t->waiting, finding_copy(f));
+	if (t->waiting->len > REPORT_COMPACT_FROM)
+		report_text_settle(t, c, true);
+}
+
+static void report_text_end(struct report_text *t, const struct cli_common *c,
+                            const struct report_tally *tally, guint repeats)
+{
+	if (t->compact < 0)
+		report_text_settle(t, c, false);
+	if (t->shown == 0)
+		fprintf(t->out, "no exposure widened\n");
+	cli_windows_text(t->out, c, t->compact);
+	if (!c->quiet)
+		report_text_summary(t->out, c, tally, repeats);
+	g_ptr_array_unref(t->waiting);
+	report_long_clear(&t->full);
 }
 
 static void report_text(FILE *out, const struct cli_common *c, GPtrArray *findings, guint repeats)
 {
-	guint shown = report_text_is_compact(out, c, findings) ? report_text_compact(out, c, findings)
-	                                                        : report_text_long(out, c, findings);
+	struct report_text t;
+	struct report_tally tally;
 
-	if (shown == 0)
-		fprintf(out, "no exposure widened\n");
-	cli_windows_text(out, c, report_text_is_compact(out, c, findings));
-	if (!c->quiet)
-		report_text_summary(out, c, findings, repeats);
+	report_tally_init(&tally);
+	report_text_begin(&t, out, c);
+	for (guint i = 0; i < findings->len; i++) {
+		report_tally_add(&tally, c, findings->pdata[i]);
+		report_text_add(&t, c, findings->pdata[i]);
+	}
+	report_text_end(&t, c, &tally, repeats);
+	report_tally_clear(&tally);
 }
 
 enum severity cli_threshold(const struct cli_common *c, const struct finding *f)
@@ -537,4 +663,198 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 	report_write(stdout, c->format, c, findings, repeats);
 	fflush(stdout);
 	return status;
+}
+
+/* A destination of a stream: standard output or an --output file. */
+struct report_dest {
+	FILE *out;
+	const char *path;        /* the --output file, or NULL for standard output */
+	enum cli_format format;
+	bool streamed;           /* text or JSON of every finding: written as they come */
+	struct report_text text;
+	guint json_written;
+};
+
+struct cli_stream {
+	const struct cli_common *c;
+	GArray *dests;           /* struct report_dest */
+	GPtrArray *held;         /* every finding, for a format written whole; or NULL */
+	GPtrArray *failures;     /* the parse failures, for JSON's "errors" */
+	GHashTable *seen;        /* once-per-file findings seen */
+	guint repeats;
+	struct report_tally tally;
+	int status;
+	bool output_failed;
+};
+
+/* Does a destination in format need the audit's findings whole? */
+static bool report_format_holds(const struct cli_common *c, enum cli_format format)
+{
+	return !c->open_at_tip && format != CLI_FORMAT_SARIF && format != CLI_FORMAT_TEXT &&
+	       format != CLI_FORMAT_JSON;
+}
+
+static void report_dest_add(struct cli_stream *s, FILE *out, const char *path, enum cli_format format)
+{
+	struct report_dest d = { .out = out, .path = path, .format = format };
+
+	d.streamed = !s->c->open_at_tip && (format == CLI_FORMAT_TEXT || format == CLI_FORMAT_JSON);
+	if (d.streamed && format == CLI_FORMAT_TEXT)
+		report_text_begin(&d.text, out, s->c);
+	else if (d.streamed)
+		report_json_begin(out);
+	if (!s->held && report_format_holds(s->c, format))
+		s->held = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	g_array_append_val(s->dests, d);
+}
+
+struct cli_stream *cli_stream_new(const struct cli_common *c, GPtrArray *hold)
+{
+	struct cli_stream *s = g_new0(struct cli_stream, 1);
+
+	s->c = c;
+	s->dests = g_array_new(FALSE, TRUE, sizeof(struct report_dest));
+	s->held = hold ? g_ptr_array_ref(hold) : NULL;
+	s->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	report_tally_init(&s->tally);
+	for (guint i = 0; c->outputs && i < c->outputs->len; i++) {
+		const struct cli_output *o = &g_array_index(c->outputs, struct cli_output, i);
+		FILE *out = fopen(o->path, "w");
+
+		if (!out) {
+			fprintf(stderr, "driftwatch: --output %s: %s\n", o->path, g_strerror(errno));
+			s->output_failed = true;
+			continue;
+		}
+		report_dest_add(s, out, o->path, o->format);
+	}
+	if (!c->quiet)
+		report_dest_add(s, stdout, NULL, c->format);
+	return s;
+}
+
+/* Is anything written as findings come (to stdout: is it now)? */
+bool cli_stream_writes(const struct cli_stream *s)
+{
+	for (guint i = 0; i < s->dests->len; i++) {
+		if (g_array_index(s->dests, struct report_dest, i).streamed)
+			return true;
+	}
+	return false;
+}
+
+void cli_stream_add(struct cli_stream *s, GPtrArray *findings)
+{
+	const struct cli_common *c = s->c;
+
+	for (guint i = 0; i < findings->len; i++) {
+		struct finding *f = findings->pdata[i];
+
+		if (report_is_repeat(s->seen, f)) {
+			s->repeats++;
+			continue;
+		}
+		report_tally_add(&s->tally, c, f);
+		if (!c->open_at_tip && !f->suppressed && f->severity >= cli_threshold(c, f))
+			s->status = CLI_EXIT_FINDINGS;
+		if (cli_finding_is_parse_failure(f))
+			g_ptr_array_add(s->failures, finding_copy(f));
+		for (guint j = 0; j < s->dests->len; j++) {
+			struct report_dest *d = &g_array_index(s->dests, struct report_dest, j);
+
+			if (!d->streamed)
+				continue;
+			if (d->format == CLI_FORMAT_TEXT)
+				report_text_add(&d->text, c, f);
+			else if (cli_finding_shown(c, f))
+				report_json_add(d->out, &d->json_written, f);
+		}
+		if (s->held) {
+			g_ptr_array_add(s->held, f);
+			findings->pdata[i] = NULL;
+		}
+	}
+	g_ptr_array_set_size(findings, 0);
+	for (guint j = 0; j < s->dests->len; j++)
+		fflush(g_array_index(s->dests, struct report_dest, j).out);
+}
+
+/* Ends one destination; false when it could not be written. */
+static bool report_dest_end(struct cli_stream *s, struct report_dest *d)
+{
+	const struct cli_common *c = s->c;
+	g_autoptr(GPtrArray) none = g_ptr_array_new();
+	FILE *out = d->out;
+	int saved;
+
+	d->out = NULL;
+	if (d->streamed && d->format == CLI_FORMAT_TEXT)
+		report_text_end(&d->text, c, &s->tally, s->repeats);
+	else if (d->streamed)
+		report_json_end(out, c, d->json_written, s->failures);
+	else
+		report_write(out, d->format, c, s->held ? s->held : none, s->repeats);
+	if (!d->path) {
+		fflush(stdout);
+		return true;
+	}
+	saved = ferror(out) ? errno : 0;
+	if (fclose(out) != 0 || saved) {
+		fprintf(stderr, "driftwatch: --output %s: %s\n", d->path, g_strerror(saved ? saved : errno));
+		return false;
+	}
+	return true;
+}
+
+int cli_stream_end(struct cli_stream *s)
+{
+	const struct cli_common *c = s->c;
+	int status = s->status;
+
+	if (c->open_at_tip && c->tip_findings) {
+		status = CLI_EXIT_OK;
+		for (guint i = 0; i < c->tip_findings->len; i++) {
+			const struct finding *f = c->tip_findings->pdata[i];
+
+			if (!f->suppressed && f->severity >= cli_threshold(c, f))
+				status = CLI_EXIT_FINDINGS;
+		}
+	}
+	if (c->exit_zero)
+		status = CLI_EXIT_OK;
+	if (s->output_failed)
+		status = CLI_EXIT_ERROR;
+	for (guint i = 0; i < s->dests->len; i++) {
+		if (!report_dest_end(s, &g_array_index(s->dests, struct report_dest, i)))
+			status = CLI_EXIT_ERROR;
+	}
+	cli_stream_free(s);
+	return status;
+}
+
+void cli_stream_free(struct cli_stream *s)
+{
+	if (!s)
+		return;
+	for (guint i = 0; i < s->dests->len; i++) {
+		struct report_dest *d = &g_array_index(s->dests, struct report_dest, i);
+
+		/* Not ended: the audit failed. */
+		if (!d->out)
+			continue;
+		if (d->streamed && d->format == CLI_FORMAT_TEXT) {
+			g_ptr_array_unref(d->text.waiting);
+			report_long_clear(&d->text.full);
+		}
+		if (d->path)
+			fclose(d->out);
+	}
+	g_array_unref(s->dests);
+	if (s->held)
+		g_ptr_array_unref(s->held);
+	g_ptr_array_unref(s->failures);
+	g_hash_table_unref(s->seen);
+	report_tally_clear(&s->tally);
+	g_free(s);
 }

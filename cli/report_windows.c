@@ -19,13 +19,51 @@
 
 #include <string.h>
 
-void cli_window_free(struct cli_window *w)
+static void windows_window_free(struct cli_window *w)
 {
-	if (!w)
-		return;
 	exposure_free(w->open);
 	g_free(w->tip_file);
 	g_free(w);
+}
+
+struct cli_windows *cli_windows_new(const srcset *internet)
+{
+	struct cli_windows *ws = g_new0(struct cli_windows, 1);
+
+	ws->all = g_ptr_array_new_with_free_func((GDestroyNotify)windows_window_free);
+	ws->open = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	                                 (GDestroyNotify)g_ptr_array_unref);
+	ws->held = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	ws->strings = g_string_chunk_new(64 << 10);
+	ws->internet = internet;
+	return ws;
+}
+
+void cli_windows_free(struct cli_windows *ws)
+{
+	if (!ws)
+		return;
+	g_ptr_array_unref(ws->all);
+	g_hash_table_unref(ws->open);
+	g_ptr_array_unref(ws->held);
+	g_string_chunk_free(ws->strings);
+	g_free(ws);
+}
+
+/* A string kept by the windows, one copy of each (NULL stays NULL). */
+static const char *windows_keep(struct cli_windows *ws, const char *s)
+{
+	return s ? g_string_chunk_insert_const(ws->strings, s) : NULL;
+}
+
+static void windows_end_set(struct cli_windows *ws, struct cli_window_end *end,
+                            const struct finding *f)
+{
+	end->commit = windows_keep(ws, f->commit);
+	end->author = windows_keep(ws, f->author);
+	end->date = windows_keep(ws, f->date);
+	end->subject = windows_keep(ws, f->subject);
+	end->finding = windows_keep(ws, f->id);
 }
 
 static bool windows_opens(const struct finding *f)
@@ -40,7 +78,7 @@ static bool windows_opens(const struct finding *f)
  * (internet, the pack's): the window closes when the Internet is shut out,
  * even if private sources keep what they were given with it.
  */
-static struct cli_window *windows_open(const struct finding *f, const srcset *internet)
+static struct cli_window *windows_open(struct cli_windows *ws, const struct finding *f)
 {
 	struct cli_window *w;
 	exposure *region = NULL;
@@ -51,8 +89,8 @@ static struct cli_window *windows_open(const struct finding *f, const srcset *in
 			exposure_free(region);
 			return NULL;
 		}
-		if (internet) {
-			exposure *public = exposure_restrict_sources(region, internet);
+		if (ws->internet) {
+			exposure *public = exposure_restrict_sources(region, ws->internet);
 
 			if (exposure_is_empty(public)) {
 				exposure_free(public);
@@ -63,31 +101,29 @@ static struct cli_window *windows_open(const struct finding *f, const srcset *in
 		}
 	}
 	w = g_new0(struct cli_window, 1);
-	w->opened = f;
+	w->rule = f->rule;
+	w->severity = f->severity;
+	w->resource = windows_keep(ws, f->resource);
+	w->widened = windows_keep(ws, f->widened);
+	w->after = windows_keep(ws, f->after);
+	w->setting_key = windows_keep(ws, f->setting_key);
+	windows_end_set(ws, &w->opened, f);
 	w->open = region;
 	return w;
 }
 
-static bool windows_same_resource(const struct cli_window *w, const struct finding *f)
-{
-	return strcmp(w->opened->resource, f->resource) == 0;
-}
-
 /* Applies a narrowing (DW-NET-900) or a setting made safe (DW-SET-900). */
-static void windows_close(GPtrArray *open, const struct finding *f)
+static void windows_close(struct cli_windows *ws, const struct finding *f)
 {
+	GPtrArray *open = f->resource ? g_hash_table_lookup(ws->open, f->resource) : NULL;
 	const exposure *narrowed = NULL;
 
 	if (strcmp(f->rule->id, RULE_NET_900) == 0)
 		narrowed = f->widened_set;
-	for (guint i = 0; i < open->len;) {
+	for (guint i = 0; open && i < open->len;) {
 		struct cli_window *w = open->pdata[i];
 		bool closes = false;
 
-		if (!windows_same_resource(w, f)) {
-			i++;
-			continue;
-		}
 		if (w->open && narrowed) {
 			exposure *left = exposure_subtract(w->open, narrowed);
 
@@ -95,15 +131,41 @@ static void windows_close(GPtrArray *open, const struct finding *f)
 			w->open = left;
 			closes = exposure_is_empty(left);
 		} else if (!w->open && f->setting_key && strcmp(f->rule->id, RULE_SET_900) == 0) {
-			closes = g_strcmp0(w->opened->setting_key, f->setting_key) == 0;
+			closes = g_strcmp0(w->setting_key, f->setting_key) == 0;
 		}
-		if (closes) {
-			w->closed = f;
-			g_ptr_array_remove_index(open, i);
-		} else {
+		if (!closes) {
 			i++;
+			continue;
 		}
+		w->is_closed = true;
+		windows_end_set(ws, &w->closed, f);
+		g_clear_pointer(&w->open, exposure_free);
+		/* No longer what holds at the tip. */
+		g_clear_pointer(&ws->held->pdata[w->held_at], finding_free);
+		w->opening = NULL;
+		g_ptr_array_remove_index(open, i);
 	}
+}
+
+void cli_windows_add(struct cli_windows *ws, const struct finding *f)
+{
+	struct cli_window *w = NULL;
+	struct finding *copy;
+
+	if (f->severity == SEVERITY_INFO) {
+		windows_close(ws, f);
+		return;
+	}
+	copy = finding_copy(f);
+	g_ptr_array_add(ws->held, copy);
+	if (!windows_opens(f) || !f->resource || !(w = windows_open(ws, f)))
+		return;
+	w->opening = copy;
+	w->held_at = ws->held->len - 1;
+	g_ptr_array_add(ws->all, w);
+	if (!g_hash_table_contains(ws->open, w->resource))
+		g_hash_table_insert(ws->open, (gpointer)w->resource, g_ptr_array_new());
+	g_ptr_array_add(g_hash_table_lookup(ws->open, w->resource), w);
 }
 
 static GDateTime *windows_date(const char *iso)
@@ -117,9 +179,9 @@ static GDateTime *windows_date(const char *iso)
  * open: the same history always gives the same report. */
 static double windows_days(const struct cli_window *w, gint64 tip_time)
 {
-	g_autoptr(GDateTime) from = windows_date(w->opened->date);
-	g_autoptr(GDateTime) to = w->closed ? windows_date(w->closed->date)
-	                                    : g_date_time_new_from_unix_utc(tip_time);
+	g_autoptr(GDateTime) from = windows_date(w->opened.date);
+	g_autoptr(GDateTime) to = w->is_closed ? windows_date(w->closed.date)
+	                                       : g_date_time_new_from_unix_utc(tip_time);
 
 	if (!from || !to)
 		return 0;
@@ -132,34 +194,30 @@ static gint windows_order(gconstpointer a, gconstpointer b)
 	const struct cli_window *x = *(const struct cli_window *const *)a;
 	const struct cli_window *y = *(const struct cli_window *const *)b;
 
-	if ((x->closed == NULL) != (y->closed == NULL))
-		return x->closed ? 1 : -1;
+	if (x->is_closed != y->is_closed)
+		return x->is_closed ? 1 : -1;
 	return x->days < y->days ? 1 : x->days > y->days ? -1 : 0;
 }
 
-GPtrArray *cli_windows_new(GPtrArray *findings, gint64 tip_time, const srcset *internet)
+GPtrArray *cli_windows_end(struct cli_windows *ws, gint64 tip_time)
 {
-	GPtrArray *all = g_ptr_array_new_with_free_func((GDestroyNotify)cli_window_free);
-	g_autoptr(GPtrArray) open = g_ptr_array_new();
+	GPtrArray *tip = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 
-	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-		struct cli_window *w;
-
-		if (f->severity == SEVERITY_INFO) {
-			windows_close(open, f);
-		} else if (windows_opens(f) && (w = windows_open(f, internet))) {
-			g_ptr_array_add(all, w);
-			g_ptr_array_add(open, w);
-		}
-	}
-	for (guint i = 0; i < all->len; i++) {
-		struct cli_window *w = all->pdata[i];
+	for (guint i = 0; i < ws->all->len; i++) {
+		struct cli_window *w = ws->all->pdata[i];
 
 		w->days = windows_days(w, tip_time);
 	}
-	g_ptr_array_sort(all, windows_order);
-	return all;
+	g_ptr_array_sort(ws->all, windows_order);
+	g_hash_table_remove_all(ws->open);
+	/* The copies move to the tip's array; open windows keep borrowing them. */
+	for (guint i = 0; i < ws->held->len; i++) {
+		if (ws->held->pdata[i])
+			g_ptr_array_add(tip, ws->held->pdata[i]);
+	}
+	g_ptr_array_set_free_func(ws->held, NULL);
+	g_ptr_array_set_size(ws->held, 0);
+	return tip;
 }
 
 /* "2026-03-16" from an ISO 8601 date. New string. */
@@ -169,10 +227,10 @@ static char *windows_day(const char *iso)
 }
 
 /* "Sam Migrate" from "Sam Migrate <sam@example.com>", escaped. */
-static char *windows_who(const struct finding *f)
+static char *windows_who(const struct cli_window_end *e)
 {
-	const char *lt = f->author ? strstr(f->author, " <") : NULL;
-	g_autofree char *name = lt ? g_strndup(f->author, lt - f->author) : g_strdup(f->author);
+	const char *lt = e->author ? strstr(e->author, " <") : NULL;
+	g_autofree char *name = lt ? g_strndup(e->author, lt - e->author) : g_strdup(e->author);
 
 	return cli_escape(name ? name : "");
 }
@@ -180,24 +238,23 @@ static char *windows_who(const struct finding *f)
 /* One line within 120 columns: "OPEN CRITICAL DW-NET-001 res: region, 2026-03-16 @abc by Sam". */
 static void windows_text_compact(FILE *out, const struct cli_window *w)
 {
-	const struct finding *o = w->opened;
-	g_autofree char *sev = g_ascii_strup(severity_name(o->severity), -1);
-	g_autofree char *cut = cli_text_cut(o->after ? o->after : o->widened, 1);
+	g_autofree char *sev = g_ascii_strup(severity_name(w->severity), -1);
+	g_autofree char *cut = cli_text_cut(w->after ? w->after : w->widened, 1);
 	g_autofree char *what = cli_escape(cut);
-	g_autofree char *res = cli_escape(o->resource);
-	g_autofree char *day = windows_day(o->date);
-	g_autofree char *who = windows_who(o);
+	g_autofree char *res = cli_escape(w->resource);
+	g_autofree char *day = windows_day(w->opened.date);
+	g_autofree char *who = windows_who(&w->opened);
 	g_autofree char *line = NULL, *fitted = NULL;
 
-	if (w->closed) {
-		g_autofree char *closer = windows_who(w->closed);
+	if (w->is_closed) {
+		g_autofree char *closer = windows_who(&w->closed);
 
 		line = g_strdup_printf("closed %s %s %s: %s; %s %.12s by %s, closed by %s after %.1f days",
-		                       sev, o->rule->id, res, what, day, o->commit, who, closer,
+		                       sev, w->rule->id, res, what, day, w->opened.commit, who, closer,
 		                       w->days);
 	} else {
-		line = g_strdup_printf("OPEN %s %s %s: %s; since %s %.12s by %s", sev, o->rule->id,
-		                       res, what, day, o->commit, who);
+		line = g_strdup_printf("OPEN %s %s %s: %s; since %s %.12s by %s", sev, w->rule->id,
+		                       res, what, day, w->opened.commit, who);
 	}
 	fitted = cli_text_fit(line, 120);
 	fprintf(out, "%s\n", fitted);
@@ -205,23 +262,24 @@ static void windows_text_compact(FILE *out, const struct cli_window *w)
 
 static void windows_text_one(FILE *out, const struct cli_window *w)
 {
-	const struct finding *o = w->opened;
-	g_autofree char *sev = g_ascii_strup(severity_name(o->severity), -1);
-	g_autofree char *res = cli_escape(o->resource);
+	g_autofree char *sev = g_ascii_strup(severity_name(w->severity), -1);
+	g_autofree char *res = cli_escape(w->resource);
 	/* What the change let in, as people read it (after rather than the
 	 * long Internet-minus-private list), cut short. */
-	g_autofree char *what = cli_text_cut(o->after ? o->after : o->widened, 3);
+	g_autofree char *what = cli_text_cut(w->after ? w->after : w->widened, 3);
 	g_autofree char *region = cli_escape(what);
-	g_autofree char *opened_day = windows_day(o->date);
-	g_autofree char *opener = windows_who(o);
+	g_autofree char *opened_day = windows_day(w->opened.date);
+	g_autofree char *opener = windows_who(&w->opened);
 
-	fprintf(out, "  %-6s %s %s %s: %s\n", w->closed ? "closed" : "OPEN", sev, o->rule->id, res, region);
-	fprintf(out, "         opened %.12s %s by %s", o->commit ? o->commit : "", opened_day, opener);
-	if (w->closed) {
-		g_autofree char *closed_day = windows_day(w->closed->date);
-		g_autofree char *closer = windows_who(w->closed);
+	fprintf(out, "  %-6s %s %s %s: %s\n", w->is_closed ? "closed" : "OPEN", sev, w->rule->id, res,
+	        region);
+	fprintf(out, "         opened %.12s %s by %s", w->opened.commit ? w->opened.commit : "",
+	        opened_day, opener);
+	if (w->is_closed) {
+		g_autofree char *closed_day = windows_day(w->closed.date);
+		g_autofree char *closer = windows_who(&w->closed);
 
-		fprintf(out, "; closed %.12s %s by %s, after %.1f days\n", w->closed->commit, closed_day,
+		fprintf(out, "; closed %.12s %s by %s, after %.1f days\n", w->closed.commit, closed_day,
 		        closer, w->days);
 	} else {
 		fprintf(out, "; open at the tip, %.1f days after\n", w->days);
@@ -230,18 +288,19 @@ static void windows_text_one(FILE *out, const struct cli_window *w)
 
 void cli_windows_text(FILE *out, const struct cli_common *c, bool compact)
 {
+	GPtrArray *all = c->windows ? c->windows->all : NULL;
 	guint open = 0, shown = 0;
 
-	if (!c->windows || c->windows->len == 0)
+	if (!all || all->len == 0)
 		return;
-	for (guint i = 0; i < c->windows->len; i++)
-		open += ((struct cli_window *)c->windows->pdata[i])->closed == NULL;
-	fprintf(out, "\nExposure windows: %u, %u still open at the tip\n", c->windows->len, open);
-	for (guint i = 0; i < c->windows->len; i++) {
-		const struct cli_window *w = c->windows->pdata[i];
+	for (guint i = 0; i < all->len; i++)
+		open += !((struct cli_window *)all->pdata[i])->is_closed;
+	fprintf(out, "\nExposure windows: %u, %u still open at the tip\n", all->len, open);
+	for (guint i = 0; i < all->len; i++) {
+		const struct cli_window *w = all->pdata[i];
 
 		/* Every open one; of the closed, the longest. */
-		if (w->closed && (!cli_finding_shown(c, w->opened) || shown >= open + CLI_WINDOWS_CLOSED_SHOWN))
+		if (w->is_closed && (w->severity < c->show_from || shown >= open + CLI_WINDOWS_CLOSED_SHOWN))
 			continue;
 		if (compact)
 			windows_text_compact(out, w);
@@ -251,19 +310,19 @@ void cli_windows_text(FILE *out, const struct cli_common *c, bool compact)
 	}
 }
 
-static void windows_json_end(JsonBuilder *b, const char *name, const struct finding *f)
+static void windows_json_end(JsonBuilder *b, const char *name, const struct cli_window_end *e)
 {
 	json_builder_set_member_name(b, name);
-	if (!f) {
+	if (!e) {
 		json_builder_add_null_value(b);
 		return;
 	}
 	json_builder_begin_object(b);
-	cli_json_member(b, "commit", f->commit);
-	cli_json_member(b, "author", f->author);
-	cli_json_member(b, "date", f->date);
-	cli_json_member(b, "subject", f->subject);
-	cli_json_member(b, "finding", f->id);
+	cli_json_member(b, "commit", e->commit);
+	cli_json_member(b, "author", e->author);
+	cli_json_member(b, "date", e->date);
+	cli_json_member(b, "subject", e->subject);
+	cli_json_member(b, "finding", e->finding);
 	json_builder_end_object(b);
 }
 
@@ -273,27 +332,27 @@ void cli_windows_json(JsonBuilder *b, const struct cli_common *c)
 		return;
 	json_builder_set_member_name(b, "windows");
 	json_builder_begin_array(b);
-	for (guint i = 0; i < c->windows->len; i++) {
-		const struct cli_window *w = c->windows->pdata[i];
+	for (guint i = 0; i < c->windows->all->len; i++) {
+		const struct cli_window *w = c->windows->all->pdata[i];
 		g_autofree char *left = w->open ? exposure_to_string(w->open) : NULL;
 
 		json_builder_begin_object(b);
-		cli_json_member(b, "resource", w->opened->resource);
-		cli_json_member(b, "rule", w->opened->rule->id);
-		cli_json_member(b, "severity", severity_name(w->opened->severity));
-		cli_json_member(b, "region", w->opened->widened);
-		cli_json_member(b, "setting", w->opened->setting_key);
+		cli_json_member(b, "resource", w->resource);
+		cli_json_member(b, "rule", w->rule->id);
+		cli_json_member(b, "severity", severity_name(w->severity));
+		cli_json_member(b, "region", w->widened);
+		cli_json_member(b, "setting", w->setting_key);
 		json_builder_set_member_name(b, "open_at_tip");
-		json_builder_add_boolean_value(b, w->closed == NULL);
-		if (!w->closed && left)
+		json_builder_add_boolean_value(b, !w->is_closed);
+		if (!w->is_closed && left)
 			cli_json_member(b, "still_open", left);
 		if (w->tip_file) {
 			cli_json_member(b, "tip_file", w->tip_file);
 			json_builder_set_member_name(b, "tip_line");
 			json_builder_add_int_value(b, w->tip_line);
 		}
-		windows_json_end(b, "opened", w->opened);
-		windows_json_end(b, "closed", w->closed);
+		windows_json_end(b, "opened", &w->opened);
+		windows_json_end(b, "closed", w->is_closed ? &w->closed : NULL);
 		json_builder_set_member_name(b, "days");
 		json_builder_add_double_value(b, w->days);
 		json_builder_end_object(b);
