@@ -47,6 +47,9 @@ sed -i 's/AppSG/DbSG/' "$h/net/db.yaml"
 git -C "$h" add -A
 id=$("$DRIFTWATCH" diff -C "$h" --format json | python3 -c 'import json,sys; print([f["id"] for f in json.load(sys.stdin)["findings"] if f["rule"]=="DW-NET-001"][0])')
 git -C "$h" commit -q -m "postgres for the vendor" -m "Exposure-Approved: $id vendor access until June"
+# Past 1 KiB: --max-file-size 1KiB makes it a file not checked.
+sg "$h/net/big.yaml" 8080:0.0.0.0/0 $(seq -f '%g:10.0.0.0/8' 9001 9030)
+commit "$h" "a big template"
 echo "more" >>"$h/docs/notes.md"
 commit "$h" "docs again"
 total=$(git -C "$h" rev-list --count HEAD)
@@ -117,6 +120,8 @@ same "--extra-rules edited in place: judged again, then cached" "$(footer)" "$to
 dw audit -C "$h" --max-file-size 1KiB
 same "--max-file-size: another key, every commit judged" "$(footer)" "$total 0"
 same_as_uncached "--max-file-size" -C "$h" --max-file-size 1KiB
+dw audit -C "$h" --max-file-size 1KiB --format json
+json_check "--max-file-size: the big file is not checked" "any(x['file']=='net/big.yaml' and x['unchecked'] for x in f)"
 mkdir -p "$XDG_CONFIG_HOME/driftwatch"
 printf 'rules:\n  - {id: DW-NET-001, severity: medium}\n' >"$XDG_CONFIG_HOME/driftwatch/rules.yml"
 dw audit -C "$h"
