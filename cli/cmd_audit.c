@@ -251,10 +251,12 @@ static void cmd_audit_judged(git_commit *commit, GPtrArray *findings, void *user
  */
 static char *cmd_audit_cache_key(const struct cli_common *common)
 {
-	g_autofree char *exe = g_find_program_in_path(common->exe_path ? common->exe_path : "driftwatch");
+	const char *exe = common->exe_path;
+	g_autofree char *found = exe && !strchr(exe, '/') ? g_find_program_in_path(exe) : NULL;
 	GStatBuf st;
 
-	if (g_stat("/proc/self/exe", &st) < 0 && !(exe && g_stat(exe, &st) == 0))
+	/* exe_path, not /proc/self/exe: under valgrind that is valgrind's. */
+	if (!exe || g_stat(found ? found : exe, &st) < 0)
 		return NULL;
 	return g_strdup_printf("driftwatch %s\nbuild %llu:%llu:%lld:%lld\nrules %s\nmax-file-size %zu\n",
 	                       DW_VERSION, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
