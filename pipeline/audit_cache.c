@@ -6,7 +6,7 @@
  *          key's text, when an audit last used it (old ones are pruned)
  * commits  per judging and commit id: the day it was judged on, the last
  *          day the approvals it relied on hold (NULL: none expire), and
- *          its findings as a GVariant array (NULL: none, most commits)
+ *          its findings, packed (NULL: none, most commits)
  *
  * WAL and a busy timeout let two audits share the file; what an audit
  * judges is written in batches, one short transaction each.
@@ -33,16 +33,13 @@
 #define AUDIT_CACHE_BUSY_MS 2000
 
 /*
- * A finding in the file (the order of the fields of struct finding):
- * id, rule id, old_id, severity, resource, kind, name, file, line,
- * widened, before, after, the three sets as printed, message, headline,
- * unchecked, setting_key, suppressed, approval reason, approved_by,
- * expires and comment, approval_at_push, has_policy_fail_on,
- * policy_fail_on. Commit fields are not kept: the walk sets them.
+ * The findings of a commit in the file: their number, then per finding
+ * its fields in the order of struct finding (commit fields excepted: the
+ * walk sets them), the rule as its id and the three sets as printed.
+ * Integers are 32-bit little-endian; a string is its length plus one
+ * (0 for NULL), then its bytes. Read back with every length checked: the
+ * file is data, not trusted.
  */
-#define AUDIT_CACHE_FINDING "(ssmsimsmsmsmsumsmsmsmsmsmsmsmsbmsbmsmsmsmsbbi)"
-#define AUDIT_CACHE_FINDINGS "a" AUDIT_CACHE_FINDING
-
 static const char audit_cache_schema[] =
 	"CREATE TABLE IF NOT EXISTS judging ("
 	"  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, about TEXT NOT NULL,"
@@ -55,7 +52,7 @@ static const char audit_cache_schema[] =
 struct audit_cache_row {
 	git_oid id;
 	gint64 holds_until; /* Julian day, or 0: no approval expires */
-	GBytes *findings;   /* the GVariant, or NULL for none */
+	GBytes *findings;   /* packed, or NULL for none */
 };
 
 struct audit_cache {
@@ -358,110 +355,197 @@ static gint64 audit_cache_day(const char *text)
 	return g_date_get_julian(&date);
 }
 
-static char *audit_cache_set_text(const exposure *e)
+static void audit_cache_put_u32(GByteArray *b, guint32 v)
 {
-	return e ? exposure_to_string(e) : NULL;
+	guint32 le = GUINT32_TO_LE(v);
+
+	g_byte_array_append(b, (const guint8 *)&le, sizeof(le));
 }
 
-/* findings as the GVariant kept in the file, or NULL for none. */
+static void audit_cache_put_str(GByteArray *b, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	g_assert(n < G_MAXUINT32);
+	audit_cache_put_u32(b, s ? (guint32)n + 1 : 0);
+	g_byte_array_append(b, (const guint8 *)s, (guint)n);
+}
+
+static void audit_cache_put_set(GByteArray *b, const exposure *e)
+{
+	g_autofree char *text = e ? exposure_to_string(e) : NULL;
+
+	audit_cache_put_str(b, text);
+}
+
+/* findings as kept in the file, or NULL for none. */
 static GBytes *audit_cache_pack(GPtrArray *findings)
 {
-	g_auto(GVariantBuilder) b = G_VARIANT_BUILDER_INIT(G_VARIANT_TYPE(AUDIT_CACHE_FINDINGS));
-	g_autoptr(GVariant) v = NULL;
+	GByteArray *b;
 
 	if (findings->len == 0)
 		return NULL;
+	b = g_byte_array_new();
+	audit_cache_put_u32(b, findings->len);
 	for (guint i = 0; i < findings->len; i++) {
 		const struct finding *f = findings->pdata[i];
-		g_autofree char *widened_set = audit_cache_set_text(f->widened_set);
-		g_autofree char *before_set = audit_cache_set_text(f->before_set);
-		g_autofree char *after_set = audit_cache_set_text(f->after_set);
 
-		g_variant_builder_add(&b, AUDIT_CACHE_FINDING, f->id, f->rule->id, f->old_id,
-		                      (gint32)f->severity, f->resource, f->kind, f->name, f->file,
-		                      (guint32)f->line, f->widened, f->before, f->after, widened_set,
-		                      before_set, after_set, f->message, f->headline, f->unchecked,
-		                      f->setting_key, f->suppressed, f->approval_reason, f->approved_by,
-		                      f->approval_expires, f->approval_comment, f->approval_at_push,
-		                      f->has_policy_fail_on, (gint32)f->policy_fail_on);
+		audit_cache_put_str(b, f->id);
+		audit_cache_put_str(b, f->rule->id);
+		audit_cache_put_str(b, f->old_id);
+		audit_cache_put_u32(b, f->severity);
+		audit_cache_put_str(b, f->resource);
+		audit_cache_put_str(b, f->kind);
+		audit_cache_put_str(b, f->name);
+		audit_cache_put_str(b, f->file);
+		audit_cache_put_u32(b, f->line);
+		audit_cache_put_str(b, f->widened);
+		audit_cache_put_str(b, f->before);
+		audit_cache_put_str(b, f->after);
+		audit_cache_put_set(b, f->widened_set);
+		audit_cache_put_set(b, f->before_set);
+		audit_cache_put_set(b, f->after_set);
+		audit_cache_put_str(b, f->message);
+		audit_cache_put_str(b, f->headline);
+		audit_cache_put_u32(b, f->unchecked);
+		audit_cache_put_str(b, f->setting_key);
+		audit_cache_put_u32(b, f->suppressed);
+		audit_cache_put_str(b, f->approval_reason);
+		audit_cache_put_str(b, f->approved_by);
+		audit_cache_put_str(b, f->approval_expires);
+		audit_cache_put_str(b, f->approval_comment);
+		audit_cache_put_u32(b, f->approval_at_push);
+		audit_cache_put_u32(b, f->has_policy_fail_on);
+		audit_cache_put_u32(b, f->policy_fail_on);
 	}
-	v = g_variant_ref_sink(g_variant_builder_end(&b));
-	return g_variant_get_data_as_bytes(v);
+	return g_byte_array_free_to_bytes(b);
 }
 
-/* A set read back from its text, which it must print as again; false when it does not. */
-static bool audit_cache_set(exposure **out, const char *text)
-{
-	g_autofree char *again = NULL;
+/* A cursor over a row's findings; bad once a read would pass the end. */
+struct audit_cache_reader {
+	const guint8 *p, *end;
+	bool bad;
+};
 
-	*out = NULL;
-	if (!text)
-		return true;
-	*out = exposure_parse(text, NULL);
-	again = audit_cache_set_text(*out);
-	return again && strcmp(again, text) == 0;
+static guint32 audit_cache_get_u32(struct audit_cache_reader *r)
+{
+	guint32 le;
+
+	if (r->bad || (size_t)(r->end - r->p) < sizeof(le)) {
+		r->bad = true;
+		return 0;
+	}
+	memcpy(&le, r->p, sizeof(le));
+	r->p += sizeof(le);
+	return GUINT32_FROM_LE(le);
 }
 
-/* One finding read back, or NULL when it does not fit this pack (the key should make that impossible). */
-static struct finding *audit_cache_unpack_one(struct audit_cache *c, GVariant *v)
+static bool audit_cache_get_bool(struct audit_cache_reader *r)
 {
-	const char *id, *rule_id;
-	gint32 severity, fail_on;
-	guint32 line;
-	gboolean unchecked, suppressed, at_push, has_fail_on;
-	g_autofree char *widened_set = NULL, *before_set = NULL, *after_set = NULL;
-	const struct rule *rule;
+	guint32 v = audit_cache_get_u32(r);
+
+	r->bad = r->bad || v > 1;
+	return v == 1;
+}
+
+static enum severity audit_cache_get_severity(struct audit_cache_reader *r)
+{
+	guint32 v = audit_cache_get_u32(r);
+
+	r->bad = r->bad || v > SEVERITY_CRITICAL;
+	return r->bad ? SEVERITY_INFO : (enum severity)v;
+}
+
+/* A new string, or NULL (also when bad). */
+static char *audit_cache_get_str(struct audit_cache_reader *r)
+{
+	guint32 n = audit_cache_get_u32(r);
+	char *s;
+
+	if (r->bad || n == 0)
+		return NULL;
+	if ((size_t)(r->end - r->p) < (size_t)n - 1) {
+		r->bad = true;
+		return NULL;
+	}
+	s = g_strndup((const char *)r->p, n - 1);
+	r->p += n - 1;
+	return s;
+}
+
+/* A set read back from its printed form; bad when it does not parse. */
+static exposure *audit_cache_get_set(struct audit_cache_reader *r)
+{
+	g_autofree char *text = audit_cache_get_str(r);
+	exposure *e = text ? exposure_parse(text, NULL) : NULL;
+
+	r->bad = r->bad || (text && !e);
+	return e;
+}
+
+/* One finding read back, or NULL when it cannot be (or names a rule this pack does not have). */
+static struct finding *audit_cache_get_finding(struct audit_cache *c, struct audit_cache_reader *r)
+{
+	g_autofree char *id = audit_cache_get_str(r);
+	g_autofree char *rule_id = audit_cache_get_str(r);
+	const struct rule *rule = rule_id ? rulepack_rule(c->pack, rule_id) : NULL;
 	struct finding *f;
-	bool ok;
 
-	g_variant_get_child(v, 0, "&s", &id);
-	g_variant_get_child(v, 1, "&s", &rule_id);
-	rule = rulepack_rule(c->pack, rule_id);
-	if (!rule)
+	if (!id || !rule)
 		return NULL;
 	f = finding_restore(rule, id);
-	g_variant_get(v, AUDIT_CACHE_FINDING, NULL, NULL, &f->old_id, &severity, &f->resource, &f->kind,
-	              &f->name, &f->file, &line, &f->widened, &f->before, &f->after, &widened_set,
-	              &before_set, &after_set, &f->message, &f->headline, &unchecked, &f->setting_key,
-	              &suppressed, &f->approval_reason, &f->approved_by, &f->approval_expires,
-	              &f->approval_comment, &at_push, &has_fail_on, &fail_on);
-	f->severity = (enum severity)severity;
-	f->line = line;
-	f->unchecked = unchecked;
-	f->suppressed = suppressed;
-	f->approval_at_push = at_push;
-	f->has_policy_fail_on = has_fail_on;
-	f->policy_fail_on = (enum severity)fail_on;
-	ok = severity >= SEVERITY_INFO && severity <= SEVERITY_CRITICAL && fail_on >= SEVERITY_INFO &&
-	     fail_on <= SEVERITY_CRITICAL && audit_cache_set(&f->widened_set, widened_set) &&
-	     audit_cache_set(&f->before_set, before_set) && audit_cache_set(&f->after_set, after_set);
-	if (!ok) {
+	f->old_id = audit_cache_get_str(r);
+	f->severity = audit_cache_get_severity(r);
+	f->resource = audit_cache_get_str(r);
+	f->kind = audit_cache_get_str(r);
+	f->name = audit_cache_get_str(r);
+	f->file = audit_cache_get_str(r);
+	f->line = audit_cache_get_u32(r);
+	f->widened = audit_cache_get_str(r);
+	f->before = audit_cache_get_str(r);
+	f->after = audit_cache_get_str(r);
+	f->widened_set = audit_cache_get_set(r);
+	f->before_set = audit_cache_get_set(r);
+	f->after_set = audit_cache_get_set(r);
+	f->message = audit_cache_get_str(r);
+	f->headline = audit_cache_get_str(r);
+	f->unchecked = audit_cache_get_bool(r);
+	f->setting_key = audit_cache_get_str(r);
+	f->suppressed = audit_cache_get_bool(r);
+	f->approval_reason = audit_cache_get_str(r);
+	f->approved_by = audit_cache_get_str(r);
+	f->approval_expires = audit_cache_get_str(r);
+	f->approval_comment = audit_cache_get_str(r);
+	f->approval_at_push = audit_cache_get_bool(r);
+	f->has_policy_fail_on = audit_cache_get_bool(r);
+	f->policy_fail_on = audit_cache_get_severity(r);
+	if (r->bad) {
 		finding_free(f);
 		return NULL;
 	}
 	return f;
 }
 
-/* The findings of a row appended to out; false (out as it was) when one cannot be read back. */
+/* The findings of a row appended to out; false (out as it was) when they cannot be read back. */
 static bool audit_cache_unpack(struct audit_cache *c, GPtrArray *out, const void *data, size_t size)
 {
-	g_autoptr(GBytes) bytes = g_bytes_new(data, size);
-	g_autoptr(GVariant) v = g_variant_ref_sink(
-		g_variant_new_from_bytes(G_VARIANT_TYPE(AUDIT_CACHE_FINDINGS), bytes, FALSE));
+	struct audit_cache_reader r = { data, (const guint8 *)data + size, false };
+	guint32 n = audit_cache_get_u32(&r);
 	guint start = out->len;
-	gsize n = g_variant_n_children(v);
 
-	for (gsize i = 0; i < n; i++) {
-		g_autoptr(GVariant) child = g_variant_get_child_value(v, i);
-		struct finding *f = audit_cache_unpack_one(c, child);
+	for (guint32 i = 0; i < n && !r.bad; i++) {
+		struct finding *f = audit_cache_get_finding(c, &r);
 
-		if (!f) {
-			g_ptr_array_remove_range(out, start, out->len - start);
-			return false;
-		}
-		g_ptr_array_add(out, f);
+		if (!f)
+			r.bad = true;
+		else
+			g_ptr_array_add(out, f);
 	}
-	return n > 0;
+	if (r.bad || n == 0 || r.p != r.end) {
+		g_ptr_array_remove_range(out, start, out->len - start);
+		return false;
+	}
+	return true;
 }
 
 bool audit_cache_lookup(struct audit_cache *c, GPtrArray *out, const git_oid *commit)

@@ -1,9 +1,11 @@
 /*
  * test_audit_cache.c - the audit cache: every field of a finding read
- * back as stored, a commit without findings kept, judgements of one key
- * unseen under another, used only from the day judged to the last day
- * its approvals hold, kept across reopening; a damaged or foreign file
- * moved aside and said, a folder that cannot be made an error.
+ * back as stored after reopening, a commit without findings kept,
+ * judgements of one key unseen under another, used only from the day
+ * judged to the last day its approvals hold; a row cut short, padded,
+ * with lengths past its end or naming a rule the pack lacks is a miss; a
+ * damaged or foreign file moved aside and said, a folder that cannot be
+ * made an error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -247,6 +249,54 @@ static void test_audit_cache__not_used_before_the_day_judged(void **state)
 	assert_int_equal(lookup(fx, "k", commit_b, NULL), -1);
 }
 
+/* Rewrites the findings of every row with sql (an expression of the column findings). */
+static void rewrite_rows(struct fixture *fx, const char *expr)
+{
+	g_autofree char *sql = g_strdup_printf("UPDATE commits SET findings = %s WHERE findings IS NOT NULL",
+	                                       expr);
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_audit_cache__row_cut_short_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "substr(findings, 1, length(findings) - 3)");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
+static void test_audit_cache__row_with_trailing_bytes_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "findings || X'00'");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
+static void test_audit_cache__row_with_huge_lengths_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "X'FFFFFFFFFFFFFFFFFFFFFFFF'");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
+static void test_audit_cache__row_naming_an_unknown_rule_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "CAST(replace(CAST(findings AS TEXT), 'DW-NET-001', 'DW-NET-999') AS BLOB)");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
 static void test_audit_cache__garbage_file_is_moved_aside_and_said(void **state)
 {
 	struct fixture *fx = *state;
@@ -303,6 +353,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_cache__used_until_the_approval_expires, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__not_used_before_the_day_judged, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_cut_short_is_a_miss, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_with_trailing_bytes_is_a_miss, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_with_huge_lengths_is_a_miss, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_naming_an_unknown_rule_is_a_miss, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__garbage_file_is_moved_aside_and_said, setup,
 		                                teardown),
