@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <yaml.h>
 
 #include "audit_cache.h"
 #include "cli.h"
@@ -243,7 +244,8 @@ static void cmd_audit_judged(git_commit *commit, GPtrArray *findings, void *user
  * Everything a commit's findings depend on besides its two trees and
  * today's date (which audit_cache.c follows): this build of driftwatch
  * (its version, and the file it runs from, so that a rebuild is another
- * build), the bytes of every rule file loaded, and the options that
+ * build), the libraries that parse (another libyaml may read a file
+ * otherwise), the bytes of every rule file loaded, and the options that
  * change findings. --first-parent, --since and the ranges choose which
  * commits are judged, not how: a commit is always judged against its
  * first parent. Audit sets no scan_options. NULL when the build cannot be
@@ -253,14 +255,23 @@ static char *cmd_audit_cache_key(const struct cli_common *common)
 {
 	const char *exe = common->exe_path;
 	g_autofree char *found = exe && !strchr(exe, '/') ? g_find_program_in_path(exe) : NULL;
+	int major = 0, minor = 0, rev = 0;
 	GStatBuf st;
 
 	/* exe_path, not /proc/self/exe: under valgrind that is valgrind's. */
 	if (!exe || g_stat(found ? found : exe, &st) < 0)
 		return NULL;
-	return g_strdup_printf("driftwatch %s\nbuild %llu:%llu:%lld:%lld\nrules %s\nmax-file-size %zu\n",
+	git_libgit2_version(&major, &minor, &rev);
+	return g_strdup_printf("driftwatch %s\n"
+	                       "build %llu:%llu:%lld:%lld.%09ld:%lld.%09ld\n"
+	                       "libgit2 %d.%d.%d, libyaml %s, json-glib %s, GLib %u.%u.%u\n"
+	                       "rules %s\n"
+	                       "max-file-size %zu\n",
 	                       DW_VERSION, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-	                       (long long)st.st_size, (long long)st.st_mtime, common->pack->digest,
+	                       (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	                       (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, major, minor, rev,
+	                       yaml_get_version_string(), JSON_VERSION_S, glib_major_version,
+	                       glib_minor_version, glib_micro_version, common->pack->digest,
 	                       dw_limit_file_bytes());
 }
 
