@@ -92,6 +92,12 @@ static exposure *set(const char *text)
 	return e;
 }
 
+static void set_text(char **field, const char *text)
+{
+	g_free(*field);
+	*field = g_strdup(text);
+}
+
 /* A finding with every field set to something of its own. */
 static struct finding *full_finding(void)
 {
@@ -101,19 +107,19 @@ static struct finding *full_finding(void)
 	struct finding *f = finding_new_sets(rulepack_rule(pack, RULE_NET_001), "aws-sg:Es", "es.yaml",
 	                                     widened, before, after);
 
-	f->old_id = g_strdup("0123456789ab");
+	set_text(&f->old_id, "0123456789ab");
 	f->severity = SEVERITY_MEDIUM;
-	f->kind = g_strdup("AWS security group");
-	f->name = g_strdup("Es");
+	set_text(&f->kind, "AWS security group");
+	set_text(&f->name, "Es");
 	f->line = 41;
-	f->message = g_strdup("Elasticsearch newly reachable from the Internet: tcp/9200");
-	f->headline = g_strdup("Elasticsearch newly reachable from the Internet");
-	f->setting_key = g_strdup("auth");
+	set_text(&f->message, "Elasticsearch newly reachable from the Internet: tcp/9200");
+	set_text(&f->headline, "Elasticsearch newly reachable from the Internet");
+	set_text(&f->setting_key, "auth");
 	f->suppressed = true;
-	f->approval_reason = g_strdup("migration");
-	f->approved_by = g_strdup("Ana Admin");
-	f->approval_expires = g_strdup("2026-06-01");
-	f->approval_comment = g_strdup("es.yaml:40");
+	set_text(&f->approval_reason, "migration");
+	set_text(&f->approved_by, "Ana Admin");
+	set_text(&f->approval_expires, "2026-06-01");
+	set_text(&f->approval_comment, "es.yaml:40");
 	f->approval_at_push = true;
 	f->has_policy_fail_on = true;
 	f->policy_fail_on = SEVERITY_CRITICAL;
