@@ -184,13 +184,13 @@ time.sleep(15)
 locker=$!
 for _ in $(seq 50); do grep -q locked "$WORK/lock.out" 2>/dev/null && break; sleep 0.1; done
 dw audit -C "$h" --format json
-kill "$locker" 2>/dev/null
-wait "$locker" 2>/dev/null
 same "a locked cache: the same report" "$OUT" "$want"
 check "a locked cache: one warning line, auditing without it" \
 	grep -qx "driftwatch: audit cache: .*locked.*; auditing without it" <<<"$ERR"
 dw audit -C "$h" -q --format json
 same "a locked cache, -q: nothing on stderr" "$ERR" ""
+kill "$locker" 2>/dev/null
+wait "$locker" 2>/dev/null
 
 : >"$WORK/file"
 XDG_CACHE_HOME=$WORK/file/cache dw audit -C "$h" --format json
