@@ -105,6 +105,14 @@ same "--no-cache: nothing from the cache" "$(footer)" "$total 0"
 XDG_CACHE_HOME=$WORK/none dw audit -C "$h" --no-cache
 check "--no-cache: writes no cache" test ! -e "$WORK/none"
 
+# A shallow clone of it: its boundary commit is in the cache, judged against
+# a parent the clone lacks; the clone must say where history stops instead.
+shallow=$WORK/shallow
+git clone -q --no-local --depth 3 "file://$h" "$shallow" 2>/dev/null
+dw audit -C "$shallow"
+same "shallow clone: the commits it holds from the cache, not the boundary" "$(footer)" "2 2"
+same_as_uncached "shallow clone" -C "$shallow"
+
 # --- what judges differently judges again ----------------------------------------
 printf 'rules:\n  - {id: DW-NET-003, severity: medium}\n' >"$WORK/extra.yml"
 dw audit -C "$h" --extra-rules "$WORK/extra.yml"
