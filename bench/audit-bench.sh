@@ -11,7 +11,13 @@
 #   with warm caches: one warm-up run each (which also records max RSS via
 #   /usr/bin/time when present), then the best of 3 timed runs. It prints
 #   commits, files, both times, the ratio driftwatch/git (target <= 1) and
-#   max RSS.
+#   max RSS. The audit runs with --no-cache: every run judges every commit.
+#
+#   With --cached it also times the audit cache ($XDG_CACHE_HOME/driftwatch,
+#   here a private one in a temp dir): the audit with an empty cache, again
+#   with nothing new, and after one new commit (on a scratch clone of the
+#   repository: each run commits a change to one config file and audits),
+#   each the best of --runs, and says how many commits were judged.
 #
 #   The repository is generated with `git fast-import` from a seeded,
 #   deterministic stream (fixed dates and authors: same N gives the same
@@ -34,6 +40,7 @@
 #                 this script generated with N commits it is reused
 #   --runs R      timed runs per command, best is reported (default 3)
 #   --seed S      generator seed (default 42)
+#   --cached      also time the audit cache: cold, nothing new, one new commit
 #   --mode M      what the commits change (default normal):
 #                   normal  1-4 files a commit, 1 in 5 a config file (about
 #                           a third of commits touch configuration)
@@ -65,6 +72,7 @@ mode=normal
 repo=
 runs=3
 seed=42
+cached=false
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { printf 'audit-bench: %s\n' "$*" >&2; exit 2; }
@@ -81,6 +89,7 @@ while (($#)); do
 	--seed=*) seed=${1#--seed=}; shift ;;
 	--mode) (($# >= 2)) || die "--mode needs a value"; mode=$2; shift 2 ;;
 	--mode=*) mode=${1#--mode=}; shift ;;
+	--cached) cached=true; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument: $1 (try --help)" ;;
 	esac
@@ -101,6 +110,8 @@ driftwatch=${DRIFTWATCH:-$root_dir/build/cli/driftwatch}
 tmp_root=$(mktemp -d "${TMPDIR:-/tmp}/audit-bench.XXXXXX")
 cleanup() { rm -rf -- "$tmp_root"; }
 trap cleanup EXIT
+# Never the user's audit cache.
+export XDG_CACHE_HOME=$tmp_root/cache
 if [[ -z $repo ]]; then
 	repo=$tmp_root/repo
 fi
@@ -736,6 +747,56 @@ check_status() {
 	fi
 }
 
+# judged: "N judged, M from the cache" from the text summary on stdin.
+judged() {
+	sed -nE 's/^-- ([0-9]+) commits? judged (\(([0-9]+) from the cache\) )?in .*/\1 judged, \3 from the cache/p' |
+		sed 's/, * from the cache/, 0 from the cache/'
+}
+
+# timed CMD...: runs it; sets took (seconds) and out (its stdout).
+timed() {
+	local t0 t1 rc=0
+	t0=$(now)
+	out=$("$@" 2>"$tmp_root/cached.err") || rc=$?
+	t1=$(now)
+	check_status cached "0 1" "$rc" "$tmp_root/cached.err"
+	took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+}
+
+# best A B: the smaller of two times (A may be empty).
+best() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (a == "" || b < a) ? b : a }'; }
+
+# The audit cache: an empty one, one holding every commit, and one new
+# commit on top (a scratch clone; the repository is left as it was).
+bench_cached() {
+	local scratch=$tmp_root/scratch file cold= warm= one= cold_n warm_n one_n size i
+	git clone -q "$repo" "$scratch"
+	git -C "$scratch" config gc.auto 0
+	file=$(git -C "$scratch" ls-files '*elasticsearch.yml' | head -n 1)
+	for ((i = 0; i < runs; i++)); do
+		rm -rf -- "$XDG_CACHE_HOME"
+		timed "$driftwatch" audit -C "$scratch" --color never
+		cold=$(best "$cold" "$took") cold_n=$(judged <<<"$out")
+	done
+	size=$(du -sh -- "$XDG_CACHE_HOME/driftwatch" | cut -f1)
+	for ((i = 0; i < runs; i++)); do
+		timed "$driftwatch" audit -C "$scratch" --color never
+		warm=$(best "$warm" "$took") warm_n=$(judged <<<"$out")
+	done
+	for ((i = 0; i < runs; i++)); do
+		printf '# bench change %d\n' "$i" >>"$scratch/$file"
+		git -C "$scratch" commit -q -a -m "bench: one new commit ($i)"
+		timed "$driftwatch" audit -C "$scratch" --color never
+		one=$(best "$one" "$took") one_n=$(judged <<<"$out")
+	done
+	echo
+	printf 'audit cache (--cached), best of %d each; git log --raw --no-renames took %s s\n' "$runs" "$git_seconds"
+	printf '  %-24s %8s  %s\n' "empty cache" "$cold" "$cold_n"
+	printf '  %-24s %8s  %s\n' "nothing new" "$warm" "$warm_n"
+	printf '  %-24s %8s  %s (a change to %s)\n' "one new commit" "$one" "$one_n" "$file"
+	printf '  %-24s %8s\n' "cache size" "$size"
+}
+
 fmt_rss() { [[ -n $1 ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'n/a'; }
 
 printf 'timing: 1 warm-up + best of %d\n' "$runs"
@@ -747,7 +808,7 @@ dw_seconds=
 dw_rss=
 dw_note=
 if [[ -x $driftwatch ]]; then
-	bench driftwatch "0 1" "$driftwatch" audit -C "$repo" -q
+	bench driftwatch "0 1" "$driftwatch" audit -C "$repo" -q --no-cache
 	dw_seconds=$best_seconds
 	dw_rss=$max_rss_kb
 	audit_status=$last_status
@@ -779,5 +840,8 @@ if [[ $ratio != n/a ]] && awk -v r="$ratio" 'BEGIN { exit !(r != "inf" && r <= 1
 	echo "target met: driftwatch/git = $ratio <= 1"
 elif [[ $ratio != n/a ]]; then
 	echo "target missed: driftwatch/git = $ratio > 1"
+fi
+if $cached && [[ -x $driftwatch ]]; then
+	bench_cached
 fi
 exit 0

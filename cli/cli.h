@@ -65,6 +65,7 @@ struct cli_common {
 	gint64 started;          /* g_get_monotonic_time() at cli_common_finish() */
 	/* What the command judged, for the text summary: set by the command. */
 	guint64 commits;         /* commits judged (audit), or 0 */
+	guint64 cached;          /* of them, judged by an earlier audit (the audit cache) */
 	char *history_note;      /* where a shallow history stops, or NULL; owned */
 	struct cli_windows *windows; /* audit: its exposure windows, or NULL; owned */
 	/* audit: what still holds at the tip (struct finding *, each at its

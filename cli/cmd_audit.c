@@ -6,12 +6,16 @@
  * --first-parent the walk follows the main line and merges are compared
  * with their first parent too, which is what they brought to that line.
  */
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <yaml.h>
 
+#include "audit_cache.h"
 #include "cli.h"
 #include "dw_error.h"
+#include "policy.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -33,6 +37,13 @@ static const char cmd_audit_help[] =
 	"In a shallow clone (CI checkouts often are) the history that is there is\n"
 	"judged and the report says where it stops; fetch the rest with\n"
 	"'git fetch --unshallow' (GitHub Actions: fetch-depth: 0).\n\n"
+	"Each commit's findings are cached in $XDG_CACHE_HOME/driftwatch/audit.db\n"
+	"(default ~/.cache/driftwatch/audit.db), keyed by commit and by how it was\n"
+	"judged (this driftwatch build, the bytes of every rule file loaded,\n"
+	"--max-file-size): a second audit judges only the commits it has not seen,\n"
+	"and a commit whose policy approval has expired since is judged again. The\n"
+	"text summary says how many came from the cache. A cache that cannot be\n"
+	"used is a warning, never an error; --no-cache neither reads nor writes it.\n\n"
 	"Exit status: 0 nothing at or above --fail-on, 1 findings, 2 error.";
 
 /* What audit walks, as git rev-list takes it. */
@@ -49,6 +60,7 @@ struct cmd_audit {
 	const struct cmd_audit_range *range;
 	GArray *shallow_ids; /* a shallow clone: git_oid, oldest first, from git rev-list */
 	scan *scan;
+	audit_cache *cache;  /* or NULL: --no-cache, or the cache could not be used */
 	gboolean first_parent;
 	bool progress;       /* a progress bar on stderr (a terminal) */
 	size_t total;        /* commits the walk will give, 0 when not counted */
@@ -241,6 +253,86 @@ static bool cmd_audit_commit(const struct walk_commit *c, void *user_data, GErro
 	return true;
 }
 
+/* walk_options.cached: a commit's findings from the audit cache. */
+static bool cmd_audit_cached(GPtrArray *out, git_commit *commit, void *user_data)
+{
+	return audit_cache_lookup(user_data, out, git_commit_id(commit));
+}
+
+/* walk_options.judged: a commit the walk judged, into the audit cache. */
+static void cmd_audit_judged(git_commit *commit, GPtrArray *findings, void *user_data)
+{
+	audit_cache_store(user_data, git_commit_id(commit), findings);
+}
+
+/*
+ * Everything a commit's findings depend on besides its two trees and
+ * today's date (which audit_cache.c follows): this build of driftwatch
+ * (its version, and the file it runs from, so that a rebuild is another
+ * build), the libraries that parse (another libyaml may read a file
+ * otherwise), the bytes of every rule file loaded, and the options that
+ * change findings. --first-parent, --since and the ranges choose which
+ * commits are judged, not how: a commit is always judged against its
+ * first parent. Audit sets no scan_options. NULL when the build cannot be
+ * told.
+ */
+static char *cmd_audit_cache_key(const struct cli_common *common)
+{
+	const char *exe = common->exe_path;
+	g_autofree char *found = exe && !strchr(exe, '/') ? g_find_program_in_path(exe) : NULL;
+	int major = 0, minor = 0, rev = 0;
+	GStatBuf st;
+
+	/* exe_path, not /proc/self/exe: under valgrind that is valgrind's. */
+	if (!exe || g_stat(found ? found : exe, &st) < 0)
+		return NULL;
+	git_libgit2_version(&major, &minor, &rev);
+	return g_strdup_printf("driftwatch %s\n"
+	                       "build %llu:%llu:%lld:%lld.%09ld:%lld.%09ld\n"
+	                       "libgit2 %d.%d.%d, libyaml %s, json-glib %s, GLib %u.%u.%u\n"
+	                       "rules %s\n"
+	                       "max-file-size %zu\n",
+	                       DW_VERSION, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	                       (long long)st.st_size, (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+	                       (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, major, minor, rev,
+	                       yaml_get_version_string(), JSON_VERSION_S, glib_major_version,
+	                       glib_minor_version, glib_micro_version, common->pack->digest,
+	                       dw_limit_file_bytes());
+}
+
+/*
+ * Opens the audit cache into a->cache; when it cannot be used, says why
+ * in one line (unless -q) and the audit goes on without it.
+ */
+static void cmd_audit_cache_open(struct cmd_audit *a, const struct cli_common *common)
+{
+	g_autofree char *key = cmd_audit_cache_key(common);
+	g_autofree char *path = audit_cache_default_path();
+	g_autoptr(GError) error = NULL;
+	GDate today;
+
+	/* A DRIFTWATCH_TODAY the policy cannot read is its error, where it applies. */
+	if (!policy_today(&today, NULL))
+		return;
+	if (!key)
+		g_set_error(&error, DW_ERROR, DW_ERROR_FAILED, "cannot tell which driftwatch build runs");
+	else if (audit_cache_open(&a->cache, path, key, common->pack, &today, &error) &&
+	         audit_cache_note(a->cache) && !common->quiet)
+		fprintf(stderr, "driftwatch: audit cache: %s\n", audit_cache_note(a->cache));
+	if (error && !common->quiet)
+		fprintf(stderr, "driftwatch: audit cache: %s; auditing without it\n", error->message);
+}
+
+/* Writes the last commits judged into the cache; a failure is a warning. */
+static void cmd_audit_cache_flush(struct cmd_audit *a, const struct cli_common *common)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (a->cache && !audit_cache_flush(a->cache, &error) && !common->quiet)
+		fprintf(stderr, "driftwatch: audit cache: %s; this audit was not all cached\n",
+		        error->message);
+}
+
 /* walk_push_with() callback: the ranges into the walk's revwalk. */
 static bool cmd_audit_push_walk(git_revwalk *walk, void *user_data, GError **error)
 {
@@ -258,6 +350,11 @@ static bool cmd_audit_walk(struct cmd_audit *a, GError **error)
 	options.since = a->range->since;
 	options.seen = cmd_audit_seen;
 	options.seen_data = a;
+	if (a->cache) {
+		options.cached = cmd_audit_cached;
+		options.judged = cmd_audit_judged;
+		options.cache_data = a->cache;
+	}
 	a->walk = walk_new(a->scan, a->repo, &options);
 	if (a->shallow_ids)
 		walk_push_list(a->walk, a->shallow_ids);
@@ -380,11 +477,11 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GE
 /*
  * The audit of range, reported as it goes (*stream: the report, begun at
  * the first commit, for cli_stream_end() or cli_stream_free()), or with
- * every finding kept in kept (stream NULL).
+ * every finding kept in kept (stream NULL); cache: with the audit cache.
  */
 static bool cmd_audit_run(struct cli_stream **stream, GPtrArray *kept, struct cli_common *common,
-                          gboolean first_parent, int jobs, struct cmd_audit_range *range,
-                          GError **error)
+                          gboolean first_parent, int jobs, bool cache,
+                          struct cmd_audit_range *range, GError **error)
 {
 	struct cmd_audit a = { .first_parent = first_parent, .range = range, .common = common,
 	                       .kept = kept };
@@ -418,9 +515,13 @@ static bool cmd_audit_run(struct cli_stream **stream, GPtrArray *kept, struct cl
 	ok = !shallow || cmd_audit_shallow_list(&a, range, first_parent, error);
 	if (ok && a.progress && !shallow)
 		cmd_audit_count(&a, range, first_parent);
-	ok = ok && cmd_audit_walk(&a, error) && cmd_audit_shallow_end(&a, common, error) &&
-	     cmd_audit_windows(&a, common, error);
+	if (ok && cache)
+		cmd_audit_cache_open(&a, common);
+	ok = ok && cmd_audit_walk(&a, error);
+	cmd_audit_cache_flush(&a, common);
+	ok = ok && cmd_audit_shallow_end(&a, common, error) && cmd_audit_windows(&a, common, error);
 	common->commits = a.walk ? walk_judged(a.walk) : 0;
+	common->cached = a.walk ? walk_cached(a.walk) : 0;
 	if (ok)
 		cmd_audit_stream(&a);
 out:
@@ -431,6 +532,7 @@ out:
 	if (a.shallow_ids)
 		g_array_unref(a.shallow_ids);
 	walk_free(a.walk);
+	audit_cache_free(a.cache);
 	scan_free(a.scan);
 	git_repository_free(a.repo);
 	return ok;
@@ -442,13 +544,13 @@ bool cli_audit_history(GPtrArray *findings, struct cli_common *common, const cha
 	char *revs[] = { (char *)range, NULL };
 	struct cmd_audit_range r = { .revs = revs };
 
-	return cmd_audit_run(NULL, findings, common, FALSE, -1, &r, error);
+	return cmd_audit_run(NULL, findings, common, FALSE, -1, true, &r, error);
 }
 
 int cmd_audit(int argc, char **argv, const char *exe_path)
 {
 	struct cli_common common = { .exe_path = exe_path };
-	gboolean first_parent = FALSE;
+	gboolean first_parent = FALSE, no_cache = FALSE;
 	int jobs = -1;
 	struct cmd_audit_range range = { 0 };
 	g_autoptr(GPtrArray) revs = NULL;
@@ -464,6 +566,8 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 		{ "open-at-tip", 0, 0, G_OPTION_ARG_NONE, &common.open_at_tip,
 		  "Report only what still holds at the tip, at its place there, with the commit that "
 		  "opened it (SARIF always does)", NULL },
+		{ "no-cache", 0, 0, G_OPTION_ARG_NONE, &no_cache,
+		  "Neither read nor write the audit cache ($XDG_CACHE_HOME/driftwatch/audit.db)", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("[REV-RANGE...]");
@@ -486,7 +590,7 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	g_ptr_array_add(revs, NULL);
 	range.revs = (char **)revs->pdata;
 	if (!cli_common_finish(&common, &error) ||
-	    !cmd_audit_run(&stream, NULL, &common, first_parent, jobs, &range, &error)) {
+	    !cmd_audit_run(&stream, NULL, &common, first_parent, jobs, !no_cache, &range, &error)) {
 		cli_stream_free(stream);
 		status = cli_fail(error);
 	} else {

@@ -455,8 +455,8 @@ static void report_tally_add(struct report_tally *t, const struct cli_common *c,
 }
 
 /*
- * The footer: "-- 12 commits judged in 0.04 s: 1 critical, 2 high (1
- * approved); 1 unknown value, 1 file not checked". Findings below the
+ * The footer: "-- 12 commits judged (11 from the cache) in 0.04 s: 1
+ * critical, 2 high (1 approved); 1 unknown value, 1 file not checked". Findings below the
  * shown severity are counted too, so that a filter hides nothing silently.
  */
 static void report_text_summary(FILE *out, const struct cli_common *c, const struct report_tally *t,
@@ -468,6 +468,8 @@ static void report_text_summary(FILE *out, const struct cli_common *c, const str
 	if (c->commits)
 		g_string_append_printf(line, "%" G_GUINT64_FORMAT " commit%s judged ", c->commits,
 		                       c->commits == 1 ? "" : "s");
+	if (c->cached)
+		g_string_append_printf(line, "(%" G_GUINT64_FORMAT " from the cache) ", c->cached);
 	g_string_append_printf(line, "in %.2f s:", (g_get_monotonic_time() - c->started) / 1e6);
 	for (int s = SEVERITY_CRITICAL; s > SEVERITY_INFO; s--) {
 		if (!t->counts[s])

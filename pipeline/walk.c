@@ -27,6 +27,7 @@ struct walk {
 	char *boundary;            /* the first commit whose parent is missing, or NULL */
 	size_t walked;             /* commits taken from the walk */
 	size_t judged;             /* commits compared with their parent */
+	size_t cached;             /* of them, given by options.cached */
 	bool truncated;
 	/* The last commit judged and its tree: in a linear history it is the
 	 * next commit's parent, whose tree then needs no lookup. */
@@ -40,6 +41,7 @@ struct walk_item {
 	git_tree *tree;
 	git_tree *parent_tree; /* NULL for a root commit */
 	GPtrArray *changes;    /* struct gitwalk_change * */
+	GPtrArray *found;      /* findings from options.cached, or NULL: to judge */
 };
 
 struct walk_batch {
@@ -160,6 +162,11 @@ size_t walk_judged(const struct walk *w)
 	return w->judged;
 }
 
+size_t walk_cached(const struct walk *w)
+{
+	return w->cached;
+}
+
 bool walk_truncated(const struct walk *w)
 {
 	return w->truncated;
@@ -196,6 +203,8 @@ static void walk_item_free(struct walk_item *item)
 	git_tree_free(item->tree);
 	git_tree_free(item->parent_tree);
 	g_ptr_array_unref(item->changes);
+	if (item->found)
+		g_ptr_array_unref(item->found);
 	g_free(item);
 }
 
@@ -263,6 +272,29 @@ static void walk_boundary_note(struct walk *w, git_commit *commit)
 		w->boundary = g_strdup(git_oid_tostr(hex, sizeof(hex), git_commit_id(commit)));
 }
 
+/*
+ * Takes commit's findings from options.cached when it has them. In a
+ * shallow list only while its parent is there: without it the commit is
+ * not judged (walk_boundary()), cached or not.
+ */
+static bool walk_item_cached(struct walk_item *item, struct walk *w, git_commit *commit)
+{
+	git_commit *parent = NULL;
+
+	if (!w->options.cached)
+		return false;
+	if (w->ids && git_commit_parentcount(commit) > 0) {
+		if (git_commit_parent(&parent, commit, 0) < 0)
+			return false;
+		git_commit_free(parent);
+	}
+	item->found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	if (w->options.cached(item->found, commit, w->options.cache_data))
+		return true;
+	g_clear_pointer(&item->found, g_ptr_array_unref);
+	return false;
+}
+
 /* The item for commit (taken), or *out NULL when it has nothing to judge. */
 static bool walk_item(struct walk_item **out, struct walk *w, git_commit *commit, GError **error)
 {
@@ -274,6 +306,14 @@ static bool walk_item(struct walk_item **out, struct walk *w, git_commit *commit
 	item->changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
 	if (git_commit_parentcount(commit) > 1 && !w->options.first_parent)
 		goto skip;
+	if (walk_item_cached(item, w, commit)) {
+		w->judged++;
+		w->cached++;
+		if (item->found->len == 0)
+			goto skip;
+		*out = item;
+		return true;
+	}
 	if (git_commit_tree(&item->tree, commit) < 0) {
 		gitwalk_set_error(error, "reading a commit's tree");
 		goto fail;
@@ -288,8 +328,14 @@ static bool walk_item(struct walk_item **out, struct walk *w, git_commit *commit
 	if (!walk_remember(w, commit, item->tree, error) ||
 	    !scan_tree_changes(w->scan, item->changes, item->parent_tree, item->tree, error))
 		goto fail;
-	if (item->changes->len == 0)
+	if (item->changes->len == 0) {
+		if (w->options.judged) {
+			g_autoptr(GPtrArray) none = g_ptr_array_new();
+
+			w->options.judged(commit, none, w->options.cache_data);
+		}
 		goto skip;
+	}
 	*out = item;
 	return true;
 skip:
@@ -356,8 +402,12 @@ static bool walk_judge(struct walk *w, struct walk_batch *b, walk_commit_fn fn, 
 		g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 		struct walk_commit c = { .commit = item->commit, .findings = found };
 
-		if (!scan_changes(w->scan, found, item->changes, item->parent_tree, item->tree, error))
+		if (item->found)
+			g_ptr_array_extend_and_steal(found, g_steal_pointer(&item->found));
+		else if (!scan_changes(w->scan, found, item->changes, item->parent_tree, item->tree, error))
 			return false;
+		else if (w->options.judged)
+			w->options.judged(item->commit, found, w->options.cache_data);
 		walk_set_commit(found, 0, item->commit);
 		scan_commit_approvals(found, 0, item->commit);
 		if (!fn(&c, user_data, error))

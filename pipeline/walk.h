@@ -34,8 +34,22 @@ struct walk_options {
 	 * May be NULL. */
 	void (*seen)(git_commit *commit, void *user_data);
 	void *seen_data;
+	/*
+	 * Judgements kept from earlier walks (the audit cache). For a commit
+	 * about to be judged, cached may append the findings it had against
+	 * its first parent (struct finding *, as scan_changes() gave them,
+	 * before commit fields and trailers) to out and return true: the
+	 * walk then neither compares nor parses it, and hands them on as if
+	 * judged (a commit cached with none, like one that changed no config
+	 * path, without a call to fn). judged is given every commit the walk
+	 * compares itself, with those findings (borrowed for the call; empty
+	 * when it changed no config path). Either may be NULL.
+	 */
+	bool (*cached)(GPtrArray *out, git_commit *commit, void *user_data);
+	void (*judged)(git_commit *commit, GPtrArray *findings, void *user_data);
+	void *cache_data;
 };
-#define WALK_OPTIONS_INIT { false, 0, 0, NULL, NULL }
+#define WALK_OPTIONS_INIT { false, 0, 0, NULL, NULL, NULL, NULL, NULL }
 
 /* One commit judged, as handed to a walk_commit_fn. */
 struct walk_commit {
@@ -100,8 +114,10 @@ void walk_push_list(struct walk *w, GArray *ids);
  */
 bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error);
 
-/* Commits compared with their parent so far. */
+/* Commits compared with their parent so far, options.cached ones included. */
 size_t walk_judged(const struct walk *w);
+/* Of those, the commits whose findings options.cached gave. */
+size_t walk_cached(const struct walk *w);
 /* Was the walk stopped by options.max_commits? */
 bool walk_truncated(const struct walk *w);
 /* The first commit of a walk_push_list() walk whose parent is missing

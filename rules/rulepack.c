@@ -77,6 +77,7 @@ void rulepack_free(struct rulepack *p)
 	if (!p)
 		return;
 	g_free(p->path);
+	g_free(p->digest);
 	g_ptr_array_unref(p->rules);
 	g_ptr_array_unref(p->sensitive);
 	srcset_free(p->internet);
@@ -425,6 +426,20 @@ static exposure *rulepack_portless(void)
 	return out;
 }
 
+/* The digest of a pack after one more file's bytes (a layer) went into it. */
+static void rulepack_digest_add(struct rulepack *p, const char *data, gsize len)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	guint64 n = len;
+
+	if (p->digest)
+		g_checksum_update(sum, (const guchar *)p->digest, -1);
+	g_checksum_update(sum, (const guchar *)&n, sizeof(n));
+	g_checksum_update(sum, (const guchar *)data, (gssize)len);
+	g_free(p->digest);
+	p->digest = g_strdup(g_checksum_get_string(sum));
+}
+
 static struct rulepack *rulepack_new(const char *path)
 {
 	struct rulepack *p = g_new0(struct rulepack, 1);
@@ -486,6 +501,7 @@ bool rulepack_load(struct rulepack **out, const char *path, GError **error)
 		return false;
 	/* Azure's Internet tag in a deny rule is this same public space. */
 	extract_arm_set_internet(p->internet);
+	rulepack_digest_add(p, data, len);
 	*out = g_steal_pointer(&p);
 	return true;
 }
@@ -645,6 +661,7 @@ bool rulepack_overlay(struct rulepack *p, const char *path, GError **error)
 		g_ptr_array_unref(p->public_grades);
 		p->public_grades = g_steal_pointer(&grades);
 	}
+	rulepack_digest_add(p, data, len);
 	return true;
 }
 

@@ -50,6 +50,9 @@ struct rulepack {
 	exposure *settings_ports; /* the sensitive ports of services with settings files */
 	unsigned wide_range;   /* ports of one protocol from which a range is wide (DW-NET-006) */
 	GPtrArray *public_grades; /* struct public_grade *, tried in order; may be empty */
+	/* SHA-256 (hex) over the bytes of every file loaded into the pack, in
+	 * order: equal digests judge alike (the audit cache's key). */
+	char *digest;
 };
 
 /*

@@ -22,6 +22,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/dw-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 # No user rule file ($XDG_CONFIG_HOME/driftwatch/rules.yml) unless a test writes one.
 export XDG_CONFIG_HOME="$WORK/config"
+# A private audit cache ($XDG_CACHE_HOME/driftwatch/audit.db), never the user's.
+export XDG_CACHE_HOME="$WORK/cache"
 
 ok() {
 	TAP_N=$((TAP_N + 1))
