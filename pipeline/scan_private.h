@@ -33,6 +33,7 @@ struct scan {
 	guint64 generation;  /* comparisons begun; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
+	struct gitwalk_list_cache *lists; /* config files of the subtrees listed; main thread only */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
 	GHashTable *renames; /* of the comparison under way: old path -> new path, or NULL */
 	struct scan_options options; /* pinned_policy owned (a copy) */

@@ -888,7 +888,7 @@ static bool scan_side_add_bicep_callers(struct scan *s, struct scan_side *side, 
 	if (names->len == 0 || !base || !s->repo)
 		return true;
 	files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	if (!gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+	if (!gitwalk_tree_files_cached(files, s->lists, s->repo, base, error))
 		return false;
 	for (guint i = 0; i < files->len; i++) {
 		const struct gitwalk_file *f = files->pdata[i];
@@ -1133,7 +1133,7 @@ bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *base,
 	g_autoptr(GHashTable) changed = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) tf_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-	if (base && !gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+	if (base && !gitwalk_tree_files_cached(files, s->lists, s->repo, base, error))
 		return false;
 	for (guint i = 0; i < changes->len; i++) {
 		struct gitwalk_change *c = changes->pdata[i];
