@@ -21,6 +21,9 @@ struct scan_cached {
 	 * piece of the repository's surface, scan_context_load()), or NULL
 	 * until first asked; filled and read by the main thread only. */
 	exposure *surface;
+	/* Its bytes hold no inline approval (SCAN_ALLOW_MARKER), so that
+	 * scan_inline_approvals() need not read them again; false when not known. */
+	bool no_allow;
 	size_t weight;        /* what it is reckoned to hold in memory, bytes */
 	guint64 used;         /* the scan's comparison it was last added or looked up in */
 };
@@ -81,6 +84,9 @@ struct scan_policy {
 	srcset *internet;       /* the pack's minus the trusted networks, or NULL */
 };
 
+/* What an inline approval comment starts with ("# driftwatch:allow RULE REASON"). */
+#define SCAN_ALLOW_MARKER "driftwatch:allow "
+
 /* scan.c */
 bool scan_is_config(const char *path);
 bool scan_skips(const struct scan *s, const char *path);
@@ -91,6 +97,7 @@ char *scan_cache_key(const struct gitwalk_file *f);
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key);
 struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c);
 void scan_cache_trim(struct scan *s);
+bool scan_cache_lacks_allow(struct scan *s, const struct gitwalk_file *f);
 struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *read_error);
 bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
                   GError **error);
