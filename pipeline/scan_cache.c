@@ -32,10 +32,10 @@ char *scan_cache_key(const struct gitwalk_file *f)
 	if (f->data) {
 		g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, f->data);
 
-		return g_strdup_printf("data:%s:%s", sum, f->path);
+		return g_strconcat("data:", sum, ":", f->path, NULL);
 	}
 	git_oid_tostr(hex, sizeof(hex), &f->id);
-	return g_strdup_printf("%s:%s", hex, f->path);
+	return g_strconcat(hex, ":", f->path, NULL);
 }
 
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key)

@@ -710,9 +710,13 @@ static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtr
 	                   i < git_tree_entrycount(sub ? sub : base); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(sub ? sub : base, i);
 		struct gitwalk_file *f;
-		g_autofree char *path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
-		                                              : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
+		g_autofree char *path = NULL;
 
+		/* No ".parameters." in its name: never a parameters file (extract_arm_template_of()). */
+		if (!strstr(git_tree_entry_name(e), ".parameters."))
+			continue;
+		path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
+		                             : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
 		    !extract_arm_params_for(path, tmpl))
 			continue;
@@ -993,9 +997,12 @@ static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const 
 	gsize len = 0;
 	const char *data;
 
-	/* Read already (prefetched in an audit) and no Ansible task in it: no blob read again. */
-	if (plain && !scan_cached_has_ansible(plain))
-		return scan_side_add(s, side, f, error);
+	/* Read already (prefetched in an audit) and no Ansible task in it: no
+	 * blob read again, and the entry is what scan_side_add() would find. */
+	if (plain && !scan_cached_has_ansible(plain)) {
+		scan_side_take(side, f->path, plain);
+		return true;
+	}
 	if (!gitwalk_file_read(&bytes, s->repo, f, dw_limit_file_bytes(), NULL))
 		return scan_side_add(s, side, f, error);
 	data = g_bytes_get_data(bytes, &len);
