@@ -73,6 +73,9 @@ struct scan_side {
 	GPtrArray *errors;     /* struct scan_failure * */
 	GHashTable *read;      /* units read whole: a file's path, "tf:DIR" for a module */
 	GPtrArray *units;      /* const struct scan_cached *: the entries resources came from */
+	/* scan_side_full(): the directories of its base holding a file named
+	 * like an ARM parameters file; NULL: not known (read the directory) */
+	GHashTable *param_dirs;
 };
 
 /* The policy of a comparison: before and after, and whether it changed. */
