@@ -19,6 +19,8 @@ enum exposure_op {
 	EXPOSURE_OP_UNION,
 	EXPOSURE_OP_INTERSECT,
 	EXPOSURE_OP_SUBTRACT,
+	/* a's value where b has one, whatever b's value (exposure_on_ports()) */
+	EXPOSURE_OP_ON_PORTS,
 };
 
 /* ---- source sets ---------------------------------------------------- */
@@ -238,6 +240,8 @@ static srcset *srcset_combine(const srcset *a, const srcset *b, enum exposure_op
 		s->v4 = srcset_ranges_subtract(a->v4, b->v4);
 		s->v6 = srcset_ranges_subtract(a->v6, b->v6);
 		break;
+	case EXPOSURE_OP_ON_PORTS:
+		g_assert_not_reached();
 	}
 	s->atoms = srcset_atoms_combine(a->atoms, b->atoms, op);
 	return s;
@@ -472,6 +476,8 @@ static void *exposure_src_combine(const void *a, const void *b, enum exposure_op
 			return srcset_ref(a);
 		r = srcset_subtract(a, b);
 		break;
+	case EXPOSURE_OP_ON_PORTS:
+		return a && b ? srcset_ref(a) : NULL;
 	}
 	if (srcset_is_empty(r)) {
 		srcset_free(r);
@@ -532,6 +538,12 @@ static void *exposure_portmap_combine(const void *a, const void *b, enum exposur
 		if (!ma || ma == mb)
 			return NULL;
 		if (!mb)
+			return g_array_ref(ma);
+		break;
+	case EXPOSURE_OP_ON_PORTS:
+		if (!ma || !mb)
+			return NULL;
+		if (ma == mb)
 			return g_array_ref(ma);
 		break;
 	}
@@ -717,6 +729,11 @@ exposure *exposure_restrict_sources(const exposure *e, const srcset *src)
 {
 	g_autoptr(exposure) all = exposure_new_box(0, EXPOSURE_PROTO_MAX, 0, EXPOSURE_PORT_MAX, src);
 	return exposure_intersect(e, all);
+}
+
+exposure *exposure_on_ports(const exposure *e, const exposure *region)
+{
+	return exposure_combine(e, region, EXPOSURE_OP_ON_PORTS);
 }
 
 static exposure *exposure_union_range(const exposure *const *sets, size_t lo, size_t hi)

@@ -115,6 +115,9 @@ bool exposure_is_empty(const exposure *e);
 bool exposure_equal(const exposure *a, const exposure *b);
 /* The part of e whose source is in src, all protocols and ports. */
 exposure *exposure_restrict_sources(const exposure *e, const srcset *src);
+/* The part of e on the protocols and ports where region lets anything in,
+ * whatever the source: one sweep, no set of sources built. */
+exposure *exposure_on_ports(const exposure *e, const exposure *region);
 
 /* Union of n sets, merged pairwise in a balanced tree: O(S log n). */
 exposure *exposure_union_all(const exposure *const *sets, size_t n);

@@ -106,10 +106,19 @@ struct extract_run {
 	char *lower;          /* in.data in ASCII lowercase, made when a row ignores case; owned */
 };
 
+/* ASCII lowercase, inline: this runs on every byte of a file. */
+static char extract_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* Does the file hold marker? Ignoring case, in the lowercase copy. */
 static bool extract_run_marker(struct extract_run *run, const char *marker, bool ci)
 {
-	g_autofree char *low = NULL;
+	g_autofree char *heap = NULL;
+	char buf[128]; /* markers are short: lowercased here, not on the heap */
+	size_t m = strlen(marker);
+	char *low = m < sizeof(buf) ? buf : (heap = g_malloc(m + 1));
 
 	if (!ci)
 		return extract_marker_found(run->in.data, run->in.len, marker, false);
@@ -117,10 +126,11 @@ static bool extract_run_marker(struct extract_run *run, const char *marker, bool
 		/* Every byte, a NUL too (g_ascii_strdown() would stop there). */
 		run->lower = g_malloc(run->in.len + 1);
 		for (size_t i = 0; i < run->in.len; i++)
-			run->lower[i] = g_ascii_tolower(run->in.data[i]);
+			run->lower[i] = extract_lower(run->in.data[i]);
 		run->lower[run->in.len] = '\0';
 	}
-	low = g_ascii_strdown(marker, -1);
+	for (size_t i = 0; i <= m; i++)
+		low[i] = extract_lower(marker[i]);
 	return extract_marker_found(run->lower, run->in.len, low, false);
 }
 

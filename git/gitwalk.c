@@ -446,6 +446,128 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
 	return true;
 }
 
+struct gitwalk_list_cache {
+	gitwalk_filter_fn filter;
+	GHashTable *lists; /* "SUBTREE-ID:PATH/" -> GPtrArray of struct gitwalk_file *, full paths */
+	size_t files;      /* held in all lists */
+};
+
+struct gitwalk_list_cache *gitwalk_list_cache_new(gitwalk_filter_fn filter)
+{
+	struct gitwalk_list_cache *c = g_new0(struct gitwalk_list_cache, 1);
+
+	c->filter = filter;
+	c->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+	return c;
+}
+
+void gitwalk_list_cache_free(struct gitwalk_list_cache *cache)
+{
+	if (!cache)
+		return;
+	g_hash_table_unref(cache->lists);
+	g_free(cache);
+}
+
+static struct gitwalk_file *gitwalk_file_copy(const struct gitwalk_file *f)
+{
+	struct gitwalk_file *c = gitwalk_file_new(f->path, &f->id, NULL);
+
+	c->special = f->special;
+	return c;
+}
+
+static bool gitwalk_list(struct gitwalk_list_cache *cache, GPtrArray *out, git_repository *repo,
+                         git_tree *tree, GString *path, unsigned depth, GError **error);
+
+/* The listing of subtree entry e at path (ending in '/'), from the cache or read now. Borrowed. */
+static GPtrArray *gitwalk_list_subtree(struct gitwalk_list_cache *cache, git_repository *repo,
+                                       const git_tree_entry *e, GString *path, unsigned depth, GError **error)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	g_autofree char *key = g_strconcat(git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e)), ":", path->str,
+	                                   NULL);
+	GPtrArray *list = g_hash_table_lookup(cache->lists, key);
+	git_tree *sub = NULL;
+	bool ok;
+
+	if (list)
+		return list;
+	if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+		gitwalk_set_error(error, "reading a tree");
+		return NULL;
+	}
+	list = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	ok = gitwalk_list(cache, list, repo, sub, path, depth + 1, error);
+	git_tree_free(sub);
+	if (!ok) {
+		g_ptr_array_unref(list);
+		return NULL;
+	}
+	cache->files += list->len;
+	g_hash_table_insert(cache->lists, g_steal_pointer(&key), list);
+	return list;
+}
+
+/* gitwalk_pair() with no old tree, each subtree listed through the cache. */
+static bool gitwalk_list(struct gitwalk_list_cache *cache, GPtrArray *out, git_repository *repo,
+                         git_tree *tree, GString *path, unsigned depth, GError **error)
+{
+	if (depth > DW_LIMIT_TREE_DEPTH) {
+		g_set_error(error, DW_ERROR, DW_ERROR_LIMIT, "%s: trees nested deeper than %d", path->str,
+		            DW_LIMIT_TREE_DEPTH);
+		return false;
+	}
+	for (size_t i = 0; i < git_tree_entrycount(tree); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		size_t len = path->len;
+		GPtrArray *list;
+
+		g_string_append(path, git_tree_entry_name(e));
+		if (gitwalk_is_tree(e)) {
+			g_string_append_c(path, '/');
+			list = gitwalk_list_subtree(cache, repo, e, path, depth, error);
+			for (guint j = 0; list && j < list->len; j++)
+				g_ptr_array_add(out, gitwalk_file_copy(list->pdata[j]));
+			if (!list)
+				return false;
+		} else if (cache->filter(path->str)) {
+			g_ptr_array_add(out, gitwalk_file_of_entry(path->str, e));
+		}
+		g_string_truncate(path, len);
+	}
+	return true;
+}
+
+bool gitwalk_tree_files_cached(GPtrArray *out, struct gitwalk_list_cache *cache, git_repository *repo,
+                               git_tree *tree, GError **error)
+{
+	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	g_autoptr(GString) path = g_string_new(NULL);
+
+	if (cache->files >= DW_LIMIT_TREE_LIST_FILES) {
+		g_hash_table_remove_all(cache->lists);
+		cache->files = 0;
+	}
+	if (!gitwalk_list(cache, files, repo, tree, path, 0, error))
+		return false;
+	/* Symbolic links are followed on the copies, as gitwalk_tree_changes() does. */
+	for (guint i = 0; i < files->len; i++) {
+		struct gitwalk_change *c = g_new0(struct gitwalk_change, 1);
+
+		c->new_file = g_steal_pointer(&files->pdata[i]);
+		g_ptr_array_add(changes, c);
+	}
+	blob_follow_links(changes, repo, NULL, tree);
+	for (guint i = 0; i < changes->len; i++) {
+		struct gitwalk_change *c = changes->pdata[i];
+
+		g_ptr_array_add(out, g_steal_pointer(&c->new_file));
+	}
+	return true;
+}
+
 static bool gitwalk_workdir_is_symlink(git_repository *repo, const char *path)
 {
 	g_autofree char *full = g_build_filename(git_repository_workdir(repo), path, NULL);

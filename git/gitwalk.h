@@ -65,6 +65,20 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
                         gitwalk_filter_fn filter, GError **error);
 
 /*
+ * A memo of subtree listings for gitwalk_tree_files_cached(), by subtree id
+ * and path: consecutive commits share most subtrees, so listing a whole tree
+ * costs a lookup per unchanged directory instead of reading it again. Not
+ * thread-safe; bound by DW_LIMIT_TREE_LIST_FILES.
+ */
+struct gitwalk_list_cache;
+struct gitwalk_list_cache *gitwalk_list_cache_new(gitwalk_filter_fn filter);
+void gitwalk_list_cache_free(struct gitwalk_list_cache *cache);
+
+/* gitwalk_tree_files() with the cache's filter, listing through the cache. */
+bool gitwalk_tree_files_cached(GPtrArray *out, struct gitwalk_list_cache *cache, git_repository *repo,
+                               git_tree *tree, GError **error);
+
+/*
  * The work tree (tracked and untracked, ignored files excluded) against
  * HEAD: every filtered path that differs, with the new side read from
  * disk. A repository with no commit yet compares against the empty tree.

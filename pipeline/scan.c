@@ -40,6 +40,7 @@ struct scan *scan_new(git_repository *repo, const struct rulepack *pack)
 	s->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	                                 (GDestroyNotify)scan_cached_free);
 	g_mutex_init(&s->lock);
+	s->lists = gitwalk_list_cache_new(scan_is_config);
 	return s;
 }
 
@@ -50,6 +51,7 @@ void scan_free(struct scan *s)
 	if (s->pool)
 		g_thread_pool_free(s->pool, TRUE, TRUE);
 	g_hash_table_unref(s->cache);
+	gitwalk_list_cache_free(s->lists);
 	g_mutex_clear(&s->lock);
 	g_bytes_unref(s->options.pinned_policy);
 	g_free(s);

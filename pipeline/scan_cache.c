@@ -32,10 +32,10 @@ char *scan_cache_key(const struct gitwalk_file *f)
 	if (f->data) {
 		g_autofree char *sum = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, f->data);
 
-		return g_strdup_printf("data:%s:%s", sum, f->path);
+		return g_strconcat("data:", sum, ":", f->path, NULL);
 	}
 	git_oid_tostr(hex, sizeof(hex), &f->id);
-	return g_strdup_printf("%s:%s", hex, f->path);
+	return g_strconcat(hex, ":", f->path, NULL);
 }
 
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key)
@@ -99,6 +99,20 @@ void scan_cache_trim(struct scan *s)
 	g_mutex_unlock(&s->lock);
 }
 
+/* Does the cache know that f's bytes hold no inline approval comment? */
+bool scan_cache_lacks_allow(struct scan *s, const struct gitwalk_file *f)
+{
+	g_autofree char *key = NULL;
+	const struct scan_cached *c;
+
+	/* Work-tree bytes are keyed by a hash of them: not worth computing here. */
+	if (f->data)
+		return false;
+	key = scan_cache_key(f);
+	c = scan_cache_lookup(s, key);
+	return c && c->no_allow;
+}
+
 /* Adds c under key unless another thread was first; returns the entry kept. */
 struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c)
 {
@@ -122,6 +136,24 @@ struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached
 	return kept;
 }
 
+/* Does data hold needle? Bounded by len, NUL bytes and all. */
+static bool scan_bytes_contain(const char *data, size_t len, const char *needle)
+{
+	size_t m = strlen(needle);
+	const char *p = data, *end = data + len;
+
+	while (data && (size_t)(end - p) >= m) {
+		const char *q = memchr(p, needle[0], (size_t)(end - p) - m + 1);
+
+		if (!q)
+			return false;
+		if (memcmp(q, needle, m) == 0)
+			return true;
+		p = q + 1;
+	}
+	return false;
+}
+
 /*
  * Extracts one file's bytes, or records read_error (taken) when it could
  * not be read within the limits. The exposures are evaluated here too, so
@@ -132,11 +164,15 @@ struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *rea
 	struct scan_cached *c = g_new0(struct scan_cached, 1);
 
 	c->resources = g_ptr_array_new_with_free_func((GDestroyNotify)resource_free);
-	if (read_error)
+	if (read_error) {
 		c->error = read_error;
-	else
-		extract_file(c->resources, path, g_bytes_get_data(data, NULL), g_bytes_get_size(data),
-		             &c->error);
+	} else {
+		gsize len;
+		const char *bytes = g_bytes_get_data(data, &len);
+
+		extract_file(c->resources, path, bytes, len, &c->error);
+		c->no_allow = !scan_bytes_contain(bytes, len, SCAN_ALLOW_MARKER);
+	}
 	for (guint i = 0; i < c->resources->len; i++)
 		exposure_free(resource_exposure(c->resources->pdata[i]));
 	return c;

@@ -168,7 +168,7 @@ static const char *scan_line(const char *data, size_t len, unsigned n, size_t *l
  */
 static char *scan_allow_comment(const char *line, size_t len, const char *rule)
 {
-	static const char marker[] = "driftwatch:allow ";
+	static const char marker[] = SCAN_ALLOW_MARKER;
 	g_autofree char *text = g_strndup(line, MIN(len, (size_t)4096));
 	char *at = strstr(text, marker);
 	char *hash = strchr(text, '#');
@@ -205,7 +205,7 @@ static GBytes *scan_new_bytes(struct scan *s, GPtrArray *changes, git_tree *base
 			f = &at_base;
 		git_tree_entry_free(entry);
 	}
-	if (f && f->special == GITWALK_REGULAR)
+	if (f && f->special == GITWALK_REGULAR && !scan_cache_lacks_allow(s, f))
 		gitwalk_file_read(&data, s->repo, f, dw_limit_file_bytes(), NULL);
 	return data;
 }

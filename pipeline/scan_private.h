@@ -21,6 +21,9 @@ struct scan_cached {
 	 * piece of the repository's surface, scan_context_load()), or NULL
 	 * until first asked; filled and read by the main thread only. */
 	exposure *surface;
+	/* Its bytes hold no inline approval (SCAN_ALLOW_MARKER), so that
+	 * scan_inline_approvals() need not read them again; false when not known. */
+	bool no_allow;
 	size_t weight;        /* what it is reckoned to hold in memory, bytes */
 	guint64 used;         /* the scan's comparison it was last added or looked up in */
 };
@@ -33,6 +36,7 @@ struct scan {
 	guint64 generation;  /* comparisons begun; under lock */
 	GMutex lock;
 	GThreadPool *pool; /* prefetch workers, or NULL */
+	struct gitwalk_list_cache *lists; /* config files of the subtrees listed; main thread only */
 	const struct policy *policy; /* of the comparison under way, or NULL; borrowed */
 	GHashTable *renames; /* of the comparison under way: old path -> new path, or NULL */
 	struct scan_options options; /* pinned_policy owned (a copy) */
@@ -69,6 +73,9 @@ struct scan_side {
 	GPtrArray *errors;     /* struct scan_failure * */
 	GHashTable *read;      /* units read whole: a file's path, "tf:DIR" for a module */
 	GPtrArray *units;      /* const struct scan_cached *: the entries resources came from */
+	/* scan_side_full(): the directories of its base holding a file named
+	 * like an ARM parameters file; NULL: not known (read the directory) */
+	GHashTable *param_dirs;
 };
 
 /* The policy of a comparison: before and after, and whether it changed. */
@@ -80,6 +87,9 @@ struct scan_policy {
 	srcset *internet;       /* the pack's minus the trusted networks, or NULL */
 };
 
+/* What an inline approval comment starts with ("# driftwatch:allow RULE REASON"). */
+#define SCAN_ALLOW_MARKER "driftwatch:allow "
+
 /* scan.c */
 bool scan_is_config(const char *path);
 bool scan_skips(const struct scan *s, const char *path);
@@ -90,6 +100,7 @@ char *scan_cache_key(const struct gitwalk_file *f);
 struct scan_cached *scan_cache_lookup(struct scan *s, const char *key);
 struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached *c);
 void scan_cache_trim(struct scan *s);
+bool scan_cache_lacks_allow(struct scan *s, const struct gitwalk_file *f);
 struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *read_error);
 bool scan_extract(const struct scan_cached **out, struct scan *s, const struct gitwalk_file *f,
                   GError **error);

@@ -40,6 +40,7 @@ void scan_side_clear(struct scan_side *side)
 	g_clear_pointer(&side->errors, g_ptr_array_unref);
 	g_clear_pointer(&side->read, g_hash_table_unref);
 	g_clear_pointer(&side->units, g_ptr_array_unref);
+	g_clear_pointer(&side->param_dirs, g_hash_table_unref);
 }
 
 void scan_side_init(struct scan_side *side)
@@ -50,6 +51,7 @@ void scan_side_init(struct scan_side *side)
 	side->errors = g_ptr_array_new_with_free_func((GDestroyNotify)scan_failure_free);
 	side->read = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	side->units = g_ptr_array_new();
+	side->param_dirs = NULL;
 }
 
 /* Joins standalone rules to their groups, on copies, if there are any. */
@@ -690,14 +692,17 @@ static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tr
  * change to a parameters file alone re-reads its template at both sides.
  */
 
-/* The parameter files of template at one side: base's, with the changes laid over. */
+/* The parameter files of template at one side: base's, with the changes laid over.
+ * param_dirs (or NULL, not known): the directories of base that may hold one. */
 static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtrArray *changes,
-                            bool new_side, const char *tmpl, GError **error)
+                            bool new_side, const char *tmpl, GHashTable *param_dirs, GError **error)
 {
 	g_autofree char *dir = scan_tf_dir(tmpl);
 	git_tree_entry *entry = NULL;
 	git_tree *sub = NULL;
 
+	if (param_dirs && !g_hash_table_contains(param_dirs, dir))
+		base = NULL;
 	if (base && s->repo && strcmp(dir, ".") != 0 && git_tree_entry_bypath(&entry, base, dir) == 0 &&
 	    git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
 	    git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
@@ -710,9 +715,13 @@ static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtr
 	                   i < git_tree_entrycount(sub ? sub : base); i++) {
 		const git_tree_entry *e = git_tree_entry_byindex(sub ? sub : base, i);
 		struct gitwalk_file *f;
-		g_autofree char *path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
-		                                              : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
+		g_autofree char *path = NULL;
 
+		/* No ".parameters." in its name: never a parameters file (extract_arm_template_of()). */
+		if (!strstr(git_tree_entry_name(e), ".parameters."))
+			continue;
+		path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
+		                             : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
 		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
 		    !extract_arm_params_for(path, tmpl))
 			continue;
@@ -888,7 +897,7 @@ static bool scan_side_add_bicep_callers(struct scan *s, struct scan_side *side, 
 	if (names->len == 0 || !base || !s->repo)
 		return true;
 	files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	if (!gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+	if (!gitwalk_tree_files_cached(files, s->lists, s->repo, base, error))
 		return false;
 	for (guint i = 0; i < files->len; i++) {
 		const struct gitwalk_file *f = files->pdata[i];
@@ -936,7 +945,7 @@ static bool scan_side_add_arm(struct scan *s, struct scan_side *side, const stru
 	if (f->special != GITWALK_REGULAR || own != NULL || !g_str_has_suffix(f->path, ".json") ||
 	    !s->repo)
 		return scan_side_add(s, side, f, error);
-	if (!scan_arm_params(s, params, base, changes, new_side, f->path, error))
+	if (!scan_arm_params(s, params, base, changes, new_side, f->path, side->param_dirs, error))
 		return false;
 	if (params->len == 0)
 		return scan_side_add(s, side, f, error);
@@ -993,9 +1002,12 @@ static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const 
 	gsize len = 0;
 	const char *data;
 
-	/* Read already (prefetched in an audit) and no Ansible task in it: no blob read again. */
-	if (plain && !scan_cached_has_ansible(plain))
-		return scan_side_add(s, side, f, error);
+	/* Read already (prefetched in an audit) and no Ansible task in it: no
+	 * blob read again, and the entry is what scan_side_add() would find. */
+	if (plain && !scan_cached_has_ansible(plain)) {
+		scan_side_take(side, f->path, plain);
+		return true;
+	}
 	if (!gitwalk_file_read(&bytes, s->repo, f, dw_limit_file_bytes(), NULL))
 		return scan_side_add(s, side, f, error);
 	data = g_bytes_get_data(bytes, &len);
@@ -1133,8 +1145,18 @@ bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *base,
 	g_autoptr(GHashTable) changed = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) tf_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
-	if (base && !gitwalk_tree_files(files, s->repo, base, scan_is_config, error))
+	if (base && !gitwalk_tree_files_cached(files, s->lists, s->repo, base, error))
 		return false;
+	/* A parameters file is a .json file, so base's are all among files. */
+	g_clear_pointer(&side->param_dirs, g_hash_table_unref);
+	side->param_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < files->len; i++) {
+		const char *path = ((struct gitwalk_file *)files->pdata[i])->path;
+		const char *slash = strrchr(path, '/');
+
+		if (strstr(slash ? slash + 1 : path, ".parameters."))
+			g_hash_table_add(side->param_dirs, scan_tf_dir(path));
+	}
 	for (guint i = 0; i < changes->len; i++) {
 		struct gitwalk_change *c = changes->pdata[i];
 		struct gitwalk_file *f = new_side ? c->new_file : c->old_file;

@@ -97,36 +97,6 @@ static void classify_collect_sources(unsigned proto_lo, unsigned proto_hi, unsig
 	*acc = u;
 }
 
-struct classify_footprint {
-	GPtrArray *boxes;
-	const srcset *sources;
-};
-
-static void classify_collect_box(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
-                                 unsigned port_hi, const srcset *src, void *user_data)
-{
-	struct classify_footprint *fp = user_data;
-
-	g_ptr_array_add(fp->boxes, exposure_new_box(proto_lo, proto_hi, port_lo, port_hi, fp->sources));
-}
-
-/* What set lets in on the protocols and ports of region, from any source. */
-static exposure *classify_on_ports(const exposure *set, const exposure *region)
-{
-	srcset *sources = srcset_new();
-	g_autoptr(GPtrArray) boxes = g_ptr_array_new_with_free_func((GDestroyNotify)exposure_free);
-	struct classify_footprint fp = { boxes, NULL };
-	g_autoptr(exposure) footprint = NULL;
-
-	srcset_add_all_addresses(sources);
-	exposure_foreach(set, classify_collect_sources, &sources);
-	fp.sources = sources;
-	exposure_foreach(region, classify_collect_box, &fp);
-	footprint = exposure_union_all((const exposure *const *)boxes->pdata, boxes->len);
-	srcset_free(sources);
-	return exposure_intersect(set, footprint);
-}
-
 static void classify_find_all_ports(unsigned proto_lo, unsigned proto_hi, unsigned port_lo,
                                     unsigned port_hi, const srcset *src, void *user_data)
 {
@@ -230,7 +200,7 @@ static exposure *classify_sensitive_part(const struct rulepack *p, const struct 
 {
 	g_autoptr(exposure) fwd_only = classify_forwarded_only(r, region);
 	g_autoptr(exposure) direct = exposure_subtract(region, fwd_only);
-	exposure *acc = classify_on_ports(direct, p->sensitive_all);
+	exposure *acc = exposure_on_ports(direct, p->sensitive_all);
 
 	for (guint i = 0; r && i < r->rules->len; i++) {
 		const struct resource_rule *rule = r->rules->pdata[i];
@@ -241,7 +211,7 @@ static exposure *classify_sensitive_part(const struct rulepack *p, const struct 
 			continue;
 		part = exposure_intersect(rule->match, region);
 		moved = classify_move_ports(part, rule->target_lo, rule->target_hi);
-		hit = classify_on_ports(moved, p->sensitive_all);
+		hit = exposure_on_ports(moved, p->sensitive_all);
 		if (exposure_is_empty(hit))
 			continue;
 		u = exposure_union(acc, part);
@@ -257,7 +227,7 @@ static const struct resource *classify_auth_off(const struct rulepack *p, const 
 {
 	for (guint i = 0; ctx && ctx->settings_resources && i < p->sensitive->len; i++) {
 		const struct sensitive_port *s = p->sensitive->pdata[i];
-		g_autoptr(exposure) hit = classify_on_ports(region, s->ports);
+		g_autoptr(exposure) hit = exposure_on_ports(region, s->ports);
 
 		if (exposure_is_empty(hit))
 			continue;
@@ -280,7 +250,7 @@ static char *classify_services(const struct rulepack *p, const exposure *region)
 
 	for (guint i = 0; i < p->sensitive->len; i++) {
 		const struct sensitive_port *s = p->sensitive->pdata[i];
-		g_autoptr(exposure) hit = classify_on_ports(region, s->ports);
+		g_autoptr(exposure) hit = exposure_on_ports(region, s->ports);
 
 		if (exposure_is_empty(hit))
 			continue;
@@ -562,7 +532,7 @@ static GPtrArray *classify_widened(const struct rulepack *p, const struct compar
 	g_autoptr(exposure) priv = exposure_subtract(c->widened, inet);
 	/* Ports already reported open to public sources are not also
 	 * reported as widened within private space. */
-	g_autoptr(exposure) overlap = classify_on_ports(priv, inet);
+	g_autoptr(exposure) overlap = exposure_on_ports(priv, inet);
 	g_autoptr(exposure) priv_only = exposure_subtract(priv, overlap);
 
 	classify_public(parts, p, c, inet);
@@ -612,9 +582,9 @@ static void classify_emit(GPtrArray *out, const struct rulepack *p, const struct
                           const struct classify_part *part, const struct classify_context *ctx)
 {
 	const struct resource *r = classify_resource(c);
-	g_autoptr(exposure) shown = classify_on_ports(c->widened, part->region);
-	g_autoptr(exposure) before = classify_on_ports(c->before, part->region);
-	g_autoptr(exposure) after = classify_on_ports(c->after, part->region);
+	g_autoptr(exposure) shown = exposure_on_ports(c->widened, part->region);
+	g_autoptr(exposure) before = exposure_on_ports(c->before, part->region);
+	g_autoptr(exposure) after = exposure_on_ports(c->after, part->region);
 	const struct resource_rule *at = resource_rule_at(c->new_r, part->region);
 	struct finding *f = classify_finding_sets(p, part->rule_id, c, shown, before, after,
 	                                          at ? at->line : 0);
@@ -670,8 +640,8 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
                                     const GPtrArray *parts, const struct classify_context *ctx)
 {
 	const struct resource *r = c->new_r;
-	g_autoptr(exposure) before = classify_on_ports(c->before, c->widened);
-	g_autoptr(exposure) after = classify_on_ports(c->after, c->widened);
+	g_autoptr(exposure) before = exposure_on_ports(c->before, c->widened);
+	g_autoptr(exposure) after = exposure_on_ports(c->after, c->widened);
 	GString *msg = g_string_new(NULL);
 	struct finding *f;
 	enum severity worst;
@@ -689,7 +659,7 @@ static void classify_service_change(GPtrArray *out, const struct rulepack *p,
 	worst = f->severity;
 	for (guint i = 0; i < parts->len; i++) {
 		const struct classify_part *part = parts->pdata[i];
-		g_autoptr(exposure) shown = classify_on_ports(c->widened, part->region);
+		g_autoptr(exposure) shown = exposure_on_ports(c->widened, part->region);
 		g_autofree char *shown_text = exposure_to_string(shown);
 		g_autofree char *head = classify_part_head(p, c, part);
 
@@ -1138,7 +1108,7 @@ bool rulepack_needs_context(const struct rulepack *p, const struct compare_chang
 
 		if (s->settings->len == 0)
 			continue;
-		hit = classify_on_ports(c->widened, s->ports);
+		hit = exposure_on_ports(c->widened, s->ports);
 		if (!exposure_is_empty(hit))
 			return true;
 	}

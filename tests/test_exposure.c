@@ -354,6 +354,17 @@ static void test_exposure__restrict_sources(void **state)
 	assert_prints(r, "tcp/22 from 10.0.0.0/8; udp/53 from 2001:db8::/32");
 }
 
+static void test_exposure__on_ports_keeps_own_sources(void **state)
+{
+	g_autoptr(exposure) e = parse_ok("tcp/20-30 from 0.0.0.0/0, tag:vnet; udp/53 from ::/0; icmp from 10.0.0.0/8");
+	g_autoptr(exposure) region = parse_ok("tcp/22,25-40 from 192.0.2.1; icmp from tag:x; udp/1-52 from tag:x");
+	g_autoptr(exposure) r = exposure_on_ports(e, region);
+	assert_prints(r, "icmp from 10.0.0.0/8; tcp/22,25-30 from 0.0.0.0/0, tag:vnet");
+	g_autoptr(exposure) none = exposure_new();
+	g_autoptr(exposure) empty = exposure_on_ports(e, none);
+	assert_true(exposure_is_empty(empty));
+}
+
 static void test_exposure__union_all(void **state)
 {
 	g_autoptr(exposure) none = exposure_union_all(NULL, 0);
@@ -968,6 +979,7 @@ int main(void)
 		cmocka_unit_test(test_exposure__parse_rejects_junk),
 		cmocka_unit_test(test_exposure__parse_accepts_unsorted_and_unmerged),
 		cmocka_unit_test(test_exposure__restrict_sources),
+		cmocka_unit_test(test_exposure__on_ports_keeps_own_sources),
 		cmocka_unit_test(test_exposure__union_all),
 		cmocka_unit_test(test_exposure__first_match_deny_before_allow),
 		cmocka_unit_test(test_exposure__azure_defaults),

@@ -451,10 +451,65 @@ static void test_walk__prefetch_ticket_weighs_each_blob_once(void **state)
 	repo_free(r);
 }
 
+/* Listing through the memo of subtrees gives what a walk of the whole
+ * tree gives, in its order, for a tree read fresh and one whose unchanged
+ * directories come from the memo. */
+static void assert_lists_agree(struct gitwalk_list_cache *cache, git_repository *git, git_tree *tree)
+{
+	g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GPtrArray) cached = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GError) error = NULL;
+
+	assert_true(gitwalk_tree_files(plain, git, tree, yml_only, &error));
+	assert_true(gitwalk_tree_files_cached(cached, cache, git, tree, &error));
+	assert_true(plain->len >= 3);
+	assert_int_equal(cached->len, plain->len);
+	for (guint i = 0; i < plain->len; i++) {
+		const struct gitwalk_file *a = plain->pdata[i], *b = cached->pdata[i];
+
+		assert_string_equal(b->path, a->path);
+		assert_true(git_oid_equal(&b->id, &a->id));
+		assert_int_equal(b->special, a->special);
+	}
+}
+
+static void test_walk__cached_listing_matches_the_tree(void **state)
+{
+	struct repo *r = repo_new();
+	struct gitwalk_list_cache *cache = gitwalk_list_cache_new(yml_only);
+	g_autofree char *ab = g_build_filename(r->dir, "a", "b", NULL);
+	g_autofree char *z = g_build_filename(r->dir, "z", NULL);
+	git_oid ids[2];
+
+	assert_int_equal(g_mkdir_with_parents(ab, 0755), 0);
+	assert_int_equal(g_mkdir_with_parents(z, 0755), 0);
+	repo_write(r, "a/web.yml", g_strdup("a: 1\n"));
+	repo_write(r, "a/b/db.yml", g_strdup("b: 1\n"));
+	repo_write(r, "a.yml", g_strdup("c: 1\n"));
+	repo_write(r, "z/README", g_strdup("not configuration\n"));
+	ids[0] = repo_commit(r, "base");
+	repo_write(r, "a/b/db.yml", g_strdup("b: 2\n"));
+	repo_write(r, "z/new.yml", g_strdup("d: 1\n"));
+	ids[1] = repo_commit(r, "change");
+	for (size_t i = 0; i < 2 * G_N_ELEMENTS(ids); i++) {
+		git_commit *commit = NULL;
+		git_tree *tree = NULL;
+
+		assert_int_equal(git_commit_lookup(&commit, r->git, &ids[i % 2]), 0);
+		assert_int_equal(git_commit_tree(&tree, commit), 0);
+		assert_lists_agree(cache, r->git, tree);
+		git_tree_free(tree);
+		git_commit_free(commit);
+	}
+	gitwalk_list_cache_free(cache);
+	repo_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk__each_config_commit_once_oldest_first),
+		cmocka_unit_test(test_walk__cached_listing_matches_the_tree),
 		cmocka_unit_test(test_walk__failing_callback_stops_the_walk),
 		cmocka_unit_test(test_walk__bad_range_fails),
 		cmocka_unit_test(test_walk__max_commits_truncates),
