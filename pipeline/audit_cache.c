@@ -472,13 +472,22 @@ static char *audit_cache_get_str(struct audit_cache_reader *r)
 	return s;
 }
 
-/* A set read back from its printed form; bad when it does not parse. */
+/*
+ * A set read back from its printed form; bad when it does not parse or
+ * is not printed as the packer prints it (then the row was changed).
+ */
 static exposure *audit_cache_get_set(struct audit_cache_reader *r)
 {
 	g_autofree char *text = audit_cache_get_str(r);
+	g_autofree char *printed = NULL;
 	exposure *e = text ? exposure_parse(text, NULL) : NULL;
 
-	r->bad = r->bad || (text && !e);
+	if (e)
+		printed = exposure_to_string(e);
+	if (text && (!e || strcmp(printed, text) != 0)) {
+		r->bad = true;
+		g_clear_pointer(&e, exposure_free);
+	}
 	return e;
 }
 
