@@ -455,7 +455,7 @@ static enum severity audit_cache_get_severity(struct audit_cache_reader *r)
 	return r->bad ? SEVERITY_INFO : (enum severity)v;
 }
 
-/* A new string, or NULL (also when bad). */
+/* A new string, or NULL (also when bad: past the end, or holding a NUL the packer cannot write). */
 static char *audit_cache_get_str(struct audit_cache_reader *r)
 {
 	guint32 n = audit_cache_get_u32(r);
@@ -463,7 +463,7 @@ static char *audit_cache_get_str(struct audit_cache_reader *r)
 
 	if (r->bad || n == 0)
 		return NULL;
-	if ((size_t)(r->end - r->p) < (size_t)n - 1) {
+	if ((size_t)(r->end - r->p) < (size_t)n - 1 || memchr(r->p, '\0', (size_t)n - 1)) {
 		r->bad = true;
 		return NULL;
 	}
