@@ -81,9 +81,11 @@ GBytes *audit_cache_row_pack(GPtrArray *findings);
  * Appends to out (which frees its items) the findings packed in the size
  * bytes at data, their rules taken from pack (borrowed), and returns
  * true; returns false, with out as it was, when the bytes are not
- * findings packed by audit_cache_row_pack() with rules pack has (cut
- * short, trailing bytes, a length past the end, a value out of range, a
- * set that does not parse, an unknown rule). The bytes are untrusted.
+ * exactly what audit_cache_row_pack() writes for findings of pack's
+ * rules (cut short, trailing bytes, a length past the end, a NUL in a
+ * string, a value out of range, a set that does not parse or is not
+ * printed as the packer prints it, an unknown rule). The bytes are
+ * untrusted.
  */
 bool audit_cache_row_unpack(GPtrArray *out, const struct rulepack *pack, const void *data,
                             size_t size);
