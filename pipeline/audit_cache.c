@@ -378,8 +378,7 @@ static void audit_cache_put_set(GByteArray *b, const exposure *e)
 	audit_cache_put_str(b, text);
 }
 
-/* findings as kept in the file, or NULL for none. */
-static GBytes *audit_cache_pack(GPtrArray *findings)
+GBytes *audit_cache_row_pack(GPtrArray *findings)
 {
 	GByteArray *b;
 
@@ -456,7 +455,7 @@ static enum severity audit_cache_get_severity(struct audit_cache_reader *r)
 	return r->bad ? SEVERITY_INFO : (enum severity)v;
 }
 
-/* A new string, or NULL (also when bad). */
+/* A new string, or NULL (also when bad: past the end, or holding a NUL the packer cannot write). */
 static char *audit_cache_get_str(struct audit_cache_reader *r)
 {
 	guint32 n = audit_cache_get_u32(r);
@@ -464,7 +463,7 @@ static char *audit_cache_get_str(struct audit_cache_reader *r)
 
 	if (r->bad || n == 0)
 		return NULL;
-	if ((size_t)(r->end - r->p) < (size_t)n - 1) {
+	if ((size_t)(r->end - r->p) < (size_t)n - 1 || memchr(r->p, '\0', (size_t)n - 1)) {
 		r->bad = true;
 		return NULL;
 	}
@@ -473,22 +472,32 @@ static char *audit_cache_get_str(struct audit_cache_reader *r)
 	return s;
 }
 
-/* A set read back from its printed form; bad when it does not parse. */
+/*
+ * A set read back from its printed form; bad when it does not parse or
+ * is not printed as the packer prints it (then the row was changed).
+ */
 static exposure *audit_cache_get_set(struct audit_cache_reader *r)
 {
 	g_autofree char *text = audit_cache_get_str(r);
+	g_autofree char *printed = NULL;
 	exposure *e = text ? exposure_parse(text, NULL) : NULL;
 
-	r->bad = r->bad || (text && !e);
+	if (e)
+		printed = exposure_to_string(e);
+	if (text && (!e || strcmp(printed, text) != 0)) {
+		r->bad = true;
+		g_clear_pointer(&e, exposure_free);
+	}
 	return e;
 }
 
 /* One finding read back, or NULL when it cannot be (or names a rule this pack does not have). */
-static struct finding *audit_cache_get_finding(struct audit_cache *c, struct audit_cache_reader *r)
+static struct finding *audit_cache_get_finding(const struct rulepack *pack,
+                                               struct audit_cache_reader *r)
 {
 	g_autofree char *id = audit_cache_get_str(r);
 	g_autofree char *rule_id = audit_cache_get_str(r);
-	const struct rule *rule = rule_id ? rulepack_rule(c->pack, rule_id) : NULL;
+	const struct rule *rule = rule_id ? rulepack_rule(pack, rule_id) : NULL;
 	struct finding *f;
 
 	if (!id || !rule)
@@ -526,15 +535,15 @@ static struct finding *audit_cache_get_finding(struct audit_cache *c, struct aud
 	return f;
 }
 
-/* The findings of a row appended to out; false (out as it was) when they cannot be read back. */
-static bool audit_cache_unpack(struct audit_cache *c, GPtrArray *out, const void *data, size_t size)
+bool audit_cache_row_unpack(GPtrArray *out, const struct rulepack *pack, const void *data,
+                            size_t size)
 {
 	struct audit_cache_reader r = { data, (const guint8 *)data + size, false };
 	guint32 n = audit_cache_get_u32(&r);
 	guint start = out->len;
 
 	for (guint32 i = 0; i < n && !r.bad; i++) {
-		struct finding *f = audit_cache_get_finding(c, &r);
+		struct finding *f = audit_cache_get_finding(pack, &r);
 
 		if (!f)
 			r.bad = true;
@@ -569,7 +578,7 @@ bool audit_cache_lookup(struct audit_cache *c, GPtrArray *out, const git_oid *co
 		/* Approvals expired on the day it was judged stay expired; those it
 		 * relied on hold until holds_until. Between the two it is the same. */
 		hit = judged_on <= c->today && (!expires || c->today <= holds_until) &&
-		      (!data || audit_cache_unpack(c, out, data, (size_t)size));
+		      (!data || audit_cache_row_unpack(out, c->pack, data, (size_t)size));
 	} else if (rc != SQLITE_DONE) {
 		audit_cache_stop(c, "reading", sqlite3_extended_errcode(c->db));
 		return false;
@@ -597,7 +606,7 @@ void audit_cache_store(struct audit_cache *c, const git_oid *commit, GPtrArray *
 		r.holds_until = r.holds_until ? MIN(r.holds_until, day) : day;
 	}
 	git_oid_cpy(&r.id, commit);
-	r.findings = audit_cache_pack(findings);
+	r.findings = audit_cache_row_pack(findings);
 	g_array_append_val(c->pending, r);
 	if (c->pending->len >= AUDIT_CACHE_BATCH)
 		audit_cache_flush(c, NULL);

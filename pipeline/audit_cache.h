@@ -69,4 +69,25 @@ void audit_cache_store(struct audit_cache *c, const git_oid *commit, GPtrArray *
  */
 bool audit_cache_flush(struct audit_cache *c, GError **error);
 
+/*
+ * The findings column of a row, as audit_cache_store() packs it and
+ * audit_cache_lookup() reads it back; for the tests and the fuzz harness.
+ * A new GBytes with findings (struct finding *) packed, or NULL when
+ * there are none (kept as a row with none).
+ */
+GBytes *audit_cache_row_pack(GPtrArray *findings);
+
+/*
+ * Appends to out (which frees its items) the findings packed in the size
+ * bytes at data, their rules taken from pack (borrowed), and returns
+ * true; returns false, with out as it was, when the bytes are not
+ * exactly what audit_cache_row_pack() writes for findings of pack's
+ * rules (cut short, trailing bytes, a length past the end, a NUL in a
+ * string, a value out of range, a set that does not parse or is not
+ * printed as the packer prints it, an unknown rule). The bytes are
+ * untrusted.
+ */
+bool audit_cache_row_unpack(GPtrArray *out, const struct rulepack *pack, const void *data,
+                            size_t size);
+
 #endif

@@ -3,9 +3,10 @@
  * back as stored after reopening, a commit without findings kept,
  * judgements of one key unseen under another, used only from the day
  * judged to the last day its approvals hold; a row cut short, padded,
- * with lengths past its end or naming a rule the pack lacks is a miss; a
- * damaged or foreign file moved aside and said, a folder that cannot be
- * made an error.
+ * with lengths past its end, with a NUL in a string, with a set not as
+ * printed or naming a rule the pack lacks is a miss; a damaged or
+ * foreign file moved aside and said, a folder that cannot be made an
+ * error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -303,6 +304,26 @@ static void test_audit_cache__row_naming_an_unknown_rule_is_a_miss(void **state)
 	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
 }
 
+/* The after set reordered: it parses, but is not what the packer wrote. */
+static void test_audit_cache__row_with_a_set_not_as_printed_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "CAST(replace(CAST(findings AS TEXT), '0.0.0.0/0, ::/0', '::/0, 0.0.0.0/0') AS BLOB)");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
+/* A NUL in a string: it would be read back cut short at it. */
+static void test_audit_cache__row_with_a_nul_in_a_string_is_a_miss(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_two(fx, "k", full_finding());
+	rewrite_rows(fx, "CAST(replace(CAST(findings AS TEXT), 'Ana Admin', 'Ana' || X'00' || 'Admin') AS BLOB)");
+	assert_int_equal(lookup(fx, "k", commit_a, NULL), -1);
+}
+
 static void test_audit_cache__garbage_file_is_moved_aside_and_said(void **state)
 {
 	struct fixture *fx = *state;
@@ -367,6 +388,10 @@ int main(void)
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__row_naming_an_unknown_rule_is_a_miss, setup,
 		                                teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_with_a_set_not_as_printed_is_a_miss,
+		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__row_with_a_nul_in_a_string_is_a_miss,
+		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__garbage_file_is_moved_aside_and_said, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__foreign_database_is_moved_aside, setup,

@@ -30,7 +30,7 @@ mkdir -p "$artifacts"
 harnesses=(fuzz_doc_yaml:corpus/yaml fuzz_doc_json:corpus/json fuzz_exposure_parse:corpus/exposure
 	fuzz_extract:corpus/extract fuzz_diff_files:corpus/diff fuzz_policy:corpus/policy
 	fuzz_lineconf:corpus/lineconf fuzz_tf:corpus/tf fuzz_hcl:../hcl/corpus,../hcl/invalid
-	fuzz_bicep:corpus/bicep)
+	fuzz_bicep:corpus/bicep fuzz_audit_cache:corpus/audit_cache)
 n=0 failed=0 total=0
 for h in "${harnesses[@]}"; do
 	name=${h%%:*} corpus=${h#*:}
