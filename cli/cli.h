@@ -205,6 +205,8 @@ void cli_windows_free(struct cli_windows *ws);
 /* The text section and the JSON "windows" member, when c->windows is set. */
 void cli_windows_text(FILE *out, const struct cli_common *c, bool compact);
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c);
+/* One window's object of that member, added to b. */
+void cli_window_json(JsonBuilder *b, const struct cli_window *w);
 
 /* The threshold a finding is judged by: --fail-on, else its policy's, else high. */
 enum severity cli_threshold(const struct cli_common *c, const struct finding *f);

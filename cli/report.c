@@ -206,26 +206,31 @@ static void report_json_add(FILE *out, guint *written, const struct finding *f)
 }
 
 /* Ends the findings, then "errors" (of the parse failures among
- * failures) and, for an audit, "windows". */
+ * failures) and, for an audit, "windows", a window at a time. */
 static void report_json_end(FILE *out, const struct cli_common *c, guint written, GPtrArray *failures)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
-	g_autoptr(JsonNode) root = NULL;
-	JsonObject *members;
+	g_autoptr(JsonNode) errors = NULL;
+	GPtrArray *windows = c->windows ? c->windows->all : NULL;
 
 	fputs(written ? "\n  ]" : "]", out);
 	json_builder_begin_object(b);
 	cli_json_errors(b, failures);
-	cli_windows_json(b, c);
 	json_builder_end_object(b);
-	root = json_builder_get_root(b);
-	members = json_node_get_object(root);
+	errors = json_builder_get_root(b);
 	fputs(",\n  \"errors\" : ", out);
-	report_json_node(out, json_object_get_member(members, "errors"), "  ");
-	if (json_object_has_member(members, "windows")) {
-		fputs(",\n  \"windows\" : ", out);
-		report_json_node(out, json_object_get_member(members, "windows"), "  ");
+	report_json_node(out, json_object_get_member(json_node_get_object(errors), "errors"), "  ");
+	for (guint i = 0; windows && i < windows->len; i++) {
+		g_autoptr(JsonBuilder) wb = json_builder_new();
+		g_autoptr(JsonNode) node = NULL;
+
+		cli_window_json(wb, windows->pdata[i]);
+		node = json_builder_get_root(wb);
+		fputs(i ? ",\n    " : ",\n  \"windows\" : [\n    ", out);
+		report_json_node(out, node, "    ");
 	}
+	if (windows)
+		fputs(windows->len ? "\n  ]" : ",\n  \"windows\" : []", out);
 	fputs("\n}\n", out);
 }
 

@@ -326,36 +326,39 @@ static void windows_json_end(JsonBuilder *b, const char *name, const struct cli_
 	json_builder_end_object(b);
 }
 
+void cli_window_json(JsonBuilder *b, const struct cli_window *w)
+{
+	g_autofree char *left = w->open ? exposure_to_string(w->open) : NULL;
+
+	json_builder_begin_object(b);
+	cli_json_member(b, "resource", w->resource);
+	cli_json_member(b, "rule", w->rule->id);
+	cli_json_member(b, "severity", severity_name(w->severity));
+	cli_json_member(b, "region", w->widened);
+	cli_json_member(b, "setting", w->setting_key);
+	json_builder_set_member_name(b, "open_at_tip");
+	json_builder_add_boolean_value(b, !w->is_closed);
+	if (!w->is_closed && left)
+		cli_json_member(b, "still_open", left);
+	if (w->tip_file) {
+		cli_json_member(b, "tip_file", w->tip_file);
+		json_builder_set_member_name(b, "tip_line");
+		json_builder_add_int_value(b, w->tip_line);
+	}
+	windows_json_end(b, "opened", &w->opened);
+	windows_json_end(b, "closed", w->is_closed ? &w->closed : NULL);
+	json_builder_set_member_name(b, "days");
+	json_builder_add_double_value(b, w->days);
+	json_builder_end_object(b);
+}
+
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c)
 {
 	if (!c->windows)
 		return;
 	json_builder_set_member_name(b, "windows");
 	json_builder_begin_array(b);
-	for (guint i = 0; i < c->windows->all->len; i++) {
-		const struct cli_window *w = c->windows->all->pdata[i];
-		g_autofree char *left = w->open ? exposure_to_string(w->open) : NULL;
-
-		json_builder_begin_object(b);
-		cli_json_member(b, "resource", w->resource);
-		cli_json_member(b, "rule", w->rule->id);
-		cli_json_member(b, "severity", severity_name(w->severity));
-		cli_json_member(b, "region", w->widened);
-		cli_json_member(b, "setting", w->setting_key);
-		json_builder_set_member_name(b, "open_at_tip");
-		json_builder_add_boolean_value(b, !w->is_closed);
-		if (!w->is_closed && left)
-			cli_json_member(b, "still_open", left);
-		if (w->tip_file) {
-			cli_json_member(b, "tip_file", w->tip_file);
-			json_builder_set_member_name(b, "tip_line");
-			json_builder_add_int_value(b, w->tip_line);
-		}
-		windows_json_end(b, "opened", &w->opened);
-		windows_json_end(b, "closed", w->is_closed ? &w->closed : NULL);
-		json_builder_set_member_name(b, "days");
-		json_builder_add_double_value(b, w->days);
-		json_builder_end_object(b);
-	}
+	for (guint i = 0; i < c->windows->all->len; i++)
+		cli_window_json(b, c->windows->all->pdata[i]);
 	json_builder_end_array(b);
 }
