@@ -154,8 +154,19 @@ static bool audit_cache_connect(struct audit_cache *c, GError **error)
 		g_set_error(error, DW_ERROR, DW_ERROR_FAILED, "%s: read-only", c->path);
 		return false;
 	}
-	return audit_cache_exec(c, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-	                        "setting the journal", error);
+	/* Switching a new file to WAL needs it alone, and SQLite does not wait
+	 * for that (its busy handler is not called where waiting could
+	 * deadlock): two audits starting a cache at once wait here instead. */
+	for (int waited = 0;; waited += 10) {
+		int rc = sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+
+		if (rc == SQLITE_OK)
+			break;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= AUDIT_CACHE_BUSY_MS)
+			return audit_cache_fail(c, error, "setting the journal");
+		g_usleep(10 * 1000);
+	}
+	return audit_cache_exec(c, "PRAGMA synchronous = NORMAL;", "setting the journal", error);
 }
 
 /* One integer from a PRAGMA or a query with no parameters, or -1. */
