@@ -140,9 +140,13 @@ struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached
 static bool scan_bytes_contain(const char *data, size_t len, const char *needle)
 {
 	size_t m = strlen(needle);
-	const char *p = data, *end = data + len;
+	const char *p = data, *end;
 
-	while (data && (size_t)(end - p) >= m) {
+	/* An empty blob's bytes may be NULL, and NULL + 0 is undefined. */
+	if (!data)
+		return false;
+	end = data + len;
+	while ((size_t)(end - p) >= m) {
 		const char *q = memchr(p, needle[0], (size_t)(end - p) - m + 1);
 
 		if (!q)
