@@ -115,12 +115,10 @@ int cli_report(const struct cli_common *c, GPtrArray *findings);
  * JUnit, HTML) has them held; SARIF and --open-at-tip report what holds
  * at the tip (c->tip_findings), at the end. Output files are opened by
  * cli_stream_new(); an unwritable one is said at once and makes the exit
- * status an error. hold: every finding is kept there too (NULL: none).
+ * status an error.
  */
 struct cli_stream;
-struct cli_stream *cli_stream_new(const struct cli_common *c, GPtrArray *hold);
-/* Is anything written as findings arrive? */
-bool cli_stream_writes(const struct cli_stream *s);
+struct cli_stream *cli_stream_new(const struct cli_common *c);
 /* The next findings (commit order), taken from findings, which is left empty. */
 void cli_stream_add(struct cli_stream *s, GPtrArray *findings);
 /* Writes the rest (c->windows and c->tip_findings set), frees s; cli_report()'s exit status. */

@@ -227,7 +227,7 @@ static void cmd_audit_seen(git_commit *commit, void *user_data)
 static struct cli_stream *cmd_audit_stream(struct cmd_audit *a)
 {
 	if (!a->stream && !a->kept)
-		a->stream = cli_stream_new(a->common, NULL);
+		a->stream = cli_stream_new(a->common);
 	return a->stream;
 }
 

@@ -557,6 +557,12 @@ static void report_text_add(struct report_text *t, const struct cli_common *c, c
 		report_text_settle(t, c, true);
 }
 
+static void report_text_clear(struct report_text *t)
+{
+	g_clear_pointer(&t->waiting, g_ptr_array_unref);
+	report_long_clear(&t->full);
+}
+
 static void report_text_end(struct report_text *t, const struct cli_common *c,
                             const struct report_tally *tally, guint repeats)
 {
@@ -567,8 +573,7 @@ static void report_text_end(struct report_text *t, const struct cli_common *c,
 	cli_windows_text(t->out, c, t->compact);
 	if (!c->quiet)
 		report_text_summary(t->out, c, tally, repeats);
-	g_ptr_array_unref(t->waiting);
-	report_long_clear(&t->full);
+	report_text_clear(t);
 }
 
 static void report_text(FILE *out, const struct cli_common *c, GPtrArray *findings, guint repeats)
@@ -593,6 +598,13 @@ enum severity cli_threshold(const struct cli_common *c, const struct finding *f)
 	if (!c->fail_on_name && f->has_policy_fail_on)
 		return f->policy_fail_on;
 	return c->fail_on;
+}
+
+/* Does f make the exit status "findings"? An approved finding is shown
+ * and never counted. */
+static bool report_fails(const struct cli_common *c, const struct finding *f)
+{
+	return !f->suppressed && f->severity >= cli_threshold(c, f);
 }
 
 static void report_write(FILE *out, enum cli_format format, const struct cli_common *c,
@@ -625,24 +637,38 @@ static void report_write(FILE *out, enum cli_format format, const struct cli_com
 	}
 }
 
+/* Closes an --output file written to path, or says why it could not be written. */
+static bool report_close(FILE *out, const char *path)
+{
+	int saved = ferror(out) ? errno : 0;
+
+	if (fclose(out) != 0 || saved) {
+		fprintf(stderr, "driftwatch: --output %s: %s\n", path, g_strerror(saved ? saved : errno));
+		return false;
+	}
+	return true;
+}
+
+/* Opens an --output file, or says why it could not; NULL then. */
+static FILE *report_open(const char *path)
+{
+	FILE *out = fopen(path, "w");
+
+	if (!out)
+		fprintf(stderr, "driftwatch: --output %s: %s\n", path, g_strerror(errno));
+	return out;
+}
+
 /* Writes one --output file whole, or says why it could not. */
 static bool report_output(const struct cli_output *o, const struct cli_common *c, GPtrArray *findings,
                           guint repeats)
 {
-	FILE *out = fopen(o->path, "w");
-	int saved;
+	FILE *out = report_open(o->path);
 
-	if (!out) {
-		fprintf(stderr, "driftwatch: --output %s: %s\n", o->path, g_strerror(errno));
+	if (!out)
 		return false;
-	}
 	report_write(out, o->format, c, findings, repeats);
-	saved = ferror(out) ? errno : 0;
-	if (fclose(out) != 0 || saved) {
-		fprintf(stderr, "driftwatch: --output %s: %s\n", o->path, g_strerror(saved ? saved : errno));
-		return false;
-	}
-	return true;
+	return report_close(out, o->path);
 }
 
 int cli_report(const struct cli_common *c, GPtrArray *findings)
@@ -653,10 +679,7 @@ int cli_report(const struct cli_common *c, GPtrArray *findings)
 	if (c->tip_findings && c->open_at_tip)
 		findings = c->tip_findings;
 	for (guint i = 0; i < findings->len; i++) {
-		const struct finding *f = findings->pdata[i];
-
-		/* An approved finding is shown and never counted. */
-		if (!f->suppressed && f->severity >= cli_threshold(c, f))
+		if (report_fails(c, findings->pdata[i]))
 			status = CLI_EXIT_FINDINGS;
 	}
 	if (c->exit_zero)
@@ -715,22 +738,20 @@ static void report_dest_add(struct cli_stream *s, FILE *out, const char *path, e
 	g_array_append_val(s->dests, d);
 }
 
-struct cli_stream *cli_stream_new(const struct cli_common *c, GPtrArray *hold)
+struct cli_stream *cli_stream_new(const struct cli_common *c)
 {
 	struct cli_stream *s = g_new0(struct cli_stream, 1);
 
 	s->c = c;
 	s->dests = g_array_new(FALSE, TRUE, sizeof(struct report_dest));
-	s->held = hold ? g_ptr_array_ref(hold) : NULL;
 	s->failures = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
 	s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	report_tally_init(&s->tally);
 	for (guint i = 0; c->outputs && i < c->outputs->len; i++) {
 		const struct cli_output *o = &g_array_index(c->outputs, struct cli_output, i);
-		FILE *out = fopen(o->path, "w");
+		FILE *out = report_open(o->path);
 
 		if (!out) {
-			fprintf(stderr, "driftwatch: --output %s: %s\n", o->path, g_strerror(errno));
 			s->output_failed = true;
 			continue;
 		}
@@ -739,16 +760,6 @@ struct cli_stream *cli_stream_new(const struct cli_common *c, GPtrArray *hold)
 	if (!c->quiet)
 		report_dest_add(s, stdout, NULL, c->format);
 	return s;
-}
-
-/* Is anything written as findings come (to stdout: is it now)? */
-bool cli_stream_writes(const struct cli_stream *s)
-{
-	for (guint i = 0; i < s->dests->len; i++) {
-		if (g_array_index(s->dests, struct report_dest, i).streamed)
-			return true;
-	}
-	return false;
 }
 
 void cli_stream_add(struct cli_stream *s, GPtrArray *findings)
@@ -763,7 +774,7 @@ void cli_stream_add(struct cli_stream *s, GPtrArray *findings)
 			continue;
 		}
 		report_tally_add(&s->tally, c, f);
-		if (!c->open_at_tip && !f->suppressed && f->severity >= cli_threshold(c, f))
+		if (!c->open_at_tip && report_fails(c, f))
 			s->status = CLI_EXIT_FINDINGS;
 		if (cli_finding_is_parse_failure(f))
 			g_ptr_array_add(s->failures, finding_copy(f));
@@ -793,7 +804,6 @@ static bool report_dest_end(struct cli_stream *s, struct report_dest *d)
 	const struct cli_common *c = s->c;
 	g_autoptr(GPtrArray) none = g_ptr_array_new();
 	FILE *out = d->out;
-	int saved;
 
 	d->out = NULL;
 	if (d->streamed && d->format == CLI_FORMAT_TEXT)
@@ -806,12 +816,7 @@ static bool report_dest_end(struct cli_stream *s, struct report_dest *d)
 		fflush(stdout);
 		return true;
 	}
-	saved = ferror(out) ? errno : 0;
-	if (fclose(out) != 0 || saved) {
-		fprintf(stderr, "driftwatch: --output %s: %s\n", d->path, g_strerror(saved ? saved : errno));
-		return false;
-	}
-	return true;
+	return report_close(out, d->path);
 }
 
 int cli_stream_end(struct cli_stream *s)
@@ -822,9 +827,7 @@ int cli_stream_end(struct cli_stream *s)
 	if (c->open_at_tip && c->tip_findings) {
 		status = CLI_EXIT_OK;
 		for (guint i = 0; i < c->tip_findings->len; i++) {
-			const struct finding *f = c->tip_findings->pdata[i];
-
-			if (!f->suppressed && f->severity >= cli_threshold(c, f))
+			if (report_fails(c, c->tip_findings->pdata[i]))
 				status = CLI_EXIT_FINDINGS;
 		}
 	}
@@ -850,10 +853,8 @@ void cli_stream_free(struct cli_stream *s)
 		/* Not ended: the audit failed. */
 		if (!d->out)
 			continue;
-		if (d->streamed && d->format == CLI_FORMAT_TEXT) {
-			g_ptr_array_unref(d->text.waiting);
-			report_long_clear(&d->text.full);
-		}
+		if (d->streamed && d->format == CLI_FORMAT_TEXT)
+			report_text_clear(&d->text);
 		if (d->path)
 			fclose(d->out);
 	}
