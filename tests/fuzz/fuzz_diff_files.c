@@ -9,19 +9,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "fuzz_pack.h"
 #include "scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct rulepack *fuzz_pack(void)
-{
-	static struct rulepack *pack;
-	GError *error = NULL;
-
-	if (!pack && !rulepack_load(&pack, DW_SOURCE_RULES, &error))
-		g_error("%s", error->message);
-	return pack;
-}
 
 static struct gitwalk_file *fuzz_file(const char *path, const uint8_t *data, size_t len)
 {

@@ -8,19 +8,10 @@
 #include <glib.h>
 #include <stdint.h>
 
+#include "fuzz_pack.h"
 #include "policy.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct rulepack *fuzz_pack(void)
-{
-	static struct rulepack *pack;
-	GError *error = NULL;
-
-	if (!pack && !rulepack_load(&pack, DW_SOURCE_RULES, &error))
-		g_error("%s", error->message);
-	return pack;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
