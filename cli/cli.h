@@ -144,26 +144,27 @@ void cli_report_junit(FILE *out, const struct cli_common *c, GPtrArray *findings
 void cli_report_html(FILE *out, const struct cli_common *c, GPtrArray *findings);
 /* An exposure window (report_windows.c): how long a widening stayed open. */
 struct cli_window_end {
-	/* The commit that opened or closed it, and the finding's id; strings
-	 * are the windows' (struct cli_windows), NULL for no commit. */
-	const char *commit, *author, *date, *subject, *finding;
+	/* The commit that opened or closed it, and the finding's id; owned
+	 * strings, all NULL for no commit. */
+	char *commit, *author, *date, *subject, *finding;
 };
 
 struct cli_window {
 	/* What opened it, as the opening finding said: the rule (the pack's),
 	 * its severity, the resource, the region widened and what was let in
-	 * after (network), or the setting's key. Strings are the windows'. */
+	 * after (network), or the setting's key. Strings are owned. */
 	const struct rule *rule;
 	enum severity severity;
-	const char *resource, *widened, *after, *setting_key;
+	char *resource, *widened, *after, *setting_key;
 	struct cli_window_end opened;
 	struct cli_window_end closed; /* closed.commit NULL: open at the tip */
 	bool is_closed;
 	exposure *open;               /* a network window: what is still open; NULL for a setting */
-	/* Open: the opening finding whole (the windows' copy, which they report
-	 * at the tip); NULL once closed. */
+	/* Open: the opening finding whole (owned until cli_windows_end(), which
+	 * hands it to what holds at the tip; borrowed after); NULL once closed. */
 	struct finding *opening;
-	guint held_at;                /* where opening is in the windows' held findings */
+	guint64 seq;                  /* the opening finding's place in the audit's order */
+	GList *link;                  /* open: its place among the windows' open ones */
 	char *tip_file;               /* open at the tip: where it stands there, or NULL; owned */
 	unsigned tip_line;
 	double days;                  /* opened to closed, or to the tip's date while open */
@@ -171,35 +172,65 @@ struct cli_window {
 
 /*
  * The windows of an audit, built as its findings arrive in commit order
- * (cli_windows_add), so that no finding need be held for them: a window
- * keeps its ends' few strings (commits, authors and dates shared), and the
- * opening finding whole only while it is open. It also keeps what may
- * still hold at the tip: every finding above info, until a window it
- * opened closes.
+ * (cli_windows_add), so that no finding need be held for them. Only the
+ * open windows are kept in memory, each with its opening finding whole: a
+ * window that closes is written out at once as a record, to a temporary
+ * file (in memory when none can be made), and only where it is and how
+ * long it lasted stay (32 bytes a window), so
+ * memory follows what is open, not the length of the history. Read back a
+ * window at a time for the report (cli_windows_nth).
  */
 struct cli_windows {
-	GPtrArray *all;         /* struct cli_window *, owned; after cli_windows_end(): open first, longest first */
+	GQueue *open_order;     /* struct cli_window *, owned: the open ones, in the order they opened */
 	GHashTable *open;       /* resource -> GPtrArray of its open windows (borrowed) */
-	GPtrArray *held;        /* struct finding * owned, or NULL where a window closed; commit order */
-	GStringChunk *strings;  /* the windows' strings */
+	GPtrArray *opened;      /* after cli_windows_end(): the open ones, longest first (borrowed) */
+	GArray *closed;         /* struct cli_windows_closed; after cli_windows_end(): longest first */
+	FILE *spill;            /* the closed windows' records, or NULL when it could not be made */
+	guint64 spill_size;
+	char *spill_error;      /* why it could not be made */
+	bool spill_full;        /* it took no more (or was never made): records takes the rest */
+	GByteArray *records;    /* the records the file could not take */
+	struct cli_window *read;/* the closed window cli_windows_nth() read last; owned */
+	/* Kept for what holds at the tip when keep_tip: every finding above
+	 * info that opens no window, with its place (held_seq), commit order. */
+	GPtrArray *held;
+	GArray *held_seq;       /* guint64 */
+	guint64 seq;            /* findings added */
+	bool keep_tip, ended;
 	const srcset *internet; /* the pack's: what an Internet finding's window follows; NULL: all */
 };
 
 /* Closed windows listed in text after the open ones. */
 #define CLI_WINDOWS_CLOSED_SHOWN 10
 
-struct cli_windows *cli_windows_new(const srcset *internet);
+/*
+ * New windows. keep_tip: also keep what may still hold at the tip besides
+ * the open windows (every finding above info that opens no window: a file
+ * that could not be checked, an unknown); only SARIF and --open-at-tip
+ * report it, and it grows with the history.
+ */
+struct cli_windows *cli_windows_new(const srcset *internet, bool keep_tip);
 /* The next finding of the audit (commit order, info included). */
 void cli_windows_add(struct cli_windows *ws, const struct finding *f);
 /*
  * Ends the history at the tip (tip_time: the tip commit's, seconds since
  * the epoch; an open window's days run to it): sorts the windows, open
  * first, and returns what still holds at the tip, in commit order (the
- * opening findings of open windows, every finding above info that opens
- * no window); a new array of the windows' copies, which it owns.
+ * opening findings of open windows, and with keep_tip every finding above
+ * info that opens no window); a new array that owns them (open windows
+ * keep borrowing their opening findings).
  */
 GPtrArray *cli_windows_end(struct cli_windows *ws, gint64 tip_time);
 void cli_windows_free(struct cli_windows *ws);
+/* How many windows there are, open and closed. */
+guint cli_windows_len(const struct cli_windows *ws);
+/*
+ * After cli_windows_end(): the window at index i of the report's order,
+ * open first (longest first), then closed (longest first). A closed one is
+ * read back and valid until the next call; NULL (said on stderr) when its
+ * record cannot be read.
+ */
+const struct cli_window *cli_windows_nth(struct cli_windows *ws, guint i);
 /* The text section and the JSON "windows" member, when c->windows is set. */
 void cli_windows_text(FILE *out, const struct cli_common *c, bool compact);
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c);

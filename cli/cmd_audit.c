@@ -458,11 +458,11 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GE
 	git_commit_free(tip);
 	if (!ok)
 		return false;
-	for (guint i = 0; i < common->windows->all->len; i++) {
-		struct cli_window *w = common->windows->all->pdata[i];
+	for (guint i = 0; i < common->windows->opened->len; i++) {
+		struct cli_window *w = common->windows->opened->pdata[i];
 		const struct resource *r;
 
-		if (w->is_closed || !(r = cmd_audit_tip_resource(resources, w->resource)))
+		if (!(r = cmd_audit_tip_resource(resources, w->resource)))
 			continue;
 		cmd_audit_tip_place(w, r);
 		if (w->opening) {
@@ -472,6 +472,16 @@ static bool cmd_audit_windows(struct cmd_audit *a, struct cli_common *common, GE
 		}
 	}
 	return true;
+}
+
+/* Is what holds at the tip reported besides the open windows (cli_report())? */
+static bool cmd_audit_needs_tip(const struct cli_common *c)
+{
+	bool sarif = c->format == CLI_FORMAT_SARIF;
+
+	for (guint i = 0; c->outputs && i < c->outputs->len; i++)
+		sarif = sarif || g_array_index(c->outputs, struct cli_output, i).format == CLI_FORMAT_SARIF;
+	return c->open_at_tip || sarif;
 }
 
 /*
@@ -501,7 +511,7 @@ static bool cmd_audit_run(struct cli_stream **stream, GPtrArray *kept, struct cl
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 	a.progress = !common->quiet && isatty(STDERR_FILENO);
 	a.erase_bar = a.progress && isatty(STDOUT_FILENO);
-	common->windows = cli_windows_new(common->pack->internet);
+	common->windows = cli_windows_new(common->pack->internet, cmd_audit_needs_tip(common));
 	a.scan = scan_new(a.repo, common->pack);
 	if (jobs < 0)
 		jobs = MAX((int)g_get_num_processors() - 1, 1);

@@ -211,7 +211,7 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) errors = NULL;
-	GPtrArray *windows = c->windows ? c->windows->all : NULL;
+	guint windows = c->windows ? cli_windows_len(c->windows) : 0, shown = 0;
 
 	fputs(written ? "\n  ]" : "]", out);
 	json_builder_begin_object(b);
@@ -220,17 +220,21 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 	errors = json_builder_get_root(b);
 	fputs(",\n  \"errors\" : ", out);
 	report_json_node(out, json_object_get_member(json_node_get_object(errors), "errors"), "  ");
-	for (guint i = 0; windows && i < windows->len; i++) {
-		g_autoptr(JsonBuilder) wb = json_builder_new();
+	for (guint i = 0; i < windows; i++) {
+		const struct cli_window *w = cli_windows_nth(c->windows, i);
+		g_autoptr(JsonBuilder) wb = NULL;
 		g_autoptr(JsonNode) node = NULL;
 
-		cli_window_json(wb, windows->pdata[i]);
+		if (!w)
+			continue;
+		wb = json_builder_new();
+		cli_window_json(wb, w);
 		node = json_builder_get_root(wb);
-		fputs(i ? ",\n    " : ",\n  \"windows\" : [\n    ", out);
+		fputs(shown++ ? ",\n    " : ",\n  \"windows\" : [\n    ", out);
 		report_json_node(out, node, "    ");
 	}
-	if (windows)
-		fputs(windows->len ? "\n  ]" : ",\n  \"windows\" : []", out);
+	if (c->windows)
+		fputs(shown ? "\n  ]" : ",\n  \"windows\" : []", out);
 	fputs("\n}\n", out);
 }
 

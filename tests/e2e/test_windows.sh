@@ -89,4 +89,39 @@ json_check "--open-at-tip after the last fix: only the private widenings" "f and
 dw audit -C "$h" --format json
 status_is "the full history still reports its findings: exit 1" 1
 
+# --- closed windows are written out, not held ------------------------------------
+# Twenty windows opened and closed: each closed one goes to a temporary
+# file in $TMPDIR and is read back for the report.
+for i in $(seq 1 20); do
+	sg "$h/net/app-sg.yaml" 443:10.0.0.0/8 22:10.0.0.0/8 "$((8000 + i)):0.0.0.0/0"
+	at 28 Ivy "port $((8000 + i)) for a test"
+	sg "$h/net/app-sg.yaml" 443:10.0.0.0/8 22:10.0.0.0/8
+	at 28 Ivy "port $((8000 + i)) closed"
+done
+mkdir -p "$WORK/tmp"
+TMPDIR="$WORK/tmp" dw audit -C "$h" --format json
+want=$OUT
+json_check "spilled: 24 windows, the 20 short ones among them, and still one open (the private 443)" \
+	"len(d['windows']) == 24 and sum(1 for w in d['windows'] if w['open_at_tip']) == 1 and sum(1 for w in d['windows'] if w['opened']['author'].startswith('Ivy') and w['closed']['author'].startswith('Ivy')) == 20"
+json_check "spilled: open first (443, 27 days), then the closed ones longest first (redis 15, ssh 10, rdp 2), then the twenty as they opened" \
+	"[round(w['days']) for w in d['windows']][:4] == [27, 15, 10, 2] and [w['opened']['subject'] for w in d['windows'][4:]] == ['port %d for a test' % p for p in range(8001, 8021)]"
+check "spilled: nothing is left in \$TMPDIR (the file is unlinked as soon as it is made)" \
+	test -z "$(ls -A "$WORK/tmp")"
+check "spilled: and nothing said on stderr" test -z "$ERR"
+
+TMPDIR="$WORK/no-such-dir" dw audit -C "$h" --format json
+check "no temporary file can be made: said once on stderr" \
+	test "$(grep -c 'exposure windows: .*keeping them in memory' <<<"$ERR")" = 1
+check "no temporary file can be made: the same report, from memory" test "$OUT" = "$want"
+
+# A file size limit (ulimit -f, in KiB) lets the file take the first few
+# records and refuses the rest (EFBIG; SIGXFSZ ignored): those stay in
+# memory. Standard output is a pipe, which the limit does not touch.
+OUT=$( (trap '' XFSZ; ulimit -f 2; TMPDIR="$WORK/tmp" "$DRIFTWATCH" audit -C "$h" --format json 2>"$WORK/.stderr") | cat)
+ERR=$(cat "$WORK/.stderr")
+check "the file refuses a write: said once on stderr" \
+	test "$(grep -c 'writing a temporary file in .*: File too large; keeping them in memory' <<<"$ERR")" = 1
+check "the file refuses a write: the same report, partly from the file, partly from memory" \
+	test "$OUT" = "$want"
+
 done_testing
