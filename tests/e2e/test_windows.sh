@@ -109,10 +109,14 @@ check "spilled: nothing is left in \$TMPDIR (the file is unlinked as soon as it 
 	test -z "$(ls -A "$WORK/tmp")"
 check "spilled: and nothing said on stderr" test -z "$ERR"
 
-TMPDIR="$WORK/no-such-dir" dw audit -C "$h" --format json
-check "no temporary file can be made: said once on stderr" \
-	test "$(grep -c 'exposure windows: .*keeping them in memory' <<<"$ERR")" = 1
-check "no temporary file can be made: the same report, from memory" test "$OUT" = "$want"
+# Not under valgrind (tests/valgrind.sh sets DW_HOOK_EXEC): valgrind
+# needs a temporary file of its own in TMPDIR to start.
+if [ -z "${DW_HOOK_EXEC:-}" ]; then
+	TMPDIR="$WORK/no-such-dir" dw audit -C "$h" --format json
+	check "no temporary file can be made: said once on stderr" \
+		test "$(grep -c 'exposure windows: .*keeping them in memory' <<<"$ERR")" = 1
+	check "no temporary file can be made: the same report, from memory" test "$OUT" = "$want"
+fi
 
 # A file size limit (ulimit -f, in KiB) lets the file take the first few
 # records and refuses the rest (EFBIG; SIGXFSZ ignored): those stay in
