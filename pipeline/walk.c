@@ -21,8 +21,8 @@ struct walk {
 	struct scan *scan;         /* borrowed */
 	git_repository *repo;      /* borrowed */
 	struct walk_options options;
-	git_revwalk *revwalk;      /* or NULL with ids */
-	GArray *ids;               /* git_oid, oldest first: an explicit list, or NULL */
+	git_revwalk *revwalk;      /* until the first commit is taken (walk_take_revwalk()), or NULL */
+	GArray *ids;               /* git_oid, oldest first: an explicit list or the revwalk's, or NULL */
 	guint next_id;
 	char *boundary;            /* the first commit whose parent is missing, or NULL */
 	size_t walked;             /* commits taken from the walk */
@@ -177,6 +177,25 @@ const char *walk_boundary(const struct walk *w)
 	return w->boundary;
 }
 
+/*
+ * Takes the revwalk's commits into w->ids and frees it. Sorting them
+ * oldest first, libgit2 reads every commit at the first git_revwalk_next()
+ * and keeps a node and a map entry for each until the revwalk is freed
+ * (12 MiB at 100,000 commits); the list keeps 20 bytes a commit, so the
+ * walk's memory no longer grows with the history. 0 or libgit2's error.
+ */
+static int walk_take_revwalk(struct walk *w)
+{
+	git_oid id;
+	int rc;
+
+	w->ids = g_array_new(FALSE, FALSE, sizeof(git_oid));
+	while ((rc = git_revwalk_next(&id, w->revwalk)) == 0)
+		g_array_append_val(w->ids, id);
+	g_clear_pointer(&w->revwalk, git_revwalk_free);
+	return rc == GIT_ITEROVER ? 0 : rc;
+}
+
 /* The next commit: 0, GIT_ITEROVER at the end (or at max_commits), or an error. */
 static int walk_next(struct walk *w, git_oid *out)
 {
@@ -186,8 +205,10 @@ static int walk_next(struct walk *w, git_oid *out)
 		w->truncated = true;
 		return GIT_ITEROVER;
 	}
+	if (w->revwalk && (rc = walk_take_revwalk(w)) < 0)
+		return rc;
 	if (!w->ids)
-		rc = w->revwalk ? git_revwalk_next(out, w->revwalk) : GIT_ITEROVER;
+		rc = GIT_ITEROVER;
 	else if (w->next_id >= w->ids->len)
 		rc = GIT_ITEROVER;
 	else {
