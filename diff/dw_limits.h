@@ -91,7 +91,7 @@
 /* Bytes of blobs an audit reads ahead for its parsing threads in one batch
  * of commits (they are held until parsed): with large templates a batch
  * ends early rather than holding hundreds of MB. */
-#define DW_LIMIT_PREFETCH_BYTES (24u << 20)
+#define DW_LIMIT_PREFETCH_BYTES (8u << 20)
 
 /* The pre-receive hook's stdin: git sends one short line per ref. Past
  * DW_LIMIT_REF_UPDATES the push is refused as too large, not as malformed. */
