@@ -51,12 +51,14 @@ struct scan_ticket {
 	size_t bytes;       /* of the blobs queued; main thread only */
 };
 
+/* A file to parse, or (dropped set) cache entries to free. */
 struct scan_job {
 	struct scan *s;
 	char *path;    /* owned */
 	char *key;     /* cache key; owned */
 	GBytes *data;  /* the blob, read by the main thread; owned */
 	struct scan_ticket *ticket;
+	GPtrArray *dropped; /* struct scan_cached * trimmed from the cache, or NULL; owned */
 };
 
 /*
