@@ -18,6 +18,7 @@
 
 #include "dw_error.h"
 #include "extract.h"
+#include "extract_private.h"
 #include "rulepack.h"
 
 /* ---- helpers ---------------------------------------------------------- */
@@ -215,6 +216,106 @@ static void test_extract__escaped_type_is_found(void **state)
 	assert_string_equal(((struct resource *)g_ptr_array_index(out, 0))->identity, "azure-nsg:x");
 	assert_non_null(none);
 	assert_int_equal(none->len, 0);
+}
+
+/* The one-pass marker search finds, in data, exactly what searching for
+ * each marker apart (extract_marker_found()) finds. */
+static void assert_markers_agree(const char *data, size_t len)
+{
+	guint64 found[EXTRACT_MARKERS_MAX / 64];
+	g_autofree char *lower = g_malloc(len + 1);
+
+	for (size_t i = 0; i < len; i++)
+		lower[i] = g_ascii_tolower(data[i]);
+	extract_markers_found(found, data, lower, len);
+	for (size_t i = 0; i < extract_markers_count(); i++) {
+		bool ci, one_pass = (found[i / 64] >> (i % 64)) & 1;
+		const char *marker = extract_markers_nth(i, &ci);
+
+		if (one_pass != extract_marker_found(data, len, marker, ci))
+			fail_msg("marker %zu (\"%s\", ci %d) in %zu bytes: one pass says %d", i, marker, ci,
+			         len, one_pass);
+	}
+}
+
+static void assert_markers_agree_in(const char *dir)
+{
+	g_autofree char *path = data_path(dir);
+	g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+	const char *name;
+
+	assert_non_null(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree char *file = g_build_filename(path, name, NULL);
+		g_autofree char *bytes = NULL;
+		gsize len;
+
+		if (!g_file_get_contents(file, &bytes, &len, NULL))
+			continue;
+		assert_markers_agree(bytes, len);
+		/* Every cut of its last 64 bytes: a marker cut short at the end. */
+		for (gsize cut = len > 64 ? len - 64 : 0; cut < len; cut++)
+			assert_markers_agree(bytes, cut);
+	}
+}
+
+static void test_extract__one_pass_markers_agree(void **state)
+{
+	/* Each marker alone, at the start, at the end, in other case, and cut short. */
+	(void)state;
+	assert_true(extract_markers_count() > 40);
+	for (size_t i = 0; i < extract_markers_count(); i++) {
+		bool ci;
+		const char *marker = extract_markers_nth(i, &ci);
+		g_autofree char *upper = g_ascii_strup(marker, -1);
+		g_autofree char *mid = g_strconcat("x: 1\n", marker, "\ny: 2\n", NULL);
+		g_autofree char *end = g_strconcat("{ \"a\": ", upper, NULL);
+
+		assert_markers_agree(marker, strlen(marker));
+		assert_markers_agree(marker, strlen(marker) - 1);
+		assert_markers_agree(marker + 1, strlen(marker) - 1);
+		assert_markers_agree(upper, strlen(upper));
+		assert_markers_agree(mid, strlen(mid));
+		assert_markers_agree(end, strlen(end));
+	}
+	assert_markers_agree("", 0);
+	assert_markers_agree("k", 1);
+	assert_markers_agree("services:\n  web: {}\n", 20);
+	assert_markers_agree("a\0services:\n\0kind", 18);
+	/* Hostile-ish text: seeded random runs of marker pieces, case flips,
+	 * line breaks, spaces and NULs, 20,000 of them. */
+	{
+		g_autoptr(GRand) rand = g_rand_new_with_seed(42);
+		static const char *const glue[] = { "\n", "\n    ", " ", "\"", ":", "\0", "::", "/" };
+
+		for (int n = 0; n < 20000; n++) {
+			g_autoptr(GString) text = g_string_new(NULL);
+			int pieces = g_rand_int_range(rand, 0, 8);
+
+			for (int p = 0; p < pieces; p++) {
+				bool ci;
+				const char *m = extract_markers_nth(
+					(size_t)g_rand_int_range(rand, 0, (gint32)extract_markers_count()), &ci);
+				size_t from = (size_t)g_rand_int_range(rand, 0, 3);
+				size_t to = strlen(m) - (size_t)g_rand_int_range(rand, 0, 2);
+
+				if (from < to)
+					g_string_append_len(text, m + from, (gssize)(to - from));
+				if (g_rand_boolean(rand) && text->len > 0)
+					text->str[g_rand_int_range(rand, 0, (gint32)text->len)] ^= 0x20;
+				const char *g = glue[g_rand_int_range(rand, 0, G_N_ELEMENTS(glue))];
+
+				if (g_rand_boolean(rand))
+					g_string_append_len(text, g, g[0] ? (gssize)strlen(g) : 1);
+			}
+			assert_markers_agree(text->str, text->len);
+		}
+	}
+	assert_markers_agree_in("arm");
+	assert_markers_agree_in("cfn");
+	assert_markers_agree_in("es");
+	assert_markers_agree_in("bicep");
+	assert_markers_agree_in("doc");
 }
 
 static void test_extract__parse_error_of_ours_fails(void **state)
@@ -1175,6 +1276,7 @@ int main(void)
 		cmocka_unit_test(test_extract__empty_file_with_null_data_yields_nothing),
 		cmocka_unit_test(test_extract__other_files_yield_nothing),
 		cmocka_unit_test(test_extract__escaped_type_is_found),
+		cmocka_unit_test(test_extract__one_pass_markers_agree),
 		cmocka_unit_test(test_extract__parse_error_of_ours_fails),
 		cmocka_unit_test(test_resource__first_match_ties_keep_document_order),
 		cmocka_unit_test(test_resource__union_counts_allows_only),
