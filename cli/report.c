@@ -211,7 +211,8 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) errors = NULL;
-	guint windows = c->windows ? cli_windows_len(c->windows) : 0, shown = 0;
+	bool ended = c->windows && c->windows->ended;
+	guint windows = ended ? cli_windows_len(c->windows) : 0, shown = 0;
 
 	fputs(written ? "\n  ]" : "]", out);
 	json_builder_begin_object(b);
@@ -233,7 +234,7 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 		fputs(shown++ ? ",\n    " : ",\n  \"windows\" : [\n    ", out);
 		report_json_node(out, node, "    ");
 	}
-	if (c->windows)
+	if (ended)
 		fputs(shown ? "\n  ]" : ",\n  \"windows\" : []", out);
 	fputs("\n}\n", out);
 }

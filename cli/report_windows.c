@@ -541,7 +541,8 @@ void cli_windows_text(FILE *out, const struct cli_common *c, bool compact)
 	struct cli_windows *ws = c->windows;
 	guint open, shown = 0;
 
-	if (!ws || cli_windows_len(ws) == 0)
+	/* Not ended: the audit stopped before the tip, and has no windows to show. */
+	if (!ws || !ws->ended || cli_windows_len(ws) == 0)
 		return;
 	open = ws->opened->len;
 	fprintf(out, "\nExposure windows: %u, %u still open at the tip\n", cli_windows_len(ws), open);
@@ -606,7 +607,7 @@ void cli_window_json(JsonBuilder *b, const struct cli_window *w)
 
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c)
 {
-	if (!c->windows)
+	if (!c->windows || !c->windows->ended)
 		return;
 	json_builder_set_member_name(b, "windows");
 	json_builder_begin_array(b);
