@@ -67,11 +67,11 @@ bool extract_bytes_contain(const char *data, size_t len, const char *needle, boo
 	char up = g_ascii_toupper(needle[0]);
 	const char *end, *next_lo, *next_up;
 
-	if (!ci)
-		return m == 0 || memmem(data, len, needle, m) != NULL;
-
+	/* Nothing is looked at in an empty file, whose bytes may be NULL. */
 	if (m == 0 || len < m)
 		return m == 0;
+	if (!ci)
+		return memmem(data, len, needle, m) != NULL;
 	/* Candidates start before end; memchr finds them, both cases apart. */
 	end = data + len - m + 1;
 	next_lo = memchr(data, lo, (size_t)(end - data));

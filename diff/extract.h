@@ -195,6 +195,10 @@ bool extract_path_may_match(const char *path);
  */
 bool extract_file(GPtrArray *out, const char *path, const char *data, size_t len, GError **error);
 
+/* Does data (len bytes, not NUL-terminated, NULL when len is 0) contain
+ * needle? ci: ignoring ASCII case. */
+bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci);
+
 /*
  * Terraform (extract_tf.c): a module is a directory, read as one unit.
  * extract_tf_path() says whether a path is one of its files (.tf, .tfvars);

@@ -163,8 +163,6 @@ const char *extract_markers_nth(size_t i, bool *ci);
 void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *data,
                            const char *lower, size_t len);
 
-/* Does data (len bytes, not NUL-terminated) contain needle? ci: ignoring ASCII case. */
-bool extract_bytes_contain(const char *data, size_t len, const char *needle, bool ci);
 /* The part of path after its last '/'. */
 const char *extract_basename(const char *path);
 

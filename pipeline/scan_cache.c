@@ -159,28 +159,6 @@ struct scan_cached *scan_cache_add(struct scan *s, char *key, struct scan_cached
 	return kept;
 }
 
-/* Does data hold needle? Bounded by len, NUL bytes and all. */
-static bool scan_bytes_contain(const char *data, size_t len, const char *needle)
-{
-	size_t m = strlen(needle);
-	const char *p = data, *end;
-
-	/* An empty blob's bytes may be NULL, and NULL + 0 is undefined. */
-	if (!data)
-		return false;
-	end = data + len;
-	while ((size_t)(end - p) >= m) {
-		const char *q = memchr(p, needle[0], (size_t)(end - p) - m + 1);
-
-		if (!q)
-			return false;
-		if (memcmp(q, needle, m) == 0)
-			return true;
-		p = q + 1;
-	}
-	return false;
-}
-
 /*
  * Extracts one file's bytes, or records read_error (taken) when it could
  * not be read within the limits. The exposures are evaluated here too, so
@@ -198,7 +176,7 @@ struct scan_cached *scan_parse_bytes(const char *path, GBytes *data, GError *rea
 		const char *bytes = g_bytes_get_data(data, &len);
 
 		extract_file(c->resources, path, bytes, len, &c->error);
-		c->no_allow = !scan_bytes_contain(bytes, len, SCAN_ALLOW_MARKER);
+		c->no_allow = !extract_bytes_contain(bytes, len, SCAN_ALLOW_MARKER, false);
 	}
 	for (guint i = 0; i < c->resources->len; i++)
 		exposure_free(resource_exposure(c->resources->pdata[i]));
