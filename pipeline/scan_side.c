@@ -692,6 +692,13 @@ static bool scan_side_add_modules(struct scan *s, struct scan_side *side, git_tr
  * change to a parameters file alone re-reads its template at both sides.
  */
 
+/* Can a file of this name (no directory) be a parameters file? Without
+ * ".parameters." in it, never (extract_arm_template_of()). */
+static bool scan_arm_params_name(const char *name)
+{
+	return strstr(name, ".parameters.") != NULL;
+}
+
 /* The parameter files of template at one side: base's, with the changes laid over.
  * param_dirs (or NULL, not known): the directories of base that may hold one. */
 static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtrArray *changes,
@@ -717,8 +724,7 @@ static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtr
 		struct gitwalk_file *f;
 		g_autofree char *path = NULL;
 
-		/* No ".parameters." in its name: never a parameters file (extract_arm_template_of()). */
-		if (!strstr(git_tree_entry_name(e), ".parameters."))
+		if (!scan_arm_params_name(git_tree_entry_name(e)))
 			continue;
 		path = strcmp(dir, ".") == 0 ? g_strdup(git_tree_entry_name(e))
 		                             : g_strconcat(dir, "/", git_tree_entry_name(e), NULL);
@@ -1154,7 +1160,7 @@ bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *base,
 		const char *path = ((struct gitwalk_file *)files->pdata[i])->path;
 		const char *slash = strrchr(path, '/');
 
-		if (strstr(slash ? slash + 1 : path, ".parameters."))
+		if (scan_arm_params_name(slash ? slash + 1 : path))
 			g_hash_table_add(side->param_dirs, scan_tf_dir(path));
 	}
 	for (guint i = 0; i < changes->len; i++) {
