@@ -13,9 +13,12 @@
 
 #include "dw_error.h"
 #include "dw_limits.h"
+#include "walk_memory.h"
 
 /* Commits per batch: workers parse one batch while the walk judges the previous. */
 #define WALK_BATCH 256
+/* Commits taken between two looks at the mapped packs' pages (walk_memory.h). */
+#define WALK_MEMORY_EVERY 64
 
 struct walk {
 	struct scan *scan;         /* borrowed */
@@ -33,6 +36,7 @@ struct walk {
 	 * next commit's parent, whose tree then needs no lookup. */
 	git_oid last_id;
 	git_tree *last_tree;
+	struct walk_memory memory; /* the mapped packs' pages */
 };
 
 /* One commit to judge: its trees and the config paths it changed. */
@@ -383,7 +387,8 @@ static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GErro
 			gitwalk_set_error(error, "reading a commit");
 			goto fail;
 		}
-		w->walked++;
+		if (++w->walked % WALK_MEMORY_EVERY == 0)
+			walk_memory_check(&w->memory);
 		if (w->options.seen)
 			w->options.seen(commit, w->options.seen_data);
 		if (git_commit_time(commit) < w->options.since) {
@@ -442,6 +447,7 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 	struct walk_batch *prev = NULL, *cur = NULL;
 	bool done = false, ok = true;
 
+	walk_memory_init(&w->memory, DW_LIMIT_PACK_RESIDENT_BYTES);
 	while (ok && !done) {
 		ok = walk_fill(&cur, w, &done, error);
 		if (ok && prev)

@@ -15,14 +15,18 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dw_error.h"
 #include "dw_limits.h"
 #include "rulepack.h"
 #include "scan.h"
 #include "walk.h"
+#include "walk_memory.h"
 
 static struct rulepack *pack;
 
@@ -137,8 +141,10 @@ static git_oid repo_commit(struct repo *r, const char *message)
 
 /* What the callback saw: per call, "SUBJECT: RULE..." with each finding's commit checked. */
 struct seen {
-	GPtrArray *calls; /* char * */
-	guint fail_at;    /* fail on this call (1-based), 0: never */
+	GPtrArray *calls;   /* char * */
+	guint fail_at;      /* fail on this call (1-based), 0: never */
+	bool drop_packs;    /* drop the mapped packs' pages after each call */
+	unsigned dropped;   /* ... and how many mappings that was, in all */
 };
 
 static bool seen_commit(const struct walk_commit *c, void *user_data, GError **error)
@@ -161,6 +167,8 @@ static bool seen_commit(const struct walk_commit *c, void *user_data, GError **e
 		g_string_append_printf(line, " %s", f->rule->id);
 	}
 	g_ptr_array_add(s->calls, g_string_free(line, FALSE));
+	if (s->drop_packs)
+		s->dropped += walk_memory_drop_packs();
 	if (s->calls->len == s->fail_at) {
 		g_set_error(error, DW_ERROR, DW_ERROR_USAGE, "stop at %u", s->fail_at);
 		return false;
@@ -168,22 +176,31 @@ static bool seen_commit(const struct walk_commit *c, void *user_data, GError **e
 	return true;
 }
 
+/* Walks range of r with options into seen; the calls, joined by "|". */
+static char *walk_calls_seen(struct repo *r, const char *range, const struct walk_options *options,
+                             struct seen *seen, GError **error)
+{
+	g_autoptr(scan) s = scan_new(r->git, pack);
+	struct walk *w = walk_new(s, r->git, options);
+	char *joined;
+	bool ok;
+
+	seen->calls = g_ptr_array_new_with_free_func(g_free);
+	ok = walk_push_range(w, range, error) && walk_run(w, seen_commit, seen, error);
+	g_ptr_array_add(seen->calls, NULL);
+	joined = ok ? g_strjoinv("|", (char **)seen->calls->pdata) : NULL;
+	g_ptr_array_unref(seen->calls);
+	walk_free(w);
+	return joined;
+}
+
 /* Walks range of r with options; the calls, joined by "|". */
 static char *walk_calls(struct repo *r, const char *range, const struct walk_options *options,
                         guint fail_at, GError **error)
 {
-	g_autoptr(scan) s = scan_new(r->git, pack);
-	struct walk *w = walk_new(s, r->git, options);
-	struct seen seen = { g_ptr_array_new_with_free_func(g_free), fail_at };
-	char *joined;
-	bool ok;
+	struct seen seen = { .fail_at = fail_at };
 
-	ok = walk_push_range(w, range, error) && walk_run(w, seen_commit, &seen, error);
-	g_ptr_array_add(seen.calls, NULL);
-	joined = ok ? g_strjoinv("|", (char **)seen.calls->pdata) : NULL;
-	g_ptr_array_unref(seen.calls);
-	walk_free(w);
-	return joined;
+	return walk_calls_seen(r, range, options, &seen, error);
 }
 
 /* ---- the walk --------------------------------------------------------- */
@@ -245,7 +262,7 @@ static void test_walk__max_commits_truncates(void **state)
 	struct repo *r = repo_new();
 	g_autoptr(scan) s = scan_new(r->git, pack);
 	struct walk_options options = WALK_OPTIONS_INIT;
-	struct seen seen = { g_ptr_array_new_with_free_func(g_free), 0 };
+	struct seen seen = { .calls = g_ptr_array_new_with_free_func(g_free) };
 	g_autoptr(GError) error = NULL;
 	struct walk *w;
 
@@ -505,6 +522,174 @@ static void test_walk__cached_listing_matches_the_tree(void **state)
 	repo_free(r);
 }
 
+
+/* ---- the mapped packs' pages (walk_memory.h) ------------------------- */
+
+/* The resident kB of the mapping that starts at addr, from /proc/self/smaps; -1 if none. */
+static long mapping_rss_kb(const void *addr)
+{
+	g_autofree char *text = NULL;
+	g_auto(GStrv) lines = NULL;
+	bool in = false;
+
+	assert_true(g_file_get_contents("/proc/self/smaps", &text, NULL, NULL));
+	lines = g_strsplit(text, "\n", -1);
+	for (char **l = lines; *l; l++) {
+		unsigned long long start, end;
+		long kb;
+
+		if (sscanf(*l, "%llx-%llx ", &start, &end) == 2)
+			in = (uintptr_t)start == (uintptr_t)addr;
+		else if (in && sscanf(*l, "Rss: %ld kB", &kb) == 1)
+			return kb;
+	}
+	return -1;
+}
+
+/* A file of n seeded bytes at dir/path; the bytes (g_free). */
+static guint8 *file_of_bytes(const char *dir, const char *path, size_t n, guint32 seed)
+{
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	g_autofree char *parent = g_path_get_dirname(full);
+	g_autoptr(GRand) rand = g_rand_new_with_seed(seed);
+	guint8 *bytes = g_malloc(n);
+
+	for (size_t i = 0; i < n; i++)
+		bytes[i] = (guint8)g_rand_int(rand);
+	assert_int_equal(g_mkdir_with_parents(parent, 0755), 0);
+	assert_true(g_file_set_contents(full, (const char *)bytes, (gssize)n, NULL));
+	return bytes;
+}
+
+/* Maps dir/path read-only (shared or private) and reads every page of it. */
+static void *map_and_touch(const char *dir, const char *path, size_t n, int flags)
+{
+	g_autofree char *full = g_build_filename(dir, path, NULL);
+	int fd = open(full, O_RDONLY);
+	volatile guint8 sum = 0;
+	void *map;
+
+	assert_true(fd >= 0);
+	map = mmap(NULL, n, PROT_READ, flags, fd, 0);
+	close(fd);
+	assert_true(map != MAP_FAILED);
+	for (size_t i = 0; i < n; i += 4096)
+		sum ^= ((const guint8 *)map)[i];
+	(void)sum;
+	return map;
+}
+
+#define MAP_BYTES ((size_t)2 << 20)
+
+/* A pack's pages go; an index's and any other file's stay; the bytes read the same. */
+static void test_walk__drop_packs_drops_pack_pages_only(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("dw-walk-mem-XXXXXX", NULL);
+	g_autofree guint8 *pack_bytes = file_of_bytes(dir, "objects/pack/pack-1.pack", MAP_BYTES, 1);
+	g_autofree guint8 *private_bytes = file_of_bytes(dir, "objects/pack/pack-2.pack", MAP_BYTES, 2);
+	g_autofree guint8 *idx_bytes = file_of_bytes(dir, "objects/pack/pack-1.idx", MAP_BYTES, 3);
+	g_autofree guint8 *other_bytes = file_of_bytes(dir, "objects/pack/pack-1.keep.pack.txt", MAP_BYTES, 4);
+	g_autofree guint8 *elsewhere_bytes = file_of_bytes(dir, "pack/pack-3.pack", MAP_BYTES, 5);
+	void *pack_map = map_and_touch(dir, "objects/pack/pack-1.pack", MAP_BYTES, MAP_SHARED);
+	void *private_map = map_and_touch(dir, "objects/pack/pack-2.pack", MAP_BYTES, MAP_PRIVATE);
+	void *idx_map = map_and_touch(dir, "objects/pack/pack-1.idx", MAP_BYTES, MAP_SHARED);
+	void *other_map = map_and_touch(dir, "objects/pack/pack-1.keep.pack.txt", MAP_BYTES, MAP_SHARED);
+	void *elsewhere_map = map_and_touch(dir, "pack/pack-3.pack", MAP_BYTES, MAP_SHARED);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	const long full_kb = (long)(MAP_BYTES >> 10);
+
+	assert_int_equal(mapping_rss_kb(pack_map), full_kb);
+	assert_int_equal(mapping_rss_kb(private_map), full_kb);
+	assert_int_equal(walk_memory_drop_packs(), 2);
+	assert_int_equal(mapping_rss_kb(pack_map), 0);
+	assert_int_equal(mapping_rss_kb(private_map), 0);
+	assert_int_equal(mapping_rss_kb(idx_map), full_kb);
+	assert_int_equal(mapping_rss_kb(other_map), full_kb);
+	assert_int_equal(mapping_rss_kb(elsewhere_map), full_kb);
+	/* Read again, from the page cache: the same bytes. */
+	assert_memory_equal(pack_map, pack_bytes, MAP_BYTES);
+	assert_memory_equal(private_map, private_bytes, MAP_BYTES);
+	assert_int_equal(mapping_rss_kb(pack_map), full_kb);
+	assert_memory_equal(idx_map, idx_bytes, MAP_BYTES);
+	assert_memory_equal(other_map, other_bytes, MAP_BYTES);
+	assert_memory_equal(elsewhere_map, elsewhere_bytes, MAP_BYTES);
+	munmap(pack_map, MAP_BYTES);
+	munmap(private_map, MAP_BYTES);
+	munmap(idx_map, MAP_BYTES);
+	munmap(other_map, MAP_BYTES);
+	munmap(elsewhere_map, MAP_BYTES);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* walk_memory_check() drops only past its allowance, and from the new
+ * floor on: an index's pages, which stay, do not make it drop again. */
+static void test_walk__memory_check_drops_past_the_allowance(void **state)
+{
+	g_autofree char *dir = g_dir_make_tmp("dw-walk-mem-XXXXXX", NULL);
+	g_autofree guint8 *bytes = file_of_bytes(dir, "objects/pack/pack-1.pack", MAP_BYTES, 6);
+	g_autofree guint8 *idx_bytes = file_of_bytes(dir, "objects/pack/pack-1.idx", MAP_BYTES, 7);
+	g_autofree char *cmd = g_strdup_printf("rm -rf '%s'", dir);
+	struct walk_memory wide, narrow, never;
+	void *map, *idx_map;
+
+	walk_memory_init(&wide, MAP_BYTES * 4);
+	walk_memory_init(&narrow, MAP_BYTES / 4);
+	walk_memory_init(&never, 0);
+	map = map_and_touch(dir, "objects/pack/pack-1.pack", MAP_BYTES, MAP_SHARED);
+	idx_map = map_and_touch(dir, "objects/pack/pack-1.idx", MAP_BYTES, MAP_SHARED);
+	walk_memory_check(&wide);
+	walk_memory_check(&never);
+	assert_int_equal(wide.dropped, 0);
+	assert_int_equal(never.dropped, 0);
+	assert_int_equal(mapping_rss_kb(map), (long)(MAP_BYTES >> 10));
+	walk_memory_check(&narrow);
+	assert_int_equal(narrow.dropped, 1);
+	assert_int_equal(mapping_rss_kb(map), 0);
+	/* Under the allowance again: nothing more to drop. */
+	walk_memory_check(&narrow);
+	assert_int_equal(narrow.dropped, 1);
+	assert_memory_equal(map, bytes, MAP_BYTES);
+	walk_memory_check(&narrow);
+	assert_int_equal(narrow.dropped, 2);
+	assert_int_equal(mapping_rss_kb(idx_map), (long)(MAP_BYTES >> 10));
+	assert_memory_equal(idx_map, idx_bytes, MAP_BYTES);
+	munmap(map, MAP_BYTES);
+	munmap(idx_map, MAP_BYTES);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A packed repository walked with its pack's pages dropped after every
+ * commit gives what it gives without: libgit2 reads them back. */
+static void test_walk__packed_history_same_with_pages_dropped(void **state)
+{
+	struct repo *r = repo_new();
+	g_autoptr(GError) error = NULL;
+	g_autofree char *plain = NULL, *dropping = NULL;
+	g_autofree char *repack = g_strdup_printf("git -C '%s' repack -adq", r->dir);
+	struct seen seen = { .drop_packs = true };
+	const char *cidrs[] = { "10.0.0.0/8", "0.0.0.0/0", "192.168.0.0/16", "0.0.0.0/0" };
+
+	for (unsigned i = 0; i < 40; i++) {
+		g_autofree char *msg = g_strdup_printf("change %u", i);
+		g_autofree char *name = g_strdup_printf("sg%u.yml", i % 3);
+
+		repo_write(r, name, sg("WebSG", cidrs[i % G_N_ELEMENTS(cidrs)], 22 + i % 5));
+		repo_commit(r, msg);
+	}
+	assert_int_equal(system(repack), 0);
+	git_repository_free(r->git);
+	assert_int_equal(git_repository_open(&r->git, r->dir), 0);
+	plain = walk_calls(r, NULL, NULL, 0, &error);
+	assert_non_null(plain);
+	dropping = walk_calls_seen(r, NULL, NULL, &seen, &error);
+	assert_non_null(dropping);
+	assert_true(seen.dropped >= 40);
+	assert_string_equal(dropping, plain);
+	assert_non_null(strstr(plain, "change 39:"));
+	assert_non_null(strstr(plain, ": DW-NET-"));
+	repo_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +703,9 @@ int main(void)
 		cmocka_unit_test(test_walk__reopened_port_is_the_reopening_commits),
 		cmocka_unit_test(test_walk__two_groups_two_commits),
 		cmocka_unit_test(test_walk__prefetch_ticket_weighs_each_blob_once),
+		cmocka_unit_test(test_walk__drop_packs_drops_pack_pages_only),
+		cmocka_unit_test(test_walk__memory_check_drops_past_the_allowance),
+		cmocka_unit_test(test_walk__packed_history_same_with_pages_dropped),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
