@@ -170,6 +170,12 @@ struct cli_window {
 	double days;                  /* opened to closed, or to the tip's date while open */
 };
 
+/* A finding that opens no window, held for the tip (owned), and its place in the audit's order. */
+struct cli_windows_held {
+	guint64 seq;
+	struct finding *finding;
+};
+
 /*
  * The windows of an audit, built as its findings arrive in commit order
  * (cli_windows_add), so that no finding need be held for them. Only the
@@ -192,9 +198,8 @@ struct cli_windows {
 	GByteArray *records;    /* the records the file could not take */
 	struct cli_window *read;/* the closed window cli_windows_nth() read last; owned */
 	/* Kept for what holds at the tip when keep_tip: every finding above
-	 * info that opens no window, with its place (held_seq), commit order. */
-	GPtrArray *held;
-	GArray *held_seq;       /* guint64 */
+	 * info that opens no window, in commit order. */
+	GArray *held;           /* struct cli_windows_held */
 	guint64 seq;            /* findings added */
 	bool keep_tip, ended;
 	const srcset *internet; /* the pack's: what an Internet finding's window follows; NULL: all */
@@ -224,6 +229,9 @@ GPtrArray *cli_windows_end(struct cli_windows *ws, gint64 tip_time);
 void cli_windows_free(struct cli_windows *ws);
 /* How many windows there are, open and closed. */
 guint cli_windows_len(const struct cli_windows *ws);
+/* Whether ws (may be NULL) reached the tip (cli_windows_end()): an audit that
+ * stopped before it reports no windows, not the ones it had so far. */
+bool cli_windows_ended(const struct cli_windows *ws);
 /*
  * After cli_windows_end(): the window at index i of the report's order,
  * open first (longest first), then closed (longest first). A closed one is

@@ -211,7 +211,7 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) errors = NULL;
-	bool ended = c->windows && c->windows->ended;
+	bool ended = cli_windows_ended(c->windows);
 	guint windows = ended ? cli_windows_len(c->windows) : 0, shown = 0;
 
 	fputs(written ? "\n  ]" : "]", out);

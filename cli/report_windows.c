@@ -83,6 +83,13 @@ static FILE *windows_spill_open(char **why)
 	return f;
 }
 
+static void windows_held_clear(gpointer data)
+{
+	struct cli_windows_held *h = data;
+
+	finding_free(h->finding);
+}
+
 struct cli_windows *cli_windows_new(const srcset *internet, bool keep_tip)
 {
 	struct cli_windows *ws = g_new0(struct cli_windows, 1);
@@ -93,8 +100,8 @@ struct cli_windows *cli_windows_new(const srcset *internet, bool keep_tip)
 	ws->closed = g_array_new(FALSE, FALSE, sizeof(struct cli_windows_closed));
 	ws->spill = windows_spill_open(&ws->spill_error);
 	ws->records = g_byte_array_new();
-	ws->held = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
-	ws->held_seq = g_array_new(FALSE, FALSE, sizeof(guint64));
+	ws->held = g_array_new(FALSE, FALSE, sizeof(struct cli_windows_held));
+	g_array_set_clear_func(ws->held, windows_held_clear);
 	ws->keep_tip = keep_tip;
 	ws->internet = internet;
 	return ws;
@@ -122,9 +129,13 @@ void cli_windows_free(struct cli_windows *ws)
 	g_free(ws->spill_error);
 	g_byte_array_unref(ws->records);
 	windows_window_free(ws->read);
-	g_ptr_array_unref(ws->held);
-	g_array_unref(ws->held_seq);
+	g_array_unref(ws->held);
 	g_free(ws);
+}
+
+bool cli_windows_ended(const struct cli_windows *ws)
+{
+	return ws && ws->ended;
 }
 
 guint cli_windows_len(const struct cli_windows *ws)
@@ -378,8 +389,9 @@ void cli_windows_add(struct cli_windows *ws, const struct finding *f)
 	}
 	if (!windows_opens(f) || !f->resource || !(w = windows_open(ws, f))) {
 		if (ws->keep_tip) {
-			g_ptr_array_add(ws->held, finding_copy(f));
-			g_array_append_val(ws->held_seq, seq);
+			struct cli_windows_held h = { seq, finding_copy(f) };
+
+			g_array_append_val(ws->held, h);
 		}
 		return;
 	}
@@ -425,14 +437,17 @@ GPtrArray *cli_windows_end(struct cli_windows *ws, gint64 tip_time)
 	while (l || h < ws->held->len) {
 		struct cli_window *w = l ? l->data : NULL;
 
-		if (w && (h == ws->held->len || w->seq < g_array_index(ws->held_seq, guint64, h))) {
+		struct cli_windows_held *held =
+		        h < ws->held->len ? &g_array_index(ws->held, struct cli_windows_held, h) : NULL;
+
+		if (w && (!held || w->seq < held->seq)) {
 			w->days = windows_days(w, tip_time);
 			g_ptr_array_add(ws->opened, w);
 			g_ptr_array_add(tip, w->opening);
 			l = l->next;
 		} else {
-			g_ptr_array_add(tip, ws->held->pdata[h]);
-			ws->held->pdata[h++] = NULL;
+			g_ptr_array_add(tip, g_steal_pointer(&held->finding));
+			h++;
 		}
 	}
 	g_hash_table_remove_all(ws->open);
@@ -541,8 +556,7 @@ void cli_windows_text(FILE *out, const struct cli_common *c, bool compact)
 	struct cli_windows *ws = c->windows;
 	guint open, shown = 0;
 
-	/* Not ended: the audit stopped before the tip, and has no windows to show. */
-	if (!ws || !ws->ended || cli_windows_len(ws) == 0)
+	if (!cli_windows_ended(ws) || cli_windows_len(ws) == 0)
 		return;
 	open = ws->opened->len;
 	fprintf(out, "\nExposure windows: %u, %u still open at the tip\n", cli_windows_len(ws), open);
@@ -607,7 +621,7 @@ void cli_window_json(JsonBuilder *b, const struct cli_window *w)
 
 void cli_windows_json(JsonBuilder *b, const struct cli_common *c)
 {
-	if (!c->windows || !c->windows->ended)
+	if (!cli_windows_ended(c->windows))
 		return;
 	json_builder_set_member_name(b, "windows");
 	json_builder_begin_array(b);
