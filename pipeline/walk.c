@@ -28,6 +28,7 @@ struct walk {
 	GArray *ids;               /* git_oid, oldest first: an explicit list or the revwalk's, or NULL */
 	guint next_id;
 	char *boundary;            /* the first commit whose parent is missing, or NULL */
+	char *stopped_at;          /* the commit git failed on (hex), or NULL */
 	size_t walked;             /* commits taken from the walk */
 	size_t judged;             /* commits compared with their parent */
 	size_t cached;             /* of them, given by options.cached */
@@ -73,6 +74,7 @@ void walk_free(struct walk *w)
 		g_array_unref(w->ids);
 	git_tree_free(w->last_tree);
 	g_free(w->boundary);
+	g_free(w->stopped_at);
 	g_free(w);
 }
 
@@ -174,6 +176,11 @@ size_t walk_cached(const struct walk *w)
 bool walk_truncated(const struct walk *w)
 {
 	return w->truncated;
+}
+
+const char *walk_stopped_at(const struct walk *w)
+{
+	return w->stopped_at;
 }
 
 const char *walk_boundary(const struct walk *w)
@@ -371,13 +378,27 @@ fail:
 	return false;
 }
 
-/* Takes up to one batch of commits and hands their files to the workers. */
+/* Notes that git failed on commit id (walk_stopped_at()); false. */
+static bool walk_stop_at(struct walk *w, const git_oid *id)
+{
+	g_free(w->stopped_at);
+	w->stopped_at = g_malloc(GIT_OID_HEXSZ + 1);
+	git_oid_tostr(w->stopped_at, GIT_OID_HEXSZ + 1, id);
+	return false;
+}
+
+/*
+ * Takes up to one batch of commits and hands their files to the workers.
+ * When git fails on a commit, *out still has the commits before it (to
+ * be judged: they are whole) and w->stopped_at names it.
+ */
 static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GError **error)
 {
 	struct walk_batch *b = g_new0(struct walk_batch, 1);
 	git_oid id;
 	int rc = 0;
 
+	*out = b;
 	b->items = g_ptr_array_new_with_free_func((GDestroyNotify)walk_item_free);
 	while (b->items->len < WALK_BATCH && (rc = walk_next(w, &id)) == 0) {
 		git_commit *commit = NULL;
@@ -407,14 +428,12 @@ static bool walk_fill(struct walk_batch **out, struct walk *w, bool *done, GErro
 	}
 	if (rc != 0 && rc != GIT_ITEROVER) {
 		gitwalk_set_error(error, "walking history");
-		goto fail;
+		return false;
 	}
 	*done = rc == GIT_ITEROVER;
-	*out = b;
 	return true;
 fail:
-	walk_batch_free(b);
-	return false;
+	return walk_stop_at(w, &id);
 }
 
 /* Judges one batch, commit by commit, and hands each commit's findings to fn. */
@@ -431,7 +450,7 @@ static bool walk_judge(struct walk *w, struct walk_batch *b, walk_commit_fn fn, 
 		if (item->found)
 			g_ptr_array_extend_and_steal(found, g_steal_pointer(&item->found));
 		else if (!scan_changes(w->scan, found, item->changes, item->parent_tree, item->tree, error))
-			return false;
+			return walk_stop_at(w, git_commit_id(item->commit));
 		else if (w->options.judged)
 			w->options.judged(item->commit, found, w->options.cache_data);
 		walk_set_commit(found, 0, item->commit);
@@ -447,21 +466,29 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 	struct walk_batch *prev = NULL, *cur = NULL;
 	bool done = false, ok = true;
 
+	GError *stop = NULL; /* git's failure: the commits before it are still judged */
+
 	walk_memory_init(&w->memory, DW_LIMIT_PACK_RESIDENT_BYTES);
 	while (ok && !done) {
-		ok = walk_fill(&cur, w, &done, error);
-		if (ok && prev)
+		if (!walk_fill(&cur, w, &done, &stop))
+			done = true;
+		if (prev)
 			ok = walk_judge(w, prev, fn, user_data, error);
 		walk_batch_free(prev);
-		prev = ok ? cur : NULL;
-		if (!ok)
-			walk_batch_free(cur);
+		prev = cur;
 		cur = NULL;
 	}
 	if (ok && prev)
 		ok = walk_judge(w, prev, fn, user_data, error);
 	walk_batch_free(prev);
-	return ok;
+	if (!stop)
+		return ok;
+	/* A failure of fn came first in commit order: it is the one said. */
+	if (ok)
+		g_propagate_error(error, stop);
+	else
+		g_error_free(stop);
+	return false;
 }
 
 void walk_set_commit(GPtrArray *findings, guint start, git_commit *commit)

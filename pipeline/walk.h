@@ -110,10 +110,13 @@ void walk_push_list(struct walk *w, GArray *ids);
  * commit: nothing is held beyond one batch of commits, so the caller
  * decides what to keep. A commit that changes no config path is judged
  * without a call. Fails when git fails (an object that cannot be read),
- * or when fn fails.
+ * or when fn fails. When git fails on a commit, the commits before it
+ * are judged and given to fn first, and walk_stopped_at() names it.
  */
 bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error);
 
+/* The commit git failed on in walk_run() (hex), or NULL; borrowed from w. */
+const char *walk_stopped_at(const struct walk *w);
 /* Commits compared with their parent so far, options.cached ones included. */
 size_t walk_judged(const struct walk *w);
 /* Of those, the commits whose findings options.cached gave. */
