@@ -67,6 +67,7 @@ struct cli_common {
 	guint64 commits;         /* commits judged (audit), or 0 */
 	guint64 cached;          /* of them, judged by an earlier audit (the audit cache) */
 	char *history_note;      /* where a shallow history stops, or NULL; owned */
+	char *stopped_at;        /* audit: the commit git failed on (hex), or NULL; owned */
 	struct cli_windows *windows; /* audit: its exposure windows, or NULL; owned */
 	/* audit: what still holds at the tip (struct finding *, each at its
 	 * place there), or NULL; every format reports it with --open-at-tip,
@@ -123,8 +124,13 @@ struct cli_stream *cli_stream_new(const struct cli_common *c);
 void cli_stream_add(struct cli_stream *s, GPtrArray *findings);
 /* Writes the rest (c->windows and c->tip_findings set), frees s; cli_report()'s exit status. */
 int cli_stream_end(struct cli_stream *s);
-/* Frees a stream not ended (the audit failed), closing its files. */
+/* Frees a stream not ended, closing its files as they are. */
 void cli_stream_free(struct cli_stream *s);
+/* Ends and frees the stream of an audit that stopped before the tip (why,
+ * one line): streamed text and JSON are closed so that they still read
+ * whole and say that they stop short; an --output file of a format written
+ * only at the end is removed. s may be NULL. */
+void cli_stream_stop(struct cli_stream *s, const char *why);
 /* Is f shown under c's --severity / -v? */
 bool cli_finding_shown(const struct cli_common *c, const struct finding *f);
 /* SARIF 2.1.0 (report_sarif.c); tool.driver.rules is c->pack, which must be loaded. */

@@ -532,6 +532,8 @@ static bool cmd_audit_run(struct cli_stream **stream, GPtrArray *kept, struct cl
 	ok = ok && cmd_audit_shallow_end(&a, common, error) && cmd_audit_windows(&a, common, error);
 	common->commits = a.walk ? walk_judged(a.walk) : 0;
 	common->cached = a.walk ? walk_cached(a.walk) : 0;
+	if (a.walk && walk_stopped_at(a.walk))
+		common->stopped_at = g_strdup(walk_stopped_at(a.walk));
 	if (ok)
 		cmd_audit_stream(&a);
 out:
@@ -601,7 +603,7 @@ int cmd_audit(int argc, char **argv, const char *exe_path)
 	range.revs = (char **)revs->pdata;
 	if (!cli_common_finish(&common, &error) ||
 	    !cmd_audit_run(&stream, NULL, &common, first_parent, jobs, !no_cache, &range, &error)) {
-		cli_stream_free(stream);
+		cli_stream_stop(stream, error ? error->message : NULL);
 		status = cli_fail(error);
 	} else {
 		status = cli_stream_end(stream);

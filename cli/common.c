@@ -217,6 +217,7 @@ void cli_common_clear(struct cli_common *c)
 	g_clear_pointer(&c->severity_name, g_free);
 	g_clear_pointer(&c->outputs, g_array_unref);
 	g_clear_pointer(&c->history_note, g_free);
+	g_clear_pointer(&c->stopped_at, g_free);
 	g_clear_pointer(&c->tip_findings, g_ptr_array_unref);
 	g_clear_pointer(&c->windows, cli_windows_free);
 	g_clear_pointer(&c->pack, rulepack_free);

@@ -23,6 +23,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -206,8 +207,10 @@ static void report_json_add(FILE *out, guint *written, const struct finding *f)
 }
 
 /* Ends the findings, then "errors" (of the parse failures among
- * failures) and, for an audit, "windows", a window at a time. */
-static void report_json_end(FILE *out, const struct cli_common *c, guint written, GPtrArray *failures)
+ * failures) and, for an audit, "windows", a window at a time; or, for an
+ * audit that stopped before the tip (stopped: why), "stopped" instead. */
+static void report_json_end(FILE *out, const struct cli_common *c, guint written, GPtrArray *failures,
+                            const char *stopped)
 {
 	g_autoptr(JsonBuilder) b = json_builder_new();
 	g_autoptr(JsonNode) errors = NULL;
@@ -236,6 +239,23 @@ static void report_json_end(FILE *out, const struct cli_common *c, guint written
 	}
 	if (ended)
 		fputs(shown ? "\n  ]" : ",\n  \"windows\" : []", out);
+	if (stopped) {
+		g_autoptr(JsonBuilder) sb = json_builder_new();
+		g_autoptr(JsonNode) node = NULL;
+
+		json_builder_begin_object(sb);
+		json_builder_set_member_name(sb, "reason");
+		json_builder_add_string_value(sb, stopped);
+		json_builder_set_member_name(sb, "commit");
+		if (c->stopped_at)
+			json_builder_add_string_value(sb, c->stopped_at);
+		else
+			json_builder_add_null_value(sb);
+		json_builder_end_object(sb);
+		node = json_builder_get_root(sb);
+		fputs(",\n  \"stopped\" : ", out);
+		report_json_node(out, node, "  ");
+	}
 	fputs("\n}\n", out);
 }
 
@@ -248,7 +268,7 @@ static void report_json(FILE *out, const struct cli_common *c, GPtrArray *findin
 		if (cli_finding_shown(c, findings->pdata[i]))
 			report_json_add(out, &written, findings->pdata[i]);
 	}
-	report_json_end(out, c, written, findings);
+	report_json_end(out, c, written, findings, NULL);
 }
 
 /* Sources shown per port range in text before "and N more" (all in JSON). */
@@ -814,7 +834,7 @@ static bool report_dest_end(struct cli_stream *s, struct report_dest *d)
 	if (d->streamed && d->format == CLI_FORMAT_TEXT)
 		report_text_end(&d->text, c, &s->tally, s->repeats);
 	else if (d->streamed)
-		report_json_end(out, c, d->json_written, s->failures);
+		report_json_end(out, c, d->json_written, s->failures, NULL);
 	else
 		report_write(out, d->format, c, s->held ? s->held : none, s->repeats);
 	if (!d->path) {
@@ -846,6 +866,56 @@ int cli_stream_end(struct cli_stream *s)
 	}
 	cli_stream_free(s);
 	return status;
+}
+
+/*
+ * Ends a destination of an audit that stopped before the tip (why), so
+ * that what it holds still reads whole: text shows the findings it held
+ * back and says where it stopped; JSON closes its findings and says so in
+ * "stopped". A file of another format, written only at the end, would be
+ * empty: it is removed, and said so.
+ */
+static void report_dest_stop(struct cli_stream *s, struct report_dest *d, const char *why)
+{
+	const struct cli_common *c = s->c;
+	FILE *out = d->out;
+
+	d->out = NULL;
+	if (d->streamed && d->format == CLI_FORMAT_TEXT) {
+		if (d->text.compact < 0)
+			report_text_settle(&d->text, c, false);
+		if (c->stopped_at)
+			fprintf(out, "-- stopped at commit %.12s, before the tip: %s\n"
+			             "-- the commits before it are judged above; none after it\n",
+			        c->stopped_at, why);
+		else
+			fprintf(out, "-- stopped before the tip: %s\n", why);
+		report_text_clear(&d->text);
+	} else if (d->streamed) {
+		report_json_end(out, c, d->json_written, s->failures, why);
+	} else if (d->path) {
+		fclose(out);
+		if (g_unlink(d->path) == 0)
+			fprintf(stderr, "driftwatch: --output %s: not written: the audit stopped\n", d->path);
+		return;
+	}
+	if (d->path)
+		report_close(out, d->path);
+	else
+		fflush(stdout);
+}
+
+void cli_stream_stop(struct cli_stream *s, const char *why)
+{
+	if (!s)
+		return;
+	for (guint i = 0; i < s->dests->len; i++) {
+		struct report_dest *d = &g_array_index(s->dests, struct report_dest, i);
+
+		if (d->out)
+			report_dest_stop(s, d, why ? why : "an error");
+	}
+	cli_stream_free(s);
 }
 
 void cli_stream_free(struct cli_stream *s)
