@@ -29,6 +29,10 @@
 #define AUDIT_CACHE_BATCH 512
 /* A judging no audit used for this long is dropped with its commits. */
 #define AUDIT_CACHE_KEEP_SECONDS (90 * 24 * 3600)
+/* Lookups made in one read transaction: one transaction, not one a lookup
+ * (each takes and drops SQLite's locks), yet short enough that another
+ * audit's checkpoint is not held back long. */
+#define AUDIT_CACHE_READS 1024
 /* How long to wait for another audit's write to finish. */
 #define AUDIT_CACHE_BUSY_MS 2000
 
@@ -62,6 +66,7 @@ struct audit_cache {
 	gint64 judging;           /* judging.id of the key */
 	gint64 today;             /* Julian day */
 	sqlite3_stmt *lookup;
+	guint reads;              /* lookups in the read transaction open, 0: none open */
 	GArray *pending;          /* struct audit_cache_row */
 	char *note;               /* a damaged file moved aside, or NULL */
 	GError *failure;          /* what stopped its use, or NULL */
@@ -96,8 +101,19 @@ static void audit_cache_row_clear(struct audit_cache_row *r)
 		g_bytes_unref(r->findings);
 }
 
+/* Ends the read transaction open, if any. */
+static void audit_cache_read_end(struct audit_cache *c)
+{
+	if (c->reads && c->db)
+		sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+	c->reads = 0;
+}
+
 static void audit_cache_disconnect(struct audit_cache *c)
 {
+	if (c->lookup)
+		sqlite3_reset(c->lookup);
+	audit_cache_read_end(c);
 	g_clear_pointer(&c->lookup, sqlite3_finalize);
 	g_clear_pointer(&c->db, sqlite3_close);
 }
@@ -575,6 +591,9 @@ bool audit_cache_lookup(struct audit_cache *c, GPtrArray *out, const git_oid *co
 
 	if (!c->db)
 		return false;
+	/* If BEGIN fails, each lookup is its own transaction, as without it. */
+	if (c->reads > 0 || sqlite3_exec(c->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK)
+		c->reads++;
 	sqlite3_reset(c->lookup);
 	sqlite3_bind_int64(c->lookup, 1, c->judging);
 	sqlite3_bind_blob(c->lookup, 2, commit->id, GIT_OID_RAWSZ, SQLITE_STATIC);
@@ -596,6 +615,8 @@ bool audit_cache_lookup(struct audit_cache *c, GPtrArray *out, const git_oid *co
 	}
 	if (c->lookup)
 		sqlite3_reset(c->lookup);
+	if (c->reads >= AUDIT_CACHE_READS)
+		audit_cache_read_end(c);
 	return hit;
 }
 
@@ -654,6 +675,7 @@ bool audit_cache_flush(struct audit_cache *c, GError **error)
 	bool ok;
 
 	if (c->db && c->pending->len) {
+		audit_cache_read_end(c);
 		ok = sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
 		     sqlite3_prepare_v2(c->db,
 		                        "INSERT OR REPLACE INTO commits (judging, commit_id, judged_on, "

@@ -370,6 +370,71 @@ static void test_audit_cache__folder_that_cannot_be_made_fails(void **state)
 	assert_non_null(strstr(error->message, "cannot create"));
 }
 
+/* The id of commit number i. */
+static git_oid numbered_id(unsigned i)
+{
+	g_autofree char *hex = g_strdup_printf("%040x", i + 1);
+
+	return commit_id(hex);
+}
+
+/* Stores commit i (one finding when i is odd) in c. */
+static void store_numbered(struct audit_cache *c, unsigned i)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	git_oid id = numbered_id(i);
+
+	if (i % 2)
+		g_ptr_array_add(found, full_finding());
+	audit_cache_store(c, &id, found);
+}
+
+/* Looks commit i up in c: -1 a miss, else how many findings. */
+static int lookup_numbered(struct audit_cache *c, unsigned i)
+{
+	g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)finding_free);
+	git_oid id = numbered_id(i);
+
+	return audit_cache_lookup(c, found, &id) ? (int)found->len : -1;
+}
+
+/*
+ * Lookups share read transactions of many lookups each: thousands of them
+ * give the right answers across their ends, with writes (every 512 stores)
+ * in between, and another audit writes while one is open.
+ */
+static void test_audit_cache__many_lookups_between_writes(void **state)
+{
+	struct fixture *fx = *state;
+	g_autoptr(audit_cache) c = open_cache(fx, "k");
+	g_autoptr(GError) error = NULL;
+	const unsigned n = 3000;
+
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(lookup_numbered(c, i), -1);
+		store_numbered(c, i);
+	}
+	assert_true(audit_cache_flush(c, &error));
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(lookup_numbered(c, i), (int)(i % 2));
+		if (i % 700 == 699) {
+			store_numbered(c, n + i);
+			assert_true(audit_cache_flush(c, &error));
+		}
+		if (i == 1500) {
+			/* Another audit, while this one's reads are open. */
+			g_autoptr(audit_cache) other = open_cache(fx, "k");
+
+			store_numbered(other, 2 * n);
+			assert_true(audit_cache_flush(other, &error));
+			assert_int_equal(lookup_numbered(other, 2 * n), 0);
+		}
+	}
+	for (unsigned i = 699; i < n; i += 700)
+		assert_int_equal(lookup_numbered(c, n + i), (int)((n + i) % 2));
+	assert_null(audit_cache_note(c));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +457,7 @@ int main(void)
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__row_with_a_nul_in_a_string_is_a_miss,
 		                                setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_cache__many_lookups_between_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__garbage_file_is_moved_aside_and_said, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_audit_cache__foreign_database_is_moved_aside, setup,
