@@ -455,8 +455,11 @@ static bool walk_judge(struct walk *w, struct walk_batch *b, walk_commit_fn fn, 
 			w->options.judged(item->commit, found, w->options.cache_data);
 		walk_set_commit(found, 0, item->commit);
 		scan_commit_approvals(found, 0, item->commit);
-		if (!fn(&c, user_data, error))
+		if (!fn(&c, user_data, error)) {
+			/* Not git's failure, and before any it had later on. */
+			g_clear_pointer(&w->stopped_at, g_free);
 			return false;
+		}
 	}
 	return true;
 }
@@ -465,8 +468,7 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 {
 	struct walk_batch *prev = NULL, *cur = NULL;
 	bool done = false, ok = true;
-
-	GError *stop = NULL; /* git's failure: the commits before it are still judged */
+	GError *stop = NULL; /* git's failure taking a batch: the commits before it are still judged */
 
 	walk_memory_init(&w->memory, DW_LIMIT_PACK_RESIDENT_BYTES);
 	while (ok && !done) {
@@ -483,7 +485,7 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 	walk_batch_free(prev);
 	if (!stop)
 		return ok;
-	/* A failure of fn came first in commit order: it is the one said. */
+	/* A failure judging an earlier commit came first in commit order: it is the one said. */
 	if (ok)
 		g_propagate_error(error, stop);
 	else
