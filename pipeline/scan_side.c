@@ -1080,6 +1080,133 @@ static bool scan_side_add_ansible_roles(struct scan *s, struct scan_side *side, 
 	return true;
 }
 
+/* Was f read (the cache has it) as infrastructure itself: a template, a
+ * manifest, a play? Such a file is no play's variables file. */
+static bool scan_is_infrastructure(struct scan *s, const struct gitwalk_file *f)
+{
+	g_autofree char *key = NULL;
+	const struct scan_cached *c;
+
+	if (!f || f->data)
+		return false;
+	key = scan_cache_key(f);
+	c = scan_cache_lookup(s, key);
+	return c && !c->error && c->resources->len > 0;
+}
+
+/* How many directories up from a changed variables file a play that names
+ * it in vars_files is looked for: its own, its parent's and theirs. */
+#define SCAN_VARS_USER_LEVELS 3
+
+/*
+ * scan_side_add_vars_users() in one directory (dir, "" for the top): each
+ * playbook there that names the changed file vars in its vars_files, read
+ * again with it at this side. done: paths already read, the changes'
+ * included (taken: the playbooks read are added).
+ */
+static bool scan_side_add_vars_users_in(struct scan *s, struct scan_side *side, git_tree *base,
+                                        GPtrArray *changes, bool new_side, const char *dir,
+                                        const char *vars, GHashTable *done, GError **error)
+{
+	git_tree *tree = NULL;
+	bool ok = true;
+
+	if (dir[0] == '\0') {
+		tree = base;
+	} else {
+		git_tree_entry *entry = NULL;
+
+		if (git_tree_entry_bypath(&entry, base, dir) != 0)
+			return true;
+		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+		    git_tree_lookup(&tree, s->repo, git_tree_entry_id(entry)) < 0) {
+			git_tree_entry_free(entry);
+			gitwalk_set_error(error, "reading a folder for the plays of an Ansible variables file");
+			return false;
+		}
+		git_tree_entry_free(entry);
+		if (!tree)
+			return true;
+	}
+	for (size_t j = 0; ok && j < git_tree_entrycount(tree); j++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, j);
+		struct gitwalk_file f = { .special = GITWALK_REGULAR };
+		g_autofree char *path = dir[0] ? g_strconcat(dir, "/", git_tree_entry_name(e), NULL)
+		                               : g_strdup(git_tree_entry_name(e));
+		g_autoptr(GPtrArray) related = g_ptr_array_new_with_free_func(g_free);
+		g_autoptr(GBytes) bytes = NULL;
+		g_autofree char *key = NULL;
+		const struct scan_cached *plain;
+		gsize len = 0;
+		const char *data;
+
+		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
+		    !(g_str_has_suffix(path, ".yml") || g_str_has_suffix(path, ".yaml")) ||
+		    g_hash_table_contains(done, path) || scan_skips(s, path))
+			continue;
+		f.path = path;
+		f.id = *git_tree_entry_id(e);
+		/* Read already, and no Ansible task in it: no play to find. */
+		key = scan_cache_key(&f);
+		plain = scan_cache_lookup(s, key);
+		if ((plain && !scan_cached_has_ansible(plain)) ||
+		    !gitwalk_file_read(&bytes, s->repo, &f, dw_limit_file_bytes(), NULL))
+			continue;
+		data = g_bytes_get_data(bytes, &len);
+		if (!extract_ansible_related(related, path, data ? data : "", len) ||
+		    !g_ptr_array_find_with_equal_func(related, vars, g_str_equal, NULL))
+			continue;
+		g_hash_table_add(done, g_strdup(path));
+		ok = scan_side_add_ansible(s, side, &f, base, changes, new_side, error);
+	}
+	if (tree != base)
+		git_tree_free(tree);
+	return ok;
+}
+
+/*
+ * A changed YAML file that a play names in its vars_files, where the play
+ * did not change: the play is read again with it at this side, so that a
+ * variable changed there is judged where it is used. The plays are looked
+ * for in the file's directory and the ones above it (SCAN_VARS_USER_LEVELS),
+ * where vars_files' relative paths usually lead.
+ */
+static bool scan_side_add_vars_users(struct scan *s, struct scan_side *side, git_tree *base,
+                                     GPtrArray *changes, bool new_side, GError **error)
+{
+	g_autoptr(GHashTable) done = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	if (!base || !s->repo)
+		return true;
+	for (guint i = 0; i < changes->len; i++)
+		g_hash_table_add(done, g_strdup(scan_change_path(changes->pdata[i])));
+	for (guint i = 0; i < changes->len; i++) {
+		const struct gitwalk_change *c = changes->pdata[i];
+		const char *vars = scan_change_path(c);
+		g_autofree char *dir = NULL;
+
+		if (!(g_str_has_suffix(vars, ".yml") || g_str_has_suffix(vars, ".yaml")) ||
+		    scan_is_infrastructure(s, new_side ? c->new_file : c->old_file) ||
+		    scan_is_infrastructure(s, new_side ? c->old_file : c->new_file))
+			continue;
+		dir = g_path_get_dirname(vars);
+		for (unsigned level = 0; level < SCAN_VARS_USER_LEVELS; level++) {
+			char *up;
+
+			if (strcmp(dir, ".") == 0)
+				dir[0] = '\0';
+			if (!scan_side_add_vars_users_in(s, side, base, changes, new_side, dir, vars, done, error))
+				return false;
+			if (dir[0] == '\0')
+				break;
+			up = g_path_get_dirname(dir);
+			g_free(dir);
+			dir = up;
+		}
+	}
+	return true;
+}
+
 /* scan_side_add() of f read with params (ARM parameter files, Ansible variables files). */
 static bool scan_side_add_params(struct scan *s, struct scan_side *side, const struct gitwalk_file *f,
                                  GPtrArray *params, GError **error)
@@ -1204,6 +1331,7 @@ static bool scan_side_scoped(struct scan *s, struct scan_side *side, git_tree *b
 	}
 	if (!scan_side_add_arm_templates(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_ansible_roles(s, side, base, changes, new_side, error) ||
+	    !scan_side_add_vars_users(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_bicep_callers(s, side, base, changes, new_side, error) ||
 	    !scan_side_add_modules(s, side, base, changes, new_side, tf_dirs, error))
 		return false;

@@ -151,6 +151,38 @@ dw diff -C "$repo" HEAD --format json
 json_check "vars_files by relative path: SSH from anywhere found" \
 	"any(x['resource'] == 'ansible:gcp_compute_firewall:-/web-ssh' and x['severity'] in ('high', 'critical') and 'tcp/22' in x['after'] for x in f)"
 
+# A change to the vars_files file alone re-judges the plays that name it,
+# in its folder and the two above: play/web.yml, one up from
+# play/vars/net.yml, and site.yml at the top, two up. (A play in another
+# branch, sites/eu/db.yml naming ../../play/vars/net.yml, is not looked for.)
+echo 'web_source: 10.50.0.0/16' > "$repo/play/vars/net.yml"
+cat > "$repo/site.yml" <<'EOF'
+- hosts: db
+  vars_files:
+    - play/vars/net.yml
+  tasks:
+    - gcp_compute_firewall:
+        name: eu-db
+        allowed: [{ip_protocol: tcp, ports: ['5432']}]
+        source_ranges: ["{{ web_source }}"]
+EOF
+echo 'unrelated: 1' > "$repo/play/vars/other.yml"
+commit "$repo" "private again; a site play naming the same vars"
+echo 'web_source: 0.0.0.0/0' > "$repo/play/vars/net.yml"
+commit "$repo" "web open, in the vars_files file only"
+dw diff -C "$repo" HEAD --format json
+json_check "vars_files alone: the play beside it is judged again, SSH from anywhere" \
+	"any(x['resource'] == 'ansible:gcp_compute_firewall:-/web-ssh' and x['severity'] in ('high', 'critical') and 'tcp/22' in x['after'] for x in f)"
+json_check "vars_files alone: the play two folders up is judged again: PostgreSQL from anywhere" \
+	"any(x['resource'] == 'ansible:gcp_compute_firewall:-/eu-db' and x['severity'] == 'critical' and 'tcp/5432' in x['after'] for x in f)"
+dw audit -C "$repo" HEAD~1..HEAD --format json --no-cache
+json_check "vars_files alone: audit finds both, in that commit" \
+	"sorted(x['resource'] for x in f if x['severity'] in ('high', 'critical')) == ['ansible:gcp_compute_firewall:-/eu-db', 'ansible:gcp_compute_firewall:-/web-ssh'] and all(x['subject'] == 'web open, in the vars_files file only' for x in f)"
+echo 'unrelated: 2' > "$repo/play/vars/other.yml"
+commit "$repo" "a vars file no play names"
+dw diff -C "$repo" HEAD --format json
+json_check "a YAML file no play names: nothing found, nothing unread" "f == [] and d['errors'] == []"
+
 dw formats
 check "formats lists the Ansible reader" grep -q "Ansible cloud network modules" <<<"$OUT"
 
