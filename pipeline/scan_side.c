@@ -1032,6 +1032,33 @@ static bool scan_side_add_ansible(struct scan *s, struct scan_side *side, const 
 	return scan_side_add_params(s, side, f, params, error);
 }
 
+/* The folder at dir in base (*out, NULL when there is none: false only
+ * when git fails, with what it was doing). */
+static bool scan_subtree(git_tree **out, struct scan *s, git_tree *base, const char *dir, const char *what,
+                         GError **error)
+{
+	git_tree_entry *entry = NULL;
+
+	*out = NULL;
+	if (git_tree_entry_bypath(&entry, base, dir) != 0)
+		return true;
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
+	    git_tree_lookup(out, s->repo, git_tree_entry_id(entry)) < 0) {
+		git_tree_entry_free(entry);
+		gitwalk_set_error(error, what);
+		return false;
+	}
+	git_tree_entry_free(entry);
+	return true;
+}
+
+/* Is e (at path) a YAML file to read: a blob, not a symbolic link, .yml or .yaml? */
+static bool scan_yaml_blob(const git_tree_entry *e, const char *path)
+{
+	return git_tree_entry_type(e) == GIT_OBJECT_BLOB && git_tree_entry_filemode(e) != GIT_FILEMODE_LINK &&
+	       (g_str_has_suffix(path, ".yml") || g_str_has_suffix(path, ".yaml"));
+}
+
 /* A changed role variables file whose tasks did not change: the role's
  * task files at this side (from base), read again with it. */
 static bool scan_side_add_ansible_roles(struct scan *s, struct scan_side *side, git_tree *base,
@@ -1043,7 +1070,6 @@ static bool scan_side_add_ansible_roles(struct scan *s, struct scan_side *side, 
 		g_hash_table_add(done, g_strdup(scan_change_path(changes->pdata[i])));
 	for (guint i = 0; base && s->repo && i < changes->len; i++) {
 		g_autofree char *tasks = NULL;
-		git_tree_entry *entry = NULL;
 		git_tree *sub = NULL;
 		bool ok = true;
 
@@ -1051,23 +1077,14 @@ static bool scan_side_add_ansible_roles(struct scan *s, struct scan_side *side, 
 		    g_hash_table_contains(done, tasks))
 			continue;
 		g_hash_table_add(done, g_strdup(tasks));
-		if (git_tree_entry_bypath(&entry, base, tasks) != 0)
-			continue;
-		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
-			git_tree_entry_free(entry);
-			gitwalk_set_error(error, "reading the tasks of an Ansible role");
+		if (!scan_subtree(&sub, s, base, tasks, "reading the tasks of an Ansible role", error))
 			return false;
-		}
-		git_tree_entry_free(entry);
 		for (size_t j = 0; sub && ok && j < git_tree_entrycount(sub); j++) {
 			const git_tree_entry *e = git_tree_entry_byindex(sub, j);
 			struct gitwalk_file f = { .special = GITWALK_REGULAR };
 			g_autofree char *path = g_strconcat(tasks, "/", git_tree_entry_name(e), NULL);
 
-			if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
-			    !(g_str_has_suffix(path, ".yml") || g_str_has_suffix(path, ".yaml")) ||
-			    g_hash_table_contains(done, path) || scan_skips(s, path))
+			if (!scan_yaml_blob(e, path) || g_hash_table_contains(done, path) || scan_skips(s, path))
 				continue;
 			f.path = path;
 			f.id = *git_tree_entry_id(e);
@@ -1111,24 +1128,12 @@ static bool scan_side_add_vars_users_in(struct scan *s, struct scan_side *side, 
 	git_tree *tree = NULL;
 	bool ok = true;
 
-	if (dir[0] == '\0') {
+	if (dir[0] == '\0')
 		tree = base;
-	} else {
-		git_tree_entry *entry = NULL;
-
-		if (git_tree_entry_bypath(&entry, base, dir) != 0)
-			return true;
-		if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-		    git_tree_lookup(&tree, s->repo, git_tree_entry_id(entry)) < 0) {
-			git_tree_entry_free(entry);
-			gitwalk_set_error(error, "reading a folder for the plays of an Ansible variables file");
-			return false;
-		}
-		git_tree_entry_free(entry);
-		if (!tree)
-			return true;
-	}
-	for (size_t j = 0; ok && j < git_tree_entrycount(tree); j++) {
+	else if (!scan_subtree(&tree, s, base, dir, "reading a folder for the plays of an Ansible variables file",
+	                       error))
+		return false;
+	for (size_t j = 0; tree && ok && j < git_tree_entrycount(tree); j++) {
 		const git_tree_entry *e = git_tree_entry_byindex(tree, j);
 		struct gitwalk_file f = { .special = GITWALK_REGULAR };
 		g_autofree char *path = dir[0] ? g_strconcat(dir, "/", git_tree_entry_name(e), NULL)
@@ -1140,9 +1145,7 @@ static bool scan_side_add_vars_users_in(struct scan *s, struct scan_side *side, 
 		gsize len = 0;
 		const char *data;
 
-		if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || git_tree_entry_filemode(e) == GIT_FILEMODE_LINK ||
-		    !(g_str_has_suffix(path, ".yml") || g_str_has_suffix(path, ".yaml")) ||
-		    g_hash_table_contains(done, path) || scan_skips(s, path))
+		if (!scan_yaml_blob(e, path) || g_hash_table_contains(done, path) || scan_skips(s, path))
 			continue;
 		f.path = path;
 		f.id = *git_tree_entry_id(e);
