@@ -449,15 +449,27 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
 struct gitwalk_list_cache {
 	gitwalk_filter_fn filter;
 	GHashTable *lists; /* "SUBTREE-ID:PATH/" -> GPtrArray of struct gitwalk_file *, full paths */
-	size_t files;      /* held in all lists */
+	/* The generation before lists: a subtree listed again moves back to
+	 * lists, the rest goes at the next turn (gitwalk_list_cache_trim()). */
+	GHashTable *older;
+	size_t files;      /* held in lists */
+	/* Top-level files and followed links handed out since the last trim. */
+	GPtrArray *loose;
 };
+
+static GHashTable *gitwalk_lists_new(void)
+{
+	return g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+}
 
 struct gitwalk_list_cache *gitwalk_list_cache_new(gitwalk_filter_fn filter)
 {
 	struct gitwalk_list_cache *c = g_new0(struct gitwalk_list_cache, 1);
 
 	c->filter = filter;
-	c->lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_ptr_array_unref);
+	c->lists = gitwalk_lists_new();
+	c->older = gitwalk_lists_new();
+	c->loose = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
 	return c;
 }
 
@@ -466,7 +478,21 @@ void gitwalk_list_cache_free(struct gitwalk_list_cache *cache)
 	if (!cache)
 		return;
 	g_hash_table_unref(cache->lists);
+	g_hash_table_unref(cache->older);
+	g_ptr_array_unref(cache->loose);
 	g_free(cache);
+}
+
+void gitwalk_list_cache_trim(struct gitwalk_list_cache *cache)
+{
+	g_ptr_array_set_size(cache->loose, 0);
+	/* Half the bound per generation: the two together stay within it. */
+	if (cache->files < DW_LIMIT_TREE_LIST_FILES / 2)
+		return;
+	g_hash_table_unref(cache->older);
+	cache->older = g_steal_pointer(&cache->lists);
+	cache->lists = gitwalk_lists_new();
+	cache->files = 0;
 }
 
 static struct gitwalk_file *gitwalk_file_copy(const struct gitwalk_file *f)
@@ -488,28 +514,37 @@ static GPtrArray *gitwalk_list_subtree(struct gitwalk_list_cache *cache, git_rep
 	g_autofree char *key = g_strconcat(git_oid_tostr(hex, sizeof(hex), git_tree_entry_id(e)), ":", path->str,
 	                                   NULL);
 	GPtrArray *list = g_hash_table_lookup(cache->lists, key);
+	gpointer older_key = NULL;
 	git_tree *sub = NULL;
 	bool ok;
 
 	if (list)
 		return list;
-	if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
-		gitwalk_set_error(error, "reading a tree");
-		return NULL;
-	}
-	list = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	ok = gitwalk_list(cache, list, repo, sub, path, depth + 1, error);
-	git_tree_free(sub);
-	if (!ok) {
-		g_ptr_array_unref(list);
-		return NULL;
+	if (g_hash_table_steal_extended(cache->older, key, &older_key, (gpointer *)&list)) {
+		g_free(older_key);
+	} else {
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+			gitwalk_set_error(error, "reading a tree");
+			return NULL;
+		}
+		list = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+		ok = gitwalk_list(cache, list, repo, sub, path, depth + 1, error);
+		git_tree_free(sub);
+		if (!ok) {
+			g_ptr_array_unref(list);
+			return NULL;
+		}
 	}
 	cache->files += list->len;
 	g_hash_table_insert(cache->lists, g_steal_pointer(&key), list);
 	return list;
 }
 
-/* gitwalk_pair() with no old tree, each subtree listed through the cache. */
+/*
+ * gitwalk_pair() with no old tree, each subtree listed through the cache.
+ * At depth 0, out borrows: the subtrees' files from their lists, the
+ * top-level ones from cache->loose; below, out is a subtree's own list.
+ */
 static bool gitwalk_list(struct gitwalk_list_cache *cache, GPtrArray *out, git_repository *repo,
                          git_tree *tree, GString *path, unsigned depth, GError **error)
 {
@@ -528,11 +563,15 @@ static bool gitwalk_list(struct gitwalk_list_cache *cache, GPtrArray *out, git_r
 			g_string_append_c(path, '/');
 			list = gitwalk_list_subtree(cache, repo, e, path, depth, error);
 			for (guint j = 0; list && j < list->len; j++)
-				g_ptr_array_add(out, gitwalk_file_copy(list->pdata[j]));
+				g_ptr_array_add(out, depth ? gitwalk_file_copy(list->pdata[j]) : list->pdata[j]);
 			if (!list)
 				return false;
 		} else if (cache->filter(path->str)) {
-			g_ptr_array_add(out, gitwalk_file_of_entry(path->str, e));
+			struct gitwalk_file *f = gitwalk_file_of_entry(path->str, e);
+
+			if (depth == 0)
+				g_ptr_array_add(cache->loose, f);
+			g_ptr_array_add(out, f);
 		}
 		g_string_truncate(path, len);
 	}
@@ -542,29 +581,28 @@ static bool gitwalk_list(struct gitwalk_list_cache *cache, GPtrArray *out, git_r
 bool gitwalk_tree_files_cached(GPtrArray *out, struct gitwalk_list_cache *cache, git_repository *repo,
                                git_tree *tree, GError **error)
 {
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
+	g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_change_free);
 	g_autoptr(GString) path = g_string_new(NULL);
+	guint first = out->len;
 
-	if (cache->files >= DW_LIMIT_TREE_LIST_FILES) {
-		g_hash_table_remove_all(cache->lists);
-		cache->files = 0;
-	}
-	if (!gitwalk_list(cache, files, repo, tree, path, 0, error))
+	if (!gitwalk_list(cache, out, repo, tree, path, 0, error))
 		return false;
-	/* Symbolic links are followed on the copies, as gitwalk_tree_changes() does. */
-	for (guint i = 0; i < files->len; i++) {
-		struct gitwalk_change *c = g_new0(struct gitwalk_change, 1);
+	/* Symbolic links are followed on copies, as gitwalk_tree_changes()
+	 * does: the lists keep the links themselves. */
+	for (guint i = first; i < out->len; i++) {
+		const struct gitwalk_file *f = out->pdata[i];
+		struct gitwalk_change *c;
 
-		c->new_file = g_steal_pointer(&files->pdata[i]);
-		g_ptr_array_add(changes, c);
+		if (f->special != GITWALK_SYMLINK)
+			continue;
+		c = g_new0(struct gitwalk_change, 1);
+		c->new_file = gitwalk_file_copy(f);
+		g_ptr_array_add(links, c);
+		out->pdata[i] = c->new_file;
 	}
-	blob_follow_links(changes, repo, NULL, tree);
-	for (guint i = 0; i < changes->len; i++) {
-		struct gitwalk_change *c = changes->pdata[i];
-
-		g_ptr_array_add(out, g_steal_pointer(&c->new_file));
-	}
+	blob_follow_links(links, repo, NULL, tree);
+	for (guint i = 0; i < links->len; i++)
+		g_ptr_array_add(cache->loose, g_steal_pointer(&((struct gitwalk_change *)links->pdata[i])->new_file));
 	return true;
 }
 

@@ -68,13 +68,17 @@ bool gitwalk_tree_files(GPtrArray *out, git_repository *repo, git_tree *tree,
  * A memo of subtree listings for gitwalk_tree_files_cached(), by subtree id
  * and path: consecutive commits share most subtrees, so listing a whole tree
  * costs a lookup per unchanged directory instead of reading it again. Not
- * thread-safe; bound by DW_LIMIT_TREE_LIST_FILES.
+ * thread-safe. The files it lists are borrowed from it and stay valid until
+ * gitwalk_list_cache_trim(), which its user calls between listings it no
+ * longer holds, and which keeps it within DW_LIMIT_TREE_LIST_FILES.
  */
 struct gitwalk_list_cache;
 struct gitwalk_list_cache *gitwalk_list_cache_new(gitwalk_filter_fn filter);
 void gitwalk_list_cache_free(struct gitwalk_list_cache *cache);
+void gitwalk_list_cache_trim(struct gitwalk_list_cache *cache);
 
-/* gitwalk_tree_files() with the cache's filter, listing through the cache. */
+/* gitwalk_tree_files() with the cache's filter, listing through the cache;
+ * appended to out borrowed (out has no free function). */
 bool gitwalk_tree_files_cached(GPtrArray *out, struct gitwalk_list_cache *cache, git_repository *repo,
                                git_tree *tree, GError **error);
 

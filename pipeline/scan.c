@@ -145,8 +145,9 @@ bool scan_changes(struct scan *s, GPtrArray *out, GPtrArray *changes, git_tree *
 		return true;
 	changes = scan_split_renames(changes, &split, &renames);
 	s->renames = renames;
-	/* Sides borrow from the cache: trim it only between comparisons. */
+	/* Sides borrow from the caches: trim them only between comparisons. */
 	scan_cache_trim(s);
+	gitwalk_list_cache_trim(s->lists);
 	if (!scan_policy_load(s, &sp, changes, new_base, error))
 		goto out;
 	s->policy = sp.new_p;
@@ -212,6 +213,7 @@ bool scan_surface(struct scan *s, GPtrArray *resources_out, GPtrArray *failures,
 	g_autoptr(GPtrArray) none = g_ptr_array_new();
 	struct scan_side side;
 
+	gitwalk_list_cache_trim(s->lists);
 	scan_side_init(&side);
 	if (!scan_side_full(s, &side, tree, none, true, error)) {
 		scan_side_clear(&side);

@@ -902,7 +902,7 @@ static bool scan_side_add_bicep_callers(struct scan *s, struct scan_side *side, 
 	}
 	if (names->len == 0 || !base || !s->repo)
 		return true;
-	files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	files = g_ptr_array_new();
 	if (!gitwalk_tree_files_cached(files, s->lists, s->repo, base, error))
 		return false;
 	for (guint i = 0; i < files->len; i++) {
@@ -1277,7 +1277,7 @@ static bool scan_side_add_arm_templates(struct scan *s, struct scan_side *side, 
 bool scan_side_full(struct scan *s, struct scan_side *side, git_tree *base,
                     GPtrArray *changes, bool new_side, GError **error)
 {
-	g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GPtrArray) files = g_ptr_array_new(); /* borrowed from s->lists */
 	g_autoptr(GHashTable) changed = g_hash_table_new(g_str_hash, g_str_equal);
 	g_autoptr(GHashTable) tf_dirs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 

@@ -474,7 +474,7 @@ static void test_walk__prefetch_ticket_weighs_each_blob_once(void **state)
 static void assert_lists_agree(struct gitwalk_list_cache *cache, git_repository *git, git_tree *tree)
 {
 	g_autoptr(GPtrArray) plain = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
-	g_autoptr(GPtrArray) cached = g_ptr_array_new_with_free_func((GDestroyNotify)gitwalk_file_free);
+	g_autoptr(GPtrArray) cached = g_ptr_array_new(); /* borrowed from cache */
 	g_autoptr(GError) error = NULL;
 
 	assert_true(gitwalk_tree_files(plain, git, tree, yml_only, &error));
@@ -515,8 +515,96 @@ static void test_walk__cached_listing_matches_the_tree(void **state)
 		assert_int_equal(git_commit_lookup(&commit, r->git, &ids[i % 2]), 0);
 		assert_int_equal(git_commit_tree(&tree, commit), 0);
 		assert_lists_agree(cache, r->git, tree);
+		gitwalk_list_cache_trim(cache);
 		git_tree_free(tree);
 		git_commit_free(commit);
+	}
+	gitwalk_list_cache_free(cache);
+	repo_free(r);
+}
+
+/* Lists the tree of commit id through cache, checking it against a fresh walk. */
+static void assert_commit_lists_agree(struct gitwalk_list_cache *cache, git_repository *git, const git_oid *id)
+{
+	git_commit *commit = NULL;
+	git_tree *tree = NULL;
+
+	assert_int_equal(git_commit_lookup(&commit, git, id), 0);
+	assert_int_equal(git_commit_tree(&tree, commit), 0);
+	assert_lists_agree(cache, git, tree);
+	git_tree_free(tree);
+	git_commit_free(commit);
+}
+
+/*
+ * A symbolic link is followed on a copy: the memo keeps the link, so a
+ * directory that did not change but links to a file that did gives the
+ * file's new content (following in the memo would give the old one).
+ */
+static void test_walk__cached_listing_follows_links_afresh(void **state)
+{
+	struct repo *r = repo_new();
+	struct gitwalk_list_cache *cache = gitwalk_list_cache_new(yml_only);
+	g_autofree char *a = g_build_filename(r->dir, "a", NULL);
+	g_autofree char *z = g_build_filename(r->dir, "z", NULL);
+	g_autofree char *link = g_build_filename(r->dir, "z", "web.yml", NULL);
+	g_autofree char *top = g_build_filename(r->dir, "top.yml", NULL);
+	git_oid ids[2];
+
+	assert_int_equal(g_mkdir_with_parents(a, 0755), 0);
+	assert_int_equal(g_mkdir_with_parents(z, 0755), 0);
+	repo_write(r, "a/web.yml", g_strdup("a: 1\n"));
+	repo_write(r, "a/db.yml", g_strdup("b: 1\n"));
+	assert_int_equal(symlink("../a/web.yml", link), 0);
+	assert_int_equal(symlink("a/db.yml", top), 0);
+	ids[0] = repo_commit(r, "links");
+	repo_write(r, "a/web.yml", g_strdup("a: 2\n"));
+	repo_write(r, "a/db.yml", g_strdup("b: 2\n"));
+	ids[1] = repo_commit(r, "targets change, links do not");
+	for (size_t i = 0; i < 2 * G_N_ELEMENTS(ids); i++) {
+		assert_commit_lists_agree(cache, r->git, &ids[i % 2]);
+		if (i % 2)
+			gitwalk_list_cache_trim(cache);
+	}
+	gitwalk_list_cache_free(cache);
+	repo_free(r);
+}
+
+/*
+ * Past half its bound the memo starts a new generation at a trim; a
+ * subtree listed again comes back from the old one, and every listing
+ * still matches the tree (ASan checks nothing listed was freed early).
+ */
+static void test_walk__cached_listing_across_generations(void **state)
+{
+	struct repo *r = repo_new();
+	struct gitwalk_list_cache *cache = gitwalk_list_cache_new(yml_only);
+	const unsigned dirs = 64, per_dir = DW_LIMIT_TREE_LIST_FILES / 2 / 64 + 1;
+	git_oid ids[3];
+
+	for (unsigned d = 0; d < dirs; d++) {
+		g_autofree char *dir = g_strdup_printf("%s/d%02u", r->dir, d);
+
+		assert_int_equal(g_mkdir_with_parents(dir, 0755), 0);
+		for (unsigned f = 0; f < per_dir; f++) {
+			g_autofree char *path = g_strdup_printf("d%02u/f%03u.yml", d, f);
+
+			repo_write(r, path, g_strdup_printf("v: %u\n", f));
+		}
+	}
+	ids[0] = repo_commit(r, "many files");
+	for (unsigned d = 0; d < dirs; d++) {
+		g_autofree char *path = g_strdup_printf("d%02u/f000.yml", d);
+
+		repo_write(r, path, g_strdup("v: changed\n"));
+	}
+	ids[1] = repo_commit(r, "every directory changes");
+	repo_write(r, "d00/f001.yml", g_strdup("v: once more\n"));
+	ids[2] = repo_commit(r, "one directory changes");
+	for (size_t i = 0; i < 3 * G_N_ELEMENTS(ids); i++) {
+		assert_commit_lists_agree(cache, r->git, &ids[i % 3]);
+		assert_commit_lists_agree(cache, r->git, &ids[(i + 1) % 3]);
+		gitwalk_list_cache_trim(cache);
 	}
 	gitwalk_list_cache_free(cache);
 	repo_free(r);
@@ -695,6 +783,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_walk__each_config_commit_once_oldest_first),
 		cmocka_unit_test(test_walk__cached_listing_matches_the_tree),
+		cmocka_unit_test(test_walk__cached_listing_follows_links_afresh),
+		cmocka_unit_test(test_walk__cached_listing_across_generations),
 		cmocka_unit_test(test_walk__failing_callback_stops_the_walk),
 		cmocka_unit_test(test_walk__bad_range_fails),
 		cmocka_unit_test(test_walk__max_commits_truncates),
