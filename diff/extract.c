@@ -99,11 +99,13 @@ bool extract_marker_found(const char *data, size_t len, const char *marker, bool
 
 /*
  * The table's markers, numbered once. A file's markers are found in one
- * pass over its bytes (and one over its lowercase copy, for the rows that
- * ignore case), where each marker of each row was a memmem over the whole
- * file: some fifty passes, 35% of an audit's time on 2 MB ARM templates.
- * Each pass looks up the two bytes at every position in a table of the
- * markers that start with them (a chain, head[set][pair] - 1 its first).
+ * pass over its bytes, where each marker of each row was a memmem over the
+ * whole file: some fifty passes, 35% of an audit's time on 2 MB ARM
+ * templates. At each position the two bytes, in lowercase, are looked up
+ * in one bit table (maybe); only where some marker can start are they
+ * looked up in each case set's table of the markers that start with them
+ * (a chain, head[set][pair] - 1 its first). The set that ignores case
+ * compares the bytes lowered, so no lowercase copy of the file is made.
  */
 struct extract_markers {
 	size_t n;
@@ -118,7 +120,10 @@ struct extract_markers {
 	guint8 next[EXTRACT_MARKERS_MAX];       /* the chain's next marker + 1, 0 at its end */
 	guint8 head[2][1 << 16];                /* [ci][first two bytes]: the first marker + 1 */
 	guint64 pairs[2][(1 << 16) / 64];       /* the same, a bit a pair: 8 KiB, which stays in cache */
-	bool any_ci;
+	/* A bit for the two bytes, in lowercase, that some marker of either
+	 * set starts with: the one test most positions need. */
+	guint64 maybe[(1 << 16) / 64];
+	guint8 lower[256];                      /* ASCII lowercase of each byte, a NUL too */
 	/* Per row: the bits of its markers and of its requires. */
 	guint64 row_markers[64][EXTRACT_MARKERS_MAX / 64];
 	guint64 row_requires[64][EXTRACT_MARKERS_MAX / 64];
@@ -147,11 +152,12 @@ static size_t extract_markers_add(struct extract_markers *mk, const char *marker
 	memcpy(&mk->first8[i], text, MIN(mk->len[i], sizeof(guint64)));
 	memset(&mk->mask8[i], 0xff, MIN(mk->len[i], sizeof(guint64)));
 	mk->ci[i] = ci;
-	mk->any_ci = mk->any_ci || ci;
 	pair = (guint16)((guint8)text[0] | (guint8)text[1] << 8);
 	mk->next[i] = mk->head[ci][pair];
 	mk->head[ci][pair] = (guint8)(i + 1);
 	mk->pairs[ci][pair / 64] |= (guint64)1 << (pair % 64);
+	pair = (guint16)(mk->lower[(guint8)text[0]] | mk->lower[(guint8)text[1]] << 8);
+	mk->maybe[pair / 64] |= (guint64)1 << (pair % 64);
 	mk->text[i] = g_steal_pointer(&text);
 	mk->n = i + 1;
 	return i;
@@ -165,6 +171,8 @@ static gpointer extract_markers_build(gpointer data)
 
 	(void)data;
 	g_assert(rows <= 64);
+	for (unsigned c = 0; c < 256; c++)
+		mk->lower[c] = (guint8)g_ascii_tolower((gchar)c);
 	for (size_t r = 0; r < rows; r++) {
 		for (size_t i = 0; t[r].markers != NULL && t[r].markers[i] != NULL; i++)
 			extract_markers_bit(mk->row_markers[r], extract_markers_add(mk, t[r].markers[i], t[r].markers_ci));
@@ -195,39 +203,44 @@ const char *extract_markers_nth(size_t i, bool *ci)
 	return mk->spelt[i];
 }
 
-/* One pass over data for the markers of one case set. */
-static void extract_markers_scan(const struct extract_markers *mk, bool ci, const char *data,
-                                 size_t len, guint64 *found)
+/* Do n bytes of data spell text (lowercase when ci, and data is compared in lowercase)? */
+static bool extract_markers_equal(const struct extract_markers *mk, bool ci, const char *data,
+                                  const char *text, size_t n)
 {
-	/* A marker that starts a line may also start the file. */
-	for (size_t i = 0; i < mk->n; i++) {
-		if (mk->ci[i] == ci && mk->text[i][0] == '\n' && len >= mk->len[i] - 1 &&
-		    memcmp(data, mk->text[i] + 1, mk->len[i] - 1) == 0)
-			extract_markers_bit(found, i);
+	if (!ci)
+		return memcmp(data, text, n) == 0;
+	for (size_t j = 0; j < n; j++) {
+		if (mk->lower[(guint8)data[j]] != (guint8)text[j])
+			return false;
 	}
-	for (size_t at = 0; at + 1 < len; at++) {
-		guint16 pair = (guint16)((guint8)data[at] | (guint8)data[at + 1] << 8);
-		guint64 first8 = 0;
-		guint8 k;
+	return true;
+}
 
-		if (!((mk->pairs[ci][pair / 64] >> (pair % 64)) & 1))
+/* Marks the markers of case set ci that start at data + at; pair is its
+ * first two bytes as that set compares them. */
+static void extract_markers_at(const struct extract_markers *mk, bool ci, const char *data, size_t len,
+                               size_t at, guint16 pair, guint64 *found)
+{
+	guint8 head[8] = { 0 };
+	size_t have = MIN(len - at, sizeof head);
+	guint64 first8;
+
+	for (size_t j = 0; j < have; j++)
+		head[j] = ci ? mk->lower[(guint8)data[at + j]] : (guint8)data[at + j];
+	memcpy(&first8, head, sizeof first8);
+	for (guint8 k = mk->head[ci][pair]; k != 0; k = mk->next[k - 1]) {
+		size_t i = k - 1u, m = mk->len[i];
+
+		/* Found already: a resource type can appear thousands of times. */
+		if ((found[i / 64] >> (i % 64)) & 1)
 			continue;
-		memcpy(&first8, data + at, MIN(len - at, sizeof first8));
-		for (k = mk->head[ci][pair]; k != 0; k = mk->next[k - 1]) {
-			size_t i = k - 1u, m = mk->len[i];
-
-			/* Found already: a resource type can appear thousands of times. */
-			if ((found[i / 64] >> (i % 64)) & 1)
-				continue;
-			if ((first8 & mk->mask8[i]) == mk->first8[i] && m <= len - at &&
-			    (m <= sizeof first8 || memcmp(data + at + 8, mk->text[i] + 8, m - 8) == 0))
-				extract_markers_bit(found, i);
-		}
+		if ((first8 & mk->mask8[i]) == mk->first8[i] && m <= len - at &&
+		    (m <= sizeof first8 || extract_markers_equal(mk, ci, data + at + 8, mk->text[i] + 8, m - 8)))
+			extract_markers_bit(found, i);
 	}
 }
 
-void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *data,
-                           const char *lower, size_t len)
+void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *data, size_t len)
 {
 	const struct extract_markers *mk = extract_markers();
 
@@ -235,9 +248,25 @@ void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *
 	/* An empty file's bytes may be NULL. */
 	if (len == 0)
 		return;
-	extract_markers_scan(mk, false, data, len, found);
-	if (mk->any_ci && lower != NULL)
-		extract_markers_scan(mk, true, lower, len, found);
+	/* A marker that starts a line may also start the file. */
+	for (size_t i = 0; i < mk->n; i++) {
+		if (mk->text[i][0] == '\n' && len >= mk->len[i] - 1 &&
+		    extract_markers_equal(mk, mk->ci[i], data, mk->text[i] + 1, mk->len[i] - 1))
+			extract_markers_bit(found, i);
+	}
+	/* One pass for both sets: the case-blind test first, then each set's own. */
+	for (size_t at = 0; at + 1 < len; at++) {
+		guint8 a = (guint8)data[at], b = (guint8)data[at + 1];
+		guint16 low = (guint16)(mk->lower[a] | mk->lower[b] << 8), pair;
+
+		if (!((mk->maybe[low / 64] >> (low % 64)) & 1))
+			continue;
+		pair = (guint16)(a | b << 8);
+		if ((mk->pairs[false][pair / 64] >> (pair % 64)) & 1)
+			extract_markers_at(mk, false, data, len, at, pair, found);
+		if ((mk->pairs[true][low / 64] >> (low % 64)) & 1)
+			extract_markers_at(mk, true, data, len, at, low, found);
+	}
 }
 
 /* One file on its way through the table; its document parsed once. */
@@ -250,12 +279,6 @@ struct extract_run {
 	guint64 found[EXTRACT_MARKERS_MAX / 64]; /* the table's markers the file holds */
 };
 
-/* ASCII lowercase, inline: this runs on every byte of a file. */
-static char extract_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
 /* Does the file hold one of the row's markers (and all it requires)? */
 static bool extract_row_found(const struct extract_format *row, struct extract_run *run)
 {
@@ -265,15 +288,7 @@ static bool extract_row_found(const struct extract_format *row, struct extract_r
 	bool any = false, all = true;
 
 	if (!run->scanned) {
-		g_autofree char *lower = NULL;
-
-		if (mk->any_ci && run->in.len > 0) {
-			/* Every byte, a NUL too (g_ascii_strdown() would stop there). */
-			lower = g_malloc(run->in.len);
-			for (size_t i = 0; i < run->in.len; i++)
-				lower[i] = extract_lower(run->in.data[i]);
-		}
-		extract_markers_found(run->found, run->in.data, lower, run->in.len);
+		extract_markers_found(run->found, run->in.data, run->in.len);
 		run->scanned = true;
 	}
 	for (size_t i = 0; i < EXTRACT_MARKERS_MAX / 64; i++) {

@@ -152,16 +152,15 @@ bool extract_marker_found(const char *data, size_t len, const char *marker, bool
  * The table's markers (every row's markers and requires, each once with
  * its row's case rule), numbered; at most EXTRACT_MARKERS_MAX.
  * extract_markers_nth(): marker i as the table spells it, and whether it
- * ignores case. extract_markers_found(): in one pass over data (and one
- * over lower, data in ASCII lowercase, for the markers that ignore case;
- * NULL when there are none to find), bit i of found for each marker i
- * that extract_marker_found() finds in data.
+ * ignores case. extract_markers_found(): in one pass over data (the
+ * markers that ignore case compared with its bytes in ASCII lowercase),
+ * bit i of found for each marker i that extract_marker_found() finds in
+ * data.
  */
 #define EXTRACT_MARKERS_MAX 128
 size_t extract_markers_count(void);
 const char *extract_markers_nth(size_t i, bool *ci);
-void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *data,
-                           const char *lower, size_t len);
+void extract_markers_found(guint64 found[EXTRACT_MARKERS_MAX / 64], const char *data, size_t len);
 
 /* The part of path after its last '/'. */
 const char *extract_basename(const char *path);
