@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dw_arena.h"
 #include "dw_error.h"
 #include "dw_limits.h"
 
@@ -88,7 +89,7 @@ struct bicep_file {
 	char *source;            /* a NUL-terminated copy of the input, for expression text */
 	size_t len;
 	/* private: every node and string */
-	GPtrArray *arena_;
+	struct dw_arena arena_;
 	GStringChunk *strings_;
 };
 

@@ -43,10 +43,7 @@ struct bicep_parser {
 
 static void *bicep_alloc(struct bicep_parser *ps, size_t n, size_t size)
 {
-	void *p = g_malloc0_n(n ? n : 1, size);
-
-	g_ptr_array_add(ps->f->arena_, p);
-	return p;
+	return dw_arena_alloc0_n(&ps->f->arena_, n, size);
 }
 
 static const char *bicep_strndup(struct bicep_parser *ps, const char *s, size_t len)
@@ -1059,7 +1056,7 @@ void bicep_file_free(struct bicep_file *f)
 	if (f == NULL)
 		return;
 	g_ptr_array_unref(f->decls);
-	g_ptr_array_unref(f->arena_);
+	dw_arena_clear(&f->arena_);
 	g_string_chunk_free(f->strings_);
 	g_free(f->source);
 	g_free(f->path);
@@ -1073,7 +1070,7 @@ bool bicep_parse(struct bicep_file **out, const char *path, const char *data, si
 
 	f->path = g_strdup(path);
 	f->decls = g_ptr_array_new();
-	f->arena_ = g_ptr_array_new_with_free_func(g_free);
+	dw_arena_init(&f->arena_);
 	f->strings_ = g_string_chunk_new(4096);
 	if (len > dw_limit_file_bytes()) {
 		dw_set_error_too_large(error, path, dw_limit_file_bytes());

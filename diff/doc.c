@@ -20,7 +20,7 @@ struct doc *doc_new(const char *path)
 
 	d->path = g_strdup(path);
 	d->roots = g_ptr_array_new();
-	d->arena_ = g_ptr_array_new_with_free_func(g_free);
+	dw_arena_init(&d->arena_);
 	d->strings_ = g_string_chunk_new(4096);
 	return d;
 }
@@ -30,7 +30,7 @@ void doc_free(struct doc *d)
 	if (d == NULL)
 		return;
 	g_ptr_array_unref(d->roots);
-	g_ptr_array_unref(d->arena_);
+	dw_arena_clear(&d->arena_);
 	g_string_chunk_free(d->strings_);
 	g_free(d->path);
 	g_free(d);
@@ -38,10 +38,7 @@ void doc_free(struct doc *d)
 
 void *doc_alloc_n(struct doc *d, size_t n, size_t size)
 {
-	void *p = g_malloc0_n(n ? n : 1, size);
-
-	g_ptr_array_add(d->arena_, p);
-	return p;
+	return dw_arena_alloc0_n(&d->arena_, n, size);
 }
 
 struct doc_node *doc_node_new(struct doc *d, enum doc_kind kind, unsigned line)

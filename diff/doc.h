@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dw_arena.h"
 #include "dw_error.h"
 #include "dw_limits.h"
 
@@ -55,7 +56,7 @@ struct doc {
 	char *path;        /* owned; used in error messages */
 	GPtrArray *roots;  /* struct doc_node *, one per document in the stream */
 	/* private: the arena that owns every node and string */
-	GPtrArray *arena_;
+	struct dw_arena arena_;
 	GStringChunk *strings_;
 };
 

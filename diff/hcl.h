@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "dw_arena.h"
 #include "dw_error.h"
 #include "dw_limits.h"
 
@@ -194,7 +195,7 @@ struct hcl_file {
 	char *path;              /* owned; used in error messages */
 	struct hcl_body *body;
 	/* private: the arena that owns every node, array and string */
-	GPtrArray *arena_;
+	struct dw_arena arena_;
 	GPtrArray *arrays_;
 	GStringChunk *strings_;
 	size_t nodes_;

@@ -104,7 +104,7 @@ static struct hcl_file *hcl_file_new(const char *path)
 	struct hcl_file *f = g_new0(struct hcl_file, 1);
 
 	f->path = g_strdup(path);
-	f->arena_ = g_ptr_array_new_with_free_func(g_free);
+	dw_arena_init(&f->arena_);
 	f->arrays_ = g_ptr_array_new_with_free_func(hcl_array_unref);
 	f->strings_ = g_string_chunk_new(4096);
 	return f;
@@ -115,7 +115,7 @@ void hcl_file_free(struct hcl_file *file)
 	if (file == NULL)
 		return;
 	g_ptr_array_unref(file->arrays_);
-	g_ptr_array_unref(file->arena_);
+	dw_arena_clear(&file->arena_);
 	g_string_chunk_free(file->strings_);
 	g_free(file->path);
 	g_free(file);
@@ -148,10 +148,7 @@ static bool hcl_count(struct hcl_parser *p, unsigned line)
 
 static void *hcl_alloc(struct hcl_parser *p, size_t size)
 {
-	void *node = g_malloc0(size);
-
-	g_ptr_array_add(p->file->arena_, node);
-	return node;
+	return dw_arena_alloc0_n(&p->file->arena_, 1, size);
 }
 
 static GPtrArray *hcl_array(struct hcl_parser *p)

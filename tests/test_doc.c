@@ -894,6 +894,45 @@ static void test_doc__free_null_is_noop(void **state)
 	doc_free(NULL);
 }
 
+/*
+ * The arena's allocations are zeroed, aligned for any type and apart: each
+ * is filled whole with its own byte, and every one still holds it after
+ * all were made (an allocation larger than the block it is put in, or two
+ * that overlap, would break another's).
+ */
+static void test_doc__arena_allocations_are_apart(void **state)
+{
+	struct dw_arena arena;
+	g_autoptr(GPtrArray) made = g_ptr_array_new();
+	g_autoptr(GArray) sizes = g_array_new(FALSE, FALSE, sizeof(size_t));
+	g_autoptr(GRand) rand = g_rand_new_with_seed(7);
+
+	(void)state;
+	dw_arena_init(&arena);
+	for (unsigned i = 0; i < 3000; i++) {
+		/* Mostly node-sized, some past a block, some of nothing. */
+		size_t n = i % 97 == 0 ? 0 : i % 41 == 0 ? (size_t)g_rand_int_range(rand, 2000, 40000)
+		                                          : (size_t)g_rand_int_range(rand, 1, 200);
+		unsigned char *p = dw_arena_alloc0_n(&arena, n, 1);
+
+		assert_non_null(p);
+		assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
+		for (size_t j = 0; j < MAX(n, 1); j++)
+			assert_int_equal(p[j], 0);
+		memset(p, (int)(i % 251) + 1, MAX(n, 1));
+		g_ptr_array_add(made, p);
+		g_array_append_val(sizes, n);
+	}
+	for (unsigned i = 0; i < made->len; i++) {
+		const unsigned char *p = made->pdata[i];
+
+		for (size_t j = 0; j < MAX(g_array_index(sizes, size_t, i), 1); j++)
+			assert_int_equal(p[j], (int)(i % 251) + 1);
+	}
+	dw_arena_clear(&arena);
+	dw_arena_clear(&arena); /* twice is harmless */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -934,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_doc__json_numbers_keep_their_value),
 		cmocka_unit_test(test_doc__json_limits_name_their_line),
 		cmocka_unit_test(test_doc__size_parse_and_format),
+		cmocka_unit_test(test_doc__arena_allocations_are_apart),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
