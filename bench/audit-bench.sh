@@ -41,6 +41,11 @@
 #   --runs R      timed runs per command, best is reported (default 3)
 #   --seed S      generator seed (default 42)
 #   --cached      also time the audit cache: cold, nothing new, one new commit
+#   --instructions  also count instructions (valgrind's callgrind, one run
+#                 each, about 50 times slower): git's, and driftwatch's per
+#                 thread (the walk's, each parsing thread's). On a shared or
+#                 throttled machine the times vary by 30% between runs; the
+#                 counts by well under 1%, so two builds compare by them.
 #   --mode M      what the commits change (default normal):
 #                   normal  1-4 files a commit, 1 in 5 a config file (about
 #                           a third of commits touch configuration)
@@ -73,6 +78,7 @@ repo=
 runs=3
 seed=42
 cached=false
+instructions=false
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { printf 'audit-bench: %s\n' "$*" >&2; exit 2; }
@@ -90,6 +96,7 @@ while (($#)); do
 	--mode) (($# >= 2)) || die "--mode needs a value"; mode=$2; shift 2 ;;
 	--mode=*) mode=${1#--mode=}; shift ;;
 	--cached) cached=true; shift ;;
+	--instructions) instructions=true; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument: $1 (try --help)" ;;
 	esac
@@ -797,6 +804,35 @@ bench_cached() {
 	printf '  %-24s %8s\n' "cache size" "$size"
 }
 
+# Instructions, counted by callgrind: git's walk, and driftwatch's per
+# thread (thread 1 walks and judges, the others parse ahead).
+bench_instructions() {
+	local out=$tmp_root/callgrind f total=0 n t walk='' parse=''
+	command -v valgrind >/dev/null || { echo "note: valgrind not installed; instructions not counted"; return; }
+	valgrind --tool=callgrind --callgrind-out-file="$out.git" git -C "$repo" log --raw --no-renames HEAD \
+		>/dev/null 2>"$tmp_root/callgrind.err" || die "git under callgrind failed"
+	git_ir=$(sed -n 's/^summary: //p' "$out.git")
+	local rc=0
+	valgrind --tool=callgrind --separate-threads=yes --callgrind-out-file="$out.dw" \
+		"$driftwatch" audit -C "$repo" -q --no-cache >/dev/null 2>"$tmp_root/callgrind.err" || rc=$?
+	check_status "driftwatch under callgrind" "0 1" "$rc" "$tmp_root/callgrind.err"
+	for f in "$out.dw"-*; do
+		n=${f##*-}
+		t=$(sed -n 's/^summary: //p' "$f")
+		total=$((total + t))
+		if ((10#$n == 1)); then walk=$t; else parse="${parse:+$parse + }$t"; fi
+	done
+	echo
+	echo "instructions (callgrind, one run each; G = 10^9)"
+	awk -v g="$git_ir" -v w="$walk" -v t="$total" -v p="$parse" 'BEGIN {
+		printf "  %-26s %8.3f G\n", "git log --raw", g / 1e9
+		printf "  %-26s %8.3f G (%.2fx git)\n", "driftwatch, all threads", t / 1e9, t / g
+		printf "  %-26s %8.3f G (%.2fx git)\n", "  the walk'"'"'s thread", w / 1e9, w / g
+		n = split(p, parts, " [+] ")
+		for (i = 1; i <= n; i++) printf "  %-26s %8.3f G\n", "  parsing thread " i, parts[i] / 1e9
+	}'
+}
+
 fmt_rss() { [[ -n $1 ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'n/a'; }
 
 printf 'timing: 1 warm-up + best of %d\n' "$runs"
@@ -843,5 +879,8 @@ elif [[ $ratio != n/a ]]; then
 fi
 if $cached && [[ -x $driftwatch ]]; then
 	bench_cached
+fi
+if $instructions && [[ -x $driftwatch ]]; then
+	bench_instructions
 fi
 exit 0
