@@ -12,7 +12,7 @@
  * limited to those paths, and each pair it finds becomes one change whose
  * old and new paths differ, so the resources in it keep their identity.
  */
-#include "gitwalk_private.h"
+#include "gitwalk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -256,7 +256,7 @@ static void gitwalk_join(GPtrArray *out, GHashTable *deleted, GHashTable *added,
 	gitwalk_join_changes(out, gone, born);
 }
 
-guint gitwalk_oid_hash(gconstpointer p)
+static guint gitwalk_oid_hash(gconstpointer p)
 {
 	guint h;
 
@@ -264,7 +264,7 @@ guint gitwalk_oid_hash(gconstpointer p)
 	return h;
 }
 
-gboolean gitwalk_oid_equal(gconstpointer a, gconstpointer b)
+static gboolean gitwalk_oid_equal(gconstpointer a, gconstpointer b)
 {
 	return git_oid_equal(a, b);
 }

@@ -2,7 +2,7 @@
  * gitwalk_trees.c - the memo of trees read lately (gitwalk.h), kept per
  * thread: only the thread that started it uses it, so it needs no lock.
  */
-#include "gitwalk_private.h"
+#include "gitwalk.h"
 
 #include <string.h>
 
@@ -22,6 +22,20 @@ struct gitwalk_tree_node {
 };
 
 static GPrivate gitwalk_tree_memo_key;
+
+static guint gitwalk_oid_hash(gconstpointer id)
+{
+	guint h;
+
+	/* An object id is already uniformly spread. */
+	memcpy(&h, ((const git_oid *)id)->id, sizeof(h));
+	return h;
+}
+
+static gboolean gitwalk_oid_equal(gconstpointer a, gconstpointer b)
+{
+	return git_oid_equal(a, b);
+}
 
 static void gitwalk_tree_node_free(struct gitwalk_tree_node *n)
 {
