@@ -85,13 +85,9 @@
 #define DW_LIMIT_PARSE_CACHE 8192
 #define DW_LIMIT_PARSE_CACHE_BYTES (16u << 20)
 /* Files held by the memo of subtree listings (gitwalk_list_cache), about
- * 150 bytes each; past half of it the memo starts a new generation (a walk
- * needs only the last commit's subtrees again). */
+ * 150 bytes each; past it the memo is emptied (a walk needs only the last
+ * commit's subtrees again). */
 #define DW_LIMIT_TREE_LIST_FILES 16384u
-/* Trees a walk keeps parsed (gitwalk_tree_memo_start()), reckoned at 64
- * bytes an entry: the trees of the last few commits, which the next
- * commit's diff, listings and paths read again. */
-#define DW_LIMIT_TREE_MEMO_BYTES ((size_t)2 << 20)
 /* Bytes of blobs an audit reads ahead for its parsing threads in one batch
  * of commits (they are held until parsed): with large templates a batch
  * ends early rather than holding hundreds of MB. */

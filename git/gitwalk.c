@@ -131,9 +131,9 @@ static bool gitwalk_subtree(struct gitwalk *w, const git_tree_entry *ea, const g
 	bool ok = false;
 	const char *name = git_tree_entry_name(ea ? ea : eb);
 
-	if (ea && gitwalk_tree_lookup(&ta, w->repo, git_tree_entry_id(ea)) < 0)
+	if (ea && git_tree_lookup(&ta, w->repo, git_tree_entry_id(ea)) < 0)
 		goto fail;
-	if (eb && gitwalk_tree_lookup(&tb, w->repo, git_tree_entry_id(eb)) < 0)
+	if (eb && git_tree_lookup(&tb, w->repo, git_tree_entry_id(eb)) < 0)
 		goto fail;
 	g_string_append(w->path, name);
 	g_string_append_c(w->path, '/');
@@ -523,7 +523,7 @@ static GPtrArray *gitwalk_list_subtree(struct gitwalk_list_cache *cache, git_rep
 	if (g_hash_table_steal_extended(cache->older, key, &older_key, (gpointer *)&list)) {
 		g_free(older_key);
 	} else {
-		if (gitwalk_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
 			gitwalk_set_error(error, "reading a tree");
 			return NULL;
 		}

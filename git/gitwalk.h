@@ -83,25 +83,6 @@ bool gitwalk_tree_files_cached(GPtrArray *out, struct gitwalk_list_cache *cache,
                                git_tree *tree, GError **error);
 
 /*
- * A memo of the trees read lately, for the thread that starts it. A walk
- * reads each tree of a commit several times: as the new side of its diff,
- * as the old side of the next commit's, for a listing and for a path in
- * it; libgit2's own cache is off (cmd_audit.c says why), so each read
- * inflated and parsed it again. gitwalk_tree_lookup() and
- * gitwalk_tree_entry_bypath() go through the memo of the calling thread
- * when it was started for that repository, else straight to libgit2.
- * Bound by DW_LIMIT_TREE_MEMO_BYTES, the least lately used out first.
- */
-void gitwalk_tree_memo_start(git_repository *repo);
-void gitwalk_tree_memo_stop(void);
-
-/* git_tree_lookup(), through the memo. */
-int gitwalk_tree_lookup(git_tree **out, git_repository *repo, const git_oid *id);
-
-/* git_tree_entry_bypath() (the same results and codes), through the memo. */
-int gitwalk_tree_entry_bypath(git_tree_entry **out, const git_tree *root, const char *path);
-
-/*
  * The work tree (tracked and untracked, ignored files excluded) against
  * HEAD: every filtered path that differs, with the new side read from
  * disk. A repository with no commit yet compares against the empty tree.

@@ -21,7 +21,7 @@ static bool scan_policy_read(struct scan *s, struct policy **out, GError **parse
 	GError *local = NULL;
 
 	if (!f && base) {
-		int rc = gitwalk_tree_entry_bypath(&entry, base, POLICY_PATH);
+		int rc = git_tree_entry_bypath(&entry, base, POLICY_PATH);
 
 		if (rc == GIT_ENOTFOUND)
 			return true;
@@ -198,7 +198,7 @@ static GBytes *scan_new_bytes(struct scan *s, GPtrArray *changes, git_tree *base
 		if (c->new_file && strcmp(c->new_file->path, path) == 0)
 			f = c->new_file;
 	}
-	if (!f && base && s->repo && gitwalk_tree_entry_bypath(&entry, base, path) == 0) {
+	if (!f && base && s->repo && git_tree_entry_bypath(&entry, base, path) == 0) {
 		at_base.id = *git_tree_entry_id(entry);
 		if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB &&
 		    git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK)

@@ -164,11 +164,11 @@ static bool scan_tf_base_files(struct scan *s, GPtrArray *out, git_tree *base, c
 	if (!base || !s->repo)
 		return true;
 	if (strcmp(dir, ".") != 0) {
-		rc = gitwalk_tree_entry_bypath(&entry, base, dir);
+		rc = git_tree_entry_bypath(&entry, base, dir);
 		if (rc == GIT_ENOTFOUND)
 			return true;
 		if (rc < 0 || (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-		               gitwalk_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0)) {
+		               git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0)) {
 			git_tree_entry_free(entry);
 			gitwalk_set_error(error, "reading a Terraform module directory");
 			return false;
@@ -710,9 +710,9 @@ static bool scan_arm_params(struct scan *s, GPtrArray *out, git_tree *base, GPtr
 
 	if (param_dirs && !g_hash_table_contains(param_dirs, dir))
 		base = NULL;
-	if (base && s->repo && strcmp(dir, ".") != 0 && gitwalk_tree_entry_bypath(&entry, base, dir) == 0 &&
+	if (base && s->repo && strcmp(dir, ".") != 0 && git_tree_entry_bypath(&entry, base, dir) == 0 &&
 	    git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-	    gitwalk_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
+	    git_tree_lookup(&sub, s->repo, git_tree_entry_id(entry)) < 0) {
 		git_tree_entry_free(entry);
 		gitwalk_set_error(error, "reading the directory of an ARM template");
 		return false;
@@ -974,7 +974,7 @@ static struct gitwalk_file *scan_side_file_at(struct scan *s, git_tree *base, GP
 			return at && at->special == GITWALK_REGULAR && strcmp(at->path, path) == 0 ? scan_file_copy(at)
 			                                                                            : NULL;
 	}
-	if (!base || !s->repo || gitwalk_tree_entry_bypath(&entry, base, path) != 0)
+	if (!base || !s->repo || git_tree_entry_bypath(&entry, base, path) != 0)
 		return NULL;
 	if (git_tree_entry_type(entry) == GIT_OBJECT_BLOB && git_tree_entry_filemode(entry) != GIT_FILEMODE_LINK) {
 		f = g_new0(struct gitwalk_file, 1);
@@ -1040,10 +1040,10 @@ static bool scan_subtree(git_tree **out, struct scan *s, git_tree *base, const c
 	git_tree_entry *entry = NULL;
 
 	*out = NULL;
-	if (gitwalk_tree_entry_bypath(&entry, base, dir) != 0)
+	if (git_tree_entry_bypath(&entry, base, dir) != 0)
 		return true;
 	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE &&
-	    gitwalk_tree_lookup(out, s->repo, git_tree_entry_id(entry)) < 0) {
+	    git_tree_lookup(out, s->repo, git_tree_entry_id(entry)) < 0) {
 		git_tree_entry_free(entry);
 		gitwalk_set_error(error, what);
 		return false;
@@ -1255,7 +1255,7 @@ static bool scan_side_add_arm_templates(struct scan *s, struct scan_side *side, 
 		bool ok;
 
 		if (tmpl == NULL || g_hash_table_contains(done, tmpl) || scan_skips(s, tmpl) ||
-		    gitwalk_tree_entry_bypath(&entry, base, tmpl) != 0)
+		    git_tree_entry_bypath(&entry, base, tmpl) != 0)
 			continue;
 		f.path = tmpl;
 		f.id = *git_tree_entry_id(entry);

@@ -286,7 +286,7 @@ static bool walk_parent_tree(git_tree **out, bool *missing_out, struct walk *w, 
 		return true;
 	}
 	if (rc == 0)
-		rc = gitwalk_tree_lookup(out, w->repo, git_commit_tree_id(parent));
+		rc = git_commit_tree(out, parent);
 	git_commit_free(parent);
 	if (rc < 0) {
 		gitwalk_set_error(error, "reading a parent commit");
@@ -346,7 +346,7 @@ static bool walk_item(struct walk_item **out, struct walk *w, git_commit *commit
 		*out = item;
 		return true;
 	}
-	if (gitwalk_tree_lookup(&item->tree, w->repo, git_commit_tree_id(commit)) < 0) {
+	if (git_commit_tree(&item->tree, commit) < 0) {
 		gitwalk_set_error(error, "reading a commit's tree");
 		goto fail;
 	}
@@ -471,7 +471,6 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 	GError *stop = NULL; /* git's failure taking a batch: the commits before it are still judged */
 
 	walk_memory_init(&w->memory, DW_LIMIT_PACK_RESIDENT_BYTES);
-	gitwalk_tree_memo_start(w->repo);
 	while (ok && !done) {
 		if (!walk_fill(&cur, w, &done, &stop))
 			done = true;
@@ -484,7 +483,6 @@ bool walk_run(struct walk *w, walk_commit_fn fn, void *user_data, GError **error
 	if (ok && prev)
 		ok = walk_judge(w, prev, fn, user_data, error);
 	walk_batch_free(prev);
-	gitwalk_tree_memo_stop();
 	if (!stop)
 		return ok;
 	/* A failure judging an earlier commit came first in commit order: it is the one said. */

@@ -610,115 +610,6 @@ static void test_walk__cached_listing_across_generations(void **state)
 	repo_free(r);
 }
 
-/* A tree of n blobs named f0000.yml..., all with the same content; its id. */
-static git_oid tree_of_files(git_repository *git, unsigned n, unsigned salt)
-{
-	git_treebuilder *tb = NULL;
-	g_autofree char *text = g_strdup_printf("salt: %u\n", salt);
-	git_oid blob, id;
-
-	assert_int_equal(git_blob_create_from_buffer(&blob, git, text, strlen(text)), 0);
-	assert_int_equal(git_treebuilder_new(&tb, git, NULL), 0);
-	for (unsigned i = 0; i < n; i++) {
-		g_autofree char *name = g_strdup_printf("f%04u.yml", i);
-
-		assert_int_equal(git_treebuilder_insert(NULL, tb, name, &blob, GIT_FILEMODE_BLOB), 0);
-	}
-	assert_int_equal(git_treebuilder_write(&id, tb), 0);
-	git_treebuilder_free(tb);
-	return id;
-}
-
-/*
- * Trees read through the memo are the trees asked for, past its bound
- * too; one handed out stays valid after the memo let it go (ASan checks
- * it), and another repository's or another thread's reads go straight
- * to libgit2.
- */
-static void test_walk__tree_memo_reads_what_libgit2_reads(void **state)
-{
-	struct repo *r = repo_new();
-	struct repo *other = repo_new();
-	git_oid ids[48], other_id;
-	git_tree *held = NULL, *tree = NULL;
-
-	/* 48 trees of 1,000 entries: about 3 MiB reckoned, past the bound. */
-	for (unsigned i = 0; i < G_N_ELEMENTS(ids); i++)
-		ids[i] = tree_of_files(r->git, 1000, i);
-	other_id = tree_of_files(other->git, 3, 99);
-	gitwalk_tree_memo_start(r->git);
-	assert_int_equal(gitwalk_tree_lookup(&held, r->git, &ids[0]), 0);
-	for (unsigned round = 0; round < 2; round++) {
-		for (unsigned i = 0; i < G_N_ELEMENTS(ids); i++) {
-			assert_int_equal(gitwalk_tree_lookup(&tree, r->git, &ids[i]), 0);
-			assert_true(git_oid_equal(git_tree_id(tree), &ids[i]));
-			assert_int_equal(git_tree_entrycount(tree), 1000);
-			git_tree_free(tree);
-		}
-	}
-	assert_true(git_oid_equal(git_tree_id(held), &ids[0]));
-	assert_string_equal(git_tree_entry_name(git_tree_entry_byindex(held, 999)), "f0999.yml");
-	git_tree_free(held);
-	assert_int_equal(gitwalk_tree_lookup(&tree, other->git, &other_id), 0);
-	assert_int_equal(git_tree_entrycount(tree), 3);
-	git_tree_free(tree);
-	/* Not a tree, and not there: libgit2's codes. */
-	assert_int_equal(gitwalk_tree_lookup(&tree, r->git, &other_id), GIT_ENOTFOUND);
-	gitwalk_tree_memo_stop();
-	gitwalk_tree_memo_stop(); /* stopping twice is harmless */
-	repo_free(other);
-	repo_free(r);
-}
-
-/* The entry (or the code) git_tree_entry_bypath() gives for path, and
- * gitwalk_tree_entry_bypath() with the memo started, agree. */
-static void assert_bypath_agrees(git_tree *root, const char *path)
-{
-	git_tree_entry *a = NULL, *b = NULL;
-	int rc_a = git_tree_entry_bypath(&a, root, path);
-	int rc_b = gitwalk_tree_entry_bypath(&b, root, path);
-
-	if (rc_a != rc_b)
-		fail_msg("%s: libgit2 %d, the memo %d", path, rc_a, rc_b);
-	if (rc_a == 0) {
-		assert_string_equal(git_tree_entry_name(b), git_tree_entry_name(a));
-		assert_true(git_oid_equal(git_tree_entry_id(b), git_tree_entry_id(a)));
-		assert_int_equal(git_tree_entry_filemode(b), git_tree_entry_filemode(a));
-	}
-	git_tree_entry_free(a);
-	git_tree_entry_free(b);
-}
-
-static void test_walk__tree_memo_paths_as_libgit2(void **state)
-{
-	struct repo *r = repo_new();
-	g_autofree char *abc = g_build_filename(r->dir, "a", "b", "c", NULL);
-	const char *paths[] = {
-		"a", "a/web.yml", "a/b", "a/b/", "a/b/c/deep.yml", "a/b/c/none.yml", "missing/x.yml",
-		"a/web.yml/x", "a//web.yml", "/a", "a/b//c", "", "a/", "top.yml", "top.yml/", "a/b/c/",
-	};
-	git_oid id;
-	git_commit *commit = NULL;
-	git_tree *root = NULL;
-
-	assert_int_equal(g_mkdir_with_parents(abc, 0755), 0);
-	repo_write(r, "a/web.yml", g_strdup("a: 1\n"));
-	repo_write(r, "a/b/c/deep.yml", g_strdup("b: 1\n"));
-	repo_write(r, "top.yml", g_strdup("c: 1\n"));
-	id = repo_commit(r, "paths");
-	assert_int_equal(git_commit_lookup(&commit, r->git, &id), 0);
-	assert_int_equal(git_commit_tree(&root, commit), 0);
-	gitwalk_tree_memo_start(r->git);
-	for (unsigned round = 0; round < 2; round++) {
-		for (size_t i = 0; i < G_N_ELEMENTS(paths); i++)
-			assert_bypath_agrees(root, paths[i]);
-	}
-	gitwalk_tree_memo_stop();
-	git_tree_free(root);
-	git_commit_free(commit);
-	repo_free(r);
-}
-
 
 /* ---- the mapped packs' pages (walk_memory.h) ------------------------- */
 
@@ -894,8 +785,6 @@ int main(void)
 		cmocka_unit_test(test_walk__cached_listing_matches_the_tree),
 		cmocka_unit_test(test_walk__cached_listing_follows_links_afresh),
 		cmocka_unit_test(test_walk__cached_listing_across_generations),
-		cmocka_unit_test(test_walk__tree_memo_reads_what_libgit2_reads),
-		cmocka_unit_test(test_walk__tree_memo_paths_as_libgit2),
 		cmocka_unit_test(test_walk__failing_callback_stops_the_walk),
 		cmocka_unit_test(test_walk__bad_range_fails),
 		cmocka_unit_test(test_walk__max_commits_truncates),
