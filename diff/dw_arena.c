@@ -36,25 +36,28 @@ void dw_arena_clear(struct dw_arena *arena)
 	arena->left_ = 0;
 }
 
+/* An allocation of its own, freed with the arena. */
+static void *dw_arena_own(struct dw_arena *arena, size_t bytes)
+{
+	void *p = g_malloc0(bytes);
+
+	g_ptr_array_add(arena->blocks_, p);
+	return p;
+}
+
 void *dw_arena_alloc0_n(struct dw_arena *arena, size_t n, size_t size)
 {
 	size_t bytes;
-	void *p;
 
 	if (!g_size_checked_mul(&bytes, n ? n : 1, size) || bytes > G_MAXSIZE - DW_ARENA_ALIGN)
 		g_error("%s: overflow allocating %zu x %zu bytes", G_STRLOC, n, size);
 #ifdef DW_ARENA_EACH_OWN
-	p = g_malloc0(bytes);
-	g_ptr_array_add(arena->blocks_, p);
-	return p;
+	return dw_arena_own(arena, bytes);
 #else
 	bytes = (bytes + DW_ARENA_ALIGN - 1) & ~(DW_ARENA_ALIGN - 1);
 	/* Too large to share a block: its own, and the block stays as it is. */
-	if (bytes > DW_ARENA_LAST_BLOCK / 4) {
-		p = g_malloc0(bytes);
-		g_ptr_array_add(arena->blocks_, p);
-		return p;
-	}
+	if (bytes > DW_ARENA_LAST_BLOCK / 4)
+		return dw_arena_own(arena, bytes);
 	if (bytes > arena->left_) {
 		/* At least the next size, grown until it holds this. */
 		while (arena->next_ < bytes)
@@ -65,9 +68,8 @@ void *dw_arena_alloc0_n(struct dw_arena *arena, size_t n, size_t size)
 		g_ptr_array_add(arena->blocks_, arena->free_);
 		arena->next_ = MIN(arena->next_ * 2, DW_ARENA_LAST_BLOCK);
 	}
-	p = arena->free_;
 	arena->free_ += bytes;
 	arena->left_ -= bytes;
-	return memset(p, 0, bytes);
+	return memset(arena->free_ - bytes, 0, bytes);
 #endif
 }

@@ -85,8 +85,8 @@
 #define DW_LIMIT_PARSE_CACHE 8192
 #define DW_LIMIT_PARSE_CACHE_BYTES (16u << 20)
 /* Files held by the memo of subtree listings (gitwalk_list_cache), about
- * 150 bytes each; past it the memo is emptied (a walk needs only the last
- * commit's subtrees again). */
+ * 150 bytes each; past half of it the memo starts a new generation at its
+ * next trim (a walk needs only the last commit's subtrees again). */
 #define DW_LIMIT_TREE_LIST_FILES 16384u
 /* Bytes of blobs an audit reads ahead for its parsing threads in one batch
  * of commits (they are held until parsed): with large templates a batch
