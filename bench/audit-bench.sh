@@ -46,6 +46,18 @@
 #                 thread (the walk's, each parsing thread's). On a shared or
 #                 throttled machine the times vary by 30% between runs; the
 #                 counts by well under 1%, so two builds compare by them.
+#   --floor       also time what any audit of this history must do at
+#                 least, with git's own code and libyaml, before anything
+#                 is extracted or judged: read every changed config blob
+#                 (*.json, *.yaml, *.yml, new side of each non-merge
+#                 commit) with `git cat-file --batch`, alone and piped
+#                 from git log so the walk and the reading use both cores,
+#                 and run libyaml's event parser over the YAML ones (the
+#                 helper is compiled with cc; needs libyaml-dev). It
+#                 prints the bound this puts on the ratio: the walk on one
+#                 core, the reading and tokenising shared perfectly over
+#                 two. For comparison it also times git's own textual
+#                 history of those files (`git log -p -- '*.json' ...`).
 #   --mode M      what the commits change (default normal):
 #                   normal  1-4 files a commit, 1 in 5 a config file (about
 #                           a third of commits touch configuration)
@@ -79,6 +91,7 @@ runs=3
 seed=42
 cached=false
 instructions=false
+floor=false
 
 usage() { sed -n '2,/^$/{s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; }
 die() { printf 'audit-bench: %s\n' "$*" >&2; exit 2; }
@@ -97,6 +110,7 @@ while (($#)); do
 	--mode=*) mode=${1#--mode=}; shift ;;
 	--cached) cached=true; shift ;;
 	--instructions) instructions=true; shift ;;
+	--floor) floor=true; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) die "unknown argument: $1 (try --help)" ;;
 	esac
@@ -833,6 +847,86 @@ bench_instructions() {
 	}'
 }
 
+# The floor: what any audit of this history must do at least, measured
+# with git's own code and libyaml (the parser driftwatch uses): read every
+# changed *.json, *.yaml and *.yml (its content says whether it is
+# infrastructure) and tokenise the YAML ones. Nothing is extracted or
+# judged. The bound is the walk on one core and all the rest shared
+# perfectly over two.
+yaml_floor_c='
+#include <stdio.h>
+#include <stdlib.h>
+#include <yaml.h>
+/* git cat-file --batch output on stdin; every blob through libyaml events. */
+int main(void)
+{
+	char head[256];
+	unsigned long blobs = 0, events = 0;
+	while (fgets(head, sizeof head, stdin)) {
+		char id[80], type[16];
+		size_t size;
+		if (sscanf(head, "%79s %15s %zu", id, type, &size) != 3)
+			return 2;
+		unsigned char *data = malloc(size + 1);
+		if (!data || fread(data, 1, size + 1, stdin) != size + 1)
+			return 2;
+		yaml_parser_t parser;
+		yaml_event_t event;
+		yaml_parser_initialize(&parser);
+		yaml_parser_set_input_string(&parser, data, size);
+		while (yaml_parser_parse(&parser, &event)) {
+			int end = event.type == YAML_STREAM_END_EVENT;
+			yaml_event_delete(&event);
+			events++;
+			if (end)
+				break;
+		}
+		yaml_parser_delete(&parser);
+		free(data);
+		blobs++;
+	}
+	fprintf(stderr, "%lu blobs, %lu events\\n", blobs, events);
+	return 0;
+}
+'
+bench_floor() {
+	local blobs=$tmp_root/floor-blobs yaml=$tmp_root/floor-yaml read_s pipe_s patch_s yaml_s= n n_yaml
+	local pick='$5 != "D" && $6 ~ /\.(json|ya?ml)$/ { print $4 }'
+	git -C "$repo" log --raw --no-renames --no-merges --no-abbrev --format= HEAD | awk "$pick" >"$blobs"
+	git -C "$repo" log --raw --no-renames --no-merges --no-abbrev --format= HEAD |
+		awk '$5 != "D" && $6 ~ /\.ya?ml$/ { print $4 }' >"$yaml.ids"
+	git -C "$repo" cat-file --batch --buffer <"$yaml.ids" >"$yaml"
+	n=$(wc -l <"$blobs")
+	n_yaml=$(wc -l <"$yaml.ids")
+	bench floor-read "0" sh -c 'git -C "$1" cat-file --batch --buffer <"$2"' sh "$repo" "$blobs"
+	read_s=$best_seconds
+	bench floor-pipe "0" sh -c 'git -C "$1" log --raw --no-renames --no-merges --no-abbrev --format= HEAD |
+		awk "$2" | git -C "$1" cat-file --batch --buffer' sh "$repo" "$pick"
+	pipe_s=$best_seconds
+	bench floor-patch "0" git -C "$repo" log -p --no-renames HEAD -- '*.json' '*.yaml' '*.yml'
+	patch_s=$best_seconds
+	if printf '%s' "$yaml_floor_c" | ${CC:-cc} -O2 -x c -o "$tmp_root/yaml-floor" - -lyaml 2>"$tmp_root/cc.err"; then
+		bench floor-yaml "0" sh -c '"$1" <"$2"' sh "$tmp_root/yaml-floor" "$yaml"
+		yaml_s=$best_seconds
+	fi
+	echo
+	printf 'floor (--floor): %d changed config blobs read by git, %d of them YAML; best of %d\n' "$n" "$n_yaml" "$runs"
+	awk -v g="$git_seconds" -v r="$read_s" -v p="$pipe_s" -v y="$yaml_s" -v t="$patch_s" -v d="$dw_seconds" 'BEGIN {
+		printf "  %-40s %8.3f s (%.2fx git log)\n", "git cat-file --batch of those blobs", r, r / g
+		printf "  %-40s %8.3f s (%.2fx git log)\n", "git log --raw | git cat-file --batch", p, p / g
+		if (y != "")
+			printf "  %-40s %8.3f s (%.2fx git log)\n", "libyaml events over the YAML blobs", y, y / g
+		b = (g + r + y) / 2
+		if (b < g)
+			b = g
+		printf "  %-40s %8.2fx git log%s\n", "bound: walk + the rest over two cores", b / g,
+			y == "" ? " (without libyaml: cc or libyaml-dev missing)" : ""
+		printf "  %-40s %8.3f s (%.2fx git log)\n", "git log -p of the same files", t, t / g
+		if (d != "" && d != "n/a")
+			printf "  %-40s %8.3f s (%.2fx the bound, %.2fx git log -p)\n", "driftwatch audit", d, d / b, d / t
+	}'
+}
+
 fmt_rss() { [[ -n $1 ]] && awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }' || printf 'n/a'; }
 
 printf 'timing: 1 warm-up + best of %d\n' "$runs"
@@ -882,5 +976,8 @@ if $cached && [[ -x $driftwatch ]]; then
 fi
 if $instructions && [[ -x $driftwatch ]]; then
 	bench_instructions
+fi
+if $floor; then
+	bench_floor
 fi
 exit 0
