@@ -5,11 +5,36 @@
 #include <git2.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <yaml.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "gitalloc.h"
+
+/*
+ * An audit reads thousands of blobs and parses them, allocating and
+ * freeing the same sizes for as long as it runs. libgit2's large buffers
+ * go to gitalloc (gitalloc.h), and glibc keeps fixed thresholds: adapting
+ * them, it trimmed the heap's top and faulted it back in turn (1.8
+ * million page faults in 3,000 commits of 2 MB templates). Allocations
+ * under 32 MiB come from the heap, which gives back its top past 8 MiB
+ * free (32 MiB cost 2-4 MB more at 100,000 commits). The other commands
+ * read few blobs, and the watcher lives long: they keep the defaults.
+ * Before git_libgit2_init().
+ */
+static void main_audit_memory(void)
+{
+#ifdef __GLIBC__
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 8 << 20);
+#endif
+	if (!gitalloc_install())
+		fprintf(stderr, "driftwatch: libgit2 refused gitalloc; it uses malloc\n");
+}
 
 static const struct cli_command main_commands[] = {
 	{ "diff", "[OLD [NEW]] | --files OLD_FILE NEW_FILE | --plan OLD.json NEW.json",
@@ -69,6 +94,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < G_N_ELEMENTS(main_commands); i++) {
 		if (strcmp(name, main_commands[i].name) != 0)
 			continue;
+		if (main_commands[i].run == cmd_audit)
+			main_audit_memory();
 		git_libgit2_init();
 		status = main_commands[i].run(argc - 1, argv + 1, exe ? exe : argv[0]);
 		git_libgit2_shutdown();
