@@ -890,11 +890,12 @@ int main(void)
 }
 '
 bench_floor() {
-	local blobs=$tmp_root/floor-blobs yaml=$tmp_root/floor-yaml read_s pipe_s patch_s yaml_s= n n_yaml
+	local raw=$tmp_root/floor-raw blobs=$tmp_root/floor-blobs yaml=$tmp_root/floor-yaml
+	local read_s pipe_s patch_s yaml_s= n n_yaml
 	local pick='$5 != "D" && $6 ~ /\.(json|ya?ml)$/ { print $4 }'
-	git -C "$repo" log --raw --no-renames --no-merges --no-abbrev --format= HEAD | awk "$pick" >"$blobs"
-	git -C "$repo" log --raw --no-renames --no-merges --no-abbrev --format= HEAD |
-		awk '$5 != "D" && $6 ~ /\.ya?ml$/ { print $4 }' >"$yaml.ids"
+	git -C "$repo" log --raw --no-renames --no-merges --no-abbrev --format= HEAD >"$raw"
+	awk "$pick" "$raw" >"$blobs"
+	awk '$5 != "D" && $6 ~ /\.ya?ml$/ { print $4 }' "$raw" >"$yaml.ids"
 	git -C "$repo" cat-file --batch --buffer <"$yaml.ids" >"$yaml"
 	n=$(wc -l <"$blobs")
 	n_yaml=$(wc -l <"$yaml.ids")
